@@ -1,0 +1,104 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { StackError } from "./errors.ts";
+import { run } from "./processes.ts";
+import { STACK_VERSIONS } from "./versions.ts";
+
+export interface MavenArtifact {
+  groupId: string;
+  artifactId: string;
+  version: string;
+}
+
+export async function requireMaven(): Promise<void> {
+  try {
+    await run("mvn", ["-v"], { what: "mvn -v" });
+  } catch {
+    throw new StackError(
+      "STACK_MAVEN_MISSING",
+      "`mvn` is not available: Maven fetches the Kafka and registry artifacts (Debian: apt-get install maven), " +
+        "or point the tests at running servers with KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL and DATABASE_URL.",
+    );
+  }
+}
+
+/**
+ * Copies the runtime classpath of `artifacts` into `target` (once). A tiny pom and the dependency plugin's
+ * copy-dependencies give a clean, cacheable folder of jars; the folder appears only when complete.
+ */
+export async function fetchClasspath(target: string, artifacts: MavenArtifact[]): Promise<void> {
+  if (existsSync(join(target, ".complete"))) return;
+  await requireMaven();
+  const work = `${target}.partial`;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const deps = artifacts
+    .map(
+      (a) =>
+        `<dependency><groupId>${a.groupId}</groupId><artifactId>${a.artifactId}</artifactId><version>${a.version}</version></dependency>`,
+    )
+    .join("\n    ");
+  writeFileSync(
+    join(work, "pom.xml"),
+    `<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.stack</groupId><artifactId>classpath</artifactId><version>1</version>
+  <dependencies>
+    ${deps}
+  </dependencies>
+</project>
+`,
+  );
+  try {
+    await run(
+      "mvn",
+      [
+        "-q",
+        "-B",
+        `org.apache.maven.plugins:maven-dependency-plugin:${STACK_VERSIONS.mavenDependencyPlugin}:copy-dependencies`,
+        "-DincludeScope=runtime",
+        "-DoutputDirectory=libs",
+      ],
+      { cwd: work, what: `mvn copy-dependencies for ${artifacts.map((a) => a.artifactId).join(", ")}` },
+    );
+  } catch (error) {
+    throw new StackError("STACK_DOWNLOAD_FAILED", `fetching jars failed (is the Maven repository reachable?)`, {
+      cause: error,
+    });
+  }
+  if (readdirSync(join(work, "libs")).length === 0) {
+    throw new StackError("STACK_DOWNLOAD_FAILED", `no jars were copied into ${work}/libs`);
+  }
+  writeFileSync(join(work, ".complete"), new Date().toISOString());
+  rmSync(target, { recursive: true, force: true });
+  renameSync(work, target);
+}
+
+/** Fetches one artifact file (e.g. a tar.gz distribution) into `target` and returns its path. */
+export async function fetchArtifact(
+  target: string,
+  coordinates: string,
+  fileName: string,
+): Promise<string> {
+  const file = join(target, fileName);
+  if (existsSync(file)) return file;
+  await requireMaven();
+  mkdirSync(target, { recursive: true });
+  try {
+    await run(
+      "mvn",
+      [
+        "-q",
+        "-B",
+        `org.apache.maven.plugins:maven-dependency-plugin:${STACK_VERSIONS.mavenDependencyPlugin}:copy`,
+        `-Dartifact=${coordinates}`,
+        `-DoutputDirectory=${target}`,
+      ],
+      { cwd: target, what: `mvn copy ${coordinates}` },
+    );
+  } catch (error) {
+    throw new StackError("STACK_DOWNLOAD_FAILED", `fetching ${coordinates} failed`, { cause: error });
+  }
+  if (!existsSync(file)) throw new StackError("STACK_DOWNLOAD_FAILED", `${file} missing after download`);
+  return file;
+}
