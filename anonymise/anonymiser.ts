@@ -1,0 +1,225 @@
+import { type AnonErrorCode, AnonymisationError } from "./errors.ts";
+import type { Keyring } from "./keyring.ts";
+import {
+  OperationFailure,
+  type PseudonymRef,
+  type RecordContext,
+  Withhold,
+  type WithholdReason,
+} from "./operators.ts";
+import { type CompiledPolicy, compilePolicy } from "./policy.ts";
+import { createPseudonymiser, NORMALISERS } from "./pseudonymise.ts";
+import { parseStrategy, type Strategy } from "./strategy.ts";
+
+/** Fields stamped on every anonymised record, after the policy's outputs. */
+export const STAMP_FIELDS = ["policy_version", "strategy", "key_id", "pipeline_version"] as const;
+
+export const DEFAULT_TOKEN_CACHE_SIZE = 50_000;
+
+export interface AnonymiserOptions {
+  /** The raw schema (parsed .avsc JSON) carrying the policy annotations. */
+  readonly rawSchema: unknown;
+  readonly keyring: Keyring;
+  readonly strategy: Strategy;
+  readonly pipelineVersion: string;
+  /** LRU size for pseudonym tokens and date offsets; 0 disables the cache. */
+  readonly tokenCacheSize?: number;
+  /** When given, start-up fails unless the policy's outputs are exactly this schema's fields and types. */
+  readonly anonymisedSchema?: unknown;
+}
+
+export interface AuditOperation {
+  readonly field: string;
+  readonly operator: string;
+  readonly keyId?: string;
+}
+
+export interface Audit {
+  /** What the policy did to each field (the same frozen list for every record: it costs nothing per record). */
+  readonly operations: readonly AuditOperation[];
+  /** Free-text replacements by entity type, e.g. {NHS_NUMBER: 1, NAME: 2}. Counts only, never values. */
+  readonly replacements: Readonly<Record<string, number>>;
+}
+
+export type AnonymiseResult =
+  | { readonly kind: "anonymised"; readonly value: Record<string, unknown>; readonly audit: Audit }
+  | { readonly kind: "withheld"; readonly reason: WithholdReason }
+  | { readonly kind: "failed"; readonly code: AnonErrorCode; readonly field?: string };
+
+export interface WriterSchemaProblem {
+  readonly code: AnonErrorCode;
+  readonly field?: string;
+}
+
+export interface TokenCacheStats {
+  readonly hits: number;
+  readonly misses: number;
+  readonly size: number;
+  readonly capacity: number;
+}
+
+export interface Anonymiser {
+  anonymise(record: unknown): AnonymiseResult;
+  /** null when every field of the writer schema is known to the policy; otherwise the first problem. */
+  checkWriterSchema(writerSchema: unknown): WriterSchemaProblem | null;
+  readonly policyVersion: string;
+  readonly keyId: string;
+  readonly strategy: Strategy;
+  /** Output field names in order, stamps included. */
+  readonly outputFields: readonly string[];
+  tokenCacheStats(): TokenCacheStats;
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([k]) => k !== "doc" && k !== "default")
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function checkOutputs(policy: CompiledPolicy, anonymisedSchema: unknown): void {
+  const fields = (anonymisedSchema as { fields?: unknown })?.fields;
+  if (!Array.isArray(fields)) {
+    throw new AnonymisationError(
+      "ANON_SCHEMA_INVALID",
+      "the anonymised schema must be an Avro record schema",
+    );
+  }
+  const expected = new Map<string, string>(policy.outputs.map((o) => [o.name, canonical(o.type)]));
+  for (const stamp of STAMP_FIELDS) expected.set(stamp, canonical("string"));
+  const seen = new Set<string>();
+  for (const f of fields as Array<{ name: string; type: unknown }>) {
+    seen.add(f.name);
+    const want = expected.get(f.name);
+    if (want === undefined || want !== canonical(f.type)) {
+      throw new AnonymisationError(
+        "ANON_OUTPUT_MISMATCH",
+        want === undefined
+          ? `anonymised schema field '${f.name}' is produced by no policy operator`
+          : `anonymised schema field '${f.name}' has a type the policy does not produce`,
+        f.name,
+      );
+    }
+  }
+  for (const name of expected.keys()) {
+    if (!seen.has(name)) {
+      throw new AnonymisationError(
+        "ANON_OUTPUT_MISMATCH",
+        `policy output '${name}' is missing from the anonymised schema`,
+        name,
+      );
+    }
+  }
+}
+
+export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
+  const strategy = parseStrategy(options.strategy);
+  if (typeof options.pipelineVersion !== "string" || options.pipelineVersion.length === 0) {
+    throw new AnonymisationError("ANON_POLICY_INVALID", "pipelineVersion must be a non-empty string");
+  }
+  const policy = compilePolicy(options.rawSchema, strategy);
+  if (options.anonymisedSchema !== undefined) checkOutputs(policy, options.anonymisedSchema);
+  const { keyring, pipelineVersion } = options;
+  const keyId = keyring.activeKeyId;
+  const pseudonymiser = createPseudonymiser(keyring, options.tokenCacheSize ?? DEFAULT_TOKEN_CACHE_SIZE);
+
+  const operations: readonly AuditOperation[] = Object.freeze(
+    [...policy.gates, ...policy.fields].flatMap((f) =>
+      f.operations.map((o) =>
+        Object.freeze(
+          o.keyed
+            ? { field: o.field, operator: o.operator, keyId }
+            : { field: o.field, operator: o.operator },
+        ),
+      ),
+    ),
+  );
+  const outputFields = Object.freeze([...policy.outputs.map((o) => o.name), ...STAMP_FIELDS]);
+
+  function recordContext(record: Readonly<Record<string, unknown>>): RecordContext {
+    const memo = new Map<string, string | null>();
+    return {
+      record,
+      strategy,
+      pseudonymiser,
+      replacements: {},
+      tokenOf(ref: PseudonymRef): string | null {
+        const cached = memo.get(ref.field);
+        if (cached !== undefined) return cached;
+        const raw = record[ref.field];
+        const normalised = typeof raw === "string" ? NORMALISERS[ref.normalise](raw) : null;
+        const token = normalised === null ? null : pseudonymiser.token(ref.prefix, normalised);
+        memo.set(ref.field, token);
+        return token;
+      },
+    };
+  }
+
+  function run(record: Record<string, unknown>): AnonymiseResult {
+    for (const name in record) {
+      if (!policy.knownFields.has(name)) return { kind: "failed", code: "ANON_FIELD_UNKNOWN", field: name };
+    }
+    const rc = recordContext(record);
+    for (const f of [...policy.gates, ...policy.fields]) {
+      const name = f.shape.name;
+      const value = record[name];
+      if (value === undefined) return { kind: "failed", code: "ANON_FIELD_MISSING", field: name };
+      if (!f.shape.check(value)) return { kind: "failed", code: "ANON_VALUE_INVALID", field: name };
+    }
+    for (const g of policy.gates) {
+      for (const op of g.operations) {
+        const verdict = op.apply(record[op.field], rc);
+        if (verdict instanceof Withhold) return { kind: "withheld", reason: verdict.reason };
+        if (verdict instanceof OperationFailure)
+          return { kind: "failed", code: verdict.code, field: verdict.field };
+      }
+    }
+    const value: Record<string, unknown> = {};
+    for (const f of policy.fields) {
+      for (const op of f.operations) {
+        const out = op.apply(record[op.field], rc);
+        if (out instanceof OperationFailure) return { kind: "failed", code: out.code, field: out.field };
+        if (op.output !== null) value[op.output] = out;
+      }
+    }
+    value["policy_version"] = policy.version;
+    value["strategy"] = strategy;
+    value["key_id"] = keyId;
+    value["pipeline_version"] = pipelineVersion;
+    return { kind: "anonymised", value, audit: { operations, replacements: rc.replacements } };
+  }
+
+  return {
+    anonymise(record) {
+      if (typeof record !== "object" || record === null || Array.isArray(record)) {
+        return { kind: "failed", code: "ANON_RECORD_INVALID" };
+      }
+      try {
+        return run(record as Record<string, unknown>);
+      } catch {
+        // A bug in an operator must not let the record through, nor crash the stream with its values in a trace.
+        return { kind: "failed", code: "ANON_INTERNAL" };
+      }
+    },
+    checkWriterSchema(writerSchema) {
+      const fields = (writerSchema as { type?: unknown; fields?: unknown } | null)?.fields;
+      if ((writerSchema as { type?: unknown } | null)?.type !== "record" || !Array.isArray(fields)) {
+        return { code: "ANON_SCHEMA_INVALID" };
+      }
+      for (const f of fields as Array<{ name?: unknown }>) {
+        if (typeof f?.name !== "string") return { code: "ANON_SCHEMA_INVALID" };
+        if (!policy.knownFields.has(f.name)) return { code: "ANON_FIELD_UNKNOWN", field: f.name };
+      }
+      return null;
+    },
+    policyVersion: policy.version,
+    keyId,
+    strategy,
+    outputFields,
+    tokenCacheStats: () => pseudonymiser.cacheStats(),
+  };
+}

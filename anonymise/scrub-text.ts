@@ -1,0 +1,244 @@
+import { findNumbers } from "libphonenumber-js/max";
+import { isValidNhsNumber } from "./nhs-number.ts";
+
+/**
+ * Free-text scrubbing for clinical notes. Detectors find spans; overlapping spans are merged (a union never leaks
+ * a fragment); each merged span is replaced by a typed placeholder or, for identifiers that have a structured
+ * pseudonym, by the same token the structured field gets.
+ *
+ * Linear by construction: every regex here is compiled once at module load and every quantifier is bounded
+ * (`{m,n}` or `?`), so the work per start position is bounded and a scan is O(length). Emails are found by scanning
+ * out from each `@` rather than by a regex, because the usual e-mail regex backtracks quadratically on long runs
+ * of word characters. Callers cap the length before calling (see the scrub-text operator).
+ *
+ * What it cannot do: names of other people with no title and not on the record ("spoke to Jane") need a
+ * named-entity model; see docs/policy.md.
+ */
+
+export const ENTITY_TYPES = [
+  "NHS_NUMBER",
+  "EMAIL",
+  "PATIENT_ID",
+  "NI_NUMBER",
+  "POSTCODE",
+  "DATE",
+  "PHONE",
+  "ADDRESS",
+  "NAME",
+  "ID_NUMBER",
+] as const;
+export type EntityType = (typeof ENTITY_TYPES)[number];
+
+/** Earlier in ENTITY_TYPES wins when two spans start at the same place with the same length. */
+const PRIORITY: Record<EntityType, number> = Object.fromEntries(ENTITY_TYPES.map((t, i) => [t, i])) as Record<
+  EntityType,
+  number
+>;
+
+export const DEFAULT_MAX_TEXT_LENGTH = 10_000;
+
+const MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\\.?";
+const ORDINAL = "(?:st|nd|rd|th)?";
+
+/** Exported so tests can check the patterns structurally. */
+export const PATTERNS = {
+  NHS_CANDIDATE: /(?<!\d)\d{3}[ .-]?\d{3}[ .-]?\d{4}(?!\d)/g,
+  DATE: new RegExp(
+    [
+      "(?<!\\d)\\d{4}-\\d{1,2}-\\d{1,2}(?!\\d)",
+      "(?<!\\d)\\d{1,2}[/.-]\\d{1,2}[/.-](?:\\d{4}|\\d{2})(?!\\d)",
+      "(?<!\\d)\\d{1,2} \\d{1,2} \\d{4}(?!\\d)",
+      `\\b\\d{1,2}${ORDINAL}[ ]{1,3}(?:of[ ]{1,3})?${MONTH},?[ ]{1,3}\\d{4}\\b`,
+      `\\b${MONTH}[ ]{1,3}\\d{1,2}${ORDINAL},?[ ]{1,3}\\d{4}\\b`,
+    ].join("|"),
+    "gi",
+  ),
+  POSTCODE: /\b(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|GIR ?0AA)\b/gi,
+  NI_NUMBER: /\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g,
+  TITLE_NAME:
+    /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\.?[ ]{1,3}(?<name>(?:[A-Z]\.?[ ]{1,3}){0,2}[A-Z][A-Za-z'’-]{1,30}(?:[ ]{1,3}[A-Z][A-Za-z'’-]{1,30})?)/dg,
+  STREET: new RegExp(
+    "(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:[A-Z][a-z'’-]{1,20}[ ]{1,3}){1,3}" +
+      "(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Gardens|Place|Court|Terrace|Grove|Hill|Park|Square|" +
+      "Walk|Mews|Row|Rise|Green|Rd|St|Ave)\\b\\.?",
+    "g",
+  ),
+  /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
+  ID_NUMBER: /\d(?:[ -]?\d){8,40}/g,
+  /** Only call the phone parser where enough digits exist for a phone number (it costs ~40 µs a note). */
+  PHONE_HINT: /\d(?:[ ().+-]{0,3}\d){8}/,
+} as const;
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+function isWordChar(code: number): boolean {
+  if (code < 128) {
+    return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+  }
+  return WORD_CHAR.test(String.fromCharCode(code));
+}
+
+/** An identifier from the record itself, matched literally (case-insensitive, whole words). */
+export interface OwnIdentifier {
+  readonly text: string;
+  readonly entity: EntityType;
+  /** Replacement; defaults to the placeholder `[ENTITY]`. */
+  readonly replacement?: string;
+}
+
+export interface ScrubOptions {
+  /** Pseudonymisation strategy: the NHS- token for a valid NHS number found in text. Redaction: omit. */
+  readonly nhsToken?: (digits: string) => string;
+}
+
+interface Span {
+  start: number;
+  end: number;
+  entity: EntityType;
+  replacement: string | undefined;
+}
+
+function placeholder(entity: EntityType): string {
+  return `[${entity}]`;
+}
+
+function lowerSameLength(text: string): string {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length) return lower;
+  // A few characters (e.g. U+0130) lengthen when lower-cased; keep those as they are so indices still line up.
+  let out = "";
+  for (const ch of text) {
+    const l = ch.toLowerCase();
+    out += l.length === ch.length ? l : ch;
+  }
+  return out;
+}
+
+function findOwn(text: string, lower: string, own: readonly OwnIdentifier[], spans: Span[]): void {
+  for (const id of own) {
+    const needle = id.text.toLowerCase();
+    if (needle.length < 2 || needle.length !== id.text.length) continue;
+    let from = 0;
+    for (;;) {
+      const at = lower.indexOf(needle, from);
+      if (at < 0) break;
+      const end = at + needle.length;
+      const wordStart = at === 0 || !isWordChar(text.charCodeAt(at - 1)) || !isWordChar(text.charCodeAt(at));
+      const wordEnd =
+        end === text.length || !isWordChar(text.charCodeAt(end)) || !isWordChar(text.charCodeAt(end - 1));
+      if (wordStart && wordEnd)
+        spans.push({ start: at, end, entity: id.entity, replacement: id.replacement });
+      from = at + 1;
+    }
+  }
+}
+
+function findRegex(text: string, re: RegExp, entity: EntityType, spans: Span[]): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    spans.push({ start: m.index, end: m.index + m[0].length, entity, replacement: undefined });
+  }
+}
+
+function findNhsNumbers(text: string, options: ScrubOptions, spans: Span[]): void {
+  const re = PATTERNS.NHS_CANDIDATE;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    let digits = "";
+    for (const ch of m[0]) if (ch >= "0" && ch <= "9") digits += ch;
+    // Only a valid check digit makes it an NHS number; other digit runs fall to the phone and ID detectors.
+    if (!isValidNhsNumber(digits)) continue;
+    const replacement = options.nhsToken ? options.nhsToken(digits) : undefined;
+    spans.push({ start: m.index, end: m.index + m[0].length, entity: "NHS_NUMBER", replacement });
+  }
+}
+
+function findTitledNames(text: string, spans: Span[]): void {
+  const re = PATTERNS.TITLE_NAME;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    // Keep the title ("Dr [NAME]"): who was involved is clinical context; the name is not.
+    const range = m.indices?.groups?.["name"];
+    if (range) spans.push({ start: range[0], end: range[1], entity: "NAME", replacement: undefined });
+  }
+}
+
+const LOCAL_CHARS = /[A-Za-z0-9._%+-]/;
+const DOMAIN_CHARS = /[A-Za-z0-9.-]/;
+
+function findEmails(text: string, spans: Span[]): void {
+  let at = text.indexOf("@");
+  let previousEnd = 0;
+  while (at >= 0) {
+    let start = at;
+    while (start > previousEnd && LOCAL_CHARS.test(text.charAt(start - 1))) start--;
+    let end = at + 1;
+    while (end < text.length && DOMAIN_CHARS.test(text.charAt(end))) end++;
+    while (end > at + 1 && text.charAt(end - 1) === ".") end--;
+    const domain = text.slice(at + 1, end);
+    if (start < at && domain.includes(".") && !domain.startsWith(".")) {
+      spans.push({ start, end, entity: "EMAIL", replacement: undefined });
+      previousEnd = end;
+    }
+    at = text.indexOf("@", Math.max(at + 1, end));
+  }
+}
+
+function findPhones(text: string, spans: Span[]): void {
+  if (!PATTERNS.PHONE_HINT.test(text)) return;
+  // POSSIBLE leniency also finds Ofcom drama ranges and typo'd numbers that VALID rejects; it also takes NHS
+  // numbers for phones, which is harmless because NHS spans are found first and win the merge.
+  const found = findNumbers(text, { defaultCountry: "GB", leniency: "POSSIBLE", v2: true } as {
+    defaultCountry: "GB";
+    v2: true;
+  });
+  for (const f of found)
+    spans.push({ start: f.startsAt, end: f.endsAt, entity: "PHONE", replacement: undefined });
+}
+
+function mergeAndReplace(text: string, spans: Span[], counts: Record<string, number>): string {
+  if (spans.length === 0) return text;
+  spans.sort((a, b) => a.start - b.start || b.end - a.end || PRIORITY[a.entity] - PRIORITY[b.entity]);
+  let out = "";
+  let cursor = 0;
+  let current: Span | undefined;
+  const flush = (span: Span): void => {
+    out += text.slice(cursor, span.start) + (span.replacement ?? placeholder(span.entity));
+    cursor = span.end;
+    counts[span.entity] = (counts[span.entity] ?? 0) + 1;
+  };
+  for (const span of spans) {
+    if (current !== undefined && span.start < current.end) {
+      // Overlap: take the union so no fragment of either survives; the first (longest, highest priority) labels it.
+      if (span.end > current.end) current.end = span.end;
+      continue;
+    }
+    if (current !== undefined) flush(current);
+    current = { ...span };
+  }
+  if (current !== undefined) flush(current);
+  return out + text.slice(cursor);
+}
+
+/**
+ * Scrubs identifiers out of `text` (the caller has already capped its length). `counts` is incremented per
+ * entity type for the audit trail; values are never recorded.
+ */
+export function scrubText(
+  text: string,
+  own: readonly OwnIdentifier[],
+  options: ScrubOptions,
+  counts: Record<string, number>,
+): string {
+  const spans: Span[] = [];
+  findNhsNumbers(text, options, spans);
+  findEmails(text, spans);
+  if (own.length > 0) findOwn(text, lowerSameLength(text), own, spans);
+  findRegex(text, PATTERNS.NI_NUMBER, "NI_NUMBER", spans);
+  findRegex(text, PATTERNS.POSTCODE, "POSTCODE", spans);
+  findRegex(text, PATTERNS.DATE, "DATE", spans);
+  findPhones(text, spans);
+  findRegex(text, PATTERNS.STREET, "ADDRESS", spans);
+  findTitledNames(text, spans);
+  findRegex(text, PATTERNS.ID_NUMBER, "ID_NUMBER", spans);
+  return mergeAndReplace(text, spans, counts);
+}
