@@ -1,0 +1,13 @@
+# The bootstrap stack keeps its own state in the bucket it creates. First run
+# only: create bootstrap_override.tf containing terraform { backend "local" {} },
+# apply, delete the override, then terraform init -migrate-state
+# -backend-config="bucket=<bucket_name>". See README.md.
+terraform {
+  backend "s3" {
+    key          = "anonymiser/bootstrap/terraform.tfstate"
+    region       = "eu-west-2"
+    encrypt      = true
+    kms_key_id   = "alias/anonymiser-tfstate"
+    use_lockfile = true
+  }
+}

@@ -1,0 +1,12 @@
+# Remote state in the bucket made by envs/bootstrap. The bucket name is given
+# at init time: terraform init -backend-config="bucket=<state bucket>"
+# Locking uses S3 conditional writes (a .tflock object beside the state).
+terraform {
+  backend "s3" {
+    key          = "anonymiser/dev/terraform.tfstate"
+    region       = "eu-west-2"
+    encrypt      = true
+    kms_key_id   = "alias/anonymiser-tfstate"
+    use_lockfile = true
+  }
+}
