@@ -1,0 +1,173 @@
+/**
+ * The Dockerfile and docker-compose.yml cannot be built or started here (no Docker engine, and the compose plugin is
+ * absent), so their structure is asserted directly: what a reviewer would otherwise check by eye.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { type Hcl, REPO_ROOT } from "./hcl.ts";
+
+const dockerfile = readFileSync(join(REPO_ROOT, "Dockerfile"), "utf8");
+const dockerignore = readFileSync(join(REPO_ROOT, ".dockerignore"), "utf8");
+const composeText = readFileSync(join(REPO_ROOT, "docker-compose.yml"), "utf8");
+const compose = parse(composeText, { merge: true }) as Hcl;
+const services = compose["services"] as Record<string, Hcl>;
+
+const instructions = dockerfile
+  .replace(/\\\n/g, " ")
+  .split("\n")
+  .map((l) => l.trim())
+  .filter((l) => l !== "" && !l.startsWith("#"));
+const froms = instructions.filter((l) => /^FROM\s/i.test(l));
+
+describe("Dockerfile", () => {
+  it("is multi-stage on an exactly versioned official Node 24 slim base", () => {
+    expect(froms.length).toBeGreaterThanOrEqual(3);
+    const external = froms.filter((f) => /^FROM\s+node:/.test(f));
+    expect(external).toHaveLength(1);
+    expect(external[0]).toMatch(/^FROM node:24\.\d+\.\d+-[a-z]+-slim(@sha256:[0-9a-f]{64})? AS base$/);
+    for (const f of froms) expect(f).not.toMatch(/:latest/);
+  });
+
+  it("installs production dependencies only, without running install scripts", () => {
+    expect(dockerfile).toMatch(/npm ci --omit=dev --ignore-scripts/);
+    expect(dockerfile).not.toMatch(/npm (install|i)\s/);
+  });
+
+  it("copies only the application folders and manifests into the runtime stage", () => {
+    const runtime = instructions.slice(instructions.findIndex((l) => /AS runtime$/.test(l)));
+    const copies = runtime.filter((l) => l.startsWith("COPY"));
+    const sources = copies.map((l) => l.replace(/^COPY\s+(--from=\S+\s+)?/, "").split(/\s+/)[0]);
+    expect(sources.sort()).toEqual(
+      ["/app/node_modules", "anonymise", "ops", "package.json", "schemas", "sinks", "topology"].sort(),
+    );
+    expect(dockerfile).not.toMatch(/^ADD\s/m);
+  });
+
+  it("runs as the unprivileged node user, with a liveness HEALTHCHECK and node ops/main.ts", () => {
+    const users = instructions.filter((l) => l.startsWith("USER"));
+    expect(users.at(-1)).toBe("USER node");
+    const health = instructions.find((l) => l.startsWith("HEALTHCHECK"));
+    expect(health).toMatch(/\/health\/live/);
+    expect(health).toMatch(/HTTP_PORT\|\|9464/);
+    expect(instructions.at(-1)).toBe('CMD ["node", "ops/main.ts"]');
+    expect(dockerfile).toMatch(/^STOPSIGNAL SIGTERM$/m);
+    expect(dockerfile).toMatch(/^EXPOSE 9464$/m);
+  });
+
+  it("builds from an allow-listed context", () => {
+    const lines = dockerignore.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
+    expect(lines[0]).toBe("*");
+    expect(lines).toEqual(
+      expect.arrayContaining(["!package.json", "!package-lock.json", "!ops/", "**/.env*"]),
+    );
+  });
+});
+
+describe("docker-compose.yml", () => {
+  it("has the whole stack: Kafka, registry, PostgreSQL, two pipeline replicas, Prometheus, Grafana", () => {
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining([
+        "kafka",
+        "registry",
+        "postgres",
+        "pipeline-1",
+        "pipeline-2",
+        "prometheus",
+        "grafana",
+      ]),
+    );
+  });
+
+  it("pins every image to a version (no latest, no untagged image)", () => {
+    for (const [name, s] of Object.entries(services)) {
+      if (s["build"] !== undefined) continue; // built here from the Dockerfile, whose base is pinned
+      const image = String(s["image"]);
+      expect(image, name).toMatch(/:[^:/]*\d[^:/]*$/);
+      expect(image, name).not.toMatch(/:latest$/);
+    }
+    expect(services["kafka"]?.["image"]).toMatch(/^apache\/kafka:4\./);
+    expect(services["registry"]?.["image"]).toMatch(/^apicurio\/apicurio-registry:3\./);
+    expect(services["postgres"]?.["image"]).toMatch(/^postgres:16/);
+  });
+
+  it("runs the pipeline hardened: read-only root, tmpfs /tmp, init, non-root, no capabilities, liveness check", () => {
+    for (const name of ["pipeline-1", "pipeline-2"]) {
+      const s = services[name]!;
+      expect(s["read_only"], name).toBe(true);
+      expect(s["tmpfs"], name).toEqual(expect.arrayContaining([expect.stringMatching(/^\/tmp/)]));
+      expect(s["init"], name).toBe(true);
+      expect(s["user"], name).toBe("1000:1000");
+      expect(s["cap_drop"], name).toEqual(["ALL"]);
+      expect(s["command"], name).toEqual(["node", "ops/main.ts"]);
+      expect(JSON.stringify(s["healthcheck"]["test"]), name).toMatch(/\/health\/live/);
+      expect(s["build"]?.["dockerfile"], name).toBe("Dockerfile");
+    }
+  });
+
+  it("configures the pipeline with the application's variable names", () => {
+    const env = services["pipeline-1"]!["environment"] as Record<string, string>;
+    for (const key of [
+      "KAFKA_BOOTSTRAP_SERVERS",
+      "KAFKA_SASL_MECHANISM",
+      "KAFKA_TLS",
+      "SCHEMA_REGISTRY_URL",
+      "DATABASE_URL",
+      "KEYRING_JSON",
+      "ANONYMISATION_STRATEGY",
+      "RAW_TOPIC",
+      "ANONYMISED_TOPIC",
+      "DEAD_LETTER_TOPIC",
+      "CONSUMER_GROUP",
+      "LOG_LEVEL",
+      "HTTP_PORT",
+    ]) {
+      expect(env, key).toHaveProperty(key);
+    }
+    expect(env["SCHEMA_REGISTRY_URL"]).toBe("http://registry:8080/apis/ccompat/v7");
+    expect(env["RAW_TOPIC"]).toBe("patient-records-raw");
+    expect(env["ANONYMISED_TOPIC"]).toBe("patient-records-anonymised");
+    expect(env["DEAD_LETTER_TOPIC"]).toBe("patient-records-dlq");
+    // No keyring is committed: compose refuses to start without one.
+    expect(env["KEYRING_JSON"]).toMatch(/^\$\{KEYRING_JSON:\?/);
+  });
+
+  it("sets the registry's global compatibility rule to BACKWARD", () => {
+    expect(services["registry"]?.["environment"]?.["APICURIO_RULES_GLOBAL_COMPATIBILITY"]).toBe("BACKWARD");
+  });
+
+  it("registers schemas once before the pipelines start, and keeps the producer behind a profile", () => {
+    expect(services["register-schemas"]?.["command"]).toEqual(["node", "ops/cli/register-schemas.ts"]);
+    expect(services["pipeline-1"]?.["depends_on"]?.["register-schemas"]?.["condition"]).toBe(
+      "service_completed_successfully",
+    );
+    expect(services["producer"]?.["profiles"]).toEqual(["producer"]);
+    expect(services["producer"]?.["command"].slice(0, 2)).toEqual(["node", "ops/cli/produce.ts"]);
+  });
+
+  it("only depends on services that exist", () => {
+    for (const [name, s] of Object.entries(services)) {
+      const deps = s["depends_on"];
+      const names = Array.isArray(deps) ? deps : Object.keys(deps ?? {});
+      for (const d of names) expect(Object.keys(services), `${name} -> ${d}`).toContain(d);
+    }
+  });
+
+  it("publishes ports on loopback only", () => {
+    for (const [name, s] of Object.entries(services)) {
+      for (const p of (s["ports"] ?? []) as string[]) expect(p, name).toMatch(/^127\.0\.0\.1:/);
+    }
+  });
+
+  it("mounts the Prometheus config and the Grafana provisioning from ops/", () => {
+    expect(services["prometheus"]?.["volumes"]).toContain(
+      "./ops/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro",
+    );
+    const grafana = (services["grafana"]?.["volumes"] ?? []) as string[];
+    expect(grafana.some((v) => v.startsWith("./ops/grafana/provisioning:/etc/grafana/provisioning"))).toBe(
+      true,
+    );
+    expect(grafana.some((v) => v.startsWith("./ops/grafana/dashboards:"))).toBe(true);
+  });
+});
