@@ -9,7 +9,9 @@ async function main(command: string | undefined): Promise<number> {
       const started = Date.now();
       const handle = await up({ log: (line) => console.log(line) });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      console.log(`stack up (${handle.mode}${handle.startedHere ? "" : ", already running"}) in ${seconds} s`);
+      console.log(
+        `stack up (${handle.mode}${handle.startedHere ? "" : ", already running"}) in ${seconds} s`,
+      );
       console.log(`KAFKA_BOOTSTRAP_SERVERS=${handle.endpoints.KAFKA_BOOTSTRAP_SERVERS}`);
       console.log(`SCHEMA_REGISTRY_URL=${handle.endpoints.SCHEMA_REGISTRY_URL}`);
       console.log(`DATABASE_URL=${handle.endpoints.DATABASE_URL.replace(/:[^:@/]+@/, ":***@")}`);

@@ -83,7 +83,11 @@ export async function startContainerStack(): Promise<ContainerStack> {
     await stop();
     throw failed.reason;
   }
-  const [kafka, registry, postgres] = started as [StartedTestContainer, StartedTestContainer, StartedTestContainer];
+  const [kafka, registry, postgres] = started as [
+    StartedTestContainer,
+    StartedTestContainer,
+    StartedTestContainer,
+  ];
   const postgresUri = (postgres as unknown as { getConnectionUri(): string }).getConnectionUri();
   return {
     endpoints: {

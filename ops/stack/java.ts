@@ -21,7 +21,8 @@ async function majorVersion(javaBin: string): Promise<number | undefined> {
  */
 export async function findJava(minMajor: number, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const candidates: string[] = [];
-  for (const home of [env["STACK_JAVA_HOME"], env["JAVA_HOME"]]) if (home) candidates.push(join(home, "bin", "java"));
+  for (const home of [env["STACK_JAVA_HOME"], env["JAVA_HOME"]])
+    if (home) candidates.push(join(home, "bin", "java"));
   const jvmRoot = "/usr/lib/jvm";
   if (existsSync(jvmRoot)) {
     for (const entry of readdirSync(jvmRoot)) {

@@ -70,7 +70,11 @@ export function kafkaClasspathDir(cache: string): string {
 export async function fetchKafka(cache: string): Promise<string> {
   const dir = kafkaClasspathDir(cache);
   await fetchClasspath(dir, [
-    { groupId: "org.apache.kafka", artifactId: `kafka_${STACK_VERSIONS.scala}`, version: STACK_VERSIONS.kafka },
+    {
+      groupId: "org.apache.kafka",
+      artifactId: `kafka_${STACK_VERSIONS.scala}`,
+      version: STACK_VERSIONS.kafka,
+    },
     // The broker jar does not bring a logging backend; the release tarball adds log4j 2 and its SLF4J 1 binding.
     { groupId: "org.apache.logging.log4j", artifactId: "log4j-core", version: STACK_VERSIONS.log4j },
     { groupId: "org.apache.logging.log4j", artifactId: "log4j-slf4j-impl", version: STACK_VERSIONS.log4j },
@@ -79,7 +83,12 @@ export async function fetchKafka(cache: string): Promise<string> {
 }
 
 export async function kafkaAnswers(bootstrap: string): Promise<boolean> {
-  const admin = new Admin({ clientId: "stack-probe", bootstrapBrokers: [bootstrap], retries: 0, timeout: 2_000 });
+  const admin = new Admin({
+    clientId: "stack-probe",
+    bootstrapBrokers: [bootstrap],
+    retries: 0,
+    timeout: 2_000,
+  });
   try {
     const metadata = await admin.metadata({ topics: [] });
     return metadata.brokers.size > 0;
@@ -103,7 +112,10 @@ export async function startLocalKafka(options: {
   const dataDir = join(home, "data");
   mkdirSync(dataDir, { recursive: true });
   const props = join(home, "server.properties");
-  writeFileSync(props, serverProperties({ port: options.port, controllerPort: options.controllerPort, dataDir }));
+  writeFileSync(
+    props,
+    serverProperties({ port: options.port, controllerPort: options.controllerPort, dataDir }),
+  );
   const log4j = join(home, "log4j2.properties");
   writeFileSync(log4j, LOG4J2);
   const classpath = `${libs}/*`;

@@ -62,9 +62,13 @@ export async function fetchClasspath(target: string, artifacts: MavenArtifact[])
       { cwd: work, what: `mvn copy-dependencies for ${artifacts.map((a) => a.artifactId).join(", ")}` },
     );
   } catch (error) {
-    throw new StackError("STACK_DOWNLOAD_FAILED", `fetching jars failed (is the Maven repository reachable?)`, {
-      cause: error,
-    });
+    throw new StackError(
+      "STACK_DOWNLOAD_FAILED",
+      `fetching jars failed (is the Maven repository reachable?)`,
+      {
+        cause: error,
+      },
+    );
   }
   if (readdirSync(join(work, "libs")).length === 0) {
     throw new StackError("STACK_DOWNLOAD_FAILED", `no jars were copied into ${work}/libs`);
@@ -75,11 +79,7 @@ export async function fetchClasspath(target: string, artifacts: MavenArtifact[])
 }
 
 /** Fetches one artifact file (e.g. a tar.gz distribution) into `target` and returns its path. */
-export async function fetchArtifact(
-  target: string,
-  coordinates: string,
-  fileName: string,
-): Promise<string> {
+export async function fetchArtifact(target: string, coordinates: string, fileName: string): Promise<string> {
   const file = join(target, fileName);
   if (existsSync(file)) return file;
   await requireMaven();

@@ -21,7 +21,9 @@ async function serverUser(): Promise<{ uid?: number; gid?: number }> {
   try {
     return await lookup();
   } catch {
-    await run("useradd", ["--system", "--user-group", "--no-create-home", "postgres"], { what: "useradd postgres" });
+    await run("useradd", ["--system", "--user-group", "--no-create-home", "postgres"], {
+      what: "useradd postgres",
+    });
     return lookup();
   }
 }
@@ -54,7 +56,8 @@ export async function startLocalPostgres(options: {
     mkdirSync(dir, { recursive: true });
     chownTree(dir, user);
   }
-  if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString("base64url"), { mode: 0o600 });
+  if (!existsSync(passwordFile))
+    writeFileSync(passwordFile, randomBytes(18).toString("base64url"), { mode: 0o600 });
   chownTree(passwordFile, user);
   const password = readFileSync(passwordFile, "utf8").trim();
   if (!existsSync(join(dataDir, "PG_VERSION"))) {
@@ -95,7 +98,8 @@ export async function startLocalPostgres(options: {
   );
   const pidLine = readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0];
   const pid = Number(pidLine);
-  if (!Number.isInteger(pid) || pid <= 0) throw new StackError("STACK_START_FAILED", "postmaster.pid unreadable");
+  if (!Number.isInteger(pid) || pid <= 0)
+    throw new StackError("STACK_START_FAILED", "postmaster.pid unreadable");
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`;
   await waitUntil("PostgreSQL", () => postgresAnswers(url), { timeoutMs: 30_000, logFile });
   return { pid, marker: dataDir, logFile, url };

@@ -14,7 +14,14 @@ export interface StartedProcess {
 export function startDetached(
   command: string,
   args: string[],
-  options: { logFile: string; marker: string; env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number },
+  options: {
+    logFile: string;
+    marker: string;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    uid?: number;
+    gid?: number;
+  },
 ): StartedProcess {
   const out = openSync(options.logFile, "a");
   const spawnOptions: SpawnOptions = {
@@ -91,7 +98,9 @@ export function run(
     child.stderr?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
     });
-    child.on("error", (error) => reject(new StackError("STACK_START_FAILED", `${options.what}: ${error.message}`)));
+    child.on("error", (error) =>
+      reject(new StackError("STACK_START_FAILED", `${options.what}: ${error.message}`)),
+    );
     child.on("close", (code) => {
       if (code === 0) resolvePromise(output);
       else

@@ -59,7 +59,7 @@ export async function startLocalRegistry(options: {
       // also makes the registry enforce compatibility, as a Confluent registry does.
       "-Dapicurio.rules.global.compatibility=BACKWARD",
       "-Dquarkus.log.level=WARN",
-      "-Dquarkus.log.category.\"io.apicurio\".level=INFO",
+      '-Dquarkus.log.category."io.apicurio".level=INFO',
       "-jar",
       join(appDir, "quarkus-run.jar"),
     ],

@@ -242,5 +242,10 @@ export async function status(): Promise<{
   for (const [name, proc] of Object.entries(state.processes ?? {})) {
     if (proc) processes[name] = { pid: proc.pid, alive: isOurs(proc) };
   }
-  return { mode: state.mode, endpoints: state.endpoints, readiness: await checkReadiness(state.endpoints), processes };
+  return {
+    mode: state.mode,
+    endpoints: state.endpoints,
+    readiness: await checkReadiness(state.endpoints),
+    processes,
+  };
 }

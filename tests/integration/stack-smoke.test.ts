@@ -57,7 +57,10 @@ describe("local stack smoke test", () => {
       namespace: "uk.nhs.anonymisation.test",
       fields: [{ name: "id", type: "string" }],
     };
-    const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject });
+    const { id } = await registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+      { subject },
+    );
     expect(id).toBeGreaterThan(0);
     const encoded = await registry.encode(id, { id: "abc" });
     expect(encoded[0]).toBe(0);

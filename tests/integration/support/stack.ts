@@ -13,7 +13,10 @@ export function uniqueName(prefix: string): string {
 }
 
 export async function createTopics(names: string[], partitions = 3): Promise<void> {
-  const admin = new Admin({ clientId: "test-admin", bootstrapBrokers: stack().KAFKA_BOOTSTRAP_SERVERS.split(",") });
+  const admin = new Admin({
+    clientId: "test-admin",
+    bootstrapBrokers: stack().KAFKA_BOOTSTRAP_SERVERS.split(","),
+  });
   try {
     await admin.createTopics({ topics: names, partitions, replicas: 1 });
   } finally {

@@ -1,0 +1,265 @@
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { readEnvFile } from "./stack/env-file.ts";
+
+/**
+ * One typed, validated, frozen configuration, read once at start-up from environment variables (the local stack's
+ * `.env.stack` fills in the three endpoints when they are not set). A bad setting stops start-up with a message
+ * naming it. Secrets are read from files or env and never printed: `describeConfig()` masks them.
+ */
+export class ConfigError extends Error {
+  readonly code = "CONFIG_INVALID";
+  readonly setting: string;
+  constructor(setting: string, problem: string) {
+    super(`CONFIG_INVALID: ${setting} ${problem}`);
+    this.name = "ConfigError";
+    this.setting = setting;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+interface Setting<T> {
+  name: string;
+  description: string;
+  default?: string;
+  secret?: boolean;
+  parse(raw: string | undefined, env: Env): T;
+}
+
+const str = (name: string, description: string, fallback?: string): Setting<string> => ({
+  name,
+  description,
+  ...(fallback === undefined ? {} : { default: fallback }),
+  parse(raw) {
+    const value = raw?.trim() || fallback;
+    if (!value) throw new ConfigError(name, "is required");
+    return value;
+  },
+});
+
+const int = (
+  name: string,
+  description: string,
+  fallback: number,
+  min: number,
+  max: number,
+): Setting<number> => ({
+  name,
+  description,
+  default: String(fallback),
+  parse(raw) {
+    if (raw === undefined || raw.trim() === "") return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new ConfigError(name, `must be an integer between ${min} and ${max}`);
+    }
+    return value;
+  },
+});
+
+const oneOf = <T extends string>(
+  name: string,
+  description: string,
+  values: readonly T[],
+  fallback: T,
+): Setting<T> => ({
+  name,
+  description,
+  default: fallback,
+  parse(raw) {
+    const value = raw?.trim() || fallback;
+    if (!(values as readonly string[]).includes(value))
+      throw new ConfigError(name, `must be one of ${values.join(", ")}`);
+    return value as T;
+  },
+});
+
+const bool = (name: string, description: string, fallback: boolean): Setting<boolean> => ({
+  name,
+  description,
+  default: String(fallback),
+  parse(raw) {
+    if (raw === undefined || raw.trim() === "") return fallback;
+    if (/^(true|1|yes)$/i.test(raw.trim())) return true;
+    if (/^(false|0|no)$/i.test(raw.trim())) return false;
+    throw new ConfigError(name, "must be true or false");
+  },
+});
+
+/** A secret given inline (NAME) or as a file path (NAME_FILE); never both. */
+function secret(
+  name: string,
+  description: string,
+  required: boolean,
+  fileVar = `${name}_FILE`,
+): Setting<string | undefined> {
+  return {
+    name,
+    description: `${description} (or ${fileVar}: a path to a file holding it)`,
+    secret: true,
+    parse(raw, env) {
+      const file = env[fileVar]?.trim();
+      if (raw && file) throw new ConfigError(name, `and ${fileVar} are both set; set one`);
+      if (file) {
+        try {
+          return readFileSync(file, "utf8").trim();
+        } catch {
+          throw new ConfigError(fileVar, "names a file that cannot be read");
+        }
+      }
+      if (!raw && required) throw new ConfigError(name, `(or ${fileVar}) is required`);
+      return raw || undefined;
+    },
+  };
+}
+
+export const SETTINGS = {
+  kafkaBootstrapServers: str(
+    "KAFKA_BOOTSTRAP_SERVERS",
+    "Kafka bootstrap servers, comma-separated (local stack: from .env.stack)",
+  ),
+  kafkaTls: bool("KAFKA_TLS", "connect to Kafka over TLS", false),
+  kafkaSaslMechanism: oneOf(
+    "KAFKA_SASL_MECHANISM",
+    "SASL mechanism for Kafka (`none`, `PLAIN`, `SCRAM-SHA-256`, `SCRAM-SHA-512`)",
+    ["none", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const,
+    "none",
+  ),
+  kafkaSaslUsername: str("KAFKA_SASL_USERNAME", "SASL user name (when a mechanism is set)", "-"),
+  kafkaSaslPassword: secret("KAFKA_SASL_PASSWORD", "SASL password", false),
+  schemaRegistryUrl: str(
+    "SCHEMA_REGISTRY_URL",
+    "Confluent-compatible schema registry URL (Apicurio: …/apis/ccompat/v7)",
+  ),
+  databaseUrl: secret("DATABASE_URL", "PostgreSQL connection URL (local stack: from .env.stack)", true),
+  keyring: secret(
+    "KEYRING_JSON",
+    'HMAC keyring JSON: {"active":"k1","keys":{"k1":"<base64, 32+ bytes>"}}',
+    true,
+    "KEYRING_FILE",
+  ),
+  strategy: oneOf(
+    "ANONYMISATION_STRATEGY",
+    "`pseudonymisation` (keyed tokens, linkable) or `redaction` (identifiers replaced by [REDACTED])",
+    ["pseudonymisation", "redaction"] as const,
+    "pseudonymisation",
+  ),
+  rawTopic: str("RAW_TOPIC", "input topic of raw patient records", "patient-records-raw"),
+  anonymisedTopic: str(
+    "ANONYMISED_TOPIC",
+    "output topic of anonymised records",
+    "patient-records-anonymised",
+  ),
+  deadLetterTopic: str(
+    "DEAD_LETTER_TOPIC",
+    "restricted dead-letter topic (raw bytes + error headers)",
+    "patient-records-dlq",
+  ),
+  consumerGroup: str("CONSUMER_GROUP", "consumer group shared by the replicas", "anonymiser"),
+  instanceId: str(
+    "INSTANCE_ID",
+    "stable id of this replica; the transactional id is <group>-<instance>",
+    "<hostname>",
+  ),
+  batchMaxRecords: int(
+    "BATCH_MAX_RECORDS",
+    "records per batch (one Kafka transaction and one database transaction)",
+    1000,
+    1,
+    100_000,
+  ),
+  batchMaxMs: int("BATCH_MAX_MS", "longest wait before a partial batch is committed (ms)", 200, 1, 60_000),
+  maxRecordBytes: int(
+    "MAX_RECORD_BYTES",
+    "larger records are dead-lettered as RECORD_OVERSIZE",
+    1_048_576,
+    64,
+    16_777_216,
+  ),
+  retryInitialMs: int("RETRY_INITIAL_MS", "first backoff delay for transient failures (ms)", 100, 1, 60_000),
+  retryMaxMs: int("RETRY_MAX_MS", "largest backoff delay for transient failures (ms)", 10_000, 10, 600_000),
+  tokenCacheSize: int(
+    "TOKEN_CACHE_SIZE",
+    "pseudonym token cache entries (0 disables it)",
+    50_000,
+    0,
+    10_000_000,
+  ),
+  httpPort: int("HTTP_PORT", "port of /metrics, /health/live and /health/ready", 9464, 0, 65_535),
+  readyMaxPauseMs: int(
+    "READY_MAX_PAUSE_MS",
+    "not ready when backpressure has paused consumption this long (ms)",
+    60_000,
+    1_000,
+    3_600_000,
+  ),
+  dbPoolSize: int("DB_POOL_SIZE", "PostgreSQL connections per replica", 4, 1, 100),
+  logLevel: oneOf("LOG_LEVEL", "log level", ["fatal", "error", "warn", "info", "debug"] as const, "info"),
+} as const;
+
+type Parsed = { [K in keyof typeof SETTINGS]: ReturnType<(typeof SETTINGS)[K]["parse"]> };
+
+export type Config = Readonly<
+  Omit<Parsed, "databaseUrl" | "keyring" | "kafkaSaslPassword"> & {
+    databaseUrl: string;
+    keyringJson: string;
+    kafkaSaslPassword: string | undefined;
+    transactionalId: string;
+  }
+>;
+
+/** Reads the configuration; the local stack's env file supplies endpoints the environment does not set. */
+export function loadConfig(env: Env = process.env, options: { useStackEnvFile?: boolean } = {}): Config {
+  const merged: Env = { ...(options.useStackEnvFile === false ? {} : readEnvFile()), ...env };
+  const out: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(SETTINGS)) {
+    out[key] = (setting as Setting<unknown>).parse(merged[setting.name], merged);
+  }
+  if (out["instanceId"] === "<hostname>") out["instanceId"] = hostname();
+  if ((out["retryMaxMs"] as number) < (out["retryInitialMs"] as number)) {
+    throw new ConfigError("RETRY_MAX_MS", "must not be smaller than RETRY_INITIAL_MS");
+  }
+  if (
+    out["kafkaSaslMechanism"] !== "none" &&
+    (!out["kafkaSaslPassword"] || out["kafkaSaslUsername"] === "-")
+  ) {
+    throw new ConfigError(
+      "KAFKA_SASL_PASSWORD",
+      "and KAFKA_SASL_USERNAME are required when KAFKA_SASL_MECHANISM is set",
+    );
+  }
+  const config = {
+    ...out,
+    keyringJson: out["keyring"] as string,
+    transactionalId: `${out["consumerGroup"]}-${out["instanceId"]}`,
+  } as Record<string, unknown>;
+  delete config["keyring"];
+  return Object.freeze(config) as unknown as Config;
+}
+
+/** The configuration for humans (`--print-config`): secrets masked, passwords in URLs masked. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const masked: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key === "keyringJson" || key === "kafkaSaslPassword") masked[key] = value ? "***" : undefined;
+    else if (key === "databaseUrl") masked[key] = String(value).replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+    else masked[key] = value;
+  }
+  return masked;
+}
+
+/** Rows of the README's configuration table, from the same source as the parser. */
+export function settingsTable(): Array<{ name: string; default: string; description: string }> {
+  return Object.values(SETTINGS).map((s) => ({
+    name: s.name,
+    default: (s as Setting<unknown>).default ?? "required",
+    description: s.description,
+  }));
+}
+
+/** Configuration for the command-line tools, which need the endpoints and topic names but not the keyring. */
+export function loadToolConfig(env: Env = process.env): Config {
+  const { KEYRING_FILE: _file, ...rest } = env;
+  return loadConfig({ ...rest, KEYRING_JSON: "not-used-by-tools" });
+}

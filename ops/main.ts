@@ -1,0 +1,62 @@
+import { parseArgs } from "node:util";
+import { ConfigError, describeConfig, loadConfig } from "./config.ts";
+import { createLogger, errorFields } from "./logger.ts";
+import { startPipeline } from "./pipeline.ts";
+
+/** `npm start`: the pipeline process. SIGTERM/SIGINT drain in-flight batches, commit, leave the group, exit 0. */
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { "print-config": { type: "boolean" } }, strict: true });
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  if (values["print-config"]) {
+    console.log(JSON.stringify(describeConfig(config), null, 2));
+    return 0;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  let pipeline: Awaited<ReturnType<typeof startPipeline>>;
+  try {
+    pipeline = await startPipeline(config, logger);
+  } catch (error) {
+    logger.fatal("pipeline.start_failed", errorFields(error));
+    return 1;
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info("pipeline.stopping", { signal });
+    pipeline.stop().then(
+      () => {
+        logger.info("pipeline.stopped");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.fatal("pipeline.stop_failed", errorFields(error));
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+  try {
+    await pipeline.runtime.done;
+    return 0;
+  } catch {
+    // The fatal error was logged by the runtime observer; fail closed: stop, exit non-zero, let the orchestrator restart.
+    await pipeline.stop().catch(() => undefined);
+    return 1;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(JSON.stringify({ level: "fatal", event: "pipeline.crashed", ...errorFields(error) }));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,75 @@
+import { compatibilityPartitioner, Producer } from "@platformatic/kafka";
+import { AvroEncoder } from "../../schemas/avro-codec.ts";
+import { fromJsonForm } from "../../schemas/json-form.ts";
+import { loadSchema } from "../../schemas/load.ts";
+import { RegistryClient } from "../../schemas/registry-client.ts";
+import type { PatientRecordJson } from "../synthetic/index.ts";
+import { valueSubject } from "./subjects.ts";
+
+/**
+ * Encodes raw-contract records (JSON form) in the registry wire format and produces them to the raw topic, keyed by
+ * the local patient id so that one patient's events stay in order on one partition.
+ */
+export class RawRecordProducer {
+  readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
+  readonly #encoder: AvroEncoder;
+  readonly topic: string;
+
+  private constructor(
+    producer: Producer<Buffer, Buffer, Buffer, Buffer>,
+    encoder: AvroEncoder,
+    topic: string,
+  ) {
+    this.#producer = producer;
+    this.#encoder = encoder;
+    this.topic = topic;
+  }
+
+  static async create(options: {
+    bootstrap: string[];
+    registryUrl: string;
+    topic: string;
+  }): Promise<RawRecordProducer> {
+    const schema = loadSchema("patientRecord");
+    const id = await new RegistryClient(options.registryUrl).idOf(valueSubject(options.topic), schema);
+    const producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
+      clientId: "synthetic-producer",
+      bootstrapBrokers: options.bootstrap,
+      idempotent: true,
+      acks: -1,
+      partitioner: compatibilityPartitioner,
+    });
+    return new RawRecordProducer(producer, new AvroEncoder(schema, id), options.topic);
+  }
+
+  get schemaId(): number {
+    return this.#encoder.schemaId;
+  }
+
+  /** Wire-format bytes of one record (JSON form). Throws with the field name if it does not fit the contract. */
+  encode(record: PatientRecordJson): Buffer {
+    const converted = fromJsonForm(loadSchemaCached(), record);
+    if (!converted.ok)
+      throw new Error(`record does not fit the contract (${converted.code} ${converted.field ?? ""})`);
+    return this.#encoder.encode(converted.value);
+  }
+
+  async sendRaw(messages: Array<{ key?: Buffer; value: Buffer; timestamp?: bigint }>): Promise<void> {
+    if (messages.length === 0) return;
+    await this.#producer.send({ messages: messages.map((m) => ({ topic: this.topic, ...m })) });
+  }
+
+  async send(records: PatientRecordJson[]): Promise<void> {
+    await this.sendRaw(records.map((r) => ({ key: Buffer.from(r.patient_id), value: this.encode(r) })));
+  }
+
+  async close(): Promise<void> {
+    await this.#producer.close();
+  }
+}
+
+let cachedSchema: ReturnType<typeof loadSchema> | undefined;
+function loadSchemaCached() {
+  cachedSchema ??= loadSchema("patientRecord");
+  return cachedSchema;
+}

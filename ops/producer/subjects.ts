@@ -1,0 +1,2 @@
+/** Registry subjects follow the Confluent TopicNameStrategy: `<topic>-value`. */
+export const valueSubject = (topic: string) => `${topic}-value`;

@@ -1,0 +1,267 @@
+import { isUtf8 } from "node:buffer";
+import avro from "avsc";
+import { SchemaError } from "./errors.ts";
+
+/** Confluent wire format: magic byte 0, a 4-byte big-endian schema id, then the Avro binary body. */
+export const MAGIC_BYTE = 0;
+export const WIRE_HEADER_BYTES = 5;
+
+type Schema = unknown;
+
+/** The same schema with every `string` read as `bytes`, so that invalid UTF-8 can be detected, not replaced. */
+function stringsAsBytes(schema: Schema): Schema {
+  if (schema === "string") return "bytes";
+  if (Array.isArray(schema)) return schema.map(stringsAsBytes);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const s = schema as Record<string, unknown>;
+  switch (s["type"]) {
+    case "string":
+      return { ...s, type: "bytes" };
+    case "record":
+    case "error":
+      return {
+        ...s,
+        fields: (s["fields"] as Array<Record<string, unknown>>).map((f) => {
+          const { default: _default, ...rest } = f;
+          // Defaults are JSON values of the original type; a string default cannot be a bytes default.
+          const converted = stringsAsBytes(f["type"]);
+          return typeof _default === "string" ? { ...rest, type: converted } : { ...f, type: converted };
+        }),
+      };
+    case "array":
+      return { ...s, items: stringsAsBytes(s["items"]) };
+    case "map":
+      return { ...s, values: stringsAsBytes(s["values"]) };
+    default:
+      return typeof s["type"] === "object" ? { ...s, type: stringsAsBytes(s["type"]) } : s;
+  }
+}
+
+type Convert = (value: unknown) => unknown;
+const identity: Convert = (v) => v;
+
+function utf8(value: unknown): unknown {
+  if (!Buffer.isBuffer(value)) return value;
+  if (!isUtf8(value)) throw new SchemaError("AVRO_INVALID_UTF8", "a string field is not valid UTF-8");
+  return value.toString("utf8");
+}
+
+/** Compiles, once per schema, the function that turns the bytes read for string fields back into strings. */
+function compileStringify(schema: Schema): Convert {
+  if (schema === "string") return utf8;
+  if (Array.isArray(schema)) {
+    const branches = schema.map(compileStringify).filter((c) => c !== identity);
+    if (branches.length === 0) return identity;
+    const hasString = schema.some((b) => b === "string" || (b as { type?: unknown })?.type === "string");
+    const objectBranch = branches.find((c) => c !== utf8);
+    return (v) =>
+      v === null ? null : Buffer.isBuffer(v) && hasString ? utf8(v) : objectBranch ? objectBranch(v) : v;
+  }
+  if (typeof schema !== "object" || schema === null) return identity;
+  const s = schema as Record<string, unknown>;
+  switch (s["type"]) {
+    case "string":
+      return utf8;
+    case "record":
+    case "error": {
+      const fields = (s["fields"] as Array<{ name: string; type: Schema }>)
+        .map((f) => ({ name: f.name, convert: compileStringify(f.type) }))
+        .filter((f) => f.convert !== identity);
+      if (fields.length === 0) return identity;
+      return (v) => {
+        const record = v as Record<string, unknown>;
+        for (const f of fields) record[f.name] = f.convert(record[f.name]);
+        return record;
+      };
+    }
+    case "array": {
+      const items = compileStringify(s["items"]);
+      return items === identity ? identity : (v) => (v as unknown[]).map(items);
+    }
+    case "map": {
+      const values = compileStringify(s["values"]);
+      if (values === identity) return identity;
+      return (v) => {
+        const map = v as Record<string, unknown>;
+        for (const key of Object.keys(map)) map[key] = values(map[key]);
+        return map;
+      };
+    }
+    default:
+      return typeof s["type"] === "object" ? compileStringify(s["type"]) : identity;
+  }
+}
+
+interface CompiledWriter {
+  reader: avro.Type;
+  resolver: avro.Resolver;
+  stringify: Convert;
+}
+
+export interface WriterProblem {
+  code: string;
+  field?: string;
+}
+
+export interface AvroDecoderOptions {
+  registry: { writerSchema(id: number): Promise<object> };
+  /** The schema the application reads (writer schemas are resolved to it, Avro schema resolution rules). */
+  readerSchema: object;
+  maxRecordBytes: number;
+  /** A further check per writer schema: return a problem to refuse every record written with it. */
+  acceptWriter?: (writerSchema: object) => WriterProblem | null;
+  /** How long an unknown schema id is remembered as unknown (it may be registered later). */
+  unknownIdTtlMs?: number;
+}
+
+/** A permanent refusal of a writer schema, carried as a SchemaError-shaped value with the policy's code. */
+export class WriterRefusedError extends Error {
+  readonly code: string;
+  readonly permanent = true;
+  readonly transient = false;
+  readonly extra: Record<string, string>;
+  constructor(problem: WriterProblem, schemaId: number) {
+    super(
+      `writer schema ${schemaId} refused (${problem.code}${problem.field ? ` on field ${problem.field}` : ""})`,
+    );
+    this.name = "WriterRefusedError";
+    this.code = problem.code;
+    this.extra = { "schema.id": String(schemaId), ...(problem.field ? { field: problem.field } : {}) };
+  }
+}
+
+/**
+ * Decodes registry-framed Avro. Synchronous once a writer schema id has been seen (the hot path); the first record
+ * of an unseen id returns a promise while the schema is fetched and compiled.
+ */
+export class AvroDecoder {
+  readonly #options: AvroDecoderOptions;
+  readonly #readerBytesSchema: Schema;
+  readonly #stringify: Convert;
+  readonly #compiled = new Map<number, CompiledWriter | Error>();
+  readonly #unknownUntil = new Map<number, number>();
+
+  constructor(options: AvroDecoderOptions) {
+    this.#options = options;
+    this.#readerBytesSchema = stringsAsBytes(options.readerSchema);
+    this.#stringify = compileStringify(options.readerSchema);
+  }
+
+  decode(data: Buffer): unknown | Promise<unknown> {
+    if (data.length === 0) throw new SchemaError("RECORD_EMPTY", "record has no value bytes");
+    if (data.length > this.#options.maxRecordBytes) {
+      throw new SchemaError(
+        "RECORD_OVERSIZE",
+        `record of ${data.length} bytes exceeds the limit of ${this.#options.maxRecordBytes}`,
+      );
+    }
+    if (data[0] !== MAGIC_BYTE)
+      throw new SchemaError("SCHEMA_WRONG_MAGIC", "record does not start with magic byte 0");
+    if (data.length < WIRE_HEADER_BYTES)
+      throw new SchemaError("AVRO_TRUNCATED", "record shorter than the wire header");
+    const id = data.readInt32BE(1);
+    const compiled = this.#compiled.get(id);
+    if (compiled instanceof Error) throw compiled;
+    if (compiled) return this.#decodeWith(compiled, data, id);
+    const unknownUntil = this.#unknownUntil.get(id);
+    if (unknownUntil !== undefined && unknownUntil > Date.now()) {
+      throw new SchemaError("SCHEMA_UNKNOWN_ID", `schema id ${id} is not known to the registry`, {
+        extra: { "schema.id": String(id) },
+      });
+    }
+    return this.#compile(id).then((c) => this.#decodeWith(c, data, id));
+  }
+
+  async #compile(id: number): Promise<CompiledWriter> {
+    let writerSchema: object;
+    try {
+      writerSchema = await this.#options.registry.writerSchema(id);
+    } catch (error) {
+      if ((error as SchemaError).code === "SCHEMA_UNKNOWN_ID") {
+        this.#unknownUntil.set(id, Date.now() + (this.#options.unknownIdTtlMs ?? 30_000));
+      }
+      throw error;
+    }
+    const problem = this.#options.acceptWriter?.(writerSchema) ?? null;
+    if (problem) {
+      const refused = new WriterRefusedError(problem, id);
+      this.#compiled.set(id, refused);
+      throw refused;
+    }
+    let compiledWriter: CompiledWriter;
+    try {
+      const reader = avro.Type.forSchema(this.#readerBytesSchema as avro.Schema, { omitRecordMethods: true });
+      const writer = avro.Type.forSchema(stringsAsBytes(writerSchema) as avro.Schema, {
+        omitRecordMethods: true,
+      });
+      compiledWriter = { reader, resolver: reader.createResolver(writer), stringify: this.#stringify };
+    } catch (cause) {
+      const incompatible = new SchemaError(
+        "SCHEMA_INCOMPATIBLE",
+        `writer schema ${id} cannot be resolved to the reader schema`,
+        { cause, extra: { "schema.id": String(id) } },
+      );
+      this.#compiled.set(id, incompatible);
+      throw incompatible;
+    }
+    this.#compiled.set(id, compiledWriter);
+    return compiledWriter;
+  }
+
+  #decodeWith(compiled: CompiledWriter, data: Buffer, id: number): unknown {
+    let result: { value: unknown; offset: number };
+    try {
+      result = compiled.reader.decode(data, WIRE_HEADER_BYTES, compiled.resolver);
+    } catch (cause) {
+      // avsc's messages can quote decoded values: keep only the code.
+      throw new SchemaError("AVRO_DECODE_FAILED", `record body does not decode with schema ${id}`, {
+        cause,
+        extra: { "schema.id": String(id) },
+      });
+    }
+    if (result.offset === -1) {
+      throw new SchemaError("AVRO_TRUNCATED", `record body ends early for schema ${id}`, {
+        extra: { "schema.id": String(id) },
+      });
+    }
+    if (result.offset !== data.length) {
+      throw new SchemaError(
+        "AVRO_TRAILING_BYTES",
+        `${data.length - result.offset} bytes follow the record body (schema ${id})`,
+        { extra: { "schema.id": String(id) } },
+      );
+    }
+    return compiled.stringify(result.value);
+  }
+}
+
+/** Encodes values of one registered schema into the wire format. Synchronous: the id is resolved at start-up. */
+export class AvroEncoder {
+  readonly #type: avro.Type;
+  readonly #header: Buffer;
+  readonly schemaId: number;
+
+  constructor(schema: object, schemaId: number) {
+    this.#type = avro.Type.forSchema(schema as avro.Schema);
+    this.schemaId = schemaId;
+    this.#header = Buffer.alloc(WIRE_HEADER_BYTES);
+    this.#header.writeUInt8(MAGIC_BYTE, 0);
+    this.#header.writeInt32BE(schemaId, 1);
+  }
+
+  encode(value: unknown): Buffer {
+    let body: Buffer;
+    try {
+      body = this.#type.toBuffer(value);
+    } catch (cause) {
+      const paths: string[] = [];
+      this.#type.isValid(value, { errorHook: (path) => paths.push(path.join(".")) });
+      throw new SchemaError(
+        "AVRO_ENCODE_FAILED",
+        `value does not fit schema ${this.schemaId}${paths.length ? ` (fields: ${paths.join(", ")})` : ""}`,
+        { cause },
+      );
+    }
+    return Buffer.concat([this.#header, body], WIRE_HEADER_BYTES + body.length);
+  }
+}

@@ -1,0 +1,23 @@
+/** The topology DSL and its runtimes: generic, knows nothing about patients. */
+export { BranchedKStream, KStream, StreamsBuilder } from "./dsl/builder.ts";
+export { isTransient, PermanentRecordError, TopologyFailedError, TransientError } from "./dsl/errors.ts";
+export { Topology } from "./dsl/topology.ts";
+export type { DeadLetterReason, KeyValue, RecordContext, Serde } from "./dsl/types.ts";
+export { type DeadLetterMetadata, DLQ_HEADERS } from "./runtime/dead-letter.ts";
+export {
+  deadLetterEverything,
+  type ExceptionHandlers,
+  failOnError,
+  type HandlerResponse,
+} from "./runtime/handlers.ts";
+export { KafkaRuntime, type KafkaRuntimeOptions, type RuntimeState } from "./runtime/kafka-runtime.ts";
+export type { RuntimeObserver } from "./runtime/observer.ts";
+export { type BackoffOptions, backoffDelay, retryWhile } from "./runtime/retry.ts";
+export type {
+  ExternalStore,
+  PartitionOffset,
+  StoreBatch,
+  StoreCommitResult,
+  StoreRecord,
+} from "./runtime/store.ts";
+export { TopologyTestDriver } from "./runtime/test-driver.ts";

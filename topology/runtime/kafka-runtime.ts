@@ -1,0 +1,418 @@
+import {
+  type ConnectionOptions,
+  Consumer,
+  compatibilityPartitioner,
+  findErrorBy,
+  type Message,
+  type MessagesStream,
+  Producer,
+} from "@platformatic/kafka";
+import { isTransient, TopologyFailedError } from "../dsl/errors.ts";
+import type { Topology } from "../dsl/topology.ts";
+import { BatchCollector } from "./batch.ts";
+import { deadLetterEverything, type ExceptionHandlers } from "./handlers.ts";
+import { materialise } from "./materialise.ts";
+import type { RuntimeObserver } from "./observer.ts";
+import { RecordProcessor } from "./record-processor.ts";
+import { type BackoffOptions, backoffDelay, retryWhile } from "./retry.ts";
+import type { ExternalStore, PartitionOffset, StoreCommitResult } from "./store.ts";
+
+export interface KafkaRuntimeOptions {
+  topology: Topology;
+  clientId: string;
+  groupId: string;
+  /** Stable per replica, so that a restarted replica fences its predecessor's open transaction at once. */
+  transactionalId: string;
+  bootstrapBrokers: string[];
+  connection?: ConnectionOptions;
+  deadLetterTopic?: string;
+  deadLetterStore?: string;
+  store?: ExternalStore;
+  handlers?: ExceptionHandlers;
+  batch: { maxRecords: number; maxMs: number };
+  retry: BackoffOptions;
+  observer?: RuntimeObserver;
+  /** Passed through to @platformatic/kafka (`{ registry, client }` of prom-client) for the client's own metrics. */
+  metrics?: ConstructorParameters<typeof Producer>[0]["metrics"];
+  session?: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number; rebalanceTimeoutMs?: number };
+}
+
+export type RuntimeState = "created" | "starting" | "running" | "stopping" | "stopped" | "failed";
+
+type RawMessage = Message<Buffer, Buffer, Buffer, Buffer>;
+
+const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+function generationOf(message: RawMessage): number | undefined {
+  const generation = (message.metadata as { generationId?: unknown } | undefined)?.generationId;
+  return typeof generation === "number" ? generation : undefined;
+}
+
+/**
+ * Executes a Topology on Kafka, exactly once: records are consumed in batches (size- and time-bounded); each batch is
+ * processed, committed to the external store together with its offsets, then produced in one Kafka transaction that
+ * also commits the consumed offsets. A crash between the two commits is harmless: the batch is consumed again, the
+ * store skips offsets it already holds, and the aborted transaction's output is invisible to read_committed readers.
+ *
+ * A rebalance discards whatever has not been committed: after a group join the consumer re-reads from the committed
+ * offsets, so records fetched under an older generation are dropped rather than processed twice.
+ */
+export class KafkaRuntime {
+  readonly #options: KafkaRuntimeOptions;
+  readonly #processor: RecordProcessor;
+  readonly #abort = new AbortController();
+  #producer: Producer<Buffer, Buffer, string, Buffer> | undefined;
+  #consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
+  #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  #state: RuntimeState = "created";
+  #pending: RawMessage[] = [];
+  #queue: RawMessage[][] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #draining: Promise<void> | undefined;
+  #pausedByUs = false;
+  #pausedSince: number | undefined;
+  #minGeneration = -1;
+  readonly #committedNext = new Map<string, bigint>();
+  #resolveDone!: () => void;
+  #rejectDone!: (error: unknown) => void;
+  /** Settles when the runtime has stopped: resolves after stop(), rejects on a fatal error. */
+  readonly done: Promise<void>;
+
+  constructor(options: KafkaRuntimeOptions) {
+    this.#options = options;
+    this.#processor = new RecordProcessor(options.topology, options.handlers ?? deadLetterEverything, {
+      canDeadLetter: Boolean(options.deadLetterTopic),
+    });
+    this.done = new Promise<void>((resolve, reject) => {
+      this.#resolveDone = resolve;
+      this.#rejectDone = reject;
+    });
+    // A fatal error is reported through `done`; avoid an unhandled rejection when nobody awaits it.
+    this.done.catch(() => undefined);
+  }
+
+  get state(): RuntimeState {
+    return this.#state;
+  }
+
+  /** Milliseconds the consumer has been paused by backpressure, or 0. */
+  get pausedForMs(): number {
+    return this.#pausedSince === undefined ? 0 : Date.now() - this.#pausedSince;
+  }
+
+  get consumer(): Consumer<Buffer, Buffer, Buffer, Buffer> | undefined {
+    return this.#consumer;
+  }
+
+  get assignedPartitions(): number {
+    return (this.#consumer?.assignments ?? []).reduce((n, a) => n + a.partitions.length, 0);
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== "created") throw new Error(`runtime already ${this.#state}`);
+    this.#state = "starting";
+    const o = this.#options;
+    const common = {
+      bootstrapBrokers: o.bootstrapBrokers,
+      ...(o.connection ?? {}),
+      ...(o.metrics ? { metrics: o.metrics } : {}),
+    };
+    this.#producer = new Producer<Buffer, Buffer, string, Buffer>({
+      ...common,
+      clientId: `${o.clientId}-producer`,
+      idempotent: true,
+      transactionalId: o.transactionalId,
+      acks: -1,
+      partitioner: compatibilityPartitioner,
+      serializers: { headerKey: (key?: string) => (key === undefined ? undefined : Buffer.from(key)) },
+    });
+    this.#consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
+      ...common,
+      clientId: `${o.clientId}-consumer`,
+      groupId: o.groupId,
+      autocommit: false,
+      sessionTimeout: o.session?.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: o.session?.heartbeatIntervalMs ?? 3_000,
+      rebalanceTimeout: o.session?.rebalanceTimeoutMs ?? 60_000,
+    });
+    this.#consumer.on("consumer:group:join", (payload) => this.#onGroupJoin(payload.generationId));
+    try {
+      this.#stream = await this.#consumer.consume({
+        topics: o.topology.sourceTopics,
+        mode: "committed",
+        fallbackMode: "earliest",
+        autocommit: false,
+        maxWaitTime: 200,
+      });
+    } catch (error) {
+      this.#state = "failed";
+      await this.#closeClients(true);
+      throw error;
+    }
+    this.#stream.on("data", (message: RawMessage) => this.#onMessage(message));
+    this.#stream.on("error", (error: Error) => this.#fail(error));
+    this.#state = "running";
+  }
+
+  #onGroupJoin(generationId: number | undefined): void {
+    // Everything fetched before this join is re-read from the committed offsets: drop it now.
+    this.#minGeneration = generationId ?? this.#consumer?.generationId ?? this.#minGeneration;
+    this.#pending = [];
+    this.#queue = [];
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#options.observer?.rebalance?.({
+      generationId: this.#minGeneration,
+      assignments: this.assignedPartitions,
+    });
+    this.#options.observer?.assignments?.(
+      (this.#consumer?.assignments ?? []).flatMap((a) =>
+        a.partitions.map((partition) => ({ topic: a.topic, partition })),
+      ),
+    );
+  }
+
+  #onMessage(message: RawMessage): void {
+    if (this.#state !== "running") return;
+    this.#pending.push(message);
+    if (this.#pending.length >= this.#options.batch.maxRecords) this.#seal();
+    else if (!this.#timer) this.#timer = setTimeout(() => this.#seal(), this.#options.batch.maxMs);
+  }
+
+  #seal(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#pending.length === 0) return;
+    this.#queue.push(this.#pending);
+    this.#pending = [];
+    // Backpressure: one batch in flight and one waiting is all the memory we allow ourselves.
+    if (this.#draining) this.#pause();
+    this.#draining ??= this.#drain().finally(() => {
+      this.#draining = undefined;
+      if (this.#state === "running") this.#resume();
+    });
+  }
+
+  #pause(): void {
+    if (this.#pausedByUs || !this.#stream) return;
+    this.#pausedByUs = true;
+    this.#pausedSince = Date.now();
+    this.#stream.pause();
+    this.#options.observer?.paused?.(true);
+  }
+
+  #resume(): void {
+    if (!this.#pausedByUs || !this.#stream) return;
+    this.#pausedByUs = false;
+    this.#pausedSince = undefined;
+    this.#stream.resume();
+    this.#options.observer?.paused?.(false);
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.shift()!;
+      try {
+        await this.#flush(batch);
+      } catch (error) {
+        this.#fail(error);
+        return;
+      }
+    }
+  }
+
+  /** Drops records already committed or fetched under an older generation; keeps offsets strictly increasing. */
+  #admissible(batch: RawMessage[]): { records: RawMessage[]; dropped: number } {
+    const lastSeen = new Map<string, bigint>();
+    const records: RawMessage[] = [];
+    for (const message of batch) {
+      const generation = generationOf(message);
+      const key = partitionKey(message.topic, message.partition);
+      const floor = this.#committedNext.get(key) ?? -1n;
+      const previous = lastSeen.get(key) ?? -1n;
+      if (
+        (generation !== undefined && generation < this.#minGeneration) ||
+        message.offset < floor ||
+        message.offset <= previous
+      ) {
+        continue;
+      }
+      lastSeen.set(key, message.offset);
+      records.push(message);
+    }
+    return { records, dropped: batch.length - records.length };
+  }
+
+  async #processAll(records: RawMessage[]): Promise<BatchCollector> {
+    const collector = new BatchCollector();
+    for (const message of records) {
+      const consumed = {
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        timestamp: message.timestamp,
+        key: message.key ?? undefined,
+        value: message.value ?? undefined,
+        headers: message.headers,
+      };
+      const mark = collector.mark();
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const pending = this.#processor.process(consumed, collector);
+          if (pending) await pending;
+          break;
+        } catch (error) {
+          collector.rollback(mark);
+          if (!isTransient(error) || this.#abort.signal.aborted) throw error;
+          const delay = backoffDelay(attempt, this.#options.retry);
+          this.#options.observer?.retry?.(error.code, attempt + 1, delay);
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+    }
+    return collector;
+  }
+
+  async #flush(batch: RawMessage[]): Promise<void> {
+    const o = this.#options;
+    const generationAtStart = this.#minGeneration;
+    const { records, dropped } = this.#admissible(batch);
+    if (records.length === 0) return;
+    const processStarted = performance.now();
+    const collector = await this.#processAll(records);
+    const { messages, stores } = materialise(collector, {
+      deadLetterTopic: o.deadLetterTopic,
+      deadLetterStore: o.deadLetterStore,
+    });
+    const last = new Map<string, RawMessage>();
+    for (const message of records) last.set(partitionKey(message.topic, message.partition), message);
+    const offsets: PartitionOffset[] = [...last.values()].map((m) => ({
+      topic: m.topic,
+      partition: m.partition,
+      nextOffset: m.offset + 1n,
+    }));
+    const processMs = performance.now() - processStarted;
+
+    // 1. The external store first, atomically with its own copy of the offsets.
+    let storeResult: StoreCommitResult | undefined;
+    const storeStarted = performance.now();
+    if (o.store) {
+      const store = o.store;
+      storeResult = await retryWhile(
+        () => store.commit({ consumerGroup: o.groupId, records: stores, offsets }),
+        isTransient,
+        {
+          ...o.retry,
+          signal: this.#abort.signal,
+          onRetry: (error, attempt, delay) =>
+            o.observer?.retry?.((error as { code?: string }).code ?? "STORE_TRANSIENT", attempt, delay),
+        },
+      );
+    }
+    const storeMs = performance.now() - storeStarted;
+
+    // 2. The Kafka transaction: outputs plus the consumed offsets.
+    const kafkaStarted = performance.now();
+    const committed = await this.#commitKafka(messages, [...last.values()], generationAtStart);
+    const kafkaMs = performance.now() - kafkaStarted;
+    if (!committed) return;
+    for (const offset of offsets)
+      this.#committedNext.set(partitionKey(offset.topic, offset.partition), offset.nextOffset);
+    for (const dead of collector.deadLetters) {
+      o.observer?.deadLettered?.(dead.reason, {
+        topic: dead.context.topic,
+        partition: dead.context.partition,
+        offset: dead.context.offset,
+      });
+    }
+    const storeCounts = new Map<string, number>();
+    for (const [name, list] of stores) storeCounts.set(name, list.length);
+    o.observer?.batchCommitted?.({
+      records: records.length,
+      topicRecords: collector.topics.length,
+      deadLetters: collector.deadLetters.length,
+      stores: storeCounts,
+      ...(storeResult ? { store: storeResult } : {}),
+      storeMs,
+      kafkaMs,
+      processMs,
+      dropped,
+      timestamps: records.map((r) => r.timestamp),
+    });
+  }
+
+  /** Returns false when the batch was discarded because the group rebalanced (it will be consumed again). */
+  async #commitKafka(
+    messages: ReturnType<typeof materialise>["messages"],
+    lastPerPartition: RawMessage[],
+    generationAtStart: number,
+  ): Promise<boolean> {
+    const producer = this.#producer!;
+    const consumer = this.#consumer!;
+    for (let attempt = 0; ; attempt++) {
+      if (this.#minGeneration !== generationAtStart) {
+        this.#options.observer?.transactionAborted?.("rebalance");
+        return false;
+      }
+      let transaction: Awaited<ReturnType<typeof producer.beginTransaction>> | undefined;
+      try {
+        transaction = await producer.beginTransaction();
+        if (messages.length > 0) await transaction.send({ messages });
+        await transaction.addConsumer(consumer);
+        for (const message of lastPerPartition) await transaction.addOffset(message);
+        await transaction.commit();
+        return true;
+      } catch (error) {
+        await transaction?.abort().catch(() => undefined);
+        const fenced =
+          findErrorBy(error as Error, "producerFenced", true) ??
+          findErrorBy(error as Error, "apiId", "PRODUCER_FENCED");
+        if (fenced) {
+          throw new TopologyFailedError(
+            "this replica's transactional producer was fenced by a newer instance",
+            {
+              cause: error,
+            },
+          );
+        }
+        if (findErrorBy(error as Error, "needsRejoin", true)) {
+          this.#options.observer?.transactionAborted?.("rebalance");
+          return false;
+        }
+        if (this.#abort.signal.aborted) throw error;
+        const delay = backoffDelay(attempt, this.#options.retry);
+        this.#options.observer?.transactionAborted?.("kafka");
+        this.#options.observer?.retry?.("KAFKA_TRANSACTION", attempt + 1, delay);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  /** Graceful stop: stop consuming, flush and commit what was consumed, leave the group, close. */
+  async stop(): Promise<void> {
+    if (this.#state === "stopped" || this.#state === "failed") return this.done.catch(() => undefined);
+    if (this.#state === "stopping") return this.done;
+    this.#state = "stopping";
+    this.#stream?.pause();
+    this.#seal();
+    await this.#draining;
+    await this.#closeClients(false);
+    this.#state = "stopped";
+    this.#resolveDone();
+  }
+
+  #fail(error: unknown): void {
+    if (this.#state === "failed" || this.#state === "stopped") return;
+    this.#state = "failed";
+    this.#abort.abort();
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#options.observer?.fatal?.(error);
+    void this.#closeClients(true).finally(() => this.#rejectDone(error));
+  }
+
+  async #closeClients(force: boolean): Promise<void> {
+    await this.#stream?.close().catch(() => undefined);
+    await this.#consumer?.close(force).catch(() => undefined);
+    await this.#producer?.close(force).catch(() => undefined);
+  }
+}
