@@ -6,7 +6,7 @@ locals {
   az_count                 = 2
   single_nat_gateway       = true
   msk_broker_count         = 2
-  msk_broker_instance_type = "kafka.t3.small"
+  msk_broker_instance_type = "kafka.m5.large"
   rds_instance_class       = "db.t4g.medium"
   rds_multi_az             = false
   rds_backup_days          = 7
