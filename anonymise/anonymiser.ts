@@ -140,20 +140,22 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
   );
   const outputFields = Object.freeze([...policy.outputs.map((o) => o.name), ...STAMP_FIELDS]);
 
+  const allFields = [...policy.gates, ...policy.fields];
+
   function recordContext(record: Readonly<Record<string, unknown>>): RecordContext {
-    const memo = new Map<string, string | null>();
+    const memo: Record<string, string | null> = {};
     return {
       record,
       strategy,
       pseudonymiser,
       replacements: {},
       tokenOf(ref: PseudonymRef): string | null {
-        const cached = memo.get(ref.field);
+        const cached = memo[ref.field];
         if (cached !== undefined) return cached;
         const raw = record[ref.field];
         const normalised = typeof raw === "string" ? NORMALISERS[ref.normalise](raw) : null;
         const token = normalised === null ? null : pseudonymiser.token(ref.prefix, normalised);
-        memo.set(ref.field, token);
+        memo[ref.field] = token;
         return token;
       },
     };
@@ -164,7 +166,7 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
       if (!policy.knownFields.has(name)) return { kind: "failed", code: "ANON_FIELD_UNKNOWN", field: name };
     }
     const rc = recordContext(record);
-    for (const f of [...policy.gates, ...policy.fields]) {
+    for (const f of allFields) {
       const name = f.shape.name;
       const value = record[name];
       if (value === undefined) return { kind: "failed", code: "ANON_FIELD_MISSING", field: name };

@@ -1,39 +1,56 @@
 /**
- * A small LRU map for pseudonym tokens. A Map keeps insertion order, so re-inserting on a hit moves the entry to
- * the young end and the first key is always the oldest: O(1) per operation with no linked list to maintain.
+ * A bounded cache for pseudonym tokens with least-recently-used behaviour, built as two generations of Maps:
+ * lookups hit the young Map, or the old Map (and are promoted); when the young Map fills, it becomes the old one
+ * and the previous old one is dropped whole. Entries used within the last `capacity / 2` insertions always
+ * survive, as in an LRU, but a hit costs one Map lookup instead of a delete and re-insert, which on V8 was the
+ * dominant cost of a Map-ordered LRU on the hot path.
  */
 export class LruCache<V> {
   readonly capacity: number;
   hits = 0;
   misses = 0;
-  readonly #map = new Map<string, V>();
+  #young = new Map<string, V>();
+  #old = new Map<string, V>();
+  readonly #generation: number;
 
   constructor(capacity: number) {
     this.capacity = capacity;
+    this.#generation = Math.max(1, Math.floor(capacity / 2));
   }
 
   get(key: string): V | undefined {
-    const value = this.#map.get(key);
-    if (value === undefined) {
-      this.misses++;
-      return undefined;
+    let value = this.#young.get(key);
+    if (value !== undefined) {
+      this.hits++;
+      return value;
     }
-    this.hits++;
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    return value;
+    value = this.#old.get(key);
+    if (value !== undefined) {
+      this.hits++;
+      this.#insert(key, value);
+      return value;
+    }
+    this.misses++;
+    return undefined;
   }
 
   set(key: string, value: V): void {
     if (this.capacity <= 0) return;
-    if (this.#map.size >= this.capacity) {
-      const oldest = this.#map.keys().next();
-      if (!oldest.done) this.#map.delete(oldest.value);
-    }
-    this.#map.set(key, value);
+    this.#insert(key, value);
   }
 
+  #insert(key: string, value: V): void {
+    if (this.#young.size >= this.#generation) {
+      this.#old = this.#young;
+      this.#young = new Map();
+    }
+    this.#young.set(key, value);
+  }
+
+  /** Distinct entries held (at most `capacity`). */
   get size(): number {
-    return this.#map.size;
+    let n = this.#young.size;
+    for (const k of this.#old.keys()) if (!this.#young.has(k)) n++;
+    return n;
   }
 }

@@ -409,8 +409,7 @@ export const scrubTextOperator: Operator<ScrubParams> = {
     let nhsRef: PseudonymRef | undefined;
     for (const [name, entity] of Object.entries(ownParam)) {
       const shape = ctx.fields.get(name);
-      if (!shape || shape.base !== "string")
-        throw bad(f.name, `'own' names '${name}', which is not a string field`);
+      if (shape?.base !== "string") throw bad(f.name, `'own' names '${name}', which is not a string field`);
       if (typeof entity !== "string" || !(ENTITY_TYPES as readonly string[]).includes(entity)) {
         throw bad(f.name, `'own.${name}' must be one of ${ENTITY_TYPES.join(", ")}`);
       }

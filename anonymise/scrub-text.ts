@@ -1,4 +1,5 @@
 import { findNumbers } from "libphonenumber-js/max";
+import { LruCache } from "./lru.ts";
 import { isValidNhsNumber } from "./nhs-number.ts";
 
 /**
@@ -65,8 +66,8 @@ export const PATTERNS = {
   ),
   /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
   ID_NUMBER: /\d(?:[ -]?\d){8,40}/g,
-  /** Only call the phone parser where enough digits exist for a phone number (it costs ~40 µs a note). */
-  PHONE_HINT: /\d(?:[ ().+-]{0,3}\d){8}/,
+  /** Windows worth showing the phone parser: an optional +, then digits, spaces, brackets and dashes. */
+  PHONE_CANDIDATE: /(?:\+|\(|\b)\d[\d ()-]{7,24}\d/g,
 } as const;
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
@@ -183,16 +184,56 @@ function findEmails(text: string, spans: Span[]): void {
   }
 }
 
+function digitCount(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+}
+
+function coveredBy(spans: readonly Span[], start: number, end: number): boolean {
+  for (const s of spans) if (s.start <= start && s.end >= end) return true;
+  return false;
+}
+
+const PHONE_OPTIONS = { defaultCountry: "GB", leniency: "POSSIBLE", v2: true } as {
+  defaultCountry: "GB";
+  v2: true;
+};
+
+/**
+ * The parser costs ~40-100 µs a call whatever the input length, and the same patient's number recurs across
+ * their events, so results are memoised per candidate window (a pure function of it). The memo holds raw phone
+ * numbers in process memory only, as the records themselves are; it is bounded and never exported.
+ */
+const phoneMemo = new LruCache<ReadonlyArray<readonly [number, number]>>(20_000);
+
+function phoneSpansIn(window: string): ReadonlyArray<readonly [number, number]> {
+  const hit = phoneMemo.get(window);
+  if (hit !== undefined) return hit;
+  // POSSIBLE leniency also finds Ofcom drama ranges and typo'd numbers that VALID rejects.
+  const found = findNumbers(window, PHONE_OPTIONS).map((f) => [f.startsAt, f.endsAt] as const);
+  phoneMemo.set(window, found);
+  return found;
+}
+
 function findPhones(text: string, spans: Span[]): void {
-  if (!PATTERNS.PHONE_HINT.test(text)) return;
-  // POSSIBLE leniency also finds Ofcom drama ranges and typo'd numbers that VALID rejects; it also takes NHS
-  // numbers for phones, which is harmless because NHS spans are found first and win the merge.
-  const found = findNumbers(text, { defaultCountry: "GB", leniency: "POSSIBLE", v2: true } as {
-    defaultCountry: "GB";
-    v2: true;
-  });
-  for (const f of found)
-    spans.push({ start: f.startsAt, end: f.endsAt, entity: "PHONE", replacement: undefined });
+  // The phone parser costs tens of microseconds per call on a whole note, mostly on text that is not a phone
+  // number. Run it only on candidate windows (digit runs long enough to be a GB number) not already claimed
+  // by a valid NHS number; the parser still decides what is a phone number.
+  const nhs = spans.filter((s) => s.entity === "NHS_NUMBER");
+  const re = PATTERNS.PHONE_CANDIDATE;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (digitCount(m[0]) < 9 || coveredBy(nhs, start, end)) continue;
+    for (const [from, to] of phoneSpansIn(m[0])) {
+      spans.push({ start: start + from, end: start + to, entity: "PHONE", replacement: undefined });
+    }
+  }
 }
 
 function mergeAndReplace(text: string, spans: Span[], counts: Record<string, number>): string {

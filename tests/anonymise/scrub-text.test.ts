@@ -1,0 +1,125 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type OwnIdentifier, scrubText } from "../../anonymise/index.ts";
+import { PATTERNS } from "../../anonymise/scrub-text.ts";
+
+function scrub(text: string, own: OwnIdentifier[] = [], nhsToken?: (d: string) => string) {
+  const counts: Record<string, number> = {};
+  return { out: scrubText(text, own, nhsToken ? { nhsToken } : {}, counts), counts };
+}
+
+describe("scrubText: identifiers", () => {
+  it.each([
+    ["NHS number spaced", "NHS 943 476 5919 noted", "[NHS_NUMBER]"],
+    ["NHS number dashed", "NHS 943-476-5919 noted", "[NHS_NUMBER]"],
+    ["NHS number compact", "NHS 9434765919 noted", "[NHS_NUMBER]"],
+    ["mobile", "call 07700 900123 today", "[PHONE]"],
+    ["mobile +44", "call +44 7700 900123 today", "[PHONE]"],
+    ["London (0) form", "call +44 (0)20 7946 0123 today", "[PHONE]"],
+    ["Manchester compact", "call 01614960001 today", "[PHONE]"],
+    ["drama range 01632", "call 01632 960456 today", "[PHONE]"],
+    ["email", "write to j.smith+gp@example.co.uk today", "[EMAIL]"],
+    ["postcode", "lives in SW1A 1AA now", "[POSTCODE]"],
+    ["postcode compact lower", "lives in sw1a1aa now", "[POSTCODE]"],
+    ["NI number", "NI QQ 12 34 56 C held", "[NI_NUMBER]"],
+    ["date d/m/y", "DOB 12/06/1948 noted", "[DATE]"],
+    ["date ISO", "DOB 1948-06-12 noted", "[DATE]"],
+    ["date long", "DOB 12 June 1948 noted", "[DATE]"],
+    ["date short month", "DOB 12th Jun 1948 noted", "[DATE]"],
+    ["date US order", "DOB June 12, 1948 noted", "[DATE]"],
+    ["street address", "lives at 12 Church Road with", "[ADDRESS]"],
+    ["titled name", "seen by Dr Patel today", "Dr [NAME]"],
+    ["titled full name", "with Mrs Jane Okafor today", "Mrs [NAME]"],
+    ["long digit id", "account 1234 5678 9012 today", "[ID_NUMBER]"],
+  ])("%s", (_label, text, expected) => {
+    expect(scrub(text).out).toContain(expected);
+  });
+
+  it("replaces the record's own names in any case, whole words only", () => {
+    const own: OwnIdentifier[] = [
+      { text: "Margaret", entity: "NAME" },
+      { text: "Thornton", entity: "NAME" },
+    ];
+    const { out, counts } = scrub("MARGARET THORNTON; thornton's daughter; Thorntonville clinic", own);
+    expect(out).toBe("[NAME] [NAME]; [NAME]'s daughter; Thorntonville clinic");
+    expect(counts["NAME"]).toBe(3);
+  });
+
+  it("uses the structured token for NHS numbers and own identifiers when given one", () => {
+    const { out } = scrub(
+      "NHS 943 476 5919, hosp no rx11234567",
+      [{ text: "RX11234567", entity: "PATIENT_ID", replacement: "PAT-k1-TOKEN" }],
+      (d) => `NHS-k1-${d.length}`,
+    );
+    expect(out).toBe("NHS NHS-k1-10, hosp no PAT-k1-TOKEN");
+  });
+
+  it("a ten-digit number with a bad check digit is still removed (as a phone or id)", () => {
+    expect(scrub("ref 943 476 5918 ok").out).not.toMatch(/943/);
+  });
+
+  it("counts replacements by entity, never values", () => {
+    const { counts } = scrub("Dr Patel, 07700 900123, a@b.example, SW1A 1AA");
+    expect(counts).toEqual({ NAME: 1, PHONE: 1, EMAIL: 1, POSTCODE: 1 });
+  });
+});
+
+describe("scrubText: clinical content survives", () => {
+  const decoys = [
+    "BP 120/80",
+    "metformin 500 mg BD",
+    "HbA1c 48 mmol/mol",
+    "reviewed at 14:30",
+    "NEWS2 score 3",
+    "GCS 15/15",
+    "transferred to Ward 7B",
+    "Nightingale Ward",
+    "SpO2 96% on air",
+    "temp 37.8",
+    "ICD-10 I21.4, E11.9, J45.9",
+    "paracetamol 1 g QDS",
+    "troponin 14 ng/L at 09:15 and 15:15",
+    "eGFR 58, K+ 4.1, Na 138",
+    "plan: repeat ECG in 6 hours",
+  ];
+  it.each(decoys)("%s", (decoy) => {
+    const { out, counts } = scrub(`Note: ${decoy}. Seen by Dr Patel.`);
+    expect(out).toContain(decoy);
+    expect(counts).toEqual({ NAME: 1 });
+  });
+});
+
+describe("scrubText: linear, bounded work", () => {
+  it("every quantifier in every pattern is bounded ({m,n} or ?)", () => {
+    for (const [name, re] of Object.entries(PATTERNS)) {
+      // Strip escapes and character classes, then look for *, + or {n,} (unbounded repetition).
+      const src = re.source.replace(/\\./g, "").replace(/\[[^\]]*\]/g, "C");
+      expect({ name, unbounded: /[*+]|\{\d+,\}/.test(src) }).toEqual({ name, unbounded: false });
+    }
+  });
+
+  it("does not backtrack catastrophically on adversarial input at the cap", () => {
+    const cap = 10_000;
+    const attacks = [
+      "a".repeat(cap),
+      "1".repeat(cap),
+      "1 ".repeat(cap / 2),
+      "Dr ".repeat(cap / 3),
+      `${"A".repeat(cap - 1)}@`,
+      "a@".repeat(cap / 2),
+      "Aa ".repeat(cap / 3),
+      "12 Aaaa ".repeat(cap / 8),
+    ];
+    for (const text of attacks) expect(typeof scrub(text).out).toBe("string");
+  });
+
+  it("never throws on arbitrary text (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (text) => {
+        const { out } = scrub(text);
+        expect(typeof out).toBe("string");
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
