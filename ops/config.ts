@@ -194,7 +194,30 @@ export const SETTINGS = {
     1_000,
     3_600_000,
   ),
+  sessionTimeoutMs: int(
+    "KAFKA_SESSION_TIMEOUT_MS",
+    "consumer group session timeout: how long a crashed replica keeps its partitions (ms)",
+    30_000,
+    6_000,
+    300_000,
+  ),
   dbPoolSize: int("DB_POOL_SIZE", "PostgreSQL connections per replica", 4, 1, 100),
+  faultInjection: {
+    name: "FAULT_INJECTION",
+    description:
+      "testing only: `<point>:<n>` kills the process (SIGKILL) at the n-th batch reaching `before-store-commit`, `after-store-commit`, `in-kafka-transaction` or `after-kafka-commit`",
+    default: "",
+    parse(raw: string | undefined) {
+      const value = raw?.trim() ?? "";
+      if (value === "") return undefined;
+      const m =
+        /^(before-store-commit|after-store-commit|in-kafka-transaction|after-kafka-commit):([1-9]\d*)$/.exec(
+          value,
+        );
+      if (!m) throw new ConfigError("FAULT_INJECTION", "must be <point>:<n> with a known point and n >= 1");
+      return { point: m[1]!, count: Number(m[2]) };
+    },
+  } as Setting<{ point: string; count: number } | undefined>,
   logLevel: oneOf("LOG_LEVEL", "log level", ["fatal", "error", "warn", "info", "debug"] as const, "info"),
 } as const;
 

@@ -111,7 +111,24 @@ export function errorFields(error: unknown): LogFields {
     e.name === "TopologyFailedError" ||
     e.name === "AnonymisationError" ||
     e.name === "StartupError";
+  const causes: string[] = [];
+  let cause = (error as { cause?: unknown }).cause;
+  for (let depth = 0; cause && typeof cause === "object" && depth < 5; depth++) {
+    const c = cause as { name?: unknown; code?: unknown; apiId?: unknown; errors?: unknown };
+    // Codes and protocol error ids only: they are constants, never record content.
+    causes.push(
+      [c.name, c.code, c.apiId].filter((x) => typeof x === "string" || typeof x === "number").join(":"),
+    );
+    if (Array.isArray(c.errors)) {
+      for (const inner of c.errors.slice(0, 3)) {
+        const i = inner as { code?: unknown; apiId?: unknown };
+        causes.push([i.code, i.apiId].filter((x) => typeof x === "string").join(":"));
+      }
+    }
+    cause = (cause as { cause?: unknown }).cause;
+  }
   return {
+    ...(causes.length > 0 ? { reason: causes.join(" <- ") } : {}),
     errorName: typeof e.name === "string" ? e.name : "Error",
     ...(typeof e.code === "string" || typeof e.code === "number" ? { errorCode: e.code } : {}),
     ...(ours && typeof e.message === "string" ? { safeMessage: e.message } : {}),

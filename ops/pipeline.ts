@@ -5,7 +5,13 @@ import { loadAllSchemas } from "../schemas/load.ts";
 import { RegistryClient } from "../schemas/registry-client.ts";
 import { migrate } from "../sinks/migrate.ts";
 import { isTransientDbError, PostgresStore } from "../sinks/postgres-store.ts";
-import { isTransient, KafkaRuntime, type RuntimeObserver, retryWhile } from "../topology/index.ts";
+import {
+  type FaultPoint,
+  isTransient,
+  KafkaRuntime,
+  type RuntimeObserver,
+  retryWhile,
+} from "../topology/index.ts";
 import { buildPatientTopology, PATIENT_STORES } from "../topology/patient/patient-topology.ts";
 import type { Config } from "./config.ts";
 import { startHttpServer } from "./http-server.ts";
@@ -69,6 +75,15 @@ function loggingObserver(logger: Logger): RuntimeObserver {
       logger.info("group.joined", { generation: info.generationId, partitions: info.assignments }),
     paused: (paused) => logger.info(paused ? "consumer.paused" : "consumer.resumed"),
     fatal: (error) => logger.fatal("pipeline.failed", errorFields(error)),
+  };
+}
+
+/** Crash tests: SIGKILL this process the n-th time a batch reaches the named point (no cleanup can run). */
+function killAt(fault: { point: string; count: number }, logger: Logger): (point: FaultPoint) => void {
+  let seen = 0;
+  logger.warn("fault_injection.armed", { reason: fault.point, count: fault.count });
+  return (point) => {
+    if (point === fault.point && ++seen === fault.count) process.kill(process.pid, "SIGKILL");
   };
 }
 
@@ -165,9 +180,14 @@ export async function startPipeline(
     deadLetterStore: PATIENT_STORES.deadLetters,
     store: { commit: (batch) => store.commit(batch) },
     batch: { maxRecords: config.batchMaxRecords, maxMs: config.batchMaxMs },
+    session: {
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      heartbeatIntervalMs: Math.floor(config.sessionTimeoutMs / 10),
+    },
     retry: { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs },
     observer: combineObservers(metrics.observer(PATIENT_STORES), loggingObserver(logger)),
     metrics: { registry: metrics.registry, client: (await import("prom-client")).default },
+    ...(config.faultInjection ? { faultPoint: killAt(config.faultInjection, logger) } : {}),
   });
 
   let server: Server | undefined;

@@ -10,7 +10,12 @@ export {
   failOnError,
   type HandlerResponse,
 } from "./runtime/handlers.ts";
-export { KafkaRuntime, type KafkaRuntimeOptions, type RuntimeState } from "./runtime/kafka-runtime.ts";
+export {
+  type FaultPoint,
+  KafkaRuntime,
+  type KafkaRuntimeOptions,
+  type RuntimeState,
+} from "./runtime/kafka-runtime.ts";
 export type { RuntimeObserver } from "./runtime/observer.ts";
 export { type BackoffOptions, backoffDelay, retryWhile } from "./runtime/retry.ts";
 export type {

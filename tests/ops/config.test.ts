@@ -163,6 +163,7 @@ describe("loadConfig refuses a bad setting, naming it", () => {
       "TOKEN_CACHE_SIZE",
       "HTTP_PORT",
       "READY_MAX_PAUSE_MS",
+      "KAFKA_SESSION_TIMEOUT_MS",
       "DB_POOL_SIZE",
     ]);
     for (const setting of intSettings) {

@@ -35,7 +35,15 @@ export interface KafkaRuntimeOptions {
   /** Passed through to @platformatic/kafka (`{ registry, client }` of prom-client) for the client's own metrics. */
   metrics?: ConstructorParameters<typeof Producer>[0]["metrics"];
   session?: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number; rebalanceTimeoutMs?: number };
+  /** Fault-injection points for crash tests; called synchronously at each point of a batch's commit. */
+  faultPoint?: (point: FaultPoint) => void;
 }
+
+export type FaultPoint =
+  | "before-store-commit"
+  | "after-store-commit"
+  | "in-kafka-transaction"
+  | "after-kafka-commit";
 
 export type RuntimeState = "created" | "starting" | "running" | "stopping" | "stopped" | "failed";
 
@@ -122,6 +130,10 @@ export class KafkaRuntime {
       clientId: `${o.clientId}-producer`,
       idempotent: true,
       transactionalId: o.transactionalId,
+      // InitProducerId must say "new producer" (-1/-1). The client's default (0/0) makes the broker answer
+      // PRODUCER_FENCED when this transactional id was used before, i.e. whenever a replica restarts.
+      producerId: -1n,
+      producerEpoch: -1,
       acks: -1,
       partitioner: compatibilityPartitioner,
       serializers: { headerKey: (key?: string) => (key === undefined ? undefined : Buffer.from(key)) },
@@ -296,6 +308,7 @@ export class KafkaRuntime {
     // 1. The external store first, atomically with its own copy of the offsets.
     let storeResult: StoreCommitResult | undefined;
     const storeStarted = performance.now();
+    o.faultPoint?.("before-store-commit");
     if (o.store) {
       const store = o.store;
       storeResult = await retryWhile(
@@ -310,12 +323,14 @@ export class KafkaRuntime {
       );
     }
     const storeMs = performance.now() - storeStarted;
+    o.faultPoint?.("after-store-commit");
 
     // 2. The Kafka transaction: outputs plus the consumed offsets.
     const kafkaStarted = performance.now();
     const committed = await this.#commitKafka(messages, [...last.values()], generationAtStart);
     const kafkaMs = performance.now() - kafkaStarted;
     if (!committed) return;
+    o.faultPoint?.("after-kafka-commit");
     for (const offset of offsets)
       this.#committedNext.set(partitionKey(offset.topic, offset.partition), offset.nextOffset);
     for (const dead of collector.deadLetters) {
@@ -360,6 +375,7 @@ export class KafkaRuntime {
         if (messages.length > 0) await transaction.send({ messages });
         await transaction.addConsumer(consumer);
         for (const message of lastPerPartition) await transaction.addOffset(message);
+        this.#options.faultPoint?.("in-kafka-transaction");
         await transaction.commit();
         return true;
       } catch (error) {
