@@ -24,6 +24,7 @@ interface Setting<T> {
   description: string;
   default?: string;
   secret?: boolean;
+  required?: boolean;
   parse(raw: string | undefined, env: Env): T;
 }
 
@@ -98,6 +99,7 @@ function secret(
     name,
     description: `${description} (or ${fileVar}: a path to a file holding it)`,
     secret: true,
+    required,
     parse(raw, env) {
       const file = env[fileVar]?.trim();
       if (raw && file) throw new ConfigError(name, `and ${fileVar} are both set; set one`);
@@ -266,17 +268,33 @@ export function describeConfig(config: Config): Record<string, unknown> {
   const masked: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (key === "keyringJson" || key === "kafkaSaslPassword") masked[key] = value ? "***" : undefined;
-    else if (key === "databaseUrl") masked[key] = String(value).replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+    else if (key === "databaseUrl") masked[key] = maskUrl(String(value));
     else masked[key] = value;
   }
   return masked;
+}
+
+/** A connection URL with its password (userinfo or `password=` parameter) replaced; unparsable → fully masked. */
+function maskUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = "***";
+    for (const key of [...url.searchParams.keys()]) {
+      if (/pass/i.test(key)) url.searchParams.set(key, "***");
+    }
+    return url.toString();
+  } catch {
+    return "***";
+  }
 }
 
 /** Rows of the README's configuration table, from the same source as the parser. */
 export function settingsTable(): Array<{ name: string; default: string; description: string }> {
   return Object.values(SETTINGS).map((s) => ({
     name: s.name,
-    default: (s as Setting<unknown>).default ?? "required",
+    default:
+      (s as Setting<unknown>).default ??
+      ((s as Setting<unknown>).secret && !(s as Setting<unknown>).required ? "—" : "required"),
     description: s.description,
   }));
 }

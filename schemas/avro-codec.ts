@@ -22,10 +22,13 @@ function stringsAsBytes(schema: Schema): Schema {
       return {
         ...s,
         fields: (s["fields"] as Array<Record<string, unknown>>).map((f) => {
-          const { default: _default, ...rest } = f;
-          // Defaults are JSON values of the original type; a string default cannot be a bytes default.
           const converted = stringsAsBytes(f["type"]);
-          return typeof _default === "string" ? { ...rest, type: converted } : { ...f, type: converted };
+          const fallback = f["default"];
+          // Avro writes a bytes default as a string of code points 0-255: carry the string default's UTF-8 bytes
+          // that way, so that after the UTF-8 check the reader sees the original string.
+          return typeof fallback === "string"
+            ? { ...f, type: converted, default: Buffer.from(fallback, "utf8").toString("latin1") }
+            : { ...f, type: converted };
         }),
       };
     case "array":

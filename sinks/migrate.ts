@@ -13,7 +13,7 @@ export interface Migration {
 }
 
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return readdirSync(dir)
+  const migrations = readdirSync(dir)
     .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
     .sort()
     .map((file) => ({
@@ -21,6 +21,12 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
       name: file.slice(4, -4),
       sql: readFileSync(join(dir, file), "utf8"),
     }));
+  const versions = new Set<number>();
+  for (const m of migrations) {
+    if (versions.has(m.version)) throw new Error(`two migrations share version ${m.version}`);
+    versions.add(m.version);
+  }
+  return migrations;
 }
 
 /** Applies pending migrations in order, each in its own transaction, under an advisory lock. */

@@ -291,3 +291,23 @@ describe("settingsTable", () => {
     expect(byName.get("DATABASE_URL")?.description).toContain("DATABASE_URL_FILE");
   });
 });
+
+describe("describeConfig masks passwords that naive patterns miss", () => {
+  it("masks a password containing '@' entirely", () => {
+    const described = describeConfig(load({ ...REQUIRED, DATABASE_URL: "postgres://app:p@ss@db:5432/nhs" }));
+    expect(described["databaseUrl"]).toBe("postgres://app:***@db:5432/nhs");
+  });
+
+  it("masks a password given as a query parameter", () => {
+    const described = describeConfig(
+      load({ ...REQUIRED, DATABASE_URL: "postgres://db:5432/nhs?user=app&password=s3cret" }),
+    );
+    expect(String(described["databaseUrl"])).not.toContain("s3cret");
+  });
+
+  it("lists optional secrets as optional in the settings table", () => {
+    const row = settingsTable().find((r) => r.name === "KAFKA_SASL_PASSWORD");
+    expect(row?.default).toBe("—");
+    expect(settingsTable().find((r) => r.name === "KEYRING_JSON")?.default).toBe("required");
+  });
+});

@@ -355,3 +355,29 @@ describe("AvroEncoder", () => {
     );
   });
 });
+
+describe("reader fields with string defaults", () => {
+  it("fill in a field the writer does not have with the reader's default (including non-ASCII text)", async () => {
+    const reader = {
+      type: "record",
+      name: "R",
+      fields: [
+        { name: "id", type: "string" },
+        { name: "lang", type: "string", default: "en-GB" },
+        { name: "ward", type: "string", default: "Ysbyty Gwynedd – Ward 3ü" },
+      ],
+    };
+    const writer = { type: "record", name: "R", fields: [{ name: "id", type: "string" }] };
+    const decoder = new AvroDecoder({
+      registry: { writerSchema: async () => writer },
+      readerSchema: reader,
+      maxRecordBytes: 1024,
+    });
+    const bytes = new AvroEncoder(writer, 7).encode({ id: "a1" });
+    expect(await decoder.decode(bytes)).toEqual({
+      id: "a1",
+      lang: "en-GB",
+      ward: "Ysbyty Gwynedd – Ward 3ü",
+    });
+  });
+});

@@ -130,3 +130,16 @@ describe("anonymised_patient_records table vs anonymised-patient-record.v1.avsc"
     }
   });
 });
+
+describe("loadMigrations refuses two migrations with one version", () => {
+  it("throws naming the version", () => {
+    const dir = mkdtempSync(join(tmpdir(), "migrations-dup-"));
+    try {
+      writeFileSync(join(dir, "002_a.sql"), "SELECT 1;");
+      writeFileSync(join(dir, "002_b.sql"), "SELECT 2;");
+      expect(() => loadMigrations(dir)).toThrow(/version 2/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -494,3 +494,15 @@ describe("deadLetterHeaders", () => {
     });
   });
 });
+
+describe("wiring faults stop the pipeline instead of dead-lettering every record", () => {
+  it("an asynchronous serde on to() rejects with TopologyFailedError", async () => {
+    const builder = new StreamsBuilder();
+    builder
+      .stream<Buffer, Item>("in", { value: jsonSerde<Item>() })
+      .to("out", { value: { serialize: async () => Buffer.from("x"), deserialize: () => ({ id: 0 }) } });
+    const driver = new TopologyTestDriver(builder.build(), DLQ);
+    await expect(driver.pipeInput("in", json({ id: 1 }))).rejects.toBeInstanceOf(TopologyFailedError);
+    expect(driver.readOutput("dlq")).toEqual([]);
+  });
+});

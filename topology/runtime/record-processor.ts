@@ -75,7 +75,8 @@ export class RecordProcessor {
       push(source, key, value, context, out);
     } catch (error) {
       out.rollback(mark);
-      if (isTransient(error)) throw error;
+      // A transient error is retried; a TopologyFailedError is a wiring fault (every record would fail): stop.
+      if (isTransient(error) || error instanceof TopologyFailedError) throw error;
       const answer = this.#handlers.processing(error, context, source.name);
       this.#deadLetterOrFail(answer, error, "processing", context, out);
     }
