@@ -41,6 +41,8 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     exclude: { path: "node_modules" },
     tsPreCompilationDeps: true,
+    // TypeScript 7 has no compiler API for dependency-cruiser yet; swc parses the .ts files instead.
+    parser: "swc",
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: { extensions: [".ts", ".mjs", ".js", ".json"] },
   },
