@@ -26,8 +26,10 @@ export class PipelineMetrics {
   readonly paused: Gauge;
   readonly assignedPartitions: Gauge;
   readonly rebalances: Counter;
-  readonly tokenCacheHits: Gauge;
-  readonly tokenCacheMisses: Gauge;
+  readonly tokenCacheHits: Counter;
+  readonly tokenCacheMisses: Counter;
+  readonly consumerLag: Gauge<"topic" | "partition">;
+  #lastCache = { hits: 0, misses: 0 };
   readonly eventLoopDelay: Gauge<"quantile">;
   readonly up: Gauge;
   readonly lastCommit: Gauge;
@@ -135,14 +137,20 @@ export class PipelineMetrics {
       help: "Consumer group joins (rebalances) seen by this replica",
       registers: [r],
     });
-    this.tokenCacheHits = new Gauge({
-      name: "anonymiser_token_cache_hits",
-      help: "Pseudonym token cache hits since start",
+    this.tokenCacheHits = new Counter({
+      name: "anonymiser_token_cache_hits_total",
+      help: "Pseudonym token cache hits",
       registers: [r],
     });
-    this.tokenCacheMisses = new Gauge({
-      name: "anonymiser_token_cache_misses",
-      help: "Pseudonym token cache misses since start",
+    this.tokenCacheMisses = new Counter({
+      name: "anonymiser_token_cache_misses_total",
+      help: "Pseudonym token cache misses",
+      registers: [r],
+    });
+    this.consumerLag = new Gauge({
+      name: "anonymiser_consumer_lag",
+      help: "Offsets still to process per assigned partition (end offset minus committed position)",
+      labelNames: ["topic", "partition"],
       registers: [r],
     });
     this.eventLoopDelay = new Gauge({
@@ -177,8 +185,16 @@ export class PipelineMetrics {
   }
 
   sampleTokenCache(stats: { hits: number; misses: number }): void {
-    this.tokenCacheHits.set(stats.hits);
-    this.tokenCacheMisses.set(stats.misses);
+    this.tokenCacheHits.inc(Math.max(0, stats.hits - this.#lastCache.hits));
+    this.tokenCacheMisses.inc(Math.max(0, stats.misses - this.#lastCache.misses));
+    this.#lastCache = { hits: stats.hits, misses: stats.misses };
+  }
+
+  /** Replaces the lag series with this replica's current assignment (a partition that moved away disappears). */
+  setLag(lags: ReadonlyArray<{ topic: string; partition: number; lag: bigint }>): void {
+    this.consumerLag.reset();
+    for (const l of lags)
+      this.consumerLag.set({ topic: l.topic, partition: String(l.partition) }, Number(l.lag));
   }
 
   /** Refreshes sampled gauges; call before each scrape. */

@@ -226,6 +226,14 @@ export async function startPipeline(
   }
 
   await runtime.start();
+  // Lag is sampled off the scrape path: it costs two broker round trips.
+  const lagTimer = setInterval(() => {
+    runtime.lag().then(
+      (lags) => metrics.setLag(lags),
+      () => undefined,
+    );
+  }, 5_000);
+  lagTimer.unref();
   logger.info("pipeline.started", {
     groupId: config.consumerGroup,
     instanceId: config.instanceId,
@@ -235,6 +243,7 @@ export async function startPipeline(
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      clearInterval(lagTimer);
       await runtime.stop().catch(() => undefined);
       await store.close().catch(() => undefined);
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));

@@ -116,6 +116,32 @@ export class KafkaRuntime {
     return (this.#consumer?.assignments ?? []).reduce((n, a) => n + a.partitions.length, 0);
   }
 
+  /**
+   * Offsets between the end of each assigned partition (last stable offset, read_committed) and the group's
+   * committed position. Empty when nothing is assigned.
+   */
+  async lag(): Promise<Array<{ topic: string; partition: number; lag: bigint }>> {
+    const consumer = this.#consumer;
+    const assignments = consumer?.assignments ?? [];
+    if (!consumer || assignments.length === 0) return [];
+    const [ends, committed] = await Promise.all([
+      consumer.listOffsets({ topics: assignments.map((a) => a.topic), isolationLevel: 1 }),
+      consumer.listCommittedOffsets({ topics: assignments }),
+    ]);
+    const out: Array<{ topic: string; partition: number; lag: bigint }> = [];
+    for (const { topic, partitions } of assignments) {
+      for (const partition of partitions) {
+        const end = ends.get(topic)?.[partition];
+        const position = committed.get(topic)?.[partition];
+        if (end === undefined) continue;
+        // No committed offset yet (-1): everything up to the end is still to do.
+        const from = position === undefined || position < 0n ? 0n : position;
+        out.push({ topic, partition, lag: end > from ? end - from : 0n });
+      }
+    }
+    return out;
+  }
+
   async start(): Promise<void> {
     if (this.#state !== "created") throw new Error(`runtime already ${this.#state}`);
     this.#state = "starting";
