@@ -93,9 +93,13 @@ describe("dlq:replay re-injects dead letters into the raw topic exactly once", (
     for (const m of replays)
       expect(m.headers.get("replay.of")).toMatch(new RegExp(`^${env.rawTopic}/\\d+/\\d+$`));
     // The cause is not fixed (the schema id is still unknown), so the pipeline dead-letters them again.
-    pipeline = await startPipeline(loadConfig(env.env, { useStackEnvFile: false }), createLogger({ level: "error" }), {
-      http: false,
-    });
+    pipeline = await startPipeline(
+      loadConfig(env.env, { useStackEnvFile: false }),
+      createLogger({ level: "error" }),
+      {
+        http: false,
+      },
+    );
     expect(await eventually(async () => (await counts(db)).deadLetters === 7)).toBe(true);
   });
 });
