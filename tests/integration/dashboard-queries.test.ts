@@ -39,16 +39,13 @@ const VARIABLES: Record<string, string> = {
  * Keyed by panel title and target refId.
  */
 const ALLOWED_EMPTY: Record<string, string> = {
-  // The pipeline does not export per-partition lag; this series comes from a Kafka exporter, which the test (like
-  // the compose stack) does not run.
-  "Consumer lag per partition (offsets)/A": "kafka_consumergroup_lag needs a Kafka exporter",
-  // @platformatic/kafka only observes kafka_consumers_lags when lag monitoring is started, which the runtime does
-  // not do: the histogram stays at count 0 and the mean is 0/0.
-  "Consumer lag per partition (offsets)/B": "client lag histogram is never observed (no lag monitoring)",
   // Labelled counters have no series until the first abort / retry; this load injects no broker or database fault.
   "Transaction aborts by cause /s/A": "no transaction aborts without fault injection",
   "Retries by cause /s/A": "no transient failures without fault injection",
 };
+
+/** Partitions of the raw topic (preparePipelineEnv's default); the single pipeline here is assigned all of them. */
+const RAW_PARTITIONS = 3;
 
 interface Target {
   key: string;
@@ -115,6 +112,7 @@ describe("Grafana dashboard queries against a real Prometheus scraping the pipel
   let pipeline: RunningPipeline | undefined;
   let prometheus: (ChildProcess & { log: () => string }) | undefined;
   let promUrl = "";
+  let rawTopic = "";
   let workDir = "";
   let loadStopped = false;
   let load: Promise<void> | undefined;
@@ -149,6 +147,7 @@ describe("Grafana dashboard queries against a real Prometheus scraping the pipel
     }
 
     const env = await preparePipelineEnv("dashboards");
+    rawTopic = env.rawTopic;
     const httpPort = await freePort();
     const config = loadConfig({ ...env.env, HTTP_PORT: String(httpPort) }, { useStackEnvFile: false });
     pipeline = await startPipeline(config, createLogger({ level: "warn" }), { http: true });
@@ -247,19 +246,34 @@ describe("Grafana dashboard queries against a real Prometheus scraping the pipel
         `Prometheus (${binary}) did not become ready (${spawnError?.message ?? `exit ${child.exitCode}`}):\n${log.slice(-2000)}`,
       );
 
-    // Several scrapes with records flowing, dead letters and refusals counted, so that rates have two points.
+    // Several scrapes with records flowing, dead letters and refusals counted, so that rates have two points, and
+    // the consumer lag (sampled every 5 s, off the scrape path) scraped for every partition for at least 6 s, so it
+    // spans at least one re-sample.
+    const warmUp: Array<[string, (v: number) => boolean]> = [
+      ['count_over_time(up{job="anonymiser"}[1m])', (v) => v >= 10],
+      [
+        'count(count_over_time(anonymiser_consumer_lag{job="anonymiser"}[1m]) >= 6)',
+        (v) => v === RAW_PARTITIONS,
+      ],
+      ['sum(rate(anonymiser_records_in_total{job="anonymiser"}[30s]))', (v) => v > 0],
+      ['sum(rate(anonymiser_dead_letters_total{job="anonymiser"}[30s]))', (v) => v > 0],
+      ['sum(anonymiser_anonymise_failures_total{job="anonymiser"})', (v) => v > 0],
+      ['sum(rate(nodejs_gc_duration_seconds_count{job="anonymiser"}[30s]))', (v) => v > 0],
+    ];
     const warm = await eventually(
-      async () =>
-        (await scalar('count_over_time(up{job="anonymiser"}[1m])')) >= 10 &&
-        (await scalar('sum(rate(anonymiser_records_in_total{job="anonymiser"}[30s]))')) > 0 &&
-        (await scalar('sum(rate(anonymiser_dead_letters_total{job="anonymiser"}[30s]))')) > 0 &&
-        (await scalar('sum(anonymiser_anonymise_failures_total{job="anonymiser"})')) > 0 &&
-        (await scalar('sum(rate(nodejs_gc_duration_seconds_count{job="anonymiser"}[30s]))')) > 0,
+      async () => {
+        for (const [expr, ok] of warmUp) if (!ok(await scalar(expr))) return false;
+        return true;
+      },
       60_000,
       500,
     );
-    if (!warm)
-      throw new Error(`no pipeline data reached Prometheus in 60 s:\n${prometheus.log().slice(-2000)}`);
+    if (!warm) {
+      const values = await Promise.all(warmUp.map(async ([expr]) => `  ${expr} = ${await scalar(expr)}`));
+      throw new Error(
+        `pipeline data did not reach Prometheus in 60 s:\n${values.join("\n")}\n${prometheus.log().slice(-2000)}`,
+      );
+    }
   });
 
   afterAll(async () => {
@@ -304,6 +318,30 @@ describe("Grafana dashboard queries against a real Prometheus scraping the pipel
     });
   }
 
+  it("exports the consumer lag of every assigned partition of the raw topic", async () => {
+    const lag = await query('anonymiser_consumer_lag{job="anonymiser"}');
+    expect(lag.error).toBeUndefined();
+    const partitions = lag.result.map((s) => s.metric["partition"]).sort();
+    expect(partitions).toEqual(Array.from({ length: RAW_PARTITIONS }, (_, i) => String(i)));
+    for (const s of lag.result) {
+      expect(s.metric["topic"]).toBe(rawTopic);
+      const value = Number(s.value[1]);
+      expect(Number.isInteger(value) && value >= 0, `lag ${s.value[1]} for ${JSON.stringify(s.metric)}`).toBe(
+        true,
+      );
+    }
+    // Sample of what the panel would have drawn over the last minute (per partition: min / max).
+    const range = await query('min_over_time(anonymiser_consumer_lag{job="anonymiser"}[1m])');
+    const peak = await query('max_over_time(anonymiser_consumer_lag{job="anonymiser"}[1m])');
+    for (const s of range.result) {
+      const p = s.metric["partition"];
+      const max = peak.result.find((x) => x.metric["partition"] === p)?.value[1];
+      figures.push(
+        `  consumer lag partition ${p}: now ${lag.result.find((x) => x.metric["partition"] === p)?.value[1]}, last 1m min ${s.value[1]} max ${max}`,
+      );
+    }
+  });
+
   it("evaluates every recording and alerting rule without errors against the live metrics", async () => {
     const settled = await eventually(async () => {
       const body = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as {
@@ -316,7 +354,7 @@ describe("Grafana dashboard queries against a real Prometheus scraping the pipel
       data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> };
     };
     const rules = body.data.groups.flatMap((g) => g.rules);
-    expect(rules.length).toBeGreaterThanOrEqual(19);
+    expect(rules.length).toBeGreaterThanOrEqual(20);
     expect(rules.filter((r) => r.health !== "ok").map((r) => `${r.name}: ${r.lastError}`)).toEqual([]);
   });
 
