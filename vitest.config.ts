@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     coverage: {
       provider: "v8",
-      include: ["anonymise/**", "topology/**", "schemas/**", "sinks/**", "ops/**"],
+      include: ["anonymise/**/*.ts", "topology/**/*.ts", "schemas/**/*.ts", "sinks/**/*.ts", "ops/**/*.ts"],
       exclude: ["**/*.mjs", "ops/stack/cli.ts"],
       reporter: ["text-summary", "json-summary"],
     },

@@ -230,7 +230,11 @@ export async function startPipeline(
   const lagTimer = setInterval(() => {
     runtime.lag().then(
       (lags) => metrics.setLag(lags),
-      () => undefined,
+      // Better no series than a frozen one: a stale lag would hide a growing backlog from the alert.
+      (error: unknown) => {
+        metrics.setLag([]);
+        logger.warn("lag.sample_failed", errorFields(error));
+      },
     );
   }, 5_000);
   lagTimer.unref();

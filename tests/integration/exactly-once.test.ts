@@ -69,7 +69,7 @@ async function assertExactlyOnce(
 describe("exactly once across crashes, replicas and replays (real Kafka, registry, PostgreSQL)", () => {
   const dbs: Array<ReturnType<typeof database>> = [];
   afterAll(async () => {
-    for (const db of dbs) await db.$pool.end();
+    for (const db of dbs) if (!db.$pool.ended) await db.$pool.end();
   });
 
   for (const point of ["after-store-commit", "in-kafka-transaction", "before-store-commit"] as const) {
