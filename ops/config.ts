@@ -124,17 +124,25 @@ export const SETTINGS = {
   kafkaTls: bool("KAFKA_TLS", "connect to Kafka over TLS", false),
   kafkaSaslMechanism: oneOf(
     "KAFKA_SASL_MECHANISM",
-    "SASL mechanism for Kafka (`none`, `PLAIN`, `SCRAM-SHA-256`, `SCRAM-SHA-512`)",
-    ["none", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const,
+    "SASL mechanism for Kafka (`none`, `PLAIN`, `SCRAM-SHA-256`, `SCRAM-SHA-512`, or `AWS_MSK_IAM`: OAUTHBEARER tokens signed with the task role, needs `KAFKA_TLS=true` and `AWS_REGION`)",
+    ["none", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "AWS_MSK_IAM"] as const,
     "none",
   ),
-  kafkaSaslUsername: str("KAFKA_SASL_USERNAME", "SASL user name (when a mechanism is set)", "-"),
+  kafkaSaslUsername: str("KAFKA_SASL_USERNAME", "SASL user name (PLAIN and SCRAM)", "-"),
+  awsRegion: str("AWS_REGION", "AWS region for MSK IAM authentication", "eu-west-2"),
   kafkaSaslPassword: secret("KAFKA_SASL_PASSWORD", "SASL password", false),
   schemaRegistryUrl: str(
     "SCHEMA_REGISTRY_URL",
     "Confluent-compatible schema registry URL (Apicurio: …/apis/ccompat/v7)",
   ),
-  databaseUrl: secret("DATABASE_URL", "PostgreSQL connection URL (local stack: from .env.stack)", true),
+  databaseUrl: {
+    ...secret(
+      "DATABASE_URL",
+      "PostgreSQL connection URL (local stack: from .env.stack); if unset, the libpq variables PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE are used",
+      false,
+    ),
+    default: "required unless PGHOST is set",
+  },
   keyring: secret(
     "KEYRING_JSON",
     'HMAC keyring JSON: {"active":"k1","keys":{"k1":"<base64, 32+ bytes>"}}',
@@ -227,7 +235,8 @@ type Parsed = { [K in keyof typeof SETTINGS]: ReturnType<(typeof SETTINGS)[K]["p
 
 export type Config = Readonly<
   Omit<Parsed, "databaseUrl" | "keyring" | "kafkaSaslPassword"> & {
-    databaseUrl: string;
+    /** Undefined: connect with the libpq environment variables (PGHOST, ...). */
+    databaseUrl: string | undefined;
     keyringJson: string;
     kafkaSaslPassword: string | undefined;
     transactionalId: string;
@@ -245,10 +254,20 @@ export function loadConfig(env: Env = process.env, options: { useStackEnvFile?: 
   if ((out["retryMaxMs"] as number) < (out["retryInitialMs"] as number)) {
     throw new ConfigError("RETRY_MAX_MS", "must not be smaller than RETRY_INITIAL_MS");
   }
-  if (
-    out["kafkaSaslMechanism"] !== "none" &&
-    (!out["kafkaSaslPassword"] || out["kafkaSaslUsername"] === "-")
-  ) {
+  if (out["kafkaSaslMechanism"] === "AWS_MSK_IAM" && out["kafkaTls"] !== true) {
+    throw new ConfigError(
+      "KAFKA_TLS",
+      "must be true when KAFKA_SASL_MECHANISM is AWS_MSK_IAM (MSK serves IAM over TLS only)",
+    );
+  }
+  if (!out["databaseUrl"] && !merged["PGHOST"]) {
+    throw new ConfigError(
+      "DATABASE_URL",
+      "(or DATABASE_URL_FILE, or PGHOST and the other libpq variables) is required",
+    );
+  }
+  const needsPassword = out["kafkaSaslMechanism"] !== "none" && out["kafkaSaslMechanism"] !== "AWS_MSK_IAM";
+  if (needsPassword && (!out["kafkaSaslPassword"] || out["kafkaSaslUsername"] === "-")) {
     throw new ConfigError(
       "KAFKA_SASL_PASSWORD",
       "and KAFKA_SASL_USERNAME are required when KAFKA_SASL_MECHANISM is set",
@@ -268,7 +287,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
   const masked: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (key === "keyringJson" || key === "kafkaSaslPassword") masked[key] = value ? "***" : undefined;
-    else if (key === "databaseUrl") masked[key] = maskUrl(String(value));
+    else if (key === "databaseUrl") masked[key] = value === undefined ? undefined : maskUrl(String(value));
     else masked[key] = value;
   }
   return masked;

@@ -1,4 +1,6 @@
 import type { Server } from "node:http";
+import type { ConnectionOptions } from "@platformatic/kafka";
+import { generateAuthToken } from "aws-msk-iam-sasl-signer-js";
 import { createAnonymiser, parseKeyring } from "../anonymise/index.ts";
 import { AvroDecoder, AvroEncoder } from "../schemas/avro-codec.ts";
 import { loadAllSchemas } from "../schemas/load.ts";
@@ -78,6 +80,33 @@ function loggingObserver(logger: Logger): RuntimeObserver {
   };
 }
 
+/** TLS and SASL for the Kafka clients. MSK IAM: OAUTHBEARER with a token signed by the task role's credentials. */
+export function kafkaConnection(config: Config): ConnectionOptions {
+  const tls = config.kafkaTls ? { tls: {} } : {};
+  switch (config.kafkaSaslMechanism) {
+    case "none":
+      return tls;
+    case "AWS_MSK_IAM":
+      return {
+        ...tls,
+        sasl: {
+          mechanism: "OAUTHBEARER",
+          // Called at each (re)authentication; tokens last 15 minutes and are signed afresh each time.
+          token: async () => (await generateAuthToken({ region: config.awsRegion })).token,
+        },
+      };
+    default:
+      return {
+        ...tls,
+        sasl: {
+          mechanism: config.kafkaSaslMechanism,
+          username: config.kafkaSaslUsername,
+          password: config.kafkaSaslPassword ?? "",
+        },
+      };
+  }
+}
+
 /** Crash tests: SIGKILL this process the n-th time a batch reaches the named point (no cleanup can run). */
 function killAt(fault: { point: string; count: number }, logger: Logger): (point: FaultPoint) => void {
   let seen = 0;
@@ -134,7 +163,8 @@ export async function startPipeline(
     },
   );
 
-  const store = new PostgresStore(config.databaseUrl, { poolSize: config.dbPoolSize });
+  // No URL: node-postgres reads PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD and PGSSLMODE itself.
+  const store = new PostgresStore(config.databaseUrl ?? {}, { poolSize: config.dbPoolSize });
   const applied = await retryWhile(() => migrate(store.db), isTransientDbError, {
     ...startupRetry,
     onRetry: (error, attempt) => logger.warn("startup.database_retry", { ...errorFields(error), attempt }),
@@ -164,18 +194,7 @@ export async function startPipeline(
     groupId: config.consumerGroup,
     transactionalId: config.transactionalId,
     bootstrapBrokers: bootstrap,
-    connection: {
-      ...(config.kafkaTls ? { tls: {} } : {}),
-      ...(config.kafkaSaslMechanism !== "none"
-        ? {
-            sasl: {
-              mechanism: config.kafkaSaslMechanism,
-              username: config.kafkaSaslUsername,
-              password: config.kafkaSaslPassword ?? "",
-            },
-          }
-        : {}),
-    },
+    connection: kafkaConnection(config),
     deadLetterTopic: config.deadLetterTopic,
     deadLetterStore: PATIENT_STORES.deadLetters,
     store: { commit: (batch) => store.commit(batch) },

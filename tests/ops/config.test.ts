@@ -283,9 +283,10 @@ describe("settingsTable", () => {
     expect(byName.get("BATCH_MAX_RECORDS")?.default).toBe("1000");
     expect(byName.get("KAFKA_TLS")?.default).toBe("false");
     expect(byName.get("RAW_TOPIC")?.default).toBe("patient-records-raw");
-    for (const name of ["KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL", "DATABASE_URL", "KEYRING_JSON"]) {
+    for (const name of ["KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL", "KEYRING_JSON"]) {
       expect(byName.get(name)?.default).toBe("required");
     }
+    expect(byName.get("DATABASE_URL")?.default).toBe("required unless PGHOST is set");
     // Secrets are documented with their *_FILE alternative.
     expect(byName.get("KEYRING_JSON")?.description).toContain("KEYRING_FILE");
     expect(byName.get("DATABASE_URL")?.description).toContain("DATABASE_URL_FILE");
@@ -309,5 +310,25 @@ describe("describeConfig masks passwords that naive patterns miss", () => {
     const row = settingsTable().find((r) => r.name === "KAFKA_SASL_PASSWORD");
     expect(row?.default).toBe("—");
     expect(settingsTable().find((r) => r.name === "KEYRING_JSON")?.default).toBe("required");
+  });
+});
+
+describe("PostgreSQL from the libpq environment (as on ECS)", () => {
+  it("accepts PGHOST instead of DATABASE_URL and leaves the URL unset", () => {
+    const { DATABASE_URL: _unused, ...rest } = REQUIRED as Record<string, string>;
+    const config = load({ ...rest, PGHOST: "db.internal", PGUSER: "anonymiser", PGPASSWORD: "x" });
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it("refuses neither DATABASE_URL nor PGHOST, naming DATABASE_URL", () => {
+    const { DATABASE_URL: _unused, ...rest } = REQUIRED as Record<string, string>;
+    expect(() => load(rest)).toThrow(/DATABASE_URL/);
+  });
+
+  it("AWS_MSK_IAM needs TLS", () => {
+    expect(() => load({ ...REQUIRED, KAFKA_SASL_MECHANISM: "AWS_MSK_IAM" })).toThrow(/KAFKA_TLS/);
+    expect(
+      load({ ...REQUIRED, KAFKA_SASL_MECHANISM: "AWS_MSK_IAM", KAFKA_TLS: "true" }).kafkaSaslMechanism,
+    ).toBe("AWS_MSK_IAM");
   });
 });

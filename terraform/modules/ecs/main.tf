@@ -9,7 +9,7 @@ locals {
 
   kafka_environment = [
     { name = "KAFKA_BOOTSTRAP_SERVERS", value = var.msk.bootstrap },
-    { name = "KAFKA_SASL_MECHANISM", value = "OAUTHBEARER" },
+    { name = "KAFKA_SASL_MECHANISM", value = "AWS_MSK_IAM" },
     { name = "KAFKA_TLS", value = "true" },
     { name = "SCHEMA_REGISTRY_URL", value = var.schema_registry.url },
     { name = "RAW_TOPIC", value = var.topics.raw },
