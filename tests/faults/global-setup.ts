@@ -31,9 +31,19 @@ export default async function setup(project: TestProject) {
   const resultsFile = process.env["FAULTS_RESULTS_FILE"]!;
   rmSync(resultsFile, { force: true });
   // Imported only now, with the isolated stack's settings in place.
-  const { up } = await import("../../ops/stack/stack.ts");
+  const { up, down } = await import("../../ops/stack/stack.ts");
   const started = Date.now();
-  const handle = await up({ log: (line) => console.log(`[faults-stack] ${line}`) });
+  const log = (line: string) => console.log(`[faults-stack] ${line}`);
+  let handle: Awaited<ReturnType<typeof up>>;
+  try {
+    handle = await up({ log });
+  } catch (error) {
+    // Seen once on a loaded machine: a JVM reported "exited during start-up" while it was still starting (its
+    // command line not yet exec'd). Clean up whatever the failed start left behind and try once more.
+    log(`start failed (${(error as Error).message.split("\n")[0]}); stopping leftovers and retrying once`);
+    await down().catch(() => undefined);
+    handle = await up({ log });
+  }
   if (handle.mode !== "local" || !handle.endpoints.KAFKA_BOOTSTRAP_SERVERS.endsWith(":23092")) {
     throw new Error(`fault suite got the wrong stack: ${JSON.stringify(handle.endpoints)}`);
   }
@@ -47,7 +57,6 @@ export default async function setup(project: TestProject) {
       : [];
     console.log(`\nFault table (${rows.length} cases)\n${formatFaultTable(rows)}\n`);
     // The state file holds the current pids (restarted servers included), so this stops exactly what we started.
-    const { down } = await import("../../ops/stack/stack.ts");
     await down();
   };
 }

@@ -1,0 +1,124 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { POISON_KINDS, poison } from "../../ops/producer/poison.ts";
+import { database, preparePipelineEnv, readTopic } from "../integration/support/pipeline.ts";
+import {
+  accounted,
+  drained,
+  expectedOutcomes,
+  kafkaCommitted,
+  makeRecords,
+  produce,
+  rawProducer,
+  startReplica,
+  verifyCase,
+  withAdmin,
+} from "./support/harness.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const TOPIC = 2; // ConfigResourceTypes.TOPIC
+const BATCH = 100; // BATCH_MAX_RECORDS of preparePipelineEnv
+
+async function setMaxMessageBytes(topic: string, value: string): Promise<void> {
+  await withAdmin((admin) =>
+    admin.alterConfigs({
+      resources: [
+        { resourceType: TOPIC, resourceName: topic, configs: [{ name: "max.message.bytes", value }] },
+      ],
+    }),
+  );
+}
+
+describe("fault: dead-letter topic unwritable", () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+
+  it("a poison pill that cannot be dead-lettered stalls the pipeline (fail closed): nothing committed past it in Kafka; after the topic is restored and the pipeline restarted, everything is accounted for", async () => {
+    // One partition, so that "past the pill" is a plain offset comparison.
+    const env = await preparePipelineEnv("f-dlq", { partitions: 1 });
+    const db = database(env.databaseUrl);
+    cleanups.push(() => db.$pool.end());
+    const records = makeRecords(1500, 606);
+    const head = records.slice(0, 500);
+    const tail = records.slice(500);
+    const producer = await rawProducer(env);
+    cleanups.push(() => producer.close());
+    await produce(producer, head);
+
+    const first = startReplica({ ...env.env, LOG_LEVEL: "debug" }, "replica-a", { restart: false });
+    cleanups.push(() => first.stop(5_000));
+    expect(await drained(db, head.length, 90_000)).toBe(true);
+
+    // Every dead letter is now too large for its topic: the Kafka transaction carrying it cannot commit.
+    await setMaxMessageBytes(env.deadLetterTopic, "64");
+    cleanups.push(() => setMaxMessageBytes(env.deadLetterTopic, "1048588"));
+    await sleep(2_000);
+    const pillOffset = 500;
+    await producer.sendRaw([
+      { key: Buffer.from("poison"), value: poison("wrong-magic", producer.encode(records[0]!), "x") },
+    ]);
+    await produce(producer, tail);
+
+    // Observe the stall for 20 s.
+    const samples: Array<{ accounted: number; kafka: number; sink: number }> = [];
+    for (let i = 0; i < 10; i++) {
+      await sleep(2_000);
+      const kafka = Number((await kafkaCommitted(env.group, env.rawTopic)).get(0) ?? -1n);
+      const sink = await db
+        .oneOrNone<{ n: string }>(
+          "SELECT next_offset AS n FROM sink_offsets WHERE topic = $1 AND partition = 0",
+          [env.rawTopic],
+        )
+        .then((r) => Number(r?.n ?? -1));
+      samples.push({ accounted: await accounted(db), kafka, sink });
+    }
+    const maxKafka = Math.max(...samples.map((s) => s.kafka));
+    const maxSink = Math.max(...samples.map((s) => s.sink));
+    const stalledAt = samples.at(-1)!.accounted;
+    const progressInLast10s = stalledAt - samples[4]!.accounted;
+    const aliveWhileStalled = first.pid() !== undefined;
+    const expectedHead = expectedOutcomes(head).anonymised.size;
+    const publishedWhileStalled = (
+      await readTopic(env.anonymisedTopic, expectedHead, { idleMs: 2_000, timeoutMs: 20_000 })
+    ).length;
+    const dlqWhileStalled = (await readTopic(env.deadLetterTopic, 0, { idleMs: 2_000, timeoutMs: 10_000 }))
+      .length;
+    const txRetries = (first.output().match(/"kafka\.transaction_aborted"/g) ?? []).length;
+
+    // Restart: stop the stalled replica (SIGTERM, SIGKILL after 20 s), restore the topic, start again.
+    const stop = await first.stop(20_000);
+    await setMaxMessageBytes(env.deadLetterTopic, "1048588");
+    const second = startReplica(env.env, "replica-a");
+    cleanups.push(() => second.stop());
+    const total = records.length + 1;
+    const ok = await drained(db, total, 120_000);
+    const secondStop = await second.stop();
+    if (!ok) console.error(second.output().slice(-5_000));
+    const dlq = await readTopic(env.deadLetterTopic, 1, { idleMs: 2_000 });
+
+    await verifyCase({
+      name: "6 dead-letter topic unwritable",
+      env,
+      db,
+      records,
+      deadLetterReasons: [POISON_KINDS["wrong-magic"]],
+      note:
+        `stalled: ${stalledAt} accounted, kafka committed ≤${maxKafka} (pill @${pillOffset}), sink next ≤${maxSink}, ` +
+        `${publishedWhileStalled} published, ${txRetries} aborted txns, alive=${aliveWhileStalled}; ` +
+        `SIGTERM while stalled: ${stop.killed ? "no exit in 20 s, SIGKILLed" : `exit ${stop.signal ?? stop.code}`}`,
+    });
+    // Fail closed: the replica neither moved its Kafka offsets past the pill nor carried on with later batches.
+    expect(maxKafka).toBeLessThanOrEqual(pillOffset);
+    // The store commits first (by design), so at most the pill's own batch is in PostgreSQL; nothing after it.
+    expect(maxSink).toBeLessThanOrEqual(pillOffset + BATCH);
+    expect(stalledAt).toBeLessThanOrEqual(head.length + BATCH);
+    expect(progressInLast10s).toBe(0);
+    expect(publishedWhileStalled).toBe(expectedHead);
+    expect(dlqWhileStalled).toBe(0);
+    // Recovery: the pill reaches the dead-letter topic exactly once, with its source offset.
+    expect(ok).toBe(true);
+    expect(dlq.map((m) => m.headers.get("errors.offset"))).toEqual([String(pillOffset)]);
+    expect(secondStop.code).toBe(0);
+  });
+});
