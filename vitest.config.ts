@@ -13,7 +13,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["tests/**/*.test.ts"],
-          exclude: ["tests/integration/**", "node_modules/**"],
+          exclude: ["tests/integration/**", "tests/faults/**", "node_modules/**"],
         },
       },
       {
