@@ -1,0 +1,135 @@
+/**
+ * The production pipeline (ops/pipeline.ts startPipeline, unchanged) in its own process, with a benchmark observer
+ * attached through the metrics object: committed-record count, per-phase batch time, end-to-end latency (commit time
+ * minus the Kafka timestamp, HDR histogram), event-loop delay and RSS. Talks to bench/run.ts over IPC.
+ * Configuration: the pipeline's own environment variables plus BENCH_EXPECTED (records after which "done" is sent).
+ */
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import hdr from "hdr-histogram-js";
+import { loadConfig } from "../../../ops/config.ts";
+import { createLogger } from "../../../ops/logger.ts";
+import { PipelineMetrics } from "../../../ops/metrics.ts";
+import { startPipeline } from "../../../ops/pipeline.ts";
+import type { RuntimeObserver } from "../../../topology/index.ts";
+
+type BatchInfo = Parameters<NonNullable<RuntimeObserver["batchCommitted"]>>[0];
+
+const expected = Number(process.env["BENCH_EXPECTED"] ?? 0);
+const send = (message: Record<string, unknown>) => process.send?.(message);
+
+let latency = hdr.build({
+  lowestDiscernibleValue: 1,
+  highestTrackableValue: 3_600_000,
+  numberOfSignificantValueDigits: 3,
+});
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+const totals = {
+  committed: 0,
+  batches: 0,
+  processMs: 0,
+  storeMs: 0,
+  kafkaMs: 0,
+  anonymised: 0,
+  withheld: 0,
+  deadLetters: 0,
+};
+let doneSent = false;
+let rssMax = 0;
+const rssSamples: Array<{ t: number; rssMb: number; heapMb: number }> = [];
+const startedAt = Date.now();
+const rssTimer = setInterval(() => {
+  const m = process.memoryUsage();
+  rssMax = Math.max(rssMax, m.rss);
+  rssSamples.push({
+    t: Math.round((Date.now() - startedAt) / 1000),
+    rssMb: m.rss / 2 ** 20,
+    heapMb: m.heapUsed / 2 ** 20,
+  });
+}, 1_000);
+rssTimer.unref();
+
+function onBatch(info: BatchInfo): void {
+  const now = Date.now();
+  totals.committed += info.records;
+  totals.batches++;
+  totals.processMs += info.processMs;
+  totals.storeMs += info.storeMs;
+  totals.kafkaMs += info.kafkaMs;
+  totals.anonymised += info.stores.get("anonymised") ?? 0;
+  totals.withheld += info.stores.get("withheld") ?? 0;
+  totals.deadLetters += info.deadLetters;
+  for (const ts of info.timestamps) latency.recordValue(Math.max(1, now - Number(ts)));
+  if (!doneSent && expected > 0 && totals.committed >= expected) {
+    doneSent = true;
+    send({ type: "done", at: now, committed: totals.committed });
+  }
+}
+
+class BenchMetrics extends PipelineMetrics {
+  override observer(stores: { anonymised: string; withheld: string; deadLetters: string }): RuntimeObserver {
+    const base = super.observer(stores);
+    return {
+      ...base,
+      batchCommitted: (info) => {
+        base.batchCommitted?.(info);
+        onBatch(info);
+      },
+    };
+  }
+}
+
+function report(): Record<string, unknown> {
+  const m = process.memoryUsage();
+  return {
+    type: "report",
+    totals,
+    latencyMs: {
+      count: latency.totalCount,
+      p50: latency.getValueAtPercentile(50),
+      p90: latency.getValueAtPercentile(90),
+      p99: latency.getValueAtPercentile(99),
+      p999: latency.getValueAtPercentile(99.9),
+      max: latency.maxValue,
+      mean: latency.mean,
+    },
+    eventLoopMs: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
+    rssMb: m.rss / 2 ** 20,
+    rssMaxMb: Math.max(rssMax, m.rss) / 2 ** 20,
+    rssSamples,
+  };
+}
+
+const config = loadConfig(process.env, { useStackEnvFile: false });
+const logger = createLogger({ level: config.logLevel });
+const pipeline = await startPipeline(config, logger, { http: false, metrics: new BenchMetrics() });
+send({ type: "started", at: Date.now() });
+pipeline.runtime.done.catch((error: unknown) => {
+  send({ type: "failed", error: String(error) });
+  process.exit(1);
+});
+
+process.on("message", (message: { type: string }) => {
+  if (message.type === "reset") {
+    latency.destroy();
+    latency = hdr.build({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: 3_600_000,
+      numberOfSignificantValueDigits: 3,
+    });
+    loop.reset();
+    rssMax = 0;
+  } else if (message.type === "report") {
+    send(report());
+  } else if (message.type === "stop") {
+    const final = report();
+    pipeline.stop().then(
+      () => {
+        send({ ...final, type: "stopped" });
+        // Let the IPC message leave before exiting (and let --cpu-prof write its file).
+        setTimeout(() => process.exit(0), 100);
+      },
+      () => process.exit(1),
+    );
+  }
+});

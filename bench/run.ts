@@ -1,0 +1,635 @@
+/**
+ * End-to-end benchmarks on the real local stack (Kafka, schema registry, PostgreSQL), on the benchmark's own stack
+ * (ports 21000+, state in /tmp/bench-stack): started here if it is not up, and stopped at the end only if started here.
+ *   1. throughput: Kafka-only passthrough (transactional, and at-least-once) vs the full pipeline, per batch size
+ *   2. sink: PostgresStore.commit vs COPY FROM STDIN of the same rows
+ *   3. latency: open-loop producer at 50% of the measured pipeline maximum; HDR percentiles; event-loop delay
+ *   4. scaling: 1 vs 2 replicas, clinical-note size, RSS over a soak
+ *   5. profile: the pipeline under load with --cpu-prof; top self-time functions
+ * Prints tables, writes bench/results/pipeline.json (and profile-summary.json). Compare ratios from the same run:
+ * the machine is shared; the load average is recorded with every figure.
+ *   npm run bench [-- --records 50000 --batch-sizes 1000,5000 --latency-seconds 60 --soak-seconds 120
+ *                    --only throughput,sink,latency,scaling,profile --keep-stack]
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseArgs } from "node:util";
+import { compatibilityPartitioner, Producer } from "@platformatic/kafka";
+import { applyBenchStackEnv } from "./lib/env.ts";
+
+applyBenchStackEnv();
+const { up } = await import("../ops/stack/stack.ts");
+const { RawRecordProducer } = await import("../ops/producer/raw-producer.ts");
+const { registerSchemas } = await import("../ops/producer/register.ts");
+const { CLINICAL_DECOYS, createGenerator } = await import("../ops/synthetic/index.ts");
+const { BenchChild } = await import("./lib/child.ts");
+const setup = await import("./lib/setup.ts");
+const { sinkBench } = await import("./lib/sink.ts");
+const { summariseProfiles } = await import("./lib/profile.ts");
+type PatientRecordJson = import("../ops/synthetic/index.ts").PatientRecordJson;
+type StackEndpoints = import("../ops/stack/env-file.ts").StackEndpoints;
+
+const { values: args } = parseArgs({
+  options: {
+    records: { type: "string", default: "50000" },
+    "batch-sizes": { type: "string", default: "1000,5000" },
+    "batch-max-ms": { type: "string", default: "200" },
+    partitions: { type: "string", default: "4" },
+    "latency-seconds": { type: "string", default: "60" },
+    "latency-rate": { type: "string" },
+    "soak-seconds": { type: "string", default: "120" },
+    "sink-rows": { type: "string", default: "20000" },
+    only: { type: "string", default: "throughput,sink,latency,scaling,profile" },
+    "keep-stack": { type: "boolean", default: false },
+  },
+});
+const N = Number(args.records);
+const BATCH_SIZES = args["batch-sizes"]!.split(",").map(Number);
+const BATCH_MAX_MS = Number(args["batch-max-ms"]);
+const PARTITIONS = Number(args.partitions);
+const ONLY = new Set(args.only!.split(","));
+const PIPELINE_CHILD = "bench/lib/children/pipeline-child.ts";
+const PASSTHROUGH_CHILD = "bench/lib/children/passthrough-child.ts";
+
+const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
+const round = (x: number, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
+const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+const results: Record<string, unknown> = {
+  startedAt: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+  loadAverageAtStart: load(),
+  settings: { records: N, batchSizes: BATCH_SIZES, batchMaxMs: BATCH_MAX_MS, partitions: PARTITIONS },
+};
+const outDir = new URL("./results/", import.meta.url).pathname;
+mkdirSync(outDir, { recursive: true });
+const save = () => writeFileSync(join(outDir, "pipeline.json"), `${JSON.stringify(results, null, 2)}\n`);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Input data
+
+/** Synthetic raw records; with noteBytes, clinical notes padded with clinical (non-identifying) text to that size. */
+function makeRecords(count: number, noteBytes?: number, seed = 7): PatientRecordJson[] {
+  const g = createGenerator({ seed, patients: Math.max(100, Math.ceil(count / 4)) });
+  const out: PatientRecordJson[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const r = g.next();
+    if (noteBytes !== undefined) {
+      let note = r.clinical_notes ?? "";
+      let k = i;
+      while (note.length < noteBytes) note += ` ${CLINICAL_DECOYS[k++ % CLINICAL_DECOYS.length]}.`;
+      r.clinical_notes = note.slice(0, noteBytes);
+    }
+    out[i] = r;
+  }
+  return out;
+}
+
+interface Encoded {
+  key: Buffer;
+  value: Buffer;
+}
+
+async function produceAll(
+  endpoints: StackEndpoints,
+  topic: string,
+  records: PatientRecordJson[],
+): Promise<Encoded[]> {
+  await registerSchemas({
+    registryUrl: endpoints.SCHEMA_REGISTRY_URL,
+    rawTopic: topic,
+    anonymisedTopic: `${topic}-unused`,
+  });
+  const producer = await RawRecordProducer.create({
+    bootstrap: setup.bootstrap(endpoints),
+    registryUrl: endpoints.SCHEMA_REGISTRY_URL,
+    topic,
+  });
+  const encoded = records.map((r) => ({ key: Buffer.from(r.patient_id), value: producer.encode(r) }));
+  try {
+    // Sends of at most ~512 KB: one produce request per partition must stay under the broker's message.max.bytes.
+    for (let i = 0; i < encoded.length; ) {
+      let bytes = 0;
+      let j = i;
+      while (j < encoded.length && j - i < 2000 && bytes < 512_000) bytes += encoded[j++]!.value.length;
+      await producer.sendRaw(encoded.slice(i, j));
+      i = j;
+    }
+  } finally {
+    await producer.close();
+  }
+  return encoded;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Throughput runs
+
+interface RunResult {
+  kind: string;
+  batchSize: number;
+  records: number;
+  seconds: number;
+  recordsPerSecond: number;
+  loadAverage: number[];
+  [key: string]: unknown;
+}
+
+async function runPassthrough(
+  endpoints: StackEndpoints,
+  rawTopic: string,
+  count: number,
+  batchSize: number,
+  transactional: boolean,
+  retryDelayMs?: number,
+): Promise<RunResult> {
+  const target = setup.uniqueName("pass");
+  await setup.topics(endpoints, [{ name: target, partitions: PARTITIONS }]);
+  const child = new BenchChild(PASSTHROUGH_CHILD, {
+    KAFKA_BOOTSTRAP_SERVERS: endpoints.KAFKA_BOOTSTRAP_SERVERS,
+    SOURCE_TOPIC: rawTopic,
+    TARGET_TOPIC: target,
+    CONSUMER_GROUP: setup.uniqueName("pass-group"),
+    BATCH_MAX_RECORDS: String(batchSize),
+    BATCH_MAX_MS: String(BATCH_MAX_MS),
+    BENCH_TRANSACTIONAL: transactional ? "1" : "0",
+    BENCH_EXPECTED: String(count),
+    ...(retryDelayMs === undefined ? {} : { BENCH_RETRY_DELAY_MS: String(retryDelayMs) }),
+  });
+  try {
+    const started = await child.waitFor("started", 60_000);
+    const done = await child.waitFor("done", 600_000);
+    const final = await child.stop();
+    const seconds = ((done["at"] as number) - (started["at"] as number)) / 1000;
+    return {
+      kind:
+        (transactional ? "passthrough (transactional)" : "passthrough (at least once)") +
+        (retryDelayMs === undefined ? "" : `, client retryDelay ${retryDelayMs} ms`),
+      batchSize,
+      records: count,
+      seconds: round(seconds, 2),
+      recordsPerSecond: round(count / seconds),
+      loadAverage: load(),
+      phases: final?.["totals"],
+      rssMb: final?.["rssMb"],
+    };
+  } finally {
+    if (child.proc.exitCode === null) child.proc.kill("SIGKILL");
+  }
+}
+
+async function runPipeline(
+  endpoints: StackEndpoints,
+  rawTopic: string,
+  count: number,
+  batchSize: number,
+  options: {
+    execArgv?: string[];
+    replicas?: number;
+    extra?: Record<string, string>;
+    label?: string;
+    timeoutMs?: number;
+  } = {},
+): Promise<RunResult> {
+  const p = await setup.pipelineEnv(endpoints, {
+    rawTopic,
+    partitions: PARTITIONS,
+    batchMaxRecords: batchSize,
+    batchMaxMs: BATCH_MAX_MS,
+    ...(options.extra ? { extra: options.extra } : {}),
+  });
+  const replicas = options.replicas ?? 1;
+  const children = Array.from(
+    { length: replicas },
+    (_, i) =>
+      new BenchChild(
+        PIPELINE_CHILD,
+        { ...p.env, INSTANCE_ID: `bench-${i}`, BENCH_EXPECTED: replicas === 1 ? String(count) : "0" },
+        options.execArgv ?? [],
+      ),
+  );
+  try {
+    const starts = await Promise.all(children.map((c) => c.waitFor("started", 120_000)));
+    const t0 = Math.min(...starts.map((s) => s["at"] as number));
+    let tEnd: number;
+    if (replicas === 1) {
+      try {
+        tEnd = (await children[0]!.waitFor("done", options.timeoutMs ?? 900_000))["at"] as number;
+      } catch (error) {
+        const counts = await setup.dbCounts(p.databaseUrl).catch(() => undefined);
+        log(`  run did not finish: ${String(error).split("\n")[0]}`);
+        return {
+          kind: options.label ?? "pipeline (exactly once)",
+          batchSize,
+          records: count,
+          seconds: Number.NaN,
+          recordsPerSecond: 0,
+          loadAverage: load(),
+          error: String(error).split("\n")[0],
+          database: counts,
+          // The child's last log lines (value-free: the pipeline logs codes, never record contents).
+          outputTail: children[0]!.output.slice(-2_000),
+          rssMaxMb: [],
+        };
+      }
+    } else {
+      // Replicas split the partitions: done when the database holds every offset (polled; ±50 ms).
+      for (;;) {
+        const c = await setup.dbCounts(p.databaseUrl).catch(() => undefined);
+        if (c && c.offsets >= count) break;
+        await sleep(50);
+      }
+      tEnd = Date.now();
+    }
+    const finals = await Promise.all(children.map((c) => c.stop()));
+    const counts = await setup.dbCounts(p.databaseUrl);
+    const seconds = (tEnd - t0) / 1000;
+    const totals = finals.map((f) => f?.["totals"] as Record<string, number> | undefined);
+    const sum = (k: string) => totals.reduce((n, t) => n + (t?.[k] ?? 0), 0);
+    return {
+      kind: options.label ?? (replicas === 1 ? "pipeline (exactly once)" : `pipeline × ${replicas} replicas`),
+      batchSize,
+      records: count,
+      seconds: round(seconds, 2),
+      recordsPerSecond: round(count / seconds),
+      loadAverage: load(),
+      database: counts,
+      databaseComplete:
+        counts.rows + counts.withheld + counts.deadLetters === count && counts.offsets === count,
+      batches: sum("batches"),
+      // Wall time inside the batch loop, per phase (one batch in flight, so these add up to the busy time).
+      phaseSeconds: {
+        process: round(sum("processMs") / 1000, 2),
+        store: round(sum("storeMs") / 1000, 2),
+        kafka: round(sum("kafkaMs") / 1000, 2),
+      },
+      rssMaxMb: finals.map((f) => round((f?.["rssMaxMb"] as number) ?? 0)),
+      eventLoopMs: finals.map((f) => f?.["eventLoopMs"]),
+    };
+  } finally {
+    for (const c of children) if (c.proc.exitCode === null) c.proc.kill("SIGKILL");
+    await setup.dropDatabase(endpoints, p.databaseUrl).catch(() => undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Latency: open loop, fixed schedule; each record's Kafka timestamp is its scheduled send time, so a producer that
+// falls behind shows up as latency instead of hiding it (no coordinated omission).
+
+async function runLatency(
+  endpoints: StackEndpoints,
+  encoded: Encoded[],
+  rate: number,
+  seconds: number,
+  batchSize: number,
+) {
+  const rawTopic = setup.uniqueName("lat-raw");
+  await setup.topics(endpoints, [{ name: rawTopic, partitions: PARTITIONS }]);
+  const p = await setup.pipelineEnv(endpoints, {
+    rawTopic,
+    partitions: PARTITIONS,
+    batchMaxRecords: batchSize,
+    batchMaxMs: BATCH_MAX_MS,
+  });
+  const child = new BenchChild(PIPELINE_CHILD, { ...p.env, INSTANCE_ID: "bench-latency" });
+  const producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
+    clientId: "bench-open-loop",
+    bootstrapBrokers: setup.bootstrap(endpoints),
+    acks: -1,
+    partitioner: compatibilityPartitioner,
+  });
+  try {
+    await child.waitFor("started", 120_000);
+    const warmupSeconds = 5;
+    const t0 = Date.now() + 100;
+    const end = t0 + (warmupSeconds + seconds) * 1000;
+    const interval = 1000 / rate;
+    let sent = 0;
+    let errors = 0;
+    let maxBehindMs = 0;
+    let reset = false;
+    const inflight = new Set<Promise<unknown>>();
+    while (Date.now() < end) {
+      const now = Date.now();
+      if (!reset && now >= t0 + warmupSeconds * 1000) {
+        child.send({ type: "reset" });
+        reset = true;
+      }
+      const due = Math.floor((now - t0) / interval);
+      if (due > sent) {
+        maxBehindMs = Math.max(maxBehindMs, now - (t0 + sent * interval));
+        const messages = [];
+        for (; sent < due; sent++) {
+          const base = encoded[sent % encoded.length]!;
+          const value = Buffer.from(base.value);
+          // record_id (a uuid, the first field: bytes 6..42) made unique per record: last 12 hex digits = counter.
+          value.write(sent.toString(16).padStart(12, "0"), 30, "latin1");
+          messages.push({
+            topic: rawTopic,
+            key: base.key,
+            value,
+            timestamp: BigInt(Math.round(t0 + sent * interval)),
+          });
+        }
+        const promise = producer.send({ messages }).catch(() => void errors++);
+        inflight.add(promise);
+        void promise.finally(() => inflight.delete(promise));
+      }
+      await sleep(2);
+    }
+    await Promise.all(inflight);
+    // Let the pipeline commit what was sent, then read its histogram.
+    const deadline = Date.now() + 60_000;
+    let report: Record<string, unknown> = {};
+    while (Date.now() < deadline) {
+      child.send({ type: "report" });
+      report = await child.waitFor("report", 10_000);
+      if ((report["totals"] as { committed: number }).committed >= sent) break;
+      await sleep(200);
+    }
+    await child.stop();
+    return {
+      targetRate: round(rate),
+      seconds,
+      warmupSeconds,
+      sent,
+      producerErrors: errors,
+      producerMaxBehindScheduleMs: maxBehindMs,
+      committed: (report["totals"] as { committed: number }).committed,
+      latencyMs: report["latencyMs"],
+      eventLoopMs: report["eventLoopMs"],
+      rssMaxMb: round(report["rssMaxMb"] as number),
+      loadAverage: load(),
+    };
+  } finally {
+    await producer.close().catch(() => undefined);
+    if (child.proc.exitCode === null) child.proc.kill("SIGKILL");
+    await setup.dropDatabase(endpoints, p.databaseUrl).catch(() => undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function table(title: string, rows: Array<Record<string, unknown>>): void {
+  console.log(`\n${title}`);
+  if (rows.length === 0) return;
+  const cols = Object.keys(rows[0]!);
+  const cell = (v: unknown) => (typeof v === "number" ? v.toLocaleString("en-GB") : String(v ?? ""));
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  console.log(cols.map((c, i) => c.padEnd(widths[i]!)).join("  "));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of rows)
+    console.log(
+      cols
+        .map((c, i) =>
+          typeof r[c] === "number" ? cell(r[c]).padStart(widths[i]!) : cell(r[c]).padEnd(widths[i]!),
+        )
+        .join("  "),
+    );
+}
+
+async function main(): Promise<void> {
+  log(`stack: ports ${process.env["STACK_PORT_BASE"]}+, state ${process.env["STACK_STATE_DIR"]}`);
+  const stack = await up({ log });
+  const endpoints = stack.endpoints;
+  log(`stack ${stack.startedHere ? "started here" : "already up"} (${stack.mode})`);
+  try {
+    // Pre-produce the input once; every throughput run reads it with a fresh consumer group.
+    log(`generating and producing ${N} records`);
+    const source = makeRecords(N);
+    const rawTopic = setup.uniqueName("raw");
+    await setup.topics(endpoints, [{ name: rawTopic, partitions: PARTITIONS }]);
+    const encoded = await produceAll(endpoints, rawTopic, source);
+    const meanBytes = encoded.reduce((n, e) => n + e.value.length, 0) / encoded.length;
+    results["input"] = { records: N, meanValueBytes: round(meanBytes), partitions: PARTITIONS };
+    let pipelineMax = 0;
+
+    // Warm-up, not recorded: the first transaction on a fresh broker creates __transaction_state (seconds), and
+    // the first pipeline start compiles schemas and JIT-warms; neither belongs in the first measured run.
+    log("warm-up: one transactional passthrough and one pipeline over the first records");
+    await runPassthrough(endpoints, rawTopic, Math.min(N, 2000), 500, true);
+    await runPipeline(endpoints, rawTopic, Math.min(N, 2000), 500);
+
+    if (ONLY.has("throughput")) {
+      const runs: RunResult[] = [];
+      for (const batchSize of BATCH_SIZES) {
+        log(`throughput, batch ${batchSize}: passthrough (transactional)`);
+        const pass = await runPassthrough(endpoints, rawTopic, N, batchSize, true);
+        log(`  ${pass.recordsPerSecond} records/s; pipeline`);
+        const pipe = await runPipeline(endpoints, rawTopic, N, batchSize);
+        log(`  ${pipe.recordsPerSecond} records/s; passthrough (at least once)`);
+        const loose = await runPassthrough(endpoints, rawTopic, N, batchSize, false);
+        log(`  ${loose.recordsPerSecond} records/s`);
+        runs.push(pass, pipe, loose);
+        pipe["ratioToTransactionalPassthrough"] = round(pipe.recordsPerSecond / pass.recordsPerSecond, 3);
+        pipe["ratioToAtLeastOncePassthrough"] = round(pipe.recordsPerSecond / loose.recordsPerSecond, 3);
+        pipelineMax = Math.max(pipelineMax, pipe.recordsPerSecond);
+        results["throughput"] = runs;
+        save();
+      }
+      table(
+        `Throughput: ${N} records pre-produced, ${PARTITIONS} partitions, batch max ${BATCH_MAX_MS} ms (goal: pipeline ≥ 0.3× transactional passthrough and ≥ 20,000 records/s)`,
+        runs.map((r) => ({
+          run: r.kind,
+          batch: r.batchSize,
+          seconds: r.seconds,
+          "records/s": r.recordsPerSecond,
+          "× tx passthrough": (r["ratioToTransactionalPassthrough"] as number | undefined) ?? "",
+          "process/store/kafka s": r["phaseSeconds"]
+            ? Object.values(r["phaseSeconds"] as object).join(" / ")
+            : "",
+          "load avg": r.loadAverage.join(" "),
+        })),
+      );
+    }
+
+    if (ONLY.has("retry-delay")) {
+      // Is the transactional cost the client's retry delay? After EndTxn the coordinator answers the next
+      // AddPartitionsToTxn with CONCURRENT_TRANSACTIONS until its markers are written; @platformatic/kafka waits its
+      // retryDelay (default 1000 ms) before retrying. Same passthrough, default vs 20 ms.
+      const runs = [];
+      for (const delay of [undefined, 20]) {
+        log(`retry-delay experiment: transactional passthrough, retryDelay ${delay ?? "default"}`);
+        runs.push(await runPassthrough(endpoints, rawTopic, N, BATCH_SIZES[0]!, true, delay));
+      }
+      results["retryDelayExperiment"] = runs;
+      save();
+      table(
+        "Experiment: transactional passthrough, client retryDelay default (1000 ms) vs 20 ms",
+        runs.map((r) => ({
+          run: r.kind,
+          batch: r.batchSize,
+          seconds: r.seconds,
+          "records/s": r.recordsPerSecond,
+          "load avg": r.loadAverage.join(" "),
+        })),
+      );
+    }
+
+    if (ONLY.has("sink")) {
+      const rows = Number(args["sink-rows"]);
+      log(`sink: PostgresStore.commit vs COPY, ${rows} rows`);
+      const sinkRows = makeRecords(rows, undefined, 11).map((r) => ({ ...r, national_data_opt_out: false }));
+      const sink = [];
+      for (const batchSize of BATCH_SIZES) {
+        sink.push({
+          ...(await sinkBench(endpoints, sinkRows, { batchSize, rounds: 3 })),
+          loadAverage: load(),
+        });
+        results["sink"] = sink;
+        save();
+      }
+      table(
+        "Sink: research-table rows/s, median of 3 alternating rounds (goal: store ≥ 0.6× COPY)",
+        sink.map((s) => ({
+          batch: s.batchSize,
+          rows: s.rows,
+          "PostgresStore.commit": round(s.storeCommitRowsPerSecond),
+          "COPY per batch": round(s.copyPerBatchRowsPerSecond),
+          "COPY all at once": round(s.copySingleRowsPerSecond),
+          "store/COPY batch": round(s.ratioStoreToCopyPerBatch, 2),
+          "store/COPY all": round(s.ratioStoreToCopySingle, 2),
+          "load avg": s.loadAverage.join(" "),
+        })),
+      );
+    }
+
+    if (ONLY.has("latency")) {
+      if (pipelineMax === 0) {
+        log("latency: measuring the pipeline maximum first (batch 1000)");
+        pipelineMax = (await runPipeline(endpoints, rawTopic, N, 1000)).recordsPerSecond;
+      }
+      const rate = Number(args["latency-rate"] ?? pipelineMax * 0.5);
+      const seconds = Number(args["latency-seconds"]);
+      log(`latency: open loop at ${round(rate)} records/s for ${seconds} s (+5 s warm-up), batch 1000`);
+      const lat = await runLatency(endpoints, encoded, rate, seconds, 1000);
+      results["latency"] = { ...lat, pipelineMaxRecordsPerSecond: pipelineMax };
+      save();
+      const l = lat.latencyMs as Record<string, number>;
+      const e = lat.eventLoopMs as Record<string, number>;
+      table(
+        `Latency: open loop at ${round(rate)} records/s (50% of ${pipelineMax}) for ${seconds} s; commit − Kafka timestamp (goals: p99 ≤ 3×p50, p99.9 ≤ 10×p50, event loop p99 ≤ 20 ms)`,
+        [
+          {
+            records: l["count"],
+            "p50 ms": l["p50"],
+            "p99 ms": l["p99"],
+            "p99.9 ms": l["p999"],
+            "max ms": l["max"],
+            "p99/p50": round(l["p99"]! / l["p50"]!, 2),
+            "p99.9/p50": round(l["p999"]! / l["p50"]!, 2),
+            "loop p99 ms": round(e["p99"]!, 1),
+            "producer behind max ms": lat.producerMaxBehindScheduleMs,
+            "load avg": lat.loadAverage.join(" "),
+          },
+        ],
+      );
+    }
+
+    if (ONLY.has("profile")) {
+      const dir = mkdtempSync(join(tmpdir(), "bench-cpuprof-"));
+      log(`profile: pipeline with --cpu-prof over ${N} records (batch 1000), profiles in ${dir}`);
+      const run = await runPipeline(endpoints, rawTopic, N, 1000, {
+        execArgv: ["--cpu-prof", `--cpu-prof-dir=${dir}`],
+        label: "pipeline under --cpu-prof",
+      });
+      const summary = {
+        ...summariseProfiles(dir),
+        run: {
+          recordsPerSecond: run.recordsPerSecond,
+          phaseSeconds: run["phaseSeconds"],
+          loadAverage: run.loadAverage,
+        },
+      };
+      writeFileSync(join(outDir, "profile-summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+      results["profile"] = {
+        byArea: summary.byArea.slice(0, 12),
+        top10: summary.topFunctions.slice(0, 10),
+        run: summary.run,
+      };
+      save();
+      rmSync(dir, { recursive: true, force: true });
+      table(
+        "Profile: self time by area (pipeline process)",
+        summary.byArea.slice(0, 12).map((a) => ({ area: a.area, "self ms": a.selfMs, "%": a.percent })),
+      );
+      table(
+        "Profile: top self-time functions",
+        summary.topFunctions
+          .slice(0, 15)
+          .map((f) => ({ function: f.function, where: f.where, "self ms": f.selfMs, "%": f.percent })),
+      );
+    }
+
+    if (ONLY.has("scaling")) {
+      const scaling: Record<string, unknown> = {};
+      log("scaling: 1 vs 2 replicas (batch 1000)");
+      const one = await runPipeline(endpoints, rawTopic, N, 1000);
+      const two = await runPipeline(endpoints, rawTopic, N, 1000, { replicas: 2 });
+      scaling["replicas"] = [one, two];
+      results["scaling"] = scaling;
+      save();
+      const sizes = [200, 2_000, 20_000];
+      const sizeRuns = [];
+      for (const noteBytes of sizes) {
+        const count = Math.min(N, Math.max(3_000, Math.round(20_000_000 / (noteBytes + 600))));
+        log(`scaling: clinical notes ~${noteBytes} B, ${count} records`);
+        const topic = setup.uniqueName(`size${noteBytes}`);
+        await setup.topics(endpoints, [{ name: topic, partitions: PARTITIONS }]);
+        const enc = await produceAll(endpoints, topic, makeRecords(count, noteBytes, 13));
+        const bytes = enc.reduce((n, e) => n + e.value.length, 0) / enc.length;
+        const r = await runPipeline(endpoints, topic, count, 1000, {
+          extra: { MAX_RECORD_BYTES: "1048576" },
+          timeoutMs: 180_000,
+        });
+        sizeRuns.push({
+          noteBytes,
+          meanValueBytes: round(bytes),
+          ...r,
+          megabytesPerSecond: round((r.recordsPerSecond * bytes) / 1e6, 2),
+        });
+        scaling["recordSize"] = sizeRuns;
+        save();
+      }
+      const soakSeconds = Number(args["soak-seconds"]);
+      log(`scaling: RSS soak for ${soakSeconds} s at 50% of ${pipelineMax || "?"} records/s`);
+      if (soakSeconds > 0 && pipelineMax > 0) {
+        const soak = await runLatency(endpoints, encoded, pipelineMax * 0.5, soakSeconds, 1000);
+        scaling["soak"] = soak;
+      }
+      results["scaling"] = scaling;
+      save();
+      table(
+        "Scaling: replicas (batch 1000) and clinical-note size",
+        [one, two, ...sizeRuns].map((r) => ({
+          run: r.kind + ("noteBytes" in r ? `, notes ~${r.noteBytes} B` : ""),
+          records: r.records,
+          "records/s": r.recordsPerSecond,
+          "MB/s": "megabytesPerSecond" in r ? r.megabytesPerSecond : "",
+          "RSS max MB": (r["rssMaxMb"] as number[]).join(" / "),
+          error: r["error"] ? String(r["error"]).slice(0, 60) : "",
+          "load avg": r.loadAverage.join(" "),
+        })),
+      );
+      const soak = scaling["soak"] as Record<string, unknown> | undefined;
+      if (soak)
+        console.log(
+          `Soak: ${soak["seconds"]} s at ${soak["targetRate"]} records/s, RSS max ${soak["rssMaxMb"]} MB`,
+        );
+    }
+  } finally {
+    results["loadAverageAtEnd"] = load();
+    results["finishedAt"] = new Date().toISOString();
+    save();
+    if (stack.startedHere && !args["keep-stack"]) {
+      log("stopping the stack this run started");
+      await stack.stop();
+    }
+  }
+  console.log(
+    `\nLoad average at start ${(results["loadAverageAtStart"] as number[]).join(" ")}, at end ${load().join(" ")} (${cpus().length} cores). Results: bench/results/pipeline.json`,
+  );
+}
+
+await main();
+process.exit(0);
