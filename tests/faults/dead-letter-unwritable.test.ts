@@ -34,7 +34,9 @@ describe("fault: dead-letter topic unwritable", () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
   });
 
-  it("a poison pill that cannot be dead-lettered stalls the pipeline (fail closed): nothing committed past it in Kafka; after the topic is restored and the pipeline restarted, everything is accounted for", async () => {
+  it("a poison pill that cannot be dead-lettered stalls the pipeline (fail closed): nothing committed past it in Kafka; after the topic is restored and the pipeline restarted, everything is accounted for", {
+    timeout: 360_000,
+  }, async () => {
     // One partition, so that "past the pill" is a plain offset comparison.
     const env = await preparePipelineEnv("f-dlq", { partitions: 1 });
     const db = database(env.databaseUrl);
@@ -89,12 +91,23 @@ describe("fault: dead-letter topic unwritable", () => {
     // Restart: stop the stalled replica (SIGTERM, SIGKILL after 20 s), restore the topic, start again.
     const stop = await first.stop(20_000);
     await setMaxMessageBytes(env.deadLetterTopic, "1048588");
-    const second = startReplica(env.env, "replica-a");
+    const second = startReplica({ ...env.env, LOG_LEVEL: "debug" }, "replica-a");
     cleanups.push(() => second.stop());
     const total = records.length + 1;
-    const ok = await drained(db, total, 120_000);
-    const secondStop = await second.stop();
-    if (!ok) console.error(second.output().slice(-5_000));
+    const ok = await drained(db, total, 90_000);
+    const secondStop = await second.stop(15_000);
+    if (!ok || stop.killed || secondStop.killed) {
+      const tail = (r: typeof first) =>
+        r
+          .output()
+          .split("\n")
+          .filter((l) => !l.includes('"batch.committed"'))
+          .slice(-25)
+          .join("\n");
+      console.error(
+        `--- stalled replica (last lines) ---\n${tail(first)}\n--- restarted replica ---\n${tail(second)}`,
+      );
+    }
     const dlq = await readTopic(env.deadLetterTopic, 1, { idleMs: 2_000 });
 
     await verifyCase({
@@ -106,7 +119,8 @@ describe("fault: dead-letter topic unwritable", () => {
       note:
         `stalled: ${stalledAt} accounted, kafka committed ≤${maxKafka} (pill @${pillOffset}), sink next ≤${maxSink}, ` +
         `${publishedWhileStalled} published, ${txRetries} aborted txns, alive=${aliveWhileStalled}; ` +
-        `SIGTERM while stalled: ${stop.killed ? "no exit in 20 s, SIGKILLed" : `exit ${stop.signal ?? stop.code}`}`,
+        `SIGTERM while stalled: ${stop.killed ? "no exit in 20 s, SIGKILLed" : `exit ${stop.signal ?? stop.code}`}; ` +
+        `restarted replica: ${ok ? "drained" : "did not drain"}${secondStop.killed ? ", ignored SIGTERM (SIGKILLed)" : ""}`,
     });
     // Fail closed: the replica neither moved its Kafka offsets past the pill nor carried on with later batches.
     expect(maxKafka).toBeLessThanOrEqual(pillOffset);
@@ -116,6 +130,8 @@ describe("fault: dead-letter topic unwritable", () => {
     expect(progressInLast10s).toBe(0);
     expect(publishedWhileStalled).toBe(expectedHead);
     expect(dlqWhileStalled).toBe(0);
+    expect(stop.killed).toBe(false);
+    expect(secondStop.killed).toBe(false);
     // Recovery: the pill reaches the dead-letter topic exactly once, with its source offset.
     expect(ok).toBe(true);
     expect(dlq.map((m) => m.headers.get("errors.offset"))).toEqual([String(pillOffset)]);
