@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { ensureTopics } from "../../ops/kafka-admin.ts";
 import { POISON_KINDS, poison } from "../../ops/producer/poison.ts";
 import { database, preparePipelineEnv, readTopic } from "../integration/support/pipeline.ts";
+import { stack } from "../integration/support/stack.ts";
 import {
   accounted,
   drained,
@@ -15,17 +17,15 @@ import {
 } from "./support/harness.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const TOPIC = 2; // ConfigResourceTypes.TOPIC
 const BATCH = 100; // BATCH_MAX_RECORDS of preparePipelineEnv
 
-async function setMaxMessageBytes(topic: string, value: string): Promise<void> {
-  await withAdmin((admin) =>
-    admin.alterConfigs({
-      resources: [
-        { resourceType: TOPIC, resourceName: topic, configs: [{ name: "max.message.bytes", value }] },
-      ],
-    }),
-  );
+// Not max.message.bytes: a tiny limit also rejects the broker's own transaction markers (RecordTooLargeException
+// while writing the abort marker), which wedges the transactional id on the broker itself, whatever the client does.
+async function deleteTopic(topic: string): Promise<void> {
+  await withAdmin(async (admin) => {
+    await admin.deleteTopics({ topics: [topic] });
+    for (let i = 0; i < 100 && (await admin.listTopics()).includes(topic); i++) await sleep(200);
+  });
 }
 
 describe("fault: dead-letter topic unwritable", () => {
@@ -52,10 +52,8 @@ describe("fault: dead-letter topic unwritable", () => {
     cleanups.push(() => first.stop(5_000));
     expect(await drained(db, head.length, 90_000)).toBe(true);
 
-    // Every dead letter is now too large for its topic: the Kafka transaction carrying it cannot commit.
-    await setMaxMessageBytes(env.deadLetterTopic, "64");
-    cleanups.push(() => setMaxMessageBytes(env.deadLetterTopic, "1048588"));
-    await sleep(2_000);
+    // The dead-letter topic disappears (auto-creation is off): a transaction carrying a dead letter cannot commit.
+    await deleteTopic(env.deadLetterTopic);
     const pillOffset = 500;
     await producer.sendRaw([
       { key: Buffer.from("poison"), value: poison("wrong-magic", producer.encode(records[0]!), "x") },
@@ -84,13 +82,13 @@ describe("fault: dead-letter topic unwritable", () => {
     const publishedWhileStalled = (
       await readTopic(env.anonymisedTopic, expectedHead, { idleMs: 2_000, timeoutMs: 20_000 })
     ).length;
-    const dlqWhileStalled = (await readTopic(env.deadLetterTopic, 0, { idleMs: 2_000, timeoutMs: 10_000 }))
-      .length;
     const txRetries = (first.output().match(/"kafka\.transaction_aborted"/g) ?? []).length;
 
-    // Restart: stop the stalled replica (SIGTERM, SIGKILL after 20 s), restore the topic, start again.
+    // Restart: stop the stalled replica (SIGTERM, SIGKILL after 20 s), recreate the topic, start again.
     const stop = await first.stop(20_000);
-    await setMaxMessageBytes(env.deadLetterTopic, "1048588");
+    await ensureTopics(stack().KAFKA_BOOTSTRAP_SERVERS.split(","), [
+      { name: env.deadLetterTopic, partitions: 1 },
+    ]);
     const second = startReplica({ ...env.env, LOG_LEVEL: "debug" }, "replica-a");
     cleanups.push(() => second.stop());
     const total = records.length + 1;
@@ -129,12 +127,14 @@ describe("fault: dead-letter topic unwritable", () => {
     expect(stalledAt).toBeLessThanOrEqual(head.length + BATCH);
     expect(progressInLast10s).toBe(0);
     expect(publishedWhileStalled).toBe(expectedHead);
-    expect(dlqWhileStalled).toBe(0);
-    expect(stop.killed).toBe(false);
     expect(secondStop.killed).toBe(false);
     // Recovery: the pill reaches the dead-letter topic exactly once, with its source offset.
     expect(ok).toBe(true);
     expect(dlq.map((m) => m.headers.get("errors.offset"))).toEqual([String(pillOffset)]);
     expect(secondStop.code).toBe(0);
+    // Last, so that every data-safety check above has already passed when this one fails: a stalled replica must
+    // still honour SIGTERM (exit, even non-zero) instead of waiting forever for a commit that cannot happen. Seen:
+    // the Kafka transaction hangs inside the client with no retry log, and stop() waits on it without bound.
+    expect(stop.killed, "the stalled replica ignored SIGTERM for 20 s and had to be SIGKILLed").toBe(false);
   });
 });
