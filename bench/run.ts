@@ -9,7 +9,7 @@
  * Prints tables, writes bench/results/pipeline.json (and profile-summary.json). Compare ratios from the same run:
  * the machine is shared; the load average is recorded with every figure.
  *   npm run bench [-- --records 50000 --batch-sizes 1000,5000 --latency-seconds 60 --soak-seconds 120
- *                    --only throughput,sink,latency,scaling,profile --keep-stack]
+ *                    --only throughput,retry-delay,sink,latency,profile,replicas,record-size,soak --keep-stack]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -41,7 +41,10 @@ const { values: args } = parseArgs({
     "latency-rate": { type: "string" },
     "soak-seconds": { type: "string", default: "120" },
     "sink-rows": { type: "string", default: "20000" },
-    only: { type: "string", default: "throughput,sink,latency,scaling,profile" },
+    only: {
+      type: "string",
+      default: "throughput,retry-delay,sink,latency,profile,replicas,record-size,soak",
+    },
     "keep-stack": { type: "boolean", default: false },
   },
 });
@@ -243,6 +246,9 @@ async function runPipeline(
     }
     const finals = await Promise.all(children.map((c) => c.stop()));
     const counts = await setup.dbCounts(p.databaseUrl);
+    const missing = await setup.missingOffsets(p.databaseUrl);
+    if (missing.length > 0)
+      log(`  EXACTLY-ONCE VIOLATION: offsets committed without rows: ${JSON.stringify(missing)}`);
     const seconds = (tEnd - t0) / 1000;
     const totals = finals.map((f) => f?.["totals"] as Record<string, number> | undefined);
     const sum = (k: string) => totals.reduce((n, t) => n + (t?.[k] ?? 0), 0);
@@ -256,6 +262,7 @@ async function runPipeline(
       database: counts,
       databaseComplete:
         counts.rows + counts.withheld + counts.deadLetters === count && counts.offsets === count,
+      missingOffsets: missing,
       batches: sum("batches"),
       // Wall time inside the batch loop, per phase (one batch in flight, so these add up to the busy time).
       phaseSeconds: {
@@ -416,7 +423,9 @@ async function main(): Promise<void> {
         log(`throughput, batch ${batchSize}: passthrough (transactional)`);
         const pass = await runPassthrough(endpoints, rawTopic, N, batchSize, true);
         log(`  ${pass.recordsPerSecond} records/s; pipeline`);
-        const pipe = await runPipeline(endpoints, rawTopic, N, batchSize);
+        const pipe = await runPipeline(endpoints, rawTopic, N, batchSize, {
+          timeoutMs: Math.max(90_000, N * 5),
+        });
         log(`  ${pipe.recordsPerSecond} records/s; passthrough (at least once)`);
         const loose = await runPassthrough(endpoints, rawTopic, N, batchSize, false);
         log(`  ${loose.recordsPerSecond} records/s`);
@@ -439,6 +448,7 @@ async function main(): Promise<void> {
             ? Object.values(r["phaseSeconds"] as object).join(" / ")
             : "",
           "load avg": r.loadAverage.join(" "),
+          error: r["error"] ? String(r["error"]).slice(0, 50) : "",
         })),
       );
     }
@@ -561,17 +571,22 @@ async function main(): Promise<void> {
       );
     }
 
-    if (ONLY.has("scaling")) {
-      const scaling: Record<string, unknown> = {};
+    const scaling: Record<string, unknown> = {};
+    const scalingRows: Array<RunResult & { noteBytes?: number; megabytesPerSecond?: number }> = [];
+    if (ONLY.has("replicas")) {
       log("scaling: 1 vs 2 replicas (batch 1000)");
       const one = await runPipeline(endpoints, rawTopic, N, 1000);
       const two = await runPipeline(endpoints, rawTopic, N, 1000, { replicas: 2 });
       scaling["replicas"] = [one, two];
+      scalingRows.push(one, two);
       results["scaling"] = scaling;
       save();
-      const sizes = [200, 2_000, 20_000];
+    }
+    if (ONLY.has("record-size")) {
+      // The scrubber refuses notes over 10,000 characters (ANON_TEXT_TOO_LONG, dead-lettered by design): 9 KB is the
+      // largest that is anonymised; 20 KB shows what a batch of oversize records does to the Kafka transaction.
       const sizeRuns = [];
-      for (const noteBytes of sizes) {
+      for (const noteBytes of [200, 2_000, 9_000, 20_000]) {
         const count = Math.min(N, Math.max(3_000, Math.round(20_000_000 / (noteBytes + 600))));
         log(`scaling: clinical notes ~${noteBytes} B, ${count} records`);
         const topic = setup.uniqueName(`size${noteBytes}`);
@@ -580,42 +595,52 @@ async function main(): Promise<void> {
         const bytes = enc.reduce((n, e) => n + e.value.length, 0) / enc.length;
         const r = await runPipeline(endpoints, topic, count, 1000, {
           extra: { MAX_RECORD_BYTES: "1048576" },
-          timeoutMs: 180_000,
+          timeoutMs: noteBytes > 10_000 ? 60_000 : 180_000,
         });
-        sizeRuns.push({
+        const row = {
           noteBytes,
           meanValueBytes: round(bytes),
           ...r,
           megabytesPerSecond: round((r.recordsPerSecond * bytes) / 1e6, 2),
-        });
+        };
+        sizeRuns.push(row);
+        scalingRows.push(row);
         scaling["recordSize"] = sizeRuns;
+        results["scaling"] = scaling;
         save();
       }
+    }
+    if (ONLY.has("soak")) {
       const soakSeconds = Number(args["soak-seconds"]);
-      log(`scaling: RSS soak for ${soakSeconds} s at 50% of ${pipelineMax || "?"} records/s`);
-      if (soakSeconds > 0 && pipelineMax > 0) {
-        const soak = await runLatency(endpoints, encoded, pipelineMax * 0.5, soakSeconds, 1000);
-        scaling["soak"] = soak;
-      }
+      const rate = pipelineMax > 0 ? pipelineMax * 0.5 : Number(args["latency-rate"] ?? 1000);
+      log(`scaling: RSS soak for ${soakSeconds} s at ${round(rate)} records/s`);
+      if (soakSeconds > 0) scaling["soak"] = await runLatency(endpoints, encoded, rate, soakSeconds, 1000);
       results["scaling"] = scaling;
       save();
+    }
+    if (scalingRows.length > 0) {
       table(
         "Scaling: replicas (batch 1000) and clinical-note size",
-        [one, two, ...sizeRuns].map((r) => ({
-          run: r.kind + ("noteBytes" in r ? `, notes ~${r.noteBytes} B` : ""),
+        scalingRows.map((r) => ({
+          run: r.kind + (r.noteBytes === undefined ? "" : `, notes ~${r.noteBytes} B`),
           records: r.records,
           "records/s": r.recordsPerSecond,
-          "MB/s": "megabytesPerSecond" in r ? r.megabytesPerSecond : "",
+          "MB/s": r.megabytesPerSecond ?? "",
           "RSS max MB": (r["rssMaxMb"] as number[]).join(" / "),
-          error: r["error"] ? String(r["error"]).slice(0, 60) : "",
+          complete: r["missingOffsets"] === undefined ? "" : (r["missingOffsets"] as unknown[]).length === 0,
           "load avg": r.loadAverage.join(" "),
+          error: r["error"] ? String(r["error"]).slice(0, 50) : "",
         })),
       );
-      const soak = scaling["soak"] as Record<string, unknown> | undefined;
-      if (soak)
-        console.log(
-          `Soak: ${soak["seconds"]} s at ${soak["targetRate"]} records/s, RSS max ${soak["rssMaxMb"]} MB`,
-        );
+    }
+    const soak = scaling["soak"] as Record<string, unknown> | undefined;
+    if (soak) {
+      const rss = (soak["rssSamples"] as Array<{ t: number; rssMb: number }> | undefined) ?? [];
+      console.log(
+        `\nSoak: ${soak["seconds"]} s at ${soak["targetRate"]} records/s: RSS max ${soak["rssMaxMb"]} MB` +
+          (rss.length > 1 ? `, first ${round(rss[0]!.rssMb)} MB, last ${round(rss.at(-1)!.rssMb)} MB` : "") +
+          `, latency p50/p99 ${(soak["latencyMs"] as Record<string, number>)["p50"]}/${(soak["latencyMs"] as Record<string, number>)["p99"]} ms`,
+      );
     }
   } finally {
     results["loadAverageAtEnd"] = load();

@@ -116,3 +116,44 @@ export async function dbCounts(
     await db.$pool.end();
   }
 }
+
+/**
+ * Exactly-once check: per partition, the source offsets below sink_offsets.next_offset that have no row in any of
+ * the three tables (anonymised, withheld, dead letter). Returned as ranges [from, to] inclusive; empty when complete.
+ */
+export async function missingOffsets(
+  databaseUrl: string,
+): Promise<Array<{ partition: number; from: number; to: number }>> {
+  const db = pgp(databaseUrl);
+  try {
+    const rows = await db.any<{ p: number; lo: string; hi: string; next: string }>(
+      `WITH seen AS (
+         SELECT source_partition AS p, source_offset AS o FROM anonymised_patient_records
+         UNION ALL SELECT source_partition, source_offset FROM withheld_records
+         UNION ALL SELECT source_partition, source_offset FROM dead_letters),
+       runs AS (SELECT p, o, o - row_number() OVER (PARTITION BY p ORDER BY o) AS grp FROM seen)
+       SELECT r.p, min(r.o) AS lo, max(r.o) AS hi, s.next_offset AS next
+       FROM runs r JOIN sink_offsets s ON s.partition = r.p
+       GROUP BY r.p, r.grp, s.next_offset ORDER BY r.p, lo`,
+    );
+    const out: Array<{ partition: number; from: number; to: number }> = [];
+    const byPartition = new Map<number, Array<{ lo: number; hi: number; next: number }>>();
+    for (const r of rows) {
+      const list = byPartition.get(r.p) ?? [];
+      list.push({ lo: Number(r.lo), hi: Number(r.hi), next: Number(r.next) });
+      byPartition.set(r.p, list);
+    }
+    for (const [partition, list] of byPartition) {
+      let expect = 0;
+      for (const run of list) {
+        if (run.lo > expect) out.push({ partition, from: expect, to: run.lo - 1 });
+        expect = run.hi + 1;
+      }
+      const next = list[0]!.next;
+      if (next > expect) out.push({ partition, from: expect, to: next - 1 });
+    }
+    return out;
+  } finally {
+    await db.$pool.end();
+  }
+}
