@@ -43,6 +43,8 @@ describe("fault: scaling 1 → 3 → 1 replicas under load", () => {
       () => c.stop(),
     );
     const scaledUp = await eventually(async () => commits(b.output()) > 0 && commits(c.output()) > 0, 60_000);
+    // Three replicas share the load for a while before two of them leave.
+    await new Promise((r) => setTimeout(r, 5_000));
     const bc = { b: commits(b.output()), c: commits(c.output()) };
     const [sb, sc] = await Promise.all([b.stop(), c.stop()]);
     await load;
