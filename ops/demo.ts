@@ -190,7 +190,8 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   }
   await pipeline.stop();
-  pgp.end();
+  await db.$pool.end();
+  await admin.$pool.end();
   if (stack.startedHere && !values["keep-running"]) {
     say("== stopping the stack this demo started");
     await stack.stop();

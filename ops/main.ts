@@ -3,6 +3,9 @@ import { ConfigError, describeConfig, loadConfig } from "./config.ts";
 import { createLogger, errorFields } from "./logger.ts";
 import { startPipeline } from "./pipeline.ts";
 
+/** Below the container orchestrator's stop timeout (ECS stopTimeout is 60 s). */
+const STOP_TIMEOUT_MS = 45_000;
+
 /** `npm start`: the pipeline process. SIGTERM/SIGINT drain in-flight batches, commit, leave the group, exit 0. */
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { "print-config": { type: "boolean" } }, strict: true });
@@ -30,6 +33,12 @@ async function main(): Promise<number> {
   }
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info("pipeline.stopping", { signal });
+    // A drain that cannot finish (a broker or database gone for good) must not keep the process forever:
+    // exit non-zero, uncommitted work is consumed again by the next owner of the partitions.
+    setTimeout(() => {
+      logger.fatal("pipeline.stop_timeout", { durationMs: STOP_TIMEOUT_MS });
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
     pipeline.stop().then(
       () => {
         logger.info("pipeline.stopped");

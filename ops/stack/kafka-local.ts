@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Admin } from "@platformatic/kafka";
 import { findJava } from "./java.ts";
 import { fetchClasspath } from "./maven.ts";
-import { isOurs, run, type StartedProcess, startDetached, waitUntil } from "./processes.ts";
+import { isAlive, run, type StartedProcess, startDetached, waitUntil } from "./processes.ts";
 import { STACK_VERSIONS } from "./versions.ts";
 
 /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding; must not start with '-'. */
@@ -161,7 +161,7 @@ export async function startLocalKafka(options: {
   await waitUntil("Kafka broker", () => kafkaAnswers(bootstrap), {
     timeoutMs: 90_000,
     logFile,
-    alive: () => isOurs(proc),
+    alive: () => isAlive(proc.pid),
   });
   return { ...proc, bootstrap };
 }

@@ -39,7 +39,8 @@ export async function postgresAnswers(url: string): Promise<boolean> {
     const row = await db.one<{ ok: number }>("SELECT 1 AS ok");
     return row.ok === 1;
   } finally {
-    pgp.end();
+    // Only this pool: pgp.end() would close every pg-promise pool in the process.
+    await db.$pool.end();
   }
 }
 

@@ -40,6 +40,16 @@ export function startDetached(
   return { pid: child.pid, marker: options.marker, logFile: options.logFile };
 }
 
+/** True while a process with this pid exists (whatever it runs: right after spawn it has not exec'd yet). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** True when `pid` is alive and is still the process we started (its command line carries the marker). */
 export function isOurs(proc: { pid: number; marker: string }): boolean {
   try {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { findJava } from "./java.ts";
 import { fetchArtifact } from "./maven.ts";
-import { isOurs, run, type StartedProcess, startDetached, waitUntil } from "./processes.ts";
+import { isAlive, run, type StartedProcess, startDetached, waitUntil } from "./processes.ts";
 import { STACK_VERSIONS } from "./versions.ts";
 
 export async function fetchApicurio(cache: string): Promise<string> {
@@ -70,7 +70,7 @@ export async function startLocalRegistry(options: {
   await waitUntil("Apicurio Registry", () => registryAnswers(url), {
     timeoutMs: 120_000,
     logFile,
-    alive: () => isOurs(proc),
+    alive: () => isAlive(proc.pid),
   });
   return { ...proc, url };
 }

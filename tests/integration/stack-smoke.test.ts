@@ -7,7 +7,10 @@ import { createDatabase, createTopics, stack, uniqueName } from "./support/stack
 /** Proves the stack is real: a transactional round trip on Kafka, a schema by id, a row in PostgreSQL. */
 describe("local stack smoke test", () => {
   const pgp = pgPromise();
-  afterAll(() => pgp.end());
+  const pools: Array<{ $pool: { end(): Promise<void> } }> = [];
+  afterAll(async () => {
+    for (const db of pools) await db.$pool.end();
+  });
 
   it("produces in a Kafka transaction and a read_committed consumer sees only committed records", async () => {
     const topic = uniqueName("smoke");
@@ -72,6 +75,7 @@ describe("local stack smoke test", () => {
 
   it("writes and reads a row in PostgreSQL", async () => {
     const db = pgp(await createDatabase("smoke"));
+    pools.push(db);
     await db.none("CREATE TABLE smoke (id int PRIMARY KEY, note text NOT NULL)");
     await db.none("INSERT INTO smoke (id, note) VALUES ($1, $2)", [1, "synthetic"]);
     expect(await db.one("SELECT id, note FROM smoke")).toEqual({ id: 1, note: "synthetic" });

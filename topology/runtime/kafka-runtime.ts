@@ -142,6 +142,40 @@ export class KafkaRuntime {
     return out;
   }
 
+  #createProducer(): Producer<Buffer, Buffer, string, Buffer> {
+    const o = this.#options;
+    return new Producer<Buffer, Buffer, string, Buffer>({
+      bootstrapBrokers: o.bootstrapBrokers,
+      ...(o.connection ?? {}),
+      ...(o.metrics ? { metrics: o.metrics } : {}),
+      clientId: `${o.clientId}-producer`,
+      idempotent: true,
+      transactionalId: o.transactionalId,
+      // InitProducerId must say "new producer" (-1/-1). The client's default (0/0) makes the broker answer
+      // PRODUCER_FENCED when this transactional id was used before, i.e. whenever a replica restarts.
+      producerId: -1n,
+      producerEpoch: -1,
+      // The client retries an idempotent producer forever by default, silently: a missing topic or an absent
+      // broker would hang the batch with nothing logged. A few quick retries, then our own loop (logged, with
+      // backoff, abortable) takes over.
+      retries: 3,
+      retryDelay: 250,
+      acks: -1,
+      partitioner: compatibilityPartitioner,
+      serializers: { headerKey: (key?: string) => (key === undefined ? undefined : Buffer.from(key)) },
+    });
+  }
+
+  /**
+   * A transaction that could not be aborted leaves the client believing it is still open. A new producer with the
+   * same transactional id re-initialises it, which makes the broker abort whatever the old one left open.
+   */
+  async #resetProducer(): Promise<void> {
+    const old = this.#producer;
+    this.#producer = this.#createProducer();
+    await old?.close(true).catch(() => undefined);
+  }
+
   async start(): Promise<void> {
     if (this.#state !== "created") throw new Error(`runtime already ${this.#state}`);
     this.#state = "starting";
@@ -151,19 +185,7 @@ export class KafkaRuntime {
       ...(o.connection ?? {}),
       ...(o.metrics ? { metrics: o.metrics } : {}),
     };
-    this.#producer = new Producer<Buffer, Buffer, string, Buffer>({
-      ...common,
-      clientId: `${o.clientId}-producer`,
-      idempotent: true,
-      transactionalId: o.transactionalId,
-      // InitProducerId must say "new producer" (-1/-1). The client's default (0/0) makes the broker answer
-      // PRODUCER_FENCED when this transactional id was used before, i.e. whenever a replica restarts.
-      producerId: -1n,
-      producerEpoch: -1,
-      acks: -1,
-      partitioner: compatibilityPartitioner,
-      serializers: { headerKey: (key?: string) => (key === undefined ? undefined : Buffer.from(key)) },
-    });
+    this.#producer = this.#createProducer();
     this.#consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
       ...common,
       clientId: `${o.clientId}-consumer`,
@@ -388,24 +410,46 @@ export class KafkaRuntime {
     lastPerPartition: RawMessage[],
     generationAtStart: number,
   ): Promise<boolean> {
-    const producer = this.#producer!;
     const consumer = this.#consumer!;
+    // True after a commit request whose answer never came: the transaction may or may not have committed.
+    let outcomeUnknown = false;
     for (let attempt = 0; ; attempt++) {
-      if (this.#minGeneration !== generationAtStart) {
-        this.#options.observer?.transactionAborted?.("rebalance");
-        return false;
-      }
+      const producer = this.#producer!;
       let transaction: Awaited<ReturnType<typeof producer.beginTransaction>> | undefined;
+      let committing = false;
       try {
+        // On a new producer this is InitProducerId, which first completes or aborts whatever the old one left.
         transaction = await producer.beginTransaction();
+        if (outcomeUnknown) {
+          if (await this.#offsetsCommitted(lastPerPartition)) {
+            await transaction.abort().catch(() => transaction?.cancel());
+            return true;
+          }
+          outcomeUnknown = false;
+        }
+        if (this.#minGeneration !== generationAtStart) {
+          await transaction.abort().catch(() => transaction?.cancel());
+          this.#options.observer?.transactionAborted?.("rebalance");
+          return false;
+        }
         if (messages.length > 0) await transaction.send({ messages });
         await transaction.addConsumer(consumer);
         for (const message of lastPerPartition) await transaction.addOffset(message);
         this.#options.faultPoint?.("in-kafka-transaction");
+        committing = true;
         await transaction.commit();
         return true;
       } catch (error) {
-        await transaction?.abort().catch(() => undefined);
+        if (committing) outcomeUnknown = true;
+        const aborted =
+          transaction && !committing
+            ? await transaction.abort().then(
+                () => true,
+                () => false,
+              )
+            : false;
+        // Not aborted (or the commit's fate unknown): a new producer resolves the broker-side transaction.
+        if (!aborted) await this.#resetProducer();
         const fenced =
           findErrorBy(error as Error, "producerFenced", true) ??
           findErrorBy(error as Error, "apiId", "PRODUCER_FENCED");
@@ -417,17 +461,27 @@ export class KafkaRuntime {
             },
           );
         }
-        if (findErrorBy(error as Error, "needsRejoin", true)) {
+        if (!outcomeUnknown && findErrorBy(error as Error, "needsRejoin", true)) {
           this.#options.observer?.transactionAborted?.("rebalance");
           return false;
         }
         if (this.#abort.signal.aborted) throw error;
         const delay = backoffDelay(attempt, this.#options.retry);
-        this.#options.observer?.transactionAborted?.("kafka");
+        this.#options.observer?.transactionAborted?.(outcomeUnknown ? "commit-unknown" : "kafka");
         this.#options.observer?.retry?.("KAFKA_TRANSACTION", attempt + 1, delay);
         await new Promise((r) => setTimeout(r, delay));
       }
     }
+  }
+
+  /** True when the group's committed offsets already include this batch (its transaction did commit). */
+  async #offsetsCommitted(lastPerPartition: RawMessage[]): Promise<boolean> {
+    const byTopic = new Map<string, number[]>();
+    for (const m of lastPerPartition) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m.partition]);
+    const committed = await this.#consumer!.listCommittedOffsets({
+      topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+    });
+    return lastPerPartition.every((m) => (committed.get(m.topic)?.[m.partition] ?? -1n) >= m.offset + 1n);
   }
 
   /** Graceful stop: stop consuming, flush and commit what was consumed, leave the group, close. */

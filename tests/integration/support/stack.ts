@@ -32,7 +32,7 @@ export async function createDatabase(prefix: string): Promise<string> {
   try {
     await admin.none("CREATE DATABASE $1:name", [name]);
   } finally {
-    pgp.end();
+    await admin.$pool.end();
   }
   const url = new URL(stack().DATABASE_URL);
   url.pathname = `/${name}`;
