@@ -46,6 +46,8 @@ const { values: args } = parseArgs({
       default: "throughput,retry-delay,sink,latency,profile,replicas,record-size,soak",
     },
     "keep-stack": { type: "boolean", default: false },
+    "replica-trials": { type: "string", default: "1" },
+    out: { type: "string", default: "pipeline.json" },
   },
 });
 const N = Number(args.records);
@@ -67,7 +69,7 @@ const results: Record<string, unknown> = {
 };
 const outDir = new URL("./results/", import.meta.url).pathname;
 mkdirSync(outDir, { recursive: true });
-const save = () => writeFileSync(join(outDir, "pipeline.json"), `${JSON.stringify(results, null, 2)}\n`);
+const save = () => writeFileSync(join(outDir, args.out!), `${JSON.stringify(results, null, 2)}\n`);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Input data
@@ -366,6 +368,10 @@ async function runLatency(
       latencyMs: report["latencyMs"],
       eventLoopMs: report["eventLoopMs"],
       rssMaxMb: round(report["rssMaxMb"] as number),
+      // RSS every 5 s over the whole run (warm-up included), for the soak's trend.
+      rssSamples: ((report["rssSamples"] as Array<{ t: number; rssMb: number; heapMb: number }>) ?? [])
+        .filter((_, i) => i % 5 === 0)
+        .map((x) => ({ t: x.t, rssMb: round(x.rssMb), heapMb: round(x.heapMb) })),
       loadAverage: load(),
     };
   } finally {
@@ -576,9 +582,14 @@ async function main(): Promise<void> {
     if (ONLY.has("replicas")) {
       log("scaling: 1 vs 2 replicas (batch 1000)");
       const one = await runPipeline(endpoints, rawTopic, N, 1000);
-      const two = await runPipeline(endpoints, rawTopic, N, 1000, { replicas: 2 });
-      scaling["replicas"] = [one, two];
-      scalingRows.push(one, two);
+      // Two replicas started together: the second joins while the first holds fetched, uncommitted records, so each
+      // trial also exercises the rebalance path (the gap check reports any offset committed without a row).
+      const twos = [];
+      for (let trial = 0; trial < Number(args["replica-trials"]); trial++) {
+        twos.push(await runPipeline(endpoints, rawTopic, N, 1000, { replicas: 2 }));
+      }
+      scaling["replicas"] = [one, ...twos];
+      scalingRows.push(one, ...twos);
       results["scaling"] = scaling;
       save();
     }
@@ -652,7 +663,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    `\nLoad average at start ${(results["loadAverageAtStart"] as number[]).join(" ")}, at end ${load().join(" ")} (${cpus().length} cores). Results: bench/results/pipeline.json`,
+    `\nLoad average at start ${(results["loadAverageAtStart"] as number[]).join(" ")}, at end ${load().join(" ")} (${cpus().length} cores). Results: bench/results/${args.out}`,
   );
 }
 
