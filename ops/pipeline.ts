@@ -267,10 +267,14 @@ export async function startPipeline(
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(lagTimer);
-      await runtime.stop().catch(() => undefined);
+      const stopError = await runtime.stop().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
       await store.close().catch(() => undefined);
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       metrics.close();
+      if (stopError) throw stopError;
     })();
     return stopping;
   };

@@ -35,6 +35,8 @@ export interface KafkaRuntimeOptions {
   /** Passed through to @platformatic/kafka (`{ registry, client }` of prom-client) for the client's own metrics. */
   metrics?: ConstructorParameters<typeof Producer>[0]["metrics"];
   session?: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number; rebalanceTimeoutMs?: number };
+  /** How long stop() waits for in-flight batches to commit before giving up (default 15 s). */
+  drainTimeoutMs?: number;
   /** Fault-injection points for crash tests; called synchronously at each point of a batch's commit. */
   faultPoint?: (point: FaultPoint) => void;
 }
@@ -491,7 +493,24 @@ export class KafkaRuntime {
     this.#state = "stopping";
     this.#stream?.pause();
     this.#seal();
-    await this.#draining;
+    const drainMs = this.#options.drainTimeoutMs ?? 15_000;
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      (this.#draining ?? Promise.resolve()).then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), drainMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!drained) {
+      // A batch that cannot commit (a broker or topic gone) must not hold the process: give up, uncommitted
+      // records are consumed again by whoever owns the partitions next.
+      const error = new TopologyFailedError(
+        `in-flight batches did not commit within ${drainMs} ms of the stop request`,
+      );
+      this.#fail(error);
+      throw error;
+    }
     await this.#closeClients(false);
     this.#state = "stopped";
     this.#resolveDone();
