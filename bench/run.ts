@@ -69,6 +69,8 @@ const results: Record<string, unknown> = {
 };
 const outDir = new URL("./results/", import.meta.url).pathname;
 mkdirSync(outDir, { recursive: true });
+const profileOut =
+  args.out === "pipeline.json" ? "profile-summary.json" : args.out!.replace(/\.json$/, "-profile.json");
 const save = () => writeFileSync(join(outDir, args.out!), `${JSON.stringify(results, null, 2)}\n`);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -557,7 +559,7 @@ async function main(): Promise<void> {
           loadAverage: run.loadAverage,
         },
       };
-      writeFileSync(join(outDir, "profile-summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+      writeFileSync(join(outDir, profileOut), `${JSON.stringify(summary, null, 2)}\n`);
       results["profile"] = {
         byArea: summary.byArea.slice(0, 12),
         top10: summary.topFunctions.slice(0, 10),
