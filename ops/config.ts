@@ -182,8 +182,8 @@ export const SETTINGS = {
   batchMaxMs: int("BATCH_MAX_MS", "longest wait before a partial batch is committed (ms)", 200, 1, 60_000),
   maxRecordBytes: int(
     "MAX_RECORD_BYTES",
-    "larger records are dead-lettered as RECORD_OVERSIZE",
-    1_048_576,
+    "larger records are dead-lettered as RECORD_OVERSIZE (keep below the broker's message.max.bytes: the raw bytes go to the dead-letter topic)",
+    921_600,
     64,
     16_777_216,
   ),

@@ -131,6 +131,38 @@ describe("exactly once across crashes, replicas and replays (real Kafka, registr
     }
   });
 
+  it("a second replica joining mid-stream (rebalance under load) loses nothing and duplicates nothing", async () => {
+    const env = await preparePipelineEnv("join", { partitions: 6 });
+    const db = database(env.databaseUrl);
+    dbs.push(db);
+    const total = 12_000;
+    await produce(env, total, 13);
+    const a = spawnPipeline({ ...env.env, BATCH_MAX_RECORDS: "500" }, "replica-a");
+    let b: ReturnType<typeof spawnPipeline> | undefined;
+    try {
+      expect(
+        await eventually(async () => {
+          const c = await counts(db);
+          return c.rows + c.withheld >= 1_500;
+        }, 90_000),
+      ).toBe(true);
+      b = spawnPipeline({ ...env.env, BATCH_MAX_RECORDS: "500" }, "replica-b");
+      const ok = await drained(db, total, 150_000);
+      if (!ok) {
+        console.error(JSON.stringify(await counts(db)));
+        (await import("node:fs")).writeFileSync("/tmp/join-a.log", a.output());
+        (await import("node:fs")).writeFileSync("/tmp/join-b.log", b.output());
+      }
+      expect(ok).toBe(true);
+      await assertExactlyOnce(env, db, total);
+    } finally {
+      a.kill("SIGTERM");
+      b?.kill("SIGTERM");
+      await exited(a);
+      if (b) await exited(b);
+    }
+  }, 300_000);
+
   it("a SIGTERM drains, commits and exits 0; a replay from offset 0 into a fresh group leaves the sink unchanged", async () => {
     const env = await preparePipelineEnv("replay");
     const db = database(env.databaseUrl);

@@ -56,7 +56,7 @@ describe("loadConfig defaults", () => {
       instanceId: hostname(),
       batchMaxRecords: 1000,
       batchMaxMs: 200,
-      maxRecordBytes: 1_048_576,
+      maxRecordBytes: 921_600,
       retryInitialMs: 100,
       retryMaxMs: 10_000,
       tokenCacheSize: 50_000,

@@ -3,6 +3,7 @@ import {
   Consumer,
   compatibilityPartitioner,
   findErrorBy,
+  type GroupAssignment,
   type Message,
   type MessagesStream,
   Producer,
@@ -51,12 +52,31 @@ export type RuntimeState = "created" | "starting" | "running" | "stopping" | "st
 
 type RawMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 
-const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+/** Well under the broker's default 1 MB request limit per partition. */
+const MAX_SEND_BYTES = 512 * 1024;
 
-function generationOf(message: RawMessage): number | undefined {
-  const generation = (message.metadata as { generationId?: unknown } | undefined)?.generationId;
-  return typeof generation === "number" ? generation : undefined;
+function chunkBySize<T extends { value: Buffer; key?: Buffer | undefined }>(
+  messages: T[],
+  maxBytes: number,
+): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = m.value.length + (m.key?.length ?? 0) + 64;
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
+
+const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /**
  * Executes a Topology on Kafka, exactly once: records are consumed in batches (size- and time-bounded); each batch is
@@ -81,7 +101,13 @@ export class KafkaRuntime {
   #draining: Promise<void> | undefined;
   #pausedByUs = false;
   #pausedSince: number | undefined;
-  #minGeneration = -1;
+  /** Bumped at every group join: a batch that started under an older one re-checks its partitions. */
+  #generation = 0;
+  /** Partitions assigned to this replica now (keys from partitionKey). */
+  #assigned = new Set<string>();
+  /** Offset of the last record accepted per partition, so that a re-delivery is not processed twice. */
+  readonly #lastAccepted = new Map<string, bigint>();
+  #dropped = 0;
   readonly #committedNext = new Map<string, bigint>();
   #resolveDone!: () => void;
   #rejectDone!: (error: unknown) => void;
@@ -160,8 +186,10 @@ export class KafkaRuntime {
       // The client retries an idempotent producer forever by default, silently: a missing topic or an absent
       // broker would hang the batch with nothing logged. A few quick retries, then our own loop (logged, with
       // backoff, abortable) takes over.
-      retries: 3,
-      retryDelay: 250,
+      retries: 10,
+      // CONCURRENT_TRANSACTIONS right after a commit is normal; the client's 1 s default delay would cost a second
+      // per batch.
+      retryDelay: 20,
       acks: -1,
       partitioner: compatibilityPartitioner,
       serializers: { headerKey: (key?: string) => (key === undefined ? undefined : Buffer.from(key)) },
@@ -197,7 +225,9 @@ export class KafkaRuntime {
       heartbeatInterval: o.session?.heartbeatIntervalMs ?? 3_000,
       rebalanceTimeout: o.session?.rebalanceTimeoutMs ?? 60_000,
     });
-    this.#consumer.on("consumer:group:join", (payload) => this.#onGroupJoin(payload.generationId));
+    this.#consumer.on("consumer:group:join", (payload) =>
+      this.#onGroupJoin(payload.generationId, payload.assignments),
+    );
     try {
       this.#stream = await this.#consumer.consume({
         topics: o.topology.sourceTopics,
@@ -216,26 +246,39 @@ export class KafkaRuntime {
     this.#state = "running";
   }
 
-  #onGroupJoin(generationId: number | undefined): void {
-    // Everything fetched before this join is re-read from the committed offsets: drop it now.
-    this.#minGeneration = generationId ?? this.#consumer?.generationId ?? this.#minGeneration;
-    this.#pending = [];
-    this.#queue = [];
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
+  #onGroupJoin(generationId: number | undefined, joined: GroupAssignment[] | undefined): void {
+    this.#generation++;
+    const assignments = joined ?? this.#consumer?.assignments ?? [];
+    this.#assigned = new Set(assignments.flatMap((a) => a.partitions.map((p) => partitionKey(a.topic, p))));
+    // Records of partitions this replica no longer owns go: their new owner reads them from the committed offset.
+    // Records of partitions it keeps stay: the client does not always re-read them after a join, and dropping them
+    // would lose them. A re-delivery of what is already held is dropped by offset instead.
+    const owned = (m: RawMessage) => this.#assigned.has(partitionKey(m.topic, m.partition));
+    this.#pending = this.#pending.filter(owned);
+    this.#queue = this.#queue.map((batch) => batch.filter(owned)).filter((batch) => batch.length > 0);
+    for (const key of [...this.#lastAccepted.keys()])
+      if (!this.#assigned.has(key)) this.#lastAccepted.delete(key);
     this.#options.observer?.rebalance?.({
-      generationId: this.#minGeneration,
+      generationId: generationId ?? this.#consumer?.generationId ?? -1,
       assignments: this.assignedPartitions,
     });
     this.#options.observer?.assignments?.(
-      (this.#consumer?.assignments ?? []).flatMap((a) =>
-        a.partitions.map((partition) => ({ topic: a.topic, partition })),
-      ),
+      assignments.flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition }))),
     );
   }
 
   #onMessage(message: RawMessage): void {
     if (this.#state !== "running") return;
+    const key = partitionKey(message.topic, message.partition);
+    // Already committed, or already held (the client re-delivers from the committed offset after a join).
+    if (
+      message.offset < (this.#committedNext.get(key) ?? -1n) ||
+      message.offset <= (this.#lastAccepted.get(key) ?? -1n)
+    ) {
+      this.#dropped++;
+      return;
+    }
+    this.#lastAccepted.set(key, message.offset);
     this.#pending.push(message);
     if (this.#pending.length >= this.#options.batch.maxRecords) this.#seal();
     else if (!this.#timer) this.#timer = setTimeout(() => this.#seal(), this.#options.batch.maxMs);
@@ -283,26 +326,21 @@ export class KafkaRuntime {
     }
   }
 
-  /** Drops records already committed or fetched under an older generation; keeps offsets strictly increasing. */
+  /** Keeps the records of partitions still assigned and not yet committed, in strictly increasing offsets. */
   #admissible(batch: RawMessage[]): { records: RawMessage[]; dropped: number } {
     const lastSeen = new Map<string, bigint>();
     const records: RawMessage[] = [];
     for (const message of batch) {
-      const generation = generationOf(message);
       const key = partitionKey(message.topic, message.partition);
       const floor = this.#committedNext.get(key) ?? -1n;
       const previous = lastSeen.get(key) ?? -1n;
-      if (
-        (generation !== undefined && generation < this.#minGeneration) ||
-        message.offset < floor ||
-        message.offset <= previous
-      ) {
-        continue;
-      }
+      if (!this.#assigned.has(key) || message.offset < floor || message.offset <= previous) continue;
       lastSeen.set(key, message.offset);
       records.push(message);
     }
-    return { records, dropped: batch.length - records.length };
+    const dropped = batch.length - records.length + this.#dropped;
+    this.#dropped = 0;
+    return { records, dropped };
   }
 
   async #processAll(records: RawMessage[]): Promise<BatchCollector> {
@@ -335,11 +373,24 @@ export class KafkaRuntime {
     return collector;
   }
 
+  /**
+   * Commits a batch. When the group rebalances under it, the batch is taken again from the top: records of partitions
+   * that moved away are left to their new owner, the rest are processed again (deterministically) and committed
+   * under the new generation; the store skips what it already holds.
+   */
   async #flush(batch: RawMessage[]): Promise<void> {
+    while (!(await this.#flushOnce(batch))) {
+      if (this.#abort.signal.aborted)
+        throw new TopologyFailedError("stopped while a batch was being committed");
+    }
+  }
+
+  /** False when a rebalance interrupted the Kafka commit (the caller tries again). */
+  async #flushOnce(batch: RawMessage[]): Promise<boolean> {
     const o = this.#options;
-    const generationAtStart = this.#minGeneration;
+    const generationAtStart = this.#generation;
     const { records, dropped } = this.#admissible(batch);
-    if (records.length === 0) return;
+    if (records.length === 0) return true;
     const processStarted = performance.now();
     const collector = await this.#processAll(records);
     const { messages, stores } = materialise(collector, {
@@ -379,7 +430,7 @@ export class KafkaRuntime {
     const kafkaStarted = performance.now();
     const committed = await this.#commitKafka(messages, [...last.values()], generationAtStart);
     const kafkaMs = performance.now() - kafkaStarted;
-    if (!committed) return;
+    if (!committed) return false;
     o.faultPoint?.("after-kafka-commit");
     for (const offset of offsets)
       this.#committedNext.set(partitionKey(offset.topic, offset.partition), offset.nextOffset);
@@ -404,9 +455,10 @@ export class KafkaRuntime {
       dropped,
       timestamps: records.map((r) => r.timestamp),
     });
+    return true;
   }
 
-  /** Returns false when the batch was discarded because the group rebalanced (it will be consumed again). */
+  /** Returns false when the group rebalanced under the batch (the caller takes it again from the top). */
   async #commitKafka(
     messages: ReturnType<typeof materialise>["messages"],
     lastPerPartition: RawMessage[],
@@ -429,14 +481,29 @@ export class KafkaRuntime {
           }
           outcomeUnknown = false;
         }
-        if (this.#minGeneration !== generationAtStart) {
+        if (this.#generation !== generationAtStart) {
           await transaction.abort().catch(() => transaction?.cancel());
           this.#options.observer?.transactionAborted?.("rebalance");
           return false;
         }
-        if (messages.length > 0) await transaction.send({ messages });
+        // Bounded requests: one produce request per transaction would exceed the broker's message size limit.
+        for (const chunk of chunkBySize(messages, MAX_SEND_BYTES))
+          await transaction.send({ messages: chunk });
         await transaction.addConsumer(consumer);
-        for (const message of lastPerPartition) await transaction.addOffset(message);
+        // The offsets are committed under the consumer's current membership (KIP-447 fencing), not the one the
+        // records were fetched under.
+        const membership = {
+          generationId: consumer.generationId,
+          memberId: consumer.memberId,
+          coordinatorId: consumer.coordinatorId,
+        };
+        for (const message of lastPerPartition) {
+          const consumerMetadata = (message.metadata as { consumer?: Record<string, unknown> }).consumer;
+          await transaction.addOffset({
+            ...message,
+            metadata: { ...message.metadata, consumer: { ...consumerMetadata, ...membership } },
+          } as RawMessage);
+        }
         this.#options.faultPoint?.("in-kafka-transaction");
         committing = true;
         await transaction.commit();
@@ -463,9 +530,23 @@ export class KafkaRuntime {
             },
           );
         }
-        if (!outcomeUnknown && findErrorBy(error as Error, "needsRejoin", true)) {
-          this.#options.observer?.transactionAborted?.("rebalance");
+        const rejoin = findErrorBy(error as Error, "needsRejoin", true);
+        if (!outcomeUnknown && rejoin) {
+          this.#options.observer?.transactionAborted?.(`rebalance:${String(rejoin["apiId"] ?? "unknown")}`);
+          // Give the join a moment to complete before the batch is taken again.
+          await new Promise((r) => setTimeout(r, backoffDelay(attempt, this.#options.retry)));
           return false;
+        }
+        if (
+          findErrorBy(error as Error, "apiId", "MESSAGE_TOO_LARGE") ??
+          findErrorBy(error as Error, "apiId", "RECORD_LIST_TOO_LARGE")
+        ) {
+          throw new TopologyFailedError(
+            "the broker refused an output record as too large; the pipeline stops rather than skip it",
+            {
+              cause: error,
+            },
+          );
         }
         if (this.#abort.signal.aborted) throw error;
         const delay = backoffDelay(attempt, this.#options.retry);
