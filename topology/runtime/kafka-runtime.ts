@@ -36,6 +36,8 @@ export interface KafkaRuntimeOptions {
   /** Passed through to @platformatic/kafka (`{ registry, client }` of prom-client) for the client's own metrics. */
   metrics?: ConstructorParameters<typeof Producer>[0]["metrics"];
   session?: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number; rebalanceTimeoutMs?: number };
+  /** After a commit whose answer was lost: how long its offsets are looked for before it counts as aborted. */
+  commitCheckMs?: number;
   /** How long stop() waits for in-flight batches to commit before giving up (default 15 s). */
   drainTimeoutMs?: number;
   /** Fault-injection points for crash tests; called synchronously at each point of a batch's commit. */
@@ -187,8 +189,6 @@ export class KafkaRuntime {
       // broker would hang the batch with nothing logged. A few quick retries, then our own loop (logged, with
       // backoff, abortable) takes over.
       retries: 10,
-      // CONCURRENT_TRANSACTIONS right after a commit is normal; the client's 1 s default delay would cost a second
-      // per batch.
       retryDelay: 20,
       acks: -1,
       partitioner: compatibilityPartitioner,
@@ -557,14 +557,30 @@ export class KafkaRuntime {
     }
   }
 
-  /** True when the group's committed offsets already include this batch (its transaction did commit). */
+  /**
+   * True when the group's committed offsets already include this batch (its transaction did commit). The client
+   * reads offsets without `require_stable`, so a commit whose markers are still being written can look absent for a
+   * moment: only a negative answer that lasts is taken as "not committed" (an aborted transaction never shows up).
+   */
   async #offsetsCommitted(lastPerPartition: RawMessage[]): Promise<boolean> {
     const byTopic = new Map<string, number[]>();
     for (const m of lastPerPartition) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m.partition]);
-    const committed = await this.#consumer!.listCommittedOffsets({
-      topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
-    });
-    return lastPerPartition.every((m) => (committed.get(m.topic)?.[m.partition] ?? -1n) >= m.offset + 1n);
+    const topics = [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+    // The window for a slow commit starts at the first answer: while the group coordinator cannot answer (it may
+    // be restarting), nothing is known, and guessing "not committed" would produce the batch twice.
+    let deadline: number | undefined;
+    for (;;) {
+      if (this.#abort.signal.aborted)
+        throw new TopologyFailedError("stopped while resolving a commit of unknown outcome");
+      const committed = await this.#consumer!.listCommittedOffsets({ topics }).catch(() => undefined);
+      if (committed) {
+        if (lastPerPartition.every((m) => (committed.get(m.topic)?.[m.partition] ?? -1n) >= m.offset + 1n))
+          return true;
+        deadline ??= Date.now() + (this.#options.commitCheckMs ?? 10_000);
+        if (Date.now() >= deadline) return false;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 
   /** Graceful stop: stop consuming, flush and commit what was consumed, leave the group, close. */
