@@ -110,6 +110,7 @@ export class KafkaRuntime {
   /** Offset of the last record accepted per partition, so that a re-delivery is not processed twice. */
   readonly #lastAccepted = new Map<string, bigint>();
   #dropped = 0;
+  #membership: { generationId: number; memberId: string; coordinatorId: number } | undefined;
   readonly #committedNext = new Map<string, bigint>();
   #resolveDone!: () => void;
   #rejectDone!: (error: unknown) => void;
@@ -248,6 +249,13 @@ export class KafkaRuntime {
 
   #onGroupJoin(generationId: number | undefined, joined: GroupAssignment[] | undefined): void {
     this.#generation++;
+    // Offsets are committed under the membership this assignment came with, never a newer one: with a newer
+    // generation the coordinator would accept offsets for partitions that now belong to another replica.
+    this.#membership = {
+      generationId: generationId ?? this.#consumer?.generationId ?? -1,
+      memberId: this.#consumer?.memberId ?? "",
+      coordinatorId: this.#consumer?.coordinatorId ?? -1,
+    };
     const assignments = joined ?? this.#consumer?.assignments ?? [];
     this.#assigned = new Set(assignments.flatMap((a) => a.partitions.map((p) => partitionKey(a.topic, p))));
     // Records of partitions this replica no longer owns go: their new owner reads them from the committed offset.
@@ -490,13 +498,9 @@ export class KafkaRuntime {
         for (const chunk of chunkBySize(messages, MAX_SEND_BYTES))
           await transaction.send({ messages: chunk });
         await transaction.addConsumer(consumer);
-        // The offsets are committed under the consumer's current membership (KIP-447 fencing), not the one the
-        // records were fetched under.
-        const membership = {
-          generationId: consumer.generationId,
-          memberId: consumer.memberId,
-          coordinatorId: consumer.coordinatorId,
-        };
+        // The offsets are committed under the membership of the current assignment (KIP-447 fencing), not the one
+        // the records were fetched under.
+        const membership = this.#membership ?? {};
         for (const message of lastPerPartition) {
           const consumerMetadata = (message.metadata as { consumer?: Record<string, unknown> }).consumer;
           await transaction.addOffset({
