@@ -106,6 +106,12 @@ async function startLocal(log: (line: string) => void): Promise<StackState> {
     endpoints: { KAFKA_BOOTSTRAP_SERVERS: "", SCHEMA_REGISTRY_URL: "", DATABASE_URL: "" },
     processes,
   };
+  // Each process is recorded as soon as it exists, so that a failed start can still be stopped by pid.
+  const record = <T extends StartedProcess>(name: keyof typeof processes, proc: T): T => {
+    processes[name] = proc;
+    writeState(partial);
+    return proc;
+  };
   try {
     // Started side by side: the JVMs dominate start-up and do not depend on each other.
     const [kafka, registry, postgres] = await Promise.all([
@@ -115,13 +121,9 @@ async function startLocal(log: (line: string) => void): Promise<StackState> {
         port: p.kafka,
         controllerPort: p.kafkaController,
         heapMb: Number(process.env["STACK_KAFKA_HEAP_MB"] ?? 512),
-        onSpawn: (proc) => {
-          processes.kafka = proc;
-          writeState(partial);
-        },
+        onSpawn: (proc) => record("kafka", proc),
       }).then((started) => {
-        processes.kafka = started;
-        writeState(partial);
+        record("kafka", started);
         log(`kafka     ready  ${started.bootstrap} (Apache Kafka ${STACK_VERSIONS.kafka}, KRaft)`);
         return started;
       }),
@@ -131,19 +133,14 @@ async function startLocal(log: (line: string) => void): Promise<StackState> {
         port: p.registry,
         managementPort: p.registryManagement,
         heapMb: Number(process.env["STACK_REGISTRY_HEAP_MB"] ?? 384),
-        onSpawn: (proc) => {
-          processes.registry = proc;
-          writeState(partial);
-        },
+        onSpawn: (proc) => record("registry", proc),
       }).then((started) => {
-        processes.registry = started;
-        writeState(partial);
+        record("registry", started);
         log(`registry  ready  ${started.url} (Apicurio Registry ${STACK_VERSIONS.apicurio})`);
         return started;
       }),
       startLocalPostgres({ state, port: p.postgres }).then((started) => {
-        processes.postgres = started;
-        writeState(partial);
+        record("postgres", started);
         log(`postgres  ready  127.0.0.1:${p.postgres} (embedded PostgreSQL)`);
         return started;
       }),
