@@ -44,6 +44,7 @@ COPY topology ./topology
 COPY schemas ./schemas
 COPY sinks ./sinks
 COPY ops ./ops
+COPY app ./app
 
 # The official image's unprivileged "node" user (uid 1000).
 USER node
@@ -59,4 +60,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
 # (docker run --init, compose init: true, ECS initProcessEnabled) so that
 # signals are forwarded and any stray child is reaped.
 STOPSIGNAL SIGTERM
-CMD ["node", "ops/main.ts"]
+CMD ["node", "app/main.ts"]

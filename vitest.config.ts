@@ -4,8 +4,8 @@ export default defineConfig({
   test: {
     coverage: {
       provider: "v8",
-      include: ["anonymise/**/*.ts", "topology/**/*.ts", "schemas/**/*.ts", "sinks/**/*.ts", "ops/**/*.ts"],
-      exclude: ["**/*.mjs", "ops/stack/cli.ts"],
+      include: ["{contracts,anonymise,topology,schemas,sinks,ops,app,dev}/**/*.ts"],
+      exclude: ["**/*.mjs", "dev/stack/cli.ts"],
       reporter: ["text-summary", "json-summary"],
     },
     projects: [

@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 /**
  * The fault suite (`npm run test:faults`): stops and restarts servers, so it runs on its OWN local stack
  * (ports 23xxx, state in /tmp/faults-stack), never on the shared default stack (19xxx, .stack/). The values are set
- * here, before anything imports ops/stack, and are inherited by the workers and by every pipeline child process.
+ * here, before anything imports dev/stack, and are inherited by the workers and by every pipeline child process.
  */
 const FAULT_STACK_ENV = {
   STACK_MODE: "local",

@@ -16,7 +16,7 @@ import {
   postcodeDistrict,
   scrubText,
 } from "../anonymise/index.ts";
-import { createGenerator } from "../ops/synthetic/index.ts";
+import { createGenerator } from "../dev/synthetic/index.ts";
 import { fromJsonForm } from "../schemas/json-form.ts";
 import { loadSchema } from "../schemas/load.ts";
 

@@ -20,16 +20,16 @@ import { compatibilityPartitioner, Producer } from "@platformatic/kafka";
 import { applyBenchStackEnv } from "./lib/env.ts";
 
 applyBenchStackEnv();
-const { up } = await import("../ops/stack/stack.ts");
-const { RawRecordProducer } = await import("../ops/producer/raw-producer.ts");
-const { registerSchemas } = await import("../ops/producer/register.ts");
-const { CLINICAL_DECOYS, createGenerator } = await import("../ops/synthetic/index.ts");
+const { up } = await import("../dev/stack/stack.ts");
+const { RawRecordProducer } = await import("../dev/producer/raw-producer.ts");
+const { registerSchemas } = await import("../schemas/register.ts");
+const { CLINICAL_DECOYS, createGenerator } = await import("../dev/synthetic/index.ts");
 const { BenchChild } = await import("./lib/child.ts");
 const setup = await import("./lib/setup.ts");
 const { sinkBench } = await import("./lib/sink.ts");
 const { summariseProfiles } = await import("./lib/profile.ts");
-type PatientRecordJson = import("../ops/synthetic/index.ts").PatientRecordJson;
-type StackEndpoints = import("../ops/stack/env-file.ts").StackEndpoints;
+type PatientRecordJson = import("../dev/synthetic/index.ts").PatientRecordJson;
+type StackEndpoints = import("../dev/stack/env-file.ts").StackEndpoints;
 
 const { values: args } = parseArgs({
   options: {

@@ -1,10 +1,8 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { readEnvFile } from "./stack/env-file.ts";
 
 /**
- * One typed, validated, frozen configuration, read once at start-up from environment variables (the local stack's
- * `.env.stack` fills in the three endpoints when they are not set). A bad setting stops start-up with a message
+ * One typed, validated, frozen configuration, read once at start-up from environment variables. A bad setting stops start-up with a message
  * naming it. Secrets are read from files or env and never printed: `describeConfig()` masks them.
  */
 export class ConfigError extends Error {
@@ -243,9 +241,12 @@ export type Config = Readonly<
   }
 >;
 
-/** Reads the configuration; the local stack's env file supplies endpoints the environment does not set. */
-export function loadConfig(env: Env = process.env, options: { useStackEnvFile?: boolean } = {}): Config {
-  const merged: Env = { ...(options.useStackEnvFile === false ? {} : readEnvFile()), ...env };
+/**
+ * Reads the configuration from `env` alone. (The npm scripts start Node with `--env-file-if-exists=.env.stack`, so
+ * the local stack's endpoints reach the process environment without production code knowing about the stack.)
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const merged: Env = env;
   const out: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(SETTINGS)) {
     out[key] = (setting as Setting<unknown>).parse(merged[setting.name], merged);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { PROJECT_ROOT } from "../../ops/stack/paths.ts";
+import { PROJECT_ROOT } from "../../dev/stack/paths.ts";
 
 export interface ChildMessage {
   type: string;

@@ -1,6 +1,6 @@
 /**
  * The benchmark's own local stack (ports 21000+, state in /tmp) so that its load and other engineers' test runs
- * disturb each other as little as two shared cores allow. The variables must be set before ops/stack is imported:
+ * disturb each other as little as two shared cores allow. The variables must be set before dev/stack is imported:
  * its paths are read from process.env.
  */
 export const BENCH_STACK_ENV = {

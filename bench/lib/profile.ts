@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { PROJECT_ROOT } from "../../ops/stack/paths.ts";
+import { PROJECT_ROOT } from "../../dev/stack/paths.ts";
 
 interface CpuProfile {
   nodes: Array<{

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pgPromise from "pg-promise";
+import type { StackEndpoints } from "../../dev/stack/env-file.ts";
 import { ensureTopics } from "../../ops/kafka-admin.ts";
-import { registerSchemas } from "../../ops/producer/register.ts";
-import type { StackEndpoints } from "../../ops/stack/env-file.ts";
+import { registerSchemas } from "../../schemas/register.ts";
 
 export const keyringJson = readFileSync(
   new URL("../../tests/fixtures/keyring.json", import.meta.url),

@@ -5,8 +5,8 @@
  * a small "submittable" on the pg client that pg-promise wraps (the same protocol messages pg-copy-streams sends).
  */
 import { createAnonymiser, parseKeyring } from "../../anonymise/index.ts";
-import type { StackEndpoints } from "../../ops/stack/env-file.ts";
-import type { PatientRecordJson } from "../../ops/synthetic/index.ts";
+import type { StackEndpoints } from "../../dev/stack/env-file.ts";
+import type { PatientRecordJson } from "../../dev/synthetic/index.ts";
 import { PIPELINE_VERSION } from "../../ops/version.ts";
 import { fromJsonForm } from "../../schemas/json-form.ts";
 import { loadAllSchemas } from "../../schemas/load.ts";

@@ -6,7 +6,7 @@ import {
   parseKeyring,
   type Strategy,
 } from "../../anonymise/index.ts";
-import { generateRecords, type PatientRecordJson } from "../../ops/synthetic/index.ts";
+import { generateRecords, type PatientRecordJson } from "../../dev/synthetic/index.ts";
 import { fromJsonForm } from "../../schemas/json-form.ts";
 import { type AvroRecordSchema, loadSchema } from "../../schemas/load.ts";
 

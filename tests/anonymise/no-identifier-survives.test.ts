@@ -7,7 +7,7 @@ import {
   nhsNumberSpellings,
   phoneSpellings,
   postcodeSpellings,
-} from "../../ops/synthetic/index.ts";
+} from "../../dev/synthetic/index.ts";
 import { toJsonForm } from "../../schemas/json-form.ts";
 import { anonymisedSchema, anonymiser, generatedAvro } from "./helpers.ts";
 

@@ -40,18 +40,18 @@ describe("Dockerfile", () => {
     const copies = runtime.filter((l) => l.startsWith("COPY"));
     const sources = copies.map((l) => l.replace(/^COPY\s+(--from=\S+\s+)?/, "").split(/\s+/)[0]);
     expect(sources.sort()).toEqual(
-      ["/app/node_modules", "anonymise", "ops", "package.json", "schemas", "sinks", "topology"].sort(),
+      ["/app/node_modules", "anonymise", "app", "ops", "package.json", "schemas", "sinks", "topology"].sort(),
     );
     expect(dockerfile).not.toMatch(/^ADD\s/m);
   });
 
-  it("runs as the unprivileged node user, with a liveness HEALTHCHECK and node ops/main.ts", () => {
+  it("runs as the unprivileged node user, with a liveness HEALTHCHECK and node app/main.ts", () => {
     const users = instructions.filter((l) => l.startsWith("USER"));
     expect(users.at(-1)).toBe("USER node");
     const health = instructions.find((l) => l.startsWith("HEALTHCHECK"));
     expect(health).toMatch(/\/health\/live/);
     expect(health).toMatch(/HTTP_PORT\|\|9464/);
-    expect(instructions.at(-1)).toBe('CMD ["node", "ops/main.ts"]');
+    expect(instructions.at(-1)).toBe('CMD ["node", "app/main.ts"]');
     expect(dockerfile).toMatch(/^STOPSIGNAL SIGTERM$/m);
     expect(dockerfile).toMatch(/^EXPOSE 9464$/m);
   });
@@ -100,7 +100,7 @@ describe("docker-compose.yml", () => {
       expect(s["init"], name).toBe(true);
       expect(s["user"], name).toBe("1000:1000");
       expect(s["cap_drop"], name).toEqual(["ALL"]);
-      expect(s["command"], name).toEqual(["node", "ops/main.ts"]);
+      expect(s["command"], name).toEqual(["node", "app/main.ts"]);
       expect(JSON.stringify(s["healthcheck"]["test"]), name).toMatch(/\/health\/live/);
       expect(s["build"]?.["dockerfile"], name).toBe("Dockerfile");
     }
@@ -138,12 +138,12 @@ describe("docker-compose.yml", () => {
   });
 
   it("registers schemas once before the pipelines start, and keeps the producer behind a profile", () => {
-    expect(services["register-schemas"]?.["command"]).toEqual(["node", "ops/cli/register-schemas.ts"]);
+    expect(services["register-schemas"]?.["command"]).toEqual(["node", "app/cli/register-schemas.ts"]);
     expect(services["pipeline-1"]?.["depends_on"]?.["register-schemas"]?.["condition"]).toBe(
       "service_completed_successfully",
     );
     expect(services["producer"]?.["profiles"]).toEqual(["producer"]);
-    expect(services["producer"]?.["command"].slice(0, 2)).toEqual(["node", "ops/cli/produce.ts"]);
+    expect(services["producer"]?.["command"].slice(0, 2)).toEqual(["node", "dev/cli/produce.ts"]);
   });
 
   it("only depends on services that exist", () => {

@@ -337,7 +337,7 @@ describe("ECS Fargate services", () => {
     }
   });
 
-  it("health-checks the pipeline on /health/live and runs it as node ops/main.ts", () => {
+  it("health-checks the pipeline on /health/live and runs it as node app/main.ts", () => {
     const ecs = byModule("ecs");
     expect(ecs.source).toMatch(/\/health\/live/);
     expect(ecs.source).toMatch(/command\s*=\s*\["node", "ops\/main\.ts"\]/);

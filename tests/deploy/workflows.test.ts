@@ -46,7 +46,7 @@ describe("GitHub Actions workflows", () => {
 
   it("lint runs the deployment checks (terraform fmt, checkov, actionlint, policy tests)", () => {
     const runs = ((jobs["lint"]?.["steps"] ?? []) as Hcl[]).map((s) => String(s["run"] ?? ""));
-    expect(runs).toContain("bash ops/ci/deploy-checks.sh");
+    expect(runs).toContain("bash dev/ci/deploy-checks.sh");
   });
 
   it("grant read-only contents by default and an OIDC token only to the publish job on main", () => {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { POISON_KINDS, poison } from "../../dev/producer/poison.ts";
 import { ensureTopics } from "../../ops/kafka-admin.ts";
-import { POISON_KINDS, poison } from "../../ops/producer/poison.ts";
 import { database, preparePipelineEnv, readTopic } from "../integration/support/pipeline.ts";
 import { stack } from "../integration/support/stack.ts";
 import {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import type { TestProject } from "vitest/node";
-import type { StackEndpoints } from "../../ops/stack/env-file.ts";
+import type { StackEndpoints } from "../../dev/stack/env-file.ts";
 import { type FaultRow, formatFaultTable } from "./support/results.ts";
 
 declare module "vitest" {
@@ -31,7 +31,7 @@ export default async function setup(project: TestProject) {
   const resultsFile = process.env["FAULTS_RESULTS_FILE"]!;
   rmSync(resultsFile, { force: true });
   // Imported only now, with the isolated stack's settings in place.
-  const { up, down } = await import("../../ops/stack/stack.ts");
+  const { up, down } = await import("../../dev/stack/stack.ts");
   const started = Date.now();
   const log = (line: string) => console.log(`[faults-stack] ${line}`);
   let handle: Awaited<ReturnType<typeof up>>;

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { POISON_KINDS, poison } from "../../ops/producer/poison.ts";
+import { POISON_KINDS, poison } from "../../dev/producer/poison.ts";
 import { counts, database, eventually, preparePipelineEnv } from "../integration/support/pipeline.ts";
 import { stack } from "../integration/support/stack.ts";
 import {

@@ -1,11 +1,9 @@
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nhsCheckDigit } from "../../anonymise/index.ts";
-import { loadConfig } from "../../ops/config.ts";
-import { createLogger } from "../../ops/logger.ts";
-import { type RunningPipeline, startPipeline } from "../../ops/pipeline.ts";
-import { poison } from "../../ops/producer/poison.ts";
-import { RawRecordProducer } from "../../ops/producer/raw-producer.ts";
+import { type RunningPipeline, startPipeline } from "../../app/pipeline.ts";
+import { poison } from "../../dev/producer/poison.ts";
+import { RawRecordProducer } from "../../dev/producer/raw-producer.ts";
 import {
   createGenerator,
   dateSpellings,
@@ -14,7 +12,9 @@ import {
   type PatientRecordJson,
   phoneSpellings,
   postcodeSpellings,
-} from "../../ops/synthetic/index.ts";
+} from "../../dev/synthetic/index.ts";
+import { loadConfig } from "../../ops/config.ts";
+import { createLogger } from "../../ops/logger.ts";
 import {
   counts,
   database,
@@ -106,7 +106,7 @@ describe("canary: known synthetic identifiers appear nowhere outside the restric
         callback();
       },
     });
-    const config = loadConfig({ ...env.env, LOG_LEVEL: "debug", HTTP_PORT: "0" }, { useStackEnvFile: false });
+    const config = loadConfig({ ...env.env, LOG_LEVEL: "debug", HTTP_PORT: "0" });
     pipeline = await startPipeline(config, createLogger({ level: "debug", destination: sink }), {
       http: true,
     });

@@ -5,13 +5,13 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
+import { type RunningPipeline, startPipeline } from "../../app/pipeline.ts";
+import { POISON_KINDS, type PoisonKind, poison } from "../../dev/producer/poison.ts";
+import { RawRecordProducer } from "../../dev/producer/raw-producer.ts";
+import { PROJECT_ROOT } from "../../dev/stack/paths.ts";
+import { createGenerator } from "../../dev/synthetic/index.ts";
 import { loadConfig } from "../../ops/config.ts";
 import { createLogger } from "../../ops/logger.ts";
-import { type RunningPipeline, startPipeline } from "../../ops/pipeline.ts";
-import { POISON_KINDS, type PoisonKind, poison } from "../../ops/producer/poison.ts";
-import { RawRecordProducer } from "../../ops/producer/raw-producer.ts";
-import { PROJECT_ROOT } from "../../ops/stack/paths.ts";
-import { createGenerator } from "../../ops/synthetic/index.ts";
 import { eventually, preparePipelineEnv } from "./support/pipeline.ts";
 import { stack } from "./support/stack.ts";
 
@@ -141,7 +141,7 @@ describe("Grafana dashboard queries against a real Prometheus scraping the pipel
     const binary = process.env["PROMETHEUS_BIN"] ?? findOnPath("prometheus");
     if (!binary) {
       throw new Error(
-        "The prometheus binary is not on PATH. This test needs a real Prometheus: run `bash ops/ci/observability-checks.sh` " +
+        "The prometheus binary is not on PATH. This test needs a real Prometheus: run `bash dev/ci/observability-checks.sh` " +
           "(installs the Debian prometheus package) or set PROMETHEUS_BIN.",
       );
     }
@@ -149,7 +149,7 @@ describe("Grafana dashboard queries against a real Prometheus scraping the pipel
     const env = await preparePipelineEnv("dashboards");
     rawTopic = env.rawTopic;
     const httpPort = await freePort();
-    const config = loadConfig({ ...env.env, HTTP_PORT: String(httpPort) }, { useStackEnvFile: false });
+    const config = loadConfig({ ...env.env, HTTP_PORT: String(httpPort) });
     pipeline = await startPipeline(config, createLogger({ level: "warn" }), { http: true });
 
     // Synthetic load for the whole test: good records, one poison pill of each kind in turn and, every few ticks,

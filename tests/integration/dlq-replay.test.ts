@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { replayDeadLetters } from "../../app/dlq-replay.ts";
+import { type RunningPipeline, startPipeline } from "../../app/pipeline.ts";
+import { poison } from "../../dev/producer/poison.ts";
+import { RawRecordProducer } from "../../dev/producer/raw-producer.ts";
+import { createGenerator } from "../../dev/synthetic/index.ts";
 import { loadConfig } from "../../ops/config.ts";
 import { createLogger } from "../../ops/logger.ts";
-import { type RunningPipeline, startPipeline } from "../../ops/pipeline.ts";
-import { replayDeadLetters } from "../../ops/producer/dlq-replay.ts";
-import { poison } from "../../ops/producer/poison.ts";
-import { RawRecordProducer } from "../../ops/producer/raw-producer.ts";
-import { createGenerator } from "../../ops/synthetic/index.ts";
 import {
   counts,
   database,
@@ -48,13 +48,9 @@ describe("dlq:replay re-injects dead letters into the raw topic exactly once", (
     }
     await producer.sendRaw(bad);
     await producer.close();
-    pipeline = await startPipeline(
-      loadConfig(env.env, { useStackEnvFile: false }),
-      createLogger({ level: "error" }),
-      {
-        http: false,
-      },
-    );
+    pipeline = await startPipeline(loadConfig(env.env), createLogger({ level: "error" }), {
+      http: false,
+    });
     expect(
       await eventually(async () => (await counts(db)).deadLetters === 5 && (await counts(db)).rows === 5),
     ).toBe(true);
@@ -93,13 +89,9 @@ describe("dlq:replay re-injects dead letters into the raw topic exactly once", (
     for (const m of replays)
       expect(m.headers.get("replay.of")).toMatch(new RegExp(`^${env.rawTopic}/\\d+/\\d+$`));
     // The cause is not fixed (the schema id is still unknown), so the pipeline dead-letters them again.
-    pipeline = await startPipeline(
-      loadConfig(env.env, { useStackEnvFile: false }),
-      createLogger({ level: "error" }),
-      {
-        http: false,
-      },
-    );
+    pipeline = await startPipeline(loadConfig(env.env), createLogger({ level: "error" }), {
+      http: false,
+    });
     expect(await eventually(async () => (await counts(db)).deadLetters === 7)).toBe(true);
   });
 });

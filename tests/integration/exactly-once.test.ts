@@ -1,10 +1,10 @@
 import avro from "avsc";
 import { afterAll, describe, expect, it } from "vitest";
+import { startPipeline } from "../../app/pipeline.ts";
+import { RawRecordProducer } from "../../dev/producer/raw-producer.ts";
+import { createGenerator } from "../../dev/synthetic/index.ts";
 import { loadConfig } from "../../ops/config.ts";
 import { createLogger } from "../../ops/logger.ts";
-import { startPipeline } from "../../ops/pipeline.ts";
-import { RawRecordProducer } from "../../ops/producer/raw-producer.ts";
-import { createGenerator } from "../../ops/synthetic/index.ts";
 import { loadSchema } from "../../schemas/load.ts";
 import {
   counts,
@@ -175,7 +175,7 @@ describe("exactly once across crashes, replicas and replays (real Kafka, registr
     expect(await exited(first)).toBe(0);
     const snapshot = await db.any("SELECT * FROM anonymised_patient_records ORDER BY record_id");
     const group = uniqueName("replay-fresh-group");
-    const config = loadConfig({ ...env.env, CONSUMER_GROUP: group }, { useStackEnvFile: false });
+    const config = loadConfig({ ...env.env, CONSUMER_GROUP: group });
     const replay = await startPipeline(config, createLogger({ level: "warn" }), { http: false });
     try {
       const caughtUp = await eventually(async () => {

@@ -1,6 +1,6 @@
 import type { TestProject } from "vitest/node";
-import type { StackEndpoints } from "../../ops/stack/env-file.ts";
-import { up } from "../../ops/stack/stack.ts";
+import type { StackEndpoints } from "../../dev/stack/env-file.ts";
+import { up } from "../../dev/stack/stack.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {

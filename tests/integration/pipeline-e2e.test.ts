@@ -1,12 +1,12 @@
 import avro from "avsc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAnonymiser, parseKeyring } from "../../anonymise/index.ts";
+import { type RunningPipeline, startPipeline } from "../../app/pipeline.ts";
+import { POISON_KINDS, type PoisonKind, poison } from "../../dev/producer/poison.ts";
+import { RawRecordProducer } from "../../dev/producer/raw-producer.ts";
+import { createGenerator, type PatientRecordJson } from "../../dev/synthetic/index.ts";
 import { loadConfig } from "../../ops/config.ts";
 import { createLogger } from "../../ops/logger.ts";
-import { type RunningPipeline, startPipeline } from "../../ops/pipeline.ts";
-import { POISON_KINDS, type PoisonKind, poison } from "../../ops/producer/poison.ts";
-import { RawRecordProducer } from "../../ops/producer/raw-producer.ts";
-import { createGenerator, type PatientRecordJson } from "../../ops/synthetic/index.ts";
 import { PIPELINE_VERSION } from "../../ops/version.ts";
 import { AvroEncoder } from "../../schemas/avro-codec.ts";
 import { fromJsonForm } from "../../schemas/json-form.ts";
@@ -107,7 +107,7 @@ describe("pipeline end to end on the real stack", () => {
     await producer.sendRaw(bad);
     await producer.close();
 
-    const config = loadConfig({ ...env.env, MAX_RECORD_BYTES: "8192" }, { useStackEnvFile: false });
+    const config = loadConfig({ ...env.env, MAX_RECORD_BYTES: "8192" });
     pipeline = await startPipeline(config, createLogger({ level: "warn" }), { http: false });
   });
 

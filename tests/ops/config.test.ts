@@ -16,7 +16,7 @@ const REQUIRED = {
   KEYRING_JSON: keyringText,
 };
 
-const load = (env: Record<string, string | undefined>) => loadConfig(env, { useStackEnvFile: false });
+const load = (env: Record<string, string | undefined>) => loadConfig(env);
 
 function configError(env: Record<string, string | undefined>): ConfigError {
   try {

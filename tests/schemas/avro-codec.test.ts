@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { POISON_KINDS, type PoisonKind, poison, UNKNOWN_SCHEMA_ID } from "../../ops/producer/poison.ts";
+import { POISON_KINDS, type PoisonKind, poison, UNKNOWN_SCHEMA_ID } from "../../dev/producer/poison.ts";
 import {
   AvroDecoder,
   type AvroDecoderOptions,

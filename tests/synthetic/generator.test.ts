@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { describe, expect, it } from "vitest";
 import { isValidNhsNumber, normaliseNhsNumber, parsePostcode } from "../../anonymise/index.ts";
-import { generateRecords } from "../../ops/synthetic/index.ts";
+import { generateRecords } from "../../dev/synthetic/index.ts";
 import { fromJsonForm } from "../../schemas/json-form.ts";
 import { loadSchema } from "../../schemas/load.ts";
 
@@ -54,7 +54,7 @@ describe("CLIs (generate → anonymise-file)", () => {
   it("generates JSON Lines, anonymises them, reports bad lines by number and code only, exits non-zero", () => {
     const input = join(dir, "in.jsonl");
     const output = join(dir, "out.jsonl");
-    const generated = execFileSync(node, ["ops/cli/generate.ts", "--count", "30", "--seed", "3"], {
+    const generated = execFileSync(node, ["dev/cli/generate.ts", "--count", "30", "--seed", "3"], {
       encoding: "utf8",
     });
     const secret = "Zebedee-Secret-Name";
@@ -64,7 +64,7 @@ describe("CLIs (generate → anonymise-file)", () => {
     try {
       execFileSync(
         node,
-        ["ops/cli/anonymise-file.ts", "--input", input, "--output", output, "--keyring", keyring],
+        ["app/cli/anonymise-file.ts", "--input", input, "--output", output, "--keyring", keyring],
         {
           encoding: "utf8",
           stdio: ["ignore", "pipe", "pipe"],
@@ -90,7 +90,7 @@ describe("CLIs (generate → anonymise-file)", () => {
   it("refuses to start without a keyring (exit 2)", () => {
     let status = 0;
     try {
-      execFileSync(node, ["ops/cli/anonymise-file.ts", "--input", "x", "--output", join(dir, "o")], {
+      execFileSync(node, ["app/cli/anonymise-file.ts", "--input", "x", "--output", join(dir, "o")], {
         stdio: "pipe",
         env: { ...process.env, ANONYMISATION_KEYRING: "", ANONYMISATION_KEYRING_FILE: "" },
       });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AnonymiseResult } from "../../anonymise/index.ts";
-import type { PatientRecordJson } from "../../ops/synthetic/index.ts";
+import type { PatientRecordJson } from "../../dev/synthetic/index.ts";
 import { AvroDecoder, AvroEncoder } from "../../schemas/avro-codec.ts";
 import { SchemaError } from "../../schemas/errors.ts";
 import { TopologyFailedError } from "../../topology/dsl/errors.ts";

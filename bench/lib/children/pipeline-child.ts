@@ -1,15 +1,15 @@
 /**
- * The production pipeline (ops/pipeline.ts startPipeline, unchanged) in its own process, with a benchmark observer
+ * The production pipeline (app/pipeline.ts startPipeline, unchanged) in its own process, with a benchmark observer
  * attached through the metrics object: committed-record count, per-phase batch time, end-to-end latency (commit time
  * minus the Kafka timestamp, HDR histogram), event-loop delay and RSS. Talks to bench/run.ts over IPC.
  * Configuration: the pipeline's own environment variables plus BENCH_EXPECTED (records after which "done" is sent).
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import hdr from "hdr-histogram-js";
+import { startPipeline } from "../../../app/pipeline.ts";
 import { loadConfig } from "../../../ops/config.ts";
 import { createLogger } from "../../../ops/logger.ts";
 import { PipelineMetrics } from "../../../ops/metrics.ts";
-import { startPipeline } from "../../../ops/pipeline.ts";
 import type { RuntimeObserver } from "../../../topology/index.ts";
 
 type BatchInfo = Parameters<NonNullable<RuntimeObserver["batchCommitted"]>>[0];
@@ -100,7 +100,7 @@ function report(): Record<string, unknown> {
   };
 }
 
-const config = loadConfig(process.env, { useStackEnvFile: false });
+const config = loadConfig(process.env);
 const logger = createLogger({ level: config.logLevel });
 const pipeline = await startPipeline(config, logger, { http: false, metrics: new BenchMetrics() });
 send({ type: "started", at: Date.now() });

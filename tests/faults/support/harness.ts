@@ -4,8 +4,8 @@ import { Admin } from "@platformatic/kafka";
 import avro from "avsc";
 import { expect } from "vitest";
 import { createAnonymiser, parseKeyring } from "../../../anonymise/index.ts";
-import { RawRecordProducer } from "../../../ops/producer/raw-producer.ts";
-import { createGenerator, type PatientRecordJson } from "../../../ops/synthetic/index.ts";
+import { RawRecordProducer } from "../../../dev/producer/raw-producer.ts";
+import { createGenerator, type PatientRecordJson } from "../../../dev/synthetic/index.ts";
 import { PIPELINE_VERSION } from "../../../ops/version.ts";
 import { fromJsonForm } from "../../../schemas/json-form.ts";
 import { loadSchema } from "../../../schemas/load.ts";
@@ -239,7 +239,7 @@ export async function verifyCase(options: {
 }
 
 /**
- * A pipeline replica run as an orchestrator would run it: a child process (`node ops/main.ts`) that is started again
+ * A pipeline replica run as an orchestrator would run it: a child process (`node app/main.ts`) that is started again
  * after it exits on its own (the product fails closed by exiting non-zero and relies on a restart). Every exit is
  * recorded, so that a test can report whether the fault crashed the process or was ridden out in-process.
  */

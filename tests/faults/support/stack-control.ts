@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startLocalKafka } from "../../../ops/stack/kafka-local.ts";
-import { cacheDir, stateDir } from "../../../ops/stack/paths.ts";
-import { portFree } from "../../../ops/stack/ports.ts";
-import { startLocalPostgres } from "../../../ops/stack/postgres-local.ts";
-import { isOurs, type StartedProcess, stopProcess, waitUntil } from "../../../ops/stack/processes.ts";
-import { ports } from "../../../ops/stack/stack.ts";
+import { startLocalKafka } from "../../../dev/stack/kafka-local.ts";
+import { cacheDir, stateDir } from "../../../dev/stack/paths.ts";
+import { portFree } from "../../../dev/stack/ports.ts";
+import { startLocalPostgres } from "../../../dev/stack/postgres-local.ts";
+import { isOurs, type StartedProcess, stopProcess, waitUntil } from "../../../dev/stack/processes.ts";
+import { ports } from "../../../dev/stack/stack.ts";
 
 /**
  * Stops and restarts single servers of the fault suite's own local stack, by the pids in its state file, and writes

@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Consumer } from "@platformatic/kafka";
 import pgPromise from "pg-promise";
+import { PROJECT_ROOT } from "../../../dev/stack/paths.ts";
 import { ensureTopics } from "../../../ops/kafka-admin.ts";
-import { registerSchemas } from "../../../ops/producer/register.ts";
-import { PROJECT_ROOT } from "../../../ops/stack/paths.ts";
+import { registerSchemas } from "../../../schemas/register.ts";
 import { createDatabase, stack, uniqueName } from "./stack.ts";
 
 export const keyringJson = readFileSync(new URL("../../fixtures/keyring.json", import.meta.url), "utf8");
@@ -143,12 +143,12 @@ export async function readTopic(
   return out;
 }
 
-/** Starts `node ops/main.ts` as a separate process (for kill and replica tests). */
+/** Starts `node app/main.ts` as a separate process (for kill and replica tests). */
 export function spawnPipeline(
   env: Record<string, string>,
   instanceId: string,
 ): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, ["ops/main.ts"], {
+  const child = spawn(process.execPath, ["app/main.ts"], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env, INSTANCE_ID: instanceId },
     stdio: ["ignore", "pipe", "pipe"],

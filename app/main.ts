@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { ConfigError, describeConfig, loadConfig } from "./config.ts";
-import { createLogger, errorFields } from "./logger.ts";
+import { ConfigError, describeConfig, loadConfig } from "../ops/config.ts";
+import { createLogger, errorFields } from "../ops/logger.ts";
 import { startPipeline } from "./pipeline.ts";
 
 /** Below the container orchestrator's stop timeout (ECS stopTimeout is 60 s). */

@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { loadToolConfig } from "../config.ts";
-import { registerSchemas } from "../producer/register.ts";
+import { loadToolConfig } from "../../ops/config.ts";
+import { registerSchemas } from "../../schemas/register.ts";
 
 /** `npm run schemas:register`: registers the input and output contracts; refuses an incompatible change. */
 const program = new Command("schemas:register")

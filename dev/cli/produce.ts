@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Command, InvalidArgumentError } from "commander";
-import { loadToolConfig } from "../config.ts";
+import { loadToolConfig } from "../../ops/config.ts";
 import { POISON_KINDS, type PoisonKind, poison } from "../producer/poison.ts";
 import { RawRecordProducer } from "../producer/raw-producer.ts";
 import { createGenerator } from "../synthetic/index.ts";

@@ -4,19 +4,19 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pgPromise from "pg-promise";
 import { createAnonymiser, parseKeyring } from "../anonymise/index.ts";
+import { startPipeline } from "../app/pipeline.ts";
+import { loadConfig } from "../ops/config.ts";
+import { ensureTopics } from "../ops/kafka-admin.ts";
+import { createLogger } from "../ops/logger.ts";
+import { PIPELINE_VERSION } from "../ops/version.ts";
 import { fromJsonForm } from "../schemas/json-form.ts";
 import { loadSchema } from "../schemas/load.ts";
-import { loadConfig } from "./config.ts";
-import { ensureTopics } from "./kafka-admin.ts";
-import { createLogger } from "./logger.ts";
-import { startPipeline } from "./pipeline.ts";
+import { registerSchemas } from "../schemas/register.ts";
 import { POISON_KINDS, type PoisonKind, poison } from "./producer/poison.ts";
 import { RawRecordProducer } from "./producer/raw-producer.ts";
-import { registerSchemas } from "./producer/register.ts";
 import { stateDir } from "./stack/paths.ts";
 import { up } from "./stack/stack.ts";
 import { createGenerator } from "./synthetic/index.ts";
-import { PIPELINE_VERSION } from "./version.ts";
 
 /**
  * `npm run demo`: the whole product on an embedded local stack with synthetic records. Starts (or reuses) the stack,
@@ -108,23 +108,20 @@ async function main(): Promise<void> {
   await producer.close();
 
   say("== 4. pipeline");
-  const config = loadConfig(
-    {
-      ...process.env,
-      ...stack.endpoints,
-      DATABASE_URL: dbUrl.toString(),
-      KEYRING_FILE: keyringFile,
-      KEYRING_JSON: "",
-      RAW_TOPIC: rawTopic,
-      ANONYMISED_TOPIC: anonymisedTopic,
-      DEAD_LETTER_TOPIC: deadLetterTopic,
-      CONSUMER_GROUP: `demo-${run}`,
-      HTTP_PORT: values["http-port"],
-      // Each dead letter is logged at warn; the demo's summary reports them instead.
-      LOG_LEVEL: process.env["LOG_LEVEL"] ?? "error",
-    },
-    { useStackEnvFile: false },
-  );
+  const config = loadConfig({
+    ...process.env,
+    ...stack.endpoints,
+    DATABASE_URL: dbUrl.toString(),
+    KEYRING_FILE: keyringFile,
+    KEYRING_JSON: "",
+    RAW_TOPIC: rawTopic,
+    ANONYMISED_TOPIC: anonymisedTopic,
+    DEAD_LETTER_TOPIC: deadLetterTopic,
+    CONSUMER_GROUP: `demo-${run}`,
+    HTTP_PORT: values["http-port"],
+    // Each dead letter is logged at warn; the demo's summary reports them instead.
+    LOG_LEVEL: process.env["LOG_LEVEL"] ?? "error",
+  });
   const started = Date.now();
   const pipeline = await startPipeline(config, createLogger({ level: config.logLevel }));
   say(`   metrics and health on http://127.0.0.1:${config.httpPort}/metrics, /health/live, /health/ready`);

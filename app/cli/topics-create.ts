@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { loadToolConfig } from "../config.ts";
-import { ensureTopics } from "../kafka-admin.ts";
+import { loadToolConfig } from "../../ops/config.ts";
+import { ensureTopics } from "../../ops/kafka-admin.ts";
 
 /** `npm run topics:create`: the raw, anonymised and dead-letter topics (idempotent). */
 const program = new Command("topics:create")

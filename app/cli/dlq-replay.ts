@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { loadToolConfig } from "../config.ts";
-import { replayDeadLetters } from "../producer/dlq-replay.ts";
+import { loadToolConfig } from "../../ops/config.ts";
+import { replayDeadLetters } from "../dlq-replay.ts";
 
 /**
  * `npm run dlq:replay -- [--reason CODE] [--dry-run]`: after a fix (a schema registered, a policy corrected),

@@ -3,8 +3,8 @@ import { AvroEncoder } from "../../schemas/avro-codec.ts";
 import { fromJsonForm } from "../../schemas/json-form.ts";
 import { loadSchema } from "../../schemas/load.ts";
 import { RegistryClient } from "../../schemas/registry-client.ts";
+import { valueSubject } from "../../schemas/subjects.ts";
 import type { PatientRecordJson } from "../synthetic/index.ts";
-import { valueSubject } from "./subjects.ts";
 
 /**
  * Encodes raw-contract records (JSON form) in the registry wire format and produces them to the raw topic, keyed by

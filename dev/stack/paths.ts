@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 
-/** The repository root (this file lives in ops/stack/). */
+/** The repository root (this file lives in dev/stack/). */
 export const PROJECT_ROOT = resolve(import.meta.dirname, "..", "..");
 
 /** Where a started stack keeps its state: pids, data directories, logs. Git-ignored; removed by `stack:down`. */

@@ -34,7 +34,7 @@ async function main(command: string | undefined): Promise<number> {
       return ready ? 0 : 1;
     }
     default:
-      console.error("usage: node ops/stack/cli.ts up|down|status");
+      console.error("usage: node dev/stack/cli.ts up|down|status");
       return 2;
   }
 }

@@ -1,5 +1,5 @@
-import { loadAllSchemas } from "../../schemas/load.ts";
-import { RegistryClient } from "../../schemas/registry-client.ts";
+import { loadAllSchemas } from "./load.ts";
+import { RegistryClient } from "./registry-client.ts";
 import { valueSubject } from "./subjects.ts";
 
 export interface Registration {

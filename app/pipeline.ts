@@ -2,6 +2,12 @@ import type { Server } from "node:http";
 import type { ConnectionOptions } from "@platformatic/kafka";
 import { generateAuthToken } from "aws-msk-iam-sasl-signer-js";
 import { createAnonymiser, parseKeyring } from "../anonymise/index.ts";
+import type { Config } from "../ops/config.ts";
+import { startHttpServer } from "../ops/http-server.ts";
+import { missingTopics } from "../ops/kafka-admin.ts";
+import { errorFields, type Logger } from "../ops/logger.ts";
+import { PipelineMetrics } from "../ops/metrics.ts";
+import { PIPELINE_VERSION } from "../ops/version.ts";
 import { AvroDecoder, AvroEncoder } from "../schemas/avro-codec.ts";
 import { loadAllSchemas } from "../schemas/load.ts";
 import { RegistryClient } from "../schemas/registry-client.ts";
@@ -15,12 +21,6 @@ import {
   retryWhile,
 } from "../topology/index.ts";
 import { buildPatientTopology, PATIENT_STORES } from "../topology/patient/patient-topology.ts";
-import type { Config } from "./config.ts";
-import { startHttpServer } from "./http-server.ts";
-import { missingTopics } from "./kafka-admin.ts";
-import { errorFields, type Logger } from "./logger.ts";
-import { PipelineMetrics } from "./metrics.ts";
-import { PIPELINE_VERSION } from "./version.ts";
 
 export interface RunningPipeline {
   readonly runtime: KafkaRuntime;
