@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import type { ConnectionOptions } from "@platformatic/kafka";
 import { generateAuthToken } from "aws-msk-iam-sasl-signer-js";
 import { createAnonymiser, parseKeyring } from "../anonymise/index.ts";
+import { CodedError, type ErrorCode } from "../contracts/index.ts";
 import type { Config } from "../ops/config.ts";
 import { startHttpServer } from "../ops/http-server.ts";
 import { missingTopics } from "../ops/kafka-admin.ts";
@@ -32,12 +33,9 @@ export interface RunningPipeline {
   stop(): Promise<void>;
 }
 
-export class StartupError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
-    this.name = "StartupError";
-    this.code = code;
+export class StartupError extends CodedError {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, `${code}: ${message}`, { cause: options?.cause });
   }
 }
 

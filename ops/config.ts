@@ -1,16 +1,15 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { CodedError } from "../contracts/index.ts";
 
 /**
  * One typed, validated, frozen configuration, read once at start-up from environment variables. A bad setting stops start-up with a message
  * naming it. Secrets are read from files or env and never printed: `describeConfig()` masks them.
  */
-export class ConfigError extends Error {
-  readonly code = "CONFIG_INVALID";
+export class ConfigError extends CodedError {
   readonly setting: string;
   constructor(setting: string, problem: string) {
-    super(`CONFIG_INVALID: ${setting} ${problem}`);
-    this.name = "ConfigError";
+    super("CONFIG_INVALID", `CONFIG_INVALID: ${setting} ${problem}`);
     this.setting = setting;
   }
 }

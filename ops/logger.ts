@@ -1,4 +1,5 @@
 import pino, { type Logger as PinoLogger } from "pino";
+import { CodedError } from "../contracts/index.ts";
 
 /**
  * Structured JSON logs, allow-listed: only these fields are ever written. Record values cannot reach a log line
@@ -103,14 +104,7 @@ export function errorFields(error: unknown): LogFields {
     permanent?: unknown;
     transient?: unknown;
   };
-  const ours =
-    e.permanent === true ||
-    e.transient === true ||
-    e.name === "ConfigError" ||
-    e.name === "StackError" ||
-    e.name === "TopologyFailedError" ||
-    e.name === "AnonymisationError" ||
-    e.name === "StartupError";
+  const ours = error instanceof CodedError;
   const causes: string[] = [];
   let cause = (error as { cause?: unknown }).cause;
   for (let depth = 0; cause && typeof cause === "object" && depth < 5; depth++) {

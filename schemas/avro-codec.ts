@@ -1,6 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import avro from "avsc";
-import { SchemaError } from "./errors.ts";
+import { SchemaError, WriterRefusedError } from "./errors.ts";
 
 /** Confluent wire format: magic byte 0, a 4-byte big-endian schema id, then the Avro binary body. */
 export const MAGIC_BYTE = 0;
@@ -115,22 +115,6 @@ export interface AvroDecoderOptions {
   acceptWriter?: (writerSchema: object) => WriterProblem | null;
   /** How long an unknown schema id is remembered as unknown (it may be registered later). */
   unknownIdTtlMs?: number;
-}
-
-/** A permanent refusal of a writer schema, carried as a SchemaError-shaped value with the policy's code. */
-export class WriterRefusedError extends Error {
-  readonly code: string;
-  readonly permanent = true;
-  readonly transient = false;
-  readonly extra: Record<string, string>;
-  constructor(problem: WriterProblem, schemaId: number) {
-    super(
-      `writer schema ${schemaId} refused (${problem.code}${problem.field ? ` on field ${problem.field}` : ""})`,
-    );
-    this.name = "WriterRefusedError";
-    this.code = problem.code;
-    this.extra = { "schema.id": String(schemaId), ...(problem.field ? { field: problem.field } : {}) };
-  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import pgPromise, { type IDatabase, type ITask } from "pg-promise";
+import { CodedError } from "../contracts/index.ts";
 import type { AnonymisedPatientRecord } from "../schemas/types.ts";
 
 /** Store names the patient topology writes to (its toStore() names). */
@@ -31,12 +32,9 @@ interface DeadLetterValue {
 }
 
 /** The error the runtime retries: the database is down, restarting, or a connection broke. */
-export class SinkUnavailableError extends Error {
-  readonly code = "SINK_UNAVAILABLE";
-  readonly transient = true;
+export class SinkUnavailableError extends CodedError {
   constructor(options: { cause: unknown }) {
-    super("PostgreSQL unavailable", options);
-    this.name = "SinkUnavailableError";
+    super("SINK_UNAVAILABLE", "PostgreSQL unavailable", { cause: options.cause });
   }
 }
 

@@ -6,9 +6,8 @@ import {
   AvroEncoder,
   MAGIC_BYTE,
   WIRE_HEADER_BYTES,
-  WriterRefusedError,
 } from "../../schemas/avro-codec.ts";
-import { SchemaError } from "../../schemas/errors.ts";
+import { SchemaError, WriterRefusedError } from "../../schemas/errors.ts";
 import { loadSchemaFile } from "../../schemas/load.ts";
 import { anonymiser, rawSchema, sampleJson, toAvro } from "../anonymise/helpers.ts";
 

@@ -1,25 +1,20 @@
+import { CodedError } from "../../contracts/index.ts";
+
 /**
  * Errors the runtime understands. `permanent` errors are about one record (it goes to the dead-letter branch when
  * the handler says CONTINUE); `transient` errors are about the world (retried with backoff, never dead-lettered).
- * Messages must never carry record values: they end up in logs and dead-letter headers.
+ * Messages must never carry record values: they end up in logs and dead-letter headers. A topology may use codes
+ * of its own; the class is explicit here.
  */
-export class PermanentRecordError extends Error {
-  readonly code: string;
-  readonly permanent = true;
+export class PermanentRecordError extends CodedError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "PermanentRecordError";
-    this.code = code;
+    super(code, message, { class: "permanent", cause: options?.cause });
   }
 }
 
-export class TransientError extends Error {
-  readonly code: string;
-  readonly transient = true;
+export class TransientError extends CodedError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "TransientError";
-    this.code = code;
+    super(code, message, { class: "transient", cause: options?.cause });
   }
 }
 
@@ -41,11 +36,9 @@ export function isPermanentRecordError(error: unknown): error is PermanentRecord
   return flagged(error, "permanent");
 }
 
-/** Raised by the runtime when a handler answers FAIL: the pipeline stops rather than skip a record. */
-export class TopologyFailedError extends Error {
-  readonly code = "TOPOLOGY_FAILED";
+/** Raised by the runtime when it must stop rather than skip or duplicate a record. */
+export class TopologyFailedError extends CodedError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "TopologyFailedError";
+    super("TOPOLOGY_FAILED", message, { cause: options?.cause });
   }
 }

@@ -55,7 +55,7 @@ export function buildPatientTopology(options: PatientTopologyOptions): Topology 
   ).toStore(PATIENT_STORES.withheld, "withheld-store");
 
   branches["failed"]!.toDeadLetter((_k, r) => {
-    const code = r.kind === "failed" ? r.code : "ANON_FAILED";
+    const code = r.kind === "failed" ? r.code : "ANON_INTERNAL";
     const field = r.kind === "failed" ? r.field : undefined;
     return {
       code,
