@@ -14,14 +14,22 @@ import { type ProducerLike, type StableOffsetReader, TransactionalCommitter } fr
 import { classifyKafkaError } from "./kafka-errors.ts";
 import type { RuntimeObserver } from "./observer.ts";
 import { lastPerPartition, type Membership, PartitionTracker } from "./partition-tracker.ts";
-import { InlineProcessing, type ProcessedBatch, type ProcessingStage } from "./processing.ts";
+import {
+  InlineProcessing,
+  type ProcessedBatch,
+  type ProcessingStage,
+  type TopologyFactory,
+} from "./processing.ts";
 import type { ConsumedRecord } from "./record-processor.ts";
 import { type BackoffOptions, retryWhile, sleep } from "./retry.ts";
 import type { ExternalStore, PartitionOffset, StoreCommitResult } from "./store.ts";
 
 export interface KafkaRuntimeOptions {
-  /** The graph to run on the event loop; or give `processing` (e.g. a worker pool) and `sourceTopics`. */
-  topology?: Topology;
+  /**
+   * The graph to run on the event loop, or a factory that builds it with a per-batch counter function; or give
+   * `processing` (e.g. a worker pool) and `sourceTopics` instead.
+   */
+  topology?: Topology | TopologyFactory;
   processing?: ProcessingStage;
   sourceTopics?: string[];
   clientId: string;
@@ -139,7 +147,7 @@ export class KafkaRuntime {
       this.#processing = options.processing;
     } else if (options.topology) {
       const topology = options.topology;
-      this.#processing = new InlineProcessing(() => topology, {
+      this.#processing = new InlineProcessing(typeof topology === "function" ? topology : () => topology, {
         handlers: options.handlers ?? deadLetterEverything,
         deadLetterTopic: options.deadLetterTopic,
         deadLetterStore: options.deadLetterStore,
@@ -178,7 +186,8 @@ export class KafkaRuntime {
   }
 
   get #topics(): string[] {
-    return this.#o.sourceTopics ?? this.#o.topology?.sourceTopics ?? [];
+    const t = this.#o.topology;
+    return this.#o.sourceTopics ?? (t && typeof t !== "function" ? t.sourceTopics : []);
   }
 
   /**
