@@ -351,7 +351,7 @@ describe("ECS Fargate services", () => {
   it("health-checks the pipeline on /health/live and runs it as node app/main.ts", () => {
     const ecs = byModule("ecs");
     expect(ecs.source).toMatch(/\/health\/live/);
-    expect(ecs.source).toMatch(/command\s*=\s*\["node", "ops\/main\.ts"\]/);
+    expect(ecs.source).toMatch(/command\s*=\s*\["node", "app\/main\.ts"\]/);
   });
 
   it("the synthetic producer is optional, off by default, and forced off in prod", async () => {

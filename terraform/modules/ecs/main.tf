@@ -107,7 +107,7 @@ resource "aws_ecs_task_definition" "pipeline" {
     merge(local.common_container, {
       name         = "pipeline"
       image        = var.image
-      command      = ["node", "ops/main.ts"]
+      command      = ["node", "app/main.ts"]
       portMappings = [{ containerPort = local.http_port, protocol = "tcp" }]
       environment = concat(local.kafka_environment, [
         { name = "ANONYMISED_TOPIC", value = var.topics.anonymised },
@@ -203,7 +203,7 @@ resource "aws_ecs_task_definition" "producer" {
     merge(local.common_container, {
       name        = "producer"
       image       = var.image
-      command     = ["node", "ops/cli/produce.ts", "--count", "1000000000", "--rate", tostring(var.producer_rate)]
+      command     = ["node", "dev/cli/produce.ts", "--count", "1000000000", "--rate", tostring(var.producer_rate)]
       environment = local.kafka_environment
       logConfiguration = {
         logDriver = "awslogs"
@@ -265,7 +265,7 @@ resource "aws_ecs_task_definition" "register_schemas" {
     merge(local.common_container, {
       name        = "register-schemas"
       image       = var.image
-      command     = ["node", "ops/cli/register-schemas.ts"]
+      command     = ["node", "app/cli/register-schemas.ts"]
       environment = [{ name = "SCHEMA_REGISTRY_URL", value = var.schema_registry.url }, { name = "LOG_LEVEL", value = var.log_level }]
       logConfiguration = {
         logDriver = "awslogs"
