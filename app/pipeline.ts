@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import { availableParallelism } from "node:os";
 import { createAnonymiser, parseKeyring } from "../anonymise/index.ts";
 import type { Config } from "../ops/config.ts";
 import type { Logger } from "../ops/logger.ts";
@@ -6,7 +7,7 @@ import { PipelineMetrics } from "../ops/metrics.ts";
 import { PIPELINE_VERSION } from "../ops/version.ts";
 import { loadAllSchemas } from "../schemas/load.ts";
 import type { PostgresStore } from "../sinks/postgres-store.ts";
-import { type FaultPoint, KafkaRuntime } from "../topology/index.ts";
+import { type FaultPoint, KafkaRuntime, WorkerProcessing } from "../topology/index.ts";
 import { PATIENT_STORES } from "../topology/patient/patient-topology.ts";
 import { startHealth } from "./wiring/health.ts";
 import { bootstrapBrokers, kafkaConnection } from "./wiring/kafka-connection.ts";
@@ -24,6 +25,13 @@ export interface RunningPipeline {
   readonly topologyDescription: string;
   /** Graceful stop: drain and commit in-flight batches, leave the group, close everything. */
   stop(): Promise<void>;
+}
+
+/** Worker threads for processing: `auto` is one per core, none (the event loop) on a one-core machine. */
+function processingThreads(setting: number | "auto"): number {
+  if (setting !== "auto") return setting;
+  const cores = availableParallelism();
+  return cores < 2 ? 0 : cores;
 }
 
 /** Crash tests: SIGKILL this process the n-th time a batch reaches the named point (no cleanup can run). */
@@ -77,8 +85,34 @@ export async function startPipeline(
     maxRecordBytes: config.maxRecordBytes,
   };
   const metrics = options.metrics ?? new PipelineMetrics();
+  const retry = { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs };
+  const observer = combineObservers(metrics.observer(PATIENT_STORES), loggingObserver(logger));
+  const threads = processingThreads(config.processingThreads);
+  const processing =
+    threads === 0
+      ? undefined
+      : new WorkerProcessing({
+          module: new URL("./wiring/patient-processing.ts", import.meta.url),
+          settings,
+          threads,
+          processing: {
+            deadLetterTopic: config.deadLetterTopic,
+            deadLetterStore: PATIENT_STORES.deadLetters,
+            retry,
+          },
+          onRetry: (code, attempt, delay) => observer.retry?.(code, attempt, delay),
+        });
+  if (processing) {
+    // A worker that cannot build its topology is a start-up failure, reported before anything is consumed.
+    await processing.ready().catch(async (error: unknown) => {
+      await processing.close();
+      await store.close().catch(() => undefined);
+      throw error;
+    });
+  }
+  logger.info("processing.ready", { count: threads, state: threads === 0 ? "event-loop" : "worker-threads" });
   const runtime = new KafkaRuntime({
-    topology: (count) => buildPatientProcessing(settings, count),
+    ...(processing ? { processing } : { topology: (count) => buildPatientProcessing(settings, count) }),
     sourceTopics: [config.rawTopic],
     clientId: `anonymiser-${config.instanceId}`,
     groupId: config.consumerGroup,
@@ -93,8 +127,9 @@ export async function startPipeline(
       sessionTimeoutMs: config.sessionTimeoutMs,
       heartbeatIntervalMs: Math.floor(config.sessionTimeoutMs / 10),
     },
-    retry: { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs },
-    observer: combineObservers(metrics.observer(PATIENT_STORES), loggingObserver(logger)),
+    maxInFlightBatches: config.maxInFlightBatches,
+    retry,
+    observer,
     metrics: { registry: metrics.registry, client: (await import("prom-client")).default },
     ...(config.faultInjection ? { faultPoint: killAt(config.faultInjection, logger) } : {}),
   });

@@ -177,6 +177,27 @@ export const SETTINGS = {
     100_000,
   ),
   batchMaxMs: int("BATCH_MAX_MS", "longest wait before a partial batch is committed (ms)", 200, 1, 60_000),
+  processingThreads: {
+    name: "PROCESSING_THREADS",
+    description:
+      "worker threads that decode, anonymise and encode records (`auto`: one per available core, or the event loop on a one-core machine; 0: on the event loop)",
+    default: "auto",
+    parse(raw: string | undefined): number | "auto" {
+      const value = raw?.trim() || "auto";
+      if (value === "auto") return "auto";
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0 || n > 64)
+        throw new ConfigError("PROCESSING_THREADS", "must be auto or an integer between 0 and 64");
+      return n;
+    },
+  } satisfies Setting<number | "auto">,
+  maxInFlightBatches: int(
+    "MAX_IN_FLIGHT_BATCHES",
+    "batches between consumption and their Kafka commit (processing overlaps the commits; more hold more memory)",
+    3,
+    1,
+    16,
+  ),
   maxRecordBytes: int(
     "MAX_RECORD_BYTES",
     "larger records are dead-lettered as RECORD_OVERSIZE (keep below the broker's message.max.bytes: the raw bytes go to the dead-letter topic)",

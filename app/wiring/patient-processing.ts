@@ -47,3 +47,6 @@ export function buildPatientProcessing(settings: PatientProcessingSettings, coun
     count,
   });
 }
+
+/** The entry a processing worker thread calls (topology/runtime/worker-entry.ts). */
+export const build = buildPatientProcessing;
