@@ -502,11 +502,11 @@ async function main(): Promise<void> {
         sink.map((s) => ({
           batch: s.batchSize,
           rows: s.rows,
-          "PostgresStore.commit": round(s.storeCommitRowsPerSecond),
-          "COPY per batch": round(s.copyPerBatchRowsPerSecond),
+          "commit, COPY + INSERT": round(s.copyCommitRowsPerSecond),
+          "commit, unnest INSERT": round(s.unnestCommitRowsPerSecond),
           "COPY all at once": round(s.copySingleRowsPerSecond),
-          "store/COPY batch": round(s.ratioStoreToCopyPerBatch, 2),
-          "store/COPY all": round(s.ratioStoreToCopySingle, 2),
+          "COPY/unnest": round(s.ratioCopyToUnnest, 2),
+          "commit/COPY all": round(s.ratioCopyCommitToCopySingle, 2),
           "load avg": s.loadAverage.join(" "),
         })),
       );

@@ -230,6 +230,11 @@ export const ERROR_CODES = {
     "stop",
     "A setting is missing or invalid; the message names the environment variable. Fix it and start again.",
   ),
+  SINK_TABLE_MISMATCH: c(
+    "permanent",
+    "stop",
+    "The research table lacks a column (or has the wrong type) for a field of the anonymised schema; add a migration in sinks/migrations, then start again.",
+  ),
   KAFKA_TOPIC_MISSING: c(
     "permanent",
     "stop",

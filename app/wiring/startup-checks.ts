@@ -5,13 +5,32 @@ import { errorFields, type Logger } from "../../ops/logger.ts";
 import type { AvroRecordSchema } from "../../schemas/load.ts";
 import { RegistryClient } from "../../schemas/registry-client.ts";
 import { migrate } from "../../sinks/migrate.ts";
-import { isTransientDbError, PostgresStore } from "../../sinks/postgres-store.ts";
+import { isTransientDbError, PostgresStore, RESEARCH_TABLE } from "../../sinks/postgres-store.ts";
+import { informationSchemaType } from "../../sinks/research-columns.ts";
 import { isTransient, retryWhile } from "../../topology/index.ts";
 import { bootstrapBrokers } from "./kafka-connection.ts";
 
 export class StartupError extends CodedError {
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, `${code}: ${message}`, { cause: options?.cause });
+  }
+}
+
+/**
+ * The research table must have a column of the right type for every field of the anonymised schema (the
+ * migration adds it): a field the table lacks would fail every batch, so start-up stops instead, naming it.
+ */
+async function checkResearchTable(store: PostgresStore): Promise<void> {
+  const actual = await store.tableColumns();
+  for (const column of store.columns) {
+    const found = actual.get(column.name);
+    const wanted = informationSchemaType(column.pgType);
+    if (found !== wanted) {
+      throw new StartupError(
+        "SINK_TABLE_MISMATCH",
+        `${RESEARCH_TABLE}.${column.name} is ${found ?? "missing"}, the anonymised schema needs ${wanted} (add a migration)`,
+      );
+    }
   }
 }
 
@@ -70,5 +89,9 @@ export async function startupChecks(
     throw error;
   });
   logger.info("database.migrated", { applied });
+  await checkResearchTable(store).catch(async (error: unknown) => {
+    await store.close().catch(() => undefined);
+    throw error;
+  });
   return { registry, outputSchemaId, store };
 }
