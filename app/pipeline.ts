@@ -9,7 +9,7 @@ import { loadAllSchemas } from "../schemas/load.ts";
 import type { PostgresStore } from "../sinks/postgres-store.ts";
 import { type FaultPoint, KafkaRuntime, WorkerProcessing } from "../topology/index.ts";
 import { PATIENT_STORES } from "../topology/patient/patient-topology.ts";
-import { startHealth } from "./wiring/health.ts";
+import { type HealthState, startHealth } from "./wiring/health.ts";
 import { bootstrapBrokers, kafkaConnection } from "./wiring/kafka-connection.ts";
 import { combineObservers, loggingObserver } from "./wiring/observers.ts";
 import { buildPatientProcessing, type PatientProcessingSettings } from "./wiring/patient-processing.ts";
@@ -50,7 +50,12 @@ function killAt(fault: { point: string; count: number }, logger: Logger): (point
 export async function startPipeline(
   config: Config,
   logger: Logger,
-  options: { http?: boolean; metrics?: PipelineMetrics } = {},
+  options: {
+    http?: boolean;
+    metrics?: PipelineMetrics;
+    /** Ends start-up early (a stop request while it waits for a server): startPipeline then rejects. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<RunningPipeline> {
   const schemas = loadAllSchemas();
   // Compiled here first so that a policy fault stops start-up before any connection is made.
@@ -69,11 +74,26 @@ export async function startPipeline(
     pipelineVersion: PIPELINE_VERSION,
   });
 
+  const metrics = options.metrics ?? new PipelineMetrics();
+  const state: HealthState = { waiting: undefined };
+  // Live from the first moment: an orchestrator must not kill a replica that waits for a broker at start-up.
+  const health = await startHealth({ config, logger, metrics, state, http: options.http !== false });
+  const signal = options.signal ?? new AbortController().signal;
+  const cleanups: Array<() => Promise<unknown>> = [async () => health.stop(), async () => metrics.close()];
+  const abandon = async (error: unknown): Promise<never> => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    throw error;
+  };
+
   const { registry, outputSchemaId, store } = await startupChecks(
     config,
     logger,
     schemas.anonymisedPatientRecord,
-  );
+    { signal, waiting: (on) => (state.waiting = on) },
+  ).catch(abandon);
+  state.registry = registry;
+  state.store = store;
+  cleanups.push(() => store.close());
   const settings: PatientProcessingSettings = {
     rawTopic: config.rawTopic,
     anonymisedTopic: config.anonymisedTopic,
@@ -84,7 +104,6 @@ export async function startPipeline(
     outputSchemaId,
     maxRecordBytes: config.maxRecordBytes,
   };
-  const metrics = options.metrics ?? new PipelineMetrics();
   const retry = { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs };
   const observer = combineObservers(metrics.observer(PATIENT_STORES), loggingObserver(logger));
   const threads = processingThreads(config.processingThreads);
@@ -103,12 +122,9 @@ export async function startPipeline(
           onRetry: (code, attempt, delay) => observer.retry?.(code, attempt, delay),
         });
   if (processing) {
+    cleanups.push(() => processing.close());
     // A worker that cannot build its topology is a start-up failure, reported before anything is consumed.
-    await processing.ready().catch(async (error: unknown) => {
-      await processing.close();
-      await store.close().catch(() => undefined);
-      throw error;
-    });
+    await processing.ready().catch(abandon);
   }
   logger.info("processing.ready", { count: threads, state: threads === 0 ? "event-loop" : "worker-threads" });
   const runtime = new KafkaRuntime({
@@ -134,24 +150,9 @@ export async function startPipeline(
     ...(config.faultInjection ? { faultPoint: killAt(config.faultInjection, logger) } : {}),
   });
   const topologyDescription = buildPatientProcessing(settings, () => undefined).describe();
-
-  const health = await startHealth({
-    config,
-    logger,
-    metrics,
-    runtime,
-    store,
-    registry,
-    http: options.http !== false,
-  });
-  try {
-    await runtime.start();
-  } catch (error) {
-    await health.stop();
-    await store.close().catch(() => undefined);
-    metrics.close();
-    throw error;
-  }
+  state.runtime = runtime;
+  await runtime.start(signal).catch(abandon);
+  health.startLagSampling();
   logger.info("pipeline.started", {
     groupId: config.consumerGroup,
     instanceId: config.instanceId,

@@ -285,7 +285,7 @@ export class KafkaRuntime {
     return out;
   }
 
-  async start(): Promise<void> {
+  async start(signal?: AbortSignal): Promise<void> {
     if (this.#state !== "created") throw new Error(`runtime already ${this.#state}`);
     this.#state = "starting";
     const o = this.#o;
@@ -317,11 +317,30 @@ export class KafkaRuntime {
         fatal: (error) => this.#fail(error),
       },
     );
+    // The first join is retried like any later one: a broker that is away at start-up is waited for (the replica
+    // reports not-ready meanwhile); only a fatal error, or `signal` (a stop request), ends the wait.
+    const supervisor = this.#supervisor;
+    const until = signal ? AbortSignal.any([this.#abort.signal, signal]) : this.#abort.signal;
     try {
-      await this.#supervisor.start();
+      await retryWhile(
+        () => supervisor.start(),
+        (error) => classifyKafkaError(error).kind !== "fatal",
+        {
+          ...o.retry,
+          signal: until,
+          onRetry: (error, attempt, delay) => {
+            const cause = classifyKafkaError(error).code;
+            this.#setTrouble("consumer", cause);
+            o.observer?.retry?.(cause, attempt, delay);
+          },
+        },
+      );
+      this.#setTrouble("consumer", undefined);
     } catch (error) {
       this.#state = "failed";
+      this.#abort.abort();
       await this.#closeClients(true);
+      this.#rejectDone(error);
       throw error;
     }
     this.#state = "running";
