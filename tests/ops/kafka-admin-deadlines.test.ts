@@ -1,5 +1,5 @@
 import { MultipleErrors, ProtocolError, TimeoutError } from "@platformatic/kafka";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ensureTopics,
   KAFKA_DEADLINES,
@@ -9,31 +9,13 @@ import {
   missingTopics,
   operationDeadlineMs,
 } from "../../ops/kafka-admin.ts";
-import { blackHole, silentServer } from "../support/stand-ins.ts";
+import { blackHole, cleanupsAfterEach, eventually, silentServer, timed } from "../support/stand-ins.ts";
 
 /** "It returned at all": far above the deadlines under test, far below a hang. */
 const RETURNED = 20_000;
 const SHORT = kafkaDeadlines(400);
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function eventually(check: () => boolean, ms = 2_000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  return check();
-}
-
-async function timed(call: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
-  const started = Date.now();
-  const error = await call().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return { error, ms: Date.now() - started };
-}
+const cleanups = cleanupsAfterEach();
 
 describe("Kafka admin deadlines", () => {
   it("defaults: 5 s to connect, 10 s per request, 2 retries; one operation is cut off after 36 s", () => {

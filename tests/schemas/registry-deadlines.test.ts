@@ -1,24 +1,22 @@
 import avro from "avsc";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadSchema } from "../../schemas/load.ts";
 import { REGISTRY_DEADLINES, RegistryClient, registryDeadlines } from "../../schemas/registry-client.ts";
-import { blackHole, fakeRegistry, type StandIn, silentServer } from "../support/stand-ins.ts";
+import {
+  blackHole,
+  cleanupsAfterEach,
+  eventually,
+  fakeRegistry,
+  type StandIn,
+  silentServer,
+} from "../support/stand-ins.ts";
 
 const schema = loadSchema("anonymisedPatientRecord");
 const SHORT = { connectMs: 300, responseMs: 300, attempts: 3 };
 /** "It returned at all": far above the deadlines under test, far below a hang. */
 const RETURNED = 15_000;
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function eventually(check: () => boolean, ms = 2_000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  return check();
-}
+const cleanups = cleanupsAfterEach();
 
 function client(url: string, deadlines = SHORT): RegistryClient {
   const registry = new RegistryClient(url, { deadlines });

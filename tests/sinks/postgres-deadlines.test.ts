@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { migrate } from "../../sinks/migrate.ts";
 import {
   DB_DEADLINES,
@@ -7,22 +7,21 @@ import {
   PostgresStore,
   type SinkBatch,
 } from "../../sinks/postgres-store.ts";
-import { blackHole, type StandIn, silentPostgres, silentServer } from "../support/stand-ins.ts";
+import {
+  blackHole,
+  cleanupsAfterEach,
+  eventually,
+  type StandIn,
+  silentPostgres,
+  silentServer,
+  timed,
+} from "../support/stand-ins.ts";
 
 /** "It returned at all": far above the deadlines under test, far below a hang. */
 const RETURNED = 15_000;
 const SHORT = { connectMs: 300, statementMs: 300, answerGraceMs: 300 };
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function eventually(check: () => boolean, ms = 2_000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  return check();
-}
+const cleanups = cleanupsAfterEach();
 
 function store(port: number): PostgresStore {
   const s = new PostgresStore(`postgres://anonymiser:synthetic@127.0.0.1:${port}/research`, {
@@ -44,15 +43,6 @@ const batch: SinkBatch = {
   records: new Map(),
   offsets: [{ topic: "patient-records-raw", partition: 0, nextOffset: 10n }],
 };
-
-async function timed(call: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
-  const started = Date.now();
-  const error = await call().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return { error, ms: Date.now() - started };
-}
 
 describe("PostgreSQL deadlines", () => {
   it("defaults: 5 s to connect, statements cancelled after 60 s, the client gives up 10 s later", () => {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { connect, createServer, type Server, type Socket } from "node:net";
+import { afterEach } from "vitest";
 
 /**
  * Servers that misbehave on purpose, for the deadline tests: each accepts connections (or not) and then never
@@ -130,4 +131,30 @@ export async function blackHole(): Promise<{ port: number; close(): void }> {
       child.kill("SIGKILL");
     },
   };
+}
+
+/** Cleanups registered by a test, run in reverse order after each test of the file that calls this. */
+export function cleanupsAfterEach(): Array<() => unknown> {
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return cleanups;
+}
+
+/** Polls `check` until it holds or `ms` pass; its last answer. */
+export async function eventually(check: () => boolean, ms = 2_000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  return check();
+}
+
+/** How a call ended (its error, or undefined) and how long it took. */
+export async function timed(call: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
+  const started = Date.now();
+  const error = await call().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return { error, ms: Date.now() - started };
 }
