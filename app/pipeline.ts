@@ -93,7 +93,10 @@ export async function startPipeline(
   ).catch(abandon);
   state.registry = registry;
   state.store = store;
-  cleanups.push(() => store.close());
+  cleanups.push(
+    () => store.close(),
+    async () => registry.close(),
+  );
   const settings: PatientProcessingSettings = {
     rawTopic: config.rawTopic,
     anonymisedTopic: config.anonymisedTopic,
@@ -101,6 +104,7 @@ export async function startPipeline(
     strategy: config.strategy,
     tokenCacheSize: config.tokenCacheSize,
     schemaRegistryUrl: config.schemaRegistryUrl,
+    registryTimeoutMs: config.registryTimeoutMs,
     outputSchemaId,
     maxRecordBytes: config.maxRecordBytes,
   };
@@ -168,6 +172,7 @@ export async function startPipeline(
       );
       await health.stop();
       await store.close().catch(() => undefined);
+      registry.close();
       metrics.close();
       if (stopError) throw stopError;
     })();

@@ -132,6 +132,13 @@ export const SETTINGS = {
     "SCHEMA_REGISTRY_URL",
     "Confluent-compatible schema registry URL (Apicurio: …/apis/ccompat/v7)",
   ),
+  registryTimeoutMs: int(
+    "REGISTRY_TIMEOUT_MS",
+    "schema registry: longest wait for one request's answer (ms); connecting has its own 5 s deadline; look-ups and registrations are tried 3 times, then fail with REGISTRY_UNAVAILABLE",
+    10_000,
+    100,
+    300_000,
+  ),
   databaseUrl: {
     ...secret(
       "DATABASE_URL",
@@ -229,7 +236,28 @@ export const SETTINGS = {
     6_000,
     300_000,
   ),
+  kafkaAdminTimeoutMs: int(
+    "KAFKA_ADMIN_TIMEOUT_MS",
+    "Kafka admin and command clients (start-up topic check, topics:create, produce, dlq:replay): longest wait for one request's answer (ms); connecting has its own 5 s deadline; 2 retries, then KAFKA_UNREACHABLE",
+    10_000,
+    100,
+    300_000,
+  ),
   dbPoolSize: int("DB_POOL_SIZE", "PostgreSQL connections per replica", 4, 1, 100),
+  dbConnectTimeoutMs: int(
+    "DB_CONNECT_TIMEOUT_MS",
+    "PostgreSQL: longest wait for a connection, a free pool slot included (ms)",
+    5_000,
+    100,
+    300_000,
+  ),
+  dbStatementTimeoutMs: int(
+    "DB_STATEMENT_TIMEOUT_MS",
+    "PostgreSQL: the server cancels a statement running longer, and the client gives up 10 s later if the server sends nothing; the batch is retried as DB_TIMEOUT, never dead-lettered (ms; keep it well above the slowest batch commit)",
+    60_000,
+    1_000,
+    3_600_000,
+  ),
   faultInjection: {
     name: "FAULT_INJECTION",
     description:

@@ -20,12 +20,71 @@ export class SinkUnavailableError extends CodedError {
   }
 }
 
-const pgp = pgPromise({ capSQL: true });
+/** The transient error of a statement past its deadline: retried like an outage, never dead-lettered. */
+export class DbTimeoutError extends CodedError {
+  constructor(options: { cause?: unknown; detail?: string }) {
+    super("DB_TIMEOUT", `PostgreSQL statement timed out${options.detail ? ` (${options.detail})` : ""}`, {
+      cause: options.cause,
+    });
+  }
+}
+
+/**
+ * Deadlines of every PostgreSQL call. Connecting (a free pool slot included) has `connectMs`. A statement running
+ * longer than `statementMs` is cancelled by the server (SQLSTATE 57014; the connection stays usable); a server that
+ * sends nothing at all is given up `answerGraceMs` later by the client, and that connection is destroyed, since an
+ * answer may still be on its way. Keep statementMs well above the slowest batch commit: a cancelled commit is
+ * retried (DB_TIMEOUT), so too short a deadline would retry a big batch for ever.
+ */
+export interface DbDeadlines {
+  connectMs: number;
+  statementMs: number;
+  answerGraceMs: number;
+}
+export const DB_DEADLINES: Readonly<DbDeadlines> = Object.freeze({
+  connectMs: 5_000,
+  statementMs: 60_000,
+  answerGraceMs: 10_000,
+});
+const QUERY_READ_TIMEOUT = "Query read timeout";
+
+const pgp = pgPromise({
+  capSQL: true,
+  error(error, e) {
+    // The client-side deadline passed with the statement still in flight: drop the connection rather than queue
+    // the next statement (or the transaction's ROLLBACK) behind an answer that may never come.
+    if (isQueryReadTimeout(error)) destroyConnection(e.client);
+  },
+});
 const PQ = pgp.ParameterizedQuery;
 
-// Connection failures, shutdowns, serialisation conflicts: retry. Constraint violations and bad SQL: a bug, stop.
+function isQueryReadTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === QUERY_READ_TIMEOUT;
+}
+
+/**
+ * Marks the connection broken the way pg-promise marks a lost connection ($connectionError: no ROLLBACK is sent on
+ * it and the pool discards it on release), and closes its socket now.
+ */
+function destroyConnection(client: unknown): void {
+  const c = client as
+    | { $connectionError?: unknown; connection?: { stream?: { destroy(): void } } }
+    | undefined;
+  if (!c) return;
+  c.$connectionError = new Error(QUERY_READ_TIMEOUT);
+  c.connection?.stream?.destroy();
+}
+
+/** A statement cancelled by statement_timeout (57014), or no answer within the client-side deadline. */
+export function isDbTimeout(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "57014" || code === "DB_TIMEOUT" || isQueryReadTimeout(error);
+}
+
+// Connection failures, shutdowns, serialisation conflicts, timeouts: retry. Constraint violations, bad SQL: a bug, stop.
 const TRANSIENT_SQLSTATE = /^(08|53|57P|40001|40P01|55P03|58)/;
 export function isTransientDbError(error: unknown): boolean {
+  if (isDbTimeout(error)) return true;
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string" && TRANSIENT_SQLSTATE.test(code)) return true;
   if (typeof code === "string" && /^(ECONN|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN)/.test(code)) return true;
@@ -33,6 +92,13 @@ export function isTransientDbError(error: unknown): boolean {
   return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
     message,
   );
+}
+
+/** A database error as the runtime needs it: DB_TIMEOUT or SINK_UNAVAILABLE (both retried), or the error itself. */
+function classified(error: unknown): unknown {
+  if (isDbTimeout(error)) return new DbTimeoutError({ cause: error });
+  if (isTransientDbError(error)) return new SinkUnavailableError({ cause: error });
+  return error;
 }
 
 export const RESEARCH_TABLE = "anonymised_patient_records";
@@ -100,10 +166,24 @@ export class PostgresStore {
 
   constructor(
     connection: string | Record<string, unknown>,
-    options: { poolSize?: number; schema?: AvroRecordSchema; insertMode?: InsertMode } = {},
+    options: {
+      poolSize?: number;
+      deadlines?: Partial<DbDeadlines>;
+      schema?: AvroRecordSchema;
+      insertMode?: InsertMode;
+    } = {},
   ) {
     const params = typeof connection === "string" ? { connectionString: connection } : connection;
-    this.db = pgp({ ...params, max: options.poolSize ?? 4, connectionTimeoutMillis: 5_000 });
+    const deadlines = { ...DB_DEADLINES, ...options.deadlines };
+    this.db = pgp({
+      ...params,
+      max: options.poolSize ?? 4,
+      connectionTimeoutMillis: deadlines.connectMs,
+      statement_timeout: deadlines.statementMs,
+      query_timeout: deadlines.statementMs + deadlines.answerGraceMs,
+      // TCP keep-alive: a peer that vanished without closing is noticed on idle pooled connections too.
+      keepAlive: true,
+    });
     this.#mode = options.insertMode ?? "copy";
     this.columns = [
       ...researchColumns(options.schema ?? loadSchema("anonymisedPatientRecord")),
@@ -117,8 +197,24 @@ FROM unnest(${parts.map((p, i) => `$${i + 1}::${p.param}`).join(", ")}) AS r(${p
 ON CONFLICT (record_id) DO NOTHING`;
   }
 
-  async ping(): Promise<boolean> {
-    return (await this.db.one<{ ok: number }>("SELECT 1 AS ok")).ok === 1;
+  /**
+   * True when `SELECT 1` answers within `timeoutMs` (the readiness check must not wait a statement deadline); past
+   * it, a DB_TIMEOUT error. The query itself stays bounded by the store's deadlines.
+   */
+  async ping(timeoutMs = 2_000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new DbTimeoutError({ detail: `ping: no answer within ${timeoutMs} ms` })),
+        timeoutMs,
+      );
+    });
+    try {
+      const row = await Promise.race([this.db.one<{ ok: number }>("SELECT 1 AS ok"), expired]);
+      return row.ok === 1;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Column names and types of the research table as the database has them (for the start-up check). */
@@ -135,8 +231,7 @@ ON CONFLICT (record_id) DO NOTHING`;
     try {
       connection = await this.db.connect();
     } catch (error) {
-      if (isTransientDbError(error)) throw new SinkUnavailableError({ cause: error });
-      throw error;
+      throw classified(error);
     }
     let broken = false;
     try {
@@ -145,11 +240,14 @@ ON CONFLICT (record_id) DO NOTHING`;
       await connection.none("COMMIT");
       return result;
     } catch (error) {
-      await connection.none("ROLLBACK").catch(() => {
-        broken = true;
-      });
-      if (isTransientDbError(error)) throw new SinkUnavailableError({ cause: error });
-      throw error;
+      // A connection whose deadline passed mid-statement is marked broken already: no ROLLBACK is queued on it.
+      const lost = (connection.client as unknown as { $connectionError?: unknown }).$connectionError;
+      if (lost) broken = true;
+      else
+        await connection.none("ROLLBACK").catch(() => {
+          broken = true;
+        });
+      throw classified(error);
     } finally {
       connection.done(broken);
     }

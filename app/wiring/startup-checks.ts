@@ -1,14 +1,14 @@
 import { CodedError, type ErrorCode } from "../../contracts/index.ts";
 import type { Config } from "../../ops/config.ts";
-import { missingTopics } from "../../ops/kafka-admin.ts";
+import { kafkaDeadlines, missingTopics } from "../../ops/kafka-admin.ts";
 import { errorFields, type Logger } from "../../ops/logger.ts";
 import type { AvroRecordSchema } from "../../schemas/load.ts";
-import { RegistryClient } from "../../schemas/registry-client.ts";
+import { RegistryClient, registryDeadlines } from "../../schemas/registry-client.ts";
 import { migrate } from "../../sinks/migrate.ts";
 import { PostgresStore, RESEARCH_TABLE } from "../../sinks/postgres-store.ts";
 import { informationSchemaType } from "../../sinks/research-columns.ts";
 import { retryWhile } from "../../topology/index.ts";
-import { bootstrapBrokers } from "./kafka-connection.ts";
+import { bootstrapBrokers, kafkaConnection } from "./kafka-connection.ts";
 
 export class StartupError extends CodedError {
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
@@ -81,11 +81,11 @@ export async function startupChecks(
 
   const missing = await retryWhile(
     () =>
-      missingTopics(bootstrapBrokers(config), [
-        config.rawTopic,
-        config.anonymisedTopic,
-        config.deadLetterTopic,
-      ]),
+      missingTopics(
+        bootstrapBrokers(config),
+        [config.rawTopic, config.anonymisedTopic, config.deadLetterTopic],
+        { connection: kafkaConnection(config), deadlines: kafkaDeadlines(config.kafkaAdminTimeoutMs) },
+      ),
     worthRetrying,
     retry("kafka"),
   );
@@ -96,7 +96,9 @@ export async function startupChecks(
     );
   }
 
-  const registry = new RegistryClient(config.schemaRegistryUrl);
+  const registry = new RegistryClient(config.schemaRegistryUrl, {
+    deadlines: registryDeadlines(config.registryTimeoutMs),
+  });
   const outputSchemaId = await retryWhile(
     () => registry.idOf(`${config.anonymisedTopic}-value`, anonymisedSchema),
     worthRetrying,
@@ -104,7 +106,10 @@ export async function startupChecks(
   );
 
   // No URL: node-postgres reads PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD and PGSSLMODE itself.
-  const store = new PostgresStore(config.databaseUrl ?? {}, { poolSize: config.dbPoolSize });
+  const store = new PostgresStore(config.databaseUrl ?? {}, {
+    poolSize: config.dbPoolSize,
+    deadlines: { connectMs: config.dbConnectTimeoutMs, statementMs: config.dbStatementTimeoutMs },
+  });
   try {
     const applied = await retryWhile(() => migrate(store.db), worthRetrying, retry("database"));
     logger.info("database.migrated", { applied });

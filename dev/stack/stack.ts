@@ -6,7 +6,7 @@ import { StackError } from "./errors.ts";
 import { kafkaAnswers, startLocalKafka } from "./kafka-local.ts";
 import { cacheDir, envFilePath, stateDir } from "./paths.ts";
 import { assertPortFree, portFree } from "./ports.ts";
-import { postgresAnswers, startLocalPostgres } from "./postgres-local.ts";
+import { postgresAnswers, removePostgresHome, startLocalPostgres } from "./postgres-local.ts";
 import { isOurs, type StartedProcess, stopProcess, waitUntil } from "./processes.ts";
 import { registryAnswers, startLocalRegistry } from "./registry-local.ts";
 import { STACK_VERSIONS } from "./versions.ts";
@@ -220,7 +220,11 @@ export async function up(options: { log?: (line: string) => void } = {}): Promis
 export async function down(): Promise<{ stopped: boolean }> {
   const state = readState();
   if (!state) return { stopped: false };
-  if (state.mode === "local") await stopLocal(state);
+  if (state.mode === "local") {
+    await stopLocal(state);
+    // PostgreSQL's data may live outside the state directory, where the service user can reach it.
+    removePostgresHome(stateDir());
+  }
   if (state.mode === "containers" && state.containerIds) await stopContainersById(state.containerIds);
   rmSync(stateDir(), { recursive: true, force: true });
   rmSync(envFilePath(), { force: true });

@@ -163,6 +163,7 @@ describe("loadConfig refuses a bad setting, naming it", () => {
   it("every integer setting refuses a non-number, naming itself", () => {
     const intSettings = Object.values(SETTINGS).filter((s) => /^\d+$/.test(s.default ?? ""));
     expect(intSettings.map((s) => s.name)).toEqual([
+      "REGISTRY_TIMEOUT_MS",
       "BATCH_MAX_RECORDS",
       "BATCH_MAX_MS",
       "MAX_IN_FLIGHT_BATCHES",
@@ -173,7 +174,10 @@ describe("loadConfig refuses a bad setting, naming it", () => {
       "HTTP_PORT",
       "READY_MAX_PAUSE_MS",
       "KAFKA_SESSION_TIMEOUT_MS",
+      "KAFKA_ADMIN_TIMEOUT_MS",
       "DB_POOL_SIZE",
+      "DB_CONNECT_TIMEOUT_MS",
+      "DB_STATEMENT_TIMEOUT_MS",
     ]);
     for (const setting of intSettings) {
       expect(configError({ ...REQUIRED, [setting.name]: "ten" }).setting).toBe(setting.name);
