@@ -9,6 +9,12 @@
  */
 import { Consumer, compatibilityPartitioner, type Message, Producer } from "@platformatic/kafka";
 
+/** CPU time of this process, every thread (worker threads included), in microseconds. */
+const cpuMicros = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
 type RawMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 const env = process.env;
 const bootstrapBrokers = env["KAFKA_BOOTSTRAP_SERVERS"]!.split(",");
@@ -57,7 +63,7 @@ const stream = await consumer.consume({
   autocommit: false,
   maxWaitTime: 200,
 });
-send({ type: "started", at: Date.now() });
+send({ type: "started", at: Date.now(), cpuMicros: cpuMicros() });
 
 function seal(): void {
   if (timer) clearTimeout(timer);
@@ -128,7 +134,7 @@ async function flush(batch: RawMessage[]): Promise<void> {
   committed += batch.length;
   if (!doneSent && expected > 0 && committed >= expected) {
     doneSent = true;
-    send({ type: "done", at: Date.now(), committed });
+    send({ type: "done", at: Date.now(), committed, cpuMicros: cpuMicros() });
   }
 }
 
