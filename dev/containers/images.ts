@@ -184,6 +184,16 @@ function debianRoot(name: ImageName, suite: string): Recipe {
   };
 }
 
+/** An image that only installs Debian packages on the trixie root (its definition directory has the image's name). */
+function debianPackages(name: ImageName): Recipe {
+  return {
+    bases: ["debianTrixie"],
+    inputs: [],
+    build: (recipeHash) =>
+      buildFromDefinition(name, name, recipeHash, { args: { DEBIAN_IMAGE: LOCAL_IMAGES.debianTrixie } }),
+  };
+}
+
 /** npm itself, as its registry package, unpacked once into the stack's cache. */
 async function npmPackage(): Promise<string> {
   const downloads = join(cacheDir(), "downloads");
@@ -224,12 +234,7 @@ const RECIPES: Record<ImageName, Recipe> = {
       });
     },
   },
-  jre: {
-    bases: ["debianTrixie"],
-    inputs: [],
-    build: (recipeHash) =>
-      buildFromDefinition("jre", "jre", recipeHash, { args: { DEBIAN_IMAGE: LOCAL_IMAGES.debianTrixie } }),
-  },
+  jre: debianPackages("jre"),
   kafka: {
     bases: ["jre"],
     inputs: [STACK_VERSIONS.kafka, STACK_VERSIONS.scala, STACK_VERSIONS.log4j],
@@ -259,22 +264,8 @@ const RECIPES: Record<ImageName, Recipe> = {
       });
     },
   },
-  postgres: {
-    bases: ["debianTrixie"],
-    inputs: [],
-    build: (recipeHash) =>
-      buildFromDefinition("postgres", "postgres", recipeHash, {
-        args: { DEBIAN_IMAGE: LOCAL_IMAGES.debianTrixie },
-      }),
-  },
-  prometheus: {
-    bases: ["debianTrixie"],
-    inputs: [],
-    build: (recipeHash) =>
-      buildFromDefinition("prometheus", "prometheus", recipeHash, {
-        args: { DEBIAN_IMAGE: LOCAL_IMAGES.debianTrixie },
-      }),
-  },
+  postgres: debianPackages("postgres"),
+  prometheus: debianPackages("prometheus"),
 };
 
 const DEFINITION_DIRS: Partial<Record<ImageName, string>> = {
