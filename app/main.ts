@@ -68,6 +68,8 @@ async function main(): Promise<number> {
   process.once("SIGINT", onSignal);
   try {
     await pipeline.runtime.done;
+    // The runtime has stopped; the rest (database pool, HTTP server) closes before the process exits.
+    await pipeline.stop();
     return 0;
   } catch {
     // The fatal error was logged by the runtime observer; fail closed: stop, exit non-zero, let the orchestrator restart.

@@ -296,6 +296,16 @@ export const ERROR_CODES = {
     "A stack process started but did not become ready in time; see its log, then `npm run stack:down` and retry.",
   ),
   STACK_CONFIG_INVALID: c("permanent", "command", "A STACK_* variable is invalid; the message names it."),
+  STACK_ENGINE_UNAVAILABLE: c(
+    "permanent",
+    "command",
+    "STACK_MODE=containers was asked for but no container engine answers on DOCKER_HOST; run `npm run containers:setup`.",
+  ),
+  STACK_IMAGE_BUILD_FAILED: c(
+    "permanent",
+    "command",
+    "Building a local image failed (mmdebstrap, podman build or an artefact fetch); the message has the command's output.",
+  ),
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

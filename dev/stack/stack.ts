@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { containerEngineAvailable, startContainerStack, stopContainersById } from "./containers.ts";
+import { startContainerStack, stopContainersById } from "./containers.ts";
 import { endpointsFromEnv, type StackEndpoints, writeEnvFile } from "./env-file.ts";
 import { StackError } from "./errors.ts";
 import { kafkaAnswers, startLocalKafka } from "./kafka-local.ts";
@@ -55,7 +55,11 @@ function writeState(state: StackState): void {
   writeFileSync(statePath(), `${JSON.stringify(state, null, 2)}\n`);
 }
 
-/** Which mode to use: STACK_MODE if set, otherwise external → containers → local processes. */
+/**
+ * Which mode to use: STACK_MODE if set; otherwise external when the three endpoints are set, local processes if not.
+ * Containers mode is used only when asked for (STACK_MODE=containers): an engine that answers on the machine does not
+ * move everyone's test runs into containers (docs/adr/0002-local-stack.md).
+ */
 export async function chooseMode(env: NodeJS.ProcessEnv = process.env): Promise<StackMode> {
   const forced = env["STACK_MODE"];
   if (forced) {
@@ -65,7 +69,6 @@ export async function chooseMode(env: NodeJS.ProcessEnv = process.env): Promise<
     return forced;
   }
   if (endpointsFromEnv(env)) return "external";
-  if (await containerEngineAvailable()) return "containers";
   return "local";
 }
 
