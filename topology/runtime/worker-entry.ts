@@ -68,7 +68,10 @@ async function main(): Promise<void> {
         ...r,
         key: asBuffer(r.key),
         value: asBuffer(r.value),
-        headers: new Map([...r.headers].map(([k, v]) => [k, asBuffer(v) as Buffer] as const)),
+        headers:
+          r.headers.size === 0
+            ? r.headers
+            : new Map([...r.headers].map(([k, v]) => [k, asBuffer(v) as Buffer] as const)),
       }));
       try {
         const batch = await processRecords(processor, records, options, abort.signal, counters);
