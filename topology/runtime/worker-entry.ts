@@ -2,8 +2,9 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { Topology } from "../dsl/topology.ts";
 import { deadLetterEverything } from "./handlers.ts";
 import { type ProcessingOptions, processRecords } from "./processing.ts";
-import { type ConsumedRecord, RecordProcessor } from "./record-processor.ts";
+import { RecordProcessor } from "./record-processor.ts";
 import type { WireBatch, WorkerReply, WorkerRequest } from "./worker-processing.ts";
+import { packMessages, unpackRecords } from "./worker-wire.ts";
 
 /** A processing worker (see worker-processing.ts): builds its topology once, then processes slices of batches. */
 interface Data {
@@ -33,9 +34,6 @@ function describe(error: unknown): { name: string; code: string; message: string
   };
 }
 
-const asBuffer = (b: Uint8Array | undefined): Buffer | undefined =>
-  b === undefined || b === null ? undefined : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-
 async function main(): Promise<void> {
   let counters = new Map<string, number>();
   const count = (key: string, n = 1) => counters.set(key, (counters.get(key) ?? 0) + n);
@@ -64,25 +62,18 @@ async function main(): Promise<void> {
   port!.on("message", (request: WorkerRequest) => {
     queue = queue.then(async () => {
       counters = new Map();
-      const records: ConsumedRecord[] = request.records.map((r) => ({
-        ...r,
-        key: asBuffer(r.key),
-        value: asBuffer(r.value),
-        headers:
-          r.headers.size === 0
-            ? r.headers
-            : new Map([...r.headers].map(([k, v]) => [k, asBuffer(v) as Buffer] as const)),
-      }));
+      const records = unpackRecords(request.records);
       try {
         const batch = await processRecords(processor, records, options, abort.signal, counters);
+        const messages = packMessages(batch.messages);
         const wire: WireBatch = {
-          messages: batch.messages,
+          messages: messages.packed,
           stores: [...batch.stores],
           deadLetters: batch.deadLetters,
           topicRecords: batch.topicRecords,
           counters: [...batch.counters],
         };
-        port!.postMessage({ id: request.id, ok: true, batch: wire } satisfies WorkerReply);
+        port!.postMessage({ id: request.id, ok: true, batch: wire } satisfies WorkerReply, messages.transfer);
       } catch (error) {
         port!.postMessage({ id: request.id, ok: false, error: describe(error) } satisfies WorkerReply);
       }

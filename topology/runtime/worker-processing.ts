@@ -6,6 +6,7 @@ import type { OutgoingMessage } from "./materialise.ts";
 import type { ProcessedBatch, ProcessingOptions, ProcessingStage } from "./processing.ts";
 import type { ConsumedRecord } from "./record-processor.ts";
 import type { StoreRecord } from "./store.ts";
+import { type PackedMessages, type PackedRecords, packRecords, unpackMessages } from "./worker-wire.ts";
 
 /**
  * Processing on worker threads, so that decoding, anonymising and encoding use every core while the main thread
@@ -30,10 +31,10 @@ export interface WorkerProcessingOptions {
   minSlice?: number;
 }
 
-/** What crosses the thread boundary: plain data only. */
+/** What crosses the thread boundary: plain data only, bytes packed and transferred (worker-wire.ts). */
 export interface WorkerRequest {
   id: number;
-  records: ConsumedRecord[];
+  records: PackedRecords;
 }
 
 export type WorkerReply =
@@ -44,7 +45,7 @@ export type WorkerReply =
   | { startFailed: { name: string; code: string; message: string } };
 
 export interface WireBatch {
-  messages: OutgoingMessage[];
+  messages: PackedMessages;
   stores: Array<[string, StoreRecord[]]>;
   deadLetters: Array<{
     reason: DeadLetterReason;
@@ -57,24 +58,6 @@ export interface WireBatch {
 interface Pending {
   resolve(batch: WireBatch): void;
   reject(error: unknown): void;
-}
-
-/** Node's structured clone turns a Buffer into a plain Uint8Array; the Kafka client wants Buffers. */
-function asBuffer(data: Uint8Array | Buffer | undefined): Buffer | undefined {
-  if (data === undefined || data === null) return undefined;
-  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
-
-export function reviveMessage(m: OutgoingMessage): OutgoingMessage {
-  const headers = m.headers
-    ? new Map([...m.headers].map(([k, v]) => [k, asBuffer(v) as Buffer] as const))
-    : undefined;
-  return {
-    ...m,
-    key: asBuffer(m.key),
-    value: asBuffer(m.value) as Buffer,
-    ...(headers ? { headers } : {}),
-  };
 }
 
 class PoolWorker {
@@ -120,12 +103,13 @@ class PoolWorker {
     this.ready.catch(() => undefined);
   }
 
-  run(records: ConsumedRecord[]): Promise<WireBatch> {
+  run(records: readonly ConsumedRecord[]): Promise<WireBatch> {
     if (this.#dead !== undefined) return Promise.reject(this.#dead);
     const id = this.#nextId++;
+    const { packed, transfer } = packRecords(records);
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, records } satisfies WorkerRequest);
+      this.worker.postMessage({ id, records: packed } satisfies WorkerRequest, transfer);
     });
   }
 }
@@ -195,8 +179,8 @@ function join(parts: WireBatch[]): ProcessedBatch {
   let topicRecords = 0;
   for (const part of parts) {
     // Within a slice, materialise puts the topic outputs first and the dead-letter messages after them.
-    for (const [i, m] of part.messages.entries())
-      (i < part.topicRecords ? topicMessages : deadLetterMessages).push(reviveMessage(m));
+    for (const [i, m] of unpackMessages(part.messages).entries())
+      (i < part.topicRecords ? topicMessages : deadLetterMessages).push(m);
     for (const [name, list] of part.stores) {
       const target = stores.get(name) ?? [];
       for (const r of list) target.push(r);
