@@ -24,6 +24,11 @@ export interface AnonymiserOptions {
   readonly pipelineVersion: string;
   /** LRU size for pseudonym tokens and date offsets; 0 disables the cache. */
   readonly tokenCacheSize?: number;
+  /**
+   * Free text: find names of people who are not in the record (relatives, carers, staff). Default true; false
+   * exists for the benchmark's same-run baseline and should not be used in production.
+   */
+  readonly personNames?: boolean;
   /** When given, start-up fails unless the policy's outputs are exactly this schema's fields and types. */
   readonly anonymisedSchema?: unknown;
 }
@@ -124,6 +129,7 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
   const policy = compilePolicy(options.rawSchema, strategy);
   if (options.anonymisedSchema !== undefined) checkOutputs(policy, options.anonymisedSchema);
   const { keyring, pipelineVersion } = options;
+  const personNames = options.personNames !== false;
   const keyId = keyring.activeKeyId;
   const pseudonymiser = createPseudonymiser(keyring, options.tokenCacheSize ?? DEFAULT_TOKEN_CACHE_SIZE);
 
@@ -149,6 +155,7 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
       strategy,
       pseudonymiser,
       replacements: {},
+      personNames,
       tokenOf(ref: PseudonymRef): string | null {
         const cached = memo[ref.field];
         if (cached !== undefined) return cached;

@@ -1,6 +1,9 @@
 import { findNumbers } from "libphonenumber-js/max";
 import { LruCache } from "./lru.ts";
 import { isValidNhsNumber } from "./nhs-number.ts";
+import { foldString, foldText, isFoldedWordChar } from "./text/fold.ts";
+import { addressRenderings, nameRenderings } from "./text/own-renderings.ts";
+import { findPersonNames } from "./text/person-names.ts";
 
 /**
  * Free-text scrubbing for clinical notes. Detectors find spans; overlapping spans are merged (a union never leaks
@@ -12,8 +15,9 @@ import { isValidNhsNumber } from "./nhs-number.ts";
  * out from each `@` rather than by a regex, because the usual e-mail regex backtracks quadratically on long runs
  * of word characters. Callers cap the length before calling (see the scrub-text operator).
  *
- * What it cannot do: names of other people with no title and not on the record ("spoke to Jane") need a
- * named-entity model; see docs/policy.md.
+ * People's names: the record's own names and address are matched in every rendering (text/own-renderings.ts,
+ * on folded text: any case, with or without diacritics, Gaelic prefixes, abbreviated street types); names of
+ * other people (relatives, carers, staff) are found by a gazetteer-and-cue detector (text/person-names.ts).
  */
 
 export const ENTITY_TYPES = [
@@ -61,8 +65,20 @@ export const PATTERNS = {
   STREET: new RegExp(
     "(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:[A-Z][a-z'’-]{1,20}[ ]{1,3}){1,3}" +
       "(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Gardens|Place|Court|Terrace|Grove|Hill|Park|Square|" +
-      "Walk|Mews|Row|Rise|Green|Rd|St|Ave)\\b\\.?",
+      "Walk|Mews|Row|Rise|Green|Parade|Rd|St|Ave|Gdns|Cres|Tce)\\b\\.?",
     "g",
+  ),
+  /** With a house number, the short street types that are also other words ("Dr", "Ct", "Cl", "Pl") are safe. */
+  STREET_NUMBERED: new RegExp(
+    "\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3}(?:[A-Z][a-z'’-]{1,20}[ ]{1,3}){1,3}" +
+      "(?:Cl|Ln|Dr|Pl|Ct|Terr|Sq|Gr|Gro|Pk|Pde|Cresc)\\b\\.?",
+    "g",
+  ),
+  /** Lower-case or capital notes: a house number, one to three words and an unambiguous street type. */
+  STREET_ANY_CASE: new RegExp(
+    "\\b\\d{1,4}[a-z]?,?[ ]{1,3}(?:[a-z'’-]{2,20}[ ]{1,3}){1,3}" +
+      "(?:road|street|avenue|lane|crescent|gardens|terrace|rd|ave|gdns|cres)\\b\\.?",
+    "gi",
   ),
   /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
   ID_NUMBER: /\d(?:[ -]?\d){8,40}/g,
@@ -70,15 +86,7 @@ export const PATTERNS = {
   PHONE_CANDIDATE: /(?:\+|\(|\b)\d[\d ()-]{7,24}\d/g,
 } as const;
 
-const WORD_CHAR = /[\p{L}\p{N}]/u;
-function isWordChar(code: number): boolean {
-  if (code < 128) {
-    return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-  }
-  return WORD_CHAR.test(String.fromCharCode(code));
-}
-
-/** An identifier from the record itself, matched literally (case-insensitive, whole words). */
+/** An identifier from the record itself, matched in every rendering (case, diacritics, spacing; whole words). */
 export interface OwnIdentifier {
   readonly text: string;
   readonly entity: EntityType;
@@ -89,6 +97,8 @@ export interface OwnIdentifier {
 export interface ScrubOptions {
   /** Pseudonymisation strategy: the NHS- token for a valid NHS number found in text. Redaction: omit. */
   readonly nhsToken?: (digits: string) => string;
+  /** Find names of people not in the record (default true); false only for the benchmark's baseline. */
+  readonly personNames?: boolean;
 }
 
 interface Span {
@@ -102,33 +112,54 @@ function placeholder(entity: EntityType): string {
   return `[${entity}]`;
 }
 
-function lowerSameLength(text: string): string {
-  const lower = text.toLowerCase();
-  if (lower.length === text.length) return lower;
-  // A few characters (e.g. U+0130) lengthen when lower-cased; keep those as they are so indices still line up.
-  let out = "";
-  for (const ch of text) {
-    const l = ch.toLowerCase();
-    out += l.length === ch.length ? l : ch;
+/**
+ * The folded needles of one own identifier, memoised: a patient's events recur, and renderings cost more than the
+ * look-up. The memo holds identifiers in process memory only, as the records themselves are; never exported.
+ */
+const renderingMemo = new LruCache<readonly string[]>(20_000);
+
+function renderingsOf(id: OwnIdentifier): readonly string[] {
+  const key = `${id.entity}\u0000${id.text}`;
+  let needles = renderingMemo.get(key);
+  if (needles === undefined) {
+    if (id.entity === "NAME") needles = nameRenderings(id.text);
+    else if (id.entity === "ADDRESS") needles = addressRenderings(id.text);
+    else needles = [foldString(id.text)].filter((n) => n.length >= 2);
+    renderingMemo.set(key, needles);
   }
-  return out;
+  return needles;
 }
 
-function findOwn(text: string, lower: string, own: readonly OwnIdentifier[], spans: Span[]): void {
+function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): void {
+  const folded = foldText(text);
+  const haystack = folded.text;
   for (const id of own) {
-    const needle = id.text.toLowerCase();
-    if (needle.length < 2 || needle.length !== id.text.length) continue;
-    let from = 0;
-    for (;;) {
-      const at = lower.indexOf(needle, from);
-      if (at < 0) break;
-      const end = at + needle.length;
-      const wordStart = at === 0 || !isWordChar(text.charCodeAt(at - 1)) || !isWordChar(text.charCodeAt(at));
-      const wordEnd =
-        end === text.length || !isWordChar(text.charCodeAt(end)) || !isWordChar(text.charCodeAt(end - 1));
-      if (wordStart && wordEnd)
-        spans.push({ start: at, end, entity: id.entity, replacement: id.replacement });
-      from = at + 1;
+    for (const needle of renderingsOf(id)) {
+      let from = 0;
+      for (;;) {
+        const at = haystack.indexOf(needle, from);
+        if (at < 0) break;
+        const end = at + needle.length;
+        // Whole words: the note's "Thorntonville" is not the name Thornton (edges that are not word characters
+        // in the needle itself, such as an e-mail's "@", need no boundary).
+        const wordStart =
+          at === 0 ||
+          !isFoldedWordChar(haystack.charCodeAt(at - 1)) ||
+          !isFoldedWordChar(haystack.charCodeAt(at));
+        const wordEnd =
+          end === haystack.length ||
+          !isFoldedWordChar(haystack.charCodeAt(end)) ||
+          !isFoldedWordChar(haystack.charCodeAt(end - 1));
+        if (wordStart && wordEnd) {
+          spans.push({
+            start: folded.start[at] as number,
+            end: folded.end[end - 1] as number,
+            entity: id.entity,
+            replacement: id.replacement,
+          });
+        }
+        from = at + 1;
+      }
     }
   }
 }
@@ -273,13 +304,18 @@ export function scrubText(
   const spans: Span[] = [];
   findNhsNumbers(text, options, spans);
   findEmails(text, spans);
-  if (own.length > 0) findOwn(text, lowerSameLength(text), own, spans);
+  if (own.length > 0) findOwn(text, own, spans);
   findRegex(text, PATTERNS.NI_NUMBER, "NI_NUMBER", spans);
   findRegex(text, PATTERNS.POSTCODE, "POSTCODE", spans);
   findRegex(text, PATTERNS.DATE, "DATE", spans);
   findPhones(text, spans);
   findRegex(text, PATTERNS.STREET, "ADDRESS", spans);
+  findRegex(text, PATTERNS.STREET_NUMBERED, "ADDRESS", spans);
+  findRegex(text, PATTERNS.STREET_ANY_CASE, "ADDRESS", spans);
   findTitledNames(text, spans);
+  if (options.personNames !== false) {
+    for (const name of findPersonNames(text)) spans.push({ ...name, entity: "NAME", replacement: undefined });
+  }
   findRegex(text, PATTERNS.ID_NUMBER, "ID_NUMBER", spans);
   return mergeAndReplace(text, spans, counts);
 }

@@ -23,25 +23,17 @@ interface ScrubParams {
   readonly nhsRef: PseudonymRef | undefined;
 }
 
-const LEADING_HOUSE_NUMBER = /^\s{0,3}(?:flat\s{1,3}\w{1,6},?\s{1,3})?\d{1,5}[a-z]?,?\s{1,3}/i;
-const NAME_PARTS = /[\s-]+/;
-
+/** The record's own identifiers; scrubText matches each in all its renderings (name parts, street forms…). */
 function ownIdentifiers(p: ScrubParams, operationContext: OperationContext): OwnIdentifier[] {
   const out: OwnIdentifier[] = [];
   for (const o of p.own) {
     const v = operationContext.record[o.field];
-    if (typeof v !== "string" || v.length === 0) continue;
+    if (typeof v !== "string" || v.trim().length === 0) continue;
     const replacement =
       operationContext.strategy === "pseudonymisation" && o.ref
         ? (operationContext.tokenOf(o.ref) ?? undefined)
         : undefined;
     out.push({ text: v.trim(), entity: o.entity, replacement });
-    if (o.entity === "NAME") {
-      for (const part of v.split(NAME_PARTS)) if (part.length >= 2) out.push({ text: part, entity: "NAME" });
-    } else if (o.entity === "ADDRESS") {
-      const street = v.replace(LEADING_HOUSE_NUMBER, "").trim();
-      if (street.length >= 4) out.push({ text: street, entity: "ADDRESS" });
-    }
   }
   return out;
 }

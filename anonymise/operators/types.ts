@@ -31,6 +31,8 @@ export interface OperationContext {
   readonly strategy: Strategy;
   readonly pseudonymiser: Pseudonymiser;
   readonly replacements: Record<string, number>;
+  /** Whether scrub-text looks for names of people not in the record (AnonymiserOptions.personNames). */
+  readonly personNames: boolean;
   /** The token of `ref.field`'s value, memoised per record; null when null or not a valid identifier. */
   tokenOf(ref: PseudonymRef): string | null;
 }

@@ -1,0 +1,420 @@
+import { keyOf } from "./fold.ts";
+import { GIVEN, NAMES, WORD_LEVEL } from "./gazetteer.ts";
+import {
+  CLINICAL,
+  CUE_PHRASES,
+  EPONYM_HEADS,
+  FILLERS,
+  NAME_JOINERS,
+  PERSON_NOUNS,
+  PERSON_VERBS,
+  PLACE_LEADS,
+  TITLES,
+} from "./vocabulary.ts";
+
+/**
+ * Finds people's names in a clinical note without knowing who they are: relatives, carers, neighbours, staff.
+ * Rule-based and linear: the note is cut into word tokens once; each token is classified by gazetteer look-ups
+ * (folded keys, so case and diacritics do not matter); runs of name-like tokens form candidate groups; a group is
+ * a name when the evidence is enough for the note's casing:
+ *
+ * - a cue before it (a title, a kinship or role word, a verb such as "spoke to", "accompanied by", "lives with")
+ *   or after it ("(wife)", ", her son", "rang", "says");
+ * - two or more name words together ("Grace Walker", "Oluwaseun Adeyemi"), at least one of them a known name
+ *   that is not a common English word;
+ * - one known name that is not an English word ("Siobhan", "Nnamdi"), in any case.
+ *
+ * Common English words that are also names ("Will", "May", "Grace", "Hope", "Mark", "Bill", "Walker") need a
+ * capital and a cue or a partner name; clinical words (eponyms, scores, abbreviations, wards) are never names
+ * unless a cue names them; a word before "disease", "syndrome", "ward"… is an eponym or a place.
+ */
+
+export interface NameSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+const Shape = { Lower: 0, Capitalised: 1, Upper: 2, Other: 3 } as const;
+type Shape = (typeof Shape)[keyof typeof Shape];
+
+/** How much a token looks like a name on its own. */
+const Kind = {
+  /** Not a name: a common word that is no name, a clinical word, a cue word. */
+  None: 0,
+  /** In the name gazetteer, but a common English word and not a given name: "Walker", "Brown", "Ward". */
+  Weak: 1,
+  /** An English given name that is also a common word: "Grace", "Will", "Mark". */
+  AmbiguousGiven: 2,
+  /** Capitalised, in no gazetteer and no dictionary: "Nnamdi" (only in capitalised text). */
+  Unknown: 3,
+  /** A known name that is not a common English word: "Siobhan", "Patel", "Kowalczyk". */
+  Strong: 4,
+} as const;
+type Kind = (typeof Kind)[keyof typeof Kind];
+
+interface Token {
+  readonly start: number;
+  /** End of the name part (a possessive "'s" is left out). */
+  readonly end: number;
+  readonly key: string;
+  readonly shape: Shape;
+  /** Sentence-initial: first token, or after . ! ? : ; a line break or a bullet. */
+  readonly initial: boolean;
+  /** Touches a digit ("NEWS2", "HbA1c", "7B"). */
+  readonly digitAdjacent: boolean;
+  /** Directly after a slash: a unit ("mmol/mol") or a list of codes. */
+  readonly afterSlash: boolean;
+  /** Followed directly by a full stop (an initial "J." or an abbreviation). */
+  readonly dotAfter: boolean;
+  kind: Kind;
+}
+
+/** A common English word: SCOWL level up to 50 (levels 55-70 are rare words such as "warfarin"). */
+const COMMON_LEVEL = 50;
+
+function isLetter(code: number): boolean {
+  if (code < 128) return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+  return LETTER.test(String.fromCharCode(code));
+}
+const LETTER = /[\p{L}\p{M}]/u;
+const UPPER = /\p{Lu}/u;
+const LOWER = /\p{Ll}/u;
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isApostrophe(code: number): boolean {
+  return code === 39 || code === 0x2019 || code === 0x2018;
+}
+
+function shapeOf(word: string): Shape {
+  const first = word[0] as string;
+  let upper = 0;
+  let lower = 0;
+  for (const ch of word) {
+    if (UPPER.test(ch)) upper++;
+    else if (LOWER.test(ch)) lower++;
+  }
+  if (upper === 0) return Shape.Lower;
+  if (lower === 0) return upper >= 2 ? Shape.Upper : Shape.Capitalised;
+  return UPPER.test(first) ? Shape.Capitalised : Shape.Other;
+}
+
+const SENTENCE_END = /[.!?;:\n•*]|^\s*-\s/;
+
+function tokenise(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  let previousEnd = 0;
+  const n = text.length;
+  while (i < n) {
+    if (!isLetter(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (isLetter(c)) i++;
+      // Internal apostrophes and hyphens: O'Neill, Smith-Jones, Ní; not a trailing one.
+      else if ((isApostrophe(c) || c === 45) && i + 1 < n && isLetter(text.charCodeAt(i + 1))) i++;
+      else break;
+    }
+    let end = i;
+    // Possessive: "Sarah's" is the name "Sarah".
+    if (
+      end - start > 3 &&
+      isApostrophe(text.charCodeAt(end - 2)) &&
+      (text[end - 1] === "s" || text[end - 1] === "S")
+    )
+      end -= 2;
+    const word = text.slice(start, end);
+    const gap = text.slice(previousEnd, start);
+    const before = start > 0 ? text.charCodeAt(start - 1) : 32;
+    const after = i < n ? text.charCodeAt(i) : 32;
+    tokens.push({
+      start,
+      end,
+      key: keyOf(word),
+      shape: shapeOf(word),
+      initial: tokens.length === 0 || SENTENCE_END.test(gap),
+      digitAdjacent: isDigit(before) || isDigit(after),
+      afterSlash: before === 47,
+      dotAfter: after === 46,
+      kind: Kind.None,
+    });
+    previousEnd = i;
+  }
+  return tokens;
+}
+
+function classify(t: Token, mode: Shape): Kind {
+  const k = t.key;
+  if (k.length < 2 || t.digitAdjacent || t.afterSlash) return Kind.None;
+  if (CLINICAL.has(k) || TITLES.has(k) || PERSON_NOUNS.has(k) || FILLERS.has(k)) return Kind.None;
+  // In mixed-case text a short all-capitals word is an abbreviation (ALI, ED, PE), not a name.
+  if (mode === Shape.Capitalised && t.shape === Shape.Upper && k.length <= 3) return Kind.None;
+  const level = WORD_LEVEL.get(k);
+  const common = level !== undefined && level <= COMMON_LEVEL;
+  const given = GIVEN.has(k);
+  if (NAMES.has(k) || given) {
+    if (!common) return Kind.Strong;
+    // A common word in lower case within capitalised prose is that word ("with", "will", "mark").
+    if (mode === Shape.Capitalised && t.shape === Shape.Lower) return Kind.None;
+    // Without capitals to go by, the commonest words ("present", "back", "will") are never name parts.
+    if (mode !== Shape.Capitalised && (level as number) <= 10) return Kind.None;
+    return given ? Kind.AmbiguousGiven : Kind.Weak;
+  }
+  // Hyphenated or apostrophised names: every part a name ("Smith-Jones", "O'Brien-Kelly").
+  if (level === undefined && mode === Shape.Capitalised && t.shape === Shape.Capitalised) return Kind.Unknown;
+  return Kind.None;
+}
+
+function gapText(text: string, tokens: readonly Token[], a: number): string {
+  const left = tokens[a];
+  const right = tokens[a + 1];
+  if (!left || !right) return "";
+  return text.slice(left.end, right.start);
+}
+
+/** The gap between two tokens allows a cue to reach across it: spaces, ':', ',', '(', '-', '/' but no sentence end. */
+const CUE_GAP = /^(?:'s|’s|s'|')?[\s:,(\-–/]{0,6}$/;
+const NAME_GAP = /^ {1,2}$|^-$/;
+
+function precededByCue(text: string, tokens: readonly Token[], first: number): boolean {
+  let i = first - 1;
+  let skipped = 0;
+  while (i >= 0) {
+    const t = tokens[i] as Token;
+    if (!CUE_GAP.test(gapText(text, tokens, i))) return false;
+    if (TITLES.has(t.key) || PERSON_NOUNS.has(t.key)) return true;
+    for (const phrase of CUE_PHRASES) {
+      if (phraseEndsAt(tokens, i, phrase, text)) return true;
+    }
+    if (!FILLERS.has(t.key) || ++skipped > 3) return false;
+    i--;
+  }
+  return false;
+}
+
+function phraseEndsAt(tokens: readonly Token[], i: number, phrase: readonly string[], text: string): boolean {
+  const from = i - phrase.length + 1;
+  if (from < 0) return false;
+  for (let j = 0; j < phrase.length; j++) {
+    if ((tokens[from + j] as Token).key !== phrase[j]) return false;
+    if (j > 0 && !/^[\s/-]{1,3}$/.test(gapText(text, tokens, from + j - 1))) return false;
+  }
+  return true;
+}
+
+function followedByCue(text: string, tokens: readonly Token[], last: number): boolean {
+  let i = last + 1;
+  let skipped = 0;
+  while (i < tokens.length) {
+    const t = tokens[i] as Token;
+    const gap = gapText(text, tokens, i - 1);
+    if (!CUE_GAP.test(gap) && !/^\s*\(\s*$/.test(gap)) return false;
+    if (PERSON_NOUNS.has(t.key)) return true;
+    if (skipped === 0 && PERSON_VERBS.has(t.key) && /^\s{1,2}$/.test(gap)) return true;
+    if (!FILLERS.has(t.key) || ++skipped > 2) return false;
+    i++;
+  }
+  return false;
+}
+
+/** The word after a group names a thing (disease, ward, road) rather than a person. */
+function eponymOrPlace(text: string, tokens: readonly Token[], first: number, last: number): boolean {
+  const next = tokens[last + 1];
+  if (next && EPONYM_HEADS.has(next.key) && /^(?:'s|’s|s'|')?\s{1,2}$/.test(gapText(text, tokens, last)))
+    return true;
+  const previous = tokens[first - 1];
+  return (
+    previous !== undefined &&
+    PLACE_LEADS.has(previous.key) &&
+    /^\.?\s{1,2}$/.test(gapText(text, tokens, first - 1))
+  );
+}
+
+/** The note's casing: capitalised prose, all capitals, or all lower case (capitals then say nothing). */
+function modeOf(text: string): Shape {
+  let upper = 0;
+  let lower = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper++;
+    else if (c >= 97 && c <= 122) lower++;
+  }
+  if (lower === 0 && upper > 0) return Shape.Upper;
+  if (upper * 50 < lower && upper <= 2) return Shape.Lower;
+  if (lower * 10 < upper) return Shape.Upper;
+  return Shape.Capitalised;
+}
+
+/** An initial: one capital letter, alone, before a capitalised name ("J Smith", "J. Smith"). */
+function isInitial(text: string, t: Token): boolean {
+  return t.end - t.start === 1 && !t.digitAdjacent && UPPER.test(text[t.start] as string);
+}
+
+function decide(text: string, tokens: readonly Token[], first: number, last: number, mode: Shape): boolean {
+  const group = tokens.slice(first, last + 1);
+  const capitalText = mode === Shape.Capitalised;
+  let strong = 0;
+  let ambiguous = 0;
+  let unknown = 0;
+  let weak = 0;
+  for (const t of group) {
+    if (t.kind === Kind.Strong) strong++;
+    else if (t.kind === Kind.AmbiguousGiven) ambiguous++;
+    else if (t.kind === Kind.Unknown) unknown++;
+    else if (t.kind === Kind.Weak) weak++;
+  }
+  const head = group[0] as Token;
+  // In capitalised prose a lower-case word is not a name unless it is a strong one.
+  if (capitalText && group.some((t) => t.shape === Shape.Lower && t.kind !== Kind.Strong)) return false;
+  if (eponymOrPlace(text, tokens, first, last)) return false;
+  const cued = precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
+  if (cued) {
+    if (strong + unknown > 0) return true;
+    if (ambiguous > 0) return capitalText ? head.shape !== Shape.Lower : notModal(text, tokens, last);
+    // A weak word (a surname that is also a word) after a cue: only capitalised and not a very common word.
+    return weak > 0 && capitalText && head.shape !== Shape.Lower && (WORD_LEVEL.get(head.key) ?? 99) >= 35;
+  }
+  if (group.length >= 2) {
+    if (strong >= 1) return true;
+    // "J Smith", "J. Walker": an initial before a capitalised name word ("A" and "I" only with a full stop).
+    if (
+      capitalText &&
+      isInitial(text, head) &&
+      (head.dotAfter || (head.key !== "a" && head.key !== "i")) &&
+      weak + ambiguous + unknown >= 1
+    )
+      return true;
+    if (capitalText && ambiguous >= 1 && strong + ambiguous + unknown + weak === group.length) return true;
+    return capitalText && unknown >= 1 && ambiguous + weak >= 1;
+  }
+  if (strong === 1) {
+    // A lone strong name of two letters ("Li", "Ng"), a short all-capitals word, or a lower-case word in
+    // capitalised prose ("hosp", an abbreviation that is also a name somewhere) needs a cue.
+    if (capitalText && head.shape === Shape.Lower) return false;
+    return head.key.length >= 3 && !(capitalText && head.shape === Shape.Upper && head.key.length < 4);
+  }
+  return false;
+}
+
+/** "son will call" is a modal verb, not Will: in lower-case or capital text, a given name that is a modal needs more. */
+function notModal(text: string, tokens: readonly Token[], last: number): boolean {
+  const t = tokens[last] as Token;
+  if (t.key !== "will" && t.key !== "may" && t.key !== "can" && t.key !== "mark") return true;
+  const next = tokens[last + 1];
+  return next === undefined || !/^\s{1,2}$/.test(gapText(text, tokens, last));
+}
+
+const PARTICLES = new Set([
+  "o",
+  "mac",
+  "mc",
+  "ni",
+  "nic",
+  "ua",
+  "van",
+  "von",
+  "de",
+  "da",
+  "di",
+  "du",
+  "le",
+  "la",
+  "al",
+  "el",
+  "bin",
+  "ap",
+  "ab",
+]);
+
+function joinsGroup(text: string, tokens: readonly Token[], i: number): boolean {
+  return (
+    NAME_GAP.test(gapText(text, tokens, i)) ||
+    (/^\.\s{1,2}$/.test(gapText(text, tokens, i)) &&
+      (tokens[i] as Token).end - (tokens[i] as Token).start === 1)
+  );
+}
+
+function groupStarts(text: string, t: Token, mode: Shape): boolean {
+  if (t.kind !== Kind.None) return true;
+  return (
+    mode === Shape.Capitalised && t.shape !== Shape.Lower && (isInitial(text, t) || PARTICLES.has(t.key))
+  );
+}
+
+export function findPersonNames(text: string): NameSpan[] {
+  const tokens = tokenise(text);
+  if (tokens.length === 0) return [];
+  const mode = modeOf(text);
+  for (const t of tokens) t.kind = classify(t, mode);
+  const groups: Array<{ first: number; end: number; name: boolean }> = [];
+  let i = 0;
+  while (i < tokens.length) {
+    if (!groupStarts(text, tokens[i] as Token, mode)) {
+      i++;
+      continue;
+    }
+    let last = i;
+    while (last + 1 < tokens.length && last - i < 4 && joinsGroup(text, tokens, last)) {
+      const next = tokens[last + 1] as Token;
+      if (!groupStarts(text, next, mode)) break;
+      if (mode === Shape.Capitalised && next.shape === Shape.Lower && next.kind !== Kind.Strong) break;
+      last++;
+    }
+    // Particles and initials are names only before a name: trim them off the end.
+    let end = last;
+    while (end > i && (tokens[end] as Token).kind === Kind.None) end--;
+    if ((tokens[end] as Token).kind !== Kind.None) {
+      groups.push({ first: i, end, name: decide(text, tokens, i, end, mode) });
+    }
+    i = last + 1;
+  }
+  // Lists: "daughters Sarah and Emma", "Jane, Tom and Ali (children)": a name-like group joined to a name is one.
+  for (let pass = 0; pass < 2; pass++) {
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g] as { first: number; end: number; name: boolean };
+      if (group.name || !listable(tokens, group.first, group.end, mode)) continue;
+      const previous = groups[g - 1];
+      const next = groups[g + 1];
+      if (
+        (previous?.name && joined(text, tokens, previous.end, group.first)) ||
+        (next?.name && joined(text, tokens, group.end, next.first))
+      )
+        group.name = true;
+    }
+  }
+  const spans: NameSpan[] = [];
+  for (const g of groups) {
+    if (g.name) spans.push({ start: (tokens[g.first] as Token).start, end: (tokens[g.end] as Token).end });
+  }
+  return spans;
+}
+
+function listable(tokens: readonly Token[], first: number, end: number, mode: Shape): boolean {
+  for (let k = first; k <= end; k++) {
+    const t = tokens[k] as Token;
+    if (t.kind === Kind.Strong || t.kind === Kind.Unknown) return true;
+    if (t.kind === Kind.AmbiguousGiven && (mode !== Shape.Capitalised || t.shape !== Shape.Lower))
+      return true;
+  }
+  return false;
+}
+
+/** Two groups separated by "and", "&" or a comma only. */
+function joined(text: string, tokens: readonly Token[], leftEnd: number, rightFirst: number): boolean {
+  if (rightFirst === leftEnd + 1) return /^\s{0,2}[,&]\s{0,2}$/.test(gapText(text, tokens, leftEnd));
+  if (rightFirst === leftEnd + 2) {
+    const middle = tokens[leftEnd + 1] as Token;
+    return (
+      NAME_JOINERS.has(middle.key) &&
+      /^,?\s{1,2}$/.test(gapText(text, tokens, leftEnd)) &&
+      /^\s{1,2}$/.test(gapText(text, tokens, leftEnd + 1))
+    );
+  }
+  return false;
+}
