@@ -6,7 +6,7 @@ module.exports = {
       comment: "anonymise/ is the privacy engine: pure functions, no imports of other project folders.",
       severity: "error",
       from: { path: "^anonymise/" },
-      to: { path: "^(topology|schemas|sinks|ops|bench|tests)/" },
+      to: { path: "^(topology|schemas|sinks|ops|bench|tests|privacy-eval)/" },
     },
     {
       name: "dsl-is-generic",
