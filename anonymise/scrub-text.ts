@@ -59,13 +59,13 @@ export const PATTERNS = {
     "gi",
   ),
   POSTCODE: /\b(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|GIR ?0AA)\b/gi,
-  NI_NUMBER: /\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g,
+  NI_NUMBER: /\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/gi,
   TITLE_NAME:
     /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\.?[ ]{1,3}(?<name>(?:[A-Z]\.?[ ]{1,3}){0,2}[A-Z][A-Za-z'’-]{1,30}(?:[ ]{1,3}[A-Z][A-Za-z'’-]{1,30})?)/dg,
   STREET: new RegExp(
     "(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:[A-Z][a-z'’-]{1,20}[ ]{1,3}){1,3}" +
       "(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Gardens|Place|Court|Terrace|Grove|Hill|Park|Square|" +
-      "Walk|Mews|Row|Rise|Green|Parade|Rd|St|Ave|Gdns|Cres|Tce)\\b\\.?",
+      "Walk|Mews|Row|Rise|Green|Parade|Rd|St|Ave|Av|Gdns|Cres|Tce|Ln|Sq)\\b\\.?",
     "g",
   ),
   /** With a house number, the short street types that are also other words ("Dr", "Ct", "Cl", "Pl") are safe. */
@@ -74,11 +74,18 @@ export const PATTERNS = {
       "(?:Cl|Ln|Dr|Pl|Ct|Terr|Sq|Gr|Gro|Pk|Pde|Cresc)\\b\\.?",
     "g",
   ),
-  /** Lower-case or capital notes: a house number, one to three words and an unambiguous street type. */
+  /** Lower-case or capital notes: a house number, one to three words and a street type that is no other word. */
   STREET_ANY_CASE: new RegExp(
     "\\b\\d{1,4}[a-z]?,?[ ]{1,3}(?:[a-z'’-]{2,20}[ ]{1,3}){1,3}" +
-      "(?:road|street|avenue|lane|crescent|gardens|terrace|rd|ave|gdns|cres)\\b\\.?",
+      "(?:road|street|avenue|lane|crescent|gardens|terrace|court|square|grove|mews|rd|st|ave|av|gdns|cres|cl|ln|ct|sq|tce|terr|pde)\\b\\.?",
     "gi",
+  ),
+  /** Capitals: with a house number every street type is safe, abbreviated or not ("71 JOHNS ST."). */
+  STREET_UPPER: new RegExp(
+    "\\b\\d{1,4}[A-Z]?,?[ ]{1,3}(?:[A-Z'’-]{2,20}[ ]{1,3}){1,3}" +
+      "(?:ROAD|STREET|AVENUE|LANE|CLOSE|DRIVE|WAY|CRESCENT|GARDENS|PLACE|COURT|TERRACE|GROVE|SQUARE|HILL|PARK|" +
+      "WALK|MEWS|ROW|RISE|GREEN|PARADE|RD|ST|AVE|AV|CL|LN|DR|CRES|GDNS|PL|CT|TERR|TCE|SQ|GR|PDE)\\b\\.?",
+    "g",
   ),
   /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
   ID_NUMBER: /\d(?:[ -]?\d){8,40}/g,
@@ -312,6 +319,7 @@ export function scrubText(
   findRegex(text, PATTERNS.STREET, "ADDRESS", spans);
   findRegex(text, PATTERNS.STREET_NUMBERED, "ADDRESS", spans);
   findRegex(text, PATTERNS.STREET_ANY_CASE, "ADDRESS", spans);
+  findRegex(text, PATTERNS.STREET_UPPER, "ADDRESS", spans);
   findTitledNames(text, spans);
   if (options.personNames !== false) {
     for (const name of findPersonNames(text)) spans.push({ ...name, entity: "NAME", replacement: undefined });

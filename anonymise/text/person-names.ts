@@ -8,7 +8,9 @@ import {
   NAME_JOINERS,
   PERSON_NOUNS,
   PERSON_VERBS,
+  PLACE_HEADS,
   PLACE_LEADS,
+  SPEECH_VERBS,
   TITLES,
 } from "./vocabulary.ts";
 
@@ -57,6 +59,8 @@ interface Token {
   /** End of the name part (a possessive "'s" is left out). */
   readonly end: number;
   readonly key: string;
+  /** Keys of the parts of a hyphenated word. */
+  readonly parts: readonly string[];
   readonly shape: Shape;
   /** Sentence-initial: first token, or after . ! ? : ; a line break or a bullet. */
   readonly initial: boolean;
@@ -89,16 +93,22 @@ function isApostrophe(code: number): boolean {
 }
 
 function shapeOf(word: string): Shape {
-  const first = word[0] as string;
   let upper = 0;
   let lower = 0;
-  for (const ch of word) {
-    if (UPPER.test(ch)) upper++;
-    else if (LOWER.test(ch)) lower++;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper++;
+    else if (c >= 97 && c <= 122) lower++;
+    else if (c >= 128) {
+      const ch = word[i] as string;
+      if (UPPER.test(ch)) upper++;
+      else if (LOWER.test(ch)) lower++;
+    }
   }
   if (upper === 0) return Shape.Lower;
   if (lower === 0) return upper >= 2 ? Shape.Upper : Shape.Capitalised;
-  return UPPER.test(first) ? Shape.Capitalised : Shape.Other;
+  const first = word.charCodeAt(0);
+  return (first >= 65 && first <= 90) || UPPER.test(word[0] as string) ? Shape.Capitalised : Shape.Other;
 }
 
 const SENTENCE_END = /[.!?;:\n•*]|^\s*-\s/;
@@ -137,6 +147,7 @@ function tokenise(text: string): Token[] {
       start,
       end,
       key: keyOf(word),
+      parts: word.includes("-") ? word.split("-").map(keyOf) : [],
       shape: shapeOf(word),
       initial: tokens.length === 0 || SENTENCE_END.test(gap),
       digitAdjacent: isDigit(before) || isDigit(after),
@@ -149,16 +160,37 @@ function tokenise(text: string): Token[] {
   return tokens;
 }
 
+/**
+ * Gazetteer facts about a key, memoised: the same words recur note after note, and a look-up in a 197,000-entry
+ * set costs more than a small map hit. Bits: 1 in NAMES, 2 in GIVEN, 4 clinical/cue/filler; level << 3.
+ */
+const facts = new Map<string, number>();
+
+function factsOf(k: string): number {
+  let f = facts.get(k);
+  if (f === undefined) {
+    f =
+      (NAMES.has(k) ? 1 : 0) |
+      (GIVEN.has(k) ? 2 : 0) |
+      (CLINICAL.has(k) || TITLES.has(k) || PERSON_NOUNS.has(k) || FILLERS.has(k) ? 4 : 0) |
+      ((WORD_LEVEL.get(k) ?? 0) << 3);
+    if (facts.size >= 100_000) facts.clear();
+    facts.set(k, f);
+  }
+  return f;
+}
+
 function classify(t: Token, mode: Shape): Kind {
   const k = t.key;
   if (k.length < 2 || t.digitAdjacent || t.afterSlash) return Kind.None;
-  if (CLINICAL.has(k) || TITLES.has(k) || PERSON_NOUNS.has(k) || FILLERS.has(k)) return Kind.None;
+  const f = factsOf(k);
+  if (f & 4) return Kind.None;
   // In mixed-case text a short all-capitals word is an abbreviation (ALI, ED, PE), not a name.
   if (mode === Shape.Capitalised && t.shape === Shape.Upper && k.length <= 3) return Kind.None;
-  const level = WORD_LEVEL.get(k);
+  const level = f >> 3 === 0 ? undefined : f >> 3;
   const common = level !== undefined && level <= COMMON_LEVEL;
-  const given = GIVEN.has(k);
-  if (NAMES.has(k) || given) {
+  const given = (f & 2) !== 0;
+  if ((f & 1) !== 0 || given) {
     if (!common) return Kind.Strong;
     // A common word in lower case within capitalised prose is that word ("with", "will", "mark").
     if (mode === Shape.Capitalised && t.shape === Shape.Lower) return Kind.None;
@@ -166,9 +198,32 @@ function classify(t: Token, mode: Shape): Kind {
     if (mode !== Shape.Capitalised && (level as number) <= 10) return Kind.None;
     return given ? Kind.AmbiguousGiven : Kind.Weak;
   }
-  // Hyphenated or apostrophised names: every part a name ("Smith-Jones", "O'Brien-Kelly").
+  // O'Brien, McGibson, MacLeod: the stem is a name.
+  const stem = /^(?:o|mc|mac)(?=[a-z]{3})/.exec(k);
+  if (stem && NAMES.has(k.slice(stem[0].length)) && !WORD_LEVEL.has(k)) return Kind.Strong;
+  // Hyphenated names: every part a name ("Smith-Jones", "Lebsack-Douglas").
+  if (t.parts.length > 1 && t.parts.every((p) => NAMES.has(p) || GIVEN.has(p))) return Kind.Strong;
   if (level === undefined && mode === Shape.Capitalised && t.shape === Shape.Capitalised) return Kind.Unknown;
+  // A capitals word in mixed text ("OBANIJESU SALAKO"): a candidate that needs a strong partner or a cue.
+  if (level === undefined && mode === Shape.Capitalised && t.shape === Shape.Upper && k.length >= 4)
+    return Kind.Unknown;
   return Kind.None;
+}
+
+/** Cue phrases by their last word: a token is checked only against the phrases that end with it. */
+const PHRASES_BY_LAST = new Map<string, Array<readonly string[]>>();
+for (const phrase of CUE_PHRASES) {
+  const last = phrase[phrase.length - 1] as string;
+  const list = PHRASES_BY_LAST.get(last) ?? [];
+  list.push(phrase);
+  PHRASES_BY_LAST.set(last, list);
+}
+
+function endsCuePhrase(tokens: readonly Token[], i: number, text: string): boolean {
+  const phrases = PHRASES_BY_LAST.get((tokens[i] as Token).key);
+  if (phrases === undefined) return false;
+  for (const phrase of phrases) if (phraseEndsAt(tokens, i, phrase, text)) return true;
+  return false;
 }
 
 function gapText(text: string, tokens: readonly Token[], a: number): string {
@@ -188,10 +243,7 @@ function precededByCue(text: string, tokens: readonly Token[], first: number): b
   while (i >= 0) {
     const t = tokens[i] as Token;
     if (!CUE_GAP.test(gapText(text, tokens, i))) return false;
-    if (TITLES.has(t.key) || PERSON_NOUNS.has(t.key)) return true;
-    for (const phrase of CUE_PHRASES) {
-      if (phraseEndsAt(tokens, i, phrase, text)) return true;
-    }
+    if (TITLES.has(t.key) || PERSON_NOUNS.has(t.key) || endsCuePhrase(tokens, i, text)) return true;
     if (!FILLERS.has(t.key) || ++skipped > 3) return false;
     i--;
   }
@@ -226,8 +278,13 @@ function followedByCue(text: string, tokens: readonly Token[], last: number): bo
 /** The word after a group names a thing (disease, ward, road) rather than a person. */
 function eponymOrPlace(text: string, tokens: readonly Token[], first: number, last: number): boolean {
   const next = tokens[last + 1];
-  if (next && EPONYM_HEADS.has(next.key) && /^(?:'s|’s|s'|')?\s{1,2}$/.test(gapText(text, tokens, last)))
+  if (
+    next &&
+    (EPONYM_HEADS.has(next.key) || PLACE_HEADS.has(next.key)) &&
+    /^(?:'s|’s|s'|')?\s{1,2}$/i.test(gapText(text, tokens, last))
+  )
     return true;
+  for (let k = first + 1; k <= last; k++) if (EPONYM_HEADS.has((tokens[k] as Token).key)) return true;
   const previous = tokens[first - 1];
   return (
     previous !== undefined &&
@@ -253,7 +310,7 @@ function modeOf(text: string): Shape {
 
 /** An initial: one capital letter, alone, before a capitalised name ("J Smith", "J. Smith"). */
 function isInitial(text: string, t: Token): boolean {
-  return t.end - t.start === 1 && !t.digitAdjacent && UPPER.test(text[t.start] as string);
+  return t.end - t.start === 1 && !t.digitAdjacent && !t.afterSlash && UPPER.test(text[t.start] as string);
 }
 
 function decide(text: string, tokens: readonly Token[], first: number, last: number, mode: Shape): boolean {
@@ -270,10 +327,12 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     else if (t.kind === Kind.Weak) weak++;
   }
   const head = group[0] as Token;
-  // In capitalised prose a lower-case word is not a name unless it is a strong one.
-  if (capitalText && group.some((t) => t.shape === Shape.Lower && t.kind !== Kind.Strong)) return false;
   if (eponymOrPlace(text, tokens, first, last)) return false;
   const cued = precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
+  if (group.length === 1 && kinAdjacent(text, tokens, first, mode)) return true;
+  // In capitalised prose a lower-case word is not a name unless it is a strong one or a cue names it.
+  if (!cued && capitalText && group.some((t) => t.shape === Shape.Lower && t.kind !== Kind.Strong))
+    return false;
   if (cued) {
     if (strong + unknown > 0) return true;
     if (ambiguous > 0) return capitalText ? head.shape !== Shape.Lower : notModal(text, tokens, last);
@@ -291,15 +350,38 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     )
       return true;
     if (capitalText && ambiguous >= 1 && strong + ambiguous + unknown + weak === group.length) return true;
-    return capitalText && unknown >= 1 && ambiguous + weak >= 1;
+    const capitalisedUnknown = group.some((t) => t.kind === Kind.Unknown && t.shape === Shape.Capitalised);
+    return capitalText && capitalisedUnknown && ambiguous + weak >= 1;
   }
   if (strong === 1) {
     // A lone strong name of two letters ("Li", "Ng"), a short all-capitals word, or a lower-case word in
     // capitalised prose ("hosp", an abbreviation that is also a name somewhere) needs a cue.
-    if (capitalText && head.shape === Shape.Lower) return false;
+    if (capitalText && head.shape === Shape.Lower && head.key.length < 4) return false;
     return head.key.length >= 3 && !(capitalText && head.shape === Shape.Upper && head.key.length < 4);
   }
   return false;
+}
+
+/**
+ * A word right next to a kinship or role noun ("Neighbour Sun", "Son May called", "hope (granddaughter)") is a
+ * name even when it is also an English word, if it is capitalised in prose or a known given name.
+ */
+function kinAdjacent(text: string, tokens: readonly Token[], i: number, mode: Shape): boolean {
+  const t = tokens[i] as Token;
+  const previous = tokens[i - 1];
+  const next = tokens[i + 1];
+  const before =
+    previous !== undefined &&
+    (PERSON_NOUNS.has(previous.key) || TITLES.has(previous.key)) &&
+    /^:? {1,2}$/.test(gapText(text, tokens, i - 1));
+  const after =
+    next !== undefined && PERSON_NOUNS.has(next.key) && /^ {0,2}\( {0,2}$/.test(gapText(text, tokens, i));
+  if (!before && !after) return false;
+  if (EPONYM_HEADS.has(t.key) || t.digitAdjacent || t.afterSlash) return false;
+  const month = /^(?:may|june|april|august)$/.test(t.key);
+  if (CLINICAL.has(t.key) && !month) return false;
+  if (after || (mode === Shape.Capitalised && t.shape === Shape.Capitalised)) return true;
+  return GIVEN.has(t.key) && notModal(text, tokens, i);
 }
 
 /** "son will call" is a modal verb, not Will: in lower-case or capital text, a given name that is a modal needs more. */
@@ -335,9 +417,57 @@ const PARTICLES = new Set([
 function joinsGroup(text: string, tokens: readonly Token[], i: number): boolean {
   return (
     NAME_GAP.test(gapText(text, tokens, i)) ||
-    (/^\.\s{1,2}$/.test(gapText(text, tokens, i)) &&
+    (/^\. {1,2}$/.test(gapText(text, tokens, i)) &&
       (tokens[i] as Token).end - (tokens[i] as Token).start === 1)
   );
+}
+
+/** A word that could be a name nobody listed: letters, not a common word, not clinical, not a cue. */
+function nameable(t: Token): boolean {
+  const k = t.key;
+  if (k.length < 2 || t.digitAdjacent || t.afterSlash) return false;
+  if (CLINICAL.has(k) || TITLES.has(k) || PERSON_NOUNS.has(k) || FILLERS.has(k) || EPONYM_HEADS.has(k))
+    return false;
+  const level = WORD_LEVEL.get(k);
+  return level === undefined || level > COMMON_LEVEL;
+}
+
+function isCueWord(tokens: readonly Token[], i: number, text: string): boolean {
+  const t = tokens[i] as Token;
+  return TITLES.has(t.key) || PERSON_NOUNS.has(t.key) || endsCuePhrase(tokens, i, text);
+}
+
+/**
+ * Words no gazetteer knows become name candidates next to a cue, in any casing: "wife kedwin", "Physio Sanfeng",
+ * "ESI NKANSA (brother)", "Shristi thinks". Up to two words after a cue (given and family name), the words
+ * before a kinship word in brackets or after a comma, and one capitalised word before a verb of speech.
+ */
+function promoteCued(text: string, tokens: Token[]): void {
+  for (let i = 0; i < tokens.length; i++) {
+    if (!isCueWord(tokens, i, text)) continue;
+    let j = i + 1;
+    while (j < tokens.length && FILLERS.has((tokens[j] as Token).key) && j - i <= 3) j++;
+    for (let k = j; k < Math.min(j + 2, tokens.length); k++) {
+      if (!CUE_GAP.test(gapText(text, tokens, k - 1))) break;
+      const t = tokens[k] as Token;
+      if (t.kind === Kind.None && nameable(t)) t.kind = Kind.Unknown;
+      else if (t.kind === Kind.None) break;
+    }
+  }
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    const gap = gapText(text, tokens, i - 1);
+    const kinAfter = PERSON_NOUNS.has(t.key) && /^\s{0,2}[(,–-]\s{0,2}$/.test(gap);
+    const speechAfter = SPEECH_VERBS.has(t.key) && /^ {1,2}$/.test(gap);
+    if (!kinAfter && !speechAfter) continue;
+    for (let k = i - 1; k >= Math.max(0, i - 2); k--) {
+      const before = tokens[k] as Token;
+      if (k < i - 1 && !NAME_GAP.test(gapText(text, tokens, k))) break;
+      if (speechAfter && before.shape === Shape.Lower) break;
+      if (before.kind === Kind.None && nameable(before)) before.kind = Kind.Unknown;
+      else if (before.kind === Kind.None) break;
+    }
+  }
 }
 
 function groupStarts(text: string, t: Token, mode: Shape): boolean {
@@ -352,6 +482,7 @@ export function findPersonNames(text: string): NameSpan[] {
   if (tokens.length === 0) return [];
   const mode = modeOf(text);
   for (const t of tokens) t.kind = classify(t, mode);
+  promoteCued(text, tokens);
   const groups: Array<{ first: number; end: number; name: boolean }> = [];
   let i = 0;
   while (i < tokens.length) {
@@ -391,6 +522,28 @@ export function findPersonNames(text: string): NameSpan[] {
   const spans: NameSpan[] = [];
   for (const g of groups) {
     if (g.name) spans.push({ start: (tokens[g.first] as Token).start, end: (tokens[g.end] as Token).end });
+  }
+  // "lives with purna and jazariah": an unlisted word joined by "and" or "&" to a name is a name too.
+  for (const g of groups) {
+    if (!g.name) continue;
+    for (const [from, step] of [
+      [g.end, 1],
+      [g.first, -1],
+    ] as const) {
+      const joiner = tokens[from + step];
+      const other = tokens[from + 2 * step];
+      if (!joiner || !other || other.kind !== Kind.None || !NAME_JOINERS.has(joiner.key) || !nameable(other))
+        continue;
+      const [l, r] = step === 1 ? [from, from + 1] : [from - 1, from];
+      const [l2, r2] = step === 1 ? [from + 1, from + 2] : [from - 2, from - 1];
+      if (
+        /^ {1,2}$/.test(gapText(text, tokens, l)) &&
+        /^ {1,2}$/.test(gapText(text, tokens, l2)) &&
+        r >= 0 &&
+        r2 >= 0
+      )
+        spans.push({ start: other.start, end: other.end });
+    }
   }
   return spans;
 }

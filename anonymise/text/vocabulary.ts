@@ -31,6 +31,12 @@ export const PERSON_NOUNS = set(`
   carer carers caregiver neighbour neighbours neighbor friend friends flatmate housemate lodger landlord landlady
   colleague boss employer guardian foster kin nok lpa attorney advocate imca interpreter translator chaplain
   keyworker worker coordinator visitor visitors
+  daughterinlaw soninlaw motherinlaw fatherinlaw sisterinlaw brotherinlaw exwife exhusband expartner
+  stepmum stepdad stepbrother stepsister halfbrother halfsister grandparent grandparents greatgrandson
+  greatgranddaughter
+  physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic porter receptionist
+  secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
+  psychologist counsellor gp ot salt sw
 `);
 
 /** Multi-word person nouns and verb cues, as sequences of keys: the name follows the last word. */
@@ -162,19 +168,31 @@ export const CLINICAL = set(`
   today tomorrow yesterday tonight morning afternoon evening night overnight weekend
   mol mmol umol nmol pmol mg mcg ug ng kg gm ml dl iu meq kpa mmhg bpm hr hrs mins secs cm mm kcal units tabs
   caps puffs sachet sachets amp amps vial vials
+  hosp nad ix niv trach brady glasgow rockwood braden barthel cfs
 `);
 
 /** A capitalised word before one of these is a thing named after a person, not a person: "Crohn's disease". */
 export const EPONYM_HEADS = set(`
-  disease diseases syndrome syndromes sign signs test tests score scores scale scales criteria classification
-  palsy fracture fractures procedure operation manoeuvre maneuver reflex phenomenon lymphoma sarcoma tumour
-  tumor ulcer ulcers cyst cysts node nodes duct ducts gland glands catheter catheters line mask tube frame
-  formula solution stain chart charts position type stage grade method technique law rule triad pentad
+  coma frailty cfs disease diseases syndrome syndromes sign signs test tests score scores scale scales criteria
+  classification palsy fracture fractures procedure operation manoeuvre maneuver reflex phenomenon lymphoma
+  sarcoma tumour tumor ulcer ulcers cyst cysts node nodes duct ducts gland glands catheter catheters mask tube
+  frame formula solution stain chart charts stage grade method technique triad pentad oesophagus esophagus
+  oesophagitis sheath canal membrane curve equation needle forceps retractor incision bandage dressing collar
+  splint hoist dementia encephalopathy neuropathy anaemia anemia arthritis disorder
+`);
+
+/** A capitalised word before one of these names a place or institution ("Nightingale Ward", "Albert Road"). */
+export const PLACE_HEADS = set(`
   ward wards unit units wing suite house building centre center clinic hospital infirmary hospice practice
   surgery road street lane avenue close drive way crescent gardens place court terrace grove hill park square
   walk mews row rise green station school college university trust foundation institute lodge
-  oesophagus esophagus oesophagitis body bodies cell cells sheath canal membrane effect curve index equation
-  needle forceps retractor incision bandage dressing collar splint boot sling hoist
+`);
+
+/** Verbs of speech and thought right after an unknown word make it a person: "Shristi thinks", "Nnamdi rang". */
+export const SPEECH_VERBS = set(`
+  rang phoned called says said thinks thought feels felt wants wanted wishes wished asked asks agreed agrees
+  explained explains told tells believes believed reports reported confirmed confirms mentioned mentions
+  visited visits
 `);
 
 /** A capitalised word after one of these is part of a place or institution: "St Mary's", "Royal Albert". */
