@@ -77,8 +77,18 @@ export const PATTERNS = {
   /** Lower-case or capital notes: a house number, one to three words and a street type that is no other word. */
   STREET_ANY_CASE: new RegExp(
     "\\b\\d{1,4}[a-z]?,?[ ]{1,3}(?:[a-z'’-]{2,20}[ ]{1,3}){1,3}" +
-      "(?:road|street|avenue|lane|crescent|gardens|terrace|court|square|grove|mews|rd|st|ave|av|gdns|cres|cl|ln|ct|sq|tce|terr|pde)\\b\\.?",
+      "(?:road|street|avenue|lane|crescent|gardens|terrace|court|square|grove|mews|rd|st|ave|av|gdns|cres|cl|ln|ct|pl|sq|tce|terr|pde)\\b\\.?",
     "gi",
+  ),
+  /** "lives at", "c/o …,", "address:": where a street with no house number may follow. */
+  STREET_CUE:
+    /\b(?:lives|living|resides|staying|moved) (?:at|to)[ ,]{1,3}|\bc\/o [^,.;\n]{2,60},[ ]{1,3}|\baddress:?[ ]{1,3}/gi,
+  /** A street with no house number, in any case ("Oak Dr"), matched only right after STREET_CUE (sticky). */
+  STREET_AFTER_CUE: new RegExp(
+    "(?:[A-Za-z'’-]{2,20}[ ]{1,3}){1,3}" +
+      "(?:road|street|avenue|lane|close|drive|way|crescent|gardens|place|court|terrace|grove|square|mews|" +
+      "rd|st|ave|av|dr|cl|ln|ct|pl|sq|gr|gdns|cres|tce|terr)\\b\\.?",
+    "iy",
   ),
   /** Capitals: with a house number every street type is safe, abbreviated or not ("71 JOHNS ST."). */
   STREET_UPPER: new RegExp(
@@ -175,6 +185,18 @@ function findRegex(text: string, re: RegExp, entity: EntityType, spans: Span[]):
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     spans.push({ start: m.index, end: m.index + m[0].length, entity, replacement: undefined });
+  }
+}
+
+function findStreetsAfterCue(text: string, spans: Span[]): void {
+  const cue = PATTERNS.STREET_CUE;
+  const street = PATTERNS.STREET_AFTER_CUE;
+  cue.lastIndex = 0;
+  for (let m = cue.exec(text); m !== null; m = cue.exec(text)) {
+    street.lastIndex = m.index + m[0].length;
+    const s = street.exec(text);
+    if (s !== null)
+      spans.push({ start: s.index, end: s.index + s[0].length, entity: "ADDRESS", replacement: undefined });
   }
 }
 
@@ -320,6 +342,7 @@ export function scrubText(
   findRegex(text, PATTERNS.STREET_NUMBERED, "ADDRESS", spans);
   findRegex(text, PATTERNS.STREET_ANY_CASE, "ADDRESS", spans);
   findRegex(text, PATTERNS.STREET_UPPER, "ADDRESS", spans);
+  findStreetsAfterCue(text, spans);
   findTitledNames(text, spans);
   if (options.personNames !== false) {
     for (const name of findPersonNames(text)) spans.push({ ...name, entity: "NAME", replacement: undefined });

@@ -1,6 +1,7 @@
 import { keyOf } from "./fold.ts";
 import { GIVEN, NAMES, WORD_LEVEL } from "./gazetteer.ts";
 import {
+  CALENDAR,
   CLINICAL,
   CUE_PHRASES,
   EPONYM_HEADS,
@@ -59,11 +60,11 @@ interface Token {
   /** End of the name part (a possessive "'s" is left out). */
   readonly end: number;
   readonly key: string;
+  /** Gazetteer and vocabulary facts about the key (factsOf). */
+  readonly bits: number;
   /** Keys of the parts of a hyphenated word. */
   readonly parts: readonly string[];
   readonly shape: Shape;
-  /** Sentence-initial: first token, or after . ! ? : ; a line break or a bullet. */
-  readonly initial: boolean;
   /** Touches a digit ("NEWS2", "HbA1c", "7B"). */
   readonly digitAdjacent: boolean;
   /** Directly after a slash: a unit ("mmol/mol") or a list of codes. */
@@ -111,12 +112,35 @@ function shapeOf(word: string): Shape {
   return (first >= 65 && first <= 90) || UPPER.test(word[0] as string) ? Shape.Capitalised : Shape.Other;
 }
 
-const SENTENCE_END = /[.!?;:\n•*]|^\s*-\s/;
+interface WordFacts {
+  readonly key: string;
+  readonly bits: number;
+  readonly parts: readonly string[];
+  readonly shape: Shape;
+}
+
+/** Key, parts and shape of a word as written, memoised: words recur from note to note. */
+const wordMemo = new Map<string, WordFacts>();
+
+function wordFacts(word: string): WordFacts {
+  let w = wordMemo.get(word);
+  if (w === undefined) {
+    const key = keyOf(word);
+    w = {
+      key,
+      bits: factsOf(key),
+      parts: word.includes("-") ? word.split("-").map(keyOf) : [],
+      shape: shapeOf(word),
+    };
+    if (wordMemo.size >= 100_000) wordMemo.clear();
+    wordMemo.set(word, w);
+  }
+  return w;
+}
 
 function tokenise(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
-  let previousEnd = 0;
   const n = text.length;
   while (i < n) {
     if (!isLetter(text.charCodeAt(i))) {
@@ -139,58 +163,78 @@ function tokenise(text: string): Token[] {
       (text[end - 1] === "s" || text[end - 1] === "S")
     )
       end -= 2;
-    const word = text.slice(start, end);
-    const gap = text.slice(previousEnd, start);
+    const facts = wordFacts(text.slice(start, end));
     const before = start > 0 ? text.charCodeAt(start - 1) : 32;
     const after = i < n ? text.charCodeAt(i) : 32;
     tokens.push({
       start,
       end,
-      key: keyOf(word),
-      parts: word.includes("-") ? word.split("-").map(keyOf) : [],
-      shape: shapeOf(word),
-      initial: tokens.length === 0 || SENTENCE_END.test(gap),
+      key: facts.key,
+      bits: facts.bits,
+      parts: facts.parts,
+      shape: facts.shape,
       digitAdjacent: isDigit(before) || isDigit(after),
       afterSlash: before === 47,
       dotAfter: after === 46,
       kind: Kind.None,
     });
-    previousEnd = i;
   }
   return tokens;
 }
 
-/**
- * Gazetteer facts about a key, memoised: the same words recur note after note, and a look-up in a 197,000-entry
- * set costs more than a small map hit. Bits: 1 in NAMES, 2 in GIVEN, 4 clinical/cue/filler; level << 3.
- */
+/** Facts about a key, as bits: one memoised look-up per distinct word instead of a dozen set look-ups per token. */
+const NAME_BIT = 1;
+const GIVEN_BIT = 2;
+/** Clinical, calendar, title, kinship or filler word: never a name part on its own. */
+const BLOCK_BIT = 4;
+const PERSON_NOUN_BIT = 8;
+const TITLE_BIT = 16;
+const FILLER_BIT = 32;
+const EPONYM_HEAD_BIT = 64;
+const PLACE_HEAD_BIT = 128;
+const SPEECH_BIT = 256;
+const PERSON_VERB_BIT = 512;
+const JOINER_BIT = 1024;
+const PARTICLE_BIT = 2048;
+const CLINICAL_BIT = 4096;
+const PHRASE_END_BIT = 8192;
+const LEVEL_SHIFT = 14;
+
 const facts = new Map<string, number>();
 
 function factsOf(k: string): number {
   let f = facts.get(k);
   if (f === undefined) {
-    f =
-      (NAMES.has(k) ? 1 : 0) |
-      (GIVEN.has(k) ? 2 : 0) |
-      (CLINICAL.has(k) || TITLES.has(k) || PERSON_NOUNS.has(k) || FILLERS.has(k) ? 4 : 0) |
-      ((WORD_LEVEL.get(k) ?? 0) << 3);
+    const sets: ReadonlyArray<readonly [ReadonlySet<string>, number]> = FACT_SETS;
+    f = (WORD_LEVEL.get(k) ?? 0) << LEVEL_SHIFT;
+    for (const [set, bit] of sets) if (set.has(k)) f |= bit;
+    if (CALENDAR.has(k) || (f & (CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT)) !== 0)
+      f |= BLOCK_BIT;
+    if (PHRASES_BY_LAST.has(k)) f |= PHRASE_END_BIT;
     if (facts.size >= 100_000) facts.clear();
     facts.set(k, f);
   }
   return f;
 }
 
+function has(t: Token | undefined, bit: number): boolean {
+  return t !== undefined && (t.bits & bit) !== 0;
+}
+
+function levelOf(t: Token): number | undefined {
+  const level = t.bits >> LEVEL_SHIFT;
+  return level === 0 ? undefined : level;
+}
+
 function classify(t: Token, mode: Shape): Kind {
   const k = t.key;
-  if (k.length < 2 || t.digitAdjacent || t.afterSlash) return Kind.None;
-  const f = factsOf(k);
-  if (f & 4) return Kind.None;
+  if (k.length < 2 || t.digitAdjacent || t.afterSlash || has(t, BLOCK_BIT)) return Kind.None;
   // In mixed-case text a short all-capitals word is an abbreviation (ALI, ED, PE), not a name.
   if (mode === Shape.Capitalised && t.shape === Shape.Upper && k.length <= 3) return Kind.None;
-  const level = f >> 3 === 0 ? undefined : f >> 3;
+  const level = levelOf(t);
   const common = level !== undefined && level <= COMMON_LEVEL;
-  const given = (f & 2) !== 0;
-  if ((f & 1) !== 0 || given) {
+  const given = has(t, GIVEN_BIT);
+  if (given || has(t, NAME_BIT)) {
     if (!common) return Kind.Strong;
     // A common word in lower case within capitalised prose is that word ("with", "will", "mark").
     if (mode === Shape.Capitalised && t.shape === Shape.Lower) return Kind.None;
@@ -229,8 +273,7 @@ function endsCuePhrase(tokens: readonly Token[], i: number, text: string): boole
 function gapText(text: string, tokens: readonly Token[], a: number): string {
   const left = tokens[a];
   const right = tokens[a + 1];
-  if (!left || !right) return "";
-  return text.slice(left.end, right.start);
+  return left === undefined || right === undefined ? "" : text.slice(left.end, right.start);
 }
 
 /** The gap between two tokens allows a cue to reach across it: spaces, ':', ',', '(', '-', '/' but no sentence end. */
@@ -243,8 +286,8 @@ function precededByCue(text: string, tokens: readonly Token[], first: number): b
   while (i >= 0) {
     const t = tokens[i] as Token;
     if (!CUE_GAP.test(gapText(text, tokens, i))) return false;
-    if (TITLES.has(t.key) || PERSON_NOUNS.has(t.key) || endsCuePhrase(tokens, i, text)) return true;
-    if (!FILLERS.has(t.key) || ++skipped > 3) return false;
+    if (isCueWord(tokens, i, text)) return true;
+    if (!has(t, FILLER_BIT) || ++skipped > 3) return false;
     i--;
   }
   return false;
@@ -267,9 +310,9 @@ function followedByCue(text: string, tokens: readonly Token[], last: number): bo
     const t = tokens[i] as Token;
     const gap = gapText(text, tokens, i - 1);
     if (!CUE_GAP.test(gap) && !/^\s*\(\s*$/.test(gap)) return false;
-    if (PERSON_NOUNS.has(t.key)) return true;
-    if (skipped === 0 && PERSON_VERBS.has(t.key) && /^\s{1,2}$/.test(gap)) return true;
-    if (!FILLERS.has(t.key) || ++skipped > 2) return false;
+    if (has(t, PERSON_NOUN_BIT)) return true;
+    if (skipped === 0 && (has(t, PERSON_VERB_BIT) || t.key === "from") && /^\s{1,2}$/.test(gap)) return true;
+    if (!has(t, FILLER_BIT) || ++skipped > 2) return false;
     i++;
   }
   return false;
@@ -280,11 +323,11 @@ function eponymOrPlace(text: string, tokens: readonly Token[], first: number, la
   const next = tokens[last + 1];
   if (
     next &&
-    (EPONYM_HEADS.has(next.key) || PLACE_HEADS.has(next.key)) &&
+    (has(next, EPONYM_HEAD_BIT) || has(next, PLACE_HEAD_BIT)) &&
     /^(?:'s|’s|s'|')?\s{1,2}$/i.test(gapText(text, tokens, last))
   )
     return true;
-  for (let k = first + 1; k <= last; k++) if (EPONYM_HEADS.has((tokens[k] as Token).key)) return true;
+  for (let k = first + 1; k <= last; k++) if (has(tokens[k] as Token, EPONYM_HEAD_BIT)) return true;
   const previous = tokens[first - 1];
   return (
     previous !== undefined &&
@@ -331,7 +374,11 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   const cued = precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
   if (group.length === 1 && kinAdjacent(text, tokens, first, mode)) return true;
   // In capitalised prose a lower-case word is not a name unless it is a strong one or a cue names it.
-  if (!cued && capitalText && group.some((t) => t.shape === Shape.Lower && t.kind !== Kind.Strong))
+  if (
+    !cued &&
+    capitalText &&
+    group.some((t) => t.shape === Shape.Lower && t.kind !== Kind.Strong && !has(t, PARTICLE_BIT))
+  )
     return false;
   if (cued) {
     if (strong + unknown > 0) return true;
@@ -372,16 +419,32 @@ function kinAdjacent(text: string, tokens: readonly Token[], i: number, mode: Sh
   const next = tokens[i + 1];
   const before =
     previous !== undefined &&
-    (PERSON_NOUNS.has(previous.key) || TITLES.has(previous.key)) &&
+    (has(previous, PERSON_NOUN_BIT) || has(previous, TITLE_BIT)) &&
     /^:? {1,2}$/.test(gapText(text, tokens, i - 1));
   const after =
-    next !== undefined && PERSON_NOUNS.has(next.key) && /^ {0,2}\( {0,2}$/.test(gapText(text, tokens, i));
+    next !== undefined && has(next, PERSON_NOUN_BIT) && /^ {0,2}\( {0,2}$/.test(gapText(text, tokens, i));
   if (!before && !after) return false;
-  if (EPONYM_HEADS.has(t.key) || t.digitAdjacent || t.afterSlash) return false;
-  const month = /^(?:may|june|april|august)$/.test(t.key);
-  if (CLINICAL.has(t.key) && !month) return false;
+  if (has(t, EPONYM_HEAD_BIT) || t.digitAdjacent || t.afterSlash) return false;
+  if (has(t, CLINICAL_BIT)) return false;
   if (after || (mode === Shape.Capitalised && t.shape === Shape.Capitalised)) return true;
-  return GIVEN.has(t.key) && notModal(text, tokens, i);
+  return has(t, GIVEN_BIT) && notModal(text, tokens, i);
+}
+
+/** A given name that is also a word or a month, right beside a kinship or role word: "Son May", "hope (niece)". */
+function givenBesideKin(text: string, tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i] as Token;
+  if (t.key.length < 2 || t.digitAdjacent || t.afterSlash || !has(t, GIVEN_BIT)) return false;
+  if (has(t, CLINICAL_BIT) || has(t, PERSON_NOUN_BIT) || has(t, TITLE_BIT) || has(t, FILLER_BIT))
+    return false;
+  const previous = tokens[i - 1];
+  const next = tokens[i + 1];
+  const before =
+    previous !== undefined &&
+    has(previous, PERSON_NOUN_BIT) &&
+    /^[:,]? {1,2}$/.test(gapText(text, tokens, i - 1));
+  const after =
+    next !== undefined && has(next, PERSON_NOUN_BIT) && /^ {0,2}\( {0,2}$/.test(gapText(text, tokens, i));
+  return (before && notModal(text, tokens, i)) || after;
 }
 
 /** "son will call" is a modal verb, not Will: in lower-case or capital text, a given name that is a modal needs more. */
@@ -389,10 +452,12 @@ function notModal(text: string, tokens: readonly Token[], last: number): boolean
   const t = tokens[last] as Token;
   if (t.key !== "will" && t.key !== "may" && t.key !== "can" && t.key !== "mark") return true;
   const next = tokens[last + 1];
-  return next === undefined || !/^\s{1,2}$/.test(gapText(text, tokens, last));
+  if (next === undefined || !/^\s{1,2}$/.test(gapText(text, tokens, last))) return true;
+  // "son will called", "May rang": a past tense or a verb of speech after it makes it a name.
+  return has(next, SPEECH_BIT) || has(next, PERSON_VERB_BIT) || /ed$/.test(next.key);
 }
 
-const PARTICLES = new Set([
+const PARTICLES: ReadonlySet<string> = new Set([
   "o",
   "mac",
   "mc",
@@ -424,17 +489,17 @@ function joinsGroup(text: string, tokens: readonly Token[], i: number): boolean 
 
 /** A word that could be a name nobody listed: letters, not a common word, not clinical, not a cue. */
 function nameable(t: Token): boolean {
-  const k = t.key;
-  if (k.length < 2 || t.digitAdjacent || t.afterSlash) return false;
-  if (CLINICAL.has(k) || TITLES.has(k) || PERSON_NOUNS.has(k) || FILLERS.has(k) || EPONYM_HEADS.has(k))
-    return false;
-  const level = WORD_LEVEL.get(k);
+  if (t.key.length < 2 || t.digitAdjacent || t.afterSlash) return false;
+  if (has(t, CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT | EPONYM_HEAD_BIT)) return false;
+  // A month or day is a name here only when it is also a given name ("June", "May"), not "Monday".
+  if (has(t, BLOCK_BIT) && !has(t, GIVEN_BIT)) return false;
+  const level = levelOf(t);
   return level === undefined || level > COMMON_LEVEL;
 }
 
 function isCueWord(tokens: readonly Token[], i: number, text: string): boolean {
   const t = tokens[i] as Token;
-  return TITLES.has(t.key) || PERSON_NOUNS.has(t.key) || endsCuePhrase(tokens, i, text);
+  return has(t, TITLE_BIT | PERSON_NOUN_BIT) || (has(t, PHRASE_END_BIT) && endsCuePhrase(tokens, i, text));
 }
 
 /**
@@ -444,27 +509,29 @@ function isCueWord(tokens: readonly Token[], i: number, text: string): boolean {
  */
 function promoteCued(text: string, tokens: Token[]): void {
   for (let i = 0; i < tokens.length; i++) {
-    if (!isCueWord(tokens, i, text)) continue;
+    if (!has(tokens[i], TITLE_BIT | PERSON_NOUN_BIT | PHRASE_END_BIT) || !isCueWord(tokens, i, text))
+      continue;
     let j = i + 1;
-    while (j < tokens.length && FILLERS.has((tokens[j] as Token).key) && j - i <= 3) j++;
+    while (j < tokens.length && has(tokens[j] as Token, FILLER_BIT) && j - i <= 3) j++;
     for (let k = j; k < Math.min(j + 2, tokens.length); k++) {
       if (!CUE_GAP.test(gapText(text, tokens, k - 1))) break;
       const t = tokens[k] as Token;
-      if (t.kind === Kind.None && nameable(t)) t.kind = Kind.Unknown;
+      if (t.kind === Kind.None && (nameable(t) || givenBesideKin(text, tokens, k))) t.kind = Kind.Unknown;
       else if (t.kind === Kind.None) break;
     }
   }
   for (let i = 1; i < tokens.length; i++) {
     const t = tokens[i] as Token;
+    if (!has(t, PERSON_NOUN_BIT | SPEECH_BIT) && t.key !== "from") continue;
     const gap = gapText(text, tokens, i - 1);
-    const kinAfter = PERSON_NOUNS.has(t.key) && /^\s{0,2}[(,–-]\s{0,2}$/.test(gap);
-    const speechAfter = SPEECH_VERBS.has(t.key) && /^ {1,2}$/.test(gap);
+    const kinAfter = has(t, PERSON_NOUN_BIT) && /^\s{0,2}[(,–-]\s{0,2}$/.test(gap);
+    const speechAfter = (has(t, SPEECH_BIT) || t.key === "from") && /^ {1,2}$/.test(gap);
     if (!kinAfter && !speechAfter) continue;
     for (let k = i - 1; k >= Math.max(0, i - 2); k--) {
       const before = tokens[k] as Token;
       if (k < i - 1 && !NAME_GAP.test(gapText(text, tokens, k))) break;
-      if (speechAfter && before.shape === Shape.Lower) break;
-      if (before.kind === Kind.None && nameable(before)) before.kind = Kind.Unknown;
+      if (before.kind === Kind.None && (nameable(before) || (kinAfter && givenBesideKin(text, tokens, k))))
+        before.kind = Kind.Unknown;
       else if (before.kind === Kind.None) break;
     }
   }
@@ -473,7 +540,7 @@ function promoteCued(text: string, tokens: Token[]): void {
 function groupStarts(text: string, t: Token, mode: Shape): boolean {
   if (t.kind !== Kind.None) return true;
   return (
-    mode === Shape.Capitalised && t.shape !== Shape.Lower && (isInitial(text, t) || PARTICLES.has(t.key))
+    mode === Shape.Capitalised && t.shape !== Shape.Lower && (isInitial(text, t) || has(t, PARTICLE_BIT))
   );
 }
 
@@ -493,8 +560,16 @@ export function findPersonNames(text: string): NameSpan[] {
     let last = i;
     while (last + 1 < tokens.length && last - i < 4 && joinsGroup(text, tokens, last)) {
       const next = tokens[last + 1] as Token;
-      if (!groupStarts(text, next, mode)) break;
-      if (mode === Shape.Capitalised && next.shape === Shape.Lower && next.kind !== Kind.Strong) break;
+      const particle = has(next, PARTICLE_BIT) && next.end - next.start <= 3;
+      if (!groupStarts(text, next, mode) && !particle) break;
+      if (
+        mode === Shape.Capitalised &&
+        next.shape === Shape.Lower &&
+        next.kind !== Kind.Strong &&
+        next.kind !== Kind.Unknown &&
+        !particle
+      )
+        break;
       last++;
     }
     // Particles and initials are names only before a name: trim them off the end.
@@ -532,7 +607,7 @@ export function findPersonNames(text: string): NameSpan[] {
     ] as const) {
       const joiner = tokens[from + step];
       const other = tokens[from + 2 * step];
-      if (!joiner || !other || other.kind !== Kind.None || !NAME_JOINERS.has(joiner.key) || !nameable(other))
+      if (!joiner || !other || other.kind !== Kind.None || !has(joiner, JOINER_BIT) || !nameable(other))
         continue;
       const [l, r] = step === 1 ? [from, from + 1] : [from - 1, from];
       const [l2, r2] = step === 1 ? [from + 1, from + 2] : [from - 2, from - 1];
@@ -564,10 +639,25 @@ function joined(text: string, tokens: readonly Token[], leftEnd: number, rightFi
   if (rightFirst === leftEnd + 2) {
     const middle = tokens[leftEnd + 1] as Token;
     return (
-      NAME_JOINERS.has(middle.key) &&
+      has(middle, JOINER_BIT) &&
       /^,?\s{1,2}$/.test(gapText(text, tokens, leftEnd)) &&
       /^\s{1,2}$/.test(gapText(text, tokens, leftEnd + 1))
     );
   }
   return false;
 }
+
+const FACT_SETS: ReadonlyArray<readonly [ReadonlySet<string>, number]> = [
+  [NAMES, NAME_BIT],
+  [GIVEN, GIVEN_BIT],
+  [PERSON_NOUNS, PERSON_NOUN_BIT],
+  [TITLES, TITLE_BIT],
+  [FILLERS, FILLER_BIT],
+  [EPONYM_HEADS, EPONYM_HEAD_BIT],
+  [PLACE_HEADS, PLACE_HEAD_BIT],
+  [SPEECH_VERBS, SPEECH_BIT],
+  [PERSON_VERBS, PERSON_VERB_BIT],
+  [NAME_JOINERS, JOINER_BIT],
+  [PARTICLES, PARTICLE_BIT],
+  [CLINICAL, CLINICAL_BIT],
+];

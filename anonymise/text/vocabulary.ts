@@ -162,13 +162,20 @@ export const CLINICAL = set(`
   rass moca mmse phq gad frax qrisk must abcde sbar socrates amts mews pews qsofa nihss chads vasc hasbled
   ward wards bay bed beds side room theatre theatres recovery majors minors cubicle unit suite wing block
   clinic clinics surgery hospital infirmary centre center practice health trust nhs
+  mol mmol umol nmol pmol mg mcg ug ng kg gm ml dl iu meq kpa mmhg bpm hr hrs mins secs cm mm kcal units tabs
+  caps puffs sachet sachets amp amps vial vials
+  hosp nad ix niv trach brady glasgow rockwood braden barthel cfs
+`);
+
+/**
+ * Months, weekdays and times of day: never names on their own ("review in May", "Sun 14:00"), but some are also
+ * given names ("June", "May", "Sun", "Thu"), which a kinship word right beside them makes names ("Son May rang").
+ */
+export const CALENDAR = set(`
   january february march april may june july august september october november december
   jan feb mar apr jun jul aug sep sept oct nov dec
   monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
   today tomorrow yesterday tonight morning afternoon evening night overnight weekend
-  mol mmol umol nmol pmol mg mcg ug ng kg gm ml dl iu meq kpa mmhg bpm hr hrs mins secs cm mm kcal units tabs
-  caps puffs sachet sachets amp amps vial vials
-  hosp nad ix niv trach brady glasgow rockwood braden barthel cfs
 `);
 
 /** A capitalised word before one of these is a thing named after a person, not a person: "Crohn's disease". */
