@@ -74,15 +74,17 @@ export const scrubTextOperator: Operator<ScrubParams> = {
     // Fail rather than truncate: a silently shortened note loses clinical content nobody would notice missing.
     if (text.length > p.maxLength) return new OperationFailure("ANON_TEXT_TOO_LONG", field);
     const nhsRef = operationContext.strategy === "pseudonymisation" ? p.nhsRef : undefined;
+    const personNames = operationContext.personNames;
     const options = nhsRef
       ? {
+          personNames,
           nhsToken: (digits: string) =>
             operationContext.pseudonymiser.token(
               nhsRef.prefix,
               NORMALISERS[nhsRef.normalise](digits) ?? digits,
             ),
         }
-      : {};
+      : { personNames };
     return scrubText(text, ownIdentifiers(p, operationContext), options, operationContext.replacements);
   },
 };

@@ -56,21 +56,21 @@ const Kind = {
 type Kind = (typeof Kind)[keyof typeof Kind];
 
 interface Token {
-  readonly start: number;
+  start: number;
   /** End of the name part (a possessive "'s" is left out). */
-  readonly end: number;
-  readonly key: string;
+  end: number;
+  key: string;
   /** Gazetteer and vocabulary facts about the key (factsOf). */
-  readonly bits: number;
+  bits: number;
   /** Keys of the parts of a hyphenated word. */
-  readonly parts: readonly string[];
-  readonly shape: Shape;
+  parts: readonly string[];
+  shape: Shape;
   /** Touches a digit ("NEWS2", "HbA1c", "7B"). */
-  readonly digitAdjacent: boolean;
+  digitAdjacent: boolean;
   /** Directly after a slash: a unit ("mmol/mol") or a list of codes. */
-  readonly afterSlash: boolean;
+  afterSlash: boolean;
   /** Followed directly by a full stop (an initial "J." or an abbreviation). */
-  readonly dotAfter: boolean;
+  dotAfter: boolean;
   kind: Kind;
 }
 
@@ -138,8 +138,37 @@ function wordFacts(word: string): WordFacts {
   return w;
 }
 
-function tokenise(text: string): Token[] {
-  const tokens: Token[] = [];
+/**
+ * Token objects are reused from call to call (the engine is synchronous; each worker thread has its own module
+ * instance): a note's tokens then cost no garbage. Only the array of the note's tokens is new.
+ */
+const pool: Token[] = [];
+
+function tokenAt(n: number): Token {
+  let t = pool[n];
+  if (t === undefined) {
+    t = {
+      start: 0,
+      end: 0,
+      key: "",
+      bits: 0,
+      parts: [],
+      shape: Shape.Lower,
+      digitAdjacent: false,
+      afterSlash: false,
+      dotAfter: false,
+      kind: Kind.None,
+    };
+    pool.push(t);
+  }
+  return t;
+}
+
+/** Cuts the note into word tokens and measures its casing (see modeOf) in the same pass. */
+function tokenise(text: string): { tokens: Token[]; mode: Shape } {
+  let count = 0;
+  let upper = 0;
+  let lower = 0;
   let i = 0;
   const n = text.length;
   while (i < n) {
@@ -150,7 +179,13 @@ function tokenise(text: string): Token[] {
     const start = i;
     while (i < n) {
       const c = text.charCodeAt(i);
-      if (isLetter(c)) i++;
+      if (c >= 65 && c <= 90) {
+        upper++;
+        i++;
+      } else if (c >= 97 && c <= 122) {
+        lower++;
+        i++;
+      } else if (c >= 128 && isLetter(c)) i++;
       // Internal apostrophes and hyphens: O'Neill, Smith-Jones, Ní; not a trailing one.
       else if ((isApostrophe(c) || c === 45) && i + 1 < n && isLetter(text.charCodeAt(i + 1))) i++;
       else break;
@@ -166,20 +201,19 @@ function tokenise(text: string): Token[] {
     const facts = wordFacts(text.slice(start, end));
     const before = start > 0 ? text.charCodeAt(start - 1) : 32;
     const after = i < n ? text.charCodeAt(i) : 32;
-    tokens.push({
-      start,
-      end,
-      key: facts.key,
-      bits: facts.bits,
-      parts: facts.parts,
-      shape: facts.shape,
-      digitAdjacent: isDigit(before) || isDigit(after),
-      afterSlash: before === 47,
-      dotAfter: after === 46,
-      kind: Kind.None,
-    });
+    const t = tokenAt(count++);
+    t.start = start;
+    t.end = end;
+    t.key = facts.key;
+    t.bits = facts.bits;
+    t.parts = facts.parts;
+    t.shape = facts.shape;
+    t.digitAdjacent = isDigit(before) || isDigit(after);
+    t.afterSlash = before === 47;
+    t.dotAfter = after === 46;
+    t.kind = Kind.None;
   }
-  return tokens;
+  return { tokens: pool.slice(0, count), mode: modeOf(upper, lower) };
 }
 
 /** Facts about a key, as bits: one memoised look-up per distinct word instead of a dozen set look-ups per token. */
@@ -337,14 +371,7 @@ function eponymOrPlace(text: string, tokens: readonly Token[], first: number, la
 }
 
 /** The note's casing: capitalised prose, all capitals, or all lower case (capitals then say nothing). */
-function modeOf(text: string): Shape {
-  let upper = 0;
-  let lower = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 65 && c <= 90) upper++;
-    else if (c >= 97 && c <= 122) lower++;
-  }
+function modeOf(upper: number, lower: number): Shape {
   if (lower === 0 && upper > 0) return Shape.Upper;
   if (upper * 50 < lower && upper <= 2) return Shape.Lower;
   if (lower * 10 < upper) return Shape.Upper;
@@ -545,9 +572,8 @@ function groupStarts(text: string, t: Token, mode: Shape): boolean {
 }
 
 export function findPersonNames(text: string): NameSpan[] {
-  const tokens = tokenise(text);
+  const { tokens, mode } = tokenise(text);
   if (tokens.length === 0) return [];
-  const mode = modeOf(text);
   for (const t of tokens) t.kind = classify(t, mode);
   promoteCued(text, tokens);
   const groups: Array<{ first: number; end: number; name: boolean }> = [];
