@@ -63,14 +63,14 @@ export const PATTERNS = {
   TITLE_NAME:
     /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\.?[ ]{1,3}(?<name>(?:[A-Z]\.?[ ]{1,3}){0,2}[A-Z][A-Za-z'’-]{1,30}(?:[ ]{1,3}[A-Z][A-Za-z'’-]{1,30})?)/dg,
   STREET: new RegExp(
-    "(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:[A-Z][a-z'’-]{1,20}[ ]{1,3}){1,3}" +
+    "(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}" +
       "(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Gardens|Place|Court|Terrace|Grove|Hill|Park|Square|" +
       "Walk|Mews|Row|Rise|Green|Parade|Rd|St|Ave|Av|Gdns|Cres|Tce|Ln|Sq)\\b\\.?",
     "g",
   ),
   /** With a house number, the short street types that are also other words ("Dr", "Ct", "Cl", "Pl") are safe. */
   STREET_NUMBERED: new RegExp(
-    "\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3}(?:[A-Z][a-z'’-]{1,20}[ ]{1,3}){1,3}" +
+    "\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3}(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}" +
       "(?:Cl|Ln|Dr|Pl|Ct|Terr|Sq|Gr|Gro|Pk|Pde|Cresc)\\b\\.?",
     "g",
   ),

@@ -208,7 +208,8 @@ function tokenise(text: string): { tokens: Token[]; mode: Shape } {
     t.bits = facts.bits;
     t.parts = facts.parts;
     t.shape = facts.shape;
-    t.digitAdjacent = isDigit(before) || isDigit(after);
+    t.digitAdjacent =
+      isDigit(before) || isDigit(after) || (after === 45 && i + 1 < n && isDigit(text.charCodeAt(i + 1)));
     t.afterSlash = before === 47;
     t.dotAfter = after === 46;
     t.kind = Kind.None;
@@ -232,7 +233,8 @@ const JOINER_BIT = 1024;
 const PARTICLE_BIT = 2048;
 const CLINICAL_BIT = 4096;
 const PHRASE_END_BIT = 8192;
-const LEVEL_SHIFT = 14;
+const CALENDAR_BIT = 16384;
+const LEVEL_SHIFT = 15;
 
 const facts = new Map<string, number>();
 
@@ -242,9 +244,14 @@ function factsOf(k: string): number {
     const sets: ReadonlyArray<readonly [ReadonlySet<string>, number]> = FACT_SETS;
     f = (WORD_LEVEL.get(k) ?? 0) << LEVEL_SHIFT;
     for (const [set, bit] of sets) if (set.has(k)) f |= bit;
-    if (CALENDAR.has(k) || (f & (CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT)) !== 0)
-      f |= BLOCK_BIT;
-    if (PHRASES_BY_LAST.has(k)) f |= PHRASE_END_BIT;
+    if (CALENDAR.has(k)) f |= CALENDAR_BIT | BLOCK_BIT;
+    if ((f & (CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT)) !== 0) f |= BLOCK_BIT;
+    const phrases = PHRASES_BY_LAST.get(k);
+    if (phrases !== undefined) {
+      f |= PHRASE_END_BIT;
+      // A one-word cue ("per", "named", "rang") is never itself part of the name it introduces.
+      if (phrases.some((p) => p.length === 1)) f |= BLOCK_BIT;
+    }
     if (facts.size >= 100_000) facts.clear();
     facts.set(k, f);
   }
@@ -345,7 +352,7 @@ function followedByCue(text: string, tokens: readonly Token[], last: number): bo
     const gap = gapText(text, tokens, i - 1);
     if (!CUE_GAP.test(gap) && !/^\s*\(\s*$/.test(gap)) return false;
     if (has(t, PERSON_NOUN_BIT)) return true;
-    if (skipped === 0 && (has(t, PERSON_VERB_BIT) || t.key === "from") && /^\s{1,2}$/.test(gap)) return true;
+    if (skipped === 0 && has(t, PERSON_VERB_BIT) && /^\s{1,2}$/.test(gap)) return true;
     if (!has(t, FILLER_BIT) || ++skipped > 2) return false;
     i++;
   }
@@ -447,7 +454,7 @@ function kinAdjacent(text: string, tokens: readonly Token[], i: number, mode: Sh
   const before =
     previous !== undefined &&
     (has(previous, PERSON_NOUN_BIT) || has(previous, TITLE_BIT)) &&
-    /^:? {1,2}$/.test(gapText(text, tokens, i - 1));
+    /^[:,]? {1,2}$/.test(gapText(text, tokens, i - 1));
   const after =
     next !== undefined && has(next, PERSON_NOUN_BIT) && /^ {0,2}\( {0,2}$/.test(gapText(text, tokens, i));
   if (!before && !after) return false;
@@ -455,6 +462,20 @@ function kinAdjacent(text: string, tokens: readonly Token[], i: number, mode: Sh
   if (has(t, CLINICAL_BIT)) return false;
   if (after || (mode === Shape.Capitalised && t.shape === Shape.Capitalised)) return true;
   return has(t, GIVEN_BIT) && notModal(text, tokens, i);
+}
+
+/**
+ * Right after a kinship word or title, in capitalised prose: a capitalised English word ("Her father, Miracle",
+ * "Neighbour Sun") or a month or day abbreviation that is no English word ("nephew Jun") is the person's name.
+ */
+function wordNameBesideKin(tokens: readonly Token[], cue: number, k: number, mode: Shape): boolean {
+  const t = tokens[k] as Token;
+  if (k !== cue + 1 || !has(tokens[cue], PERSON_NOUN_BIT | TITLE_BIT)) return false;
+  if (t.key.length < 2 || t.digitAdjacent || t.afterSlash) return false;
+  if (has(t, CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT | EPONYM_HEAD_BIT | PLACE_HEAD_BIT))
+    return false;
+  if (has(t, CALENDAR_BIT)) return levelOf(t) === undefined;
+  return mode === Shape.Capitalised && t.shape === Shape.Capitalised;
 }
 
 /** A given name that is also a word or a month, right beside a kinship or role word: "Son May", "hope (niece)". */
@@ -524,6 +545,21 @@ function nameable(t: Token): boolean {
   return level === undefined || level > COMMON_LEVEL;
 }
 
+/**
+ * A word beside an accepted name that is part of it: no English word and nothing clinical ("Ajewole"), a month or
+ * day abbreviation that is no English word ("Jun Yan"), or a known name written in the same case that is not one
+ * of the commonest English words ("deepesh gill", "TOM TWENEBOA").
+ */
+function belongsToName(t: Token, neighbour: Token): boolean {
+  if (nameable(t)) return true;
+  if (t.key.length < 2 || t.digitAdjacent || t.afterSlash) return false;
+  if (has(t, CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT | EPONYM_HEAD_BIT | PLACE_HEAD_BIT))
+    return false;
+  const level = levelOf(t);
+  if (has(t, CALENDAR_BIT)) return level === undefined;
+  return has(t, NAME_BIT | GIVEN_BIT) && t.shape === neighbour.shape && (level === undefined || level >= 20);
+}
+
 function isCueWord(tokens: readonly Token[], i: number, text: string): boolean {
   const t = tokens[i] as Token;
   return has(t, TITLE_BIT | PERSON_NOUN_BIT) || (has(t, PHRASE_END_BIT) && endsCuePhrase(tokens, i, text));
@@ -534,7 +570,7 @@ function isCueWord(tokens: readonly Token[], i: number, text: string): boolean {
  * "ESI NKANSA (brother)", "Shristi thinks". Up to two words after a cue (given and family name), the words
  * before a kinship word in brackets or after a comma, and one capitalised word before a verb of speech.
  */
-function promoteCued(text: string, tokens: Token[]): void {
+function promoteCued(text: string, tokens: Token[], mode: Shape): void {
   for (let i = 0; i < tokens.length; i++) {
     if (!has(tokens[i], TITLE_BIT | PERSON_NOUN_BIT | PHRASE_END_BIT) || !isCueWord(tokens, i, text))
       continue;
@@ -543,16 +579,20 @@ function promoteCued(text: string, tokens: Token[]): void {
     for (let k = j; k < Math.min(j + 2, tokens.length); k++) {
       if (!CUE_GAP.test(gapText(text, tokens, k - 1))) break;
       const t = tokens[k] as Token;
-      if (t.kind === Kind.None && (nameable(t) || givenBesideKin(text, tokens, k))) t.kind = Kind.Unknown;
+      if (
+        t.kind === Kind.None &&
+        (nameable(t) || givenBesideKin(text, tokens, k) || wordNameBesideKin(tokens, i, k, mode))
+      )
+        t.kind = Kind.Unknown;
       else if (t.kind === Kind.None) break;
     }
   }
   for (let i = 1; i < tokens.length; i++) {
     const t = tokens[i] as Token;
-    if (!has(t, PERSON_NOUN_BIT | SPEECH_BIT) && t.key !== "from") continue;
+    if (!has(t, PERSON_NOUN_BIT | SPEECH_BIT)) continue;
     const gap = gapText(text, tokens, i - 1);
     const kinAfter = has(t, PERSON_NOUN_BIT) && /^\s{0,2}[(,–-]\s{0,2}$/.test(gap);
-    const speechAfter = (has(t, SPEECH_BIT) || t.key === "from") && /^ {1,2}$/.test(gap);
+    const speechAfter = has(t, SPEECH_BIT) && /^ {1,2}$/.test(gap);
     if (!kinAfter && !speechAfter) continue;
     for (let k = i - 1; k >= Math.max(0, i - 2); k--) {
       const before = tokens[k] as Token;
@@ -575,7 +615,7 @@ export function findPersonNames(text: string): NameSpan[] {
   const { tokens, mode } = tokenise(text);
   if (tokens.length === 0) return [];
   for (const t of tokens) t.kind = classify(t, mode);
-  promoteCued(text, tokens);
+  promoteCued(text, tokens, mode);
   const groups: Array<{ first: number; end: number; name: boolean }> = [];
   let i = 0;
   while (i < tokens.length) {
@@ -587,7 +627,12 @@ export function findPersonNames(text: string): NameSpan[] {
     while (last + 1 < tokens.length && last - i < 4 && joinsGroup(text, tokens, last)) {
       const next = tokens[last + 1] as Token;
       const particle = has(next, PARTICLE_BIT) && next.end - next.start <= 3;
-      if (!groupStarts(text, next, mode) && !particle) break;
+      const afterParticle =
+        has(tokens[last], PARTICLE_BIT) &&
+        next.key.length >= 2 &&
+        !has(next, TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT);
+      if (afterParticle && next.kind === Kind.None) next.kind = Kind.Unknown;
+      if (!groupStarts(text, next, mode) && !particle && !afterParticle) break;
       if (
         mode === Shape.Capitalised &&
         next.shape === Shape.Lower &&
@@ -622,7 +667,28 @@ export function findPersonNames(text: string): NameSpan[] {
   }
   const spans: NameSpan[] = [];
   for (const g of groups) {
-    if (g.name) spans.push({ start: (tokens[g.first] as Token).start, end: (tokens[g.end] as Token).end });
+    if (!g.name) continue;
+    // A name's other words that no list knows ("Opeyemi Ajewole", "achalesvara Bharadwaj"): words next to it that
+    // are no English word and nothing clinical belong to it.
+    let first = g.first;
+    let end = g.end;
+    while (end + 1 < tokens.length && end - g.end < 2 && NAME_GAP.test(gapText(text, tokens, end))) {
+      const next = tokens[end + 1] as Token;
+      if (next.kind !== Kind.None || !(belongsToName(next, tokens[end] as Token) || has(next, PARTICLE_BIT)))
+        break;
+      end++;
+    }
+    while (has(tokens[end], PARTICLE_BIT) && end > g.end) end--;
+    if (first > 0 && NAME_GAP.test(gapText(text, tokens, first - 1))) {
+      const previous = tokens[first - 1] as Token;
+      if (
+        previous.kind === Kind.None &&
+        belongsToName(previous, tokens[first] as Token) &&
+        !precededByCue(text, tokens, first)
+      )
+        first--;
+    }
+    spans.push({ start: (tokens[first] as Token).start, end: (tokens[end] as Token).end });
   }
   // "lives with purna and jazariah": an unlisted word joined by "and" or "&" to a name is a name too.
   for (const g of groups) {

@@ -95,6 +95,10 @@ describe("clinical text stays", () => {
     "Lives alone, independent with ADLs.",
     "PLAN: WILL REVIEW IN CLINIC. MAY NEED CT.",
     "son will call back later.",
+    "Apixaban from pharmacy; Oramorph from ward stock.",
+    "Angiogram reported as normal. Echocardiogram confirmed LVSD.",
+    "Paracetamol helped. Abdomen feels soft.",
+    "Movicol 1 sachet BD; Fortisip TDS.",
   ])("%s", (text) => {
     expect(names(text)).toEqual([]);
     expect(scrub(text).out).toBe(text);
