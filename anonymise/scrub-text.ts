@@ -61,24 +61,24 @@ export const PATTERNS = {
   POSTCODE: /\b(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|GIR ?0AA)\b/gi,
   NI_NUMBER: /\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/gi,
   TITLE_NAME:
-    /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\.?[ ]{1,3}(?<name>(?:[A-Z]\.?[ ]{1,3}){0,2}[A-Z][A-Za-z'’-]{1,30}(?:[ ]{1,3}[A-Z][A-Za-z'’-]{1,30})?)/dg,
+    /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\.?[ ]{1,3}(?<name>(?:\p{Lu}\.?[ ]{1,3}){0,2}\p{Lu}[\p{L}\p{M}'’-]{1,30}(?:[ ]{1,3}\p{Lu}[\p{L}\p{M}'’-]{1,30})?)/dgu,
   STREET: new RegExp(
     "(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}" +
       "(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Gardens|Place|Court|Terrace|Grove|Hill|Park|Square|" +
-      "Walk|Mews|Row|Rise|Green|Parade|Rd|St|Ave|Av|Gdns|Cres|Tce|Ln|Sq)\\b\\.?",
-    "g",
+      "Walk|Mews|Row|Rise|Green|Parade|Rd|St|Ave|Av|Gdns|Cres|Tce|Ln|Sq)(?![\\p{L}\\p{N}])\\.?",
+    "gu",
   ),
   /** With a house number, the short street types that are also other words ("Dr", "Ct", "Cl", "Pl") are safe. */
   STREET_NUMBERED: new RegExp(
     "\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3}(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}" +
-      "(?:Cl|Ln|Dr|Pl|Ct|Terr|Sq|Gr|Gro|Pk|Pde|Cresc)\\b\\.?",
-    "g",
+      "(?:Cl|Ln|Dr|Pl|Ct|Terr|Sq|Gr|Gro|Pk|Pde|Cresc)(?![\\p{L}\\p{N}])\\.?",
+    "gu",
   ),
   /** Lower-case or capital notes: a house number, one to three words and a street type that is no other word. */
   STREET_ANY_CASE: new RegExp(
     "\\b\\d{1,4}[a-z]?,?[ ]{1,3}(?:[a-z'’-]{2,20}[ ]{1,3}){1,3}" +
-      "(?:road|street|avenue|lane|crescent|gardens|terrace|court|square|grove|mews|rd|st|ave|av|gdns|cres|cl|ln|ct|pl|sq|tce|terr|pde)\\b\\.?",
-    "gi",
+      "(?:road|street|avenue|lane|crescent|gardens|terrace|court|square|grove|mews|rd|st|ave|av|gdns|cres|cl|ln|ct|pl|sq|tce|terr|pde)(?![\\p{L}\\p{N}])\\.?",
+    "giu",
   ),
   /** "lives at", "c/o …,", "address:": where a street with no house number may follow. */
   STREET_CUE:
@@ -87,15 +87,15 @@ export const PATTERNS = {
   STREET_AFTER_CUE: new RegExp(
     "(?:[A-Za-z'’-]{2,20}[ ]{1,3}){1,3}" +
       "(?:road|street|avenue|lane|close|drive|way|crescent|gardens|place|court|terrace|grove|square|mews|" +
-      "rd|st|ave|av|dr|cl|ln|ct|pl|sq|gr|gdns|cres|tce|terr)\\b\\.?",
-    "iy",
+      "rd|st|ave|av|dr|cl|ln|ct|pl|sq|gr|gdns|cres|tce|terr)(?![\\p{L}\\p{N}])\\.?",
+    "iyu",
   ),
   /** Capitals: with a house number every street type is safe, abbreviated or not ("71 JOHNS ST."). */
   STREET_UPPER: new RegExp(
     "\\b\\d{1,4}[A-Z]?,?[ ]{1,3}(?:[A-Z'’-]{2,20}[ ]{1,3}){1,3}" +
       "(?:ROAD|STREET|AVENUE|LANE|CLOSE|DRIVE|WAY|CRESCENT|GARDENS|PLACE|COURT|TERRACE|GROVE|SQUARE|HILL|PARK|" +
-      "WALK|MEWS|ROW|RISE|GREEN|PARADE|RD|ST|AVE|AV|CL|LN|DR|CRES|GDNS|PL|CT|TERR|TCE|SQ|GR|PDE)\\b\\.?",
-    "g",
+      "WALK|MEWS|ROW|RISE|GREEN|PARADE|RD|ST|AVE|AV|CL|LN|DR|CRES|GDNS|PL|CT|TERR|TCE|SQ|GR|PDE)(?![\\p{L}\\p{N}])\\.?",
+    "gu",
   ),
   /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
   ID_NUMBER: /\d(?:[ -]?\d){8,40}/g,

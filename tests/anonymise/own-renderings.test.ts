@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type OwnIdentifier, scrubText } from "../../anonymise/index.ts";
 import { foldText } from "../../anonymise/text/fold.ts";
 import { addressRenderings, nameRenderings, STREET_TYPES } from "../../anonymise/text/own-renderings.ts";
+import { withoutDiacritics } from "../../privacy-eval/names.ts";
 
 /**
  * The record's own name and address, written in the note in a rendering the record does not use. Each rule has
@@ -19,24 +20,8 @@ const names = (given: string, family: string): OwnIdentifier[] => [
   { text: family, entity: "NAME" },
 ];
 
-/** Plain-ASCII spelling as a note writer might type it, by a table independent of the engine's transliteration. */
-const PLAIN: Record<string, string> = {
-  ł: "l",
-  Ł: "L",
-  ø: "o",
-  Ø: "O",
-  æ: "ae",
-  ß: "ss",
-  đ: "d",
-  þ: "th",
-  ı: "i",
-};
-function plain(s: string): string {
-  return s
-    .replace(/[łŁøØæßđþı]/g, (c) => PLAIN[c] ?? c)
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "");
-}
+/** Plain-ASCII spelling as a note writer might type it: the harness's table, independent of the engine's folding. */
+const plain = withoutDiacritics;
 
 /** Words of three letters or more of `name` (plain spelling, lower case) still in `out`, ignoring prefixes. */
 function survivors(out: string, name: string): string[] {
