@@ -385,6 +385,18 @@ function modeOf(upper: number, lower: number): Shape {
   return Shape.Capitalised;
 }
 
+const SENTENCE_BREAK = /[.!?:;\n•*(|]|^\s*-\s*$/;
+
+/** The token starts a sentence, a line, a list item or a bracket: its capital says nothing. */
+function sentenceStart(text: string, tokens: readonly Token[], i: number): boolean {
+  if (i === 0)
+    return (
+      /^\s*$/.test(text.slice(0, (tokens[0] as Token).start)) ||
+      SENTENCE_BREAK.test(text.slice(0, (tokens[0] as Token).start))
+    );
+  return SENTENCE_BREAK.test(gapText(text, tokens, i - 1)) || /\d/.test(gapText(text, tokens, i - 1));
+}
+
 /** An initial: one capital letter, alone, before a capitalised name ("J Smith", "J. Smith"). */
 function isInitial(text: string, t: Token): boolean {
   return t.end - t.start === 1 && !t.digitAdjacent && !t.afterSlash && UPPER.test(text[t.start] as string);
@@ -434,6 +446,16 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     const capitalisedUnknown = group.some((t) => t.kind === Kind.Unknown && t.shape === Shape.Capitalised);
     return capitalText && capitalisedUnknown && ambiguous + weak >= 1;
   }
+  // A given name that is also a less common word, capitalised in the middle of a sentence: "told John", "with
+  // Holly". The commonest such words ("Will", "Hope", "Mark", "Grace") start clauses too often to count.
+  if (
+    ambiguous === 1 &&
+    capitalText &&
+    head.shape === Shape.Capitalised &&
+    (levelOf(head) ?? 0) >= 35 &&
+    !sentenceStart(text, tokens, first)
+  )
+    return true;
   if (strong === 1) {
     // A lone strong name of two letters ("Li", "Ng"), a short all-capitals word, or a lower-case word in
     // capitalised prose ("hosp", an abbreviation that is also a name somewhere) needs a cue.

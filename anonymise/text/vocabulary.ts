@@ -117,6 +117,14 @@ export const CUE_PHRASES: readonly (readonly string[])[] = [
   "phoned",
   "telephoned",
   "per",
+  "seen by",
+  "reviewed by",
+  "assessed by",
+  "examined by",
+  "handover from",
+  "handed over by",
+  "escalated to",
+  "bleeped",
 ].map((p) => p.split(" "));
 
 /** Words allowed between a cue and the name: "spoke to his daughter, Jane", "NOK is the patient's son Tom". */
@@ -162,6 +170,8 @@ export const CLINICAL = set(`
   mol mmol umol nmol pmol mg mcg ug ng kg gm ml dl iu meq kpa mmhg bpm hr hrs mins secs cm mm kcal units tabs
   caps puffs sachet sachets amp amps vial vials
   hosp nad ix niv trach brady glasgow rockwood braden barthel cfs
+  ortho orthos cardio cardiology gastro neuro haem haemonc onc derm psych paeds gynae maxfax rheum resp endo geris
+  palliatives ccot ccrt medics surgeons anaesthetics
 `);
 
 /**

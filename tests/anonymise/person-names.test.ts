@@ -35,6 +35,8 @@ describe("cues before a name", () => {
     ["title, lower case", "letter to mrs okonjo re appointment.", ["okonjo"]],
     ["role word", "Physio Rhiannon assessed gait.", ["Rhiannon"]],
     ["c/o", "Post c/o Wojciech Nowak please.", ["Wojciech Nowak"]],
+    ["handover from, a word-name", "Handover from Tom at 20:00.", ["Tom"]],
+    ["reviewed by", "Reviewed by Ngozi, plan agreed.", ["Ngozi"]],
     ["capitals", "DAUGHTER SIOBHAN PRESENT AT REVIEW.", ["SIOBHAN"]],
   ])("%s", (_label, text, expected) => {
     expect(names(text)).toEqual(expected);
@@ -61,6 +63,12 @@ describe("names without cues", () => {
     ["initial and family name", "Reviewed by J. Walker (SpR).", ["J. Walker"]],
     ["a list joined by and", "Daughters Aisha and Zainab visited.", ["Aisha", "Zainab"]],
     ["word-name with a family name", "Grace Achterberg phoned.", ["Grace Achterberg"]],
+    ["less common word-name mid-sentence", "Discussed the results with John and his wife.", ["John"]],
+    [
+      "a name's unlisted second word",
+      "Plan explained to Oluwadamilare Ajewole today.",
+      ["Oluwadamilare Ajewole"],
+    ],
   ])("%s", (_label, text, expected) => {
     expect(names(text)).toEqual(expected);
   });
@@ -99,6 +107,8 @@ describe("clinical text stays", () => {
     "Angiogram reported as normal. Echocardiogram confirmed LVSD.",
     "Paracetamol helped. Abdomen feels soft.",
     "Movicol 1 sachet BD; Fortisip TDS.",
+    "Reviewed by Ortho; seen by Gastro; referred to Physio.",
+    "PMH: COPD, AF, T2DM. Meds: Will review, Hope to step down.",
   ])("%s", (text) => {
     expect(names(text)).toEqual([]);
     expect(scrub(text).out).toBe(text);
