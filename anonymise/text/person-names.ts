@@ -143,6 +143,7 @@ function wordFacts(word: string): WordFacts {
  * instance): a note's tokens then cost no garbage. Only the array of the note's tokens is new.
  */
 const pool: Token[] = [];
+const NO_PARTS: readonly string[] = [];
 
 function tokenAt(n: number): Token {
   let t = pool[n];
@@ -177,19 +178,29 @@ function tokenise(text: string): { tokens: Token[]; mode: Shape } {
       continue;
     }
     const start = i;
+    let wordUpper = 0;
+    let wordLower = 0;
+    let plain = true;
     while (i < n) {
       const c = text.charCodeAt(i);
       if (c >= 65 && c <= 90) {
-        upper++;
+        wordUpper++;
         i++;
       } else if (c >= 97 && c <= 122) {
-        lower++;
+        wordLower++;
         i++;
-      } else if (c >= 128 && isLetter(c)) i++;
+      } else if (c >= 128 && isLetter(c)) {
+        plain = false;
+        i++;
+      }
       // Internal apostrophes and hyphens: O'Neill, Smith-Jones, Ní; not a trailing one.
-      else if ((isApostrophe(c) || c === 45) && i + 1 < n && isLetter(text.charCodeAt(i + 1))) i++;
-      else break;
+      else if ((isApostrophe(c) || c === 45) && i + 1 < n && isLetter(text.charCodeAt(i + 1))) {
+        plain = false;
+        i++;
+      } else break;
     }
+    upper += wordUpper;
+    lower += wordLower;
     let end = i;
     // Possessive: "Sarah's" is the name "Sarah".
     if (
@@ -198,16 +209,35 @@ function tokenise(text: string): { tokens: Token[]; mode: Shape } {
       (text[end - 1] === "s" || text[end - 1] === "S")
     )
       end -= 2;
-    const facts = wordFacts(text.slice(start, end));
+    const t = tokenAt(count++);
+    if (plain) {
+      // ASCII letters only (most words): the key is the word in lower case; no second memo needed.
+      const word = text.slice(start, end);
+      const key = wordUpper === 0 ? word : word.toLowerCase();
+      t.key = key;
+      t.bits = factsOf(key);
+      t.parts = NO_PARTS;
+      t.shape =
+        wordUpper === 0
+          ? Shape.Lower
+          : wordLower === 0
+            ? wordUpper >= 2
+              ? Shape.Upper
+              : Shape.Capitalised
+            : (text.charCodeAt(start) as number) <= 90
+              ? Shape.Capitalised
+              : Shape.Other;
+    } else {
+      const facts = wordFacts(text.slice(start, end));
+      t.key = facts.key;
+      t.bits = facts.bits;
+      t.parts = facts.parts;
+      t.shape = facts.shape;
+    }
     const before = start > 0 ? text.charCodeAt(start - 1) : 32;
     const after = i < n ? text.charCodeAt(i) : 32;
-    const t = tokenAt(count++);
     t.start = start;
     t.end = end;
-    t.key = facts.key;
-    t.bits = facts.bits;
-    t.parts = facts.parts;
-    t.shape = facts.shape;
     t.digitAdjacent =
       isDigit(before) || isDigit(after) || (after === 45 && i + 1 < n && isDigit(text.charCodeAt(i + 1)));
     t.afterSlash = before === 47;
