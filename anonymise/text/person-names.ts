@@ -165,6 +165,32 @@ function tokenAt(n: number): Token {
   return t;
 }
 
+interface PlainWord {
+  readonly key: string;
+  readonly bits: number;
+  readonly next: PlainWord | undefined;
+}
+
+/** Plain ASCII words seen before, by the hash of their lower-case letters (chained on collisions). */
+const plainWords = new Map<number, PlainWord>();
+
+function sameWord(text: string, start: number, end: number, key: string): boolean {
+  if (key.length !== end - start) return false;
+  for (let j = 0; j < key.length; j++)
+    if ((text.charCodeAt(start + j) | 32) !== key.charCodeAt(j)) return false;
+  return true;
+}
+
+function plainWordAt(text: string, start: number, end: number, hash: number): PlainWord {
+  const head = plainWords.get(hash);
+  for (let w = head; w !== undefined; w = w.next) if (sameWord(text, start, end, w.key)) return w;
+  const key = text.slice(start, end).toLowerCase();
+  if (plainWords.size >= 100_000) plainWords.clear();
+  const word = { key, bits: factsOf(key), next: plainWords.get(hash) };
+  plainWords.set(hash, word);
+  return word;
+}
+
 /** Cuts the note into word tokens and measures its casing (see modeOf) in the same pass. */
 function tokenise(text: string): { tokens: Token[]; mode: Shape } {
   let count = 0;
@@ -181,13 +207,16 @@ function tokenise(text: string): { tokens: Token[]; mode: Shape } {
     let wordUpper = 0;
     let wordLower = 0;
     let plain = true;
+    let hash = 0;
     while (i < n) {
       const c = text.charCodeAt(i);
       if (c >= 65 && c <= 90) {
         wordUpper++;
+        hash = (Math.imul(hash, 31) + c + 32) & 0x3fffffff;
         i++;
       } else if (c >= 97 && c <= 122) {
         wordLower++;
+        hash = (Math.imul(hash, 31) + c) & 0x3fffffff;
         i++;
       } else if (c >= 128 && isLetter(c)) {
         plain = false;
@@ -211,11 +240,11 @@ function tokenise(text: string): { tokens: Token[]; mode: Shape } {
       end -= 2;
     const t = tokenAt(count++);
     if (plain) {
-      // ASCII letters only (most words): the key is the word in lower case; no second memo needed.
-      const word = text.slice(start, end);
-      const key = wordUpper === 0 ? word : word.toLowerCase();
-      t.key = key;
-      t.bits = factsOf(key);
+      // ASCII letters only (most words): the key is the word in lower case, found by a hash of its letters
+      // computed while scanning, so a word seen before costs no new string.
+      const known = plainWordAt(text, start, end, hash);
+      t.key = known.key;
+      t.bits = known.bits;
       t.parts = NO_PARTS;
       t.shape =
         wordUpper === 0
@@ -314,7 +343,8 @@ function classify(t: Token, mode: Shape): Kind {
     return given ? Kind.AmbiguousGiven : Kind.Weak;
   }
   // O'Brien, McGibson, MacLeod: the stem is a name.
-  const stem = /^(?:o|mc|mac)(?=[a-z]{3})/.exec(k);
+  const stem =
+    k.charCodeAt(0) === 111 || k.charCodeAt(0) === 109 ? /^(?:o|mc|mac)(?=[a-z]{3})/.exec(k) : null;
   if (stem && NAMES.has(k.slice(stem[0].length)) && !WORD_LEVEL.has(k)) return Kind.Strong;
   // Hyphenated names: every part a name ("Smith-Jones", "Lebsack-Douglas").
   if (t.parts.length > 1 && t.parts.every((p) => NAMES.has(p) || GIVEN.has(p))) return Kind.Strong;
@@ -745,26 +775,26 @@ export function findPersonNames(text: string): NameSpan[] {
   // "lives with purna and jazariah": an unlisted word joined by "and" or "&" to a name is a name too.
   for (const g of groups) {
     if (!g.name) continue;
-    for (const [from, step] of [
-      [g.end, 1],
-      [g.first, -1],
-    ] as const) {
-      const joiner = tokens[from + step];
-      const other = tokens[from + 2 * step];
-      if (!joiner || !other || other.kind !== Kind.None || !has(joiner, JOINER_BIT) || !nameable(other))
-        continue;
-      const [l, r] = step === 1 ? [from, from + 1] : [from - 1, from];
-      const [l2, r2] = step === 1 ? [from + 1, from + 2] : [from - 2, from - 1];
-      if (
-        /^ {1,2}$/.test(gapText(text, tokens, l)) &&
-        /^ {1,2}$/.test(gapText(text, tokens, l2)) &&
-        r >= 0 &&
-        r2 >= 0
-      )
-        spans.push({ start: other.start, end: other.end });
-    }
+    joinedWord(text, tokens, g.end, 1, spans);
+    joinedWord(text, tokens, g.first, -1, spans);
   }
   return spans;
+}
+
+/** The word two tokens from a name, across "and" or "&" (step 1: after it, -1: before it), if it is nameable. */
+function joinedWord(
+  text: string,
+  tokens: readonly Token[],
+  from: number,
+  step: 1 | -1,
+  spans: NameSpan[],
+): void {
+  const joiner = tokens[from + step];
+  const other = tokens[from + 2 * step];
+  if (!joiner || !other || other.kind !== Kind.None || !has(joiner, JOINER_BIT) || !nameable(other)) return;
+  const left = step === 1 ? from : from - 2;
+  if (/^ {1,2}$/.test(gapText(text, tokens, left)) && /^ {1,2}$/.test(gapText(text, tokens, left + 1)))
+    spans.push({ start: other.start, end: other.end });
 }
 
 function listable(tokens: readonly Token[], first: number, end: number, mode: Shape): boolean {
