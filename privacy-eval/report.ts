@@ -1,3 +1,4 @@
+import { cpus, loadavg } from "node:os";
 import { CATEGORIES } from "./gold.ts";
 import type { RunResult } from "./run.ts";
 import type { Miss, Tally } from "./score.ts";
@@ -47,6 +48,8 @@ export function report(
     strategy: options.strategy,
     personNames: options.personNames,
     node: process.version,
+    loadAverage1m: Number(loadavg()[0]?.toFixed(2)),
+    cores: cpus().length,
     records: score.records,
     refusedRecords: score.failed,
     unalignedRecords: score.unaligned,
@@ -65,7 +68,7 @@ export function report(
       .join(
         ", ",
       )}), strategy ${options.strategy}, person-name detector ${options.personNames ? "on" : "off"}`,
-    `engine: ${result.recordsPerSecond} records/s (one thread, anonymise() only, median of 3 passes), node ${process.version}`,
+    `engine: ${result.recordsPerSecond} records/s (one thread, anonymise() only, median of 3 passes), node ${process.version}, load average ${json.loadAverage1m} on ${json.cores} cores`,
     score.failed + score.unaligned > 0
       ? `refused by the engine: ${score.failed}; output not alignable: ${score.unaligned}`
       : "every record anonymised and aligned",

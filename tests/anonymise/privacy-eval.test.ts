@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { generateCorpus } from "../../privacy-eval/corpus.ts";
 import { type GoldRecord, parseGold, toGoldLine } from "../../privacy-eval/gold.ts";
@@ -64,6 +65,16 @@ describe("gold JSONL", () => {
     ],
   ])("refuses %s, naming the line", (_label, line, message) => {
     expect(() => parseGold(`\n${line}`)).toThrow(message);
+  });
+
+  it("the documented sample gold file parses and every identifier in it is removed", () => {
+    const gold = parseGold(
+      readFileSync(new URL("../../privacy-eval/examples/gold-sample.jsonl", import.meta.url), "utf8"),
+    );
+    expect(gold.length).toBe(3);
+    const { score } = evaluate(gold, { strategy: "redaction" });
+    for (const t of Object.values(score.byCategory)) expect(t.removed).toBe(t.gold);
+    expect(score.decoys.removed).toBe(score.decoys.gold);
   });
 
   it("fills structured fields a user leaves out with values that appear in no note", () => {
