@@ -165,14 +165,14 @@ function tokenAt(n: number): Token {
   return t;
 }
 
-interface PlainWord {
-  readonly key: string;
-  readonly bits: number;
-  readonly next: PlainWord | undefined;
-}
-
-/** Plain ASCII words seen before, by the hash of their lower-case letters (chained on collisions). */
-const plainWords = new Map<number, PlainWord>();
+/**
+ * Plain ASCII words seen before, in a direct-mapped cache indexed by a hash of their lower-case letters computed
+ * while scanning: a word seen before costs one array read and a character comparison, no new string. A slot
+ * holds the last word that hashed to it; a miss falls back to factsOf (memoised by key).
+ */
+const SLOT_BITS = 16;
+const slotKeys: string[] = new Array<string>(1 << SLOT_BITS).fill("");
+const slotFacts = new Float64Array(1 << SLOT_BITS);
 
 function sameWord(text: string, start: number, end: number, key: string): boolean {
   if (key.length !== end - start) return false;
@@ -181,18 +181,28 @@ function sameWord(text: string, start: number, end: number, key: string): boolea
   return true;
 }
 
-function plainWordAt(text: string, start: number, end: number, hash: number): PlainWord {
-  const head = plainWords.get(hash);
-  for (let w = head; w !== undefined; w = w.next) if (sameWord(text, start, end, w.key)) return w;
+/** Sets the token's key and facts for a plain ASCII word. */
+function setPlainWord(t: Token, text: string, start: number, end: number, hash: number): void {
+  const slot = hash & ((1 << SLOT_BITS) - 1);
+  const cached = slotKeys[slot] as string;
+  if (sameWord(text, start, end, cached)) {
+    t.key = cached;
+    t.bits = slotFacts[slot] as number;
+    return;
+  }
   const key = text.slice(start, end).toLowerCase();
-  if (plainWords.size >= 100_000) plainWords.clear();
-  const word = { key, bits: factsOf(key), next: plainWords.get(hash) };
-  plainWords.set(hash, word);
-  return word;
+  const bits = factsOf(key);
+  slotKeys[slot] = key;
+  slotFacts[slot] = bits;
+  t.key = key;
+  t.bits = bits;
 }
 
 /** Cuts the note into word tokens and measures its casing (see modeOf) in the same pass. */
-function tokenise(text: string): { tokens: Token[]; mode: Shape } {
+/** The current note's tokens: the same array every call, refilled from the pool (no allocation). */
+const current: Token[] = [];
+
+function tokenise(text: string): Shape {
   let count = 0;
   let upper = 0;
   let lower = 0;
@@ -242,9 +252,7 @@ function tokenise(text: string): { tokens: Token[]; mode: Shape } {
     if (plain) {
       // ASCII letters only (most words): the key is the word in lower case, found by a hash of its letters
       // computed while scanning, so a word seen before costs no new string.
-      const known = plainWordAt(text, start, end, hash);
-      t.key = known.key;
-      t.bits = known.bits;
+      setPlainWord(t, text, start, end, hash);
       t.parts = NO_PARTS;
       t.shape =
         wordUpper === 0
@@ -273,7 +281,9 @@ function tokenise(text: string): { tokens: Token[]; mode: Shape } {
     t.dotAfter = after === 46;
     t.kind = Kind.None;
   }
-  return { tokens: pool.slice(0, count), mode: modeOf(upper, lower) };
+  current.length = 0;
+  for (let k = 0; k < count; k++) current.push(pool[k] as Token);
+  return modeOf(upper, lower);
 }
 
 /** Facts about a key, as bits: one memoised look-up per distinct word instead of a dozen set look-ups per token. */
@@ -694,7 +704,8 @@ function groupStarts(text: string, t: Token, mode: Shape): boolean {
 }
 
 export function findPersonNames(text: string): NameSpan[] {
-  const { tokens, mode } = tokenise(text);
+  const mode = tokenise(text);
+  const tokens = current;
   if (tokens.length === 0) return [];
   for (const t of tokens) t.kind = classify(t, mode);
   promoteCued(text, tokens, mode);
