@@ -388,15 +388,51 @@ function gapText(text: string, tokens: readonly Token[], a: number): string {
 }
 
 /** The gap between two tokens allows a cue to reach across it: spaces, ':', ',', '(', '-', '/' but no sentence end. */
-const CUE_GAP = /^(?:'s|’s|s'|')?[\s:,(\-–/]{0,6}$/;
-const NAME_GAP = /^ {1,2}$|^-$/;
+/**
+ * Gap patterns are matched in place (sticky, from the end of one token to the start of the next) so checking a
+ * gap allocates nothing; `empty` is whether the pattern accepts no gap at all (before the first token).
+ */
+interface GapPattern {
+  readonly re: RegExp;
+  readonly empty: boolean;
+}
+
+function gapPattern(re: RegExp): GapPattern {
+  const sticky = new RegExp(`(?:${re.source})`, `${re.flags}y`);
+  return { re: sticky, empty: new RegExp(`^(?:${re.source})$`, re.flags).test("") };
+}
+
+/** Whether the text between token `a` and token `a + 1` is all of a match of the pattern. */
+function gapIs(pattern: GapPattern, text: string, tokens: readonly Token[], a: number): boolean {
+  const left = tokens[a];
+  const right = tokens[a + 1];
+  if (left === undefined || right === undefined) return pattern.empty;
+  pattern.re.lastIndex = left.end;
+  return pattern.re.test(text) && pattern.re.lastIndex === right.start;
+}
+
+const CUE_GAP = gapPattern(/(?:'s|’s|s'|')?[\s:,(\-–/]{0,6}/);
+const NAME_GAP = gapPattern(/ {1,2}|-/);
+const GAP_1 = gapPattern(/[\s/-]{1,3}/);
+const GAP_2 = gapPattern(/\s{0,3}\(\s{0,3}/);
+/** Between an eponym and its head: "Crohn's disease", "Graves' disease", "Hudson mask". */
+const EPONYM_GAP = gapPattern(/(?:'s|’s|s'|')?\s{1,2}/i);
+const GAP_3 = gapPattern(/\s{1,2}/);
+const GAP_4 = gapPattern(/\.?\s{1,2}/);
+const GAP_5 = gapPattern(/[:,]? {1,2}/);
+const GAP_6 = gapPattern(/ {0,2}\( {0,2}/);
+const GAP_7 = gapPattern(/\. {1,2}/);
+const GAP_8 = gapPattern(/\s{0,2}[(,–-]\s{0,2}/);
+const GAP_9 = gapPattern(/ {1,2}/);
+const GAP_10 = gapPattern(/\s{0,2}[,&]\s{0,2}/);
+const GAP_11 = gapPattern(/,?\s{1,2}/);
 
 function precededByCue(text: string, tokens: readonly Token[], first: number): boolean {
   let i = first - 1;
   let skipped = 0;
   while (i >= 0) {
     const t = tokens[i] as Token;
-    if (!CUE_GAP.test(gapText(text, tokens, i))) return false;
+    if (!gapIs(CUE_GAP, text, tokens, i)) return false;
     if (isCueWord(tokens, i, text)) return true;
     if (!has(t, FILLER_BIT) || ++skipped > 3) return false;
     i--;
@@ -409,7 +445,7 @@ function phraseEndsAt(tokens: readonly Token[], i: number, phrase: readonly stri
   if (from < 0) return false;
   for (let j = 0; j < phrase.length; j++) {
     if ((tokens[from + j] as Token).key !== phrase[j]) return false;
-    if (j > 0 && !/^[\s/-]{1,3}$/.test(gapText(text, tokens, from + j - 1))) return false;
+    if (j > 0 && !gapIs(GAP_1, text, tokens, from + j - 1)) return false;
   }
   return true;
 }
@@ -419,10 +455,9 @@ function followedByCue(text: string, tokens: readonly Token[], last: number): bo
   let skipped = 0;
   while (i < tokens.length) {
     const t = tokens[i] as Token;
-    const gap = gapText(text, tokens, i - 1);
-    if (!CUE_GAP.test(gap) && !/^\s*\(\s*$/.test(gap)) return false;
+    if (!gapIs(CUE_GAP, text, tokens, i - 1) && !gapIs(GAP_2, text, tokens, i - 1)) return false;
     if (has(t, PERSON_NOUN_BIT)) return true;
-    if (skipped === 0 && has(t, PERSON_VERB_BIT) && /^\s{1,2}$/.test(gap)) return true;
+    if (skipped === 0 && has(t, PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, i - 1)) return true;
     if (!has(t, FILLER_BIT) || ++skipped > 2) return false;
     i++;
   }
@@ -435,16 +470,12 @@ function eponymOrPlace(text: string, tokens: readonly Token[], first: number, la
   if (
     next &&
     (has(next, EPONYM_HEAD_BIT) || has(next, PLACE_HEAD_BIT)) &&
-    /^(?:'s|’s|s'|')?\s{1,2}$/i.test(gapText(text, tokens, last))
+    gapIs(EPONYM_GAP, text, tokens, last)
   )
     return true;
   for (let k = first + 1; k <= last; k++) if (has(tokens[k] as Token, EPONYM_HEAD_BIT)) return true;
   const previous = tokens[first - 1];
-  return (
-    previous !== undefined &&
-    PLACE_LEADS.has(previous.key) &&
-    /^\.?\s{1,2}$/.test(gapText(text, tokens, first - 1))
-  );
+  return previous !== undefined && PLACE_LEADS.has(previous.key) && gapIs(GAP_4, text, tokens, first - 1);
 }
 
 /** The note's casing: capitalised prose, all capitals, or all lower case (capitals then say nothing). */
@@ -546,9 +577,8 @@ function kinAdjacent(text: string, tokens: readonly Token[], i: number, mode: Sh
   const before =
     previous !== undefined &&
     (has(previous, PERSON_NOUN_BIT) || has(previous, TITLE_BIT)) &&
-    /^[:,]? {1,2}$/.test(gapText(text, tokens, i - 1));
-  const after =
-    next !== undefined && has(next, PERSON_NOUN_BIT) && /^ {0,2}\( {0,2}$/.test(gapText(text, tokens, i));
+    gapIs(GAP_5, text, tokens, i - 1);
+  const after = next !== undefined && has(next, PERSON_NOUN_BIT) && gapIs(GAP_6, text, tokens, i);
   if (!before && !after) return false;
   if (has(t, EPONYM_HEAD_BIT) || t.digitAdjacent || t.afterSlash) return false;
   if (has(t, CLINICAL_BIT)) return false;
@@ -579,11 +609,8 @@ function givenBesideKin(text: string, tokens: readonly Token[], i: number): bool
   const previous = tokens[i - 1];
   const next = tokens[i + 1];
   const before =
-    previous !== undefined &&
-    has(previous, PERSON_NOUN_BIT) &&
-    /^[:,]? {1,2}$/.test(gapText(text, tokens, i - 1));
-  const after =
-    next !== undefined && has(next, PERSON_NOUN_BIT) && /^ {0,2}\( {0,2}$/.test(gapText(text, tokens, i));
+    previous !== undefined && has(previous, PERSON_NOUN_BIT) && gapIs(GAP_5, text, tokens, i - 1);
+  const after = next !== undefined && has(next, PERSON_NOUN_BIT) && gapIs(GAP_6, text, tokens, i);
   return (before && notModal(text, tokens, i)) || after;
 }
 
@@ -592,7 +619,7 @@ function notModal(text: string, tokens: readonly Token[], last: number): boolean
   const t = tokens[last] as Token;
   if (t.key !== "will" && t.key !== "may" && t.key !== "can" && t.key !== "mark") return true;
   const next = tokens[last + 1];
-  if (next === undefined || !/^\s{1,2}$/.test(gapText(text, tokens, last))) return true;
+  if (next === undefined || !gapIs(GAP_3, text, tokens, last)) return true;
   // "son will called", "May rang": a past tense or a verb of speech after it makes it a name.
   return has(next, SPEECH_BIT) || has(next, PERSON_VERB_BIT) || /ed$/.test(next.key);
 }
@@ -621,9 +648,8 @@ const PARTICLES: ReadonlySet<string> = new Set([
 
 function joinsGroup(text: string, tokens: readonly Token[], i: number): boolean {
   return (
-    NAME_GAP.test(gapText(text, tokens, i)) ||
-    (/^\. {1,2}$/.test(gapText(text, tokens, i)) &&
-      (tokens[i] as Token).end - (tokens[i] as Token).start === 1)
+    gapIs(NAME_GAP, text, tokens, i) ||
+    (gapIs(GAP_7, text, tokens, i) && (tokens[i] as Token).end - (tokens[i] as Token).start === 1)
   );
 }
 
@@ -669,7 +695,7 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
     let j = i + 1;
     while (j < tokens.length && has(tokens[j] as Token, FILLER_BIT) && j - i <= 3) j++;
     for (let k = j; k < Math.min(j + 2, tokens.length); k++) {
-      if (!CUE_GAP.test(gapText(text, tokens, k - 1))) break;
+      if (!gapIs(CUE_GAP, text, tokens, k - 1)) break;
       const t = tokens[k] as Token;
       if (
         t.kind === Kind.None &&
@@ -682,13 +708,12 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
   for (let i = 1; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     if (!has(t, PERSON_NOUN_BIT | SPEECH_BIT)) continue;
-    const gap = gapText(text, tokens, i - 1);
-    const kinAfter = has(t, PERSON_NOUN_BIT) && /^\s{0,2}[(,–-]\s{0,2}$/.test(gap);
-    const speechAfter = has(t, SPEECH_BIT) && /^ {1,2}$/.test(gap);
+    const kinAfter = has(t, PERSON_NOUN_BIT) && gapIs(GAP_8, text, tokens, i - 1);
+    const speechAfter = has(t, SPEECH_BIT) && gapIs(GAP_9, text, tokens, i - 1);
     if (!kinAfter && !speechAfter) continue;
     for (let k = i - 1; k >= Math.max(0, i - 2); k--) {
       const before = tokens[k] as Token;
-      if (k < i - 1 && !NAME_GAP.test(gapText(text, tokens, k))) break;
+      if (k < i - 1 && !gapIs(NAME_GAP, text, tokens, k)) break;
       if (before.kind === Kind.None && (nameable(before) || (kinAfter && givenBesideKin(text, tokens, k))))
         before.kind = Kind.Unknown;
       else if (before.kind === Kind.None) break;
@@ -765,14 +790,14 @@ export function findPersonNames(text: string): NameSpan[] {
     // are no English word and nothing clinical belong to it.
     let first = g.first;
     let end = g.end;
-    while (end + 1 < tokens.length && end - g.end < 2 && NAME_GAP.test(gapText(text, tokens, end))) {
+    while (end + 1 < tokens.length && end - g.end < 2 && gapIs(NAME_GAP, text, tokens, end)) {
       const next = tokens[end + 1] as Token;
       if (next.kind !== Kind.None || !(belongsToName(next, tokens[end] as Token) || has(next, PARTICLE_BIT)))
         break;
       end++;
     }
     while (has(tokens[end], PARTICLE_BIT) && end > g.end) end--;
-    if (first > 0 && NAME_GAP.test(gapText(text, tokens, first - 1))) {
+    if (first > 0 && gapIs(NAME_GAP, text, tokens, first - 1)) {
       const previous = tokens[first - 1] as Token;
       if (
         previous.kind === Kind.None &&
@@ -804,7 +829,7 @@ function joinedWord(
   const other = tokens[from + 2 * step];
   if (!joiner || !other || other.kind !== Kind.None || !has(joiner, JOINER_BIT) || !nameable(other)) return;
   const left = step === 1 ? from : from - 2;
-  if (/^ {1,2}$/.test(gapText(text, tokens, left)) && /^ {1,2}$/.test(gapText(text, tokens, left + 1)))
+  if (gapIs(GAP_9, text, tokens, left) && gapIs(GAP_9, text, tokens, left + 1))
     spans.push({ start: other.start, end: other.end });
 }
 
@@ -820,13 +845,13 @@ function listable(tokens: readonly Token[], first: number, end: number, mode: Sh
 
 /** Two groups separated by "and", "&" or a comma only. */
 function joined(text: string, tokens: readonly Token[], leftEnd: number, rightFirst: number): boolean {
-  if (rightFirst === leftEnd + 1) return /^\s{0,2}[,&]\s{0,2}$/.test(gapText(text, tokens, leftEnd));
+  if (rightFirst === leftEnd + 1) return gapIs(GAP_10, text, tokens, leftEnd);
   if (rightFirst === leftEnd + 2) {
     const middle = tokens[leftEnd + 1] as Token;
     return (
       has(middle, JOINER_BIT) &&
-      /^,?\s{1,2}$/.test(gapText(text, tokens, leftEnd)) &&
-      /^\s{1,2}$/.test(gapText(text, tokens, leftEnd + 1))
+      gapIs(GAP_11, text, tokens, leftEnd) &&
+      gapIs(GAP_3, text, tokens, leftEnd + 1)
     );
   }
   return false;
