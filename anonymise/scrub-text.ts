@@ -345,7 +345,8 @@ export function scrubText(
   findStreetsAfterCue(text, spans);
   findTitledNames(text, spans);
   if (options.personNames !== false) {
-    for (const name of findPersonNames(text)) spans.push({ ...name, entity: "NAME", replacement: undefined });
+    for (const name of findPersonNames(text))
+      spans.push({ start: name.start, end: name.end, entity: "NAME", replacement: undefined });
   }
   findRegex(text, PATTERNS.ID_NUMBER, "ID_NUMBER", spans);
   return mergeAndReplace(text, spans, counts);

@@ -199,6 +199,16 @@ function setPlainWord(t: Token, text: string, start: number, end: number, hash: 
 }
 
 /** Cuts the note into word tokens and measures its casing (see modeOf) in the same pass. */
+interface Group {
+  first: number;
+  end: number;
+  name: boolean;
+}
+
+/** Candidate groups, reused from note to note like the tokens. */
+const groupPool: Group[] = [];
+const currentGroups: Group[] = [];
+
 /** The current note's tokens: the same array every call, refilled from the pool (no allocation). */
 const current: Token[] = [];
 
@@ -734,7 +744,9 @@ export function findPersonNames(text: string): NameSpan[] {
   if (tokens.length === 0) return [];
   for (const t of tokens) t.kind = classify(t, mode);
   promoteCued(text, tokens, mode);
-  const groups: Array<{ first: number; end: number; name: boolean }> = [];
+  const groups = currentGroups;
+  groups.length = 0;
+  let groupCount = 0;
   let i = 0;
   while (i < tokens.length) {
     if (!groupStarts(text, tokens[i] as Token, mode)) {
@@ -765,14 +777,23 @@ export function findPersonNames(text: string): NameSpan[] {
     let end = last;
     while (end > i && (tokens[end] as Token).kind === Kind.None) end--;
     if ((tokens[end] as Token).kind !== Kind.None) {
-      groups.push({ first: i, end, name: decide(text, tokens, i, end, mode) });
+      let group = groupPool[groupCount];
+      if (group === undefined) {
+        group = { first: 0, end: 0, name: false };
+        groupPool.push(group);
+      }
+      groupCount++;
+      group.first = i;
+      group.end = end;
+      group.name = decide(text, tokens, i, end, mode);
+      groups.push(group);
     }
     i = last + 1;
   }
   // Lists: "daughters Sarah and Emma", "Jane, Tom and Ali (children)": a name-like group joined to a name is one.
   for (let pass = 0; pass < 2; pass++) {
     for (let g = 0; g < groups.length; g++) {
-      const group = groups[g] as { first: number; end: number; name: boolean };
+      const group = groups[g] as Group;
       if (group.name || !listable(tokens, group.first, group.end, mode)) continue;
       const previous = groups[g - 1];
       const next = groups[g + 1];
