@@ -11,6 +11,7 @@ import {
   PERSON_VERBS,
   PLACE_HEADS,
   PLACE_LEADS,
+  ROLE_NOUNS,
   SPEECH_VERBS,
   TITLES,
 } from "./vocabulary.ts";
@@ -313,7 +314,8 @@ const PARTICLE_BIT = 2048;
 const CLINICAL_BIT = 4096;
 const PHRASE_END_BIT = 8192;
 const CALENDAR_BIT = 16384;
-const LEVEL_SHIFT = 15;
+const ROLE_BIT = 32768;
+const LEVEL_SHIFT = 16;
 
 const facts = new Map<string, number>();
 
@@ -325,6 +327,8 @@ function factsOf(k: string): number {
     for (const [set, bit] of sets) if (set.has(k)) f |= bit;
     if (CALENDAR.has(k)) f |= CALENDAR_BIT | BLOCK_BIT;
     if ((f & (CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT)) !== 0) f |= BLOCK_BIT;
+    // "St Thomas'", "Royal Free": the first word of a place, never part of a person's name.
+    if (k === "st" || k === "saint" || k === "royal") f |= BLOCK_BIT;
     const phrases = PHRASES_BY_LAST.get(k);
     if (phrases !== undefined) {
       f |= PHRASE_END_BIT;
@@ -367,7 +371,12 @@ function classify(t: Token, mode: Shape): Kind {
     k.charCodeAt(0) === 111 || k.charCodeAt(0) === 109 ? /^(?:o|mc|mac)(?=[a-z]{3})/.exec(k) : null;
   if (stem && NAMES.has(k.slice(stem[0].length)) && !WORD_LEVEL.has(k)) return Kind.Strong;
   // Hyphenated names: every part a name ("Smith-Jones", "Lebsack-Douglas").
-  if (t.parts.length > 1 && t.parts.every((p) => NAMES.has(p) || GIVEN.has(p))) return Kind.Strong;
+  if (
+    t.parts.length > 1 &&
+    t.parts.every((p) => (NAMES.has(p) || GIVEN.has(p)) && (factsOf(p) & BLOCK_BIT) === 0) &&
+    t.parts.some((p) => (WORD_LEVEL.get(p) ?? 99) > COMMON_LEVEL)
+  )
+    return Kind.Strong;
   if (level === undefined && mode === Shape.Capitalised && t.shape === Shape.Capitalised) return Kind.Unknown;
   // A capitals word in mixed text ("OBANIJESU SALAKO"): a candidate that needs a strong partner or a cue.
   if (level === undefined && mode === Shape.Capitalised && t.shape === Shape.Upper && k.length >= 4)
@@ -443,7 +452,8 @@ function precededByCue(text: string, tokens: readonly Token[], first: number): b
   while (i >= 0) {
     const t = tokens[i] as Token;
     if (!gapIs(CUE_GAP, text, tokens, i)) return false;
-    if (isCueWord(tokens, i, text)) return true;
+    if (isCueWord(tokens, i, text))
+      return !has(t, ROLE_BIT) || (i === first - 1 && gapIs(GAP_9, text, tokens, i));
     if (!has(t, FILLER_BIT) || ++skipped > 3) return false;
     i--;
   }
@@ -488,6 +498,15 @@ function eponymOrPlace(text: string, tokens: readonly Token[], first: number, la
   return previous !== undefined && PLACE_LEADS.has(previous.key) && gapIs(GAP_4, text, tokens, first - 1);
 }
 
+/** A short number, a class letter or a Roman numeral right after a word ("Wells 4", "Weber B", "Garden III"). */
+const SCORE_AFTER =
+  /(?:'s|’s|s'|')?[ ]{1,2}(?:\d{1,3}(?:[.,/]\d{1,3})?(?![\d]| \d)|[A-E](?![\p{L}\p{N}])|(?:I{1,3}|IV|V)(?![\p{L}\p{N}]))/uy;
+
+function scoreAfter(text: string, t: Token): boolean {
+  SCORE_AFTER.lastIndex = t.end;
+  return SCORE_AFTER.test(text);
+}
+
 /** The note's casing: capitalised prose, all capitals, or all lower case (capitals then say nothing). */
 function modeOf(upper: number, lower: number): Shape {
   if (lower === 0 && upper > 0) return Shape.Upper;
@@ -530,6 +549,12 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   if (eponymOrPlace(text, tokens, first, last)) return false;
   const cued = precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
   if (group.length === 1 && kinAdjacent(text, tokens, first, mode)) return true;
+  // "Wells 4", "Rockall 3", "Weber B", "Garden III", "Dukes' C": a score or a class, unless a cue names a person.
+  if (!cued && scoreAfter(text, tokens[last] as Token)) return false;
+  // "Marie Curie", "Sarah Hodgkin…": a name-like word right before a clinical word is part of a clinical phrase.
+  const after = tokens[last + 1];
+  if (!cued && after !== undefined && has(after, CLINICAL_BIT) && gapIs(GAP_9, text, tokens, last))
+    return false;
   // In capitalised prose a lower-case word is not a name unless it is a strong one or a cue names it.
   if (
     !cued &&
@@ -570,8 +595,11 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   if (strong === 1) {
     // A lone strong name of two letters ("Li", "Ng"), a short all-capitals word, or a lower-case word in
     // capitalised prose ("hosp", an abbreviation that is also a name somewhere) needs a cue.
-    if (capitalText && head.shape === Shape.Lower && head.key.length < 4) return false;
-    return head.key.length >= 3 && !(capitalText && head.shape === Shape.Upper && head.key.length < 4);
+    // In capitalised prose a lone name in lower case or capitals must be no English word at all, nor hyphenated
+    // ("zainab", "HABIBA"; not "non-tender", "situ", "PERLA", which the allow-list and these rules keep).
+    if (capitalText && head.shape !== Shape.Capitalised)
+      return head.key.length >= 4 && levelOf(head) === undefined && head.parts.length === 0;
+    return head.key.length >= 3;
   }
   return false;
 }
@@ -587,7 +615,7 @@ function kinAdjacent(text: string, tokens: readonly Token[], i: number, mode: Sh
   const before =
     previous !== undefined &&
     (has(previous, PERSON_NOUN_BIT) || has(previous, TITLE_BIT)) &&
-    gapIs(GAP_5, text, tokens, i - 1);
+    gapIs(has(previous, ROLE_BIT) ? GAP_9 : GAP_5, text, tokens, i - 1);
   const after = next !== undefined && has(next, PERSON_NOUN_BIT) && gapIs(GAP_6, text, tokens, i);
   if (!before && !after) return false;
   if (has(t, EPONYM_HEAD_BIT) || t.digitAdjacent || t.afterSlash) return false;
@@ -702,6 +730,7 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
   for (let i = 0; i < tokens.length; i++) {
     if (!has(tokens[i], TITLE_BIT | PERSON_NOUN_BIT | PHRASE_END_BIT) || !isCueWord(tokens, i, text))
       continue;
+    if (has(tokens[i], ROLE_BIT) && !gapIs(GAP_9, text, tokens, i)) continue;
     let j = i + 1;
     while (j < tokens.length && has(tokens[j] as Token, FILLER_BIT) && j - i <= 3) j++;
     for (let k = j; k < Math.min(j + 2, tokens.length); k++) {
@@ -891,4 +920,5 @@ const FACT_SETS: ReadonlyArray<readonly [ReadonlySet<string>, number]> = [
   [NAME_JOINERS, JOINER_BIT],
   [PARTICLES, PARTICLE_BIT],
   [CLINICAL, CLINICAL_BIT],
+  [ROLE_NOUNS, ROLE_BIT],
 ];

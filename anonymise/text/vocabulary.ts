@@ -39,6 +39,16 @@ export const PERSON_NOUNS = set(`
   psychologist counsellor gp ot salt sw
 `);
 
+/**
+ * Staff roles among PERSON_NOUNS: they name a service as often as a person ("chest physio, Oramorph PRN"), so
+ * they are cues only right next to the name, with a space between ("Physio Sanfeng", "Sanfeng (physio)").
+ */
+export const ROLE_NOUNS = set(`
+  physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic porter receptionist
+  secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
+  psychologist counsellor gp ot salt sw worker coordinator advocate interpreter translator chaplain
+`);
+
 /** Multi-word person nouns and verb cues, as sequences of keys: the name follows the last word. */
 export const CUE_PHRASES: readonly (readonly string[])[] = [
   "next of kin",
@@ -169,7 +179,9 @@ export const CLINICAL = set(`
   clinic clinics surgery hospital infirmary centre center practice health trust nhs
   mol mmol umol nmol pmol mg mcg ug ng kg gm ml dl iu meq kpa mmhg bpm hr hrs mins secs cm mm kcal units tabs
   caps puffs sachet sachets amp amps vial vials
-  hosp nad ix niv trach brady glasgow rockwood braden barthel cfs
+  hosp nad ix niv trach brady glasgow rockwood braden barthel cfs macmillan curie bair micro bili creat alb
+  perla perrla situ janeway roth cheyne stokes henoch schonlein blatchford mallory hugger
+  nocte stat inh supp pess susp liq gtt oculent subcut intramuscular
   ortho orthos cardio cardiology gastro neuro haem haemonc onc derm psych paeds gynae maxfax rheum resp endo geris
   palliatives ccot ccrt medics surgeons anaesthetics
 `);
@@ -192,14 +204,16 @@ export const EPONYM_HEADS = set(`
   sarcoma tumour tumor ulcer ulcers cyst cysts node nodes duct ducts gland glands catheter catheters mask tube
   frame formula solution stain chart charts stage grade method technique triad pentad oesophagus esophagus
   oesophagitis sheath canal membrane curve equation needle forceps retractor incision bandage dressing collar
-  splint hoist dementia encephalopathy neuropathy anaemia anemia arthritis disorder
+  splint hoist dementia encephalopathy neuropathy anaemia anemia arthritis disorder tear purpura breathing
+  respiration lesion lesions spot spots neuroma contracture tetralogy crisis chorea thyroiditis nodule nodules
+  gait features body airway
 `);
 
 /** A capitalised word before one of these names a place or institution ("Nightingale Ward", "Albert Road"). */
 export const PLACE_HEADS = set(`
   ward wards unit units wing suite house building centre center clinic hospital infirmary hospice practice
   surgery road street lane avenue close drive way crescent gardens place court terrace grove hill park square
-  walk mews row rise green station school college university trust foundation institute lodge
+  walk mews row rise green station school college university trust foundation institute lodge ed ae
 `);
 
 /** Verbs of speech and thought right after an unknown word make it a person: "Shristi thinks", "Nnamdi rang". */

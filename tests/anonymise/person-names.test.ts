@@ -115,6 +115,43 @@ describe("clinical text stays", () => {
   });
 });
 
+/** Clinical prose full of eponyms, scores, drugs, places and abbreviations: every line must come out unchanged. */
+const CLINICAL_PROSE = [
+  "PMH: Parkinson's disease, Alzheimer's, Huntington's chorea, Hashimoto's thyroiditis, Non-Hodgkin lymphoma, Burkitt lymphoma.",
+  "Known Paget's disease, Raynaud's, Sjögren's syndrome, Guillain-Barré syndrome, Bell's palsy, Down's syndrome, Turner syndrome.",
+  "Marfan syndrome, Ehlers-Danlos, Tourette's, Asperger's, Meniere's disease, Dupuytren's contracture, Barrett's oesophagus.",
+  "Wernicke's encephalopathy, Korsakoff syndrome, Lewy body dementia, Creutzfeldt-Jakob disease, Duchenne muscular dystrophy.",
+  "Addisonian crisis. Cushingoid features. Parkinsonian gait. Wolff-Parkinson-White. Stevens-Johnson syndrome. Mallory-Weiss tear.",
+  "Budd-Chiari syndrome. Osgood-Schlatter disease. Baker's cyst. Colles' fracture. Smith's fracture. Bennett's fracture. Jones fracture.",
+  "Lisfranc injury. Morton's neuroma. Bowen's disease. Kawasaki disease. Henoch-Schönlein purpura. Still's disease. Behçet's disease.",
+  "Gilbert's syndrome. Wilson's disease. Conn's syndrome. Von Willebrand disease. Christmas disease. Brugada syndrome. Fallot's tetralogy.",
+  "Osler nodes, Janeway lesions, Roth spots. Cheyne-Stokes breathing. Virchow's node. Courvoisier's sign. Rovsing's sign. Cullen's sign.",
+  "Grey Turner's sign. Trousseau's sign. Chvostek's sign. Kernig's sign. Babinski positive. Romberg's test negative. Tinel's sign. Phalen's test.",
+  "Lachman test. McMurray's test. Thomas test. Homans' sign. Rinne and Weber tests. Dix-Hallpike positive. Epley manoeuvre done.",
+  "Gleason 7. Dukes' C. Child-Pugh B. Salter-Harris II. Garden III. Weber B. Mallampati 2. Killip I. Breslow 2 mm. Ann Arbor stage II.",
+  "Hartmann's procedure. Whipple's procedure. Nissen fundoplication. Hickman line. Ryle's tube. Guedel airway. Venturi mask 28%.",
+  "Snellen 6/9. Apgar 9. Bishop score 8. Glasgow-Blatchford 6. Rockall 3. ABCD2 4. CHA2DS2-VASc 3. HAS-BLED 2. Braden 14.",
+  "MMSE 24/30. MoCA 22. AMTS 7/10. PHQ-9 12. GAD-7 10. AUDIT-C 5. qSOFA 1. PEWS 2.",
+  "Meds: Amlodipine 5mg OD, Atorvastatin 20mg ON, Bisoprolol 2.5mg OD, Apixaban 5mg BD, Sertraline 50mg OD, Lansoprazole 30mg OD.",
+  "Plan: IV Tazocin, chest physio, Oramorph PRN, Zomorph MR 10mg BD, Lantus Solostar 20 units, Fostair Nexthaler 2 puffs BD.",
+  "Transferred from Royal Free Hospital. Seen at Guy's and St Thomas'. Walsall Manor ED. Macmillan nurse involved. Marie Curie referral.",
+  "Seen in Nightingale Ward, Florence Ward, Victoria Wing, Elizabeth Unit, Cavell Ward, Seacole Ward, Lister Unit, Jenner Ward.",
+  "SH: Lives with wife, independent. Drinks 10 units/week. Ex-smoker. O/E: Alert, orientated. Impression: Community acquired pneumonia.",
+  "Will review in clinic. May need CT. Mark on left shin. Hope to discharge. Grace period ends Friday. Bill to be sent. Frank haematuria.",
+  "Rose spots. Joy to be reviewed? Dawn phenomenon. Ivy scored 3. Summer months worse. Faith healer consulted.",
+  "Chest clear, heart sounds I+II+0, abdomen soft non-tender. Calves SNT. Pupils PERLA. GCS 15. BM 6.2.",
+  "Reviewed by Ortho, seen by Gastro, referred to Physio, OT and SALT. Discussed with Micro: continue Tazocin. Escalated to Outreach.",
+  "Bloods: Hb 112, WCC 14.2, Plt 350, Na 134, K 4.8, Urea 9.1, Creat 110, CRP 150, Bili 18, ALT 40, ALP 120, Alb 30, INR 1.1.",
+  "ECG: sinus rhythm, rate 88, normal axis. CXR: right lower zone consolidation. CT head: no acute bleed.",
+  "Hickman line flushed. Foley catheter in situ. Zimmer frame for mobility. Bair Hugger applied. Hudson mask 40%.",
+];
+
+describe("clinical prose stays verbatim", () => {
+  it.each(CLINICAL_PROSE)("%s", (line) => {
+    expect(scrub(line).out).toBe(line);
+  });
+});
+
 describe("output and counts", () => {
   it("replaces names with [NAME] and counts them", () => {
     const { out, counts } = scrub("Spoke to wife Ewa and son Tomasz. BP 120/80.");
