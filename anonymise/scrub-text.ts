@@ -129,29 +129,57 @@ function placeholder(entity: EntityType): string {
   return `[${entity}]`;
 }
 
-/**
- * The folded needles of one own identifier, memoised: a patient's events recur, and renderings cost more than the
- * look-up. The memo holds identifiers in process memory only, as the records themselves are; never exported.
- */
-const renderingMemo = new LruCache<readonly string[]>(20_000);
+/** An own identifier's folded needles, and a word every needle contains (to skip all of them at once). */
+interface Renderings {
+  readonly needles: readonly string[];
+  readonly anchor: string;
+}
 
-function renderingsOf(id: OwnIdentifier): readonly string[] {
-  const key = `${id.entity}\u0000${id.text}`;
-  let needles = renderingMemo.get(key);
-  if (needles === undefined) {
-    if (id.entity === "NAME") needles = nameRenderings(id.text);
-    else if (id.entity === "ADDRESS") needles = addressRenderings(id.text);
-    else needles = [foldString(id.text)].filter((n) => n.length >= 2);
-    renderingMemo.set(key, needles);
+/**
+ * The renderings of each own identifier, memoised per entity type: a patient's events recur, and renderings cost
+ * more than the look-up. The memo holds identifiers in process memory only, as the records themselves are;
+ * it is bounded (cleared when full) and never exported.
+ */
+const renderingMemo = new Map<string, Map<string, Renderings>>();
+
+function anchorOf(needles: readonly string[]): string {
+  // The longest word of the first needle that every needle contains; "" when there is none.
+  const words = (needles[0] ?? "").split(" ").sort((a, b) => b.length - a.length);
+  for (const w of words) if (w.length >= 3 && needles.every((n) => n.includes(w))) return w;
+  return "";
+}
+
+function renderingsOf(id: OwnIdentifier): Renderings {
+  let memo = renderingMemo.get(id.entity);
+  if (memo === undefined) {
+    memo = new Map();
+    renderingMemo.set(id.entity, memo);
   }
-  return needles;
+  let r = memo.get(id.text);
+  if (r === undefined) {
+    const needles =
+      id.entity === "NAME"
+        ? nameRenderings(id.text)
+        : id.entity === "ADDRESS"
+          ? addressRenderings(id.text)
+          : [foldString(id.text)].filter((n) => n.length >= 2);
+    r = { needles, anchor: anchorOf(needles) };
+    if (memo.size >= 20_000) memo.clear();
+    memo.set(id.text, r);
+  }
+  return r;
 }
 
 function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): void {
+  // Renderings first: building them folds strings too, and folding reuses buffers that the note's fold holds.
+  const renderings = own.map(renderingsOf);
   const folded = foldText(text);
   const haystack = folded.text;
-  for (const id of own) {
-    for (const needle of renderingsOf(id)) {
+  for (let k = 0; k < own.length; k++) {
+    const id = own[k] as OwnIdentifier;
+    const { needles, anchor } = renderings[k] as Renderings;
+    if (anchor.length > 0 && !haystack.includes(anchor)) continue;
+    for (const needle of needles) {
       let from = 0;
       for (;;) {
         const at = haystack.indexOf(needle, from);

@@ -13,6 +13,7 @@ import anyAscii from "any-ascii";
  * the folded text is replaced in the original.
  */
 
+/** The folded text and, per folded character, its source range. The index views are valid until the next call. */
 export interface FoldedText {
   readonly text: string;
   /** For each folded character, where its source starts in the original text. */
@@ -56,57 +57,86 @@ function foldCodePoint(cp: number): string {
   return out;
 }
 
-export function foldText(text: string): FoldedText {
-  // Transliteration can lengthen the text (ß → ss); size the maps generously and trim at the end.
-  let capacity = text.length + 16;
-  let start = new Int32Array(capacity);
-  let end = new Int32Array(capacity);
+/**
+ * Buffers reused from call to call (the engine is synchronous; each worker thread has its own): folding a note
+ * allocates only the folded string and the two index views. A caller uses a result before folding again.
+ */
+let chars = new Uint16Array(1024);
+let starts = new Int32Array(1024);
+let ends = new Int32Array(1024);
+
+function ensure(capacity: number): void {
+  if (capacity <= chars.length) return;
+  const size = Math.max(capacity, chars.length * 2);
+  const c = new Uint16Array(size);
+  c.set(chars);
+  chars = c;
+  const s = new Int32Array(size);
+  s.set(starts);
+  starts = s;
+  const e = new Int32Array(size);
+  e.set(ends);
+  ends = e;
+}
+
+function stringOf(n: number): string {
   let out = "";
+  for (let from = 0; from < n; from += 4096) {
+    out += String.fromCharCode.apply(
+      null,
+      chars.subarray(from, Math.min(n, from + 4096)) as unknown as number[],
+    );
+  }
+  return out;
+}
+
+export function foldText(text: string): FoldedText {
+  ensure(text.length + 16);
   let n = 0;
   let inSeparator = false;
-  const push = (s: string, from: number, to: number): void => {
-    for (let k = 0; k < s.length; k++) {
-      if (n >= capacity) {
-        capacity *= 2;
-        const s2 = new Int32Array(capacity);
-        s2.set(start);
-        start = s2;
-        const e2 = new Int32Array(capacity);
-        e2.set(end);
-        end = e2;
-      }
-      start[n] = from;
-      end[n] = to;
-      n++;
-    }
-    out += s;
-  };
   for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i) as number;
     const width = cp > 0xffff ? 2 : 1;
     if (isSeparator(cp)) {
-      if (inSeparator) end[n - 1] = i + width;
-      else push(" ", i, i + width);
+      if (inSeparator) ends[n - 1] = i + width;
+      else {
+        chars[n] = 32;
+        starts[n] = i;
+        ends[n] = i + width;
+        n++;
+      }
       inSeparator = true;
     } else if (cp < 128) {
-      push(cp >= 65 && cp <= 90 ? String.fromCharCode(cp + 32) : String.fromCharCode(cp), i, i + width);
+      chars[n] = cp >= 65 && cp <= 90 ? cp + 32 : cp;
+      starts[n] = i;
+      ends[n] = i + 1;
+      n++;
       inSeparator = false;
     } else {
       const folded = foldCodePoint(cp);
       if (folded.length > 0) {
-        push(folded, i, i + width);
+        ensure(n + folded.length + (text.length - i) + 16);
+        for (let k = 0; k < folded.length; k++) {
+          chars[n] = folded.charCodeAt(k);
+          starts[n] = i;
+          ends[n] = i + width;
+          n++;
+        }
         inSeparator = false;
       } else if (n > 0) {
         // A combining mark or similar: it belongs to the character before it.
-        end[n - 1] = i + width;
+        ends[n - 1] = i + width;
       }
     }
     i += width;
   }
-  return { text: out, start: start.subarray(0, n), end: end.subarray(0, n) };
+  return { text: stringOf(n), start: starts.subarray(0, n), end: ends.subarray(0, n) };
 }
 
-/** The folded form of a short string, trimmed: used for the record's identifiers and their renderings. */
+/**
+ * The folded form of a short string, trimmed: used for the record's identifiers and their renderings. It reuses
+ * foldText's buffers, so it must not run while a caller still holds another fold's index views.
+ */
 export function foldString(s: string): string {
   return foldText(s).text.trim();
 }

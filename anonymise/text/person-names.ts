@@ -171,9 +171,9 @@ function tokenAt(n: number): Token {
  * while scanning: a word seen before costs one array read and a character comparison, no new string. A slot
  * holds the last word that hashed to it; a miss falls back to factsOf (memoised by key).
  */
-const SLOT_BITS = 16;
+const SLOT_BITS = 12;
 const slotKeys: string[] = new Array<string>(1 << SLOT_BITS).fill("");
-const slotFacts = new Float64Array(1 << SLOT_BITS);
+const slotFacts = new Int32Array(1 << SLOT_BITS);
 
 function sameWord(text: string, start: number, end: number, key: string): boolean {
   if (key.length !== end - start) return false;
@@ -533,22 +533,27 @@ function isInitial(text: string, t: Token): boolean {
 }
 
 function decide(text: string, tokens: readonly Token[], first: number, last: number, mode: Shape): boolean {
-  const group = tokens.slice(first, last + 1);
+  const size = last - first + 1;
+  let lowerNonStrong = false;
+  let capitalisedUnknown = false;
   const capitalText = mode === Shape.Capitalised;
   let strong = 0;
   let ambiguous = 0;
   let unknown = 0;
   let weak = 0;
-  for (const t of group) {
+  for (let k = first; k <= last; k++) {
+    const t = tokens[k] as Token;
+    if (t.shape === Shape.Lower && t.kind !== Kind.Strong && !has(t, PARTICLE_BIT)) lowerNonStrong = true;
+    if (t.kind === Kind.Unknown && t.shape === Shape.Capitalised) capitalisedUnknown = true;
     if (t.kind === Kind.Strong) strong++;
     else if (t.kind === Kind.AmbiguousGiven) ambiguous++;
     else if (t.kind === Kind.Unknown) unknown++;
     else if (t.kind === Kind.Weak) weak++;
   }
-  const head = group[0] as Token;
+  const head = tokens[first] as Token;
   if (eponymOrPlace(text, tokens, first, last)) return false;
   const cued = precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
-  if (group.length === 1 && kinAdjacent(text, tokens, first, mode)) return true;
+  if (size === 1 && kinAdjacent(text, tokens, first, mode)) return true;
   // "Wells 4", "Rockall 3", "Weber B", "Garden III", "Dukes' C": a score or a class, unless a cue names a person.
   if (!cued && scoreAfter(text, tokens[last] as Token)) return false;
   // "Marie Curie", "Sarah Hodgkin…": a name-like word right before a clinical word is part of a clinical phrase.
@@ -556,19 +561,14 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   if (!cued && after !== undefined && has(after, CLINICAL_BIT) && gapIs(GAP_9, text, tokens, last))
     return false;
   // In capitalised prose a lower-case word is not a name unless it is a strong one or a cue names it.
-  if (
-    !cued &&
-    capitalText &&
-    group.some((t) => t.shape === Shape.Lower && t.kind !== Kind.Strong && !has(t, PARTICLE_BIT))
-  )
-    return false;
+  if (!cued && capitalText && lowerNonStrong) return false;
   if (cued) {
     if (strong + unknown > 0) return true;
     if (ambiguous > 0) return capitalText ? head.shape !== Shape.Lower : notModal(text, tokens, last);
     // A weak word (a surname that is also a word) after a cue: only capitalised and not a very common word.
     return weak > 0 && capitalText && head.shape !== Shape.Lower && (WORD_LEVEL.get(head.key) ?? 99) >= 35;
   }
-  if (group.length >= 2) {
+  if (size >= 2) {
     if (strong >= 1) return true;
     // "J Smith", "J. Walker": an initial before a capitalised name word ("A" and "I" only with a full stop).
     if (
@@ -578,8 +578,7 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
       weak + ambiguous + unknown >= 1
     )
       return true;
-    if (capitalText && ambiguous >= 1 && strong + ambiguous + unknown + weak === group.length) return true;
-    const capitalisedUnknown = group.some((t) => t.kind === Kind.Unknown && t.shape === Shape.Capitalised);
+    if (capitalText && ambiguous >= 1 && strong + ambiguous + unknown + weak === size) return true;
     return capitalText && capitalisedUnknown && ambiguous + weak >= 1;
   }
   // A given name that is also a less common word, capitalised in the middle of a sentence: "told John", "with
