@@ -284,6 +284,15 @@ function tokenise(text: string): Shape {
     }
     const before = start > 0 ? text.charCodeAt(start - 1) : 32;
     const after = i < n ? text.charCodeAt(i) : 32;
+    // A common lower-case word of three letters or more that is nothing to the detector (no name, cue, filler,
+    // clinical or place word; short words may belong to a cue such as "c/o") is not kept: later passes skip it, and a gap containing it breaks every cue and name run as before.
+    if (t.shape === Shape.Lower && end - start >= 3 && (t.bits & SIGNIFICANT_BITS) === 0) {
+      const level = t.bits >> LEVEL_SHIFT;
+      if (level !== 0 && level <= COMMON_LEVEL) {
+        count--;
+        continue;
+      }
+    }
     t.start = start;
     t.end = end;
     t.digitAdjacent =
@@ -315,7 +324,11 @@ const CLINICAL_BIT = 4096;
 const PHRASE_END_BIT = 8192;
 const CALENDAR_BIT = 16384;
 const ROLE_BIT = 32768;
-const LEVEL_SHIFT = 16;
+/** Any word of a cue phrase ("handed over to"): kept as a token even when it is a common word. */
+const PHRASE_WORD_BIT = 65536;
+const LEVEL_SHIFT = 17;
+/** Every bit except the level: a word with none of them is an ordinary word to the detector. */
+const SIGNIFICANT_BITS = (1 << LEVEL_SHIFT) - 1;
 
 const facts = new Map<string, number>();
 
@@ -329,6 +342,7 @@ function factsOf(k: string): number {
     if ((f & (CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT)) !== 0) f |= BLOCK_BIT;
     // "St Thomas'", "Royal Free": the first word of a place, never part of a person's name.
     if (k === "st" || k === "saint" || k === "royal") f |= BLOCK_BIT;
+    if (PHRASE_WORDS.has(k)) f |= PHRASE_WORD_BIT;
     const phrases = PHRASES_BY_LAST.get(k);
     if (phrases !== undefined) {
       f |= PHRASE_END_BIT;
@@ -393,17 +407,13 @@ for (const phrase of CUE_PHRASES) {
   PHRASES_BY_LAST.set(last, list);
 }
 
+const PHRASE_WORDS: ReadonlySet<string> = new Set(CUE_PHRASES.flat());
+
 function endsCuePhrase(tokens: readonly Token[], i: number, text: string): boolean {
   const phrases = PHRASES_BY_LAST.get((tokens[i] as Token).key);
   if (phrases === undefined) return false;
   for (const phrase of phrases) if (phraseEndsAt(tokens, i, phrase, text)) return true;
   return false;
-}
-
-function gapText(text: string, tokens: readonly Token[], a: number): string {
-  const left = tokens[a];
-  const right = tokens[a + 1];
-  return left === undefined || right === undefined ? "" : text.slice(left.end, right.start);
 }
 
 /** The gap between two tokens allows a cue to reach across it: spaces, ':', ',', '(', '-', '/' but no sentence end. */
@@ -515,16 +525,15 @@ function modeOf(upper: number, lower: number): Shape {
   return Shape.Capitalised;
 }
 
-const SENTENCE_BREAK = /[.!?:;\n•*(|]|^\s*-\s*$/;
-
 /** The token starts a sentence, a line, a list item or a bracket: its capital says nothing. */
 function sentenceStart(text: string, tokens: readonly Token[], i: number): boolean {
-  if (i === 0)
-    return (
-      /^\s*$/.test(text.slice(0, (tokens[0] as Token).start)) ||
-      SENTENCE_BREAK.test(text.slice(0, (tokens[0] as Token).start))
-    );
-  return SENTENCE_BREAK.test(gapText(text, tokens, i - 1)) || /\d/.test(gapText(text, tokens, i - 1));
+  // Look back over spaces and quotes from the token: the start of the note, a sentence or line break, a bullet, a
+  // bracket, or a number (a time, a score) before it all make its capital say nothing.
+  let j = (tokens[i] as Token).start - 1;
+  while (j >= 0 && (text[j] === " " || text[j] === '"' || text[j] === "'")) j--;
+  if (j < 0) return true;
+  const c = text[j] as string;
+  return ".!?:;\n•*(|-".includes(c) || (c >= "0" && c <= "9");
 }
 
 /** An initial: one capital letter, alone, before a capitalised name ("J Smith", "J. Smith"). */
@@ -652,13 +661,17 @@ function givenBesideKin(text: string, tokens: readonly Token[], i: number): bool
 }
 
 /** "son will call" is a modal verb, not Will: in lower-case or capital text, a given name that is a modal needs more. */
+/** The word after a token, when only white space separates them. */
+const NEXT_WORD = /\s{1,2}([A-Za-z]{2,20})/y;
+
 function notModal(text: string, tokens: readonly Token[], last: number): boolean {
   const t = tokens[last] as Token;
   if (t.key !== "will" && t.key !== "may" && t.key !== "can" && t.key !== "mark") return true;
-  const next = tokens[last + 1];
-  if (next === undefined || !gapIs(GAP_3, text, tokens, last)) return true;
+  NEXT_WORD.lastIndex = t.end;
+  const next = NEXT_WORD.exec(text)?.[1]?.toLowerCase();
+  if (next === undefined) return true;
   // "son will called", "May rang": a past tense or a verb of speech after it makes it a name.
-  return has(next, SPEECH_BIT) || has(next, PERSON_VERB_BIT) || /ed$/.test(next.key);
+  return (factsOf(next) & (SPEECH_BIT | PERSON_VERB_BIT)) !== 0 || next.endsWith("ed");
 }
 
 const PARTICLES: ReadonlySet<string> = new Set([
