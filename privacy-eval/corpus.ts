@@ -361,6 +361,11 @@ export function generateCorpus(options: CorpusOptions): LabelledRecord[] {
   return Array.from({ length: options.count }, (_, i) => labelledRecord(f, i));
 }
 
+/** A slot that renders one of the record's own fields. */
+function own(text: string, category: Category, field: string): Slot {
+  return { text, category, own: true, field };
+}
+
 function labelledRecord(f: Faker, index: number): LabelledRecord {
   const s = subject(f);
   const p = s.person;
@@ -375,33 +380,18 @@ function labelledRecord(f: Faker, index: number): LabelledRecord {
         return { text: `${g} ${fam}`, category: "NAME", own: true, field: "name" };
       }
       case "P_GIVEN":
-        return { text: renderName(f, p.given), category: "NAME", own: true, field: "given_name" };
+        return own(renderName(f, p.given), "NAME", "given_name");
       case "P_FAMILY":
-        return { text: renderName(f, p.family), category: "NAME", own: true, field: "family_name" };
+        return own(renderName(f, p.family), "NAME", "family_name");
       case "P_TITLE":
       case "STAFF_TITLE":
         return { text: f.helpers.arrayElement(["Mr", "Mrs", "Ms", "Miss", "Dr", "mrs", "MR"]) };
       case "DOB":
-        return {
-          text: f.helpers.arrayElement(dateSpellings(j.date_of_birth)),
-          category: "DATE",
-          own: true,
-          field: "date_of_birth",
-        };
+        return own(f.helpers.arrayElement(dateSpellings(j.date_of_birth)), "DATE", "date_of_birth");
       case "NHS":
-        return {
-          text: f.helpers.arrayElement(nhsNumberSpellings(j.nhs_number)),
-          category: "NHS_NUMBER",
-          own: true,
-          field: "nhs_number",
-        };
+        return own(f.helpers.arrayElement(nhsNumberSpellings(j.nhs_number)), "NHS_NUMBER", "nhs_number");
       case "ADDRESS":
-        return {
-          text: renderAddress(f, s.house, s.streetName, s.streetType),
-          category: "ADDRESS",
-          own: true,
-          field: "address_line",
-        };
+        return own(renderAddress(f, s.house, s.streetName, s.streetType), "ADDRESS", "address_line");
       case "O_ADDRESS":
         return {
           text: renderAddress(
@@ -413,34 +403,17 @@ function labelledRecord(f: Faker, index: number): LabelledRecord {
           category: "ADDRESS",
         };
       case "POSTCODE":
-        return {
-          text: f.helpers.arrayElement(postcodeSpellings(j.postcode)),
-          category: "POSTCODE",
-          own: true,
-          field: "postcode",
-        };
+        return own(f.helpers.arrayElement(postcodeSpellings(j.postcode)), "POSTCODE", "postcode");
       case "PHONE":
         return j.phone
-          ? {
-              text: f.helpers.arrayElement(phoneSpellings(j.phone)),
-              category: "PHONE",
-              own: true,
-              field: "phone",
-            }
+          ? own(f.helpers.arrayElement(phoneSpellings(j.phone)), "PHONE", "phone")
           : { text: "not recorded" };
       case "O_PHONE":
         return { text: syntheticPhone(f), category: "PHONE" };
       case "EMAIL":
-        return j.email
-          ? { text: casing(f, j.email, 0.1, 0), category: "EMAIL", own: true, field: "email" }
-          : { text: "none" };
+        return j.email ? own(casing(f, j.email, 0.1, 0), "EMAIL", "email") : { text: "none" };
       case "PID":
-        return {
-          text: casing(f, j.patient_id, 0, 0.3),
-          category: "PATIENT_ID",
-          own: true,
-          field: "patient_id",
-        };
+        return own(casing(f, j.patient_id, 0, 0.3), "PATIENT_ID", "patient_id");
       case "NI":
         return { text: syntheticNiNumber(f), category: "NI_NUMBER" };
       case "REL":
