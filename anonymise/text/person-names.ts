@@ -212,8 +212,11 @@ const currentGroups: Group[] = [];
 
 /** The current note's tokens: the same array every call, refilled from the pool (no allocation). */
 const current: Token[] = [];
+/** All facts bits of the current note's tokens, OR-ed: lets whole passes be skipped when nothing can use them. */
+let noteBits = 0;
 
 function tokenise(text: string): Shape {
+  noteBits = 0;
   let count = 0;
   let upper = 0;
   let lower = 0;
@@ -293,6 +296,7 @@ function tokenise(text: string): Shape {
         continue;
       }
     }
+    noteBits |= t.bits;
     t.start = start;
     t.end = end;
     t.digitAdjacent =
@@ -783,8 +787,17 @@ export function findPersonNames(text: string): NameSpan[] {
   const mode = tokenise(text);
   const tokens = current;
   if (tokens.length === 0) return [];
-  for (const t of tokens) t.kind = classify(t, mode);
-  promoteCued(text, tokens, mode);
+  let candidates = false;
+  for (const t of tokens) {
+    t.kind = classify(t, mode);
+    if (t.kind !== Kind.None || t.end - t.start === 1 || (t.bits & PARTICLE_BIT) !== 0) candidates = true;
+  }
+  if ((noteBits & (TITLE_BIT | PERSON_NOUN_BIT | PHRASE_END_BIT | SPEECH_BIT)) !== 0) {
+    promoteCued(text, tokens, mode);
+    candidates = true;
+  }
+  // Nothing name-like and no cue: no name (the common case for a purely clinical note).
+  if (!candidates) return [];
   const groups = currentGroups;
   groups.length = 0;
   let groupCount = 0;
