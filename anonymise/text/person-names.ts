@@ -223,7 +223,8 @@ function tokenise(text: string): Shape {
   let i = 0;
   const n = text.length;
   while (i < n) {
-    if (!isLetter(text.charCodeAt(i))) {
+    const c0 = text.charCodeAt(i);
+    if (c0 < 65 || (c0 > 90 && c0 < 97) || (c0 > 122 && c0 < 128) || (c0 >= 128 && !isLetter(c0))) {
       i++;
       continue;
     }
@@ -236,11 +237,11 @@ function tokenise(text: string): Shape {
       const c = text.charCodeAt(i);
       if (c >= 65 && c <= 90) {
         wordUpper++;
-        hash = (Math.imul(hash, 31) + c + 32) & 0x3fffffff;
+        hash = (hash * 31 + c + 32) | 0;
         i++;
       } else if (c >= 97 && c <= 122) {
         wordLower++;
-        hash = (Math.imul(hash, 31) + c) & 0x3fffffff;
+        hash = (hash * 31 + c) | 0;
         i++;
       } else if (c >= 128 && isLetter(c)) {
         plain = false;
@@ -288,7 +289,8 @@ function tokenise(text: string): Shape {
     const before = start > 0 ? text.charCodeAt(start - 1) : 32;
     const after = i < n ? text.charCodeAt(i) : 32;
     // A common lower-case word of three letters or more that is nothing to the detector (no name, cue, filler,
-    // clinical or place word; short words may belong to a cue such as "c/o") is not kept: later passes skip it, and a gap containing it breaks every cue and name run as before.
+    // clinical or place word; short words may belong to a cue such as "c/o") is not kept: later passes skip it,
+    // and a gap containing it breaks every cue and name run as before.
     if (t.shape === Shape.Lower && end - start >= 3 && (t.bits & SIGNIFICANT_BITS) === 0) {
       const level = t.bits >> LEVEL_SHIFT;
       if (level !== 0 && level <= COMMON_LEVEL) {
