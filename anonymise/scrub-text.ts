@@ -1,7 +1,7 @@
 import { findNumbers } from "libphonenumber-js/max";
 import { LruCache } from "./lru.ts";
 import { isValidNhsNumber } from "./nhs-number.ts";
-import { foldString, foldText, isFoldedWordChar } from "./text/fold.ts";
+import { foldNote, foldString, isFoldedWordChar } from "./text/fold.ts";
 import { addressRenderings, nameRenderings } from "./text/own-renderings.ts";
 import { findPersonNames } from "./text/person-names.ts";
 
@@ -143,7 +143,8 @@ interface Renderings {
 const renderingMemo = new Map<string, Map<string, Renderings>>();
 
 function anchorOf(needles: readonly string[]): string {
-  // The longest word of the first needle that every needle contains; "" when there is none.
+  // The longest word of the first needle that every needle contains; "" when there is none or only one needle.
+  if (needles.length < 2) return "";
   const words = (needles[0] ?? "").split(" ").sort((a, b) => b.length - a.length);
   for (const w of words) if (w.length >= 3 && needles.every((n) => n.includes(w))) return w;
   return "";
@@ -173,7 +174,7 @@ function renderingsOf(id: OwnIdentifier): Renderings {
 function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): void {
   // Renderings first: building them folds strings too, and folding reuses buffers that the note's fold holds.
   const renderings = own.map(renderingsOf);
-  const folded = foldText(text);
+  const folded = foldNote(text);
   const haystack = folded.text;
   for (let k = 0; k < own.length; k++) {
     const id = own[k] as OwnIdentifier;
@@ -197,8 +198,8 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
           !isFoldedWordChar(haystack.charCodeAt(end - 1));
         if (wordStart && wordEnd) {
           spans.push({
-            start: folded.start[at] as number,
-            end: folded.end[end - 1] as number,
+            start: folded.sourceStart(at),
+            end: folded.sourceEnd(end - 1),
             entity: id.entity,
             replacement: id.replacement,
           });

@@ -91,6 +91,12 @@ function stringOf(n: number): string {
 }
 
 export function foldText(text: string): FoldedText {
+  const n = foldInto(text);
+  return { text: stringOf(n), start: starts.subarray(0, n), end: ends.subarray(0, n) };
+}
+
+/** Folds `text` into the shared buffers; returns the folded length. */
+function foldInto(text: string): number {
   ensure(text.length + 16);
   let n = 0;
   let inSeparator = false;
@@ -130,7 +136,50 @@ export function foldText(text: string): FoldedText {
     }
     i += width;
   }
-  return { text: stringOf(n), start: starts.subarray(0, n), end: ends.subarray(0, n) };
+  return n;
+}
+
+/** A folded note whose source ranges are worked out only when asked for (most notes need none). */
+export interface LazyFold {
+  readonly text: string;
+  /** Where folded character `i` starts in the original, and where folded character `j` ends. */
+  sourceStart(i: number): number;
+  sourceEnd(j: number): number;
+}
+
+const ASCII_SEPARATORS = /[\t\n\v\f\r '.,`-]+/g;
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 128) return false;
+  return true;
+}
+
+/**
+ * foldText for a note: for ASCII text (most notes) the folded string comes from native lower-casing and one
+ * replace, and the index maps are built only if a needle matches. The same result as foldText either way.
+ */
+export function foldNote(text: string): LazyFold {
+  if (!isAscii(text)) {
+    const f = foldText(text);
+    return { text: f.text, sourceStart: (i) => f.start[i] as number, sourceEnd: (j) => f.end[j] as number };
+  }
+  const folded = text.toLowerCase().replace(ASCII_SEPARATORS, " ");
+  let indexed = false;
+  const index = (): void => {
+    if (!indexed) foldInto(text);
+    indexed = true;
+  };
+  return {
+    text: folded,
+    sourceStart(i) {
+      index();
+      return starts[i] as number;
+    },
+    sourceEnd(j) {
+      index();
+      return ends[j] as number;
+    },
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type OwnIdentifier, scrubText } from "../../anonymise/index.ts";
-import { foldText } from "../../anonymise/text/fold.ts";
+import { foldNote, foldText } from "../../anonymise/text/fold.ts";
 import { addressRenderings, nameRenderings, STREET_TYPES } from "../../anonymise/text/own-renderings.ts";
 import { withoutDiacritics } from "../../privacy-eval/names.ts";
 
@@ -47,6 +47,28 @@ describe("folding", () => {
     expect(f.text).toBe("lukasz wojcik 12 oak cl strasse");
     const at = f.text.indexOf("wojcik");
     expect(text.slice(f.start[at], f.end[at + "wojcik".length - 1])).toBe("Wójcik");
+  });
+
+  it("the note's fast fold agrees with the full fold, text and source ranges (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({
+          maxLength: 80,
+          unit: fc.constantFrom("a", "B", " ", "'", "-", ".", ",", "1", "\n", "ł", "É", "ß"),
+        }),
+        (text) => {
+          const full = foldText(text);
+          const expected = { text: full.text, start: Array.from(full.start), end: Array.from(full.end) };
+          const fast = foldNote(text);
+          expect(fast.text).toBe(expected.text);
+          for (let i = 0; i < fast.text.length; i++) {
+            expect(fast.sourceStart(i)).toBe(expected.start[i]);
+            expect(fast.sourceEnd(i)).toBe(expected.end[i]);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it.each([
