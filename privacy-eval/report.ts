@@ -68,7 +68,7 @@ export function report(
       .join(
         ", ",
       )}), strategy ${options.strategy}, person-name detector ${options.personNames ? "on" : "off"}`,
-    `engine: ${result.recordsPerSecond} records/s (one thread, anonymise() only, median of 3 passes), node ${process.version}, load average ${json.loadAverage1m} on ${json.cores} cores`,
+    `engine: ${result.recordsPerSecond} records/s (one thread, anonymise() only, median pass of ≥ 1.5 s of passes), node ${process.version}, load average ${json.loadAverage1m} on ${json.cores} cores`,
     score.failed + score.unaligned > 0
       ? `refused by the engine: ${score.failed}; output not alignable: ${score.unaligned}`
       : "every record anonymised and aligned",
