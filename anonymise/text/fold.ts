@@ -44,6 +44,7 @@ function isSeparator(code: number): boolean {
 }
 
 const transliterated = new Map<number, string>();
+const NOT_FOLDED = /[^a-z0-9]/g;
 
 /** The folded form of one non-ASCII code point ("" for combining marks and the like). */
 function foldCodePoint(cp: number): string {
@@ -51,7 +52,7 @@ function foldCodePoint(cp: number): string {
   if (out === undefined) {
     out = anyAscii(String.fromCodePoint(cp)).toLowerCase();
     // A transliteration may itself contain separators (e.g. a CJK syllable "Jia "); keep letters and digits only.
-    out = out.replace(/[^a-z0-9]/g, "");
+    out = out.replace(NOT_FOLDED, "");
     if (transliterated.size < 50_000) transliterated.set(cp, out);
   }
   return out;

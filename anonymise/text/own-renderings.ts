@@ -45,6 +45,14 @@ const PARTICLES = new Set([
   "st",
 ]);
 
+/** Patterns used when renderings are built (once per distinct value, memoised by the caller). */
+const NAME_SEPARATOR = /['’‘`´-]/gu;
+const NAME_PARTS = /[\s\-‐–—'’‘`´]+/u;
+const ADDRESS_PARTS = /[,;\n]/;
+const APOSTROPHES = /['’‘`´]/gu;
+const THREE_LETTERS = /[a-z]{3}/;
+const FLAT_WORDS = /\b(?:flat|apartment|apt|unit)\b/g;
+
 const TWO_LETTER_SPELLINGS: ReadonlyArray<readonly [RegExp, string]> = [
   [/[äÄ]/g, "ae"],
   [/[öÖ]/g, "oe"],
@@ -94,10 +102,10 @@ export function nameRenderings(value: string): string[] {
   for (const v of withSpellings(value.trim())) {
     addFolded(needles, v);
     // Separators dropped: "O'Neill" → "ONeill", "Smith-Jones" → "SmithJones".
-    addFolded(needles, v.replace(/['’‘`´-]/gu, ""));
+    addFolded(needles, v.replace(NAME_SEPARATOR, ""));
     // Gaelic prefixes: a multi-word value ("Ó Súilleabháin", "Nic Dhòmhnaill") or one word ("McDonald").
     for (const g of gaelicVariants(v)) addFolded(needles, g);
-    for (const part of v.split(/[\s\-‐–—'’‘`´]+/u)) {
+    for (const part of v.split(NAME_PARTS)) {
       const folded = foldString(part);
       if (folded.length >= 2 && !PARTICLES.has(folded)) needles.add(folded);
       for (const g of gaelicVariants(part)) addFolded(needles, g);
@@ -158,11 +166,11 @@ const HOUSE = /^(?:(?:flat|apartment|apt|unit)\s+\w{1,6}\s+)?(\d{1,5})\s?([a-z])
 export function addressRenderings(value: string): string[] {
   const needles = new Set<string>();
   addFolded(needles, value);
-  const parts = value.split(/[,;\n]/);
-  for (const part of [...parts, ...parts.map((p) => p.replace(/['’‘`´]/gu, ""))]) {
+  const parts = value.split(ADDRESS_PARTS);
+  for (const part of [...parts, ...parts.map((p) => p.replace(APOSTROPHES, ""))]) {
     const folded = foldString(part);
     // A part that names nothing on its own ("Flat 3") is not matched alone.
-    if (!/[a-z]{3}/.test(folded.replace(/\b(?:flat|apartment|apt|unit)\b/g, ""))) continue;
+    if (!THREE_LETTERS.test(folded.replace(FLAT_WORDS, ""))) continue;
     needles.add(folded);
     const house = HOUSE.exec(`${folded} `);
     const rest = house ? folded.slice(house[0].length).trim() : folded;

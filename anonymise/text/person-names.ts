@@ -370,6 +370,9 @@ function levelOf(t: Token): number | undefined {
   return level === 0 ? undefined : level;
 }
 
+/** O'Brien, McGibson, MacLeod as keys: "obrien", "mcgibson", "macleod". */
+const GAELIC_STEM = /^(?:o|mc|mac)(?=[a-z]{3})/;
+
 function classify(t: Token, mode: Shape): Kind {
   const k = t.key;
   if (k.length < 2 || t.digitAdjacent || t.afterSlash || has(t, BLOCK_BIT)) return Kind.None;
@@ -387,8 +390,7 @@ function classify(t: Token, mode: Shape): Kind {
     return given ? Kind.AmbiguousGiven : Kind.Weak;
   }
   // O'Brien, McGibson, MacLeod: the stem is a name.
-  const stem =
-    k.charCodeAt(0) === 111 || k.charCodeAt(0) === 109 ? /^(?:o|mc|mac)(?=[a-z]{3})/.exec(k) : null;
+  const stem = k.charCodeAt(0) === 111 || k.charCodeAt(0) === 109 ? GAELIC_STEM.exec(k) : null;
   if (stem && NAMES.has(k.slice(stem[0].length)) && !WORD_LEVEL.has(k)) return Kind.Strong;
   // Hyphenated names: every part a name ("Smith-Jones", "Lebsack-Douglas").
   if (
