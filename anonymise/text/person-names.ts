@@ -469,13 +469,18 @@ function precededByCue(text: string, tokens: readonly Token[], first: number): b
   let skipped = 0;
   while (i >= 0) {
     const t = tokens[i] as Token;
-    if (!gapIs(CUE_GAP, text, tokens, i)) return false;
+    if (!gapIs(CUE_GAP, text, tokens, i) && !titleDot(text, tokens, i)) return false;
     if (isCueWord(tokens, i, text))
       return !has(t, ROLE_BIT) || (i === first - 1 && gapIs(GAP_9, text, tokens, i));
     if (!has(t, FILLER_BIT) || ++skipped > 3) return false;
     i--;
   }
   return false;
+}
+
+/** "Dr. Brown", "Fr. Dominic": a title's full stop is not the end of a sentence. */
+function titleDot(text: string, tokens: readonly Token[], i: number): boolean {
+  return has(tokens[i], TITLE_BIT) && gapIs(GAP_7, text, tokens, i);
 }
 
 function phraseEndsAt(tokens: readonly Token[], i: number, phrase: readonly string[], text: string): boolean {
@@ -631,7 +636,7 @@ function kinAdjacent(text: string, tokens: readonly Token[], i: number, mode: Sh
   const before =
     previous !== undefined &&
     (has(previous, PERSON_NOUN_BIT) || has(previous, TITLE_BIT)) &&
-    gapIs(has(previous, ROLE_BIT) ? GAP_9 : GAP_5, text, tokens, i - 1);
+    (gapIs(has(previous, ROLE_BIT) ? GAP_9 : GAP_5, text, tokens, i - 1) || titleDot(text, tokens, i - 1));
   const after = next !== undefined && has(next, PERSON_NOUN_BIT) && gapIs(GAP_6, text, tokens, i);
   if (!before && !after) return false;
   if (has(t, EPONYM_HEAD_BIT) || t.digitAdjacent || t.afterSlash) return false;
@@ -754,7 +759,7 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
     let j = i + 1;
     while (j < tokens.length && has(tokens[j] as Token, FILLER_BIT) && j - i <= 3) j++;
     for (let k = j; k < Math.min(j + 2, tokens.length); k++) {
-      if (!gapIs(CUE_GAP, text, tokens, k - 1)) break;
+      if (!gapIs(CUE_GAP, text, tokens, k - 1) && !titleDot(text, tokens, k - 1)) break;
       const t = tokens[k] as Token;
       if (
         t.kind === Kind.None &&

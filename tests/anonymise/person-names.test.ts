@@ -36,6 +36,7 @@ describe("cues before a name", () => {
     ["role word", "Physio Rhiannon assessed gait.", ["Rhiannon"]],
     ["c/o", "Post c/o Wojciech Nowak please.", ["Wojciech Nowak"]],
     ["handover from, a word-name", "Handover from Tom at 20:00.", ["Tom"]],
+    ["title with a full stop", "Chaplain Fr. Brown visited.", ["Brown"]],
     ["reviewed by", "Reviewed by Ngozi, plan agreed.", ["Ngozi"]],
     ["capitals", "DAUGHTER SIOBHAN PRESENT AT REVIEW.", ["SIOBHAN"]],
   ])("%s", (_label, text, expected) => {
