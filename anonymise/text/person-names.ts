@@ -435,7 +435,8 @@ interface GapPattern {
 }
 
 function gapPattern(re: RegExp): GapPattern {
-  const sticky = new RegExp(`(?:${re.source})`, `${re.flags}y`);
+  // The match must end where the next token starts (a letter), so alternatives are tried until one reaches it.
+  const sticky = new RegExp(`(?:${re.source})(?=[\\p{L}\\p{M}])`, `${re.flags.replace("u", "")}uy`);
   return { re: sticky, empty: new RegExp(`^(?:${re.source})$`, re.flags).test("") };
 }
 
@@ -456,7 +457,8 @@ const GAP_2 = gapPattern(/\s{0,3}\(\s{0,3}/);
 const EPONYM_GAP = gapPattern(/(?:'s|’s|s'|')?\s{1,2}/i);
 const GAP_3 = gapPattern(/\s{1,2}/);
 const GAP_4 = gapPattern(/\.?\s{1,2}/);
-const GAP_5 = gapPattern(/[:,]? {1,2}/);
+/** After a kinship word: "wife Jane", "son: Tom", "her son, Tom", "mother (Precious)". */
+const GAP_5 = gapPattern(/[:,]? {1,2}| {0,2}\( {0,2}/);
 const GAP_6 = gapPattern(/ {0,2}\( {0,2}/);
 const GAP_7 = gapPattern(/\. {1,2}/);
 const GAP_8 = gapPattern(/\s{0,2}[(,–-]\s{0,2}/);

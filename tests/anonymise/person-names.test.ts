@@ -153,6 +153,55 @@ describe("clinical prose stays verbatim", () => {
   });
 });
 
+describe("other people in everyday note phrasing", () => {
+  it.each([
+    ["Daughter (Sarah) visiting later today.", "Daughter ([NAME]) visiting later today."],
+    ["Wife Margaret is his main carer and has LPA.", "Wife [NAME] is his main carer and has LPA."],
+    ["Discussed with patient and son Tom, both agree.", "Discussed with patient and son [NAME], both agree."],
+    ["Pt's friend Liam brought him in by car.", "Pt's friend [NAME] brought him in by car."],
+    ["Ambulance called by grandson Kyle after fall.", "Ambulance called by grandson [NAME] after fall."],
+    ["Message from Aisha (niece): will visit Sunday.", "Message from [NAME] (niece): will visit Sunday."],
+    ["Phone call with Dev, partner, re discharge.", "Phone call with [NAME], partner, re discharge."],
+    ["Partner Jo present throughout.", "Partner [NAME] present throughout."],
+    ["Mum Chloe and stepdad Gary at bedside.", "Mum [NAME] and stepdad [NAME] at bedside."],
+    ["Lives with husband, Sean O'Connor, in a bungalow.", "Lives with husband, [NAME], in a bungalow."],
+    ["Next of kin: brother, Darren Smith, 07700 900321.", "Next of kin: brother, [NAME], [PHONE]."],
+    ["Granddaughter Amelia-Rose rang for update.", "Granddaughter [NAME] rang for update."],
+    ["Son: Mohammed Ali.", "Son: [NAME]."],
+    ["Interpreter Thi Hoa used for consultation.", "Interpreter [NAME] used for consultation."],
+    ["Spoke with Bronwen Pritchard (daughter) by phone.", "Spoke with [NAME] (daughter) by phone."],
+    ["Seen with her carer, Gift Mwale.", "Seen with her carer, [NAME]."],
+    ["Friend Kwabena Asante will collect.", "Friend [NAME] will collect."],
+    ["NOK - Wojciech Zielinski (husband).", "NOK - [NAME] (husband)."],
+    [
+      "Her sister Eilidh MacLeod is flying down from Inverness.",
+      "Her sister [NAME] is flying down from Inverness.",
+    ],
+    ["Niamh Ni Bhriain (cousin) visited.", "[NAME] (cousin) visited."],
+    ["Mr Nguyen's wife Lan called the ward.", "Mr [NAME] wife [NAME] called the ward."],
+    ["Son Rhys and daughter Ffion visited.", "Son [NAME] and daughter [NAME] visited."],
+    ["Accompanied by Mrs Kaur and her son Harpreet.", "Accompanied by Mrs [NAME] and her son [NAME]."],
+    ["Husband Kenji Watanabe present.", "Husband [NAME] present."],
+    ["Daughter-in-law Oksana Petrenko phoned.", "Daughter-in-law [NAME] phoned."],
+    ["Lives alone; niece Shanelle checks on her daily.", "Lives alone; niece [NAME] checks on her daily."],
+    ["PATIENT'S SON DECLAN PRESENT.", "PATIENT'S SON [NAME] PRESENT."],
+    ["wife maria happy with plan.", "wife [NAME] happy with plan."],
+    ["Patient's partner, Alex, is a nurse.", "Patient's partner, [NAME], is a nurse."],
+    ["Family: wife Joan, sons Peter and Paul.", "Family: wife [NAME], sons [NAME] and [NAME]."],
+    ["Brother-in-law Gareth Evans drove her in.", "Brother-in-law [NAME] drove her in."],
+    ["Neighbour Mrs Hughes has a key.", "Neighbour Mrs [NAME] has a key."],
+    [
+      "Discussed with mother (Precious) and father (Emeka).",
+      "Discussed with mother ([NAME]) and father ([NAME]).",
+    ],
+    ["Collected by friend Siobhán Ní Dhomhnaill.", "Collected by friend [NAME]."],
+    ["Carer Joy from Helping Hands attends QDS.", "Carer [NAME] from Helping Hands attends QDS."],
+    ["Grandson Will is staying with her.", "Grandson [NAME] is staying with her."],
+  ])("%s", (note, expected) => {
+    expect(scrub(note).out).toBe(expected);
+  });
+});
+
 describe("output and counts", () => {
   it("replaces names with [NAME] and counts them", () => {
     const { out, counts } = scrub("Spoke to wife Ewa and son Tomasz. BP 120/80.");
