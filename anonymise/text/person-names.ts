@@ -63,6 +63,8 @@ interface Token {
   key: string;
   /** Gazetteer and vocabulary facts about the key (factsOf). */
   bits: number;
+  /** Written with letters beyond ASCII (see WordFacts). */
+  accented: boolean;
   /** Keys of the parts of a hyphenated word. */
   parts: readonly string[];
   shape: Shape;
@@ -116,9 +118,13 @@ function shapeOf(word: string): Shape {
 interface WordFacts {
   readonly key: string;
   readonly bits: number;
+  /** Written with letters beyond ASCII ("Huệ", "Łukasz"): English clinical words are not. */
+  readonly accented: boolean;
   readonly parts: readonly string[];
   readonly shape: Shape;
 }
+
+const ACCENTED = /[\u0080-\uffff]/;
 
 /** Key, parts and shape of a word as written, memoised: words recur from note to note. */
 const wordMemo = new Map<string, WordFacts>();
@@ -130,6 +136,7 @@ function wordFacts(word: string): WordFacts {
     w = {
       key,
       bits: factsOf(key),
+      accented: ACCENTED.test(word),
       parts: word.includes("-") ? word.split("-").map(keyOf) : [],
       shape: shapeOf(word),
     };
@@ -155,6 +162,7 @@ function tokenAt(n: number): Token {
       key: "",
       bits: 0,
       parts: [],
+      accented: false,
       shape: Shape.Lower,
       digitAdjacent: false,
       afterSlash: false,
@@ -269,6 +277,7 @@ function tokenise(text: string): Shape {
       // computed while scanning, so a word seen before costs no new string.
       setPlainWord(t, text, start, end, hash);
       t.parts = NO_PARTS;
+      t.accented = false;
       t.shape =
         wordUpper === 0
           ? Shape.Lower
@@ -284,6 +293,7 @@ function tokenise(text: string): Shape {
       t.key = facts.key;
       t.bits = facts.bits;
       t.parts = facts.parts;
+      t.accented = facts.accented;
       t.shape = facts.shape;
     }
     const before = start > 0 ? text.charCodeAt(start - 1) : 32;
@@ -348,6 +358,8 @@ function factsOf(k: string): number {
     if ((f & (CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT)) !== 0) f |= BLOCK_BIT;
     // "St Thomas'", "Royal Free": the first word of a place, never part of a person's name.
     if (k === "st" || k === "saint" || k === "royal") f |= BLOCK_BIT;
+    // "Orthogeriatrics", "Neuroradiology", "Physiotherapy": a specialty or service, never a name.
+    if (SERVICE_ENDING.test(k)) f |= BLOCK_BIT;
     if (PHRASE_WORDS.has(k)) f |= PHRASE_WORD_BIT;
     const phrases = PHRASES_BY_LAST.get(k);
     if (phrases !== undefined) {
@@ -382,7 +394,8 @@ function classify(t: Token, mode: Shape): Kind {
   const common = level !== undefined && level <= COMMON_LEVEL;
   const given = has(t, GIVEN_BIT);
   if (given || has(t, NAME_BIT)) {
-    if (!common) return Kind.Strong;
+    // "Huệ", "Tăng": a name whose plain spelling is an English word ("hue", "tang") is still a name as written.
+    if (!common || t.accented) return Kind.Strong;
     // A common word in lower case within capitalised prose is that word ("with", "will", "mark").
     if (mode === Shape.Capitalised && t.shape === Shape.Lower) return Kind.None;
     // Without capitals to go by, the commonest words ("present", "back", "will") are never name parts.
@@ -523,6 +536,18 @@ function eponymOrPlace(text: string, tokens: readonly Token[], first: number, la
   return previous !== undefined && PLACE_LEADS.has(previous.key) && gapIs(GAP_4, text, tokens, first - 1);
 }
 
+const PLACE_PREPOSITIONS: ReadonlySet<string> = new Set(["in", "at", "from", "near"]);
+
+function placePreposition(text: string, tokens: readonly Token[], first: number): boolean {
+  const previous = tokens[first - 1];
+  return (
+    previous !== undefined &&
+    previous.shape === Shape.Lower &&
+    PLACE_PREPOSITIONS.has(previous.key) &&
+    gapIs(GAP_9, text, tokens, first - 1)
+  );
+}
+
 /** A short number, a class letter or a Roman numeral right after a word ("Wells 4", "Weber B", "Garden III"). */
 const SCORE_AFTER =
   /(?:'s|’s|s'|')?[ ]{1,2}(?:\d{1,3}(?:[.,/]\d{1,3})?(?![\d]| \d)|[A-E](?![\p{L}\p{N}])|(?:I{1,3}|IV|V)(?![\p{L}\p{N}]))/uy;
@@ -582,15 +607,29 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   if (!cued && scoreAfter(text, tokens[last] as Token)) return false;
   // "Marie Curie", "Sarah Hodgkin…": a name-like word right before a clinical word is part of a clinical phrase.
   const after = tokens[last + 1];
-  if (!cued && after !== undefined && has(after, CLINICAL_BIT) && gapIs(GAP_9, text, tokens, last))
+  if (
+    after !== undefined &&
+    has(after, CLINICAL_BIT) &&
+    (!cued || !has(after, PLACE_HEAD_BIT)) &&
+    gapIs(GAP_9, text, tokens, last)
+  )
     return false;
+  // "in Leeds", "from Manchester": a lone capitalised word after a place preposition is a place.
+  if (!cued && size === 1 && placePreposition(text, tokens, first)) return false;
   // In capitalised prose a lower-case word is not a name unless it is a strong one or a cue names it.
   if (!cued && capitalText && lowerNonStrong) return false;
   if (cued) {
     if (strong + unknown > 0) return true;
     if (ambiguous > 0) return capitalText ? head.shape !== Shape.Lower : notModal(text, tokens, last);
-    // A weak word (a surname that is also a word) after a cue: only capitalised and not a very common word.
-    return weak > 0 && capitalText && head.shape !== Shape.Lower && (WORD_LEVEL.get(head.key) ?? 99) >= 35;
+    // A weak word (a surname that is also a word) after a cue: only capitalised, not a very common word, and
+    // after a kinship word or title ("neighbour Walker"), not a verb ("reviewed by Tissue Viability").
+    return (
+      weak > 0 &&
+      capitalText &&
+      head.shape !== Shape.Lower &&
+      (WORD_LEVEL.get(head.key) ?? 99) >= 35 &&
+      has(tokens[first - 1], PERSON_NOUN_BIT | TITLE_BIT)
+    );
   }
   if (size >= 2) {
     if (strong >= 1) return true;
@@ -719,6 +758,9 @@ function joinsGroup(text: string, tokens: readonly Token[], i: number): boolean 
 }
 
 /** A word that could be a name nobody listed: letters, not a common word, not clinical, not a cue. */
+/** Endings of specialties and services, not names: "Orthogeriatrics", "Neuroradiology", "Physiotherapy". */
+const SERVICE_ENDING = /(?:ology|ologist|ologists|iatrics|iatry|therapy|graphy|ics)$/;
+
 function nameable(t: Token): boolean {
   if (t.key.length < 2 || t.digitAdjacent || t.afterSlash) return false;
   if (has(t, CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT | EPONYM_HEAD_BIT)) return false;
@@ -763,6 +805,9 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
     for (let k = j; k < Math.min(j + 2, tokens.length); k++) {
       if (!gapIs(CUE_GAP, text, tokens, k - 1) && !titleDot(text, tokens, k - 1)) break;
       const t = tokens[k] as Token;
+      // The second word after a cue only follows a first that is a name ("JIA YAN"; not "Called Age UK").
+      if (k > j && (tokens[j] as Token).kind !== Kind.Unknown && (tokens[j] as Token).kind !== Kind.Strong)
+        break;
       if (
         t.kind === Kind.None &&
         (nameable(t) || givenBesideKin(text, tokens, k) || wordNameBesideKin(tokens, i, k, mode))

@@ -181,7 +181,7 @@ export const CLINICAL = set(`
   caps puffs sachet sachets amp amps vial vials
   hosp nad ix niv trach brady glasgow rockwood braden barthel cfs macmillan curie bair micro bili creat alb
   perla perrla situ janeway roth cheyne stokes henoch schonlein blatchford mallory hugger
-  nocte stat inh supp pess susp liq gtt oculent subcut intramuscular
+  nocte stat inh supp pess susp liq gtt oculent subcut intramuscular behcet behcets
   ortho orthos cardio cardiology gastro neuro haem haemonc onc derm psych paeds gynae maxfax rheum resp endo geris
   palliatives ccot ccrt medics surgeons anaesthetics
 `);

@@ -202,6 +202,43 @@ describe("other people in everyday note phrasing", () => {
   });
 });
 
+/** Services, teams, places and bare kinship words after the same cues people get: all of it stays. */
+const SERVICES = [
+  "Seen in Fracture Clinic. Referred to Heart Failure Nurse.",
+  "Discussed at MDT. Plan per Consultant.",
+  "Spoke to Pharmacy re TTOs. Spoke to Bed Manager.",
+  "Discussed with Microbiology: switch to Co-amoxiclav.",
+  "Spoke to Social Services. Spoke to the Falls Team.",
+  "Handover to Night Team. Escalated to Medical Registrar.",
+  "Reviewed by Tissue Viability. Spoke to GP surgery.",
+  "District Nurses to visit. Discussed with Stroke Team.",
+  "Called Age UK. Contacted Adult Social Care. Informed Safeguarding.",
+  "Spoke to Matron. Discussed with Sister on Ward 5.",
+  "Called Radiology re CT. Spoke to Haematology SpR.",
+  "Referred to Dietitian and Speech and Language Therapy.",
+  "Accompanied by Paramedics. Brought in by Police.",
+  "Lives with family in Leeds. Daughter lives in Manchester.",
+  "Informed Coroner. Discussed with Hospice at Home.",
+  "Called Ambulance Control. Spoke to Outreach.",
+  "Seen by Acute Medicine. Seen by Palliative Care.",
+  "Message left for Community Matron.",
+  "Discussed with Orthogeriatrics. Reviewed by Frailty Team.",
+  "PLAN: DISCUSS WITH CARDIOLOGY. INFORM NOK.",
+  "plan: discuss with cardiology, inform nok.",
+  "Patient known to Macmillan. Seen by Marie Curie nurse.",
+  "Lives with wife and dog. Son lives abroad.",
+  "Daughter present. Wife aware. Son informed.",
+  "Spoke to daughter re discharge. Wife phoned.",
+  "Lives with husband who has dementia.",
+  "Carer visits QDS. Carers present.",
+];
+
+describe("services, teams and places stay", () => {
+  it.each(SERVICES)("%s", (line) => {
+    expect(scrub(line).out).toBe(line);
+  });
+});
+
 describe("output and counts", () => {
   it("replaces names with [NAME] and counts them", () => {
     const { out, counts } = scrub("Spoke to wife Ewa and son Tomasz. BP 120/80.");
