@@ -160,7 +160,7 @@ export const STREET_TYPES: ReadonlyArray<readonly [string, ...string[]]> = [
 const TYPE_FORMS = new Map<string, readonly string[]>();
 for (const forms of STREET_TYPES) for (const f of forms) TYPE_FORMS.set(f, forms);
 
-const HOUSE = /^(?:(?:flat|apartment|apt|unit)\s+\w{1,6}\s+)?(\d{1,5})\s?([a-z])?\s+/;
+const HOUSE = /^(?:(?:flat|apartment|apt|unit)\s+\w{1,6}\s+)?(\d{1,5})([a-z])?\s+/;
 
 /** Folded needles for an address line: the whole line, the street with and without the number, every type form. */
 export function addressRenderings(value: string): string[] {

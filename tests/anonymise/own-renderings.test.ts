@@ -174,6 +174,7 @@ describe("own address in other renderings", () => {
     ["apostrophe dropped", "7 St John's Gardens", "Lives at 7 St Johns Gdns with wife"],
     ["terrace", "3 Alma Terrace", "Lives at 3 Alma Tce with wife"],
     ["flat", "Flat 2, 31 Grove Court", "Lives at 31 Grove Ct with wife"],
+    ["a street starting with a one-letter word", "24 O'Kon Lane", "Letter sent to o'kon ln with wife"],
   ])("%s", (_rule, address, note) => {
     const out = scrub(note, [{ text: address, entity: "ADDRESS" }]);
     expect(out).toContain("[ADDRESS]");
