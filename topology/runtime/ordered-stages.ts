@@ -152,15 +152,23 @@ export class OrderedStages {
   }
 
   /**
-   * The Kafka commit, in batch order. When the group rebalanced under the batch it is taken again from the top:
-   * records of partitions that moved away are left to their new owner, the rest are processed again
-   * (deterministically), stored (the store skips what it already holds) and committed under the new generation.
+   * The Kafka commit, in batch order. When the group rebalanced under the batch, or an earlier batch committed some
+   * of its records meanwhile, it is taken again from the top: records of partitions that moved away are left to
+   * their new owner, records already committed are dropped, the rest are processed again (deterministically),
+   * stored (the store skips what it already holds) and committed under the current generation.
    */
   async #kafkaCommit(job: Job): Promise<void> {
     const o = this.#o;
     for (;;) {
       this.#checkRunning();
       if (!job.processed) break;
+      // A record an earlier batch has committed since this one was processed (the partition moved away and back,
+      // and the client fetched it again) must not be published twice: take the batch again without it.
+      if (o.tracker.admissible(job.admitted).length !== job.admitted.length) {
+        await this.#inProcessOrder(job);
+        await this.#storeCommit(job);
+        continue;
+      }
       const started = performance.now();
       const outcome = await o.commitKafka(
         job.processed.messages,
