@@ -785,7 +785,8 @@ async function main(): Promise<void> {
         run: summary.run,
       };
       save();
-      rmSync(dir, { recursive: true, force: true });
+      // BENCH_KEEP_PROFILES=1 keeps the raw .cpuprofile files (one per thread) for a closer look.
+      if (!process.env["BENCH_KEEP_PROFILES"]) rmSync(dir, { recursive: true, force: true });
       table(
         "Profile: self time by area (pipeline process)",
         summary.byArea.slice(0, 12).map((a) => ({ area: a.area, "self ms": a.selfMs, "%": a.percent })),
