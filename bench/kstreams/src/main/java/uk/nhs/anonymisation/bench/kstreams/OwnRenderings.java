@@ -44,7 +44,7 @@ final class OwnRenderings {
   private static final Pattern UNIT_WORDS = Js.regex("\\b(?:flat|apartment|apt|unit)\\b", "g");
   private static final Pattern THREE_LETTERS = Js.regex("[a-z]{3}");
   private static final Pattern HOUSE =
-      Js.regex("^(?:(?:flat|apartment|apt|unit)\\s+\\w{1,6}\\s+)?(\\d{1,5})\\s?([a-z])?\\s+");
+      Js.regex("^(?:(?:flat|apartment|apt|unit)\\s+\\w{1,6}\\s+)?(\\d{1,5})([a-z])?\\s+");
 
   static final String[][] STREET_TYPES = {
     {"road", "rd"}, {"street", "st", "str"}, {"avenue", "ave", "av"}, {"close", "cl"}, {"lane", "ln"},

@@ -76,6 +76,9 @@ final class PersonNames {
   private static final Pattern UPPER_RE = Js.regex("\\p{Lu}", "u");
   private static final Pattern LOWER_RE = Js.regex("\\p{Ll}", "u");
   private static final Pattern STEM = Js.regex("^(?:o|mc|mac)(?=[a-z]{3})");
+  /** Endings of specialties and services, not names: "Orthogeriatrics", "Neuroradiology", "Physiotherapy". */
+  private static final Pattern SERVICE_ENDING = Js.regex("(?:ology|ologist|ologists|iatrics|iatry|therapy|graphy|ics)$");
+  private static final Set<String> PLACE_PREPOSITIONS = Set.of("in", "at", "from", "near");
   /** The word after a token, when only white space separates them (sticky at the token's end). */
   private static final Pattern NEXT_WORD = Js.regex("\\s{1,2}([A-Za-z]{2,20})", "y");
 
@@ -122,6 +125,8 @@ final class PersonNames {
     int end;
     String key;
     int bits;
+    /** Written with letters beyond ASCII ("Huệ", "Łukasz"): English clinical words are not. */
+    boolean accented;
     List<String> parts;
     int shape;
     boolean digitAdjacent;
@@ -136,7 +141,7 @@ final class PersonNames {
     boolean name;
   }
 
-  private record WordFacts(String key, int bits, List<String> parts, int shape) {}
+  private record WordFacts(String key, int bits, boolean accented, List<String> parts, int shape) {}
 
   private final Fold fold;
   private final Gazetteer gazetteer;
@@ -208,7 +213,9 @@ final class PersonNames {
       String key = fold.keyOf(word);
       List<String> parts = new ArrayList<>();
       if (word.indexOf('-') >= 0) for (String p : word.split("-", -1)) parts.add(fold.keyOf(p));
-      w = new WordFacts(key, factsOf(key), parts, shapeOf(word));
+      boolean accented = false;
+      for (int i = 0; i < word.length() && !accented; i++) accented = word.charAt(i) >= 0x80;
+      w = new WordFacts(key, factsOf(key), accented, parts, shapeOf(word));
       if (wordMemo.size() >= 100_000) wordMemo.clear();
       wordMemo.put(word, w);
     }
@@ -223,6 +230,7 @@ final class PersonNames {
     if (CALENDAR.contains(k)) f |= CALENDAR_BIT | BLOCK_BIT;
     if ((f & (CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT)) != 0) f |= BLOCK_BIT;
     if (k.equals("st") || k.equals("saint") || k.equals("royal")) f |= BLOCK_BIT;
+    if (SERVICE_ENDING.matcher(k).find()) f |= BLOCK_BIT;
     if (PHRASE_WORDS.contains(k)) f |= PHRASE_WORD_BIT;
     List<List<String>> phrases = PHRASES_BY_LAST.get(k);
     if (phrases != null) {
@@ -288,6 +296,7 @@ final class PersonNames {
         t.key = Js.lower(text.substring(start, end));
         t.bits = factsOf(t.key);
         t.parts = List.of();
+        t.accented = false;
         t.shape =
             wordUpper == 0
                 ? LOWER
@@ -297,6 +306,7 @@ final class PersonNames {
         t.key = f.key();
         t.bits = f.bits();
         t.parts = f.parts();
+        t.accented = f.accented();
         t.shape = f.shape();
       }
       int before = start > 0 ? text.charAt(start - 1) : 32;
@@ -340,7 +350,7 @@ final class PersonNames {
     boolean common = level != 0 && level <= COMMON_LEVEL;
     boolean given = has(t, GIVEN_BIT);
     if (given || has(t, NAME_BIT)) {
-      if (!common) return STRONG;
+      if (!common || t.accented) return STRONG;
       if (mode == CAPITALISED && t.shape == LOWER) return NONE;
       if (mode != CAPITALISED && level <= 10) return NONE;
       return given ? AMBIGUOUS_GIVEN : WEAK;
@@ -438,6 +448,15 @@ final class PersonNames {
           "(?:'s|’s|s'|')?[ ]{1,2}(?:\\d{1,3}(?:[.,/]\\d{1,3})?(?![\\d]| \\d)|[A-E](?![\\p{L}\\p{N}])|(?:I{1,3}|IV|V)(?![\\p{L}\\p{N}]))",
           "uy");
 
+  /** "in Leeds", "from Manchester": a lone capitalised word after a place preposition is a place. */
+  private static boolean placePreposition(String text, List<Token> tokens, int first) {
+    Token previous = at(tokens, first - 1);
+    return previous != null
+        && previous.shape == LOWER
+        && PLACE_PREPOSITIONS.contains(previous.key)
+        && gapIs(GAP_9, text, tokens, first - 1);
+  }
+
   /** A short number, a class letter or a Roman numeral right after the word ("Wells 4", "Weber B"). */
   private static boolean scoreAfter(String text, Token t) {
     return Js.from(SCORE_AFTER, text, t.end).lookingAt();
@@ -484,7 +503,11 @@ final class PersonNames {
     if (group.size() == 1 && kinAdjacent(text, tokens, first)) return true;
     if (!cued && scoreAfter(text, tokens.get(last))) return false;
     Token after = at(tokens, last + 1);
-    if (!cued && after != null && has(after, CLINICAL_BIT) && gapIs(GAP_9, text, tokens, last)) return false;
+    if (after != null
+        && has(after, CLINICAL_BIT)
+        && (!cued || !has(after, PLACE_HEAD_BIT))
+        && gapIs(GAP_9, text, tokens, last)) return false;
+    if (!cued && group.size() == 1 && placePreposition(text, tokens, first)) return false;
     if (!cued && capitalText) {
       for (Token t : group) if (t.shape == LOWER && t.kind != STRONG && !has(t, PARTICLE_BIT)) return false;
     }
@@ -494,7 +517,8 @@ final class PersonNames {
       return weak > 0
           && capitalText
           && head.shape != LOWER
-          && gazetteer.wordLevel.getOrDefault(head.key, 99) >= 35;
+          && gazetteer.wordLevel.getOrDefault(head.key, 99) >= 35
+          && has(at(tokens, first - 1), PERSON_NOUN_BIT | TITLE_BIT);
     }
     if (group.size() >= 2) {
       if (strong >= 1) return true;
@@ -605,6 +629,7 @@ final class PersonNames {
       for (int k = j; k < Math.min(j + 2, tokens.size()); k++) {
         if (!gapIs(CUE_GAP, text, tokens, k - 1) && !titleDot(text, tokens, k - 1)) break;
         Token t = tokens.get(k);
+        if (k > j && tokens.get(j).kind != UNKNOWN && tokens.get(j).kind != STRONG) break;
         if (t.kind == NONE
             && (nameable(t) || givenBesideKin(text, tokens, k) || wordNameBesideKin(tokens, i, k)))
           t.kind = UNKNOWN;

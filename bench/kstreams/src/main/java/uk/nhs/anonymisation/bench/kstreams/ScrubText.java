@@ -49,6 +49,9 @@ final class ScrubText {
     return "(?=[" + chars + "])(?:" + source + ")";
   }
 
+  /** One to three capitalised words, each followed by spaces: the name of a street before its type. */
+  private static final String STREET_WORDS = "(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}";
+
   private static final String MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\\.?";
   private static final String ORDINAL = "(?:st|nd|rd|th)?";
 
@@ -75,13 +78,15 @@ final class ScrubText {
           "dgu");
   private static final Js.Dual STREET =
       Js.dual(
-          "(?=[0-9A-Z])(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}"
+          "(?=[0-9A-Z])(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?"
+              + STREET_WORDS
               + "(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Gardens|Place|Court|Terrace|Grove|Hill|Park|Square|"
               + "Walk|Mews|Row|Rise|Green|Parade|Rd|St|Ave|Av|Gdns|Cres|Tce|Ln|Sq)(?![\\p{L}\\p{N}])\\.?",
           "gu");
   private static final Js.Dual STREET_NUMBERED =
       Js.dual(
-          "(?=[0-9])\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3}(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}"
+          "(?=[0-9])\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3}"
+              + STREET_WORDS
               + "(?:Cl|Ln|Dr|Pl|Ct|Terr|Sq|Gr|Gro|Pk|Pde|Cresc)(?![\\p{L}\\p{N}])\\.?",
           "gu");
   private static final Js.Dual STREET_ANY_CASE =

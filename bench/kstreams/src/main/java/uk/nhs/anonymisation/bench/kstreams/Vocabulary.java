@@ -95,9 +95,9 @@ final class Vocabulary {
           hrs mins secs cm mm kcal units tabs caps puffs sachet sachets amp amps vial vials hosp nad ix niv
           trach brady glasgow rockwood braden barthel cfs macmillan curie bair micro bili creat alb perla
           perrla situ janeway roth cheyne stokes henoch schonlein blatchford mallory hugger nocte stat inh
-          supp pess susp liq gtt oculent subcut intramuscular ortho orthos cardio cardiology gastro neuro haem
-          haemonc onc derm psych paeds gynae maxfax rheum resp endo geris palliatives ccot ccrt medics
-          surgeons anaesthetics
+          supp pess susp liq gtt oculent subcut intramuscular behcet behcets ortho orthos cardio cardiology
+          gastro neuro haem haemonc onc derm psych paeds gynae maxfax rheum resp endo geris palliatives ccot
+          ccrt medics surgeons anaesthetics
           """);
 
   static final Set<String> CALENDAR =
