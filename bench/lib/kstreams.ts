@@ -458,6 +458,8 @@ export async function kafkaStreamsBaseline(
   try {
     built = await buildJar(java, log);
   } catch (error) {
+    if ((error as { code?: unknown }).code === "STACK_MAVEN_MISSING")
+      return unavailable("Maven (mvn) is not available to build bench/kstreams");
     return unavailable(`the Java program did not build: ${String(error).split("\n").slice(0, 3).join(" ")}`);
   }
   const threads = Math.max(1, availableParallelism());
