@@ -76,23 +76,29 @@ final class ScrubText {
           "(?=[MDPSNFR])\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\\.?[ ]{1,3}"
               + "(?<name>(?:\\p{Lu}\\.?[ ]{1,3}){0,2}\\p{Lu}[\\p{L}\\p{M}'’-]{1,30}(?:[ ]{1,3}\\p{Lu}[\\p{L}\\p{M}'’-]{1,30})?)",
           "dgu");
+  /** The street patterns: a lead (house number, words), one of the street types, not followed by a letter or digit. */
+  private static String street(String lead, String types) {
+    return lead + "(?:" + types + ")(?![\\p{L}\\p{N}])\\.?";
+  }
+
   private static final Js.Dual STREET =
       Js.dual(
-          "(?=[0-9A-Z])(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?"
-              + STREET_WORDS
-              + "(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Gardens|Place|Court|Terrace|Grove|Hill|Park|Square|"
-              + "Walk|Mews|Row|Rise|Green|Parade|Rd|St|Ave|Av|Gdns|Cres|Tce|Ln|Sq)(?![\\p{L}\\p{N}])\\.?",
+          street(
+              "(?=[0-9A-Z])(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?" + STREET_WORDS,
+              "Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Gardens|Place|Court|Terrace|Grove|Hill|Park|Square|"
+                  + "Walk|Mews|Row|Rise|Green|Parade|Rd|St|Ave|Av|Gdns|Cres|Tce|Ln|Sq"),
           "gu");
   private static final Js.Dual STREET_NUMBERED =
       Js.dual(
-          "(?=[0-9])\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3}"
-              + STREET_WORDS
-              + "(?:Cl|Ln|Dr|Pl|Ct|Terr|Sq|Gr|Gro|Pk|Pde|Cresc)(?![\\p{L}\\p{N}])\\.?",
+          street(
+              "(?=[0-9])\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3}" + STREET_WORDS, "Cl|Ln|Dr|Pl|Ct|Terr|Sq|Gr|Gro|Pk|Pde|Cresc"),
           "gu");
   private static final Js.Dual STREET_ANY_CASE =
       Js.dual(
-          "(?=[0-9])\\b\\d{1,4}[a-z]?,?[ ]{1,3}(?:[a-z'’-]{2,20}[ ]{1,3}){1,3}"
-              + "(?:road|street|avenue|lane|crescent|gardens|terrace|court|square|grove|mews|rd|st|ave|av|gdns|cres|cl|ln|ct|pl|sq|tce|terr|pde)(?![\\p{L}\\p{N}])\\.?",
+          street(
+              "(?=[0-9])\\b\\d{1,4}[a-z]?,?[ ]{1,3}(?:[a-z'’-]{2,20}[ ]{1,3}){1,3}",
+              "road|street|avenue|lane|crescent|gardens|terrace|court|square|grove|mews|rd|st|ave|av|gdns|cres|cl|ln|ct|"
+                  + "pl|sq|tce|terr|pde"),
           "giu");
   private static final Js.Dual STREET_CUE =
       Js.dual(
@@ -102,15 +108,17 @@ final class ScrubText {
           "gi");
   private static final Pattern STREET_AFTER_CUE =
       Js.regex(
-          "(?:[A-Za-z'’-]{2,20}[ ]{1,3}){1,3}"
-              + "(?:road|street|avenue|lane|close|drive|way|crescent|gardens|place|court|terrace|grove|square|mews|"
-              + "rd|st|ave|av|dr|cl|ln|ct|pl|sq|gr|gdns|cres|tce|terr)(?![\\p{L}\\p{N}])\\.?",
+          street(
+              "(?:[A-Za-z'’-]{2,20}[ ]{1,3}){1,3}",
+              "road|street|avenue|lane|close|drive|way|crescent|gardens|place|court|terrace|grove|square|mews|"
+                  + "rd|st|ave|av|dr|cl|ln|ct|pl|sq|gr|gdns|cres|tce|terr"),
           "iyu");
   private static final Js.Dual STREET_UPPER =
       Js.dual(
-          "(?=[0-9])\\b\\d{1,4}[A-Z]?,?[ ]{1,3}(?:[A-Z'’-]{2,20}[ ]{1,3}){1,3}"
-              + "(?:ROAD|STREET|AVENUE|LANE|CLOSE|DRIVE|WAY|CRESCENT|GARDENS|PLACE|COURT|TERRACE|GROVE|SQUARE|HILL|PARK|"
-              + "WALK|MEWS|ROW|RISE|GREEN|PARADE|RD|ST|AVE|AV|CL|LN|DR|CRES|GDNS|PL|CT|TERR|TCE|SQ|GR|PDE)(?![\\p{L}\\p{N}])\\.?",
+          street(
+              "(?=[0-9])\\b\\d{1,4}[A-Z]?,?[ ]{1,3}(?:[A-Z'’-]{2,20}[ ]{1,3}){1,3}",
+              "ROAD|STREET|AVENUE|LANE|CLOSE|DRIVE|WAY|CRESCENT|GARDENS|PLACE|COURT|TERRACE|GROVE|SQUARE|HILL|PARK|"
+                  + "WALK|MEWS|ROW|RISE|GREEN|PARADE|RD|ST|AVE|AV|CL|LN|DR|CRES|GDNS|PL|CT|TERR|TCE|SQ|GR|PDE"),
           "gu");
   private static final Pattern ID_NUMBER = Js.regex("\\d(?:[ -]?\\d){8,40}", "g");
   private static final Js.Dual PHONE_CANDIDATE = Js.dual(first("+(0-9", "(?:\\+|\\(|\\b)\\d[\\d ()-]{7,24}\\d"), "g");
