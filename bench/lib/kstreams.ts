@@ -21,6 +21,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
 } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
@@ -146,6 +147,14 @@ async function buildJar(java: string, log: (line: string) => void): Promise<{ ja
   }
   rmSync(dir, { recursive: true, force: true });
   renameSync(work, dir);
+  // About 100 MB a build (Kafka Streams brings RocksDB): keep the three most recent, leave builds under way alone.
+  const builds = join(cacheDir(), "kstreams-baseline");
+  readdirSync(builds)
+    .filter((name) => !name.endsWith(".partial"))
+    .map((name) => ({ path: join(builds, name), at: statSync(join(builds, name)).mtimeMs }))
+    .sort((a, b) => b.at - a.at)
+    .slice(3)
+    .forEach((old) => void rmSync(old.path, { recursive: true, force: true }));
   return { jar, hash };
 }
 
