@@ -663,8 +663,31 @@ async function main(): Promise<void> {
       if (kstreams && !kstreams.available) log(`Kafka Streams baseline not run: ${kstreams.reason}`);
       if (kstreams?.available) {
         log("Kafka Streams baseline: field-by-field check of its output against the pipeline's");
-        results["kafkaStreamsCheck"] = await kstreams.check(rawTopic, Math.min(N, 5_000));
+        const check = (await kstreams.check(rawTopic, Math.min(N, 5_000))) as Record<string, unknown> & {
+          matched?: number;
+          identical?: number;
+          differingByField?: Record<string, number>;
+          onlyInKafkaStreams?: number;
+          onlyInPipeline?: number;
+          withheld?: { kafkaStreams: number; pipeline: number; samePositionAndReason: number };
+          deadLetters?: { kafkaStreams: number; pipeline: number; samePositionAndReason: number };
+        };
+        results["kafkaStreamsCheck"] = check;
         save();
+        table("Kafka Streams against the pipeline, same input (bad records mixed in), field by field", [
+          {
+            "matched by record_id": check.matched,
+            "identical in every field": check.identical,
+            "differing fields (count)": JSON.stringify(check.differingByField ?? {}),
+            "only in one": `${check.onlyInKafkaStreams ?? "?"} / ${check.onlyInPipeline ?? "?"}`,
+            "withheld (KS / ours / same)": check.withheld
+              ? `${check.withheld.kafkaStreams} / ${check.withheld.pipeline} / ${check.withheld.samePositionAndReason}`
+              : "",
+            "dead letters (KS / ours / same)": check.deadLetters
+              ? `${check.deadLetters.kafkaStreams} / ${check.deadLetters.pipeline} / ${check.deadLetters.samePositionAndReason}`
+              : "",
+          },
+        ]);
       }
       table(
         `Throughput: ${N} records pre-produced (${round(meanBytes)} B mean), ${PARTITIONS} partitions, batch ${batchSize}, median of ${ROUNDS} rounds`,
