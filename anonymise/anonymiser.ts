@@ -56,6 +56,7 @@ export interface WriterSchemaProblem {
   readonly field?: string;
 }
 
+/** The token cache's counts, live: each read gives the value of that moment (copy them to keep a snapshot). */
 export interface TokenCacheStats {
   readonly hits: number;
   readonly misses: number;
@@ -150,6 +151,7 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
 
   function createOperationContext(record: Readonly<Record<string, unknown>>): OperationContext {
     const memo: Record<string, string | null> = {};
+    let shift: { token: string; maxDays: number; days: number } | undefined;
     return {
       record,
       strategy,
@@ -164,6 +166,11 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
         const token = normalised === null ? null : pseudonymiser.token(ref.prefix, normalised);
         memo[ref.field] = token;
         return token;
+      },
+      shiftOf(subjectToken: string, maxDays: number): number {
+        if (shift?.token !== subjectToken || shift.maxDays !== maxDays)
+          shift = { token: subjectToken, maxDays, days: pseudonymiser.dateShiftDays(subjectToken, maxDays) };
+        return shift.days;
       },
     };
   }

@@ -46,7 +46,7 @@ export const dateShift: Operator<DateShiftParams> = {
     const token = subjectToken(p.subjects, operationContext);
     if (token === null)
       return new OperationFailure("ANON_VALUE_INVALID", (p.subjects[0] as PseudonymRef).field);
-    const offset = operationContext.pseudonymiser.dateShiftDays(token, p.maxDays);
+    const offset = operationContext.shiftOf(token, p.maxDays);
     return p.timestamp ? shiftTimestamp(value as number, offset) : shiftDate(value as number, offset);
   },
 };

@@ -35,6 +35,8 @@ export interface OperationContext {
   readonly personNames: boolean;
   /** The token of `ref.field`'s value, memoised per record; null when null or not a valid identifier. */
   tokenOf(ref: PseudonymRef): string | null;
+  /** The date-shift offset of a subject token, memoised per record (every date of a record shifts by it). */
+  shiftOf(subjectToken: string, maxDays: number): number;
 }
 
 /** A record-level failure: a stable code and the field NAME. Never a value. */

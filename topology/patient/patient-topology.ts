@@ -27,7 +27,9 @@ export function outcomeCounters(
   anonymiser: Anonymiser,
   count: (key: string, n?: number) => void,
 ): (result: AnonymiseResult) => void {
-  let last = anonymiser.tokenCacheStats();
+  const stats = anonymiser.tokenCacheStats();
+  let hits = stats.hits;
+  let misses = stats.misses;
   return (result) => {
     count(`outcome:${result.kind}`);
     if (result.kind === "anonymised") {
@@ -35,10 +37,11 @@ export function outcomeCounters(
         if (n > 0) count(`replacement:${entity}`, n);
     } else if (result.kind === "failed") count(`failure:${result.code}`);
     else count(`withheld:${result.reason}`);
-    const stats = anonymiser.tokenCacheStats();
-    if (stats.hits !== last.hits) count("cache:hit", stats.hits - last.hits);
-    if (stats.misses !== last.misses) count("cache:miss", stats.misses - last.misses);
-    last = stats;
+    // The statistics object is live (its counts read the cache as it is now).
+    if (stats.hits !== hits) count("cache:hit", stats.hits - hits);
+    if (stats.misses !== misses) count("cache:miss", stats.misses - misses);
+    hits = stats.hits;
+    misses = stats.misses;
   };
 }
 
