@@ -13,7 +13,12 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["tests/**/*.test.ts"],
-          exclude: ["tests/integration/**", "tests/faults/**", "node_modules/**"],
+          exclude: [
+            "tests/integration/**",
+            "tests/faults/**",
+            "tests/chaos/chaos.test.ts",
+            "node_modules/**",
+          ],
         },
       },
       {
