@@ -178,6 +178,51 @@ export const ERROR_CODES = {
     "retry",
     "PostgreSQL is down, restarting or unreachable; batches are retried with backoff and consumption pauses. Check the database.",
   ),
+  KAFKA_UNREACHABLE: c(
+    "transient",
+    "retry",
+    "The broker cannot be reached or timed out (outage, restart, network); consumption and commits are retried with backoff for as long as it lasts and the replica reports not ready. Check the brokers.",
+  ),
+  KAFKA_COORDINATOR_MOVED: c(
+    "transient",
+    "retry",
+    "The group or transaction coordinator is moving or loading (broker restart, leader change); retried.",
+  ),
+  KAFKA_LEADER_MOVED: c(
+    "transient",
+    "retry",
+    "A partition has no available leader or an unknown topic (a restart, or a topic deleted); retried until it is back. A deleted topic must be recreated.",
+  ),
+  KAFKA_REBALANCE: c(
+    "transient",
+    "retry",
+    "The consumer group rebalanced under a batch; the batch is taken again under the new assignment. Frequent: check replica restarts and session timeouts.",
+  ),
+  KAFKA_BROKER_ERROR: c(
+    "transient",
+    "retry",
+    "The broker answered with a retriable error; retried with backoff.",
+  ),
+  KAFKA_FENCED: c(
+    "permanent",
+    "stop",
+    "A newer replica with the same transactional id (INSTANCE_ID) fenced this one; two replicas share an INSTANCE_ID, or this one was replaced. Give each replica its own id.",
+  ),
+  KAFKA_AUTH_REFUSED: c(
+    "permanent",
+    "stop",
+    "The broker refused authentication or an ACL (topic, group or transactional id); fix the credentials or grants, then restart.",
+  ),
+  KAFKA_RECORD_TOO_LARGE: c(
+    "permanent",
+    "stop",
+    "The broker refused an output record as too large; the pipeline stops rather than skip it. Lower MAX_RECORD_BYTES or raise the topic's max.message.bytes.",
+  ),
+  KAFKA_MISCONFIGURED: c(
+    "permanent",
+    "stop",
+    "The Kafka client or broker reports a configuration or usage error (invalid topic, timeouts, unsupported version); fix the configuration.",
+  ),
 
   // ---- start-up and configuration ----
   CONFIG_INVALID: c(

@@ -1,6 +1,5 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import promClient, { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { AnonymiseResult } from "../anonymise/index.ts";
 import type { RuntimeObserver } from "../topology/index.ts";
 
 /**
@@ -29,7 +28,8 @@ export class PipelineMetrics {
   readonly tokenCacheHits: Counter;
   readonly tokenCacheMisses: Counter;
   readonly consumerLag: Gauge<"topic" | "partition">;
-  #lastCache = { hits: 0, misses: 0 };
+  readonly kafkaOutages: Counter<"cause">;
+  readonly kafkaAvailable: Gauge;
   readonly eventLoopDelay: Gauge<"quantile">;
   readonly up: Gauge;
   readonly lastCommit: Gauge;
@@ -59,13 +59,13 @@ export class PipelineMetrics {
     });
     this.withheld = new Counter({
       name: "anonymiser_withheld_total",
-      help: "Withholding decisions (national data opt-out or consent missing), counted as decided; committed totals are in anonymiser_records_total",
+      help: "Withheld records (national data opt-out or consent missing) by reason, counted when their batch commits",
       labelNames: ["reason"],
       registers: [r],
     });
     this.anonymiseFailures = new Counter({
       name: "anonymiser_anonymise_failures_total",
-      help: "Anonymisation refusals seen by the engine, by reason code (before commit)",
+      help: "Anonymisation refusals by reason code, counted when their batch commits",
       labelNames: ["reason"],
       registers: [r],
     });
@@ -169,25 +169,36 @@ export class PipelineMetrics {
       help: "Unix time of the last committed batch",
       registers: [r],
     });
+    this.kafkaOutages = new Counter({
+      name: "anonymiser_kafka_outages_total",
+      help: "Times Kafka became unreachable or unusable for this replica (consumption or commits), by cause code",
+      labelNames: ["cause"],
+      registers: [r],
+    });
+    this.kafkaAvailable = new Gauge({
+      name: "anonymiser_kafka_available",
+      help: "0 while this replica waits out a Kafka outage (not ready), 1 otherwise",
+      registers: [r],
+    });
+    this.kafkaAvailable.set(1);
     this.#loop.enable();
   }
 
-  /** Per-record engine outcome (counted as it happens, for free-text and cache figures). */
-  onResult(result: AnonymiseResult): void {
-    if (result.kind === "anonymised") {
-      for (const [entity, n] of Object.entries(result.audit.replacements))
-        if (n > 0) this.replacements.inc({ entity }, n);
-    } else if (result.kind === "failed") {
-      this.anonymiseFailures.inc({ reason: result.code });
-    } else {
-      this.withheld.inc({ reason: result.reason });
+  /**
+   * The topology's per-batch counters (keys from `outcomeCounters`), applied when the batch commits: a batch taken
+   * again after a rebalance is counted once.
+   */
+  #applyCounters(counters: ReadonlyMap<string, number>): void {
+    for (const [key, n] of counters) {
+      const at = key.indexOf(":");
+      const kind = key.slice(0, at);
+      const label = key.slice(at + 1);
+      if (kind === "replacement") this.replacements.inc({ entity: label }, n);
+      else if (kind === "withheld") this.withheld.inc({ reason: label }, n);
+      else if (kind === "failure") this.anonymiseFailures.inc({ reason: label }, n);
+      else if (key === "cache:hit") this.tokenCacheHits.inc(n);
+      else if (key === "cache:miss") this.tokenCacheMisses.inc(n);
     }
-  }
-
-  sampleTokenCache(stats: { hits: number; misses: number }): void {
-    this.tokenCacheHits.inc(Math.max(0, stats.hits - this.#lastCache.hits));
-    this.tokenCacheMisses.inc(Math.max(0, stats.misses - this.#lastCache.misses));
-    this.#lastCache = { hits: stats.hits, misses: stats.misses };
   }
 
   /** Replaces the lag series with this replica's current assignment (a partition that moved away disappears). */
@@ -222,6 +233,7 @@ export class PipelineMetrics {
         if (info.dropped > 0) this.droppedRedeliveries.inc(info.dropped);
         for (const ts of info.timestamps) this.endToEnd.observe(Math.max(0, now - Number(ts)) / 1000);
         this.lastCommit.set(now / 1000);
+        this.#applyCounters(info.counters);
       },
       deadLettered: (reason) => this.deadLetters.inc({ reason: reason.code }),
       retry: (cause) => this.retries.inc({ cause }),
@@ -231,6 +243,10 @@ export class PipelineMetrics {
         this.assignedPartitions.set(info.assignments);
       },
       paused: (paused) => this.paused.set(paused ? 1 : 0),
+      kafkaOutage: (cause, active) => {
+        if (active) this.kafkaOutages.inc({ cause });
+        this.kafkaAvailable.set(active ? 0 : 1);
+      },
     };
   }
 

@@ -134,6 +134,15 @@ export class AvroDecoder {
     this.#stringify = compileStringify(options.readerSchema);
   }
 
+  /** The Serde side the topology uses (the raw record serde only decodes). */
+  deserialize(data: Buffer): unknown | Promise<unknown> {
+    return this.decode(data);
+  }
+
+  serialize(): Buffer {
+    throw new TypeError("the raw record serde only decodes");
+  }
+
   decode(data: Buffer): unknown | Promise<unknown> {
     if (data.length === 0) throw new SchemaError("RECORD_EMPTY", "record has no value bytes");
     if (data.length > this.#options.maxRecordBytes) {
@@ -234,6 +243,15 @@ export class AvroEncoder {
     this.#header = Buffer.alloc(WIRE_HEADER_BYTES);
     this.#header.writeUInt8(MAGIC_BYTE, 0);
     this.#header.writeInt32BE(schemaId, 1);
+  }
+
+  /** The Serde side the topology uses (the anonymised record serde only encodes). */
+  serialize(value: unknown): Buffer {
+    return this.encode(value);
+  }
+
+  deserialize(): never {
+    throw new TypeError("the anonymised record serde only encodes");
   }
 
   encode(value: unknown): Buffer {

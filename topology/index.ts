@@ -10,6 +10,7 @@ export {
   failOnError,
   type HandlerResponse,
 } from "./runtime/handlers.ts";
+export { classifyKafkaError, KAFKA_CAUSE_CODES, type KafkaCauseCode } from "./runtime/kafka-errors.ts";
 export {
   type FaultPoint,
   KafkaRuntime,
@@ -17,6 +18,13 @@ export {
   type RuntimeState,
 } from "./runtime/kafka-runtime.ts";
 export type { RuntimeObserver } from "./runtime/observer.ts";
+export {
+  type CountFn,
+  InlineProcessing,
+  type ProcessedBatch,
+  type ProcessingStage,
+  type TopologyFactory,
+} from "./runtime/processing.ts";
 export { type BackoffOptions, backoffDelay, retryWhile } from "./runtime/retry.ts";
 export type {
   ExternalStore,

@@ -29,6 +29,8 @@ export interface TerraformDir {
   readonly locals: Readonly<Hcl>;
   readonly modules: ReadonlyMap<string, Hcl>;
   readonly terraform: readonly Hcl[];
+  /** Provider configurations by provider name (`provider "aws" { ... }`), first block of each. */
+  readonly providers: ReadonlyMap<string, Hcl>;
   /** Raw source of every file, for the few rules that need expression text. */
   readonly source: string;
 }
@@ -50,6 +52,7 @@ export async function loadDir(dir: string): Promise<TerraformDir> {
   const variables = new Map<string, Hcl>();
   const modules = new Map<string, Hcl>();
   const terraform: Hcl[] = [];
+  const providers = new Map<string, Hcl>();
   let locals: Hcl = {};
   let source = "";
   const files = readdirSync(dir).filter((f) => f.endsWith(".tf"));
@@ -64,8 +67,10 @@ export async function loadDir(dir: string): Promise<TerraformDir> {
     for (const [name, bodies] of Object.entries((json["module"] ?? {}) as Hcl)) modules.set(name, bodies[0]);
     for (const l of (json["locals"] ?? []) as Hcl[]) locals = { ...locals, ...l };
     terraform.push(...((json["terraform"] ?? []) as Hcl[]));
+    for (const [name, bodies] of Object.entries((json["provider"] ?? {}) as Hcl))
+      providers.set(name, bodies[0]);
   }
-  return { dir, resources, data, variables, locals, modules, terraform, source };
+  return { dir, resources, data, variables, locals, modules, terraform, providers, source };
 }
 
 function subdirs(dir: string): string[] {

@@ -37,8 +37,17 @@ const byModule = (name: string): TerraformDir => {
 // Kafka listeners other than MSK's IAM/TLS port 9098: plaintext, mTLS, SCRAM, public variants, ZooKeeper.
 const FORBIDDEN_KAFKA_PORTS = [9092, 9094, 9096, 9192, 9194, 9196, 2181, 2182];
 
+/** envs/dev and envs/prod, the environments that call modules/platform. */
+let environments: TerraformDir[] = [];
+const platformCall = (env: TerraformDir): Hcl => {
+  const call = env.modules.get("platform");
+  if (call === undefined) throw new Error(`${env.dir} does not call modules/platform`);
+  return call;
+};
+
 beforeAll(async () => {
   all = await loadAll();
+  environments = all.filter((d) => d.modules.has("platform"));
 }, 60_000);
 
 describe("MSK: no plaintext or unauthenticated client access", () => {
@@ -77,8 +86,8 @@ describe("MSK: no plaintext or unauthenticated client access", () => {
     const brokerCount = msk.variables.get("broker_count");
     expect(one(brokerCount?.["validation"])["condition"]).toMatch(/var\.broker_count >= 2/);
     expect(brokerCount?.["default"]).toBeGreaterThanOrEqual(2);
-    for (const env of all.filter((d) => d.modules.has("msk"))) {
-      expect(env.locals["msk_broker_count"]).toBeGreaterThanOrEqual(2);
+    for (const env of environments) {
+      expect(platformCall(env)["msk_broker_count"], env.dir).toBeGreaterThanOrEqual(2);
     }
   });
 
@@ -112,7 +121,9 @@ describe("security groups: the broker port is 9098, open only to the pipeline's 
   });
 
   it("in every environment the broker clients are the pipeline and producer task groups, nothing else", () => {
-    for (const env of all.filter((d) => d.modules.has("msk"))) {
+    const composing = all.filter((d) => d.modules.has("msk"));
+    expect(composing.map((d) => d.dir)).toEqual([join(TERRAFORM_ROOT, "modules", "platform")]);
+    for (const env of composing) {
       const clients = one(env.modules.get("msk")?.["client_security_group_ids"]);
       expect(Object.keys(clients).sort()).toEqual(["pipeline", "producer"]);
       expect(clients["pipeline"]).toBe('${module.ecs.security_group_ids["pipeline"]}');
@@ -340,7 +351,7 @@ describe("ECS Fargate services", () => {
   it("health-checks the pipeline on /health/live and runs it as node app/main.ts", () => {
     const ecs = byModule("ecs");
     expect(ecs.source).toMatch(/\/health\/live/);
-    expect(ecs.source).toMatch(/command\s*=\s*\["node", "ops\/main\.ts"\]/);
+    expect(ecs.source).toMatch(/command\s*=\s*\["node", "app\/main\.ts"\]/);
   });
 
   it("the synthetic producer is optional, off by default, and forced off in prod", async () => {
@@ -348,11 +359,14 @@ describe("ECS Fargate services", () => {
     expect(ecs.variables.get("enable_synthetic_producer")?.["default"]).toBe(false);
     const producer = ecs.resources.find((r) => r.type === "aws_ecs_service" && r.name === "producer");
     expect(producer?.body["count"]).toBe("${var.enable_synthetic_producer ? 1 : 0}");
-    const prod = await loadDir(join(TERRAFORM_ROOT, "envs", "prod"));
-    expect(prod.locals["allow_synthetic_producer"]).toBe(false);
-    expect(prod.modules.get("ecs")?.["enable_synthetic_producer"]).toBe(
-      "${var.enable_synthetic_producer && local.allow_synthetic_producer}",
+    expect(byModule("platform").modules.get("ecs")?.["enable_synthetic_producer"]).toBe(
+      "${var.enable_synthetic_producer}",
     );
+    expect(byModule("platform").variables.get("enable_synthetic_producer")?.["default"]).toBe(false);
+    // prod passes a literal false and declares no variable that could change it.
+    const prod = await loadDir(join(TERRAFORM_ROOT, "envs", "prod"));
+    expect(platformCall(prod)["enable_synthetic_producer"]).toBe(false);
+    expect(prod.variables.has("enable_synthetic_producer")).toBe(false);
   });
 });
 
@@ -429,27 +443,46 @@ describe("modules: validated, documented, region-locked", () => {
     }
   });
 
-  it("environments are pinned to eu-west-2 and share one composition", async () => {
-    const [dev, prod] = await Promise.all(
-      ["dev", "prod"].map((e) => loadDir(join(TERRAFORM_ROOT, "envs", e))),
-    );
-    expect(one(prod!.variables.get("region")?.["validation"])["condition"]).toBe(
-      '${var.region == "eu-west-2"}',
-    );
-    for (const file of ["main.tf", "variables.tf", "outputs.tf"]) {
-      const a = readFileSync(join(TERRAFORM_ROOT, "envs", "dev", file), "utf8");
-      const b = readFileSync(join(TERRAFORM_ROOT, "envs", "prod", file), "utf8");
-      expect(a, file).toBe(b);
+  it("environments are pinned to eu-west-2 and share one composition", () => {
+    expect(environments.map((e) => e.dir.split("/").pop())).toEqual(["dev", "prod"]);
+    for (const env of environments) {
+      const name = env.dir.split("/").pop();
+      expect(env.providers.get("aws")?.["region"], env.dir).toBe("eu-west-2");
+      expect(one(env.providers.get("aws")?.["default_tags"])["tags"], env.dir).toBe(
+        "${module.platform.default_tags}",
+      );
+      // Only the platform call with this environment's values: no resources, data sources or other modules.
+      expect([...env.modules.keys()], env.dir).toEqual(["platform"]);
+      expect(platformCall(env)["source"]).toBe("../../modules/platform");
+      expect(platformCall(env)["environment"]).toBe(name);
+      expect(env.resources, env.dir).toHaveLength(0);
+      expect(env.data, env.dir).toHaveLength(0);
+      expect(Object.keys(env.locals), env.dir).toHaveLength(0);
     }
-    expect(dev!.locals["environment"]).toBe("dev");
-    expect(prod!.locals["environment"]).toBe("prod");
+    const platform = byModule("platform");
+    expect(platform.providers.size).toBe(0);
+    // The tags feed the environments' provider blocks: literals and var.environment only (no cycle).
+    expect(platform.source).toMatch(
+      /output "default_tags" \{[^}]*value = \{\s*Project\s*= "nhs-anonymiser"\s*Environment\s*= var\.environment\s*ManagedBy\s*= "terraform"\s*DataClassification = "patient-data"\s*\}/,
+    );
   });
 
-  it("every module pins the AWS provider to one major version", () => {
+  it("every module pins Terraform and the AWS provider to one major version; environments name the provider only", async () => {
     for (const dir of all) {
       const required = dir.terraform.map((t) => t["required_providers"]).filter(Boolean);
       expect(required.length, dir.dir).toBe(1);
-      expect(String(one(required[0])["aws"]?.["version"])).toMatch(/(< 7\.0\.0|~> 6\.0)/);
+      expect(one(required[0])["aws"]?.["source"], dir.dir).toBe("hashicorp/aws");
+      if (dir.dir.includes(`${join(TERRAFORM_ROOT, "envs")}/`)) {
+        // The pins of the module an environment calls hold for the whole configuration.
+        expect(one(required[0])["aws"]?.["version"], dir.dir).toBeUndefined();
+        continue;
+      }
+      expect(String(one(required[0])["aws"]?.["version"]), dir.dir).toMatch(/^>= 6\.0\.0, < 7\.0\.0$/);
+      expect(dir.terraform.find((t) => t["required_version"])?.["required_version"], dir.dir).toMatch(
+        /^>= 1\.11\.0, < 2\.0\.0$/,
+      );
     }
+    const boot = await loadDir(join(TERRAFORM_ROOT, "envs", "bootstrap"));
+    expect(boot.modules.get("state")?.["source"]).toBe("../../modules/state-bootstrap");
   });
 });

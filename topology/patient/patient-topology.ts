@@ -13,21 +13,38 @@ export const PATIENT_STORES = Object.freeze({
 export interface PatientTopologyOptions {
   rawTopic: string;
   anonymisedTopic: string;
-  /** Registry-framed Avro → in-memory raw record (refuses writer schemas the policy does not know). */
-  decode(data: Buffer): unknown | Promise<unknown>;
+  /** Registry-framed Avro → raw record (refuses writer schemas the policy does not know); may be asynchronous. */
+  rawSerde: Pick<Serde<unknown>, "deserialize" | "serialize">;
   /** Anonymised record → registry-framed Avro, synchronously (the output schema id is resolved at start-up). */
-  encode(value: Record<string, unknown>): Buffer;
+  anonymisedSerde: Pick<Serde<Record<string, unknown>>, "deserialize" | "serialize">;
   anonymiser: Anonymiser;
-  /** Called once per record with the outcome (counts for metrics; the result never leaves the process). */
-  onResult?(result: AnonymiseResult): void;
+  /** Per-record outcome counters (`outcomeCounters`): counts only, the result never leaves the process. */
+  count?: (key: string, n?: number) => void;
 }
 
-const decodeOnly = (decode: PatientTopologyOptions["decode"]): Serde<unknown> => ({
-  deserialize: (data) => decode(data),
-  serialize: () => {
-    throw new Error("the raw record serde only decodes");
-  },
-});
+/**
+ * The counters the topology reports per record, by key: `outcome:<anonymised|withheld|failed>`,
+ * `replacement:<ENTITY>` (free-text replacements), `withheld:<REASON>`, `failure:<CODE>` and the token cache's
+ * `cache:hit` / `cache:miss`. All from closed sets.
+ */
+export function outcomeCounters(
+  anonymiser: Anonymiser,
+  count: (key: string, n?: number) => void,
+): (result: AnonymiseResult) => void {
+  let last = anonymiser.tokenCacheStats();
+  return (result) => {
+    count(`outcome:${result.kind}`);
+    if (result.kind === "anonymised") {
+      for (const [entity, n] of Object.entries(result.audit.replacements))
+        if (n > 0) count(`replacement:${entity}`, n);
+    } else if (result.kind === "failed") count(`failure:${result.code}`);
+    else count(`withheld:${result.reason}`);
+    const stats = anonymiser.tokenCacheStats();
+    if (stats.hits !== last.hits) count("cache:hit", stats.hits - last.hits);
+    if (stats.misses !== last.misses) count("cache:miss", stats.misses - last.misses);
+    last = stats;
+  };
+}
 
 /**
  * raw topic → decode → anonymise → split: withheld (consent) → withheld store; failed → dead letter;
@@ -35,13 +52,14 @@ const decodeOnly = (decode: PatientTopologyOptions["decode"]): Serde<unknown> =>
  */
 export function buildPatientTopology(options: PatientTopologyOptions): Topology {
   const { anonymiser } = options;
+  const report = options.count ? outcomeCounters(anonymiser, options.count) : undefined;
   const keyField = anonymiser.strategy === "pseudonymisation" ? "patient_id" : "record_id";
   const builder = new StreamsBuilder();
   const branches = builder
-    .stream<Buffer, unknown>(options.rawTopic, { value: decodeOnly(options.decode) }, "decode-patient-record")
+    .stream<Buffer, unknown>(options.rawTopic, { value: options.rawSerde }, "decode-patient-record")
     .mapValues((record) => {
       const result = anonymiser.anonymise(record);
-      options.onResult?.(result);
+      report?.(result);
       return result;
     }, "anonymise")
     .split("route")
@@ -73,7 +91,7 @@ export function buildPatientTopology(options: PatientTopologyOptions): Topology 
     options.anonymisedTopic,
     {
       key: { serialize: (k) => Buffer.from(k), deserialize: (b) => b.toString() },
-      value: { serialize: (v) => options.encode(v), deserialize: () => ({}) },
+      value: options.anonymisedSerde,
     },
     "to-anonymised-topic",
   );

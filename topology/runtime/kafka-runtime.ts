@@ -1,25 +1,37 @@
 import {
+  Admin,
   type ConnectionOptions,
   Consumer,
   compatibilityPartitioner,
-  findErrorBy,
-  type GroupAssignment,
-  type Message,
-  type MessagesStream,
   Producer,
 } from "@platformatic/kafka";
 import { isTransient, TopologyFailedError } from "../dsl/errors.ts";
 import type { Topology } from "../dsl/topology.ts";
-import { BatchCollector } from "./batch.ts";
+import { Batcher } from "./batcher.ts";
+import { type ConsumerLike, ConsumerSupervisor, type RawMessage } from "./consumer-supervisor.ts";
 import { deadLetterEverything, type ExceptionHandlers } from "./handlers.ts";
-import { materialise } from "./materialise.ts";
+import { type ProducerLike, type StableOffsetReader, TransactionalCommitter } from "./kafka-committer.ts";
+import { classifyKafkaError } from "./kafka-errors.ts";
 import type { RuntimeObserver } from "./observer.ts";
-import { RecordProcessor } from "./record-processor.ts";
-import { type BackoffOptions, backoffDelay, retryWhile } from "./retry.ts";
+import { lastPerPartition, type Membership, PartitionTracker } from "./partition-tracker.ts";
+import {
+  InlineProcessing,
+  type ProcessedBatch,
+  type ProcessingStage,
+  type TopologyFactory,
+} from "./processing.ts";
+import type { ConsumedRecord } from "./record-processor.ts";
+import { type BackoffOptions, retryWhile, sleep } from "./retry.ts";
 import type { ExternalStore, PartitionOffset, StoreCommitResult } from "./store.ts";
 
 export interface KafkaRuntimeOptions {
-  topology: Topology;
+  /**
+   * The graph to run on the event loop, or a factory that builds it with a per-batch counter function; or give
+   * `processing` (e.g. a worker pool) and `sourceTopics` instead.
+   */
+  topology?: Topology | TopologyFactory;
+  processing?: ProcessingStage;
+  sourceTopics?: string[];
   clientId: string;
   groupId: string;
   /** Stable per replica, so that a restarted replica fences its predecessor's open transaction at once. */
@@ -31,17 +43,25 @@ export interface KafkaRuntimeOptions {
   store?: ExternalStore;
   handlers?: ExceptionHandlers;
   batch: { maxRecords: number; maxMs: number };
+  /** Batches sealed and not yet committed before consumption pauses (processing overlaps the commits). */
+  maxInFlightBatches?: number;
   retry: BackoffOptions;
   observer?: RuntimeObserver;
   /** Passed through to @platformatic/kafka (`{ registry, client }` of prom-client) for the client's own metrics. */
   metrics?: ConstructorParameters<typeof Producer>[0]["metrics"];
   session?: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number; rebalanceTimeoutMs?: number };
-  /** After a commit whose answer was lost: how long its offsets are looked for before it counts as aborted. */
-  commitCheckMs?: number;
   /** How long stop() waits for in-flight batches to commit before giving up (default 15 s). */
   drainTimeoutMs?: number;
   /** Fault-injection points for crash tests; called synchronously at each point of a batch's commit. */
   faultPoint?: (point: FaultPoint) => void;
+  /** Client factories; default to @platformatic/kafka's. Unit tests pass fakes. */
+  clients?: Partial<RuntimeClients>;
+}
+
+export interface RuntimeClients {
+  createProducer(): ProducerLike;
+  createConsumer(): ConsumerLike;
+  readStableOffsets: StableOffsetReader;
 }
 
 export type FaultPoint =
@@ -52,82 +72,99 @@ export type FaultPoint =
 
 export type RuntimeState = "created" | "starting" | "running" | "stopping" | "stopped" | "failed";
 
-type RawMessage = Message<Buffer, Buffer, Buffer, Buffer>;
-
-/** Well under the broker's default 1 MB request limit per partition. */
-const MAX_SEND_BYTES = 512 * 1024;
-
-function chunkBySize<T extends { value: Buffer; key?: Buffer | undefined }>(
-  messages: T[],
-  maxBytes: number,
-): T[][] {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const m of messages) {
-    const size = m.value.length + (m.key?.length ?? 0) + 64;
-    if (current.length > 0 && bytes + size > maxBytes) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(m);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+/** A sealed batch on its way through process → store commit → Kafka commit. */
+interface Job {
+  records: RawMessage[];
+  /** The tracker's generation when the batch was (last) processed: a join since means it must be taken again. */
+  generation: number;
+  admitted: RawMessage[];
+  processed: ProcessedBatch | undefined;
+  offsets: PartitionOffset[];
+  dropped: number;
+  processMs: number;
+  storeMs: number;
+  store: StoreCommitResult | undefined;
 }
 
-const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+const toConsumed = (m: RawMessage): ConsumedRecord => ({
+  topic: m.topic,
+  partition: m.partition,
+  offset: m.offset,
+  timestamp: m.timestamp,
+  key: m.key ?? undefined,
+  value: m.value ?? undefined,
+  headers: m.headers,
+});
+
+const ignore = () => undefined;
 
 /**
- * Executes a Topology on Kafka, exactly once: records are consumed in batches (size- and time-bounded); each batch is
+ * Executes a topology on Kafka, exactly once. Records are consumed in batches (size- and time-bounded); each batch is
  * processed, committed to the external store together with its offsets, then produced in one Kafka transaction that
  * also commits the consumed offsets. A crash between the two commits is harmless: the batch is consumed again, the
  * store skips offsets it already holds, and the aborted transaction's output is invisible to read_committed readers.
  *
- * A rebalance discards whatever has not been committed: after a group join the consumer re-reads from the committed
- * offsets, so records fetched under an older generation are dropped rather than processed twice.
+ * Batches flow through three stages, each in batch order: processing (CPU), the store commit and the Kafka commit
+ * (I/O). Batch N+1 is processed while batch N commits; at most `maxInFlightBatches` are between sealing and their
+ * Kafka commit, beyond which consumption pauses (bounded memory).
+ *
+ * The parts: a Batcher seals batches; a PartitionTracker knows what this replica owns and has committed (and drops
+ * re-deliveries); a ConsumerSupervisor keeps a consumer in the group through broker outages; a
+ * TransactionalCommitter owns the producer and the transaction protocol; the ProcessingStage runs the topology.
  */
 export class KafkaRuntime {
-  readonly #options: KafkaRuntimeOptions;
-  readonly #processor: RecordProcessor;
+  readonly #o: KafkaRuntimeOptions;
   readonly #abort = new AbortController();
-  #producer: Producer<Buffer, Buffer, string, Buffer> | undefined;
-  #consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
-  #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  readonly #tracker = new PartitionTracker();
+  readonly #batcher: Batcher<RawMessage>;
+  readonly #processing: ProcessingStage;
+  readonly #maxInFlight: number;
+  #supervisor: ConsumerSupervisor | undefined;
+  #committer: TransactionalCommitter | undefined;
+  #admin: Admin | undefined;
   #state: RuntimeState = "created";
-  #pending: RawMessage[] = [];
-  #queue: RawMessage[][] = [];
-  #timer: NodeJS.Timeout | undefined;
-  #draining: Promise<void> | undefined;
+  #inFlight = 0;
   #pausedByUs = false;
   #pausedSince: number | undefined;
-  /** Bumped at every group join: a batch that started under an older one re-checks its partitions. */
-  #generation = 0;
-  /** Partitions assigned to this replica now (keys from partitionKey). */
-  #assigned = new Set<string>();
-  /** Offset of the last record accepted per partition, so that a re-delivery is not processed twice. */
-  readonly #lastAccepted = new Map<string, bigint>();
-  #dropped = 0;
-  #membership: { generationId: number; memberId: string; coordinatorId: number } | undefined;
-  readonly #committedNext = new Map<string, bigint>();
+  #redeliveriesDropped = 0;
+  /** Tail of each ordered stage. */
+  #processTail: Promise<unknown> = Promise.resolve();
+  #storeTail: Promise<unknown> = Promise.resolve();
+  #kafkaTail: Promise<unknown> = Promise.resolve();
+  /** Partitions whose committed offset is being read (stable) after a join: their batches wait for it. */
+  #positionsKnown: Promise<void> = Promise.resolve();
+  #kafkaTrouble: { consumer?: string; producer?: string } = {};
   #resolveDone!: () => void;
   #rejectDone!: (error: unknown) => void;
   /** Settles when the runtime has stopped: resolves after stop(), rejects on a fatal error. */
   readonly done: Promise<void>;
 
   constructor(options: KafkaRuntimeOptions) {
-    this.#options = options;
-    this.#processor = new RecordProcessor(options.topology, options.handlers ?? deadLetterEverything, {
-      canDeadLetter: Boolean(options.deadLetterTopic),
-    });
+    this.#o = options;
+    if (options.processing) {
+      if (!options.sourceTopics?.length)
+        throw new TypeError("sourceTopics is required with a processing stage");
+      this.#processing = options.processing;
+    } else if (options.topology) {
+      const topology = options.topology;
+      this.#processing = new InlineProcessing(typeof topology === "function" ? topology : () => topology, {
+        handlers: options.handlers ?? deadLetterEverything,
+        deadLetterTopic: options.deadLetterTopic,
+        deadLetterStore: options.deadLetterStore,
+        retry: options.retry,
+        onRetry: (code, attempt, delay) => options.observer?.retry?.(code, attempt, delay),
+      });
+    } else {
+      throw new TypeError("a topology or a processing stage is required");
+    }
+    this.#maxInFlight = Math.max(1, options.maxInFlightBatches ?? 3);
+    this.#batcher = new Batcher({ ...options.batch, onBatch: (batch) => this.#submit(batch) });
     this.done = new Promise<void>((resolve, reject) => {
       this.#resolveDone = resolve;
       this.#rejectDone = reject;
     });
     // A fatal error is reported through `done`; avoid an unhandled rejection when nobody awaits it.
-    this.done.catch(() => undefined);
+    this.done.catch(ignore);
   }
 
   get state(): RuntimeState {
@@ -139,12 +176,18 @@ export class KafkaRuntime {
     return this.#pausedSince === undefined ? 0 : Date.now() - this.#pausedSince;
   }
 
-  get consumer(): Consumer<Buffer, Buffer, Buffer, Buffer> | undefined {
-    return this.#consumer;
+  /** The cause code of a Kafka failure being waited out (consumption or commits), or undefined. */
+  get kafkaTrouble(): string | undefined {
+    return this.#kafkaTrouble.consumer ?? this.#kafkaTrouble.producer;
   }
 
   get assignedPartitions(): number {
-    return (this.#consumer?.assignments ?? []).reduce((n, a) => n + a.partitions.length, 0);
+    return this.#tracker.assignedCount;
+  }
+
+  get #topics(): string[] {
+    const t = this.#o.topology;
+    return this.#o.sourceTopics ?? (t && typeof t !== "function" ? t.sourceTopics : []);
   }
 
   /**
@@ -152,7 +195,7 @@ export class KafkaRuntime {
    * committed position. Empty when nothing is assigned.
    */
   async lag(): Promise<Array<{ topic: string; partition: number; lag: bigint }>> {
-    const consumer = this.#consumer;
+    const consumer = this.#supervisor?.consumer as Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
     const assignments = consumer?.assignments ?? [];
     if (!consumer || assignments.length === 0) return [];
     const [ends, committed] = await Promise.all([
@@ -173,437 +216,357 @@ export class KafkaRuntime {
     return out;
   }
 
-  #createProducer(): Producer<Buffer, Buffer, string, Buffer> {
-    const o = this.#options;
-    return new Producer<Buffer, Buffer, string, Buffer>({
+  #common() {
+    const o = this.#o;
+    return {
       bootstrapBrokers: o.bootstrapBrokers,
       ...(o.connection ?? {}),
       ...(o.metrics ? { metrics: o.metrics } : {}),
-      clientId: `${o.clientId}-producer`,
+    };
+  }
+
+  #createProducer(): ProducerLike {
+    if (this.#o.clients?.createProducer) return this.#o.clients.createProducer();
+    return new Producer<Buffer, Buffer, string, Buffer>({
+      ...this.#common(),
+      clientId: `${this.#o.clientId}-producer`,
       idempotent: true,
-      transactionalId: o.transactionalId,
+      transactionalId: this.#o.transactionalId,
       // InitProducerId must say "new producer" (-1/-1). The client's default (0/0) makes the broker answer
       // PRODUCER_FENCED when this transactional id was used before, i.e. whenever a replica restarts.
       producerId: -1n,
       producerEpoch: -1,
-      // The client retries an idempotent producer forever by default, silently: a missing topic or an absent
-      // broker would hang the batch with nothing logged. A few quick retries, then our own loop (logged, with
-      // backoff, abortable) takes over.
+      // A few quick client retries, then the committer's own loop (logged, with backoff, abortable) takes over.
       retries: 10,
       retryDelay: 20,
       acks: -1,
       partitioner: compatibilityPartitioner,
       serializers: { headerKey: (key?: string) => (key === undefined ? undefined : Buffer.from(key)) },
-    });
+    }) as unknown as ProducerLike;
   }
 
-  /**
-   * A transaction that could not be aborted leaves the client believing it is still open. A new producer with the
-   * same transactional id re-initialises it, which makes the broker abort whatever the old one left open.
-   */
-  async #resetProducer(): Promise<void> {
-    const old = this.#producer;
-    this.#producer = this.#createProducer();
-    await old?.close(true).catch(() => undefined);
-  }
-
-  async start(): Promise<void> {
-    if (this.#state !== "created") throw new Error(`runtime already ${this.#state}`);
-    this.#state = "starting";
-    const o = this.#options;
-    const common = {
-      bootstrapBrokers: o.bootstrapBrokers,
-      ...(o.connection ?? {}),
-      ...(o.metrics ? { metrics: o.metrics } : {}),
-    };
-    this.#producer = this.#createProducer();
-    this.#consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
-      ...common,
+  #createConsumer(): ConsumerLike {
+    const o = this.#o;
+    if (o.clients?.createConsumer) return o.clients.createConsumer();
+    return new Consumer<Buffer, Buffer, Buffer, Buffer>({
+      ...this.#common(),
       clientId: `${o.clientId}-consumer`,
       groupId: o.groupId,
       autocommit: false,
       sessionTimeout: o.session?.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: o.session?.heartbeatIntervalMs ?? 3_000,
       rebalanceTimeout: o.session?.rebalanceTimeoutMs ?? 60_000,
+    }) as unknown as ConsumerLike;
+  }
+
+  /** The group's committed offsets, read with require_stable: offsets of a transaction still committing are waited for. */
+  async #readStableOffsets(
+    topics: Array<{ topic: string; partitions: number[] }>,
+  ): Promise<Map<string, bigint[]>> {
+    if (this.#o.clients?.readStableOffsets) return this.#o.clients.readStableOffsets(topics);
+    this.#admin ??= new Admin({ ...this.#common(), clientId: `${this.#o.clientId}-admin`, retries: 3 });
+    const groups = await this.#admin.listConsumerGroupOffsets({
+      groups: [
+        {
+          groupId: this.#o.groupId,
+          topics: topics.map((t) => ({ name: t.topic, partitionIndexes: t.partitions })),
+        },
+      ],
+      requireStable: true,
     });
-    this.#consumer.on("consumer:group:join", (payload) =>
-      this.#onGroupJoin(payload.generationId, payload.assignments),
+    const out = new Map<string, bigint[]>();
+    for (const group of groups) {
+      for (const topic of group.topics) {
+        const list = out.get(topic.name) ?? [];
+        for (const p of topic.partitions) list[p.partitionIndex] = p.committedOffset;
+        out.set(topic.name, list);
+      }
+    }
+    return out;
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== "created") throw new Error(`runtime already ${this.#state}`);
+    this.#state = "starting";
+    const o = this.#o;
+    this.#committer = new TransactionalCommitter({
+      groupId: o.groupId,
+      createProducer: () => this.#createProducer(),
+      readStableOffsets: (topics) => this.#readStableOffsets(topics),
+      retry: o.retry,
+      signal: this.#abort.signal,
+      membership: () => ({ generation: this.#tracker.generation, membership: this.#tracker.membership }),
+      observer: {
+        retry: (cause, attempt, delay) => o.observer?.retry?.(cause, attempt, delay),
+        transactionAborted: (cause) => o.observer?.transactionAborted?.(cause),
+        kafkaTrouble: (cause) => this.#setTrouble("producer", cause),
+      },
+      ...(o.faultPoint ? { faultPoint: o.faultPoint } : {}),
+    });
+    this.#supervisor = new ConsumerSupervisor(
+      {
+        topics: this.#topics,
+        createConsumer: () => this.#createConsumer(),
+        retry: o.retry,
+        signal: this.#abort.signal,
+      },
+      {
+        message: (message) => this.#onMessage(message),
+        joined: (assignment, membership) => this.#onJoin(assignment, membership),
+        trouble: (cause) => this.#setTrouble("consumer", cause),
+        fatal: (error) => this.#fail(error),
+      },
     );
     try {
-      this.#stream = await this.#consumer.consume({
-        topics: o.topology.sourceTopics,
-        mode: "committed",
-        fallbackMode: "earliest",
-        autocommit: false,
-        maxWaitTime: 200,
-      });
+      await this.#supervisor.start();
     } catch (error) {
       this.#state = "failed";
       await this.#closeClients(true);
       throw error;
     }
-    this.#stream.on("data", (message: RawMessage) => this.#onMessage(message));
-    this.#stream.on("error", (error: Error) => this.#fail(error));
     this.#state = "running";
   }
 
-  #onGroupJoin(generationId: number | undefined, joined: GroupAssignment[] | undefined): void {
-    this.#generation++;
-    // Offsets are committed under the membership this assignment came with, never a newer one: with a newer
-    // generation the coordinator would accept offsets for partitions that now belong to another replica.
-    this.#membership = {
-      generationId: generationId ?? this.#consumer?.generationId ?? -1,
-      memberId: this.#consumer?.memberId ?? "",
-      coordinatorId: this.#consumer?.coordinatorId ?? -1,
-    };
-    const assignments = joined ?? this.#consumer?.assignments ?? [];
-    this.#assigned = new Set(assignments.flatMap((a) => a.partitions.map((p) => partitionKey(a.topic, p))));
+  #setTrouble(side: "consumer" | "producer", cause: string | undefined): void {
+    const before = this.kafkaTrouble;
+    if (cause === undefined) delete this.#kafkaTrouble[side];
+    else this.#kafkaTrouble[side] = cause;
+    const after = this.kafkaTrouble;
+    if (before === undefined && after !== undefined) this.#o.observer?.kafkaOutage?.(after, true);
+    else if (before !== undefined && after === undefined) this.#o.observer?.kafkaOutage?.(before, false);
+  }
+
+  #onJoin(assignment: Array<{ topic: string; partition: number }>, membership: Membership): void {
+    this.#tracker.assign(assignment, membership);
+    const owned = (m: RawMessage) => this.#tracker.owns(m.topic, m.partition);
     // Records of partitions this replica no longer owns go: their new owner reads them from the committed offset.
-    // Records of partitions it keeps stay: the client does not always re-read them after a join, and dropping them
-    // would lose them. A re-delivery of what is already held is dropped by offset instead.
-    const owned = (m: RawMessage) => this.#assigned.has(partitionKey(m.topic, m.partition));
-    this.#pending = this.#pending.filter(owned);
-    this.#queue = this.#queue.map((batch) => batch.filter(owned)).filter((batch) => batch.length > 0);
-    for (const key of [...this.#lastAccepted.keys()])
-      if (!this.#assigned.has(key)) this.#lastAccepted.delete(key);
-    this.#options.observer?.rebalance?.({
-      generationId: generationId ?? this.#consumer?.generationId ?? -1,
-      assignments: this.assignedPartitions,
+    this.#batcher.retain(owned);
+    const generation = this.#tracker.generation;
+    // Where each partition resumes, read stable: the client's own re-read does not ask for require_stable, so it may
+    // see an offset older than a transaction still committing; records below the stable offset are dropped.
+    this.#positionsKnown = this.#learnPositions(assignment, generation);
+    this.#o.observer?.rebalance?.({ generationId: membership.generationId, assignments: assignment.length });
+    this.#o.observer?.assignments?.(assignment);
+  }
+
+  async #learnPositions(
+    assignment: Array<{ topic: string; partition: number }>,
+    generation: number,
+  ): Promise<void> {
+    if (assignment.length === 0) return;
+    const byTopic = new Map<string, number[]>();
+    for (const a of assignment) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a.partition]);
+    const topics = [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+    const committed = await retryWhile(
+      () => this.#readStableOffsets(topics),
+      (error) => classifyKafkaError(error).kind !== "fatal",
+      {
+        ...this.#o.retry,
+        signal: this.#abort.signal,
+        onRetry: (error, attempt, delay) =>
+          this.#o.observer?.retry?.(classifyKafkaError(error).code, attempt, delay),
+      },
+    ).catch((error: unknown) => {
+      if (!this.#abort.signal.aborted) this.#fail(error);
+      return undefined;
     });
-    this.#options.observer?.assignments?.(
-      assignments.flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition }))),
-    );
+    if (!committed || generation !== this.#tracker.generation) return;
+    for (const { topic, partitions } of topics)
+      for (const partition of partitions) {
+        const next = committed.get(topic)?.[partition];
+        if (next !== undefined && next >= 0n) this.#tracker.setCommitted(topic, partition, next);
+      }
   }
 
   #onMessage(message: RawMessage): void {
     if (this.#state !== "running") return;
-    const key = partitionKey(message.topic, message.partition);
-    // Already committed, or already held (the client re-delivers from the committed offset after a join).
-    if (
-      message.offset < (this.#committedNext.get(key) ?? -1n) ||
-      message.offset <= (this.#lastAccepted.get(key) ?? -1n)
-    ) {
-      this.#dropped++;
+    if (!this.#tracker.accept(message)) {
+      this.#redeliveriesDropped++;
       return;
     }
-    this.#lastAccepted.set(key, message.offset);
-    this.#pending.push(message);
-    if (this.#pending.length >= this.#options.batch.maxRecords) this.#seal();
-    else if (!this.#timer) this.#timer = setTimeout(() => this.#seal(), this.#options.batch.maxMs);
+    this.#batcher.add(message);
   }
 
-  #seal(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#pending.length === 0) return;
-    this.#queue.push(this.#pending);
-    this.#pending = [];
-    // Backpressure: one batch in flight and one waiting is all the memory we allow ourselves.
-    if (this.#draining) this.#pause();
-    this.#draining ??= this.#drain().finally(() => {
-      this.#draining = undefined;
-      if (this.#state === "running") this.#resume();
-    });
+  // ---- the ordered pipeline: process → store commit → Kafka commit ----
+
+  #submit(records: RawMessage[]): void {
+    this.#inFlight++;
+    if (this.#inFlight >= this.#maxInFlight) this.#pause();
+    const job: Job = {
+      records,
+      generation: -1,
+      admitted: [],
+      processed: undefined,
+      offsets: [],
+      dropped: 0,
+      processMs: 0,
+      storeMs: 0,
+      store: undefined,
+    };
+    const processed = this.#processTail.then(() => this.#process(job));
+    this.#processTail = processed.catch(ignore);
+    const stored = Promise.all([processed, this.#storeTail]).then(() => this.#storeCommit(job));
+    this.#storeTail = stored.catch(ignore);
+    const committed = Promise.all([stored, this.#kafkaTail]).then(() => this.#kafkaCommit(job));
+    this.#kafkaTail = committed.catch(ignore);
+    committed.then(
+      () => {
+        this.#inFlight--;
+        if (this.#inFlight < this.#maxInFlight && this.#state === "running") this.#resume();
+      },
+      (error: unknown) => this.#fail(error),
+    );
   }
 
-  #pause(): void {
-    if (this.#pausedByUs || !this.#stream) return;
-    this.#pausedByUs = true;
-    this.#pausedSince = Date.now();
-    this.#stream.pause();
-    this.#options.observer?.paused?.(true);
+  #checkRunning(): void {
+    if (this.#abort.signal.aborted)
+      throw new TopologyFailedError("the pipeline stopped before the batch committed");
   }
 
-  #resume(): void {
-    if (!this.#pausedByUs || !this.#stream) return;
-    this.#pausedByUs = false;
-    this.#pausedSince = undefined;
-    this.#stream.resume();
-    this.#options.observer?.paused?.(false);
-  }
-
-  async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.shift()!;
-      try {
-        await this.#flush(batch);
-      } catch (error) {
-        this.#fail(error);
-        return;
-      }
+  async #process(job: Job): Promise<void> {
+    this.#checkRunning();
+    // Wait until the committed position of every owned partition is known (a join may come while waiting).
+    for (let known = this.#positionsKnown; ; known = this.#positionsKnown) {
+      await known;
+      if (known === this.#positionsKnown) break;
     }
-  }
-
-  /** Keeps the records of partitions still assigned and not yet committed, in strictly increasing offsets. */
-  #admissible(batch: RawMessage[]): { records: RawMessage[]; dropped: number } {
-    const lastSeen = new Map<string, bigint>();
-    const records: RawMessage[] = [];
-    for (const message of batch) {
-      const key = partitionKey(message.topic, message.partition);
-      const floor = this.#committedNext.get(key) ?? -1n;
-      const previous = lastSeen.get(key) ?? -1n;
-      if (!this.#assigned.has(key) || message.offset < floor || message.offset <= previous) continue;
-      lastSeen.set(key, message.offset);
-      records.push(message);
-    }
-    const dropped = batch.length - records.length + this.#dropped;
-    this.#dropped = 0;
-    return { records, dropped };
-  }
-
-  async #processAll(records: RawMessage[]): Promise<BatchCollector> {
-    const collector = new BatchCollector();
-    for (const message of records) {
-      const consumed = {
-        topic: message.topic,
-        partition: message.partition,
-        offset: message.offset,
-        timestamp: message.timestamp,
-        key: message.key ?? undefined,
-        value: message.value ?? undefined,
-        headers: message.headers,
-      };
-      const mark = collector.mark();
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const pending = this.#processor.process(consumed, collector);
-          if (pending) await pending;
-          break;
-        } catch (error) {
-          collector.rollback(mark);
-          if (!isTransient(error) || this.#abort.signal.aborted) throw error;
-          const delay = backoffDelay(attempt, this.#options.retry);
-          this.#options.observer?.retry?.(error.code, attempt + 1, delay);
-          await new Promise((r) => setTimeout(r, delay));
-        }
-      }
-    }
-    return collector;
-  }
-
-  /**
-   * Commits a batch. When the group rebalances under it, the batch is taken again from the top: records of partitions
-   * that moved away are left to their new owner, the rest are processed again (deterministically) and committed
-   * under the new generation; the store skips what it already holds.
-   */
-  async #flush(batch: RawMessage[]): Promise<void> {
-    while (!(await this.#flushOnce(batch))) {
-      if (this.#abort.signal.aborted)
-        throw new TopologyFailedError("stopped while a batch was being committed");
-    }
-  }
-
-  /** False when a rebalance interrupted the Kafka commit (the caller tries again). */
-  async #flushOnce(batch: RawMessage[]): Promise<boolean> {
-    const o = this.#options;
-    const generationAtStart = this.#generation;
-    const { records, dropped } = this.#admissible(batch);
-    if (records.length === 0) return true;
-    const processStarted = performance.now();
-    const collector = await this.#processAll(records);
-    const { messages, stores } = materialise(collector, {
-      deadLetterTopic: o.deadLetterTopic,
-      deadLetterStore: o.deadLetterStore,
-    });
-    const last = new Map<string, RawMessage>();
-    for (const message of records) last.set(partitionKey(message.topic, message.partition), message);
-    const offsets: PartitionOffset[] = [...last.values()].map((m) => ({
+    const started = performance.now();
+    job.generation = this.#tracker.generation;
+    job.admitted = this.#tracker.admissible(job.records);
+    job.dropped = job.records.length - job.admitted.length;
+    job.processed =
+      job.admitted.length === 0
+        ? undefined
+        : await this.#processing.process(job.admitted.map(toConsumed), this.#abort.signal);
+    job.offsets = lastPerPartition(job.admitted).map((m) => ({
       topic: m.topic,
       partition: m.partition,
       nextOffset: m.offset + 1n,
     }));
-    const processMs = performance.now() - processStarted;
+    job.processMs += performance.now() - started;
+  }
 
-    // 1. The external store first, atomically with its own copy of the offsets.
-    let storeResult: StoreCommitResult | undefined;
-    const storeStarted = performance.now();
+  async #storeCommit(job: Job): Promise<void> {
+    this.#checkRunning();
+    const o = this.#o;
+    if (!job.processed) return;
+    const started = performance.now();
     o.faultPoint?.("before-store-commit");
     if (o.store) {
       const store = o.store;
-      storeResult = await retryWhile(
-        () => store.commit({ consumerGroup: o.groupId, records: stores, offsets }),
-        isTransient,
-        {
-          ...o.retry,
-          signal: this.#abort.signal,
-          onRetry: (error, attempt, delay) =>
-            o.observer?.retry?.((error as { code?: string }).code ?? "STORE_TRANSIENT", attempt, delay),
-        },
-      );
-    }
-    const storeMs = performance.now() - storeStarted;
-    o.faultPoint?.("after-store-commit");
-
-    // 2. The Kafka transaction: outputs plus the consumed offsets.
-    const kafkaStarted = performance.now();
-    const committed = await this.#commitKafka(messages, [...last.values()], generationAtStart);
-    const kafkaMs = performance.now() - kafkaStarted;
-    if (!committed) return false;
-    o.faultPoint?.("after-kafka-commit");
-    for (const offset of offsets)
-      this.#committedNext.set(partitionKey(offset.topic, offset.partition), offset.nextOffset);
-    for (const dead of collector.deadLetters) {
-      o.observer?.deadLettered?.(dead.reason, {
-        topic: dead.context.topic,
-        partition: dead.context.partition,
-        offset: dead.context.offset,
+      const batch = { consumerGroup: o.groupId, records: job.processed.stores, offsets: job.offsets };
+      job.store = await retryWhile(() => store.commit(batch), isTransient, {
+        ...o.retry,
+        signal: this.#abort.signal,
+        onRetry: (error, attempt, delay) =>
+          o.observer?.retry?.((error as { code?: string }).code ?? "STORE_TRANSIENT", attempt, delay),
       });
     }
-    const storeCounts = new Map<string, number>();
-    for (const [name, list] of stores) storeCounts.set(name, list.length);
-    o.observer?.batchCommitted?.({
-      records: records.length,
-      topicRecords: collector.topics.length,
-      deadLetters: collector.deadLetters.length,
-      stores: storeCounts,
-      ...(storeResult ? { store: storeResult } : {}),
-      storeMs,
-      kafkaMs,
-      processMs,
-      dropped,
-      timestamps: records.map((r) => r.timestamp),
-    });
-    return true;
-  }
-
-  /** Returns false when the group rebalanced under the batch (the caller takes it again from the top). */
-  async #commitKafka(
-    messages: ReturnType<typeof materialise>["messages"],
-    lastPerPartition: RawMessage[],
-    generationAtStart: number,
-  ): Promise<boolean> {
-    const consumer = this.#consumer!;
-    // True after a commit request whose answer never came: the transaction may or may not have committed.
-    let outcomeUnknown = false;
-    for (let attempt = 0; ; attempt++) {
-      const producer = this.#producer!;
-      let transaction: Awaited<ReturnType<typeof producer.beginTransaction>> | undefined;
-      let committing = false;
-      try {
-        // On a new producer this is InitProducerId, which first completes or aborts whatever the old one left.
-        transaction = await producer.beginTransaction();
-        if (outcomeUnknown) {
-          if (await this.#offsetsCommitted(lastPerPartition)) {
-            await transaction.abort().catch(() => transaction?.cancel());
-            return true;
-          }
-          outcomeUnknown = false;
-        }
-        if (this.#generation !== generationAtStart) {
-          await transaction.abort().catch(() => transaction?.cancel());
-          this.#options.observer?.transactionAborted?.("rebalance");
-          return false;
-        }
-        // Bounded requests: one produce request per transaction would exceed the broker's message size limit.
-        for (const chunk of chunkBySize(messages, MAX_SEND_BYTES))
-          await transaction.send({ messages: chunk });
-        await transaction.addConsumer(consumer);
-        // The offsets are committed under the membership of the current assignment (KIP-447 fencing), not the one
-        // the records were fetched under.
-        const membership = this.#membership ?? {};
-        for (const message of lastPerPartition) {
-          const consumerMetadata = (message.metadata as { consumer?: Record<string, unknown> }).consumer;
-          await transaction.addOffset({
-            ...message,
-            metadata: { ...message.metadata, consumer: { ...consumerMetadata, ...membership } },
-          } as RawMessage);
-        }
-        this.#options.faultPoint?.("in-kafka-transaction");
-        committing = true;
-        await transaction.commit();
-        return true;
-      } catch (error) {
-        if (committing) outcomeUnknown = true;
-        const aborted =
-          transaction && !committing
-            ? await transaction.abort().then(
-                () => true,
-                () => false,
-              )
-            : false;
-        // Not aborted (or the commit's fate unknown): a new producer resolves the broker-side transaction.
-        if (!aborted) await this.#resetProducer();
-        const fenced =
-          findErrorBy(error as Error, "producerFenced", true) ??
-          findErrorBy(error as Error, "apiId", "PRODUCER_FENCED");
-        if (fenced) {
-          throw new TopologyFailedError(
-            "this replica's transactional producer was fenced by a newer instance",
-            {
-              cause: error,
-            },
-          );
-        }
-        const rejoin = findErrorBy(error as Error, "needsRejoin", true);
-        if (!outcomeUnknown && rejoin) {
-          this.#options.observer?.transactionAborted?.(`rebalance:${String(rejoin["apiId"] ?? "unknown")}`);
-          // Give the join a moment to complete before the batch is taken again.
-          await new Promise((r) => setTimeout(r, backoffDelay(attempt, this.#options.retry)));
-          return false;
-        }
-        if (
-          findErrorBy(error as Error, "apiId", "MESSAGE_TOO_LARGE") ??
-          findErrorBy(error as Error, "apiId", "RECORD_LIST_TOO_LARGE")
-        ) {
-          throw new TopologyFailedError(
-            "the broker refused an output record as too large; the pipeline stops rather than skip it",
-            {
-              cause: error,
-            },
-          );
-        }
-        if (this.#abort.signal.aborted) throw error;
-        const delay = backoffDelay(attempt, this.#options.retry);
-        this.#options.observer?.transactionAborted?.(outcomeUnknown ? "commit-unknown" : "kafka");
-        this.#options.observer?.retry?.("KAFKA_TRANSACTION", attempt + 1, delay);
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
+    job.storeMs += performance.now() - started;
+    o.faultPoint?.("after-store-commit");
   }
 
   /**
-   * True when the group's committed offsets already include this batch (its transaction did commit). The client
-   * reads offsets without `require_stable`, so a commit whose markers are still being written can look absent for a
-   * moment: only a negative answer that lasts is taken as "not committed" (an aborted transaction never shows up).
+   * The Kafka commit, in batch order. When the group rebalanced under the batch it is taken again from the top:
+   * records of partitions that moved away are left to their new owner, the rest are processed again
+   * (deterministically), stored (the store skips what it already holds) and committed under the new generation.
    */
-  async #offsetsCommitted(lastPerPartition: RawMessage[]): Promise<boolean> {
-    const byTopic = new Map<string, number[]>();
-    for (const m of lastPerPartition) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m.partition]);
-    const topics = [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
-    // The window for a slow commit starts at the first answer: while the group coordinator cannot answer (it may
-    // be restarting), nothing is known, and guessing "not committed" would produce the batch twice.
-    let deadline: number | undefined;
+  async #kafkaCommit(job: Job): Promise<void> {
     for (;;) {
-      if (this.#abort.signal.aborted)
-        throw new TopologyFailedError("stopped while resolving a commit of unknown outcome");
-      const committed = await this.#consumer!.listCommittedOffsets({ topics }).catch(() => undefined);
-      if (committed) {
-        if (lastPerPartition.every((m) => (committed.get(m.topic)?.[m.partition] ?? -1n) >= m.offset + 1n))
-          return true;
-        deadline ??= Date.now() + (this.#options.commitCheckMs ?? 10_000);
-        if (Date.now() >= deadline) return false;
+      this.#checkRunning();
+      if (!job.processed) break;
+      const started = performance.now();
+      const last = lastPerPartition(job.admitted);
+      const outcome = await this.#committer!.commit(job.processed.messages, last, job.generation);
+      const kafkaMs = performance.now() - started;
+      if (outcome === "committed") {
+        this.#o.faultPoint?.("after-kafka-commit");
+        this.#tracker.committed(job.offsets);
+        this.#report(job, kafkaMs);
+        return;
       }
-      await new Promise((r) => setTimeout(r, 250));
+      // Rebalanced: again, in order with the other stages' work.
+      const again = this.#processTail.then(() => this.#process(job));
+      this.#processTail = again.catch(ignore);
+      await again;
+      await this.#storeCommit(job);
     }
+    this.#tracker.committed(job.offsets);
+    this.#report(job, 0);
   }
 
-  /** Graceful stop: stop consuming, flush and commit what was consumed, leave the group, close. */
+  #report(job: Job, kafkaMs: number): void {
+    const o = this.#o;
+    const processed = job.processed;
+    const dropped = job.dropped + this.#redeliveriesDropped;
+    this.#redeliveriesDropped = 0;
+    if (!processed) {
+      if (dropped > 0)
+        o.observer?.batchCommitted?.({
+          records: 0,
+          topicRecords: 0,
+          deadLetters: 0,
+          stores: new Map(),
+          storeMs: 0,
+          kafkaMs: 0,
+          processMs: job.processMs,
+          dropped,
+          timestamps: [],
+          counters: new Map(),
+        });
+      return;
+    }
+    for (const dead of processed.deadLetters) o.observer?.deadLettered?.(dead.reason, dead.position);
+    const storeCounts = new Map<string, number>();
+    for (const [name, list] of processed.stores) storeCounts.set(name, list.length);
+    o.observer?.batchCommitted?.({
+      records: job.admitted.length,
+      topicRecords: processed.topicRecords,
+      deadLetters: processed.deadLetters.length,
+      stores: storeCounts,
+      ...(job.store ? { store: job.store } : {}),
+      storeMs: job.storeMs,
+      kafkaMs,
+      processMs: job.processMs,
+      dropped,
+      timestamps: job.admitted.map((r) => r.timestamp),
+      counters: processed.counters,
+    });
+  }
+
+  // ---- backpressure ----
+
+  #pause(): void {
+    if (this.#pausedByUs) return;
+    this.#pausedByUs = true;
+    this.#pausedSince = Date.now();
+    this.#supervisor?.pause();
+    this.#o.observer?.paused?.(true);
+  }
+
+  #resume(): void {
+    if (!this.#pausedByUs) return;
+    this.#pausedByUs = false;
+    this.#pausedSince = undefined;
+    this.#supervisor?.resume();
+    this.#o.observer?.paused?.(false);
+  }
+
+  // ---- stop and failure ----
+
+  /** Graceful stop: stop consuming, commit what was consumed, leave the group, close. */
   async stop(): Promise<void> {
-    if (this.#state === "stopped" || this.#state === "failed") return this.done.catch(() => undefined);
+    if (this.#state === "stopped" || this.#state === "failed") return this.done.catch(ignore);
     if (this.#state === "stopping") return this.done;
     this.#state = "stopping";
-    this.#stream?.pause();
-    this.#seal();
-    const drainMs = this.#options.drainTimeoutMs ?? 15_000;
-    let timer: NodeJS.Timeout | undefined;
+    this.#supervisor?.pause();
+    this.#batcher.seal();
+    const drainMs = this.#o.drainTimeoutMs ?? 15_000;
     const drained = await Promise.race([
-      (this.#draining ?? Promise.resolve()).then(() => true),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), drainMs);
-      }),
+      this.#kafkaTail.then(() => true),
+      sleep(drainMs, this.#abort.signal).then(() => false),
     ]);
-    clearTimeout(timer);
-    if (!drained) {
+    if (!drained || this.#abort.signal.aborted) {
       // A batch that cannot commit (a broker or topic gone) must not hold the process: give up, uncommitted
       // records are consumed again by whoever owns the partitions next.
       const error = new TopologyFailedError(
@@ -621,14 +584,15 @@ export class KafkaRuntime {
     if (this.#state === "failed" || this.#state === "stopped") return;
     this.#state = "failed";
     this.#abort.abort();
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#options.observer?.fatal?.(error);
+    this.#batcher.cancel();
+    this.#o.observer?.fatal?.(error);
     void this.#closeClients(true).finally(() => this.#rejectDone(error));
   }
 
   async #closeClients(force: boolean): Promise<void> {
-    await this.#stream?.close().catch(() => undefined);
-    await this.#consumer?.close(force).catch(() => undefined);
-    await this.#producer?.close(force).catch(() => undefined);
+    await this.#supervisor?.close(force).catch(ignore);
+    await this.#committer?.close(force).catch(ignore);
+    await this.#admin?.close().catch(ignore);
+    await this.#processing.close().catch(ignore);
   }
 }

@@ -15,10 +15,14 @@ export interface RuntimeObserver {
     dropped: number;
     /** Kafka timestamps of the committed records (ms), for end-to-end latency. */
     timestamps: readonly bigint[];
+    /** Counters the topology reported while processing the batch (`CountFn`), e.g. outcomes per reason. */
+    counters: ReadonlyMap<string, number>;
   }): void;
   deadLettered?(reason: DeadLetterReason, where: { topic: string; partition: number; offset: bigint }): void;
   retry?(cause: string, attempt: number, delayMs: number): void;
   transactionAborted?(cause: string): void;
+  /** Kafka became unreachable or unusable (cause code), or answers again (`active` false). */
+  kafkaOutage?(cause: string, active: boolean): void;
   rebalance?(info: { generationId: number; assignments: number }): void;
   paused?(paused: boolean): void;
   assignments?(partitions: Array<{ topic: string; partition: number }>): void;

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from "node:timers/promises";
+import { setTimeout as delay } from "node:timers/promises";
 
 export interface BackoffOptions {
   initialMs: number;
@@ -11,12 +11,19 @@ export function backoffDelay(attempt: number, options: BackoffOptions): number {
   return Math.max(options.initialMs, Math.floor(Math.random() * ceiling));
 }
 
+/** Waits `ms`, or less when `signal` aborts (never rejects: callers check the signal themselves). */
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return;
+  await delay(ms, undefined, signal ? { signal } : undefined).catch(() => undefined);
+}
+
 /**
  * Retries `operation` while `shouldRetry(error)` holds, forever unless `signal` aborts: transient failures (a
- * database restart, a registry 5xx) are waited out, never turned into data loss or dead letters.
+ * database restart, a registry 5xx, a broker outage) are waited out, never turned into data loss or dead letters.
+ * Every retry loop of the runtime goes through here.
  */
 export async function retryWhile<T>(
-  operation: () => Promise<T>,
+  operation: (attempt: number) => Promise<T>,
   shouldRetry: (error: unknown) => boolean,
   options: BackoffOptions & {
     signal?: AbortSignal;
@@ -25,14 +32,12 @@ export async function retryWhile<T>(
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await operation();
+      return await operation(attempt);
     } catch (error) {
       if (!shouldRetry(error) || options.signal?.aborted) throw error;
-      const delay = backoffDelay(attempt, options);
-      options.onRetry?.(error, attempt + 1, delay);
-      await sleep(delay, undefined, options.signal ? { signal: options.signal } : undefined).catch(
-        () => undefined,
-      );
+      const wait = backoffDelay(attempt, options);
+      options.onRetry?.(error, attempt + 1, wait);
+      await sleep(wait, options.signal);
       if (options.signal?.aborted) throw error;
     }
   }

@@ -1,29 +1,6 @@
-output "ecr_repository_url" {
-  description = "Where CI pushes the pipeline image."
-  value       = module.ecr.repository_url
-}
-
-output "ci_push_role_arn" {
-  description = "Role for the GitHub Actions OIDC push (repository variable AWS_ECR_PUSH_ROLE_ARN)."
-  value       = module.ecr.ci_push_role_arn
-}
-
-output "ecs_cluster_name" {
-  description = "ECS cluster name."
-  value       = module.ecs.cluster_name
-}
-
-output "register_schemas_task_definition_arn" {
-  description = "Run once per release before the pipeline service rolls."
-  value       = module.ecs.register_schemas_task_definition_arn
-}
-
-output "hmac_keyring_secret_arn" {
-  description = "Secret to populate with the keyring JSON (put-secret-value)."
-  value       = module.secrets.hmac_keyring_secret_arn
-}
-
-output "grafana_endpoint" {
-  description = "Amazon Managed Grafana URL."
-  value       = module.observability.grafana_endpoint
+# Every output of the platform (listed in modules/platform/README.md), e.g.
+#   terraform output -json platform | jq -r .ci_push_role_arn
+output "platform" {
+  description = "The platform's outputs: ci_push_role_arn, ecr_repository_url, ecs_cluster_name, grafana_endpoint, hmac_keyring_secret_arn, register_schemas_task_definition_arn, default_tags."
+  value       = module.platform
 }

@@ -14,7 +14,6 @@ resource "aws_ecr_repository" "this" {
   name                 = var.repository_name
   image_tag_mutability = "IMMUTABLE"
   force_delete         = false
-  tags                 = var.tags
 
   image_scanning_configuration {
     scan_on_push = true
@@ -55,7 +54,6 @@ resource "aws_ecr_repository" "mirror" {
   name                 = "mirror/${each.value}"
   image_tag_mutability = "IMMUTABLE"
   force_delete         = false
-  tags                 = var.tags
 
   image_scanning_configuration {
     scan_on_push = true
@@ -78,7 +76,6 @@ resource "aws_iam_openid_connect_provider" "github" {
   count          = var.create_github_oidc_provider ? 1 : 0
   url            = "https://${local.oidc_host}"
   client_id_list = ["sts.amazonaws.com"]
-  tags           = var.tags
 }
 
 data "aws_iam_policy_document" "ci_assume" {
@@ -128,7 +125,6 @@ resource "aws_iam_role" "ci_push" {
   name                 = "${var.name_prefix}-github-ecr-push"
   assume_role_policy   = data.aws_iam_policy_document.ci_assume.json
   max_session_duration = 3600
-  tags                 = var.tags
 }
 
 resource "aws_iam_role_policy" "ci_push" {

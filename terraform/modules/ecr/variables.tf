@@ -72,9 +72,3 @@ variable "mirror_repositories" {
   type        = set(string)
   default     = ["apicurio/apicurio-registry"]
 }
-
-variable "tags" {
-  description = "Tags added to every resource."
-  type        = map(string)
-  default     = {}
-}

@@ -86,7 +86,6 @@ resource "aws_iam_role" "execution" {
   for_each           = local.workloads
   name               = "${var.name_prefix}-${each.key}-execution"
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
-  tags               = var.tags
 }
 
 resource "aws_iam_role_policy" "execution" {
@@ -164,7 +163,6 @@ resource "aws_iam_role" "task" {
   for_each           = local.workloads
   name               = "${var.name_prefix}-${each.key}-task"
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
-  tags               = var.tags
 }
 
 # register-schemas talks only to the schema registry and gets no AWS permissions.

@@ -59,7 +59,6 @@ locals {
 
 resource "aws_ecs_cluster" "this" {
   name = "${var.name_prefix}-cluster"
-  tags = var.tags
 
   setting {
     name  = "containerInsights"
@@ -82,7 +81,6 @@ resource "aws_cloudwatch_log_group" "workload" {
   name              = "/ecs/${var.name_prefix}/${each.key}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.logs_kms_key_arn
-  tags              = var.tags
 }
 
 # --- pipeline: 2+ replicas, health-checked, read-only root, no public IP
@@ -95,7 +93,6 @@ resource "aws_ecs_task_definition" "pipeline" {
   memory                   = var.pipeline_memory
   execution_role_arn       = aws_iam_role.execution["pipeline"].arn
   task_role_arn            = aws_iam_role.task["pipeline"].arn
-  tags                     = var.tags
 
   runtime_platform {
     operating_system_family = "LINUX"
@@ -110,7 +107,7 @@ resource "aws_ecs_task_definition" "pipeline" {
     merge(local.common_container, {
       name         = "pipeline"
       image        = var.image
-      command      = ["node", "ops/main.ts"]
+      command      = ["node", "app/main.ts"]
       portMappings = [{ containerPort = local.http_port, protocol = "tcp" }]
       environment = concat(local.kafka_environment, [
         { name = "ANONYMISED_TOPIC", value = var.topics.anonymised },
@@ -168,7 +165,6 @@ resource "aws_ecs_service" "pipeline" {
   deployment_maximum_percent         = 200
   enable_execute_command             = false
   propagate_tags                     = "SERVICE"
-  tags                               = var.tags
 
   network_configuration {
     subnets          = var.subnet_ids
@@ -193,7 +189,6 @@ resource "aws_ecs_task_definition" "producer" {
   memory                   = 1024
   execution_role_arn       = aws_iam_role.execution["producer"].arn
   task_role_arn            = aws_iam_role.task["producer"].arn
-  tags                     = var.tags
 
   runtime_platform {
     operating_system_family = "LINUX"
@@ -208,7 +203,7 @@ resource "aws_ecs_task_definition" "producer" {
     merge(local.common_container, {
       name        = "producer"
       image       = var.image
-      command     = ["node", "ops/cli/produce.ts", "--count", "1000000000", "--rate", tostring(var.producer_rate)]
+      command     = ["node", "dev/cli/produce.ts", "--count", "1000000000", "--rate", tostring(var.producer_rate)]
       environment = local.kafka_environment
       logConfiguration = {
         logDriver = "awslogs"
@@ -232,7 +227,6 @@ resource "aws_ecs_service" "producer" {
   platform_version       = "LATEST"
   enable_execute_command = false
   propagate_tags         = "SERVICE"
-  tags                   = var.tags
 
   network_configuration {
     subnets          = var.subnet_ids
@@ -257,7 +251,6 @@ resource "aws_ecs_task_definition" "register_schemas" {
   memory                   = 512
   execution_role_arn       = aws_iam_role.execution["register-schemas"].arn
   task_role_arn            = aws_iam_role.task["register-schemas"].arn
-  tags                     = var.tags
 
   runtime_platform {
     operating_system_family = "LINUX"
@@ -272,7 +265,7 @@ resource "aws_ecs_task_definition" "register_schemas" {
     merge(local.common_container, {
       name        = "register-schemas"
       image       = var.image
-      command     = ["node", "ops/cli/register-schemas.ts"]
+      command     = ["node", "app/cli/register-schemas.ts"]
       environment = [{ name = "SCHEMA_REGISTRY_URL", value = var.schema_registry.url }, { name = "LOG_LEVEL", value = var.log_level }]
       logConfiguration = {
         logDriver = "awslogs"

@@ -44,7 +44,7 @@ resource "aws_security_group" "workload" {
   name        = "${var.name_prefix}-${each.key}"
   description = each.value.description
   vpc_id      = var.vpc_id
-  tags        = merge(var.tags, { Name = "${var.name_prefix}-${each.key}" })
+  tags        = { Name = "${var.name_prefix}-${each.key}" }
 }
 
 resource "aws_vpc_security_group_egress_rule" "workload" {

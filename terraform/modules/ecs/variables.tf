@@ -224,9 +224,3 @@ variable "producer_rate" {
     error_message = "producer_rate must be between 1 and 10000."
   }
 }
-
-variable "tags" {
-  description = "Tags added to every resource."
-  type        = map(string)
-  default     = {}
-}

@@ -31,7 +31,6 @@ resource "aws_kms_key" "data" {
   enable_key_rotation     = true
   rotation_period_in_days = 365
   deletion_window_in_days = var.deletion_window_in_days
-  tags                    = var.tags
 
   policy = jsonencode({
     Version = "2012-10-17"
@@ -62,7 +61,6 @@ resource "aws_kms_key" "logs" {
   enable_key_rotation     = true
   rotation_period_in_days = 365
   deletion_window_in_days = var.deletion_window_in_days
-  tags                    = var.tags
 
   policy = jsonencode({
     Version = "2012-10-17"
@@ -94,7 +92,6 @@ resource "aws_kms_key" "secrets" {
   enable_key_rotation     = true
   rotation_period_in_days = 365
   deletion_window_in_days = var.deletion_window_in_days
-  tags                    = var.tags
 
   policy = jsonencode({
     Version = "2012-10-17"

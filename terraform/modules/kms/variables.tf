@@ -18,9 +18,3 @@ variable "deletion_window_in_days" {
     error_message = "deletion_window_in_days must be between 7 and 30."
   }
 }
-
-variable "tags" {
-  description = "Tags added to every key."
-  type        = map(string)
-  default     = {}
-}

@@ -9,7 +9,7 @@ resource "aws_security_group" "brokers" {
   name        = "${var.name_prefix}-msk-brokers"
   description = "MSK brokers: IAM/TLS port 9098 from named client security groups only"
   vpc_id      = var.vpc_id
-  tags        = merge(var.tags, { Name = "${var.name_prefix}-msk-brokers" })
+  tags        = { Name = "${var.name_prefix}-msk-brokers" }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "clients_iam_tls" {
@@ -26,7 +26,6 @@ resource "aws_cloudwatch_log_group" "brokers" {
   name              = "/msk/${var.name_prefix}/brokers"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.logs_kms_key_arn
-  tags              = var.tags
 }
 
 resource "aws_msk_configuration" "this" {
@@ -50,7 +49,6 @@ resource "aws_msk_cluster" "this" {
   kafka_version          = var.kafka_version
   number_of_broker_nodes = var.broker_count
   enhanced_monitoring    = "PER_TOPIC_PER_PARTITION"
-  tags                   = var.tags
 
   broker_node_group_info {
     instance_type   = var.broker_instance_type

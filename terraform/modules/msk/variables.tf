@@ -102,9 +102,3 @@ variable "log_retention_days" {
     error_message = "log_retention_days must be a CloudWatch retention value of at least 30."
   }
 }
-
-variable "tags" {
-  description = "Tags added to every resource."
-  type        = map(string)
-  default     = {}
-}

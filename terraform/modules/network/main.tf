@@ -22,13 +22,13 @@ resource "aws_vpc" "this" {
   cidr_block           = var.vpc_cidr
   enable_dns_support   = true
   enable_dns_hostnames = true
-  tags                 = merge(var.tags, { Name = "${var.name_prefix}-vpc" })
+  tags                 = { Name = "${var.name_prefix}-vpc" }
 }
 
 # The default security group is left with no rules so nothing can use it by accident.
 resource "aws_default_security_group" "default" {
   vpc_id = aws_vpc.this.id
-  tags   = merge(var.tags, { Name = "${var.name_prefix}-default-deny" })
+  tags   = { Name = "${var.name_prefix}-default-deny" }
 }
 
 resource "aws_subnet" "private" {
@@ -37,7 +37,7 @@ resource "aws_subnet" "private" {
   cidr_block              = local.private_cidrs[count.index]
   availability_zone       = local.azs[count.index]
   map_public_ip_on_launch = false
-  tags                    = merge(var.tags, { Name = "${var.name_prefix}-private-${local.azs[count.index]}", Tier = "private" })
+  tags                    = { Name = "${var.name_prefix}-private-${local.azs[count.index]}", Tier = "private" }
 }
 
 # Public subnets hold only the NAT gateways; nothing else is placed there.
@@ -47,32 +47,32 @@ resource "aws_subnet" "public" {
   cidr_block              = local.public_cidrs[count.index]
   availability_zone       = local.azs[count.index]
   map_public_ip_on_launch = false
-  tags                    = merge(var.tags, { Name = "${var.name_prefix}-public-${local.azs[count.index]}", Tier = "public-nat-only" })
+  tags                    = { Name = "${var.name_prefix}-public-${local.azs[count.index]}", Tier = "public-nat-only" }
 }
 
 resource "aws_internet_gateway" "this" {
   vpc_id = aws_vpc.this.id
-  tags   = merge(var.tags, { Name = "${var.name_prefix}-igw" })
+  tags   = { Name = "${var.name_prefix}-igw" }
 }
 
 resource "aws_eip" "nat" {
   count  = local.nat_count
   domain = "vpc"
-  tags   = merge(var.tags, { Name = "${var.name_prefix}-nat-${count.index}" })
+  tags   = { Name = "${var.name_prefix}-nat-${count.index}" }
 }
 
 resource "aws_nat_gateway" "this" {
   count         = local.nat_count
   allocation_id = aws_eip.nat[count.index].id
   subnet_id     = aws_subnet.public[count.index].id
-  tags          = merge(var.tags, { Name = "${var.name_prefix}-nat-${count.index}" })
+  tags          = { Name = "${var.name_prefix}-nat-${count.index}" }
 
   depends_on = [aws_internet_gateway.this]
 }
 
 resource "aws_route_table" "public" {
   vpc_id = aws_vpc.this.id
-  tags   = merge(var.tags, { Name = "${var.name_prefix}-public" })
+  tags   = { Name = "${var.name_prefix}-public" }
 }
 
 resource "aws_route" "public_internet" {
@@ -90,7 +90,7 @@ resource "aws_route_table_association" "public" {
 resource "aws_route_table" "private" {
   count  = var.az_count
   vpc_id = aws_vpc.this.id
-  tags   = merge(var.tags, { Name = "${var.name_prefix}-private-${local.azs[count.index]}" })
+  tags   = { Name = "${var.name_prefix}-private-${local.azs[count.index]}" }
 }
 
 resource "aws_route" "private_nat" {
@@ -112,7 +112,7 @@ resource "aws_security_group" "endpoints" {
   name        = "${var.name_prefix}-vpc-endpoints"
   description = "HTTPS from inside the VPC to the interface VPC endpoints"
   vpc_id      = aws_vpc.this.id
-  tags        = merge(var.tags, { Name = "${var.name_prefix}-vpc-endpoints" })
+  tags        = { Name = "${var.name_prefix}-vpc-endpoints" }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "endpoints_https" {
@@ -132,7 +132,7 @@ resource "aws_vpc_endpoint" "interface" {
   private_dns_enabled = true
   subnet_ids          = aws_subnet.private[*].id
   security_group_ids  = [aws_security_group.endpoints.id]
-  tags                = merge(var.tags, { Name = "${var.name_prefix}-${each.value}" })
+  tags                = { Name = "${var.name_prefix}-${each.value}" }
 }
 
 resource "aws_vpc_endpoint" "s3" {
@@ -140,7 +140,7 @@ resource "aws_vpc_endpoint" "s3" {
   service_name      = "com.amazonaws.${data.aws_region.current.region}.s3"
   vpc_endpoint_type = "Gateway"
   route_table_ids   = aws_route_table.private[*].id
-  tags              = merge(var.tags, { Name = "${var.name_prefix}-s3" })
+  tags              = { Name = "${var.name_prefix}-s3" }
 }
 
 # --- Flow logs (rejected and accepted traffic) to an encrypted log group.
@@ -149,7 +149,6 @@ resource "aws_cloudwatch_log_group" "flow_logs" {
   name              = "/vpc/${var.name_prefix}/flow-logs"
   retention_in_days = var.flow_log_retention_days
   kms_key_id        = var.logs_kms_key_arn
-  tags              = var.tags
 }
 
 data "aws_iam_policy_document" "flow_logs_assume" {
@@ -173,7 +172,6 @@ data "aws_iam_policy_document" "flow_logs" {
 resource "aws_iam_role" "flow_logs" {
   name               = "${var.name_prefix}-vpc-flow-logs"
   assume_role_policy = data.aws_iam_policy_document.flow_logs_assume.json
-  tags               = var.tags
 }
 
 resource "aws_iam_role_policy" "flow_logs" {
@@ -187,5 +185,4 @@ resource "aws_flow_log" "this" {
   traffic_type    = "ALL"
   log_destination = aws_cloudwatch_log_group.flow_logs.arn
   iam_role_arn    = aws_iam_role.flow_logs.arn
-  tags            = var.tags
 }

@@ -73,9 +73,3 @@ variable "interface_endpoints" {
   type        = set(string)
   default     = ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "kms", "sts", "aps-workspaces"]
 }
-
-variable "tags" {
-  description = "Tags added to every resource."
-  type        = map(string)
-  default     = {}
-}

@@ -6,13 +6,11 @@ resource "aws_cloudwatch_log_group" "prometheus" {
   name              = "/aps/${var.name_prefix}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.logs_kms_key_arn
-  tags              = var.tags
 }
 
 resource "aws_prometheus_workspace" "this" {
   alias       = "${var.name_prefix}-metrics"
   kms_key_arn = var.data_kms_key_arn
-  tags        = var.tags
 
   logging_configuration {
     log_group_arn = "${aws_cloudwatch_log_group.prometheus.arn}:*"
@@ -47,7 +45,6 @@ resource "aws_iam_role" "grafana" {
   count              = var.enable_grafana ? 1 : 0
   name               = "${var.name_prefix}-grafana"
   assume_role_policy = data.aws_iam_policy_document.grafana_assume.json
-  tags               = var.tags
 }
 
 resource "aws_iam_role_policy" "grafana" {
@@ -65,12 +62,10 @@ resource "aws_grafana_workspace" "this" {
   permission_type          = "CUSTOMER_MANAGED"
   data_sources             = ["PROMETHEUS"]
   role_arn                 = aws_iam_role.grafana[0].arn
-  tags                     = var.tags
 }
 
 # Alarms and (later) Alertmanager notifications go to one encrypted topic.
 resource "aws_sns_topic" "alarms" {
   name              = "${var.name_prefix}-alarms"
   kms_master_key_id = var.data_kms_key_arn
-  tags              = var.tags
 }

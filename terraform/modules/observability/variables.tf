@@ -44,9 +44,3 @@ variable "enable_grafana" {
   type        = bool
   default     = true
 }
-
-variable "tags" {
-  description = "Tags added to every resource."
-  type        = map(string)
-  default     = {}
-}

@@ -7,7 +7,7 @@ resource "aws_security_group" "db" {
   name        = "${var.name_prefix}-postgres"
   description = "PostgreSQL 5432 from named client security groups only"
   vpc_id      = var.vpc_id
-  tags        = merge(var.tags, { Name = "${var.name_prefix}-postgres" })
+  tags        = { Name = "${var.name_prefix}-postgres" }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "clients" {
@@ -23,14 +23,12 @@ resource "aws_vpc_security_group_ingress_rule" "clients" {
 resource "aws_db_subnet_group" "this" {
   name       = "${var.name_prefix}-postgres"
   subnet_ids = var.subnet_ids
-  tags       = var.tags
 }
 
 resource "aws_db_parameter_group" "this" {
   name        = "${var.name_prefix}-postgres16"
   family      = "postgres16"
   description = "TLS-only connections; connection audit; no statement or bind-value logging"
-  tags        = var.tags
 
   # Refuse any connection that is not TLS.
   parameter {
@@ -78,7 +76,6 @@ resource "aws_cloudwatch_log_group" "exports" {
   name              = "/aws/rds/instance/${local.identifier}/${each.value}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.logs_kms_key_arn
-  tags              = var.tags
 }
 
 data "aws_iam_policy_document" "monitoring_assume" {
@@ -94,7 +91,6 @@ data "aws_iam_policy_document" "monitoring_assume" {
 resource "aws_iam_role" "monitoring" {
   name               = "${var.name_prefix}-rds-monitoring"
   assume_role_policy = data.aws_iam_policy_document.monitoring_assume.json
-  tags               = var.tags
 }
 
 resource "aws_iam_role_policy_attachment" "monitoring" {
@@ -150,7 +146,6 @@ resource "aws_db_instance" "this" {
   monitoring_role_arn                   = aws_iam_role.monitoring.arn
   enabled_cloudwatch_logs_exports       = ["postgresql", "upgrade", "iam-db-auth-error"]
 
-  tags = var.tags
 
   depends_on = [aws_cloudwatch_log_group.exports]
 }

@@ -16,7 +16,7 @@ resource "aws_security_group" "registry" {
   name        = "${var.name_prefix}-schema-registry"
   description = "Schema registry API 8080 from named client security groups only"
   vpc_id      = var.vpc_id
-  tags        = merge(var.tags, { Name = "${var.name_prefix}-schema-registry" })
+  tags        = { Name = "${var.name_prefix}-schema-registry" }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "clients" {
@@ -60,7 +60,6 @@ resource "aws_cloudwatch_log_group" "registry" {
   name              = "/ecs/${var.name_prefix}/schema-registry"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.logs_kms_key_arn
-  tags              = var.tags
 }
 
 data "aws_iam_policy_document" "assume" {
@@ -118,7 +117,6 @@ data "aws_iam_policy_document" "execution" {
 resource "aws_iam_role" "execution" {
   name               = "${var.name_prefix}-schema-registry-execution"
   assume_role_policy = data.aws_iam_policy_document.assume.json
-  tags               = var.tags
 }
 
 resource "aws_iam_role_policy" "execution" {
@@ -131,19 +129,16 @@ resource "aws_iam_role_policy" "execution" {
 resource "aws_iam_role" "task" {
   name               = "${var.name_prefix}-schema-registry-task"
   assume_role_policy = data.aws_iam_policy_document.assume.json
-  tags               = var.tags
 }
 
 resource "aws_service_discovery_private_dns_namespace" "this" {
   name        = "${var.name_prefix}.internal"
   description = "Private service discovery for ${var.name_prefix}"
   vpc         = var.vpc_id
-  tags        = var.tags
 }
 
 resource "aws_service_discovery_service" "registry" {
   name = "schema-registry"
-  tags = var.tags
 
   dns_config {
     namespace_id   = aws_service_discovery_private_dns_namespace.this.id
@@ -168,7 +163,6 @@ resource "aws_ecs_task_definition" "registry" {
   memory                   = 2048
   execution_role_arn       = aws_iam_role.execution.arn
   task_role_arn            = aws_iam_role.task.arn
-  tags                     = var.tags
 
   runtime_platform {
     operating_system_family = "LINUX"
@@ -227,7 +221,6 @@ resource "aws_ecs_service" "registry" {
   platform_version       = "LATEST"
   enable_execute_command = false
   propagate_tags         = "SERVICE"
-  tags                   = var.tags
 
   network_configuration {
     subnets          = var.subnet_ids

@@ -20,5 +20,5 @@ resource "aws_secretsmanager_secret" "this" {
   description             = each.value
   kms_key_id              = var.secrets_kms_key_arn
   recovery_window_in_days = var.recovery_window_in_days
-  tags                    = merge(var.tags, { Purpose = each.key })
+  tags                    = { Purpose = each.key }
 }

@@ -28,9 +28,3 @@ variable "recovery_window_in_days" {
     error_message = "recovery_window_in_days must be between 7 and 30."
   }
 }
-
-variable "tags" {
-  description = "Tags added to every secret."
-  type        = map(string)
-  default     = {}
-}

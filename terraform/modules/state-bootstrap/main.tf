@@ -9,7 +9,6 @@ resource "aws_kms_key" "state" {
   enable_key_rotation     = true
   rotation_period_in_days = 365
   deletion_window_in_days = 30
-  tags                    = var.tags
 
   policy = jsonencode({
     Version = "2012-10-17"
@@ -33,7 +32,6 @@ resource "aws_s3_bucket" "state" {
   # checkov:skip=CKV_AWS_144:UK data residency: eu-west-2 is the only AWS region in the UK, so there is no in-country replica target; versioning plus 365-day noncurrent retention is the recovery path.
   # checkov:skip=CKV2_AWS_62:Nothing consumes state-change events; notifications would add a consumer with no purpose.
   bucket = var.bucket_name
-  tags   = var.tags
 
   lifecycle {
     prevent_destroy = true

@@ -18,9 +18,3 @@ variable "noncurrent_version_retention_days" {
     error_message = "noncurrent_version_retention_days must be at least 30."
   }
 }
-
-variable "tags" {
-  description = "Tags added to every resource."
-  type        = map(string)
-  default     = {}
-}

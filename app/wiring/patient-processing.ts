@@ -1,0 +1,49 @@
+import { createAnonymiser, parseKeyring, type Strategy } from "../../anonymise/index.ts";
+import { PIPELINE_VERSION } from "../../ops/version.ts";
+import { AvroDecoder, AvroEncoder } from "../../schemas/avro-codec.ts";
+import { loadAllSchemas } from "../../schemas/load.ts";
+import { RegistryClient } from "../../schemas/registry-client.ts";
+import type { CountFn, Topology } from "../../topology/index.ts";
+import { buildPatientTopology } from "../../topology/patient/patient-topology.ts";
+
+/**
+ * Everything needed to build the patient topology, as plain data: the same settings build it on the event loop or
+ * in each worker thread (which cannot share the main thread's objects).
+ */
+export interface PatientProcessingSettings {
+  rawTopic: string;
+  anonymisedTopic: string;
+  keyringJson: string;
+  strategy: Strategy;
+  tokenCacheSize: number;
+  schemaRegistryUrl: string;
+  outputSchemaId: number;
+  maxRecordBytes: number;
+}
+
+/** The patient topology with its own engine, registry client and codecs; `count` feeds the batch counters. */
+export function buildPatientProcessing(settings: PatientProcessingSettings, count: CountFn): Topology {
+  const schemas = loadAllSchemas();
+  const anonymiser = createAnonymiser({
+    rawSchema: schemas.patientRecord,
+    anonymisedSchema: schemas.anonymisedPatientRecord,
+    keyring: parseKeyring(settings.keyringJson),
+    strategy: settings.strategy,
+    pipelineVersion: PIPELINE_VERSION,
+    tokenCacheSize: settings.tokenCacheSize,
+  });
+  const decoder = new AvroDecoder({
+    registry: new RegistryClient(settings.schemaRegistryUrl),
+    readerSchema: schemas.patientRecord,
+    maxRecordBytes: settings.maxRecordBytes,
+    acceptWriter: (writer) => anonymiser.checkWriterSchema(writer),
+  });
+  return buildPatientTopology({
+    rawTopic: settings.rawTopic,
+    anonymisedTopic: settings.anonymisedTopic,
+    rawSerde: decoder,
+    anonymisedSerde: new AvroEncoder(schemas.anonymisedPatientRecord, settings.outputSchemaId),
+    anonymiser,
+    count,
+  });
+}

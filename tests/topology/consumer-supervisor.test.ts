@@ -1,0 +1,106 @@
+import { ProtocolError } from "@platformatic/kafka";
+import { describe, expect, it, vi } from "vitest";
+import { ConsumerSupervisor } from "../../topology/runtime/consumer-supervisor.ts";
+import { FakeConsumer, message, networkError } from "./fake-kafka.ts";
+
+function supervised() {
+  const consumers: FakeConsumer[] = [];
+  const events: string[] = [];
+  const received: string[] = [];
+  const abort = new AbortController();
+  const supervisor = new ConsumerSupervisor(
+    {
+      topics: ["raw"],
+      createConsumer: () => {
+        const c = new FakeConsumer(consumers.length + 1);
+        consumers.push(c);
+        return c;
+      },
+      retry: { initialMs: 1, maxMs: 2 },
+      signal: abort.signal,
+      closeTimeoutMs: 50,
+    },
+    {
+      message: (m) => received.push(m.value?.toString() ?? ""),
+      joined: (assignment, membership) =>
+        events.push(`joined:g${membership.generationId}:${membership.memberId}:${assignment.length}`),
+      trouble: (cause) => events.push(`trouble:${cause ?? "over"}`),
+      fatal: (error) => events.push(`fatal:${(error as { apiId?: string }).apiId}`),
+    },
+  );
+  return { supervisor, consumers, events, received, abort };
+}
+
+describe("ConsumerSupervisor", () => {
+  it("passes on messages and group joins of its consumer", async () => {
+    const { supervisor, consumers, events, received } = supervised();
+    await supervisor.start();
+    consumers[0]!.join(3, [{ topic: "raw", partitions: [0, 1] }]);
+    consumers[0]!.stream!.deliver(message("raw", 0, "a"));
+    expect(events).toEqual(["joined:g3:member-1:2"]);
+    expect(received).toEqual(["a"]);
+  });
+
+  it("replaces a consumer whose stream failed for a transient reason, and carries the paused state over", async () => {
+    const { supervisor, consumers, events, received } = supervised();
+    await supervisor.start();
+    supervisor.pause();
+    const first = consumers[0]!;
+    first.stream!.fail(networkError());
+    await vi.waitFor(() => expect(events).toContain("trouble:over"));
+    expect(supervisor.restoring).toBe(false);
+    expect(first.closed).toBe(true);
+    expect(first.stream!.closed).toBe(true);
+    expect(consumers).toHaveLength(2);
+    expect(consumers[1]!.stream!.paused).toBe(true);
+    // The old consumer's late events are ignored; the new one's are passed on.
+    first.stream!.deliver(message("raw", 0, "stale"));
+    first.join(9, []);
+    consumers[1]!.stream!.deliver(message("raw", 0, "fresh"));
+    expect(received).toEqual(["fresh"]);
+    expect(events).toEqual(["trouble:KAFKA_UNREACHABLE", "trouble:over"]);
+  });
+
+  it("keeps trying while the broker stays away, for as long as it takes", async () => {
+    const { supervisor, consumers, events } = supervised();
+    await supervisor.start();
+    let refusals = 5;
+    const original = FakeConsumer.prototype.consume;
+    vi.spyOn(FakeConsumer.prototype, "consume").mockImplementation(function (this: FakeConsumer) {
+      if (refusals-- > 0) return Promise.reject(networkError());
+      return original.call(this);
+    });
+    consumers[0]!.stream!.fail(networkError());
+    await vi.waitFor(() => expect(events.at(-1)).toBe("trouble:over"));
+    expect(consumers).toHaveLength(7);
+    expect(consumers.slice(0, 6).every((c) => c.closed)).toBe(true);
+    vi.restoreAllMocks();
+  });
+
+  it("reports a fatal stream error instead of reconnecting", async () => {
+    const { supervisor, consumers, events } = supervised();
+    await supervisor.start();
+    consumers[0]!.stream!.fail(new ProtocolError("GROUP_AUTHORIZATION_FAILED"));
+    expect(events).toEqual(["fatal:GROUP_AUTHORIZATION_FAILED"]);
+    expect(consumers).toHaveLength(1);
+  });
+
+  it("throws when the first start fails, so that start-up can say so", async () => {
+    const { supervisor } = supervised();
+    vi.spyOn(FakeConsumer.prototype, "consume").mockRejectedValueOnce(networkError());
+    await expect(supervisor.start()).rejects.toThrow(/ECONNREFUSED/);
+    vi.restoreAllMocks();
+  });
+
+  it("stops reconnecting once closed", async () => {
+    const { supervisor, consumers } = supervised();
+    await supervisor.start();
+    vi.spyOn(FakeConsumer.prototype, "consume").mockRejectedValue(networkError());
+    consumers[0]!.stream!.fail(networkError());
+    await supervisor.close(true);
+    const count = consumers.length;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(consumers.length).toBeLessThanOrEqual(count + 1);
+    vi.restoreAllMocks();
+  });
+});

@@ -1,0 +1,228 @@
+import { ProtocolError } from "@platformatic/kafka";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { StreamsBuilder } from "../../topology/dsl/builder.ts";
+import { KafkaRuntime } from "../../topology/runtime/kafka-runtime.ts";
+import type { StoreBatch } from "../../topology/runtime/store.ts";
+import {
+  type FakeBroker,
+  FakeConsumer,
+  fakeBroker,
+  fakeProducer,
+  message,
+  networkError,
+  resetOffsets,
+  stableReader,
+} from "./fake-kafka.ts";
+import { jsonSerde } from "./helpers.ts";
+
+/** raw → upper-case → "out" and the "db" store. */
+function topology() {
+  const b = new StreamsBuilder();
+  const s = b.stream<Buffer, string>("raw", {
+    value: { deserialize: (d) => d.toString(), serialize: (v) => Buffer.from(v) },
+  });
+  const upper = s.mapValues((v) => v.toUpperCase(), "upper");
+  upper.to("out", { value: jsonSerde() });
+  upper.toStore("db");
+  return b.build();
+}
+
+interface Harness {
+  runtime: KafkaRuntime;
+  broker: FakeBroker;
+  consumers: FakeConsumer[];
+  stored: StoreBatch[];
+  events: string[];
+  /** Resolves the next store commit when `holdStore` is set (waits until one is waiting). */
+  releaseStore(): Promise<void>;
+}
+
+function harness(options: { maxRecords?: number; maxInFlight?: number; holdStore?: boolean } = {}): Harness {
+  const broker = fakeBroker();
+  const consumers: FakeConsumer[] = [];
+  const stored: StoreBatch[] = [];
+  const events: string[] = [];
+  const waiting: Array<() => void> = [];
+  const runtime = new KafkaRuntime({
+    topology: topology(),
+    clientId: "t",
+    groupId: "g",
+    transactionalId: "g-1",
+    bootstrapBrokers: ["127.0.0.1:1"],
+    deadLetterTopic: "dlq",
+    batch: { maxRecords: options.maxRecords ?? 2, maxMs: 5 },
+    maxInFlightBatches: options.maxInFlight ?? 3,
+    retry: { initialMs: 1, maxMs: 2 },
+    store: {
+      async commit(batch) {
+        if (options.holdStore) await new Promise<void>((r) => waiting.push(r));
+        stored.push(batch);
+        events.push(`store:${[...batch.records.get("db")!].map((r) => r.value).join(",")}`);
+        return { written: batch.records.get("db")?.length ?? 0, skipped: 0 };
+      },
+    },
+    observer: {
+      paused: (p) => events.push(p ? "paused" : "resumed"),
+      kafkaOutage: (cause, active) => events.push(`outage:${cause}:${active}`),
+      batchCommitted: (info) => events.push(`committed:${info.records}`),
+      fatal: () => events.push("fatal"),
+    },
+    clients: {
+      createProducer: () => fakeProducer(broker),
+      createConsumer: () => {
+        const c = new FakeConsumer(consumers.length + 1);
+        consumers.push(c);
+        return c;
+      },
+      readStableOffsets: stableReader(broker),
+    },
+  });
+  return {
+    runtime,
+    broker,
+    consumers,
+    stored,
+    events,
+    releaseStore: async () => {
+      await vi.waitFor(() => expect(waiting.length).toBeGreaterThan(0));
+      waiting.shift()?.();
+    },
+  };
+}
+
+const outputs = (broker: FakeBroker) =>
+  broker.committed
+    .flat()
+    .filter((m) => m.topic === "out")
+    .map((m) => JSON.parse(m.value.toString()) as string);
+
+beforeEach(() => resetOffsets());
+afterEach(() => vi.restoreAllMocks());
+
+describe("KafkaRuntime (fake clients)", () => {
+  it("commits each batch to the store, then to Kafka with its offsets, in consumption order", async () => {
+    const h = harness();
+    await h.runtime.start();
+    h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
+    for (const v of ["a", "b", "c", "d", "e"]) h.consumers[0]!.stream!.deliver(message("raw", 0, v));
+    await vi.waitFor(() => expect(outputs(h.broker)).toEqual(["A", "B", "C", "D", "E"]));
+    expect(h.events.filter((e) => e.startsWith("store"))).toEqual(["store:A,B", "store:C,D", "store:E"]);
+    expect(h.broker.offsets.get("raw")?.get(0)).toBe(5n);
+    await h.runtime.stop();
+  });
+
+  it("processes the next batch while one waits on its commit, and pauses consumption at the in-flight limit", async () => {
+    const h = harness({ holdStore: true, maxInFlight: 2 });
+    await h.runtime.start();
+    h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
+    for (const v of ["a", "b", "c", "d"]) h.consumers[0]!.stream!.deliver(message("raw", 0, v));
+    await vi.waitFor(() => expect(h.events).toContain("paused"));
+    expect(h.consumers[0]!.stream!.paused).toBe(true);
+    // Batch 2 was processed while batch 1 waited on its store commit.
+    expect(h.events.filter((e) => e.startsWith("store"))).toEqual([]);
+    await h.releaseStore();
+    await h.releaseStore();
+    await vi.waitFor(() => expect(outputs(h.broker)).toEqual(["A", "B", "C", "D"]));
+    expect(h.events).toContain("resumed");
+    h.consumers[0]!.stream!.deliver(message("raw", 0, "e"));
+    await h.releaseStore();
+    await vi.waitFor(() => expect(outputs(h.broker)).toHaveLength(5));
+    await h.runtime.stop();
+  });
+
+  it("drops a re-delivered record it already holds or has committed", async () => {
+    const h = harness();
+    await h.runtime.start();
+    h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
+    const records = ["a", "b"].map((v) => message("raw", 0, v));
+    for (const r of records) h.consumers[0]!.stream!.deliver(r);
+    await vi.waitFor(() => expect(outputs(h.broker)).toHaveLength(2));
+    for (const r of records) h.consumers[0]!.stream!.deliver(r);
+    h.consumers[0]!.stream!.deliver(message("raw", 0, "c"));
+    await vi.waitFor(() => expect(outputs(h.broker)).toEqual(["A", "B", "C"]));
+    await h.runtime.stop();
+  });
+
+  it("resumes a newly assigned partition after the group's committed offset (read stable), not before it", async () => {
+    const h = harness();
+    h.broker.offsets.set("raw", new Map([[1, 3n]]));
+    await h.runtime.start();
+    h.consumers[0]!.join(1, [{ topic: "raw", partitions: [1] }]);
+    // The client's own re-read may start below a transaction that was still committing.
+    for (let o = 1n; o <= 4n; o++) h.consumers[0]!.stream!.deliver(message("raw", 1, `x${o}`, o));
+    await vi.waitFor(() => expect(h.broker.offsets.get("raw")?.get(1)).toBe(5n));
+    expect(outputs(h.broker)).toEqual(["X3", "X4"]);
+    await h.runtime.stop();
+  });
+
+  it("takes a batch again under the new assignment when the group rebalances during its commit", async () => {
+    const h = harness({ maxRecords: 4 });
+    await h.runtime.start();
+    const c = h.consumers[0]!;
+    c.join(1, [{ topic: "raw", partitions: [0, 1] }]);
+    h.broker.failNext.set("addOffset", new ProtocolError("REBALANCE_IN_PROGRESS"));
+    for (const [p, v] of [
+      [0, "a"],
+      [1, "b"],
+      [0, "c"],
+      [1, "d"],
+    ] as const)
+      c.stream!.deliver(message("raw", p, v));
+    // Partition 1 moves to another replica while the commit is retried.
+    c.join(2, [{ topic: "raw", partitions: [0] }]);
+    await vi.waitFor(() => expect(outputs(h.broker)).toEqual(["A", "C"]));
+    expect(h.broker.offsets.get("raw")?.get(1)).toBeUndefined();
+    expect(h.broker.log.filter((l) => l.includes("addOffset:raw/0")).at(-1)).toMatch(/g2$/);
+    await h.runtime.stop();
+  });
+
+  it("rides out a broker outage: consumption restarts on a new consumer, readiness reports it, nothing is duplicated", async () => {
+    const h = harness();
+    await h.runtime.start();
+    h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
+    const first = ["a", "b", "c"].map((v) => message("raw", 0, v));
+    for (const r of first) h.consumers[0]!.stream!.deliver(r);
+    await vi.waitFor(() => expect(outputs(h.broker)).toEqual(["A", "B", "C"]));
+    let refusals = 3;
+    const consume = FakeConsumer.prototype.consume;
+    vi.spyOn(FakeConsumer.prototype, "consume").mockImplementation(function (this: FakeConsumer) {
+      return refusals-- > 0 ? Promise.reject(networkError()) : consume.call(this);
+    });
+    h.consumers[0]!.stream!.fail(networkError());
+    await vi.waitFor(() => expect(h.events).toContain("outage:KAFKA_UNREACHABLE:true"));
+    await vi.waitFor(() => expect(h.events).toContain("outage:KAFKA_UNREACHABLE:false"));
+    expect(h.runtime.kafkaTrouble).toBeUndefined();
+    expect(h.runtime.state).toBe("running");
+    const next = h.consumers.at(-1)!;
+    next.join(2, [{ topic: "raw", partitions: [0] }]);
+    // A re-read that starts too early (the client's own committed-offset read is not stable) is dropped.
+    next.stream!.deliver(first[1]!);
+    next.stream!.deliver(first[2]!);
+    next.stream!.deliver(message("raw", 0, "d"));
+    await vi.waitFor(() => expect(outputs(h.broker)).toEqual(["A", "B", "C", "D"]));
+    await h.runtime.stop();
+  });
+
+  it("fails, reporting the error through done, when the producer is fenced", async () => {
+    const h = harness();
+    await h.runtime.start();
+    h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
+    h.broker.failNext.set("send", new ProtocolError("PRODUCER_FENCED"));
+    for (const v of ["a", "b"]) h.consumers[0]!.stream!.deliver(message("raw", 0, v));
+    await expect(h.runtime.done).rejects.toThrow(/KAFKA_FENCED/);
+    expect(h.runtime.state).toBe("failed");
+    expect(h.events).toContain("fatal");
+    expect(outputs(h.broker)).toEqual([]);
+  });
+
+  it("commits what it holds on stop", async () => {
+    const h = harness({ maxRecords: 100 });
+    await h.runtime.start();
+    h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
+    h.consumers[0]!.stream!.deliver(message("raw", 0, "a"));
+    await h.runtime.stop();
+    expect(outputs(h.broker)).toEqual(["A"]);
+    expect(h.runtime.state).toBe("stopped");
+    await expect(h.runtime.done).resolves.toBeUndefined();
+  });
+});

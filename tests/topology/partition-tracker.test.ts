@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { lastPerPartition, PartitionTracker } from "../../topology/runtime/partition-tracker.ts";
+
+const membership = (generationId: number) => ({ generationId, memberId: "m", coordinatorId: 1 });
+const at = (partition: number, offset: number, topic = "raw") => ({
+  topic,
+  partition,
+  offset: BigInt(offset),
+});
+
+describe("PartitionTracker", () => {
+  it("accepts each offset once: a re-delivery of a held record is dropped", () => {
+    const t = new PartitionTracker();
+    t.assign([{ topic: "raw", partition: 0 }], membership(1));
+    expect([0, 1, 2].map((o) => t.accept(at(0, o)))).toEqual([true, true, true]);
+    // The client re-reads from the committed offset after a join.
+    expect([0, 1, 2, 3].map((o) => t.accept(at(0, o)))).toEqual([false, false, false, true]);
+  });
+
+  it("drops records below the committed position (ours, or the group's read stable after a join)", () => {
+    const t = new PartitionTracker();
+    t.assign([{ topic: "raw", partition: 0 }], membership(1));
+    t.setCommitted("raw", 0, 10n);
+    expect(t.accept(at(0, 9))).toBe(false);
+    expect(t.accept(at(0, 10))).toBe(true);
+    t.committed([{ topic: "raw", partition: 0, nextOffset: 20n }]);
+    expect(t.admissible([at(0, 15), at(0, 20)])).toEqual([at(0, 20)]);
+  });
+
+  it("never lowers a committed position", () => {
+    const t = new PartitionTracker();
+    t.assign([{ topic: "raw", partition: 0 }], membership(1));
+    t.committed([{ topic: "raw", partition: 0, nextOffset: 20n }]);
+    t.setCommitted("raw", 0, 5n);
+    expect(t.admissible([at(0, 19), at(0, 20)])).toEqual([at(0, 20)]);
+  });
+
+  it("keeps at commit time only partitions still owned, in strictly increasing offsets", () => {
+    const t = new PartitionTracker();
+    t.assign(
+      [
+        { topic: "raw", partition: 0 },
+        { topic: "raw", partition: 1 },
+      ],
+      membership(1),
+    );
+    const batch = [at(0, 1), at(1, 1), at(0, 1), at(0, 2), at(1, 0)];
+    t.assign([{ topic: "raw", partition: 0 }], membership(2));
+    expect(t.admissible(batch)).toEqual([at(0, 1), at(0, 2)]);
+  });
+
+  it("bumps the generation at every join and records the membership offsets are committed under", () => {
+    const t = new PartitionTracker();
+    expect(t.membership).toBeUndefined();
+    t.assign([], membership(4));
+    t.assign([{ topic: "raw", partition: 3 }], membership(5));
+    expect(t.generation).toBe(2);
+    expect(t.membership?.generationId).toBe(5);
+    expect(t.owns("raw", 3)).toBe(true);
+    expect(t.owns("raw", 0)).toBe(false);
+  });
+
+  it("forgets what a partition held when it moves away, so that it resumes from the committed offset on return", () => {
+    const t = new PartitionTracker();
+    t.assign([{ topic: "raw", partition: 0 }], membership(1));
+    t.accept(at(0, 5));
+    t.assign([], membership(2));
+    t.assign([{ topic: "raw", partition: 0 }], membership(3));
+    // Another replica may have committed up to 3 meanwhile; nothing held here hides offsets 3-5.
+    t.setCommitted("raw", 0, 3n);
+    expect(t.accept(at(0, 3))).toBe(true);
+  });
+
+  it("ignores the committed offset of a partition it does not own", () => {
+    const t = new PartitionTracker();
+    t.assign([{ topic: "raw", partition: 0 }], membership(1));
+    t.setCommitted("raw", 1, 100n);
+    t.assign(
+      [
+        { topic: "raw", partition: 0 },
+        { topic: "raw", partition: 1 },
+      ],
+      membership(2),
+    );
+    expect(t.accept(at(1, 0))).toBe(true);
+  });
+});
+
+describe("lastPerPartition", () => {
+  it("returns the last record of each partition", () => {
+    expect(lastPerPartition([at(0, 1), at(1, 7), at(0, 2), at(0, 3, "other")])).toEqual([
+      at(0, 2),
+      at(1, 7),
+      at(0, 3, "other"),
+    ]);
+  });
+});

@@ -1,0 +1,197 @@
+import type { GroupAssignment, Message } from "@platformatic/kafka";
+import { classifyKafkaError } from "./kafka-errors.ts";
+import type { Membership } from "./partition-tracker.ts";
+import { type BackoffOptions, backoffDelay, sleep } from "./retry.ts";
+
+export type RawMessage = Message<Buffer, Buffer, Buffer, Buffer>;
+
+/** The parts of @platformatic/kafka's messages stream the supervisor uses. */
+export interface StreamLike {
+  on(event: "data", listener: (message: RawMessage) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+  close(): Promise<unknown>;
+}
+
+/** The parts of @platformatic/kafka's consumer the supervisor uses. */
+export interface ConsumerLike {
+  consume(options: {
+    topics: string[];
+    mode: "committed";
+    fallbackMode: "earliest";
+    autocommit: false;
+    maxWaitTime: number;
+  }): Promise<StreamLike>;
+  on(
+    event: "consumer:group:join",
+    listener: (payload: { generationId?: number; assignments?: GroupAssignment[] }) => void,
+  ): unknown;
+  close(force?: boolean): Promise<unknown>;
+  readonly generationId: number;
+  readonly memberId: string | null;
+  readonly coordinatorId: number | null;
+  readonly assignments: GroupAssignment[] | null;
+}
+
+export interface SupervisorEvents {
+  message(message: RawMessage): void;
+  joined(assignment: Array<{ topic: string; partition: number }>, membership: Membership): void;
+  /** Consumption stopped for a Kafka failure (cause code) and is being restored; undefined once it is back. */
+  trouble(cause: string | undefined): void;
+  fatal(error: unknown): void;
+}
+
+export interface SupervisorOptions {
+  topics: string[];
+  createConsumer(): ConsumerLike;
+  retry: BackoffOptions;
+  signal: AbortSignal;
+  /** Longest wait for the old consumer to close after a failure (it may be talking to a dead broker). */
+  closeTimeoutMs?: number;
+}
+
+/**
+ * Owns the group consumer and its message stream. A stream that fails (the client gives up after its own few
+ * retries when the broker is unreachable) is not the end of the pipeline: unless the error is fatal, the consumer
+ * is closed and a new one joins the group, with backoff, for as long as the outage lasts. The group then
+ * re-assigns partitions and the runtime's partition tracker resumes each from its committed offset.
+ */
+export class ConsumerSupervisor {
+  readonly #o: SupervisorOptions;
+  readonly #events: SupervisorEvents;
+  #consumer: ConsumerLike | undefined;
+  #stream: StreamLike | undefined;
+  #paused = false;
+  #closed = false;
+  #restoring: Promise<void> | undefined;
+
+  constructor(options: SupervisorOptions, events: SupervisorEvents) {
+    this.#o = options;
+    this.#events = events;
+  }
+
+  get consumer(): ConsumerLike | undefined {
+    return this.#consumer;
+  }
+
+  /** True while consumption is down and being restored. */
+  get restoring(): boolean {
+    return this.#restoring !== undefined;
+  }
+
+  /** Joins the group and starts consuming; throws when the first attempt fails (start-up should say so). */
+  async start(): Promise<void> {
+    await this.#connect();
+  }
+
+  pause(): void {
+    this.#paused = true;
+    this.#stream?.pause();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#stream?.resume();
+  }
+
+  async close(force: boolean): Promise<void> {
+    this.#closed = true;
+    const stream = this.#stream;
+    const consumer = this.#consumer;
+    this.#stream = undefined;
+    this.#consumer = undefined;
+    await stream?.close().catch(() => undefined);
+    await consumer?.close(force).catch(() => undefined);
+  }
+
+  async #connect(): Promise<void> {
+    const consumer = this.#o.createConsumer();
+    consumer.on("consumer:group:join", (payload) => {
+      if (this.#consumer !== consumer) return;
+      const assignments = payload.assignments ?? consumer.assignments ?? [];
+      this.#events.joined(
+        assignments.flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition }))),
+        {
+          generationId: payload.generationId ?? consumer.generationId ?? -1,
+          memberId: consumer.memberId ?? "",
+          coordinatorId: consumer.coordinatorId ?? -1,
+        },
+      );
+    });
+    this.#consumer = consumer;
+    let stream: StreamLike;
+    try {
+      stream = await consumer.consume({
+        topics: this.#o.topics,
+        mode: "committed",
+        fallbackMode: "earliest",
+        autocommit: false,
+        maxWaitTime: 200,
+      });
+    } catch (error) {
+      this.#consumer = undefined;
+      await this.#closeQuietly(undefined, consumer);
+      throw error;
+    }
+    if (this.#closed) {
+      await this.#closeQuietly(stream, consumer);
+      return;
+    }
+    this.#stream = stream;
+    stream.on("data", (message) => {
+      if (this.#stream === stream) this.#events.message(message);
+    });
+    stream.on("error", (error) => {
+      if (this.#stream === stream) this.#onStreamError(error);
+    });
+    if (this.#paused) stream.pause();
+  }
+
+  #onStreamError(error: unknown): void {
+    const cause = classifyKafkaError(error);
+    if (cause.kind === "fatal") {
+      this.#events.fatal(error);
+      return;
+    }
+    this.#restoring ??= this.#restore(cause.code).finally(() => {
+      this.#restoring = undefined;
+    });
+  }
+
+  async #restore(firstCause: string): Promise<void> {
+    this.#events.trouble(firstCause);
+    const stream = this.#stream;
+    const consumer = this.#consumer;
+    this.#stream = undefined;
+    this.#consumer = undefined;
+    await this.#closeQuietly(stream, consumer);
+    for (let attempt = 0; !this.#closed && !this.#o.signal.aborted; attempt++) {
+      await sleep(backoffDelay(attempt, this.#o.retry), this.#o.signal);
+      if (this.#closed || this.#o.signal.aborted) return;
+      try {
+        await this.#connect();
+        this.#events.trouble(undefined);
+        return;
+      } catch (error) {
+        const cause = classifyKafkaError(error);
+        if (cause.kind === "fatal") {
+          this.#events.fatal(error);
+          return;
+        }
+        this.#events.trouble(cause.code);
+      }
+    }
+  }
+
+  /** Closes without waiting forever: a consumer whose broker is gone may not answer its leave request. */
+  async #closeQuietly(stream: StreamLike | undefined, consumer: ConsumerLike | undefined): Promise<void> {
+    const timeout = this.#o.closeTimeoutMs ?? 5_000;
+    const bounded = (p: Promise<unknown> | undefined) =>
+      p === undefined
+        ? Promise.resolve()
+        : Promise.race([p.catch(() => undefined), sleep(timeout)]).then(() => undefined);
+    await bounded(stream?.close());
+    await bounded(consumer?.close(true));
+  }
+}
