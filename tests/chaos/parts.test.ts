@@ -161,7 +161,8 @@ describe("identifier index", () => {
     expect(index.scan("9434765919123 SW1A1AAB").size).toBe(0);
   });
 
-  it("takes a single lower-case name for an ordinary word, not a leak", () => {
+  it("takes a single name in lower case or capitals for an ordinary word or a label, not a leak", () => {
     expect(index.scan('{"field":"thornton","count":1,"margaret":2}').size).toBe(0);
+    expect(index.scan('replacements{entity="THORNTON"} 3').size).toBe(0);
   });
 });

@@ -77,8 +77,9 @@ const MAX_WORDS = 5;
  * Every identifier of many records at once, for large texts (logs, metrics, headers, tables) where a substring
  * search per spelling would be too slow: texts and spellings are both cut into words, and a spelling is found when
  * its word sequence occurs in the text, case-insensitively (digits also as one run, so "943 476 5919" and
- * "943-476-5919" both match 9434765919). A single name on its own is matched as a proper noun only (as written in
- * the record, or in capitals): lower-case, many names are ordinary words of these texts ("name", "field", "long").
+ * "943-476-5919" both match 9434765919). A single name on its own is matched only as written in the record (a
+ * proper noun): in lower case or capitals many names are ordinary words or labels of these texts ("name", "field",
+ * the scrubber's entity label NAME); full names are matched in any case.
  */
 export class IdentifierIndex {
   readonly #needles = new Map<string, string>();
@@ -89,7 +90,7 @@ export class IdentifierIndex {
       const w = words(s);
       if (w.length === 0 || w.length > MAX_WORDS) continue;
       if (field === "name" && w.length === 1) {
-        if (s !== s.toLowerCase() && s.length >= 3) this.#names.add(s);
+        if (s !== s.toLowerCase() && s !== s.toUpperCase() && s.length >= 3) this.#names.add(s);
         continue;
       }
       this.#needles.set(w.join(" "), field);
