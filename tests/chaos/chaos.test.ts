@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { AvroEncoder } from "../../schemas/avro-codec.ts";
 import { RegistryClient } from "../../schemas/registry-client.ts";
@@ -31,6 +31,7 @@ const replicaCount = Number(process.env["CHAOS_REPLICAS"] ?? 3);
 const PARTITIONS = 6;
 /** An orchestrator's restart delay for a replica that exited. */
 const RESTART_DELAY_MS = 3_000;
+const LOG_DIR = "/tmp/chaos-stack-logs";
 
 describe(`chaos: seed ${seed}, ${minutes} min of faults, ${replicaCount} replicas`, () => {
   it("every input exactly once, no duplicate, every pill dead-lettered with its code, no identifier anywhere, replicas stay up", async () => {
@@ -82,6 +83,7 @@ describe(`chaos: seed ${seed}, ${minutes} min of faults, ${replicaCount} replica
       rogueEncoder: new AvroEncoder(rogueSchema, rogueId),
     });
     const faultLog: string[] = [];
+    const outages: Array<{ kind: string; from: number; to?: number }> = [];
     const faultCounts: Record<string, number> = {};
     let phaseStart = 0;
     try {
@@ -108,6 +110,8 @@ describe(`chaos: seed ${seed}, ${minutes} min of faults, ${replicaCount} replica
           return;
         }
         faultLog.push(`${elapsed()} ${describeFault(f)}: stopping`);
+        const outage: (typeof outages)[number] = { kind: f.kind, from: Date.now() };
+        outages.push(outage);
         if (f.kind === "registry") await registryProxy.down();
         else {
           if (f.kind === "broker") load.brokerDown = true;
@@ -121,6 +125,7 @@ describe(`chaos: seed ${seed}, ${minutes} min of faults, ${replicaCount} replica
           await startServer[server]().catch(() => sleep(5_000).then(() => startServer[server]()));
           load.brokerDown = false;
         }
+        outage.to = Date.now();
         faultLog.push(`${elapsed()} ${f.kind} back`);
       };
       const stackFaults = plan.faults.filter((f) => "downS" in f);
@@ -195,6 +200,7 @@ describe(`chaos: seed ${seed}, ${minutes} min of faults, ${replicaCount} replica
       otherTables: (await Promise.all(["sink_offsets", "audit_batches"].map(tableText))).join("\n"),
       logs: replicas.map((r) => r.output()).join("\n"),
       metrics: metrics.join("\n"),
+      phaseStartMs: phaseStart,
     };
     await db.$pool.end();
     const verdict = verify(outputs, load.records, load.identifiers);
@@ -204,6 +210,23 @@ describe(`chaos: seed ${seed}, ${minutes} min of faults, ${replicaCount} replica
     const exits = replicas.flatMap((r) => r.exits.slice(0, -1).map((e) => ({ replica: r, ...e })));
     const unexpected = exits.filter((e) => !e.requested);
     const fatal = [...new Set(replicas.flatMap((r) => fatalLines(r).map((l) => codesOnly(l))))];
+    const tPlus = (ms: number) => `t+${Math.round((ms - phaseStart) / 1000)} s`;
+    // Evidence for each unexpected exit: when, which outage was under way, and the last log lines (codes only).
+    for (const e of unexpected) {
+      const during = outages.filter((o) => o.from <= e.at && (o.to ?? Number.POSITIVE_INFINITY) >= e.at);
+      console.log(
+        `unexpected exit: ${e.replica.instanceId} ${e.signal ?? `code ${e.code}`} at ${tPlus(e.at)}` +
+          ` (outage under way: ${during.map((o) => `${o.kind} since ${tPlus(o.from)}`).join(", ") || "none"}); last lines:\n    ` +
+          e.lastLines
+            .map(codesOnly)
+            .filter((l) => l.includes("="))
+            .slice(-12)
+            .join("\n    "),
+      );
+    }
+    // The replicas' whole logs (allow-listed: codes, counts and positions) stay behind for a closer look.
+    mkdirSync(LOG_DIR, { recursive: true });
+    for (const r of replicas) writeFileSync(`${LOG_DIR}/${r.instanceId}.log`, r.output());
     const sigtermNonZero = exits.filter((e) => e.requested === "SIGTERM" && e.code !== 0).length;
     const replicaCheck: Check = {
       name: "replicas stay up (no exit the harness did not cause)",
@@ -212,7 +235,7 @@ describe(`chaos: seed ${seed}, ${minutes} min of faults, ${replicaCount} replica
         unexpected.length === 0
           ? `${exits.length} requested exits`
           : `${unexpected.length} unexpected exits (${unexpected
-              .map((e) => `${e.replica.instanceId} ${e.signal ?? `code ${e.code}`}`)
+              .map((e) => `${e.replica.instanceId} ${e.signal ?? `code ${e.code}`} at ${tPlus(e.at)}`)
               .slice(0, 6)
               .join(
                 ", ",

@@ -22,6 +22,8 @@ export interface Outputs {
   otherTables: string;
   logs: string;
   metrics: string;
+  /** For the report only: times are given from this moment (the start of the fault phase). */
+  phaseStartMs?: number;
 }
 
 export interface Check {
@@ -119,7 +121,22 @@ export function verify(
     [...expected.values()].flatMap((e) => (e.kind === "anonymised" ? [e.recordId] : [])),
   );
   const topicCounts = countBy(topicRecords, (r) => r.id);
-  const topicDuplicates = [...topicCounts].filter(([, n]) => n > 1).map(([id, n]) => `${id} ×${n}`);
+  // Where each duplicate sits, for the report: its source offset and every copy's position and time on the topic.
+  const sourceOf = new Map(
+    outputs.rows.map((r) => [String(r["record_id"]), at(r["source_partition"], r["source_offset"])]),
+  );
+  const when = (ms: number) =>
+    outputs.phaseStartMs === undefined
+      ? new Date(ms).toISOString()
+      : `t+${Math.round((ms - outputs.phaseStartMs) / 1000)} s`;
+  const topicDuplicates = [...topicCounts]
+    .filter(([, n]) => n > 1)
+    .map(([id, n]) => {
+      const copies = topicRecords
+        .filter((r) => r.id === id)
+        .map((r) => `${at(r.message.partition, r.message.offset)} ${when(r.message.timestamp)}`);
+      return `${id} ×${n} (source ${sourceOf.get(id) ?? "?"}; topic ${copies.join(", ")})`;
+    });
   const topicMissing = [...wantOnTopic].filter((id) => !topicCounts.has(id));
   const topicExtra = [...topicCounts.keys()].filter((id) => !wantOnTopic.has(id));
   const rowIdCounts = countBy(outputs.rows, (r) => String(r["record_id"]));

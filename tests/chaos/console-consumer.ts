@@ -9,6 +9,8 @@ import { cacheDir } from "../../dev/stack/paths.ts";
  * separators that a record cannot plausibly contain, and split back into buffers here.
  */
 export interface ConsoleRecord {
+  /** The record's timestamp (ms since the epoch). */
+  timestamp: number;
   partition: number;
   offset: number;
   headers: Map<string, string>;
@@ -41,10 +43,14 @@ export async function readTopicWithJava(
     // Exits once no record has come for this long (the topics are complete: every writer has stopped).
     "--timeout-ms",
     String(options.idleMs ?? 15_000),
-    ...["print.partition", "print.offset", "print.headers", "print.key", "print.value"].flatMap((p) => [
-      "--property",
-      `${p}=true`,
-    ]),
+    ...[
+      "print.timestamp",
+      "print.partition",
+      "print.offset",
+      "print.headers",
+      "print.key",
+      "print.value",
+    ].flatMap((p) => ["--property", `${p}=true`]),
     "--property",
     `key.separator=${FIELD}`,
     "--property",
@@ -92,8 +98,11 @@ export function parseConsoleOutput(output: Buffer): ConsoleRecord[] {
   const framed = splitBuffer(output, Buffer.from(RECORD));
   // The last frame is what follows the final separator: empty.
   for (const frame of framed.slice(0, -1)) {
-    const [partition, offset, headers, key, value, ...rest] = splitBuffer(frame, Buffer.from(FIELD));
-    if (!partition || !offset || !headers || !key || !value || rest.length > 0) {
+    const [timestamp, partition, offset, headers, key, value, ...rest] = splitBuffer(
+      frame,
+      Buffer.from(FIELD),
+    );
+    if (!timestamp || !partition || !offset || !headers || !key || !value || rest.length > 0) {
       throw new Error(`console consumer output not understood: ${frame.subarray(0, 120).toString("latin1")}`);
     }
     const headerMap = new Map<string, string>();
@@ -105,6 +114,7 @@ export function parseConsoleOutput(output: Buffer): ConsoleRecord[] {
       }
     }
     records.push({
+      timestamp: Number(/\d+/.exec(timestamp.toString())?.[0]),
       partition: Number(/\d+/.exec(partition.toString())?.[0]),
       offset: Number(/\d+/.exec(offset.toString())?.[0]),
       headers: headerMap,

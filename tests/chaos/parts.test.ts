@@ -41,14 +41,18 @@ describe("console consumer output", () => {
     const H = "\u0001~chaos-header~\u0002";
     const value = Buffer.from([0, 0, 0, 0, 7, 10, 13, 255, 0]);
     const out = Buffer.concat([
-      Buffer.from(`Partition:2${F}Offset:17${F}errors.reason:RECORD_EMPTY${H}errors.offset:17${F}k${F}`),
+      Buffer.from(
+        `CreateTime:1700000000000${F}Partition:2${F}Offset:17${F}errors.reason:RECORD_EMPTY${H}errors.offset:17${F}k${F}`,
+      ),
       value,
-      Buffer.from(`${R}Partition:0${F}Offset:3${F}NO_HEADERS${F}\u0001~null~${F}v${R}`),
+      Buffer.from(
+        `${R}CreateTime:1700000000001${F}Partition:0${F}Offset:3${F}NO_HEADERS${F}\u0001~null~${F}v${R}`,
+      ),
     ]);
     const records = parseConsoleOutput(out);
-    expect(records.map((r) => [r.partition, r.offset])).toEqual([
-      [2, 17],
-      [0, 3],
+    expect(records.map((r) => [r.timestamp, r.partition, r.offset])).toEqual([
+      [1_700_000_000_000, 2, 17],
+      [1_700_000_000_001, 0, 3],
     ]);
     expect(records[0]!.headers.get("errors.reason")).toBe("RECORD_EMPTY");
     expect(records[0]!.value).toEqual(value);
@@ -67,13 +71,21 @@ describe("chaos verdict", () => {
   const engine = pipelineAnonymiser();
   const anonymisedType = avro.Type.forSchema(anonymisedSchema as avro.Schema);
   const raw: ConsoleRecord[] = sources.map((s, offset) => ({
+    timestamp: 0,
     partition: 0,
     offset,
     headers: new Map(),
     key: Buffer.from(s.patient_id),
     value: encoder.encode(toAvro(s)),
   }));
-  raw.push({ partition: 0, offset: 4, headers: new Map(), key: Buffer.from("pill:empty:0"), value: null });
+  raw.push({
+    timestamp: 0,
+    partition: 0,
+    offset: 4,
+    headers: new Map(),
+    key: Buffer.from("pill:empty:0"),
+    value: null,
+  });
   const tokens = sources.map((s) => {
     const r = engine.anonymise(toAvro(s));
     if (r.kind !== "anonymised") throw new Error("fixture");
@@ -82,6 +94,7 @@ describe("chaos verdict", () => {
   const clean = () => ({
     raw,
     anonymisedTopic: tokens.map((t, offset) => ({
+      timestamp: 0,
       partition: 0,
       offset,
       headers: new Map<string, string>(),
@@ -90,6 +103,7 @@ describe("chaos verdict", () => {
     })),
     deadLetterTopic: [
       {
+        timestamp: 0,
         partition: 0,
         offset: 0,
         headers: new Map([

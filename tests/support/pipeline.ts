@@ -20,7 +20,7 @@ import { eventually, sleep } from "./wait.ts";
  * group, database, schemas), the synthetic producer, the pipeline in-process or as replica processes run as an
  * orchestrator would, and the readers and counters the assertions use.
  */
-export { eventually, keyringJson };
+export { eventually };
 
 export interface PipelineEnv {
   env: Record<string, string>;
@@ -288,7 +288,8 @@ export type ExitRecord = { code: number | null; signal: NodeJS.Signals | null };
 export interface Replica {
   readonly instanceId: string;
   readonly pid: () => number | undefined;
-  readonly exits: Array<ExitRecord & { requested?: "SIGTERM" | "SIGKILL" }>;
+  /** Every exit: when, whether the harness asked for it, and the last lines that process wrote. */
+  readonly exits: Array<ExitRecord & { requested?: "SIGTERM" | "SIGKILL"; at: number; lastLines: string[] }>;
   /** How many times the process was started (1 + restarts). */
   readonly starts: () => number;
   output(): string;
@@ -321,7 +322,8 @@ export function startReplica(
     const current = child;
     current.once("exit", (code, signal) => {
       log += current.output();
-      exits.push(requested ? { code, signal, requested } : { code, signal });
+      const lastLines = current.output().trimEnd().split("\n").slice(-30);
+      exits.push({ code, signal, at: Date.now(), lastLines, ...(requested ? { requested } : {}) });
       if (!stopping && restart) setTimeout(() => !stopping && launch(), options.restartDelayMs ?? 1_000);
     });
   };
