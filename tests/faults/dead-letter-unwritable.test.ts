@@ -6,6 +6,8 @@ import {
   accounted,
   database,
   drained,
+  eventually,
+  fatalLines,
   kafkaCommitted,
   makeRecords,
   preparePipelineEnv,
@@ -65,8 +67,10 @@ describe("fault: dead-letter topic unwritable", () => {
     ]);
     await produce(producer, tail);
 
-    // The stall, observed by its own events rather than for a fixed time: the commit that carries the pill fails,
-    // then is retried and fails again several times; the committed positions are sampled all along.
+    // The stall. First a condition: the pill's batch has reached PostgreSQL (the store commits first), so the
+    // pipeline is at the pill. Then an observation, sampled every second, of the committed positions: it ends after
+    // five more failed attempts to commit the batch, or after 20 s if the attempts are not reported (a send that
+    // waits inside the client reports nothing); which of the two ended it is in the note.
     const samples: Array<{ accounted: number; kafka: number; sink: number }> = [];
     const sample = async () => {
       const kafka = Number((await kafkaCommitted(env.group, env.rawTopic)).get(0) ?? -1n);
@@ -77,17 +81,27 @@ describe("fault: dead-letter topic unwritable", () => {
         )
         .then((r) => Number(r?.n ?? -1));
       samples.push({ accounted: await accounted(db), kafka, sink });
+      return samples.at(-1)!;
     };
     const aborts = () => (first.output().match(/"kafka\.transaction_aborted"/g) ?? []).length;
-    const sampleUntil = (what: string, done: () => boolean) =>
-      waitFor(what, async () => (await sample().then(() => true)) && done(), {
-        timeoutMs: 180_000,
+    await waitFor(
+      "the batch with the pill to reach PostgreSQL",
+      async () => (await sample()).sink > pillOffset,
+      {
+        timeoutMs: 120_000,
         everyMs: 1_000,
-      });
-    await sampleUntil("a commit carrying the pill to fail", () => aborts() >= 1);
+      },
+    );
     const abortsAtStall = aborts();
     const accountedAtStall = samples.at(-1)!.accounted;
-    await sampleUntil("five more failed attempts to commit it", () => aborts() >= abortsAtStall + 5);
+    const observedFrom = Date.now();
+    await eventually(
+      async () =>
+        (await sample().then(() => aborts() >= abortsAtStall + 5)) || Date.now() - observedFrom >= 20_000,
+      60_000,
+      1_000,
+    );
+    const observation = `${aborts() - abortsAtStall} failed commits in ${Math.round((Date.now() - observedFrom) / 1000)} s`;
     const maxKafka = Math.max(...samples.map((s) => s.kafka));
     const maxSink = Math.max(...samples.map((s) => s.sink));
     const stalledAt = samples.at(-1)!.accounted;
@@ -131,7 +145,10 @@ describe("fault: dead-letter topic unwritable", () => {
       deadLetterReasons: [POISON_KINDS["wrong-magic"]],
       note:
         `stalled: ${stalledAt} accounted, kafka committed ≤${maxKafka} (pill @${pillOffset}), sink next ≤${maxSink}, ` +
-        `${publishedWhileStalled} published, ${txRetries} aborted txns, alive=${aliveWhileStalled}; ` +
+        `${publishedWhileStalled} published, ${txRetries} aborted txns (${observation} after the stall), alive=${aliveWhileStalled}; ` +
+        (aliveWhileStalled
+          ? ""
+          : `stalled replica exited on its own [${fatalLines(first)[0]?.slice(0, 200) ?? "no fatal line"}]; `) +
         `SIGTERM while stalled: ${stop.killed ? "no exit in 20 s, SIGKILLed" : `exit ${stop.signal ?? stop.code}`}; ` +
         `restarted replica: ${ok ? "drained" : "did not drain"}${secondStop.killed ? ", ignored SIGTERM (SIGKILLed)" : ""}`,
     });
