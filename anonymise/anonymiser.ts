@@ -1,12 +1,12 @@
 import { type AnonErrorCode, AnonymisationError } from "./errors.ts";
 import type { Keyring } from "./keyring.ts";
 import {
+  type OperationContext,
   OperationFailure,
   type PseudonymRef,
-  type RecordContext,
   Withhold,
   type WithholdReason,
-} from "./operators.ts";
+} from "./operators/index.ts";
 import { type CompiledPolicy, compilePolicy } from "./policy.ts";
 import { createPseudonymiser, NORMALISERS } from "./pseudonymise.ts";
 import { parseStrategy, type Strategy } from "./strategy.ts";
@@ -24,6 +24,11 @@ export interface AnonymiserOptions {
   readonly pipelineVersion: string;
   /** LRU size for pseudonym tokens and date offsets; 0 disables the cache. */
   readonly tokenCacheSize?: number;
+  /**
+   * Free text: find names of people who are not in the record (relatives, carers, staff). Default true; false
+   * exists for the benchmark's same-run baseline and should not be used in production.
+   */
+  readonly personNames?: boolean;
   /** When given, start-up fails unless the policy's outputs are exactly this schema's fields and types. */
   readonly anonymisedSchema?: unknown;
 }
@@ -124,6 +129,7 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
   const policy = compilePolicy(options.rawSchema, strategy);
   if (options.anonymisedSchema !== undefined) checkOutputs(policy, options.anonymisedSchema);
   const { keyring, pipelineVersion } = options;
+  const personNames = options.personNames !== false;
   const keyId = keyring.activeKeyId;
   const pseudonymiser = createPseudonymiser(keyring, options.tokenCacheSize ?? DEFAULT_TOKEN_CACHE_SIZE);
 
@@ -142,13 +148,14 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
 
   const allFields = [...policy.gates, ...policy.fields];
 
-  function recordContext(record: Readonly<Record<string, unknown>>): RecordContext {
+  function createOperationContext(record: Readonly<Record<string, unknown>>): OperationContext {
     const memo: Record<string, string | null> = {};
     return {
       record,
       strategy,
       pseudonymiser,
       replacements: {},
+      personNames,
       tokenOf(ref: PseudonymRef): string | null {
         const cached = memo[ref.field];
         if (cached !== undefined) return cached;
@@ -165,7 +172,7 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
     for (const name in record) {
       if (!policy.knownFields.has(name)) return { kind: "failed", code: "ANON_FIELD_UNKNOWN", field: name };
     }
-    const rc = recordContext(record);
+    const operationContext = createOperationContext(record);
     for (const f of allFields) {
       const name = f.shape.name;
       const value = record[name];
@@ -174,7 +181,7 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
     }
     for (const g of policy.gates) {
       for (const op of g.operations) {
-        const verdict = op.apply(record[op.field], rc);
+        const verdict = op.apply(record[op.field], operationContext);
         if (verdict instanceof Withhold) return { kind: "withheld", reason: verdict.reason };
         if (verdict instanceof OperationFailure)
           return { kind: "failed", code: verdict.code, field: verdict.field };
@@ -183,7 +190,7 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
     const value: Record<string, unknown> = {};
     for (const f of policy.fields) {
       for (const op of f.operations) {
-        const out = op.apply(record[op.field], rc);
+        const out = op.apply(record[op.field], operationContext);
         if (out instanceof OperationFailure) return { kind: "failed", code: out.code, field: out.field };
         if (op.output !== null) value[op.output] = out;
       }
@@ -192,7 +199,7 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
     value["strategy"] = strategy;
     value["key_id"] = keyId;
     value["pipeline_version"] = pipelineVersion;
-    return { kind: "anonymised", value, audit: { operations, replacements: rc.replacements } };
+    return { kind: "anonymised", value, audit: { operations, replacements: operationContext.replacements } };
   }
 
   return {

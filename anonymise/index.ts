@@ -24,7 +24,7 @@ export {
 export { ageBand, ageInYears, monthOf, yearOf } from "./generalise.ts";
 export { type Keyring, keyringFromObject, MIN_KEY_BYTES, parseKeyring } from "./keyring.ts";
 export { isValidNhsNumber, nhsCheckDigit, normaliseNhsNumber } from "./nhs-number.ts";
-export { OPERATORS, type Operator, REDACTED, type WithholdReason } from "./operators.ts";
+export { OPERATORS, type Operator, REDACTED, type WithholdReason } from "./operators/index.ts";
 export { type CompiledPolicy, compilePolicy, POLICY_ATTRIBUTE } from "./policy.ts";
 export { parsePostcode, postcodeDistrict, postcodeSector } from "./postcode.ts";
 export { createPseudonymiser, NORMALISERS, type Pseudonymiser, TOKEN_BODY_LENGTH } from "./pseudonymise.ts";

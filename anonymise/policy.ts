@@ -3,12 +3,12 @@ import { AnonymisationError } from "./errors.ts";
 import {
   type CompileContext,
   OPERATORS,
+  type OperationContext,
   type Operator,
   type Params,
   type PseudonymRef,
   pseudonymise,
-  type RecordContext,
-} from "./operators.ts";
+} from "./operators/index.ts";
 import type { Strategy } from "./strategy.ts";
 
 /**
@@ -29,7 +29,7 @@ export interface CompiledOperation {
   readonly outputType: unknown;
   readonly keyed: boolean;
   readonly gate: boolean;
-  apply(value: unknown, rc: RecordContext): unknown;
+  apply(value: unknown, operationContext: OperationContext): unknown;
 }
 
 export interface CompiledField {
@@ -195,7 +195,7 @@ export function compilePolicy(rawSchema: unknown, strategy: Strategy): CompiledP
         outputType,
         keyed: operator.keyed(params, strategy),
         gate: operator.gate === true,
-        apply: (value, rc) => operator.operate(value, params, rc, name),
+        apply: (value, operationContext) => operator.operate(value, params, operationContext, name),
       };
     });
     if (operations.some((o) => o.gate) && operations.length > 1) {

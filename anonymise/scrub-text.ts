@@ -1,6 +1,9 @@
 import { findNumbers } from "libphonenumber-js/max";
 import { LruCache } from "./lru.ts";
 import { isValidNhsNumber } from "./nhs-number.ts";
+import { foldNote, foldString, isFoldedWordChar } from "./text/fold.ts";
+import { addressRenderings, nameRenderings } from "./text/own-renderings.ts";
+import { findPersonNames } from "./text/person-names.ts";
 
 /**
  * Free-text scrubbing for clinical notes. Detectors find spans; overlapping spans are merged (a union never leaks
@@ -12,8 +15,9 @@ import { isValidNhsNumber } from "./nhs-number.ts";
  * out from each `@` rather than by a regex, because the usual e-mail regex backtracks quadratically on long runs
  * of word characters. Callers cap the length before calling (see the scrub-text operator).
  *
- * What it cannot do: names of other people with no title and not on the record ("spoke to Jane") need a
- * named-entity model; see docs/policy.md.
+ * People's names: the record's own names and address are matched in every rendering (text/own-renderings.ts,
+ * on folded text: any case, with or without diacritics, Gaelic prefixes, abbreviated street types); names of
+ * other people (relatives, carers, staff) are found by a gazetteer-and-cue detector (text/person-names.ts).
  */
 
 export const ENTITY_TYPES = [
@@ -55,14 +59,43 @@ export const PATTERNS = {
     "gi",
   ),
   POSTCODE: /\b(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|GIR ?0AA)\b/gi,
-  NI_NUMBER: /\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g,
+  NI_NUMBER: /\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/gi,
   TITLE_NAME:
-    /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\.?[ ]{1,3}(?<name>(?:[A-Z]\.?[ ]{1,3}){0,2}[A-Z][A-Za-z'’-]{1,30}(?:[ ]{1,3}[A-Z][A-Za-z'’-]{1,30})?)/dg,
+    /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\.?[ ]{1,3}(?<name>(?:\p{Lu}\.?[ ]{1,3}){0,2}\p{Lu}[\p{L}\p{M}'’-]{1,30}(?:[ ]{1,3}\p{Lu}[\p{L}\p{M}'’-]{1,30})?)/dgu,
   STREET: new RegExp(
-    "(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:[A-Z][a-z'’-]{1,20}[ ]{1,3}){1,3}" +
+    "(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}" +
       "(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Gardens|Place|Court|Terrace|Grove|Hill|Park|Square|" +
-      "Walk|Mews|Row|Rise|Green|Rd|St|Ave)\\b\\.?",
-    "g",
+      "Walk|Mews|Row|Rise|Green|Parade|Rd|St|Ave|Av|Gdns|Cres|Tce|Ln|Sq)(?![\\p{L}\\p{N}])\\.?",
+    "gu",
+  ),
+  /** With a house number, the short street types that are also other words ("Dr", "Ct", "Cl", "Pl") are safe. */
+  STREET_NUMBERED: new RegExp(
+    "\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3}(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}" +
+      "(?:Cl|Ln|Dr|Pl|Ct|Terr|Sq|Gr|Gro|Pk|Pde|Cresc)(?![\\p{L}\\p{N}])\\.?",
+    "gu",
+  ),
+  /** Lower-case or capital notes: a house number, one to three words and a street type that is no other word. */
+  STREET_ANY_CASE: new RegExp(
+    "\\b\\d{1,4}[a-z]?,?[ ]{1,3}(?:[a-z'’-]{2,20}[ ]{1,3}){1,3}" +
+      "(?:road|street|avenue|lane|crescent|gardens|terrace|court|square|grove|mews|rd|st|ave|av|gdns|cres|cl|ln|ct|pl|sq|tce|terr|pde)(?![\\p{L}\\p{N}])\\.?",
+    "giu",
+  ),
+  /** "lives at", "c/o …,", "address:": where a street with no house number may follow. */
+  STREET_CUE:
+    /\b(?:lives|living|resides|staying|moved) (?:at|to)[ ,]{1,3}|\bc\/o [^,.;\n]{2,60},[ ]{1,3}|\baddress:?[ ]{1,3}/gi,
+  /** A street with no house number, in any case ("Oak Dr"), matched only right after STREET_CUE (sticky). */
+  STREET_AFTER_CUE: new RegExp(
+    "(?:[A-Za-z'’-]{2,20}[ ]{1,3}){1,3}" +
+      "(?:road|street|avenue|lane|close|drive|way|crescent|gardens|place|court|terrace|grove|square|mews|" +
+      "rd|st|ave|av|dr|cl|ln|ct|pl|sq|gr|gdns|cres|tce|terr)(?![\\p{L}\\p{N}])\\.?",
+    "iyu",
+  ),
+  /** Capitals: with a house number every street type is safe, abbreviated or not ("71 JOHNS ST."). */
+  STREET_UPPER: new RegExp(
+    "\\b\\d{1,4}[A-Z]?,?[ ]{1,3}(?:[A-Z'’-]{2,20}[ ]{1,3}){1,3}" +
+      "(?:ROAD|STREET|AVENUE|LANE|CLOSE|DRIVE|WAY|CRESCENT|GARDENS|PLACE|COURT|TERRACE|GROVE|SQUARE|HILL|PARK|" +
+      "WALK|MEWS|ROW|RISE|GREEN|PARADE|RD|ST|AVE|AV|CL|LN|DR|CRES|GDNS|PL|CT|TERR|TCE|SQ|GR|PDE)(?![\\p{L}\\p{N}])\\.?",
+    "gu",
   ),
   /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
   ID_NUMBER: /\d(?:[ -]?\d){8,40}/g,
@@ -70,15 +103,7 @@ export const PATTERNS = {
   PHONE_CANDIDATE: /(?:\+|\(|\b)\d[\d ()-]{7,24}\d/g,
 } as const;
 
-const WORD_CHAR = /[\p{L}\p{N}]/u;
-function isWordChar(code: number): boolean {
-  if (code < 128) {
-    return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-  }
-  return WORD_CHAR.test(String.fromCharCode(code));
-}
-
-/** An identifier from the record itself, matched literally (case-insensitive, whole words). */
+/** An identifier from the record itself, matched in every rendering (case, diacritics, spacing; whole words). */
 export interface OwnIdentifier {
   readonly text: string;
   readonly entity: EntityType;
@@ -89,6 +114,8 @@ export interface OwnIdentifier {
 export interface ScrubOptions {
   /** Pseudonymisation strategy: the NHS- token for a valid NHS number found in text. Redaction: omit. */
   readonly nhsToken?: (digits: string) => string;
+  /** Find names of people not in the record (default true); false only for the benchmark's baseline. */
+  readonly personNames?: boolean;
 }
 
 interface Span {
@@ -102,33 +129,83 @@ function placeholder(entity: EntityType): string {
   return `[${entity}]`;
 }
 
-function lowerSameLength(text: string): string {
-  const lower = text.toLowerCase();
-  if (lower.length === text.length) return lower;
-  // A few characters (e.g. U+0130) lengthen when lower-cased; keep those as they are so indices still line up.
-  let out = "";
-  for (const ch of text) {
-    const l = ch.toLowerCase();
-    out += l.length === ch.length ? l : ch;
-  }
-  return out;
+/** An own identifier's folded needles, and a word every needle contains (to skip all of them at once). */
+interface Renderings {
+  readonly needles: readonly string[];
+  readonly anchor: string;
 }
 
-function findOwn(text: string, lower: string, own: readonly OwnIdentifier[], spans: Span[]): void {
-  for (const id of own) {
-    const needle = id.text.toLowerCase();
-    if (needle.length < 2 || needle.length !== id.text.length) continue;
-    let from = 0;
-    for (;;) {
-      const at = lower.indexOf(needle, from);
-      if (at < 0) break;
-      const end = at + needle.length;
-      const wordStart = at === 0 || !isWordChar(text.charCodeAt(at - 1)) || !isWordChar(text.charCodeAt(at));
-      const wordEnd =
-        end === text.length || !isWordChar(text.charCodeAt(end)) || !isWordChar(text.charCodeAt(end - 1));
-      if (wordStart && wordEnd)
-        spans.push({ start: at, end, entity: id.entity, replacement: id.replacement });
-      from = at + 1;
+/**
+ * The renderings of each own identifier, memoised per entity type: a patient's events recur, and renderings cost
+ * more than the look-up. The memo holds identifiers in process memory only, as the records themselves are;
+ * it is bounded (cleared when full) and never exported.
+ */
+const renderingMemo = new Map<string, Map<string, Renderings>>();
+
+function anchorOf(needles: readonly string[]): string {
+  // The longest word of the first needle that every needle contains; "" when there is none or only one needle.
+  if (needles.length < 2) return "";
+  const words = (needles[0] ?? "").split(" ").sort((a, b) => b.length - a.length);
+  for (const w of words) if (w.length >= 3 && needles.every((n) => n.includes(w))) return w;
+  return "";
+}
+
+function renderingsOf(id: OwnIdentifier): Renderings {
+  let memo = renderingMemo.get(id.entity);
+  if (memo === undefined) {
+    memo = new Map();
+    renderingMemo.set(id.entity, memo);
+  }
+  let r = memo.get(id.text);
+  if (r === undefined) {
+    const needles =
+      id.entity === "NAME"
+        ? nameRenderings(id.text)
+        : id.entity === "ADDRESS"
+          ? addressRenderings(id.text)
+          : [foldString(id.text)].filter((n) => n.length >= 2);
+    r = { needles, anchor: anchorOf(needles) };
+    if (memo.size >= 20_000) memo.clear();
+    memo.set(id.text, r);
+  }
+  return r;
+}
+
+function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): void {
+  // Renderings first: building them folds strings too, and folding reuses buffers that the note's fold holds.
+  const renderings = own.map(renderingsOf);
+  const folded = foldNote(text);
+  const haystack = folded.text;
+  for (let k = 0; k < own.length; k++) {
+    const id = own[k] as OwnIdentifier;
+    const { needles, anchor } = renderings[k] as Renderings;
+    if (anchor.length > 0 && !haystack.includes(anchor)) continue;
+    for (const needle of needles) {
+      let from = 0;
+      for (;;) {
+        const at = haystack.indexOf(needle, from);
+        if (at < 0) break;
+        const end = at + needle.length;
+        // Whole words: the note's "Thorntonville" is not the name Thornton (edges that are not word characters
+        // in the needle itself, such as an e-mail's "@", need no boundary).
+        const wordStart =
+          at === 0 ||
+          !isFoldedWordChar(haystack.charCodeAt(at - 1)) ||
+          !isFoldedWordChar(haystack.charCodeAt(at));
+        const wordEnd =
+          end === haystack.length ||
+          !isFoldedWordChar(haystack.charCodeAt(end)) ||
+          !isFoldedWordChar(haystack.charCodeAt(end - 1));
+        if (wordStart && wordEnd) {
+          spans.push({
+            start: folded.sourceStart(at),
+            end: folded.sourceEnd(end - 1),
+            entity: id.entity,
+            replacement: id.replacement,
+          });
+        }
+        from = at + 1;
+      }
     }
   }
 }
@@ -137,6 +214,18 @@ function findRegex(text: string, re: RegExp, entity: EntityType, spans: Span[]):
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     spans.push({ start: m.index, end: m.index + m[0].length, entity, replacement: undefined });
+  }
+}
+
+function findStreetsAfterCue(text: string, spans: Span[]): void {
+  const cue = PATTERNS.STREET_CUE;
+  const street = PATTERNS.STREET_AFTER_CUE;
+  cue.lastIndex = 0;
+  for (let m = cue.exec(text); m !== null; m = cue.exec(text)) {
+    street.lastIndex = m.index + m[0].length;
+    const s = street.exec(text);
+    if (s !== null)
+      spans.push({ start: s.index, end: s.index + s[0].length, entity: "ADDRESS", replacement: undefined });
   }
 }
 
@@ -273,13 +362,21 @@ export function scrubText(
   const spans: Span[] = [];
   findNhsNumbers(text, options, spans);
   findEmails(text, spans);
-  if (own.length > 0) findOwn(text, lowerSameLength(text), own, spans);
+  if (own.length > 0) findOwn(text, own, spans);
   findRegex(text, PATTERNS.NI_NUMBER, "NI_NUMBER", spans);
   findRegex(text, PATTERNS.POSTCODE, "POSTCODE", spans);
   findRegex(text, PATTERNS.DATE, "DATE", spans);
   findPhones(text, spans);
   findRegex(text, PATTERNS.STREET, "ADDRESS", spans);
+  findRegex(text, PATTERNS.STREET_NUMBERED, "ADDRESS", spans);
+  findRegex(text, PATTERNS.STREET_ANY_CASE, "ADDRESS", spans);
+  findRegex(text, PATTERNS.STREET_UPPER, "ADDRESS", spans);
+  findStreetsAfterCue(text, spans);
   findTitledNames(text, spans);
+  if (options.personNames !== false) {
+    for (const name of findPersonNames(text))
+      spans.push({ start: name.start, end: name.end, entity: "NAME", replacement: undefined });
+  }
   findRegex(text, PATTERNS.ID_NUMBER, "ID_NUMBER", spans);
   return mergeAndReplace(text, spans, counts);
 }

@@ -24,13 +24,27 @@ async function main(): Promise<number> {
     return 0;
   }
   const logger = createLogger({ level: config.logLevel });
+  // A stop request while start-up waits for a server ends the wait: nothing was consumed, exit 0.
+  const startup = new AbortController();
+  const stopDuringStartup = (signal: NodeJS.Signals) => {
+    logger.info("pipeline.stopping", { signal, state: "starting" });
+    startup.abort();
+  };
+  process.once("SIGTERM", stopDuringStartup);
+  process.once("SIGINT", stopDuringStartup);
   let pipeline: Awaited<ReturnType<typeof startPipeline>>;
   try {
-    pipeline = await startPipeline(config, logger);
+    pipeline = await startPipeline(config, logger, { signal: startup.signal });
   } catch (error) {
+    if (startup.signal.aborted) {
+      logger.info("pipeline.stopped", { state: "starting" });
+      return 0;
+    }
     logger.fatal("pipeline.start_failed", errorFields(error));
     return 1;
   }
+  process.removeListener("SIGTERM", stopDuringStartup);
+  process.removeListener("SIGINT", stopDuringStartup);
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info("pipeline.stopping", { signal });
     // A drain that cannot finish (a broker or database gone for good) must not keep the process forever:
@@ -54,6 +68,8 @@ async function main(): Promise<number> {
   process.once("SIGINT", onSignal);
   try {
     await pipeline.runtime.done;
+    // The runtime has stopped; the rest (database pool, HTTP server) closes before the process exits.
+    await pipeline.stop();
     return 0;
   } catch {
     // The fatal error was logged by the runtime observer; fail closed: stop, exit non-zero, let the orchestrator restart.

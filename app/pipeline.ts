@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import { availableParallelism } from "node:os";
 import { createAnonymiser, parseKeyring } from "../anonymise/index.ts";
 import type { Config } from "../ops/config.ts";
 import type { Logger } from "../ops/logger.ts";
@@ -6,9 +7,9 @@ import { PipelineMetrics } from "../ops/metrics.ts";
 import { PIPELINE_VERSION } from "../ops/version.ts";
 import { loadAllSchemas } from "../schemas/load.ts";
 import type { PostgresStore } from "../sinks/postgres-store.ts";
-import { type FaultPoint, KafkaRuntime } from "../topology/index.ts";
+import { type FaultPoint, KafkaRuntime, WorkerProcessing } from "../topology/index.ts";
 import { PATIENT_STORES } from "../topology/patient/patient-topology.ts";
-import { startHealth } from "./wiring/health.ts";
+import { type HealthState, startHealth } from "./wiring/health.ts";
 import { bootstrapBrokers, kafkaConnection } from "./wiring/kafka-connection.ts";
 import { combineObservers, loggingObserver } from "./wiring/observers.ts";
 import { buildPatientProcessing, type PatientProcessingSettings } from "./wiring/patient-processing.ts";
@@ -24,6 +25,13 @@ export interface RunningPipeline {
   readonly topologyDescription: string;
   /** Graceful stop: drain and commit in-flight batches, leave the group, close everything. */
   stop(): Promise<void>;
+}
+
+/** Worker threads for processing: `auto` is one per core, none (the event loop) on a one-core machine. */
+function processingThreads(setting: number | "auto"): number {
+  if (setting !== "auto") return setting;
+  const cores = availableParallelism();
+  return cores < 2 ? 0 : cores;
 }
 
 /** Crash tests: SIGKILL this process the n-th time a batch reaches the named point (no cleanup can run). */
@@ -42,7 +50,12 @@ function killAt(fault: { point: string; count: number }, logger: Logger): (point
 export async function startPipeline(
   config: Config,
   logger: Logger,
-  options: { http?: boolean; metrics?: PipelineMetrics } = {},
+  options: {
+    http?: boolean;
+    metrics?: PipelineMetrics;
+    /** Ends start-up early (a stop request while it waits for a server): startPipeline then rejects. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<RunningPipeline> {
   const schemas = loadAllSchemas();
   // Compiled here first so that a policy fault stops start-up before any connection is made.
@@ -61,10 +74,28 @@ export async function startPipeline(
     pipelineVersion: PIPELINE_VERSION,
   });
 
+  const metrics = options.metrics ?? new PipelineMetrics();
+  const state: HealthState = { waiting: undefined };
+  // Live from the first moment: an orchestrator must not kill a replica that waits for a broker at start-up.
+  const health = await startHealth({ config, logger, metrics, state, http: options.http !== false });
+  const signal = options.signal ?? new AbortController().signal;
+  const cleanups: Array<() => Promise<unknown>> = [async () => health.stop(), async () => metrics.close()];
+  const abandon = async (error: unknown): Promise<never> => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    throw error;
+  };
+
   const { registry, outputSchemaId, store } = await startupChecks(
     config,
     logger,
     schemas.anonymisedPatientRecord,
+    { signal, waiting: (on) => (state.waiting = on) },
+  ).catch(abandon);
+  state.registry = registry;
+  state.store = store;
+  cleanups.push(
+    () => store.close(),
+    async () => registry.close(),
   );
   const settings: PatientProcessingSettings = {
     rawTopic: config.rawTopic,
@@ -73,12 +104,35 @@ export async function startPipeline(
     strategy: config.strategy,
     tokenCacheSize: config.tokenCacheSize,
     schemaRegistryUrl: config.schemaRegistryUrl,
+    registryTimeoutMs: config.registryTimeoutMs,
     outputSchemaId,
     maxRecordBytes: config.maxRecordBytes,
   };
-  const metrics = options.metrics ?? new PipelineMetrics();
+  const retry = { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs };
+  const observer = combineObservers(metrics.observer(PATIENT_STORES), loggingObserver(logger));
+  const threads = processingThreads(config.processingThreads);
+  const processing =
+    threads === 0
+      ? undefined
+      : new WorkerProcessing({
+          module: new URL("./wiring/patient-processing.ts", import.meta.url),
+          settings,
+          threads,
+          processing: {
+            deadLetterTopic: config.deadLetterTopic,
+            deadLetterStore: PATIENT_STORES.deadLetters,
+            retry,
+          },
+          onRetry: (code, attempt, delay) => observer.retry?.(code, attempt, delay),
+        });
+  if (processing) {
+    cleanups.push(() => processing.close());
+    // A worker that cannot build its topology is a start-up failure, reported before anything is consumed.
+    await processing.ready().catch(abandon);
+  }
+  logger.info("processing.ready", { count: threads, state: threads === 0 ? "event-loop" : "worker-threads" });
   const runtime = new KafkaRuntime({
-    topology: (count) => buildPatientProcessing(settings, count),
+    ...(processing ? { processing } : { topology: (count) => buildPatientProcessing(settings, count) }),
     sourceTopics: [config.rawTopic],
     clientId: `anonymiser-${config.instanceId}`,
     groupId: config.consumerGroup,
@@ -93,30 +147,16 @@ export async function startPipeline(
       sessionTimeoutMs: config.sessionTimeoutMs,
       heartbeatIntervalMs: Math.floor(config.sessionTimeoutMs / 10),
     },
-    retry: { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs },
-    observer: combineObservers(metrics.observer(PATIENT_STORES), loggingObserver(logger)),
+    maxInFlightBatches: config.maxInFlightBatches,
+    retry,
+    observer,
     metrics: { registry: metrics.registry, client: (await import("prom-client")).default },
     ...(config.faultInjection ? { faultPoint: killAt(config.faultInjection, logger) } : {}),
   });
   const topologyDescription = buildPatientProcessing(settings, () => undefined).describe();
-
-  const health = await startHealth({
-    config,
-    logger,
-    metrics,
-    runtime,
-    store,
-    registry,
-    http: options.http !== false,
-  });
-  try {
-    await runtime.start();
-  } catch (error) {
-    await health.stop();
-    await store.close().catch(() => undefined);
-    metrics.close();
-    throw error;
-  }
+  state.runtime = runtime;
+  await runtime.start(signal).catch(abandon);
+  health.startLagSampling();
   logger.info("pipeline.started", {
     groupId: config.consumerGroup,
     instanceId: config.instanceId,
@@ -132,6 +172,7 @@ export async function startPipeline(
       );
       await health.stop();
       await store.close().catch(() => undefined);
+      registry.close();
       metrics.close();
       if (stopError) throw stopError;
     })();

@@ -86,6 +86,11 @@ export const ERROR_CODES = {
     "retry",
     "The schema registry did not answer in time or answered 5xx; retried with backoff. Check the registry's health.",
   ),
+  REGISTRY_REFUSED: c(
+    "permanent",
+    "command",
+    "The registry refused a registration or a subject look-up with a 4xx status other than not-found or incompatible (authentication, permissions, a malformed request); the message gives the status. Fix the credentials in SCHEMA_REGISTRY_URL or the registry's permissions; retrying cannot help.",
+  ),
 
   // ---- the privacy policy (start-up stops; records dead-lettered) ----
   ANON_SCHEMA_INVALID: c("permanent", "stop", "The raw schema is not an Avro record schema; fix schemas/."),
@@ -181,7 +186,7 @@ export const ERROR_CODES = {
   KAFKA_UNREACHABLE: c(
     "transient",
     "retry",
-    "The broker cannot be reached or timed out (outage, restart, network); consumption and commits are retried with backoff for as long as it lasts and the replica reports not ready. Check the brokers.",
+    "The broker cannot be reached or timed out (outage, restart, network). The pipeline retries consumption, commits and its start-up checks with backoff for as long as it lasts and reports not ready; a command (topics:create, dlq:replay, produce) gives up after its deadlines (connect 5 s, each request KAFKA_ADMIN_TIMEOUT_MS, 2 retries) and exits 1. Check the brokers, KAFKA_BOOTSTRAP_SERVERS and the network.",
   ),
   KAFKA_COORDINATOR_MOVED: c(
     "transient",
@@ -230,10 +235,25 @@ export const ERROR_CODES = {
     "stop",
     "A setting is missing or invalid; the message names the environment variable. Fix it and start again.",
   ),
+  SINK_TABLE_MISMATCH: c(
+    "permanent",
+    "stop",
+    "The research table lacks a column (or has the wrong type) for a field of the anonymised schema; add a migration in sinks/migrations, then start again.",
+  ),
   KAFKA_TOPIC_MISSING: c(
     "permanent",
     "stop",
     "A topic the pipeline needs does not exist; run `npm run topics:create` (or the Terraform that creates them).",
+  ),
+  KAFKA_REQUEST_REFUSED: c(
+    "permanent",
+    "command",
+    "A broker answered a command's request with an error a retry cannot change (authorisation, invalid topic settings); the message names the operation and the broker's error code.",
+  ),
+  DB_TIMEOUT: c(
+    "transient",
+    "retry",
+    "A PostgreSQL statement ran longer than DB_STATEMENT_TIMEOUT_MS, or the server sent no answer for 10 s beyond it; the batch is retried with backoff, never dead-lettered. If it persists, look for lock waits or an overloaded database, or raise the setting for very large batches.",
   ),
 
   // ---- the file command (anonymise-file): per-line failures ----
@@ -276,6 +296,16 @@ export const ERROR_CODES = {
     "A stack process started but did not become ready in time; see its log, then `npm run stack:down` and retry.",
   ),
   STACK_CONFIG_INVALID: c("permanent", "command", "A STACK_* variable is invalid; the message names it."),
+  STACK_ENGINE_UNAVAILABLE: c(
+    "permanent",
+    "command",
+    "STACK_MODE=containers was asked for but no container engine answers on DOCKER_HOST; run `npm run containers:setup`.",
+  ),
+  STACK_IMAGE_BUILD_FAILED: c(
+    "permanent",
+    "command",
+    "Building a local image failed (mmdebstrap, podman build or an artefact fetch); the message has the command's output.",
+  ),
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -132,6 +132,13 @@ export const SETTINGS = {
     "SCHEMA_REGISTRY_URL",
     "Confluent-compatible schema registry URL (Apicurio: …/apis/ccompat/v7)",
   ),
+  registryTimeoutMs: int(
+    "REGISTRY_TIMEOUT_MS",
+    "schema registry: longest wait for one request's answer (ms); connecting has its own 5 s deadline; look-ups and registrations are tried 3 times, then fail with REGISTRY_UNAVAILABLE",
+    10_000,
+    100,
+    300_000,
+  ),
   databaseUrl: {
     ...secret(
       "DATABASE_URL",
@@ -177,6 +184,27 @@ export const SETTINGS = {
     100_000,
   ),
   batchMaxMs: int("BATCH_MAX_MS", "longest wait before a partial batch is committed (ms)", 200, 1, 60_000),
+  processingThreads: {
+    name: "PROCESSING_THREADS",
+    description:
+      "worker threads that decode, anonymise and encode records (`auto`: one per available core, or the event loop on a one-core machine; 0: on the event loop)",
+    default: "auto",
+    parse(raw: string | undefined): number | "auto" {
+      const value = raw?.trim() || "auto";
+      if (value === "auto") return "auto";
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0 || n > 64)
+        throw new ConfigError("PROCESSING_THREADS", "must be auto or an integer between 0 and 64");
+      return n;
+    },
+  } satisfies Setting<number | "auto">,
+  maxInFlightBatches: int(
+    "MAX_IN_FLIGHT_BATCHES",
+    "batches between consumption and their Kafka commit (processing overlaps the commits; more hold more memory)",
+    3,
+    1,
+    16,
+  ),
   maxRecordBytes: int(
     "MAX_RECORD_BYTES",
     "larger records are dead-lettered as RECORD_OVERSIZE (keep below the broker's message.max.bytes: the raw bytes go to the dead-letter topic)",
@@ -208,7 +236,28 @@ export const SETTINGS = {
     6_000,
     300_000,
   ),
+  kafkaAdminTimeoutMs: int(
+    "KAFKA_ADMIN_TIMEOUT_MS",
+    "Kafka admin and command clients (start-up topic check, topics:create, produce, dlq:replay): longest wait for one request's answer (ms); connecting has its own 5 s deadline; 2 retries, then KAFKA_UNREACHABLE",
+    10_000,
+    100,
+    300_000,
+  ),
   dbPoolSize: int("DB_POOL_SIZE", "PostgreSQL connections per replica", 4, 1, 100),
+  dbConnectTimeoutMs: int(
+    "DB_CONNECT_TIMEOUT_MS",
+    "PostgreSQL: longest wait for a connection, a free pool slot included (ms)",
+    5_000,
+    100,
+    300_000,
+  ),
+  dbStatementTimeoutMs: int(
+    "DB_STATEMENT_TIMEOUT_MS",
+    "PostgreSQL: the server cancels a statement running longer, and the client gives up 10 s later if the server sends nothing; the batch is retried as DB_TIMEOUT, never dead-lettered (ms; keep it well above the slowest batch commit)",
+    60_000,
+    1_000,
+    3_600_000,
+  ),
   faultInjection: {
     name: "FAULT_INJECTION",
     description:

@@ -7,7 +7,6 @@ import { readFileSync } from "node:fs";
 export const SCHEMA_FILES = {
   patientRecord: "patient-record.v1.avsc",
   anonymisedPatientRecord: "anonymised-patient-record.v1.avsc",
-  deadLetterRecord: "dead-letter-record.v1.avsc",
 } as const;
 
 export type SchemaName = keyof typeof SCHEMA_FILES;
@@ -45,6 +44,5 @@ export function loadAllSchemas(): Record<SchemaName, AvroRecordSchema> {
   return {
     patientRecord: loadSchema("patientRecord"),
     anonymisedPatientRecord: loadSchema("anonymisedPatientRecord"),
-    deadLetterRecord: loadSchema("deadLetterRecord"),
   };
 }

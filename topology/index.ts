@@ -34,3 +34,4 @@ export type {
   StoreRecord,
 } from "./runtime/store.ts";
 export { TopologyTestDriver } from "./runtime/test-driver.ts";
+export { WorkerProcessing, type WorkerProcessingOptions } from "./runtime/worker-processing.ts";

@@ -1,10 +1,13 @@
 import { Command } from "commander";
 import { loadToolConfig } from "../../ops/config.ts";
+import { kafkaDeadlines } from "../../ops/kafka-admin.ts";
 import { replayDeadLetters } from "../dlq-replay.ts";
+import { failCommand } from "./command-failure.ts";
 
 /**
  * `npm run dlq:replay -- [--reason CODE] [--dry-run]`: after a fix (a schema registered, a policy corrected),
- * re-inject dead-lettered records into the raw topic, exactly once per reason filter.
+ * re-inject dead-lettered records into the raw topic, exactly once per reason filter. Every broker request has a
+ * deadline (KAFKA_ADMIN_TIMEOUT_MS); a broker that does not answer ends the command with KAFKA_UNREACHABLE.
  */
 const program = new Command("dlq:replay")
   .description(
@@ -22,6 +25,7 @@ const program = new Command("dlq:replay")
       ...(opts.reason ? { reason: opts.reason } : {}),
       ...(opts.group ? { group: opts.group } : {}),
       dryRun: opts.dryRun,
+      deadlines: kafkaDeadlines(config.kafkaAdminTimeoutMs),
     });
     const reasons = Object.entries(result.byReason)
       .map(([code, n]) => `${code}=${n}`)
@@ -31,7 +35,4 @@ const program = new Command("dlq:replay")
     );
   });
 
-program.parseAsync().catch((error: unknown) => {
-  console.error(`dlq:replay failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+program.parseAsync().catch((error: unknown) => failCommand("dlq:replay", error));

@@ -1,8 +1,13 @@
 import { Command } from "commander";
 import { loadToolConfig } from "../../ops/config.ts";
 import { registerSchemas } from "../../schemas/register.ts";
+import { registryDeadlines } from "../../schemas/registry-client.ts";
+import { failCommand } from "./command-failure.ts";
 
-/** `npm run schemas:register`: registers the input and output contracts; refuses an incompatible change. */
+/**
+ * `npm run schemas:register`: registers the input and output contracts; refuses an incompatible change. Each request
+ * to the registry has a deadline (REGISTRY_TIMEOUT_MS) and is tried 3 times, so the command always ends.
+ */
 const program = new Command("schemas:register")
   .description("Register the Avro contracts with the schema registry (idempotent; prints subjects and ids)")
   .action(async () => {
@@ -11,11 +16,9 @@ const program = new Command("schemas:register")
       registryUrl: config.schemaRegistryUrl,
       rawTopic: config.rawTopic,
       anonymisedTopic: config.anonymisedTopic,
+      deadlines: registryDeadlines(config.registryTimeoutMs),
     });
     for (const r of registered) console.log(`${r.subject}\tid ${r.id}`);
   });
 
-program.parseAsync().catch((error: unknown) => {
-  console.error(`schemas:register failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+program.parseAsync().catch((error: unknown) => failCommand("schemas:register", error));

@@ -2,7 +2,7 @@ import { createAnonymiser, parseKeyring, type Strategy } from "../../anonymise/i
 import { PIPELINE_VERSION } from "../../ops/version.ts";
 import { AvroDecoder, AvroEncoder } from "../../schemas/avro-codec.ts";
 import { loadAllSchemas } from "../../schemas/load.ts";
-import { RegistryClient } from "../../schemas/registry-client.ts";
+import { RegistryClient, registryDeadlines } from "../../schemas/registry-client.ts";
 import type { CountFn, Topology } from "../../topology/index.ts";
 import { buildPatientTopology } from "../../topology/patient/patient-topology.ts";
 
@@ -17,6 +17,8 @@ export interface PatientProcessingSettings {
   strategy: Strategy;
   tokenCacheSize: number;
   schemaRegistryUrl: string;
+  /** REGISTRY_TIMEOUT_MS: the response deadline of writer-schema look-ups. */
+  registryTimeoutMs: number;
   outputSchemaId: number;
   maxRecordBytes: number;
 }
@@ -33,7 +35,9 @@ export function buildPatientProcessing(settings: PatientProcessingSettings, coun
     tokenCacheSize: settings.tokenCacheSize,
   });
   const decoder = new AvroDecoder({
-    registry: new RegistryClient(settings.schemaRegistryUrl),
+    registry: new RegistryClient(settings.schemaRegistryUrl, {
+      deadlines: registryDeadlines(settings.registryTimeoutMs),
+    }),
     readerSchema: schemas.patientRecord,
     maxRecordBytes: settings.maxRecordBytes,
     acceptWriter: (writer) => anonymiser.checkWriterSchema(writer),
@@ -47,3 +51,6 @@ export function buildPatientProcessing(settings: PatientProcessingSettings, coun
     count,
   });
 }
+
+/** The entry a processing worker thread calls (topology/runtime/worker-entry.ts). */
+export const build = buildPatientProcessing;

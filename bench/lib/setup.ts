@@ -10,7 +10,17 @@ export const keyringJson = readFileSync(
   "utf8",
 );
 
-const pgp = pgPromise();
+const base = pgPromise();
+/**
+ * A database whose pool ignores errors of idle connections: a pool ended here may still be closing a connection
+ * when a database is dropped WITH (FORCE) or the stack stops, and the server's notice then arrives as an error
+ * event on a pool pg-promise no longer listens to, which must not end the benchmark.
+ */
+const pgp = (url: string) => {
+  const db = base(url);
+  db.$pool.on("error", () => undefined);
+  return db;
+};
 
 export { pgp };
 

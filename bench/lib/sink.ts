@@ -1,109 +1,30 @@
 /**
- * The PostgreSQL writer alone: PostgresStore.commit (unnest multi-row INSERT plus the offset bookkeeping and audit
- * row, one transaction per batch) against COPY FROM STDIN of the same rows into the same table (one transaction per
- * batch, no bookkeeping), and one COPY of all rows as the floor. pg-copy-streams is not installed: COPY goes through
- * a small "submittable" on the pg client that pg-promise wraps (the same protocol messages pg-copy-streams sends).
+ * The PostgreSQL writer alone, with the same offset bookkeeping and audit row per batch (one transaction each):
+ * PostgresStore.commit with research rows by COPY into a staging table then INSERT … ON CONFLICT (the default),
+ * against the same commit with one unnest INSERT; and one plain COPY of all rows, no bookkeeping, as the floor.
  */
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { from as copyFrom } from "pg-copy-streams";
 import { createAnonymiser, parseKeyring } from "../../anonymise/index.ts";
+import type { StoreRecord } from "../../contracts/stores.ts";
 import type { StackEndpoints } from "../../dev/stack/env-file.ts";
 import type { PatientRecordJson } from "../../dev/synthetic/index.ts";
 import { PIPELINE_VERSION } from "../../ops/version.ts";
 import { fromJsonForm } from "../../schemas/json-form.ts";
 import { loadAllSchemas } from "../../schemas/load.ts";
-import type { AnonymisedPatientRecord } from "../../schemas/types.ts";
 import { migrate } from "../../sinks/migrate.ts";
-import { PostgresStore, type SinkRecord } from "../../sinks/postgres-store.ts";
+import { PostgresStore, RESEARCH_TABLE } from "../../sinks/postgres-store.ts";
 import { createDatabase, dropDatabase, keyringJson, pgp } from "./setup.ts";
 
-const COLUMNS =
-  "record_id, event_time, source_system, patient_id, nhs_number, year_of_birth, age_band, gender, ethnic_category, " +
-  "postcode_district, gp_practice_code, admission_date, discharge_date, diagnosis_codes, clinical_notes, " +
-  "policy_version, strategy, key_id, pipeline_version, source_topic, source_partition, source_offset";
-
-interface PgConnection {
-  query(text: string): void;
-  sendCopyFromChunk(chunk: Buffer): void;
-  endCopyFrom(): void;
-}
-
-/** COPY ... FROM STDIN as a pg submittable: sends the prepared chunks when the server asks for data. */
-class CopyIn {
-  readonly text: string;
-  readonly #chunks: Buffer[];
-  #error: unknown;
-  rowCount = 0;
-  readonly done: Promise<number>;
-  #resolve!: (n: number) => void;
-  #reject!: (e: unknown) => void;
-  constructor(text: string, chunks: Buffer[]) {
-    this.text = text;
-    this.#chunks = chunks;
-    this.done = new Promise((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-  }
-  submit(connection: PgConnection): void {
-    connection.query(this.text);
-  }
-  handleCopyInResponse(connection: PgConnection): void {
-    for (const chunk of this.#chunks) connection.sendCopyFromChunk(chunk);
-    connection.endCopyFrom();
-  }
-  handleCommandComplete(msg: { text: string }): void {
-    this.rowCount = Number(/\d+$/.exec(msg.text)?.[0] ?? 0);
-  }
-  handleError(error: unknown): void {
-    this.#error = error;
-  }
-  handleReadyForQuery(): void {
-    if (this.#error) this.#reject(this.#error);
-    else this.#resolve(this.rowCount);
-  }
-  handleEmptyQuery(): void {}
-  handleRowDescription(): void {}
-  handleDataRow(): void {}
-  handleCopyData(): void {}
-}
-
-const esc = (s: string) =>
-  s.replace(/[\\\n\r\t]/g, (c) => (c === "\\" ? "\\\\" : c === "\n" ? "\\n" : c === "\r" ? "\\r" : "\\t"));
-const txt = (v: unknown) => (v === null || v === undefined ? "\\N" : esc(String(v)));
-const day = (d: number | null) => (d === null ? "\\N" : new Date(d * 86_400_000).toISOString().slice(0, 10));
-const arr = (a: readonly string[]) =>
-  esc(`{${a.map((x) => `"${x.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(",")}}`);
-
-/** Text-format COPY rows for the research table: the same values PostgresStore writes. */
-function copyText(records: readonly SinkRecord[]): Buffer {
-  const lines: string[] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    const v = r.value as AnonymisedPatientRecord;
-    lines[i] = [
-      txt(v.record_id),
-      new Date(v.event_time).toISOString(),
-      txt(v.source_system),
-      txt(v.patient_id),
-      txt(v.nhs_number),
-      txt(v.year_of_birth),
-      txt(v.age_band),
-      txt(v.gender),
-      txt(v.ethnic_category),
-      txt(v.postcode_district),
-      txt(v.gp_practice_code),
-      day(v.admission_date),
-      day(v.discharge_date),
-      arr(v.diagnosis_codes),
-      txt(v.clinical_notes),
-      txt(v.policy_version),
-      txt(v.strategy),
-      txt(v.key_id),
-      txt(v.pipeline_version),
-      txt(r.topic),
-      String(r.partition),
-      r.offset.toString(),
-    ].join("\t");
-  }
+/** Text-format COPY rows for the research table, with the store's own column encoders. */
+function copyText(store: PostgresStore, records: readonly StoreRecord[]): Buffer {
+  const fields = store.columns.length - 3;
+  const lines = records.map((r) => {
+    const v = r.value as Record<string, unknown>;
+    const cells = store.columns.slice(0, fields).map((c) => c.copyText(v[c.name]));
+    return [...cells, r.topic, String(r.partition), r.offset.toString()].join("\t");
+  });
   return Buffer.from(`${lines.join("\n")}\n`);
 }
 
@@ -111,11 +32,13 @@ export interface SinkResult {
   rows: number;
   batchSize: number;
   rounds: number;
-  storeCommitRowsPerSecond: number;
-  copyPerBatchRowsPerSecond: number;
+  /** PostgresStore.commit, research rows by COPY + INSERT … ON CONFLICT (the default). */
+  copyCommitRowsPerSecond: number;
+  /** PostgresStore.commit, research rows by one unnest INSERT. */
+  unnestCommitRowsPerSecond: number;
   copySingleRowsPerSecond: number;
-  ratioStoreToCopyPerBatch: number;
-  ratioStoreToCopySingle: number;
+  ratioCopyToUnnest: number;
+  ratioCopyCommitToCopySingle: number;
   samples: Record<string, number[]>;
 }
 
@@ -132,7 +55,7 @@ export async function sinkBench(
     strategy: "pseudonymisation",
     pipelineVersion: PIPELINE_VERSION,
   });
-  const records: SinkRecord[] = [];
+  const records: StoreRecord[] = [];
   const next = [0n, 0n, 0n, 0n];
   for (const json of source) {
     const raw = fromJsonForm(schemas.patientRecord, json);
@@ -141,6 +64,7 @@ export async function sinkBench(
     if (result.kind !== "anonymised") continue;
     const partition = records.length % 4;
     records.push({
+      key: undefined,
       value: result.value,
       topic: "bench-raw",
       partition,
@@ -148,57 +72,40 @@ export async function sinkBench(
       timestamp: 0n,
     });
   }
-  const batches: SinkRecord[][] = [];
+  const batches: StoreRecord[][] = [];
   for (let i = 0; i < records.length; i += options.batchSize)
     batches.push(records.slice(i, i + options.batchSize));
 
   const url = await createDatabase(endpoints, "sink");
-  const store = new PostgresStore(url, { poolSize: 4 });
-  await migrate(store.db);
+  const stores = {
+    copy: new PostgresStore(url, { poolSize: 4, insertMode: "copy" }),
+    unnest: new PostgresStore(url, { poolSize: 4, insertMode: "unnest" }),
+  };
+  await migrate(stores.copy.db);
   const db = pgp(url);
-  const samples: Record<string, number[]> = { store: [], copyPerBatch: [], copySingle: [] };
-  const reset = () => db.none("TRUNCATE anonymised_patient_records, sink_offsets, audit_batches; CHECKPOINT");
-
+  const samples: Record<string, number[]> = { copy: [], unnest: [], copySingle: [] };
+  const reset = () => db.none(`TRUNCATE ${RESEARCH_TABLE}, sink_offsets, audit_batches; CHECKPOINT`);
+  const commitAll = async (store: PostgresStore) => {
+    for (const batch of batches) {
+      const last = new Map<number, bigint>();
+      for (const r of batch) last.set(r.partition, r.offset + 1n);
+      await store.commit({
+        consumerGroup: "bench-sink",
+        records: new Map([["anonymised", batch]]),
+        offsets: [...last].map(([partition, nextOffset]) => ({ topic: "bench-raw", partition, nextOffset })),
+      });
+    }
+  };
   const methods: Record<string, () => Promise<void>> = {
-    store: async () => {
-      for (const batch of batches) {
-        const last = new Map<number, bigint>();
-        for (const r of batch) last.set(r.partition, r.offset + 1n);
-        await store.commit({
-          consumerGroup: "bench-sink",
-          records: new Map([["anonymised", batch]]),
-          offsets: [...last].map(([partition, nextOffset]) => ({
-            topic: "bench-raw",
-            partition,
-            nextOffset,
-          })),
-        });
-      }
-    },
-    copyPerBatch: async () => {
-      const connection = await db.connect();
-      try {
-        for (const batch of batches) {
-          await connection.none("BEGIN");
-          const copy = new CopyIn(`COPY anonymised_patient_records (${COLUMNS}) FROM STDIN`, [
-            copyText(batch),
-          ]);
-          (connection.client as unknown as { query(q: unknown): void }).query(copy);
-          await copy.done;
-          await connection.none("COMMIT");
-        }
-      } finally {
-        connection.done();
-      }
-    },
+    copy: () => commitAll(stores.copy),
+    unnest: () => commitAll(stores.unnest),
     copySingle: async () => {
       const connection = await db.connect();
       try {
-        const copy = new CopyIn(`COPY anonymised_patient_records (${COLUMNS}) FROM STDIN`, [
-          copyText(records),
-        ]);
-        (connection.client as unknown as { query(q: unknown): void }).query(copy);
-        await copy.done;
+        const names = stores.copy.columns.map((c) => c.name).join(", ");
+        const client = connection.client as unknown as { query<T>(q: T): T };
+        const stream = client.query(copyFrom(`COPY ${RESEARCH_TABLE} (${names}) FROM STDIN`));
+        await pipeline(Readable.from([copyText(stores.copy, records)]), stream);
       } finally {
         connection.done();
       }
@@ -206,12 +113,11 @@ export async function sinkBench(
   };
   try {
     // Warm-up (caches, JIT), then alternate the order each round so drift does not favour one method.
-    await methods["store"]!();
+    await methods["copy"]!();
     await reset();
-    await methods["copyPerBatch"]!();
+    await methods["unnest"]!();
     for (let round = 0; round < options.rounds; round++) {
-      const order =
-        round % 2 === 0 ? ["store", "copyPerBatch", "copySingle"] : ["copySingle", "copyPerBatch", "store"];
+      const order = round % 2 === 0 ? ["copy", "unnest", "copySingle"] : ["copySingle", "unnest", "copy"];
       for (const name of order) {
         await reset();
         const t0 = performance.now();
@@ -226,23 +132,24 @@ export async function sinkBench(
       }
     }
   } finally {
-    await store.close();
+    await stores.copy.close();
+    await stores.unnest.close();
     await db.$pool.end();
     await dropDatabase(endpoints, url);
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const s = median(samples["store"]!);
-  const cb = median(samples["copyPerBatch"]!);
+  const c = median(samples["copy"]!);
+  const u = median(samples["unnest"]!);
   const cs = median(samples["copySingle"]!);
   return {
     rows: records.length,
     batchSize: options.batchSize,
     rounds: options.rounds,
-    storeCommitRowsPerSecond: s,
-    copyPerBatchRowsPerSecond: cb,
+    copyCommitRowsPerSecond: c,
+    unnestCommitRowsPerSecond: u,
     copySingleRowsPerSecond: cs,
-    ratioStoreToCopyPerBatch: s / cb,
-    ratioStoreToCopySingle: s / cs,
+    ratioCopyToUnnest: c / u,
+    ratioCopyCommitToCopySingle: c / cs,
     samples,
   };
 }

@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Command, InvalidArgumentError } from "commander";
+import { failCommand } from "../../app/cli/command-failure.ts";
 import { loadToolConfig } from "../../ops/config.ts";
+import { kafkaDeadlines } from "../../ops/kafka-admin.ts";
+import { registryDeadlines } from "../../schemas/registry-client.ts";
 import { POISON_KINDS, type PoisonKind, poison } from "../producer/poison.ts";
 import { RawRecordProducer } from "../producer/raw-producer.ts";
 import { createGenerator } from "../synthetic/index.ts";
@@ -13,7 +16,8 @@ const positiveInt = (value: string) => {
 
 /**
  * `npm run produce -- --count N [--rate R] [--seed S] [--bad-every K]`: synthetic records (999-range NHS numbers)
- * into the raw topic; with --bad-every, every K-th record is a poison pill of a rotating kind.
+ * into the raw topic; with --bad-every, every K-th record is a poison pill of a rotating kind. The registry look-up
+ * and every broker request have deadlines (REGISTRY_TIMEOUT_MS, KAFKA_ADMIN_TIMEOUT_MS).
  */
 const program = new Command("produce")
   .description("Produce synthetic patient records to the raw topic")
@@ -28,6 +32,8 @@ const program = new Command("produce")
       bootstrap: config.kafkaBootstrapServers.split(","),
       registryUrl: config.schemaRegistryUrl,
       topic: config.rawTopic,
+      registryDeadlines: registryDeadlines(config.registryTimeoutMs),
+      kafkaDeadlines: kafkaDeadlines(config.kafkaAdminTimeoutMs),
     });
     const generator = createGenerator({ seed: opts.seed, patients: opts.patients });
     const kinds = Object.keys(POISON_KINDS) as PoisonKind[];
@@ -66,7 +72,4 @@ const program = new Command("produce")
     );
   });
 
-program.parseAsync().catch((error: unknown) => {
-  console.error(`produce failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+program.parseAsync().catch((error: unknown) => failCommand("produce", error));

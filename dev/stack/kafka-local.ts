@@ -88,6 +88,9 @@ export async function kafkaAnswers(bootstrap: string): Promise<boolean> {
     bootstrapBrokers: [bootstrap],
     retries: 0,
     timeout: 2_000,
+    // `timeout` is only the broker-side wait; these are the socket's deadlines (ops/kafka-admin.ts).
+    connectTimeout: 2_000,
+    requestTimeout: 2_000,
   });
   try {
     const metadata = await admin.metadata({ topics: [] });

@@ -4,6 +4,12 @@ import { StackError } from "./errors.ts";
 import { run } from "./processes.ts";
 import { STACK_VERSIONS } from "./versions.ts";
 
+/** Deadlines of each download: connecting, and the longest silence while reading (Maven's default is 30 min). */
+const MAVEN_DEADLINES = [
+  "-Daether.connector.connectTimeout=15000",
+  "-Daether.connector.requestTimeout=60000",
+];
+
 export interface MavenArtifact {
   groupId: string;
   artifactId: string;
@@ -55,6 +61,7 @@ export async function fetchClasspath(target: string, artifacts: MavenArtifact[])
       [
         "-q",
         "-B",
+        ...MAVEN_DEADLINES,
         `org.apache.maven.plugins:maven-dependency-plugin:${STACK_VERSIONS.mavenDependencyPlugin}:copy-dependencies`,
         "-DincludeScope=runtime",
         "-DoutputDirectory=libs",
@@ -90,6 +97,7 @@ export async function fetchArtifact(target: string, coordinates: string, fileNam
       [
         "-q",
         "-B",
+        ...MAVEN_DEADLINES,
         `org.apache.maven.plugins:maven-dependency-plugin:${STACK_VERSIONS.mavenDependencyPlugin}:copy`,
         `-Dartifact=${coordinates}`,
         `-DoutputDirectory=${target}`,

@@ -90,14 +90,33 @@ export async function stopProcess(
   while (isOurs(proc)) await sleep(50);
 }
 
-/** Runs a command to completion; rejects with the tail of its output when it fails. */
+/** The longest a one-off command of the stack (initdb, pg_ctl, a Maven download, tar) may run. */
+export const RUN_DEADLINE_MS = 10 * 60_000;
+
+/**
+ * Runs a command to completion; rejects with the tail of its output when it fails, and kills it (STACK_START_FAILED)
+ * when it runs past `timeoutMs`.
+ */
 export function run(
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number; what: string },
+  options: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    uid?: number;
+    gid?: number;
+    what: string;
+    timeoutMs?: number;
+  },
 ): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const spawnOptions: SpawnOptions = { env: options.env ?? process.env, cwd: options.cwd, stdio: "pipe" };
+    const spawnOptions: SpawnOptions = {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: "pipe",
+      timeout: options.timeoutMs ?? RUN_DEADLINE_MS,
+      killSignal: "SIGKILL",
+    };
     if (options.uid !== undefined) spawnOptions.uid = options.uid;
     if (options.gid !== undefined) spawnOptions.gid = options.gid;
     const child = spawn(command, args, spawnOptions);
@@ -111,8 +130,15 @@ export function run(
     child.on("error", (error) =>
       reject(new StackError("STACK_START_FAILED", `${options.what}: ${error.message}`)),
     );
-    child.on("close", (code) => {
+    child.on("close", (code, signal) => {
       if (code === 0) resolvePromise(output);
+      else if (signal === "SIGKILL")
+        reject(
+          new StackError(
+            "STACK_START_FAILED",
+            `${options.what} did not finish within ${(options.timeoutMs ?? RUN_DEADLINE_MS) / 1000} s and was killed`,
+          ),
+        );
       else
         reject(
           new StackError(

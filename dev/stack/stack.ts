@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { containerEngineAvailable, startContainerStack, stopContainersById } from "./containers.ts";
+import { startContainerStack, stopContainersById } from "./containers.ts";
 import { endpointsFromEnv, type StackEndpoints, writeEnvFile } from "./env-file.ts";
 import { StackError } from "./errors.ts";
 import { kafkaAnswers, startLocalKafka } from "./kafka-local.ts";
 import { cacheDir, envFilePath, stateDir } from "./paths.ts";
 import { assertPortFree, portFree } from "./ports.ts";
-import { postgresAnswers, startLocalPostgres } from "./postgres-local.ts";
+import { postgresAnswers, removePostgresHome, startLocalPostgres } from "./postgres-local.ts";
 import { isOurs, type StartedProcess, stopProcess, waitUntil } from "./processes.ts";
 import { registryAnswers, startLocalRegistry } from "./registry-local.ts";
 import { STACK_VERSIONS } from "./versions.ts";
@@ -55,7 +55,11 @@ function writeState(state: StackState): void {
   writeFileSync(statePath(), `${JSON.stringify(state, null, 2)}\n`);
 }
 
-/** Which mode to use: STACK_MODE if set, otherwise external → containers → local processes. */
+/**
+ * Which mode to use: STACK_MODE if set; otherwise external when the three endpoints are set, local processes if not.
+ * Containers mode is used only when asked for (STACK_MODE=containers): an engine that answers on the machine does not
+ * move everyone's test runs into containers (docs/adr/0002-local-stack.md).
+ */
 export async function chooseMode(env: NodeJS.ProcessEnv = process.env): Promise<StackMode> {
   const forced = env["STACK_MODE"];
   if (forced) {
@@ -65,7 +69,6 @@ export async function chooseMode(env: NodeJS.ProcessEnv = process.env): Promise<
     return forced;
   }
   if (endpointsFromEnv(env)) return "external";
-  if (await containerEngineAvailable()) return "containers";
   return "local";
 }
 
@@ -220,7 +223,11 @@ export async function up(options: { log?: (line: string) => void } = {}): Promis
 export async function down(): Promise<{ stopped: boolean }> {
   const state = readState();
   if (!state) return { stopped: false };
-  if (state.mode === "local") await stopLocal(state);
+  if (state.mode === "local") {
+    await stopLocal(state);
+    // PostgreSQL's data may live outside the state directory, where the service user can reach it.
+    removePostgresHome(stateDir());
+  }
   if (state.mode === "containers" && state.containerIds) await stopContainersById(state.containerIds);
   rmSync(stateDir(), { recursive: true, force: true });
   rmSync(envFilePath(), { force: true });

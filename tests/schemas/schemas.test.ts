@@ -1,9 +1,11 @@
+import { readFileSync } from "node:fs";
 import avro from "avsc";
 import { describe, expect, it } from "vitest";
 import { POLICY_ATTRIBUTE } from "../../anonymise/index.ts";
+import { renderTypes, TYPES_FILE } from "../../dev/codegen/avro-types.ts";
 import { fromJsonForm, toJsonForm } from "../../schemas/json-form.ts";
 import { loadAllSchemas, loadSchemaFile } from "../../schemas/load.ts";
-import type { AnonymisedPatientRecord, DeadLetterRecord, PatientRecord } from "../../schemas/types.ts";
+import type { AnonymisedPatientRecord, PatientRecord } from "../../schemas/types.ts";
 
 const schemas = loadAllSchemas();
 const type = (s: unknown) => avro.Type.forSchema(s as avro.Schema);
@@ -51,27 +53,15 @@ const anonymisedExample: AnonymisedPatientRecord = {
   key_id: "k1",
   pipeline_version: "t",
 };
-const deadLetterExample: DeadLetterRecord = {
-  error_code: "ANON_FIELD_UNKNOWN",
-  error_field: "x",
-  error_stage: "anonymise",
-  source_topic: "patients.raw",
-  source_partition: 0,
-  source_offset: 1,
-  source_timestamp: null,
-  writer_schema_id: 3,
-  record_token: null,
-  failed_at: 0,
-  pipeline_version: "t",
-  policy_version: null,
-  original_payload: null,
-};
 
 describe("schema files", () => {
+  it("schemas/types.ts is generated from them (run `npm run codegen` after a schema change)", () => {
+    expect(readFileSync(TYPES_FILE, "utf8")).toBe(renderTypes());
+  });
+
   it("parse with avsc under the agreed namespace and names", () => {
     expect(type(schemas.patientRecord).name).toBe("uk.nhs.anonymisation.PatientRecord");
     expect(type(schemas.anonymisedPatientRecord).name).toBe("uk.nhs.anonymisation.AnonymisedPatientRecord");
-    expect(type(schemas.deadLetterRecord).name).toBe("uk.nhs.anonymisation.DeadLetterRecord");
   });
 
   it("every raw field carries a policy annotation", () => {
@@ -83,7 +73,6 @@ describe("schema files", () => {
     const cases: Array<[keyof typeof schemas, object]> = [
       ["patientRecord", rawExample],
       ["anonymisedPatientRecord", anonymisedExample],
-      ["deadLetterRecord", deadLetterExample],
     ];
     for (const [name, example] of cases) {
       expect(Object.keys(example)).toEqual(schemas[name].fields.map((f) => f.name));
@@ -159,8 +148,8 @@ describe("schema evolution (avsc resolvers)", () => {
     expect(() => breaking.createResolver(v1)).toThrow();
   });
 
-  it("the anonymised and dead-letter schemas resolve against themselves (identity) and stay additive-only", () => {
-    for (const s of [schemas.anonymisedPatientRecord, schemas.deadLetterRecord]) {
+  it("the anonymised schema resolves against itself (identity) and stays additive-only", () => {
+    for (const s of [schemas.anonymisedPatientRecord]) {
       const t = type(s);
       expect(() => t.createResolver(type(s))).not.toThrow();
       // Every nullable field has a null default, so adding such fields later stays FULL-compatible.

@@ -176,6 +176,27 @@ describe("KafkaRuntime (fake clients)", () => {
     await h.runtime.stop();
   });
 
+  it("does not publish twice a record fetched again after its partition moved away and back while a batch held it", async () => {
+    const h = harness({ holdStore: true, maxInFlight: 3 });
+    await h.runtime.start();
+    const c = h.consumers[0]!;
+    c.join(1, [{ topic: "raw", partitions: [0] }]);
+    const first = ["a", "b"].map((v) => message("raw", 0, v));
+    for (const r of first) c.stream!.deliver(r);
+    // Batch 1 waits on its store commit (the database is away) while the group moves partition 0 away and back.
+    c.join(2, []);
+    c.join(3, [{ topic: "raw", partitions: [0] }]);
+    // The client re-reads the partition from its committed offset: the same two records again, a second batch.
+    for (const r of first) c.stream!.deliver(r);
+    await h.releaseStore();
+    await h.releaseStore();
+    c.stream!.deliver(message("raw", 0, "c"));
+    await h.releaseStore();
+    await vi.waitFor(() => expect(h.broker.offsets.get("raw")?.get(0)).toBe(3n));
+    expect(outputs(h.broker)).toEqual(["A", "B", "C"]);
+    await h.runtime.stop();
+  });
+
   it("rides out a broker outage: consumption restarts on a new consumer, readiness reports it, nothing is duplicated", async () => {
     const h = harness();
     await h.runtime.start();

@@ -1,14 +1,10 @@
 import type { AnonymiseResult, Anonymiser } from "../../anonymise/index.ts";
+import { PATIENT_STORES } from "../../contracts/stores.ts";
 import { StreamsBuilder } from "../dsl/builder.ts";
 import type { Topology } from "../dsl/topology.ts";
 import type { Serde } from "../dsl/types.ts";
 
-/** Names of the stores the patient topology writes; the PostgreSQL sink maps them to tables. */
-export const PATIENT_STORES = Object.freeze({
-  anonymised: "anonymised",
-  withheld: "withheld",
-  deadLetters: "dead-letters",
-});
+export { PATIENT_STORES };
 
 export interface PatientTopologyOptions {
   rawTopic: string;

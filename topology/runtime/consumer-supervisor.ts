@@ -22,6 +22,8 @@ export interface ConsumerLike {
     fallbackMode: "earliest";
     autocommit: false;
     maxWaitTime: number;
+    maxBytes: number;
+    maxBytesPerPartition: number;
   }): Promise<StreamLike>;
   on(
     event: "consumer:group:join",
@@ -128,6 +130,10 @@ export class ConsumerSupervisor {
         fallbackMode: "earliest",
         autocommit: false,
         maxWaitTime: 200,
+        // Bounded fetches: the client decodes a whole fetch response in one go on the event loop, and its default
+        // (50 MB) turned a backlog into a single multi-hundred-millisecond block. 1 MB is still ~2,800 records.
+        maxBytes: 1_048_576,
+        maxBytesPerPartition: 262_144,
       });
     } catch (error) {
       this.#consumer = undefined;

@@ -1,5 +1,8 @@
+import type { DeadLetterMetadata } from "../../contracts/stores.ts";
 import type { DeadLetterReason, RecordContext } from "../dsl/types.ts";
 import type { DeadLetterOutput } from "./batch.ts";
+
+export type { DeadLetterMetadata };
 
 /** Header names of the dead-letter record (after Kafka Streams' KIP-1034). Values are metadata, never content. */
 export const DLQ_HEADERS = Object.freeze({
@@ -12,19 +15,6 @@ export const DLQ_HEADERS = Object.freeze({
   offset: "errors.offset",
   timestamp: "errors.timestamp",
 });
-
-/** What the dead-letter store receives: where the record was and why it failed. */
-export interface DeadLetterMetadata {
-  reasonCode: string;
-  exception: string;
-  message: string;
-  node: string;
-  topic: string;
-  partition: number;
-  offset: bigint;
-  timestamp: bigint;
-  extra: Record<string, string>;
-}
 
 export function deadLetterMetadata(output: DeadLetterOutput): DeadLetterMetadata {
   const { reason, context, node } = output;

@@ -1,40 +1,8 @@
-/** A record handed to an external store: its value plus where it came from (for idempotent replay). */
-export interface StoreRecord {
-  key: unknown;
-  value: unknown;
-  topic: string;
-  partition: number;
-  offset: bigint;
-  timestamp: bigint;
-}
-
-export interface PartitionOffset {
-  topic: string;
-  partition: number;
-  /** The offset of the next record to consume: last processed + 1. */
-  nextOffset: bigint;
-}
-
-export interface StoreBatch {
-  consumerGroup: string;
-  /** Records by store name (the names given to `toStore()`, plus the dead-letter store). */
-  records: ReadonlyMap<string, readonly StoreRecord[]>;
-  /** The consumed position of every partition in the batch, including those that produced no store records. */
-  offsets: readonly PartitionOffset[];
-}
-
-export interface StoreCommitResult {
-  /** Records skipped because the store had already committed their offsets (a replay after a crash). */
-  skipped: number;
-  written: number;
-}
-
-/**
- * An external store committed together with the consumed offsets, before the Kafka transaction. It must commit
- * everything in one transaction with the offsets, and skip records at offsets it has already committed: that is
- * what makes a crash between the store commit and the Kafka commit harmless.
- * Transient failures must be thrown as TransientError (the runtime retries); anything else stops the pipeline.
- */
-export interface ExternalStore {
-  commit(batch: StoreBatch): Promise<StoreCommitResult>;
-}
+/** The store contract lives in contracts/ so that sinks/ can implement it without importing the topology. */
+export type {
+  ExternalStore,
+  PartitionOffset,
+  StoreBatch,
+  StoreCommitResult,
+  StoreRecord,
+} from "../../contracts/stores.ts";

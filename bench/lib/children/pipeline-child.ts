@@ -12,6 +12,12 @@ import { createLogger } from "../../../ops/logger.ts";
 import { PipelineMetrics } from "../../../ops/metrics.ts";
 import type { RuntimeObserver } from "../../../topology/index.ts";
 
+/** CPU time of this process, every thread (worker threads included), in microseconds. */
+const cpuMicros = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
 type BatchInfo = Parameters<NonNullable<RuntimeObserver["batchCommitted"]>>[0];
 
 const expected = Number(process.env["BENCH_EXPECTED"] ?? 0);
@@ -62,7 +68,7 @@ function onBatch(info: BatchInfo): void {
   for (const ts of info.timestamps) latency.recordValue(Math.max(1, now - Number(ts)));
   if (!doneSent && expected > 0 && totals.committed >= expected) {
     doneSent = true;
-    send({ type: "done", at: now, committed: totals.committed });
+    send({ type: "done", at: now, committed: totals.committed, cpuMicros: cpuMicros() });
   }
 }
 
@@ -103,7 +109,7 @@ function report(): Record<string, unknown> {
 const config = loadConfig(process.env);
 const logger = createLogger({ level: config.logLevel });
 const pipeline = await startPipeline(config, logger, { http: false, metrics: new BenchMetrics() });
-send({ type: "started", at: Date.now() });
+send({ type: "started", at: Date.now(), cpuMicros: cpuMicros() });
 pipeline.runtime.done.catch((error: unknown) => {
   send({ type: "failed", error: String(error) });
   process.exit(1);

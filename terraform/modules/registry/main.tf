@@ -194,7 +194,8 @@ resource "aws_ecs_task_definition" "registry" {
         { name = "APICURIO_DATASOURCE_PASSWORD", valueFrom = "${var.db_secret_arn}:password::" },
       ]
       healthCheck = {
-        command     = ["CMD-SHELL", "curl -fsS http://127.0.0.1:${local.port}/health/live || exit 1"]
+        # Apicurio 3 serves health on its management port (9000, inside the task only), not on the API port.
+        command     = ["CMD-SHELL", "curl -fsS http://127.0.0.1:9000/health/live || exit 1"]
         interval    = 15
         timeout     = 5
         retries     = 3

@@ -1,0 +1,197 @@
+import { foldString } from "./fold.ts";
+
+/**
+ * The ways a note may write the record's own name parts and address, as folded needles (see fold.ts): the
+ * folding already makes case, diacritics and transliteration, and hyphen/space/apostrophe/full-stop variants
+ * meet; this file adds the renderings folding cannot see: separators dropped ("O'Neill" → "ONeill"), German and
+ * Nordic two-letter spellings (ü → ue, ø → oe, å → aa), Gaelic prefixes (Ó/O'/Ua, Mac/Mc/M', Ní/Nic), each part
+ * of a name on its own, the house number with the street, and street types written out or abbreviated.
+ */
+
+/** Parts that are never matched on their own: particles that are also ordinary words or parts of other names. */
+const PARTICLES = new Set([
+  "o",
+  "ua",
+  "ui",
+  "mac",
+  "mc",
+  "m",
+  "ni",
+  "nic",
+  "nig",
+  "de",
+  "del",
+  "della",
+  "der",
+  "den",
+  "van",
+  "von",
+  "da",
+  "das",
+  "dos",
+  "di",
+  "du",
+  "la",
+  "le",
+  "al",
+  "el",
+  "bin",
+  "bint",
+  "binti",
+  "ibn",
+  "ap",
+  "ab",
+  "ter",
+  "st",
+]);
+
+/** Patterns used when renderings are built (once per distinct value, memoised by the caller). */
+const NAME_SEPARATOR = /['’‘`´-]/gu;
+const NAME_PARTS = /[\s\-‐–—'’‘`´]+/u;
+const ADDRESS_PARTS = /[,;\n]/;
+const APOSTROPHES = /['’‘`´]/gu;
+const THREE_LETTERS = /[a-z]{3}/;
+const FLAT_WORDS = /\b(?:flat|apartment|apt|unit)\b/g;
+
+const TWO_LETTER_SPELLINGS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/[äÄ]/g, "ae"],
+  [/[öÖ]/g, "oe"],
+  [/[üÜ]/g, "ue"],
+  [/[øØ]/g, "oe"],
+  [/[åÅ]/g, "aa"],
+];
+
+/** Ó/O'/Ua before a family name: with an apostrophe or a space, or Ó (or a capital O before a capital) joined. */
+const O_PREFIX = /^(?:(?:[OoÓó]|[Uu][AaIiÍí])(?:['’‘`´]\s?|\s)|[Óó]|O(?=\p{Lu}\p{Ll}))(?=\p{L}{2})/u;
+/** Mac/Mc/M' before a family name: Mc always; Mac when separated or before a capital ("MacLeod", not "Mackay"). */
+const MAC_PREFIX = /^(?:M[Cc]|mc|[Mm]['’‘]|[Mm]ac(?:['’‘\s]|(?=\p{Lu})))\s?(?=\p{L}{2})/u;
+const NI_PREFIX = /^(?:ní|ni|nic|nig)\s(?=\p{L}{2})/iu;
+
+const PREFIX_CLASSES: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
+  [O_PREFIX, ["o ", "o", "ua "]],
+  [MAC_PREFIX, ["mac ", "mac", "mc ", "mc"]],
+  [NI_PREFIX, ["ni ", "nic "]],
+];
+
+/** Gaelic prefix variants of a family name: O'Brien → o brien, obrien, ua brien; McLeod → macleod, mac leod… */
+function gaelicVariants(word: string): string[] {
+  for (const [re, forms] of PREFIX_CLASSES) {
+    // The O class is case-sensitive on purpose: "OBrien" is O'Brien, "Olive" and "Omar" are not.
+    const m = re.exec(word);
+    if (m) return forms.map((f) => f + word.slice(m[0].length));
+  }
+  return [];
+}
+
+function withSpellings(value: string): string[] {
+  const out = [value];
+  let german = value;
+  for (const [re, two] of TWO_LETTER_SPELLINGS) german = german.replace(re, two);
+  if (german !== value) out.push(german);
+  return out;
+}
+
+function addFolded(into: Set<string>, s: string): void {
+  const f = foldString(s);
+  if (f.length >= 2) into.add(f);
+}
+
+/** Folded needles for one name field (given or family name, possibly of several words). */
+export function nameRenderings(value: string): string[] {
+  const needles = new Set<string>();
+  for (const v of withSpellings(value.trim())) {
+    addFolded(needles, v);
+    // Separators dropped: "O'Neill" → "ONeill", "Smith-Jones" → "SmithJones".
+    addFolded(needles, v.replace(NAME_SEPARATOR, ""));
+    // Gaelic prefixes: a multi-word value ("Ó Súilleabháin", "Nic Dhòmhnaill") or one word ("McDonald").
+    for (const g of gaelicVariants(v)) addFolded(needles, g);
+    for (const part of v.split(NAME_PARTS)) {
+      const folded = foldString(part);
+      if (folded.length >= 2 && !PARTICLES.has(folded)) needles.add(folded);
+      for (const g of gaelicVariants(part)) addFolded(needles, g);
+    }
+  }
+  return [...needles];
+}
+
+/** Street types: the full word, then its abbreviations (Royal Mail style and common ones). */
+export const STREET_TYPES: ReadonlyArray<readonly [string, ...string[]]> = [
+  ["road", "rd"],
+  ["street", "st", "str"],
+  ["avenue", "ave", "av"],
+  ["close", "cl"],
+  ["lane", "ln"],
+  ["drive", "dr", "drv"],
+  ["crescent", "cres", "cresc", "cr"],
+  ["gardens", "gdns", "gdn", "gards"],
+  ["place", "pl"],
+  ["court", "ct", "crt"],
+  ["terrace", "terr", "ter", "tce"],
+  ["square", "sq"],
+  ["grove", "gr", "gro", "grv"],
+  ["park", "pk"],
+  ["parade", "pde"],
+  ["green", "grn"],
+  ["way", "wy"],
+  ["walk", "wlk"],
+  ["mews", "mws"],
+  ["hill", "hl"],
+  ["rise", "ri"],
+  ["row"],
+  ["mount", "mt"],
+  ["view", "vw"],
+  ["vale"],
+  ["gate", "gt"],
+  ["heights", "hts"],
+  ["boulevard", "blvd"],
+  ["broadway", "bdwy"],
+  ["esplanade", "esp"],
+  ["highway", "hwy"],
+  ["approach", "app"],
+  ["circus", "circ"],
+  ["wharf"],
+  ["yard", "yd"],
+  ["quay"],
+  ["chase"],
+  ["meadows", "mdws"],
+  ["fields", "flds"],
+];
+
+const TYPE_FORMS = new Map<string, readonly string[]>();
+for (const forms of STREET_TYPES) for (const f of forms) TYPE_FORMS.set(f, forms);
+
+const HOUSE = /^(?:(?:flat|apartment|apt|unit)\s+\w{1,6}\s+)?(\d{1,5})([a-z])?\s+/;
+
+/** Folded needles for an address line: the whole line, the street with and without the number, every type form. */
+export function addressRenderings(value: string): string[] {
+  const needles = new Set<string>();
+  addFolded(needles, value);
+  const parts = value.split(ADDRESS_PARTS);
+  for (const part of [...parts, ...parts.map((p) => p.replace(APOSTROPHES, ""))]) {
+    const folded = foldString(part);
+    // A part that names nothing on its own ("Flat 3") is not matched alone.
+    if (!THREE_LETTERS.test(folded.replace(FLAT_WORDS, ""))) continue;
+    needles.add(folded);
+    const house = HOUSE.exec(`${folded} `);
+    const rest = house ? folded.slice(house[0].length).trim() : folded;
+    const words = rest.split(" ").filter((w) => w.length > 0);
+    const last = words[words.length - 1];
+    const forms = last === undefined ? undefined : TYPE_FORMS.get(last);
+    const stems =
+      forms === undefined ? [words.join(" ")] : forms.map((f) => [...words.slice(0, -1), f].join(" "));
+    const name = forms === undefined ? words : words.slice(0, -1);
+    for (const street of stems) {
+      // The street on its own only when it names something ("Church Road", not "Road").
+      if (name.join("").length >= 3) needles.add(street);
+      if (house) {
+        const [, number, letter] = house;
+        needles.add(`${number} ${street}`);
+        if (letter) {
+          needles.add(`${number}${letter} ${street}`);
+          needles.add(`${number} ${letter} ${street}`);
+        }
+      }
+    }
+  }
+  return [...needles];
+}

@@ -1,0 +1,1005 @@
+import { keyOf } from "./fold.ts";
+import { GIVEN, NAMES, WORD_LEVEL } from "./gazetteer.ts";
+import {
+  CALENDAR,
+  CLINICAL,
+  CUE_PHRASES,
+  EPONYM_HEADS,
+  FILLERS,
+  NAME_JOINERS,
+  PERSON_NOUNS,
+  PERSON_VERBS,
+  PLACE_HEADS,
+  PLACE_LEADS,
+  ROLE_NOUNS,
+  SPEECH_VERBS,
+  TITLES,
+} from "./vocabulary.ts";
+
+/**
+ * Finds people's names in a clinical note without knowing who they are: relatives, carers, neighbours, staff.
+ * Rule-based and linear: the note is cut into word tokens once; each token is classified by gazetteer look-ups
+ * (folded keys, so case and diacritics do not matter); runs of name-like tokens form candidate groups; a group is
+ * a name when the evidence is enough for the note's casing:
+ *
+ * - a cue before it (a title, a kinship or role word, a verb such as "spoke to", "accompanied by", "lives with")
+ *   or after it ("(wife)", ", her son", "rang", "says");
+ * - two or more name words together ("Grace Walker", "Oluwaseun Adeyemi"), at least one of them a known name
+ *   that is not a common English word;
+ * - one known name that is not an English word ("Siobhan", "Nnamdi"), in any case.
+ *
+ * Common English words that are also names ("Will", "May", "Grace", "Hope", "Mark", "Bill", "Walker") need a
+ * capital and a cue or a partner name; clinical words (eponyms, scores, abbreviations, wards) are never names
+ * unless a cue names them; a word before "disease", "syndrome", "ward"… is an eponym or a place.
+ */
+
+export interface NameSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+const Shape = { Lower: 0, Capitalised: 1, Upper: 2, Other: 3 } as const;
+type Shape = (typeof Shape)[keyof typeof Shape];
+
+/** How much a token looks like a name on its own. */
+const Kind = {
+  /** Not a name: a common word that is no name, a clinical word, a cue word. */
+  None: 0,
+  /** In the name gazetteer, but a common English word and not a given name: "Walker", "Brown", "Ward". */
+  Weak: 1,
+  /** An English given name that is also a common word: "Grace", "Will", "Mark". */
+  AmbiguousGiven: 2,
+  /** Capitalised, in no gazetteer and no dictionary: "Nnamdi" (only in capitalised text). */
+  Unknown: 3,
+  /** A known name that is not a common English word: "Siobhan", "Patel", "Kowalczyk". */
+  Strong: 4,
+} as const;
+type Kind = (typeof Kind)[keyof typeof Kind];
+
+interface Token {
+  start: number;
+  /** End of the name part (a possessive "'s" is left out). */
+  end: number;
+  key: string;
+  /** Gazetteer and vocabulary facts about the key (factsOf). */
+  bits: number;
+  /** Written with letters beyond ASCII (see WordFacts). */
+  accented: boolean;
+  /** Keys of the parts of a hyphenated word. */
+  parts: readonly string[];
+  shape: Shape;
+  /** Touches a digit ("NEWS2", "HbA1c", "7B"). */
+  digitAdjacent: boolean;
+  /** Directly after a slash: a unit ("mmol/mol") or a list of codes. */
+  afterSlash: boolean;
+  /** Followed directly by a full stop (an initial "J." or an abbreviation). */
+  dotAfter: boolean;
+  kind: Kind;
+}
+
+/** A common English word: SCOWL level up to 50 (levels 55-70 are rare words such as "warfarin"). */
+const COMMON_LEVEL = 50;
+
+function isLetter(code: number): boolean {
+  if (code < 128) return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+  return LETTER.test(String.fromCharCode(code));
+}
+const LETTER = /[\p{L}\p{M}]/u;
+const UPPER = /\p{Lu}/u;
+const LOWER = /\p{Ll}/u;
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isApostrophe(code: number): boolean {
+  return code === 39 || code === 0x2019 || code === 0x2018;
+}
+
+function shapeOf(word: string): Shape {
+  let upper = 0;
+  let lower = 0;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper++;
+    else if (c >= 97 && c <= 122) lower++;
+    else if (c >= 128) {
+      const ch = word[i] as string;
+      if (UPPER.test(ch)) upper++;
+      else if (LOWER.test(ch)) lower++;
+    }
+  }
+  if (upper === 0) return Shape.Lower;
+  if (lower === 0) return upper >= 2 ? Shape.Upper : Shape.Capitalised;
+  const first = word.charCodeAt(0);
+  return (first >= 65 && first <= 90) || UPPER.test(word[0] as string) ? Shape.Capitalised : Shape.Other;
+}
+
+interface WordFacts {
+  readonly key: string;
+  readonly bits: number;
+  /** Written with letters beyond ASCII ("Huệ", "Łukasz"): English clinical words are not. */
+  readonly accented: boolean;
+  readonly parts: readonly string[];
+  readonly shape: Shape;
+}
+
+const ACCENTED = /[\u0080-\uffff]/;
+
+/** Key, parts and shape of a word as written, memoised: words recur from note to note. */
+const wordMemo = new Map<string, WordFacts>();
+
+function wordFacts(word: string): WordFacts {
+  let w = wordMemo.get(word);
+  if (w === undefined) {
+    const key = keyOf(word);
+    w = {
+      key,
+      bits: factsOf(key),
+      accented: ACCENTED.test(word),
+      parts: word.includes("-") ? word.split("-").map(keyOf) : [],
+      shape: shapeOf(word),
+    };
+    if (wordMemo.size >= 100_000) wordMemo.clear();
+    wordMemo.set(word, w);
+  }
+  return w;
+}
+
+/**
+ * Token objects are reused from call to call (the engine is synchronous; each worker thread has its own module
+ * instance): a note's tokens then cost no garbage. Only the array of the note's tokens is new.
+ */
+const pool: Token[] = [];
+const NO_PARTS: readonly string[] = [];
+
+function tokenAt(n: number): Token {
+  let t = pool[n];
+  if (t === undefined) {
+    t = {
+      start: 0,
+      end: 0,
+      key: "",
+      bits: 0,
+      parts: [],
+      accented: false,
+      shape: Shape.Lower,
+      digitAdjacent: false,
+      afterSlash: false,
+      dotAfter: false,
+      kind: Kind.None,
+    };
+    pool.push(t);
+  }
+  return t;
+}
+
+/**
+ * Plain ASCII words seen before, in a direct-mapped cache indexed by a hash of their lower-case letters computed
+ * while scanning: a word seen before costs one array read and a character comparison, no new string. A slot
+ * holds the last word that hashed to it; a miss falls back to factsOf (memoised by key).
+ */
+const SLOT_BITS = 12;
+const slotKeys: string[] = new Array<string>(1 << SLOT_BITS).fill("");
+const slotFacts = new Int32Array(1 << SLOT_BITS);
+
+function sameWord(text: string, start: number, end: number, key: string): boolean {
+  if (key.length !== end - start) return false;
+  for (let j = 0; j < key.length; j++)
+    if ((text.charCodeAt(start + j) | 32) !== key.charCodeAt(j)) return false;
+  return true;
+}
+
+/** Sets the token's key and facts for a plain ASCII word. */
+function setPlainWord(t: Token, text: string, start: number, end: number, hash: number): void {
+  const slot = hash & ((1 << SLOT_BITS) - 1);
+  const cached = slotKeys[slot] as string;
+  if (sameWord(text, start, end, cached)) {
+    t.key = cached;
+    t.bits = slotFacts[slot] as number;
+    return;
+  }
+  const key = text.slice(start, end).toLowerCase();
+  const bits = factsOf(key);
+  slotKeys[slot] = key;
+  slotFacts[slot] = bits;
+  t.key = key;
+  t.bits = bits;
+}
+
+/** Cuts the note into word tokens and measures its casing (see modeOf) in the same pass. */
+interface Group {
+  first: number;
+  end: number;
+  name: boolean;
+}
+
+/** Candidate groups, reused from note to note like the tokens. */
+const groupPool: Group[] = [];
+const currentGroups: Group[] = [];
+
+/** The current note's tokens: the same array every call, refilled from the pool (no allocation). */
+const current: Token[] = [];
+/** All facts bits of the current note's tokens, OR-ed: lets whole passes be skipped when nothing can use them. */
+let noteBits = 0;
+
+function tokenise(text: string): Shape {
+  noteBits = 0;
+  let count = 0;
+  let upper = 0;
+  let lower = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c0 = text.charCodeAt(i);
+    if (c0 < 65 || (c0 > 90 && c0 < 97) || (c0 > 122 && c0 < 128) || (c0 >= 128 && !isLetter(c0))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let wordUpper = 0;
+    let wordLower = 0;
+    let plain = true;
+    let hash = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c >= 65 && c <= 90) {
+        wordUpper++;
+        hash = (hash * 31 + c + 32) | 0;
+        i++;
+      } else if (c >= 97 && c <= 122) {
+        wordLower++;
+        hash = (hash * 31 + c) | 0;
+        i++;
+      } else if (c >= 128 && isLetter(c)) {
+        plain = false;
+        i++;
+      }
+      // Internal apostrophes and hyphens: O'Neill, Smith-Jones, Ní; not a trailing one.
+      else if ((isApostrophe(c) || c === 45) && i + 1 < n && isLetter(text.charCodeAt(i + 1))) {
+        plain = false;
+        i++;
+      } else break;
+    }
+    upper += wordUpper;
+    lower += wordLower;
+    let end = i;
+    // Possessive: "Sarah's" is the name "Sarah".
+    if (
+      end - start > 3 &&
+      isApostrophe(text.charCodeAt(end - 2)) &&
+      (text[end - 1] === "s" || text[end - 1] === "S")
+    )
+      end -= 2;
+    const t = tokenAt(count++);
+    if (plain) {
+      // ASCII letters only (most words): the key is the word in lower case, found by a hash of its letters
+      // computed while scanning, so a word seen before costs no new string.
+      setPlainWord(t, text, start, end, hash);
+      t.parts = NO_PARTS;
+      t.accented = false;
+      t.shape =
+        wordUpper === 0
+          ? Shape.Lower
+          : wordLower === 0
+            ? wordUpper >= 2
+              ? Shape.Upper
+              : Shape.Capitalised
+            : (text.charCodeAt(start) as number) <= 90
+              ? Shape.Capitalised
+              : Shape.Other;
+    } else {
+      const facts = wordFacts(text.slice(start, end));
+      t.key = facts.key;
+      t.bits = facts.bits;
+      t.parts = facts.parts;
+      t.accented = facts.accented;
+      t.shape = facts.shape;
+    }
+    const before = start > 0 ? text.charCodeAt(start - 1) : 32;
+    const after = i < n ? text.charCodeAt(i) : 32;
+    // A common lower-case word of three letters or more that is nothing to the detector (no name, cue, filler,
+    // clinical or place word; short words may belong to a cue such as "c/o") is not kept: later passes skip it,
+    // and a gap containing it breaks every cue and name run as before.
+    if (t.shape === Shape.Lower && end - start >= 3 && (t.bits & SIGNIFICANT_BITS) === 0) {
+      const level = t.bits >> LEVEL_SHIFT;
+      if (level !== 0 && level <= COMMON_LEVEL) {
+        count--;
+        continue;
+      }
+    }
+    noteBits |= t.bits;
+    t.start = start;
+    t.end = end;
+    t.digitAdjacent =
+      isDigit(before) || isDigit(after) || (after === 45 && i + 1 < n && isDigit(text.charCodeAt(i + 1)));
+    t.afterSlash = before === 47;
+    t.dotAfter = after === 46;
+    t.kind = Kind.None;
+  }
+  current.length = 0;
+  for (let k = 0; k < count; k++) current.push(pool[k] as Token);
+  return modeOf(upper, lower);
+}
+
+/** Facts about a key, as bits: one memoised look-up per distinct word instead of a dozen set look-ups per token. */
+const NAME_BIT = 1;
+const GIVEN_BIT = 2;
+/** Clinical, calendar, title, kinship or filler word: never a name part on its own. */
+const BLOCK_BIT = 4;
+const PERSON_NOUN_BIT = 8;
+const TITLE_BIT = 16;
+const FILLER_BIT = 32;
+const EPONYM_HEAD_BIT = 64;
+const PLACE_HEAD_BIT = 128;
+const SPEECH_BIT = 256;
+const PERSON_VERB_BIT = 512;
+const JOINER_BIT = 1024;
+const PARTICLE_BIT = 2048;
+const CLINICAL_BIT = 4096;
+const PHRASE_END_BIT = 8192;
+const CALENDAR_BIT = 16384;
+const ROLE_BIT = 32768;
+/** Any word of a cue phrase ("handed over to"): kept as a token even when it is a common word. */
+const PHRASE_WORD_BIT = 65536;
+const LEVEL_SHIFT = 17;
+/** Every bit except the level: a word with none of them is an ordinary word to the detector. */
+const SIGNIFICANT_BITS = (1 << LEVEL_SHIFT) - 1;
+
+const facts = new Map<string, number>();
+
+function factsOf(k: string): number {
+  let f = facts.get(k);
+  if (f === undefined) {
+    const sets: ReadonlyArray<readonly [ReadonlySet<string>, number]> = FACT_SETS;
+    f = (WORD_LEVEL.get(k) ?? 0) << LEVEL_SHIFT;
+    for (const [set, bit] of sets) if (set.has(k)) f |= bit;
+    if (CALENDAR.has(k)) f |= CALENDAR_BIT | BLOCK_BIT;
+    if ((f & (CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT)) !== 0) f |= BLOCK_BIT;
+    // "St Thomas'", "Royal Free": the first word of a place, never part of a person's name.
+    if (k === "st" || k === "saint" || k === "royal") f |= BLOCK_BIT;
+    // "Orthogeriatrics", "Neuroradiology", "Physiotherapy": a specialty or service, never a name.
+    if (SERVICE_ENDING.test(k)) f |= BLOCK_BIT;
+    if (PHRASE_WORDS.has(k)) f |= PHRASE_WORD_BIT;
+    const phrases = PHRASES_BY_LAST.get(k);
+    if (phrases !== undefined) {
+      f |= PHRASE_END_BIT;
+      // A one-word cue ("per", "named", "rang") is never itself part of the name it introduces.
+      if (phrases.some((p) => p.length === 1)) f |= BLOCK_BIT;
+    }
+    if (facts.size >= 100_000) facts.clear();
+    facts.set(k, f);
+  }
+  return f;
+}
+
+function has(t: Token | undefined, bit: number): boolean {
+  return t !== undefined && (t.bits & bit) !== 0;
+}
+
+function levelOf(t: Token): number | undefined {
+  const level = t.bits >> LEVEL_SHIFT;
+  return level === 0 ? undefined : level;
+}
+
+/** O'Brien, McGibson, MacLeod as keys: "obrien", "mcgibson", "macleod". */
+const GAELIC_STEM = /^(?:o|mc|mac)(?=[a-z]{3})/;
+
+function classify(t: Token, mode: Shape): Kind {
+  const k = t.key;
+  if (k.length < 2 || t.digitAdjacent || t.afterSlash || has(t, BLOCK_BIT)) return Kind.None;
+  // In mixed-case text a short all-capitals word is an abbreviation (ALI, ED, PE), not a name.
+  if (mode === Shape.Capitalised && t.shape === Shape.Upper && k.length <= 3) return Kind.None;
+  const level = levelOf(t);
+  const common = level !== undefined && level <= COMMON_LEVEL;
+  const given = has(t, GIVEN_BIT);
+  if (given || has(t, NAME_BIT)) {
+    // "Huệ", "Tăng": a name whose plain spelling is an English word ("hue", "tang") is still a name as written.
+    if (!common || t.accented) return Kind.Strong;
+    // A common word in lower case within capitalised prose is that word ("with", "will", "mark").
+    if (mode === Shape.Capitalised && t.shape === Shape.Lower) return Kind.None;
+    // Without capitals to go by, the commonest words ("present", "back", "will") are never name parts.
+    if (mode !== Shape.Capitalised && (level as number) <= 10) return Kind.None;
+    return given ? Kind.AmbiguousGiven : Kind.Weak;
+  }
+  // O'Brien, McGibson, MacLeod: the stem is a name.
+  const stem = k.charCodeAt(0) === 111 || k.charCodeAt(0) === 109 ? GAELIC_STEM.exec(k) : null;
+  if (stem && NAMES.has(k.slice(stem[0].length)) && !WORD_LEVEL.has(k)) return Kind.Strong;
+  // Hyphenated names: every part a name ("Smith-Jones", "Lebsack-Douglas").
+  if (
+    t.parts.length > 1 &&
+    t.parts.every((p) => (NAMES.has(p) || GIVEN.has(p)) && (factsOf(p) & BLOCK_BIT) === 0) &&
+    t.parts.some((p) => (WORD_LEVEL.get(p) ?? 99) > COMMON_LEVEL)
+  )
+    return Kind.Strong;
+  if (level === undefined && mode === Shape.Capitalised && t.shape === Shape.Capitalised) return Kind.Unknown;
+  // A capitals word in mixed text ("OBANIJESU SALAKO"): a candidate that needs a strong partner or a cue.
+  if (level === undefined && mode === Shape.Capitalised && t.shape === Shape.Upper && k.length >= 4)
+    return Kind.Unknown;
+  return Kind.None;
+}
+
+/** Cue phrases by their last word: a token is checked only against the phrases that end with it. */
+const PHRASES_BY_LAST = new Map<string, Array<readonly string[]>>();
+for (const phrase of CUE_PHRASES) {
+  const last = phrase[phrase.length - 1] as string;
+  const list = PHRASES_BY_LAST.get(last) ?? [];
+  list.push(phrase);
+  PHRASES_BY_LAST.set(last, list);
+}
+
+const PHRASE_WORDS: ReadonlySet<string> = new Set(CUE_PHRASES.flat());
+
+function endsCuePhrase(tokens: readonly Token[], i: number, text: string): boolean {
+  const phrases = PHRASES_BY_LAST.get((tokens[i] as Token).key);
+  if (phrases === undefined) return false;
+  for (const phrase of phrases) if (phraseEndsAt(tokens, i, phrase, text)) return true;
+  return false;
+}
+
+/** The gap between two tokens allows a cue to reach across it: spaces, ':', ',', '(', '-', '/' but no sentence end. */
+/**
+ * Gap patterns are matched in place (sticky, from the end of one token to the start of the next) so checking a
+ * gap allocates nothing; `empty` is whether the pattern accepts no gap at all (before the first token).
+ */
+interface GapPattern {
+  readonly re: RegExp;
+  readonly empty: boolean;
+}
+
+function gapPattern(re: RegExp): GapPattern {
+  // The match must end where the next token starts (a letter), so alternatives are tried until one reaches it.
+  const sticky = new RegExp(`(?:${re.source})(?=[\\p{L}\\p{M}])`, `${re.flags.replace("u", "")}uy`);
+  return { re: sticky, empty: new RegExp(`^(?:${re.source})$`, re.flags).test("") };
+}
+
+/** Whether the text between token `a` and token `a + 1` is all of a match of the pattern. */
+function gapIs(pattern: GapPattern, text: string, tokens: readonly Token[], a: number): boolean {
+  const left = tokens[a];
+  const right = tokens[a + 1];
+  if (left === undefined || right === undefined) return pattern.empty;
+  pattern.re.lastIndex = left.end;
+  return pattern.re.test(text) && pattern.re.lastIndex === right.start;
+}
+
+const CUE_GAP = gapPattern(/(?:'s|’s|s'|')?[\s:,(\-–/]{0,6}/);
+const NAME_GAP = gapPattern(/ {1,2}|-/);
+const GAP_1 = gapPattern(/[\s/-]{1,3}/);
+const GAP_2 = gapPattern(/\s{0,3}\(\s{0,3}/);
+/** Between an eponym and its head: "Crohn's disease", "Graves' disease", "Hudson mask". */
+const EPONYM_GAP = gapPattern(/(?:'s|’s|s'|')?\s{1,2}/i);
+const GAP_3 = gapPattern(/\s{1,2}/);
+const GAP_4 = gapPattern(/\.?\s{1,2}/);
+/** After a kinship word: "wife Jane", "son: Tom", "her son, Tom", "mother (Precious)". */
+const GAP_5 = gapPattern(/[:,]? {1,2}| {0,2}\( {0,2}/);
+const GAP_6 = gapPattern(/ {0,2}\( {0,2}/);
+const GAP_7 = gapPattern(/\. {1,2}/);
+const GAP_8 = gapPattern(/\s{0,2}[(,–-]\s{0,2}/);
+const GAP_9 = gapPattern(/ {1,2}/);
+const GAP_10 = gapPattern(/\s{0,2}[,&]\s{0,2}/);
+const GAP_11 = gapPattern(/,?\s{1,2}/);
+
+function precededByCue(text: string, tokens: readonly Token[], first: number): boolean {
+  let i = first - 1;
+  let skipped = 0;
+  while (i >= 0) {
+    const t = tokens[i] as Token;
+    if (!gapIs(CUE_GAP, text, tokens, i) && !titleDot(text, tokens, i)) return false;
+    if (isCueWord(tokens, i, text))
+      return !has(t, ROLE_BIT) || (i === first - 1 && gapIs(GAP_9, text, tokens, i));
+    if (!has(t, FILLER_BIT) || ++skipped > 3) return false;
+    i--;
+  }
+  return false;
+}
+
+/** "Dr. Brown", "Fr. Dominic": a title's full stop is not the end of a sentence. */
+function titleDot(text: string, tokens: readonly Token[], i: number): boolean {
+  return has(tokens[i], TITLE_BIT) && gapIs(GAP_7, text, tokens, i);
+}
+
+function phraseEndsAt(tokens: readonly Token[], i: number, phrase: readonly string[], text: string): boolean {
+  const from = i - phrase.length + 1;
+  if (from < 0) return false;
+  for (let j = 0; j < phrase.length; j++) {
+    if ((tokens[from + j] as Token).key !== phrase[j]) return false;
+    if (j > 0 && !gapIs(GAP_1, text, tokens, from + j - 1)) return false;
+  }
+  return true;
+}
+
+function followedByCue(text: string, tokens: readonly Token[], last: number): boolean {
+  let i = last + 1;
+  let skipped = 0;
+  while (i < tokens.length) {
+    const t = tokens[i] as Token;
+    if (!gapIs(CUE_GAP, text, tokens, i - 1) && !gapIs(GAP_2, text, tokens, i - 1)) return false;
+    if (has(t, PERSON_NOUN_BIT)) return true;
+    if (skipped === 0 && has(t, PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, i - 1)) return true;
+    if (!has(t, FILLER_BIT) || ++skipped > 2) return false;
+    i++;
+  }
+  return false;
+}
+
+/** The word after a group names a thing (disease, ward, road) rather than a person. */
+function eponymOrPlace(text: string, tokens: readonly Token[], first: number, last: number): boolean {
+  const next = tokens[last + 1];
+  if (
+    next &&
+    (has(next, EPONYM_HEAD_BIT) || has(next, PLACE_HEAD_BIT)) &&
+    gapIs(EPONYM_GAP, text, tokens, last)
+  )
+    return true;
+  for (let k = first + 1; k <= last; k++) if (has(tokens[k] as Token, EPONYM_HEAD_BIT)) return true;
+  const previous = tokens[first - 1];
+  return previous !== undefined && PLACE_LEADS.has(previous.key) && gapIs(GAP_4, text, tokens, first - 1);
+}
+
+const PLACE_PREPOSITIONS: ReadonlySet<string> = new Set(["in", "at", "from", "near"]);
+
+function placePreposition(text: string, tokens: readonly Token[], first: number): boolean {
+  const previous = tokens[first - 1];
+  return (
+    previous !== undefined &&
+    previous.shape === Shape.Lower &&
+    PLACE_PREPOSITIONS.has(previous.key) &&
+    gapIs(GAP_9, text, tokens, first - 1)
+  );
+}
+
+/** A short number, a class letter or a Roman numeral right after a word ("Wells 4", "Weber B", "Garden III"). */
+const SCORE_AFTER =
+  /(?:'s|’s|s'|')?[ ]{1,2}(?:\d{1,3}(?:[.,/]\d{1,3})?(?![\d]| \d)|[A-E](?![\p{L}\p{N}])|(?:I{1,3}|IV|V)(?![\p{L}\p{N}]))/uy;
+
+function scoreAfter(text: string, t: Token): boolean {
+  SCORE_AFTER.lastIndex = t.end;
+  return SCORE_AFTER.test(text);
+}
+
+/** The note's casing: capitalised prose, all capitals, or all lower case (capitals then say nothing). */
+function modeOf(upper: number, lower: number): Shape {
+  if (lower === 0 && upper > 0) return Shape.Upper;
+  if (upper * 50 < lower && upper <= 2) return Shape.Lower;
+  if (lower * 10 < upper) return Shape.Upper;
+  return Shape.Capitalised;
+}
+
+/** The token starts a sentence, a line, a list item or a bracket: its capital says nothing. */
+function sentenceStart(text: string, tokens: readonly Token[], i: number): boolean {
+  // Look back over spaces and quotes from the token: the start of the note, a sentence or line break, a bullet, a
+  // bracket, or a number (a time, a score) before it all make its capital say nothing.
+  let j = (tokens[i] as Token).start - 1;
+  while (j >= 0 && (text[j] === " " || text[j] === '"' || text[j] === "'")) j--;
+  if (j < 0) return true;
+  const c = text[j] as string;
+  return ".!?:;\n•*(|-".includes(c) || (c >= "0" && c <= "9");
+}
+
+/** An initial: one capital letter, alone, before a capitalised name ("J Smith", "J. Smith"). */
+function isInitial(text: string, t: Token): boolean {
+  return t.end - t.start === 1 && !t.digitAdjacent && !t.afterSlash && UPPER.test(text[t.start] as string);
+}
+
+function decide(text: string, tokens: readonly Token[], first: number, last: number, mode: Shape): boolean {
+  const size = last - first + 1;
+  let lowerNonStrong = false;
+  let capitalisedUnknown = false;
+  const capitalText = mode === Shape.Capitalised;
+  let strong = 0;
+  let ambiguous = 0;
+  let unknown = 0;
+  let weak = 0;
+  for (let k = first; k <= last; k++) {
+    const t = tokens[k] as Token;
+    if (t.shape === Shape.Lower && t.kind !== Kind.Strong && !has(t, PARTICLE_BIT)) lowerNonStrong = true;
+    if (t.kind === Kind.Unknown && t.shape === Shape.Capitalised) capitalisedUnknown = true;
+    if (t.kind === Kind.Strong) strong++;
+    else if (t.kind === Kind.AmbiguousGiven) ambiguous++;
+    else if (t.kind === Kind.Unknown) unknown++;
+    else if (t.kind === Kind.Weak) weak++;
+  }
+  const head = tokens[first] as Token;
+  if (eponymOrPlace(text, tokens, first, last)) return false;
+  const cued = precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
+  if (size === 1 && kinAdjacent(text, tokens, first, mode)) return true;
+  // "Wells 4", "Rockall 3", "Weber B", "Garden III", "Dukes' C": a score or a class, unless a cue names a person.
+  if (!cued && scoreAfter(text, tokens[last] as Token)) return false;
+  // "Marie Curie", "Sarah Hodgkin…": a name-like word right before a clinical word is part of a clinical phrase.
+  const after = tokens[last + 1];
+  if (
+    after !== undefined &&
+    has(after, CLINICAL_BIT) &&
+    (!cued || !has(after, PLACE_HEAD_BIT)) &&
+    gapIs(GAP_9, text, tokens, last)
+  )
+    return false;
+  // "in Leeds", "from Manchester": a lone capitalised word after a place preposition is a place.
+  if (!cued && size === 1 && placePreposition(text, tokens, first)) return false;
+  // In capitalised prose a lower-case word is not a name unless it is a strong one or a cue names it.
+  if (!cued && capitalText && lowerNonStrong) return false;
+  if (cued) {
+    if (strong + unknown > 0) return true;
+    if (ambiguous > 0) return capitalText ? head.shape !== Shape.Lower : notModal(text, tokens, last);
+    // A weak word (a surname that is also a word) after a cue: only capitalised, not a very common word, and
+    // after a kinship word or title ("neighbour Walker"), not a verb ("reviewed by Tissue Viability").
+    return (
+      weak > 0 &&
+      capitalText &&
+      head.shape !== Shape.Lower &&
+      (WORD_LEVEL.get(head.key) ?? 99) >= 35 &&
+      has(tokens[first - 1], PERSON_NOUN_BIT | TITLE_BIT)
+    );
+  }
+  if (size >= 2) {
+    if (strong >= 1) return true;
+    // "J Smith", "J. Walker": an initial before a capitalised name word ("A" and "I" only with a full stop).
+    if (
+      capitalText &&
+      isInitial(text, head) &&
+      (head.dotAfter || (head.key !== "a" && head.key !== "i")) &&
+      weak + ambiguous + unknown >= 1
+    )
+      return true;
+    if (capitalText && ambiguous >= 1 && strong + ambiguous + unknown + weak === size) return true;
+    return capitalText && capitalisedUnknown && ambiguous + weak >= 1;
+  }
+  // A given name that is also a less common word, capitalised in the middle of a sentence: "told John", "with
+  // Holly". The commonest such words ("Will", "Hope", "Mark", "Grace") start clauses too often to count.
+  if (
+    ambiguous === 1 &&
+    capitalText &&
+    head.shape === Shape.Capitalised &&
+    (levelOf(head) ?? 0) >= 35 &&
+    !sentenceStart(text, tokens, first)
+  )
+    return true;
+  if (strong === 1) {
+    // A lone strong name of two letters ("Li", "Ng"), a short all-capitals word, or a lower-case word in
+    // capitalised prose ("hosp", an abbreviation that is also a name somewhere) needs a cue.
+    // In capitalised prose a lone name in lower case or capitals must be no English word at all, nor hyphenated
+    // ("zainab", "HABIBA"; not "non-tender", "situ", "PERLA", which the allow-list and these rules keep).
+    if (capitalText && head.shape !== Shape.Capitalised)
+      return head.key.length >= 4 && levelOf(head) === undefined && head.parts.length === 0;
+    return head.key.length >= 3;
+  }
+  return false;
+}
+
+/**
+ * A word right next to a kinship or role noun ("Neighbour Sun", "Son May called", "hope (granddaughter)") is a
+ * name even when it is also an English word, if it is capitalised in prose or a known given name.
+ */
+function kinAdjacent(text: string, tokens: readonly Token[], i: number, mode: Shape): boolean {
+  const t = tokens[i] as Token;
+  const previous = tokens[i - 1];
+  const next = tokens[i + 1];
+  const before =
+    previous !== undefined &&
+    (has(previous, PERSON_NOUN_BIT) || has(previous, TITLE_BIT)) &&
+    (gapIs(has(previous, ROLE_BIT) ? GAP_9 : GAP_5, text, tokens, i - 1) || titleDot(text, tokens, i - 1));
+  const after = next !== undefined && has(next, PERSON_NOUN_BIT) && gapIs(GAP_6, text, tokens, i);
+  if (!before && !after) return false;
+  if (has(t, EPONYM_HEAD_BIT) || t.digitAdjacent || t.afterSlash) return false;
+  if (has(t, CLINICAL_BIT)) return false;
+  if (after || (mode === Shape.Capitalised && t.shape === Shape.Capitalised)) return true;
+  return has(t, GIVEN_BIT) && notModal(text, tokens, i);
+}
+
+/**
+ * Right after a kinship word or title, in capitalised prose: a capitalised English word ("Her father, Miracle",
+ * "Neighbour Sun") or a month or day abbreviation that is no English word ("nephew Jun") is the person's name.
+ */
+function wordNameBesideKin(tokens: readonly Token[], cue: number, k: number, mode: Shape): boolean {
+  const t = tokens[k] as Token;
+  if (k !== cue + 1 || !has(tokens[cue], PERSON_NOUN_BIT | TITLE_BIT)) return false;
+  if (t.key.length < 2 || t.digitAdjacent || t.afterSlash) return false;
+  if (has(t, CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT | EPONYM_HEAD_BIT | PLACE_HEAD_BIT))
+    return false;
+  if (has(t, CALENDAR_BIT)) return levelOf(t) === undefined;
+  return mode === Shape.Capitalised && t.shape === Shape.Capitalised;
+}
+
+/** A given name that is also a word or a month, right beside a kinship or role word: "Son May", "hope (niece)". */
+function givenBesideKin(text: string, tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i] as Token;
+  if (t.key.length < 2 || t.digitAdjacent || t.afterSlash || !has(t, GIVEN_BIT)) return false;
+  if (has(t, CLINICAL_BIT) || has(t, PERSON_NOUN_BIT) || has(t, TITLE_BIT) || has(t, FILLER_BIT))
+    return false;
+  const previous = tokens[i - 1];
+  const next = tokens[i + 1];
+  const before =
+    previous !== undefined && has(previous, PERSON_NOUN_BIT) && gapIs(GAP_5, text, tokens, i - 1);
+  const after = next !== undefined && has(next, PERSON_NOUN_BIT) && gapIs(GAP_6, text, tokens, i);
+  return (before && notModal(text, tokens, i)) || after;
+}
+
+/** "son will call" is a modal verb, not Will: in lower-case or capital text, a given name that is a modal needs more. */
+/** The word after a token, when only white space separates them. */
+const NEXT_WORD = /\s{1,2}([A-Za-z]{2,20})/y;
+
+function notModal(text: string, tokens: readonly Token[], last: number): boolean {
+  const t = tokens[last] as Token;
+  if (t.key !== "will" && t.key !== "may" && t.key !== "can" && t.key !== "mark") return true;
+  NEXT_WORD.lastIndex = t.end;
+  const next = NEXT_WORD.exec(text)?.[1]?.toLowerCase();
+  if (next === undefined) return true;
+  // "son will called", "May rang": a past tense or a verb of speech after it makes it a name.
+  return (factsOf(next) & (SPEECH_BIT | PERSON_VERB_BIT)) !== 0 || next.endsWith("ed");
+}
+
+const PARTICLES: ReadonlySet<string> = new Set([
+  "o",
+  "mac",
+  "mc",
+  "ni",
+  "nic",
+  "ua",
+  "van",
+  "von",
+  "de",
+  "da",
+  "di",
+  "du",
+  "le",
+  "la",
+  "al",
+  "el",
+  "bin",
+  "ap",
+  "ab",
+]);
+
+function joinsGroup(text: string, tokens: readonly Token[], i: number): boolean {
+  return (
+    gapIs(NAME_GAP, text, tokens, i) ||
+    (gapIs(GAP_7, text, tokens, i) && (tokens[i] as Token).end - (tokens[i] as Token).start === 1)
+  );
+}
+
+/** A word that could be a name nobody listed: letters, not a common word, not clinical, not a cue. */
+/** Endings of specialties and services, not names: "Orthogeriatrics", "Neuroradiology", "Physiotherapy". */
+const SERVICE_ENDING = /(?:ology|ologist|ologists|iatrics|iatry|therapy|graphy|ics)$/;
+
+function nameable(t: Token): boolean {
+  if (t.key.length < 2 || t.digitAdjacent || t.afterSlash) return false;
+  if (has(t, CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT | EPONYM_HEAD_BIT)) return false;
+  // A month or day is a name here only when it is also a given name ("June", "May"), not "Monday".
+  if (has(t, BLOCK_BIT) && !has(t, GIVEN_BIT)) return false;
+  const level = levelOf(t);
+  return level === undefined || level > COMMON_LEVEL;
+}
+
+/**
+ * A word beside an accepted name that is part of it: no English word and nothing clinical ("Ajewole"), a month or
+ * day abbreviation that is no English word ("Jun Yan"), or a known name written in the same case that is not one
+ * of the commonest English words ("deepesh gill", "TOM TWENEBOA").
+ */
+function belongsToName(t: Token, neighbour: Token): boolean {
+  if (nameable(t)) return true;
+  if (t.key.length < 2 || t.digitAdjacent || t.afterSlash) return false;
+  if (has(t, CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT | EPONYM_HEAD_BIT | PLACE_HEAD_BIT))
+    return false;
+  const level = levelOf(t);
+  if (has(t, CALENDAR_BIT)) return level === undefined;
+  return has(t, NAME_BIT | GIVEN_BIT) && t.shape === neighbour.shape && (level === undefined || level >= 20);
+}
+
+function isCueWord(tokens: readonly Token[], i: number, text: string): boolean {
+  const t = tokens[i] as Token;
+  return has(t, TITLE_BIT | PERSON_NOUN_BIT) || (has(t, PHRASE_END_BIT) && endsCuePhrase(tokens, i, text));
+}
+
+/**
+ * Words no gazetteer knows become name candidates next to a cue, in any casing: "wife kedwin", "Physio Sanfeng",
+ * "ESI NKANSA (brother)", "Shristi thinks". Up to two words after a cue (given and family name), the words
+ * before a kinship word in brackets or after a comma, and one capitalised word before a verb of speech.
+ */
+function promoteCued(text: string, tokens: Token[], mode: Shape): void {
+  for (let i = 0; i < tokens.length; i++) {
+    if (!has(tokens[i], TITLE_BIT | PERSON_NOUN_BIT | PHRASE_END_BIT) || !isCueWord(tokens, i, text))
+      continue;
+    if (has(tokens[i], ROLE_BIT) && !gapIs(GAP_9, text, tokens, i)) continue;
+    let j = i + 1;
+    while (j < tokens.length && has(tokens[j] as Token, FILLER_BIT) && j - i <= 3) j++;
+    for (let k = j; k < Math.min(j + 2, tokens.length); k++) {
+      if (!gapIs(CUE_GAP, text, tokens, k - 1) && !titleDot(text, tokens, k - 1)) break;
+      const t = tokens[k] as Token;
+      // The second word after a cue only follows a first that is a name ("JIA YAN"; not "Called Age UK").
+      if (k > j && (tokens[j] as Token).kind !== Kind.Unknown && (tokens[j] as Token).kind !== Kind.Strong)
+        break;
+      if (
+        t.kind === Kind.None &&
+        (nameable(t) || givenBesideKin(text, tokens, k) || wordNameBesideKin(tokens, i, k, mode))
+      )
+        t.kind = Kind.Unknown;
+      else if (t.kind === Kind.None) break;
+    }
+  }
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (!has(t, PERSON_NOUN_BIT | SPEECH_BIT)) continue;
+    const kinAfter = has(t, PERSON_NOUN_BIT) && gapIs(GAP_8, text, tokens, i - 1);
+    const speechAfter = has(t, SPEECH_BIT) && gapIs(GAP_9, text, tokens, i - 1);
+    if (!kinAfter && !speechAfter) continue;
+    for (let k = i - 1; k >= Math.max(0, i - 2); k--) {
+      const before = tokens[k] as Token;
+      if (k < i - 1 && !gapIs(NAME_GAP, text, tokens, k)) break;
+      if (before.kind === Kind.None && (nameable(before) || (kinAfter && givenBesideKin(text, tokens, k))))
+        before.kind = Kind.Unknown;
+      else if (before.kind === Kind.None) break;
+    }
+  }
+}
+
+function groupStarts(text: string, t: Token, mode: Shape): boolean {
+  if (t.kind !== Kind.None) return true;
+  return (
+    mode === Shape.Capitalised && t.shape !== Shape.Lower && (isInitial(text, t) || has(t, PARTICLE_BIT))
+  );
+}
+
+export function findPersonNames(text: string): NameSpan[] {
+  const mode = tokenise(text);
+  const tokens = current;
+  if (tokens.length === 0) return [];
+  let candidates = false;
+  for (const t of tokens) {
+    t.kind = classify(t, mode);
+    if (t.kind !== Kind.None || t.end - t.start === 1 || (t.bits & PARTICLE_BIT) !== 0) candidates = true;
+  }
+  if ((noteBits & (TITLE_BIT | PERSON_NOUN_BIT | PHRASE_END_BIT | SPEECH_BIT)) !== 0) {
+    promoteCued(text, tokens, mode);
+    candidates = true;
+  }
+  // Nothing name-like and no cue: no name (the common case for a purely clinical note).
+  if (!candidates) return [];
+  const groups = currentGroups;
+  groups.length = 0;
+  let groupCount = 0;
+  let i = 0;
+  while (i < tokens.length) {
+    if (!groupStarts(text, tokens[i] as Token, mode)) {
+      i++;
+      continue;
+    }
+    let last = i;
+    while (last + 1 < tokens.length && last - i < 4 && joinsGroup(text, tokens, last)) {
+      const next = tokens[last + 1] as Token;
+      const particle = has(next, PARTICLE_BIT) && next.end - next.start <= 3;
+      const afterParticle =
+        has(tokens[last], PARTICLE_BIT) &&
+        next.key.length >= 2 &&
+        !has(next, TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT);
+      if (afterParticle && next.kind === Kind.None) next.kind = Kind.Unknown;
+      if (!groupStarts(text, next, mode) && !particle && !afterParticle) break;
+      if (
+        mode === Shape.Capitalised &&
+        next.shape === Shape.Lower &&
+        next.kind !== Kind.Strong &&
+        next.kind !== Kind.Unknown &&
+        !particle
+      )
+        break;
+      last++;
+    }
+    // Particles and initials are names only before a name: trim them off the end.
+    let end = last;
+    while (end > i && (tokens[end] as Token).kind === Kind.None) end--;
+    if ((tokens[end] as Token).kind !== Kind.None) {
+      let group = groupPool[groupCount];
+      if (group === undefined) {
+        group = { first: 0, end: 0, name: false };
+        groupPool.push(group);
+      }
+      groupCount++;
+      group.first = i;
+      group.end = end;
+      group.name = decide(text, tokens, i, end, mode);
+      groups.push(group);
+    }
+    i = last + 1;
+  }
+  // Lists: "daughters Sarah and Emma", "Jane, Tom and Ali (children)": a name-like group joined to a name is one.
+  for (let pass = 0; pass < 2; pass++) {
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g] as Group;
+      if (group.name || !listable(tokens, group.first, group.end, mode)) continue;
+      const previous = groups[g - 1];
+      const next = groups[g + 1];
+      if (
+        (previous?.name && joined(text, tokens, previous.end, group.first)) ||
+        (next?.name && joined(text, tokens, group.end, next.first))
+      )
+        group.name = true;
+    }
+  }
+  const spans: NameSpan[] = [];
+  for (const g of groups) {
+    if (!g.name) continue;
+    // A name's other words that no list knows ("Opeyemi Ajewole", "achalesvara Bharadwaj"): words next to it that
+    // are no English word and nothing clinical belong to it.
+    let first = g.first;
+    let end = g.end;
+    while (end + 1 < tokens.length && end - g.end < 2 && gapIs(NAME_GAP, text, tokens, end)) {
+      const next = tokens[end + 1] as Token;
+      if (next.kind !== Kind.None || !(belongsToName(next, tokens[end] as Token) || has(next, PARTICLE_BIT)))
+        break;
+      end++;
+    }
+    while (has(tokens[end], PARTICLE_BIT) && end > g.end) end--;
+    if (first > 0 && gapIs(NAME_GAP, text, tokens, first - 1)) {
+      const previous = tokens[first - 1] as Token;
+      if (
+        previous.kind === Kind.None &&
+        belongsToName(previous, tokens[first] as Token) &&
+        !precededByCue(text, tokens, first)
+      )
+        first--;
+    }
+    spans.push({ start: (tokens[first] as Token).start, end: (tokens[end] as Token).end });
+  }
+  // "lives with purna and jazariah": an unlisted word joined by "and" or "&" to a name is a name too.
+  for (const g of groups) {
+    if (!g.name) continue;
+    joinedWord(text, tokens, g.end, 1, spans);
+    joinedWord(text, tokens, g.first, -1, spans);
+  }
+  return spans;
+}
+
+/** The word two tokens from a name, across "and" or "&" (step 1: after it, -1: before it), if it is nameable. */
+function joinedWord(
+  text: string,
+  tokens: readonly Token[],
+  from: number,
+  step: 1 | -1,
+  spans: NameSpan[],
+): void {
+  const joiner = tokens[from + step];
+  const other = tokens[from + 2 * step];
+  if (!joiner || !other || other.kind !== Kind.None || !has(joiner, JOINER_BIT) || !nameable(other)) return;
+  const left = step === 1 ? from : from - 2;
+  if (gapIs(GAP_9, text, tokens, left) && gapIs(GAP_9, text, tokens, left + 1))
+    spans.push({ start: other.start, end: other.end });
+}
+
+function listable(tokens: readonly Token[], first: number, end: number, mode: Shape): boolean {
+  for (let k = first; k <= end; k++) {
+    const t = tokens[k] as Token;
+    if (t.kind === Kind.Strong || t.kind === Kind.Unknown) return true;
+    if (t.kind === Kind.AmbiguousGiven && (mode !== Shape.Capitalised || t.shape !== Shape.Lower))
+      return true;
+  }
+  return false;
+}
+
+/** Two groups separated by "and", "&" or a comma only. */
+function joined(text: string, tokens: readonly Token[], leftEnd: number, rightFirst: number): boolean {
+  if (rightFirst === leftEnd + 1) return gapIs(GAP_10, text, tokens, leftEnd);
+  if (rightFirst === leftEnd + 2) {
+    const middle = tokens[leftEnd + 1] as Token;
+    return (
+      has(middle, JOINER_BIT) &&
+      gapIs(GAP_11, text, tokens, leftEnd) &&
+      gapIs(GAP_3, text, tokens, leftEnd + 1)
+    );
+  }
+  return false;
+}
+
+const FACT_SETS: ReadonlyArray<readonly [ReadonlySet<string>, number]> = [
+  [NAMES, NAME_BIT],
+  [GIVEN, GIVEN_BIT],
+  [PERSON_NOUNS, PERSON_NOUN_BIT],
+  [TITLES, TITLE_BIT],
+  [FILLERS, FILLER_BIT],
+  [EPONYM_HEADS, EPONYM_HEAD_BIT],
+  [PLACE_HEADS, PLACE_HEAD_BIT],
+  [SPEECH_VERBS, SPEECH_BIT],
+  [PERSON_VERBS, PERSON_VERB_BIT],
+  [NAME_JOINERS, JOINER_BIT],
+  [PARTICLES, PARTICLE_BIT],
+  [CLINICAL, CLINICAL_BIT],
+  [ROLE_NOUNS, ROLE_BIT],
+];

@@ -1,0 +1,231 @@
+/**
+ * The person-name detector's own vocabulary: which words point at a person (cues) and which capitalised words in a
+ * clinical note are not people (the clinical allow-list). This is domain vocabulary, not a list of people's names:
+ * the names themselves come only from the gazetteer packages (gazetteer.ts). Everything is stored as folded keys
+ * (ASCII letters, lower case) and compiled into sets once at module load.
+ */
+
+function set(words: string): ReadonlySet<string> {
+  return new Set(words.split(/\s+/).filter((w) => w.length > 0));
+}
+
+/** Courtesy and professional titles: the next capitalised word(s) are a name ("Mrs Okafor", "dr patel"). */
+export const TITLES = set(`
+  mr mrs ms miss mx dr doctor prof professor sir dame lady lord rev revd reverend fr father sister nurse
+  master madam mstr cllr councillor
+`);
+
+/**
+ * Kinship and role words: a name right after them ("wife Jane", "NOK: Tom", "carer Precious") or right before them
+ * ("Jane (wife)", "Tom, her son") is a person. Also used as fillers between a verb cue and the name.
+ */
+export const PERSON_NOUNS = set(`
+  wife husband partner spouse ex fiance fiancee girlfriend boyfriend widow widower
+  son sons daughter daughters child children kid kids baby twin twins stepson stepdaughter
+  mother mum mom mam mummy mother's father dad daddy parent parents stepmother stepfather stepmum stepdad
+  brother brothers sister sisters sibling siblings sis bro
+  grandson granddaughter grandsons granddaughters grandchild grandchildren
+  grandmother grandma granny gran nan nanna nana grandfather grandad granddad grandpa grampa
+  aunt aunty auntie uncle niece nephew cousin godson goddaughter godmother godfather
+  inlaw inlaws relative relatives family
+  carer carers caregiver neighbour neighbours neighbor friend friends flatmate housemate lodger landlord landlady
+  colleague boss employer guardian foster kin nok lpa attorney advocate imca interpreter translator chaplain
+  keyworker worker coordinator visitor visitors
+  daughterinlaw soninlaw motherinlaw fatherinlaw sisterinlaw brotherinlaw exwife exhusband expartner
+  stepmum stepdad stepbrother stepsister halfbrother halfsister grandparent grandparents greatgrandson
+  greatgranddaughter
+  physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic porter receptionist
+  secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
+  psychologist counsellor gp ot salt sw
+`);
+
+/**
+ * Staff roles among PERSON_NOUNS: they name a service as often as a person ("chest physio, Oramorph PRN"), so
+ * they are cues only right next to the name, with a space between ("Physio Sanfeng", "Sanfeng (physio)").
+ */
+export const ROLE_NOUNS = set(`
+  physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic porter receptionist
+  secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
+  psychologist counsellor gp ot salt sw worker coordinator advocate interpreter translator chaplain
+`);
+
+/** Multi-word person nouns and verb cues, as sequences of keys: the name follows the last word. */
+export const CUE_PHRASES: readonly (readonly string[])[] = [
+  "next of kin",
+  "social worker",
+  "support worker",
+  "key worker",
+  "care coordinator",
+  "care co ordinator",
+  "care assistant",
+  "health visitor",
+  "district nurse",
+  "named nurse",
+  "spoke to",
+  "spoke with",
+  "speaking to",
+  "speaking with",
+  "talked to",
+  "talked with",
+  "discussed with",
+  "discussion with",
+  "d w",
+  "called by",
+  "call from",
+  "call to",
+  "phone call from",
+  "phoned by",
+  "rang by",
+  "message from",
+  "message for",
+  "message left for",
+  "letter to",
+  "letter from",
+  "accompanied by",
+  "attended with",
+  "attends with",
+  "came in with",
+  "came with",
+  "brought in by",
+  "brought by",
+  "escorted by",
+  "collected by",
+  "picked up by",
+  "visited by",
+  "seen with",
+  "lives with",
+  "living with",
+  "lives alone with",
+  "stays with",
+  "staying with",
+  "cared for by",
+  "looked after by",
+  "supported by",
+  "married to",
+  "separated from",
+  "update given to",
+  "updated",
+  "informed",
+  "handed over to",
+  "consent from",
+  "referred by",
+  "c o",
+  "care of",
+  "known as",
+  "aka",
+  "prefers to be called",
+  "likes to be called",
+  "goes by",
+  "nee",
+  "maiden name",
+  "contact",
+  "contacted",
+  "emergency contact",
+  "called",
+  "named",
+  "rang",
+  "phoned",
+  "telephoned",
+  "per",
+  "seen by",
+  "reviewed by",
+  "assessed by",
+  "examined by",
+  "handover from",
+  "handed over by",
+  "escalated to",
+  "bleeped",
+].map((p) => p.split(" "));
+
+/** Words allowed between a cue and the name: "spoke to his daughter, Jane", "NOK is the patient's son Tom". */
+export const FILLERS = set(`
+  his her their the a an pt pt's patient patients patient's is was are were who whose own one eldest youngest
+  elder older younger oldest middle only late
+`);
+
+/** Verbs that only a person does, right after a name: "Precious rang", "Tomasz says" (not "reported": a scan reports). */
+export const PERSON_VERBS = set(`
+  rang rings phoned phones called calls visited visits visiting says said explained explains agreed agrees asked
+  asks wants wanted wishes wished thinks thought believes believed attended attends came arrived arrives brought
+  brings lives lived stays stayed declined consented requested requests collected collects tells told
+`);
+
+/**
+ * Clinical words a note capitalises that are never a person here, whatever the gazetteer says: eponyms rarely
+ * borne as names in the UK, abbreviations, scores, places in a hospital, months, weekdays and times of day.
+ * Eponyms that are also common names (Graves, Bell, Wilson, Murphy, Foley…) are not listed: they are told apart
+ * by the word after them (EPONYM_HEADS), so "Bell's palsy" stays and "Sarah Bell" goes.
+ */
+export const CLINICAL = set(`
+  parkinson parkinsons parkinsonism crohn crohns hodgkin hodgkins alzheimer alzheimers cushing cushings
+  hashimoto hashimotos raynaud raynauds sjogren sjogrens paget pagets huntington huntingtons kaposi kaposis
+  apgar waterlow barthel babinski romberg trendelenburg whipple whipples nissen colles hickman guedel gillick
+  caldicott tourette tourettes asperger aspergers korsakoff korsakoffs wernicke wernickes lewy creutzfeldt
+  duchenne danlos marfan marfans fallot kawasaki meniere menieres dupuytren dupuytrens bartholin bartholins
+  meckel meckels hirschsprung hirschsprungs buerger charcot epley heimlich valsalva seldinger snellen ishihara
+  rinne phalen tinel finkelstein lachman ortolani gleason breslow blatchford rockall centor ranson alvarado
+  mallampati killip mantoux coombs ziehl neelsen guthrie holter doppler venturi yankauer ryles zimmer moberg
+  korotkoff cheyne kussmaul virchow virchows lugol lugols zollinger klinefelter noonan prader willi angelman
+  patau pfannenstiel mcburney rovsing kernig brudzinski tinetti folstein epworth caprini wiskott burkitt
+  burkitts wilms hurler fabry gaucher pompe niemann leber heinz sternberg schwann purkinje langerhans kupffer
+  sertoli leydig peyer meissner golgi poiseuille fahrenheit celsius nightingale addenbrookes moorfields papworth
+  news gcs avpu hba spo sao pao fio etco ecg ekg eeg emg cxr axr ctpa mri ct pet echo tte toe ogd ercp mrcp
+  egfr crp esr wcc hb hct mcv plt inr aptt alt ast alp ggt tsh ldl hdl bnp trop lft lfts fbc ue ues vbg abg
+  aki ckd copd uti urti lrti dvt pe mi stemi nstemi acs tia cva af chf ccf gord ibs ibd uc ra oa ms mnd dka hhs
+  sob sats obs abx iv im sc po pr sl neb nebs prn bd tds qds od nbm dnacpr dnar resus sho fy reg cons hca rn
+  mdt mca dols lpa salt ot physio gp ed ae itu icu hdu amu cdu sdec ccu cicu nicu scbu picu ent gu gi
+  rass moca mmse phq gad frax qrisk must abcde sbar socrates amts mews pews qsofa nihss chads vasc hasbled
+  ward wards bay bed beds side room theatre theatres recovery majors minors cubicle unit suite wing block
+  clinic clinics surgery hospital infirmary centre center practice health trust nhs
+  mol mmol umol nmol pmol mg mcg ug ng kg gm ml dl iu meq kpa mmhg bpm hr hrs mins secs cm mm kcal units tabs
+  caps puffs sachet sachets amp amps vial vials
+  hosp nad ix niv trach brady glasgow rockwood braden barthel cfs macmillan curie bair micro bili creat alb
+  perla perrla situ janeway roth cheyne stokes henoch schonlein blatchford mallory hugger
+  nocte stat inh supp pess susp liq gtt oculent subcut intramuscular behcet behcets
+  ortho orthos cardio cardiology gastro neuro haem haemonc onc derm psych paeds gynae maxfax rheum resp endo geris
+  palliatives ccot ccrt medics surgeons anaesthetics
+`);
+
+/**
+ * Months, weekdays and times of day: never names on their own ("review in May", "Sun 14:00"), but some are also
+ * given names ("June", "May", "Sun", "Thu"), which a kinship word right beside them makes names ("Son May rang").
+ */
+export const CALENDAR = set(`
+  january february march april may june july august september october november december
+  jan feb mar apr jun jul aug sep sept oct nov dec
+  monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+  today tomorrow yesterday tonight morning afternoon evening night overnight weekend
+`);
+
+/** A capitalised word before one of these is a thing named after a person, not a person: "Crohn's disease". */
+export const EPONYM_HEADS = set(`
+  coma frailty cfs disease diseases syndrome syndromes sign signs test tests score scores scale scales criteria
+  classification palsy fracture fractures procedure operation manoeuvre maneuver reflex phenomenon lymphoma
+  sarcoma tumour tumor ulcer ulcers cyst cysts node nodes duct ducts gland glands catheter catheters mask tube
+  frame formula solution stain chart charts stage grade method technique triad pentad oesophagus esophagus
+  oesophagitis sheath canal membrane curve equation needle forceps retractor incision bandage dressing collar
+  splint hoist dementia encephalopathy neuropathy anaemia anemia arthritis disorder tear purpura breathing
+  respiration lesion lesions spot spots neuroma contracture tetralogy crisis chorea thyroiditis nodule nodules
+  gait features body airway
+`);
+
+/** A capitalised word before one of these names a place or institution ("Nightingale Ward", "Albert Road"). */
+export const PLACE_HEADS = set(`
+  ward wards unit units wing suite house building centre center clinic hospital infirmary hospice practice
+  surgery road street lane avenue close drive way crescent gardens place court terrace grove hill park square
+  walk mews row rise green station school college university trust foundation institute lodge ed ae
+`);
+
+/** Verbs of speech and thought right after an unknown word make it a person: "Shristi thinks", "Nnamdi rang". */
+export const SPEECH_VERBS = set(`
+  rang phoned called says said thinks thought wants wanted wishes wished asked asks agreed agrees explained explains
+  told tells believes believed visited visits
+`);
+
+/** A capitalised word after one of these is part of a place or institution: "St Mary's", "Royal Albert". */
+export const PLACE_LEADS = set(`
+  st saint royal kings king queens queen princess prince university general county city district community
+`);
+
+/** Words between two names that keep them in one list: "Jane and Tom", "Sarah & Emma". */
+export const NAME_JOINERS = set(`and or`);

@@ -1,0 +1,59 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * CPU time used so far by the local stack's servers, read from /proc (Linux): the broker, the registry and
+ * PostgreSQL (the postmaster and its backends, which do the work). Sampled before and after a run, the difference
+ * is what the run cost the servers. Undefined where /proc or the state file is missing.
+ */
+const TICKS_PER_SECOND = 100;
+
+function statOf(pid: number): { ppid: number; cpuMs: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name is in parentheses and may hold spaces: fields are counted after the closing one.
+    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    const ppid = Number(fields[1]);
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return { ppid, cpuMs: (ticks * 1000) / TICKS_PER_SECOND };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface StackCpu {
+  kafkaMs: number;
+  registryMs: number;
+  postgresMs: number;
+}
+
+export function stackCpu(stateDir: string): StackCpu | undefined {
+  let state: { processes?: Record<string, { pid: number }> };
+  try {
+    state = JSON.parse(readFileSync(join(stateDir, "state.json"), "utf8"));
+  } catch {
+    return undefined;
+  }
+  const pids = state.processes ?? {};
+  const cpu = (pid: number | undefined) => (pid === undefined ? 0 : (statOf(pid)?.cpuMs ?? 0));
+  const postmaster = pids["postgres"]?.pid;
+  let postgresMs = cpu(postmaster);
+  if (postmaster !== undefined) {
+    for (const entry of readdirSync("/proc")) {
+      const pid = Number(entry);
+      if (!Number.isInteger(pid)) continue;
+      const stat = statOf(pid);
+      if (stat?.ppid === postmaster) postgresMs += stat.cpuMs;
+    }
+  }
+  return { kafkaMs: cpu(pids["kafka"]?.pid), registryMs: cpu(pids["registry"]?.pid), postgresMs };
+}
+
+export function cpuDelta(before: StackCpu | undefined, after: StackCpu | undefined): StackCpu | undefined {
+  if (!before || !after) return undefined;
+  return {
+    kafkaMs: after.kafkaMs - before.kafkaMs,
+    registryMs: after.registryMs - before.registryMs,
+    postgresMs: after.postgresMs - before.postgresMs,
+  };
+}

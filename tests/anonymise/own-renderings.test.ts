@@ -1,0 +1,212 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type OwnIdentifier, scrubText } from "../../anonymise/index.ts";
+import { foldNote, foldText } from "../../anonymise/text/fold.ts";
+import { addressRenderings, nameRenderings, STREET_TYPES } from "../../anonymise/text/own-renderings.ts";
+import { withoutDiacritics } from "../../privacy-eval/names.ts";
+
+/**
+ * The record's own name and address, written in the note in a rendering the record does not use. Each rule has
+ * examples; the property tests generate renderings (case, accents dropped, separators, prefixes, street types)
+ * of generated names and addresses and check that nothing of them survives.
+ */
+
+function scrub(text: string, own: OwnIdentifier[]): string {
+  return scrubText(text, own, { personNames: false }, {});
+}
+
+const names = (given: string, family: string): OwnIdentifier[] => [
+  { text: given, entity: "NAME" },
+  { text: family, entity: "NAME" },
+];
+
+/** Plain-ASCII spelling as a note writer might type it: the harness's table, independent of the engine's folding. */
+const plain = withoutDiacritics;
+
+/** Words of three letters or more of `name` (plain spelling, lower case) still in `out`, ignoring prefixes. */
+function survivors(out: string, name: string): string[] {
+  const words = plain(name)
+    .toLowerCase()
+    .split(/[\s'’-]+/)
+    .map((w) => w.replace(/^(?:mac|mc)(?=[a-z]{3})/, ""))
+    .filter((w) => w.length >= 3 && !["mac", "nic"].includes(w));
+  const folded = plain(out)
+    .toLowerCase()
+    .replace(/[\s'’-]+/g, " ");
+  return words.filter(
+    (w) =>
+      new RegExp(`(?:^|[^a-z])(?:o|mac|mc)?${w}(?:[^a-z]|$)`).test(folded) ||
+      folded.replace(/ /g, "").includes(w),
+  );
+}
+
+describe("folding", () => {
+  it("maps every folded character back to its source", () => {
+    const text = "Łukasz Wójcik, 12 Oak Cl. — straße";
+    const f = foldText(text);
+    expect(f.text).toBe("lukasz wojcik 12 oak cl strasse");
+    const at = f.text.indexOf("wojcik");
+    expect(text.slice(f.start[at], f.end[at + "wojcik".length - 1])).toBe("Wójcik");
+  });
+
+  it("the note's fast fold agrees with the full fold, text and source ranges (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({
+          maxLength: 80,
+          unit: fc.constantFrom("a", "B", " ", "'", "-", ".", ",", "1", "\n", "ł", "É", "ß"),
+        }),
+        (text) => {
+          const full = foldText(text);
+          const expected = { text: full.text, start: Array.from(full.start), end: Array.from(full.end) };
+          const fast = foldNote(text);
+          expect(fast.text).toBe(expected.text);
+          for (let i = 0; i < fast.text.length; i++) {
+            expect(fast.sourceStart(i)).toBe(expected.start[i]);
+            expect(fast.sourceEnd(i)).toBe(expected.end[i]);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each([
+    ["ł", "l"],
+    ["ø", "o"],
+    ["æ", "ae"],
+    ["ß", "ss"],
+    ["đ", "d"],
+    ["þ", "th"],
+    ["ı", "i"],
+  ])("transliterates %s beyond accent stripping", (letter, ascii) => {
+    expect(foldText(`a${letter}b`).text).toBe(`a${ascii}b`);
+  });
+});
+
+describe("own names in other renderings", () => {
+  it.each([
+    ["without diacritics", "Łukasz", "Wójcik", "Seen with Lukasz Wojcik today"],
+    ["note has the diacritics, record does not", "Lukasz", "Wojcik", "Seen with Łukasz Wójcik today"],
+    ["capitals", "Siobhán", "Ó Súilleabháin", "SIOBHAN O SUILLEABHAIN SEEN"],
+    ["lower case", "Bjørn", "Ødegård", "bjorn odegard seen"],
+    ["ø as oe, ü as ue", "Bjørn", "Müller", "Bjoern Mueller seen"],
+    ["O' written with a space", "Siobhan", "O'Sullivan", "Siobhan O Sullivan seen"],
+    ["O' written joined", "Siobhan", "O'Sullivan", "Siobhan OSullivan seen"],
+    ["Ó written O'", "Siobhan", "Ó Súilleabháin", "Siobhan O'Suilleabhain seen"],
+    ["Mac written Mc", "Ewan", "MacDonald", "Ewan McDonald seen"],
+    ["Mc written Mac with a space", "Ewan", "McLeod", "Ewan Mac Leod seen"],
+    ["Ní written Nic", "Aoife", "Ní Bhriain", "Aoife Nic Bhriain seen"],
+    ["Ua written Ó", "Rory", "Ua Buachalla", "Rory O Buachalla seen"],
+    ["hyphen as space", "Anna", "Smith-Jones", "Anna Smith Jones seen"],
+    ["hyphen dropped", "Anna", "Smith-Jones", "Anna SmithJones seen"],
+    ["one part of a double name", "Anna", "Smith-Jones", "Mrs Jones seen"],
+    ["curly apostrophe", "Siobhan", "O'Neill", "Siobhan O’Neill seen"],
+  ])("%s", (_rule, given, family, note) => {
+    const out = scrub(note, names(given, family));
+    expect(survivors(out, `${given} ${family}`)).toEqual([]);
+    expect(out.toLowerCase()).toContain("seen");
+  });
+
+  it("does not remove a particle on its own ('de', 'van', 'o')", () => {
+    const out = scrub("Plan de novo; van booked; o/e normal", names("Maria", "de la Cruz"));
+    expect(out).toBe("Plan de novo; van booked; o/e normal");
+  });
+
+  it("Mac is a prefix only where it is one (MacLeod, not Mackay)", () => {
+    expect(nameRenderings("Mackay")).toEqual(["mackay"]);
+    expect(nameRenderings("MacLeod")).toEqual(expect.arrayContaining(["mcleod", "mac leod"]));
+  });
+
+  it("whole words only, after folding", () => {
+    expect(scrub("Wojcikowski clinic", names("Łukasz", "Wójcik"))).toBe("Wojcikowski clinic");
+  });
+
+  const LETTERS = "abcdefghijklmnoprstuwyzáéíóúłøæßüñçšžć";
+  const word = fc
+    .array(fc.constantFrom(...LETTERS), { minLength: 3, maxLength: 9 })
+    .map((cs) => cs.join(""))
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+  const prefix = fc.constantFrom("", "O'", "Ó ", "Mac", "Mc", "Ní ", "Ua ");
+
+  it("property: a generated name in a generated rendering never survives", () => {
+    fc.assert(
+      fc.property(
+        word,
+        word,
+        prefix,
+        fc.constantFrom("upper", "lower", "as is"),
+        fc.boolean(),
+        fc.constantFrom("O'", "O ", "O", "Ó ", "Mac", "Mc", "Mac ", "Ní ", "Nic ", "Ua "),
+        (given, stem, pre, casing, stripAccents, respelled) => {
+          const family = `${pre}${pre === "Mac" || pre === "Mc" ? stem : stem}`;
+          // The note may respell a Gaelic prefix within its class.
+          const classes = [["O'", "Ó ", "Ua "], ["Mac", "Mc"], ["Ní "]];
+          const cls = classes.find((c) => c.includes(pre));
+          const sameClass = cls?.some(
+            (c) =>
+              c.trim().replace("'", "").toLowerCase().slice(0, 1) ===
+              respelled.trim().slice(0, 1).toLowerCase(),
+          );
+          let rendered = `${given} ${pre !== "" && sameClass ? `${respelled}${stem}` : family}`;
+          if (stripAccents) rendered = plain(rendered);
+          if (casing === "upper") rendered = rendered.toUpperCase();
+          if (casing === "lower") rendered = rendered.toLowerCase();
+          const out = scrub(`Reviewed ${rendered} on the ward.`, names(given, family));
+          const leftover = out.replace("Reviewed", "").replace("on the ward.", "");
+          expect(leftover.replace(/\[NAME\]/g, "").trim()).toBe("");
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe("own address in other renderings", () => {
+  it.each([
+    ["street type abbreviated", "12 Church Road", "Lives at 12 Church Rd with wife"],
+    ["abbreviation with a full stop", "4 Oak Close", "Lives at 4 Oak Cl. with wife"],
+    ["street without the number", "4 Oak Close", "walks along Oak Close daily"],
+    ["number with a comma", "17 Elm Gardens", "Lives at 17, Elm Gdns with wife"],
+    ["lower case", "9 Park Lane", "lives at 9 park ln with wife"],
+    ["capitals", "9 Park Lane", "LIVES AT 9 PARK LANE WITH WIFE"],
+    ["house letter spaced", "12a Mill Street", "Lives at 12 A Mill St with wife"],
+    ["apostrophe dropped", "7 St John's Gardens", "Lives at 7 St Johns Gdns with wife"],
+    ["terrace", "3 Alma Terrace", "Lives at 3 Alma Tce with wife"],
+    ["flat", "Flat 2, 31 Grove Court", "Lives at 31 Grove Ct with wife"],
+    ["a street starting with a one-letter word", "24 O'Kon Lane", "Letter sent to o'kon ln with wife"],
+  ])("%s", (_rule, address, note) => {
+    const out = scrub(note, [{ text: address, entity: "ADDRESS" }]);
+    expect(out).toContain("[ADDRESS]");
+    const street = address.replace(/^(?:flat \d+, )?\d+[a-z]? /i, "").split(" ")[0] as string;
+    expect(out.toLowerCase()).not.toContain(street.toLowerCase().replace("'", ""));
+  });
+
+  it("property: every street type, written out or abbreviated, with or without the number", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 999 }),
+        fc.constantFrom("Mill", "Church", "Albion", "Wellington", "Brook"),
+        fc.constantFrom(...STREET_TYPES),
+        fc.nat(),
+        fc.boolean(),
+        fc.constantFrom("upper", "lower", "as is"),
+        (number, name, forms, pick, withNumber, casing) => {
+          const full = forms[0];
+          const written = forms[pick % forms.length] as string;
+          const address = `${number} ${name} ${full.charAt(0).toUpperCase()}${full.slice(1)}`;
+          let rendered = `${withNumber ? `${number} ` : ""}${name} ${written}`;
+          if (casing === "upper") rendered = rendered.toUpperCase();
+          if (casing === "lower") rendered = rendered.toLowerCase();
+          const out = scrub(`Home: ${rendered}; BP 120/80.`, [{ text: address, entity: "ADDRESS" }]);
+          expect(out).toBe("Home: [ADDRESS]; BP 120/80.");
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a part that names nothing on its own ('Flat 3') is not a needle", () => {
+    expect(addressRenderings("Flat 3, 12 Oak Close")).not.toContain("flat 3");
+  });
+});

@@ -1,0 +1,118 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { database, preparePipelineEnv } from "../integration/support/pipeline.ts";
+import {
+  describeExits,
+  drained,
+  fatalLines,
+  freePort,
+  makeRecords,
+  produce,
+  rawProducer,
+  startReplica,
+  verifyCase,
+  waitForProgress,
+} from "./support/harness.ts";
+import { startKafka, stopKafka } from "./support/stack-control.ts";
+
+/** The readiness answer of a replica, or "down" when it does not answer at all. */
+async function readiness(port: number): Promise<"ready" | "not-ready" | "down"> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(3_000) });
+    const body = (await res.json()) as { status: string; checks?: Record<string, boolean> };
+    return res.status === 200 && body.status === "ready" ? "ready" : "not-ready";
+  } catch {
+    return "down";
+  }
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+const OUTAGE_MS = 120_000;
+
+describe("fault: Kafka broker away for two minutes under load", () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+
+  it("both replicas stay up, report not-ready during the outage and ready after it, and every record ends up exactly once", async () => {
+    const env = await preparePipelineEnv("f-outage");
+    const db = database(env.databaseUrl);
+    cleanups.push(() => db.$pool.end());
+    const records = makeRecords(4000, 202);
+    const first = await rawProducer(env);
+    await produce(first, records.slice(0, 3000));
+    await first.close();
+
+    const ports = [await freePort(), await freePort()];
+    const replicas = ports.map((port, i) =>
+      startReplica(
+        { ...env.env, BATCH_MAX_RECORDS: "50", HTTP_PORT: String(port), KAFKA_SESSION_TIMEOUT_MS: "10000" },
+        `outage-${i}`,
+      ),
+    );
+    for (const r of replicas) cleanups.push(() => r.stop());
+    await waitFor(
+      "both replicas ready",
+      async () => (await Promise.all(ports.map(readiness))).every((s) => s === "ready"),
+      90_000,
+    );
+    const before = await waitForProgress(db, 200);
+    expect(before).toBeLessThan(3000);
+
+    await stopKafka();
+    const outageStarted = Date.now();
+    const seen = ports.map(() => new Set<string>());
+    await waitFor(
+      "both replicas to report not-ready",
+      async () => {
+        const states = await Promise.all(ports.map(readiness));
+        for (const [i, s] of states.entries()) seen[i]!.add(s);
+        return states.every((s) => s === "not-ready");
+      },
+      OUTAGE_MS,
+    );
+    // Ride out the rest of the outage, checking that nobody stops answering.
+    while (Date.now() - outageStarted < OUTAGE_MS) {
+      const states = await Promise.all(ports.map(readiness));
+      for (const [i, s] of states.entries()) seen[i]!.add(s);
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+    await startKafka();
+    await waitFor(
+      "both replicas ready again",
+      async () => (await Promise.all(ports.map(readiness))).every((s) => s === "ready"),
+      180_000,
+    );
+
+    const second = await rawProducer(env);
+    await produce(second, records.slice(3000));
+    await second.close();
+    const ok = await drained(db, records.length, 240_000);
+    const stopped = await Promise.all(replicas.map((r) => r.stop()));
+    if (!ok) for (const r of replicas) console.error(r.output().slice(-5_000));
+    const outages = replicas.map((r) => (r.output().match(/"kafka\.unavailable"/g) ?? []).length);
+    const note = `broker down ${OUTAGE_MS / 1000} s at ${before}/3000 accounted; kafka.unavailable logs ${outages.join("/")}; replicas: ${replicas.map((r) => describeExits(r)).join(" / ")}${
+      replicas.some((r) => fatalLines(r).length) ? ` [${replicas.flatMap(fatalLines)[0]?.slice(0, 160)}]` : ""
+    }`;
+    await verifyCase({
+      name: "7 broker away 120 s, two replicas",
+      env,
+      db,
+      records,
+      deadLetterReasons: [],
+      note,
+    });
+    expect(ok).toBe(true);
+    // Never down: the HTTP server answered throughout, and no replica exited before it was asked to.
+    for (const s of seen) expect([...s]).not.toContain("down");
+    for (const r of replicas) expect(r.exits.slice(0, -1)).toEqual([]);
+    for (const s of stopped) expect(s.code).toBe(0);
+  });
+});

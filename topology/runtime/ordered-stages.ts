@@ -1,0 +1,215 @@
+import { isTransient, TopologyFailedError } from "../dsl/errors.ts";
+import type { RawMessage } from "./consumer-supervisor.ts";
+import type { CommitOutcome } from "./kafka-committer.ts";
+import type { RuntimeObserver } from "./observer.ts";
+import { lastPerPartition, type PartitionTracker, type Position } from "./partition-tracker.ts";
+import type { ProcessedBatch, ProcessingStage } from "./processing.ts";
+import type { ConsumedRecord } from "./record-processor.ts";
+import { type BackoffOptions, retryWhile } from "./retry.ts";
+import type { ExternalStore, PartitionOffset, StoreCommitResult } from "./store.ts";
+
+/** A sealed batch on its way through process → store commit → Kafka commit. */
+interface Job {
+  records: RawMessage[];
+  /** The tracker's generation when the batch was (last) processed: a join since means it must be taken again. */
+  generation: number;
+  admitted: RawMessage[];
+  processed: ProcessedBatch | undefined;
+  offsets: PartitionOffset[];
+  dropped: number;
+  processMs: number;
+  storeMs: number;
+  store: StoreCommitResult | undefined;
+}
+
+export type StageFaultPoint = "before-store-commit" | "after-store-commit" | "after-kafka-commit";
+
+export interface OrderedStagesOptions {
+  groupId: string;
+  tracker: PartitionTracker;
+  processing: ProcessingStage;
+  store: ExternalStore | undefined;
+  commitKafka(
+    messages: ProcessedBatch["messages"],
+    last: Position[],
+    generation: number,
+  ): Promise<CommitOutcome>;
+  /** Settles once the committed position of every owned partition is known (it is replaced at each join). */
+  positionsKnown(): Promise<void>;
+  /** Re-deliveries the runtime dropped since the last report (counted into the next batch's report). */
+  takeRedeliveriesDropped(): number;
+  retry: BackoffOptions;
+  signal: AbortSignal;
+  observer: RuntimeObserver | undefined;
+  faultPoint: ((point: StageFaultPoint) => void) | undefined;
+}
+
+const ignore = () => undefined;
+
+const toConsumed = (m: RawMessage): ConsumedRecord => ({
+  topic: m.topic,
+  partition: m.partition,
+  offset: m.offset,
+  timestamp: m.timestamp,
+  key: m.key ?? undefined,
+  value: m.value ?? undefined,
+  headers: m.headers,
+});
+
+/**
+ * The three stages every batch goes through, each strictly in batch order: processing (CPU), the external store's
+ * commit, then the Kafka transaction. Each stage works on the next batch as soon as it has finished the previous
+ * one, so batch N+1 is processed while batch N commits; `submit` returns the promise of the batch's Kafka commit.
+ */
+export class OrderedStages {
+  readonly #o: OrderedStagesOptions;
+  #processTail: Promise<unknown> = Promise.resolve();
+  #storeTail: Promise<unknown> = Promise.resolve();
+  #kafkaTail: Promise<unknown> = Promise.resolve();
+
+  constructor(options: OrderedStagesOptions) {
+    this.#o = options;
+  }
+
+  /** Settles when every batch submitted so far has gone through (or failed). */
+  get drained(): Promise<unknown> {
+    return this.#kafkaTail;
+  }
+
+  submit(records: RawMessage[]): Promise<void> {
+    const job: Job = {
+      records,
+      generation: -1,
+      admitted: [],
+      processed: undefined,
+      offsets: [],
+      dropped: 0,
+      processMs: 0,
+      storeMs: 0,
+      store: undefined,
+    };
+    const processed = this.#inProcessOrder(job);
+    const stored = Promise.all([processed, this.#storeTail]).then(() => this.#storeCommit(job));
+    this.#storeTail = stored.catch(ignore);
+    const committed = Promise.all([stored, this.#kafkaTail]).then(() => this.#kafkaCommit(job));
+    this.#kafkaTail = committed.catch(ignore);
+    return committed;
+  }
+
+  #inProcessOrder(job: Job): Promise<void> {
+    const processed = this.#processTail.then(() => this.#process(job));
+    this.#processTail = processed.catch(ignore);
+    return processed;
+  }
+
+  #checkRunning(): void {
+    if (this.#o.signal.aborted)
+      throw new TopologyFailedError("the pipeline stopped before the batch committed");
+  }
+
+  async #process(job: Job): Promise<void> {
+    this.#checkRunning();
+    const o = this.#o;
+    // Wait until the committed position of every owned partition is known (a join may come while waiting).
+    for (let known = o.positionsKnown(); ; known = o.positionsKnown()) {
+      await known;
+      if (known === o.positionsKnown()) break;
+    }
+    const started = performance.now();
+    job.generation = o.tracker.generation;
+    job.admitted = o.tracker.admissible(job.records);
+    job.dropped = job.records.length - job.admitted.length;
+    job.processed =
+      job.admitted.length === 0
+        ? undefined
+        : await o.processing.process(job.admitted.map(toConsumed), o.signal);
+    job.offsets = lastPerPartition(job.admitted).map((m) => ({
+      topic: m.topic,
+      partition: m.partition,
+      nextOffset: m.offset + 1n,
+    }));
+    job.processMs += performance.now() - started;
+  }
+
+  async #storeCommit(job: Job): Promise<void> {
+    this.#checkRunning();
+    const o = this.#o;
+    if (!job.processed) return;
+    const started = performance.now();
+    o.faultPoint?.("before-store-commit");
+    if (o.store) {
+      const store = o.store;
+      const batch = { consumerGroup: o.groupId, records: job.processed.stores, offsets: job.offsets };
+      job.store = await retryWhile(() => store.commit(batch), isTransient, {
+        ...o.retry,
+        signal: o.signal,
+        onRetry: (error, attempt, delay) =>
+          o.observer?.retry?.((error as { code?: string }).code ?? "STORE_TRANSIENT", attempt, delay),
+      });
+    }
+    job.storeMs += performance.now() - started;
+    o.faultPoint?.("after-store-commit");
+  }
+
+  /**
+   * The Kafka commit, in batch order. When the group rebalanced under the batch, or an earlier batch committed some
+   * of its records meanwhile, it is taken again from the top: records of partitions that moved away are left to
+   * their new owner, records already committed are dropped, the rest are processed again (deterministically),
+   * stored (the store skips what it already holds) and committed under the current generation.
+   */
+  async #kafkaCommit(job: Job): Promise<void> {
+    const o = this.#o;
+    for (;;) {
+      this.#checkRunning();
+      if (!job.processed) break;
+      // A record an earlier batch has committed since this one was processed (the partition moved away and back,
+      // and the client fetched it again) must not be published twice: take the batch again without it.
+      if (o.tracker.admissible(job.admitted).length !== job.admitted.length) {
+        await this.#inProcessOrder(job);
+        await this.#storeCommit(job);
+        continue;
+      }
+      const started = performance.now();
+      const outcome = await o.commitKafka(
+        job.processed.messages,
+        lastPerPartition(job.admitted),
+        job.generation,
+      );
+      const kafkaMs = performance.now() - started;
+      if (outcome === "committed") {
+        o.faultPoint?.("after-kafka-commit");
+        o.tracker.committed(job.offsets);
+        this.#report(job, kafkaMs);
+        return;
+      }
+      // Rebalanced: again, in order with the other stages' work.
+      await this.#inProcessOrder(job);
+      await this.#storeCommit(job);
+    }
+    o.tracker.committed(job.offsets);
+    this.#report(job, 0);
+  }
+
+  #report(job: Job, kafkaMs: number): void {
+    const o = this.#o;
+    const processed = job.processed;
+    const dropped = job.dropped + o.takeRedeliveriesDropped();
+    if (!processed && dropped === 0) return;
+    for (const dead of processed?.deadLetters ?? []) o.observer?.deadLettered?.(dead.reason, dead.position);
+    const storeCounts = new Map<string, number>();
+    for (const [name, list] of processed?.stores ?? []) storeCounts.set(name, list.length);
+    o.observer?.batchCommitted?.({
+      records: processed ? job.admitted.length : 0,
+      topicRecords: processed?.topicRecords ?? 0,
+      deadLetters: processed?.deadLetters.length ?? 0,
+      stores: storeCounts,
+      ...(job.store ? { store: job.store } : {}),
+      storeMs: job.storeMs,
+      kafkaMs,
+      processMs: job.processMs,
+      dropped,
+      timestamps: processed ? job.admitted.map((r) => r.timestamp) : [],
+      counters: processed?.counters ?? new Map(),
+    });
+  }
+}

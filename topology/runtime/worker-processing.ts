@@ -1,0 +1,200 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { TopologyFailedError } from "../dsl/errors.ts";
+import type { DeadLetterReason } from "../dsl/types.ts";
+import type { OutgoingMessage } from "./materialise.ts";
+import type { ProcessedBatch, ProcessingOptions, ProcessingStage } from "./processing.ts";
+import type { ConsumedRecord } from "./record-processor.ts";
+import type { StoreRecord } from "./store.ts";
+import { type PackedMessages, type PackedRecords, packRecords, unpackMessages } from "./worker-wire.ts";
+
+/**
+ * Processing on worker threads, so that decoding, anonymising and encoding use every core while the main thread
+ * does the I/O (fetching, the store commit, the Kafka transaction) and the bookkeeping.
+ *
+ * Each worker imports `module` and calls its `build(settings, count)` export to get its own copy of the topology
+ * (its own engine, caches and registry client): workers share nothing but the settings. A batch is cut into one
+ * contiguous slice per worker and the results are joined in slice order, so the batch's order (and with it each
+ * partition's) is exactly what one thread would have produced. A worker that dies takes the pipeline down (fail
+ * closed); a transient error inside a worker is retried there, record by record, as on the main thread.
+ */
+export interface WorkerProcessingOptions {
+  /** A module exporting `build(settings, count): Topology`. */
+  module: URL;
+  /** Structured-cloneable settings for `build`. */
+  settings: unknown;
+  /** Worker threads (default: one per available core). */
+  threads?: number;
+  processing: Omit<ProcessingOptions, "handlers" | "onRetry">;
+  onRetry?: (code: string, attempt: number, delayMs: number) => void;
+  /** Smallest slice worth a thread of its own (small batches go to one worker). */
+  minSlice?: number;
+}
+
+/** What crosses the thread boundary: plain data only, bytes packed and transferred (worker-wire.ts). */
+export interface WorkerRequest {
+  id: number;
+  records: PackedRecords;
+}
+
+export type WorkerReply =
+  | { id: number; ok: true; batch: WireBatch }
+  | { id: number; ok: false; error: { name: string; code: string; message: string } }
+  | { retry: { code: string; attempt: number; delayMs: number } }
+  | { ready: true }
+  | { startFailed: { name: string; code: string; message: string } };
+
+export interface WireBatch {
+  messages: PackedMessages;
+  stores: Array<[string, StoreRecord[]]>;
+  deadLetters: Array<{
+    reason: DeadLetterReason;
+    position: { topic: string; partition: number; offset: bigint };
+  }>;
+  topicRecords: number;
+  counters: Array<[string, number]>;
+}
+
+interface Pending {
+  resolve(batch: WireBatch): void;
+  reject(error: unknown): void;
+}
+
+class PoolWorker {
+  readonly worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  readonly ready: Promise<void>;
+  #nextId = 0;
+  #dead: unknown;
+
+  constructor(
+    entry: URL,
+    workerData: unknown,
+    onRetry: WorkerProcessingOptions["onRetry"],
+    onDeath: (e: unknown) => void,
+  ) {
+    this.worker = new Worker(entry, { workerData });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.on("message", (reply: WorkerReply) => {
+        if ("ready" in reply) resolve();
+        else if ("startFailed" in reply) reject(revive(reply.startFailed));
+        else if ("retry" in reply) onRetry?.(reply.retry.code, reply.retry.attempt, reply.retry.delayMs);
+        else {
+          const pending = this.#pending.get(reply.id);
+          this.#pending.delete(reply.id);
+          if (!pending) return;
+          if (reply.ok) pending.resolve(reply.batch);
+          else pending.reject(revive(reply.error));
+        }
+      });
+      const die = (error: unknown) => {
+        this.#dead ??= error;
+        reject(error);
+        for (const p of this.#pending.values()) p.reject(error);
+        this.#pending.clear();
+        onDeath(error);
+      };
+      this.worker.on("error", die);
+      this.worker.on("exit", (code) => {
+        if (this.#dead === undefined && code !== 0)
+          die(new TopologyFailedError(`a processing worker exited with code ${code}`));
+      });
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  run(records: readonly ConsumedRecord[]): Promise<WireBatch> {
+    if (this.#dead !== undefined) return Promise.reject(this.#dead);
+    const id = this.#nextId++;
+    const { packed, transfer } = packRecords(records);
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, records: packed } satisfies WorkerRequest, transfer);
+    });
+  }
+}
+
+/** An error from a worker, as one of ours: its code and value-free message survive, its class does not. */
+function revive(e: { name: string; code: string; message: string }): Error {
+  return new TopologyFailedError(`${e.code}: ${e.message} (in a processing worker, ${e.name})`);
+}
+
+export class WorkerProcessing implements ProcessingStage {
+  readonly #workers: PoolWorker[];
+  readonly #minSlice: number;
+  #failure: unknown;
+
+  constructor(options: WorkerProcessingOptions) {
+    const threads = Math.max(1, options.threads ?? availableParallelism());
+    this.#minSlice = options.minSlice ?? 64;
+    const entry = new URL("./worker-entry.ts", import.meta.url);
+    const workerData = {
+      module: options.module.href,
+      settings: options.settings,
+      processing: options.processing,
+    };
+    this.#workers = Array.from(
+      { length: threads },
+      () =>
+        new PoolWorker(entry, workerData, options.onRetry, (error) => {
+          this.#failure ??= error;
+        }),
+    );
+  }
+
+  get threads(): number {
+    return this.#workers.length;
+  }
+
+  /** Resolves once every worker has built its topology; rejects with the first start-up failure. */
+  async ready(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.ready));
+  }
+
+  async process(records: readonly ConsumedRecord[], signal: AbortSignal): Promise<ProcessedBatch> {
+    if (this.#failure !== undefined) throw this.#failure;
+    if (signal.aborted) throw new TopologyFailedError("processing stopped");
+    const slices = Math.max(1, Math.min(this.#workers.length, Math.floor(records.length / this.#minSlice)));
+    const size = Math.ceil(records.length / slices);
+    const parts = await Promise.all(
+      Array.from({ length: slices }, (_, i) =>
+        (this.#workers[i] as PoolWorker).run(records.slice(i * size, (i + 1) * size)),
+      ),
+    );
+    return join(parts);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.worker.terminate().catch(() => undefined)));
+  }
+}
+
+/** Joins slice results in slice order (topic messages before dead letters, as one thread would emit them). */
+function join(parts: WireBatch[]): ProcessedBatch {
+  const topicMessages: OutgoingMessage[] = [];
+  const deadLetterMessages: OutgoingMessage[] = [];
+  const stores = new Map<string, StoreRecord[]>();
+  const counters = new Map<string, number>();
+  const deadLetters: ProcessedBatch["deadLetters"] = [];
+  let topicRecords = 0;
+  for (const part of parts) {
+    // Within a slice, materialise puts the topic outputs first and the dead-letter messages after them.
+    for (const [i, m] of unpackMessages(part.messages).entries())
+      (i < part.topicRecords ? topicMessages : deadLetterMessages).push(m);
+    for (const [name, list] of part.stores) {
+      const target = stores.get(name) ?? [];
+      for (const r of list) target.push(r);
+      stores.set(name, target);
+    }
+    for (const [key, n] of part.counters) counters.set(key, (counters.get(key) ?? 0) + n);
+    deadLetters.push(...part.deadLetters);
+    topicRecords += part.topicRecords;
+  }
+  return {
+    messages: topicMessages.concat(deadLetterMessages),
+    stores,
+    deadLetters,
+    topicRecords,
+    counters,
+  };
+}

@@ -1,0 +1,196 @@
+import type { OutgoingMessage } from "./materialise.ts";
+import type { ConsumedRecord } from "./record-processor.ts";
+
+/**
+ * Records and topic outputs as they cross to and from processing workers: the bytes of every key and value in one
+ * buffer and the positions in typed arrays, all transferred rather than copied record by record (structured clone
+ * of thousands of small Buffers costs more than the work done on many of them). Headers, rare, travel as they are.
+ */
+export interface PackedRecords {
+  count: number;
+  topics: string[];
+  topicIndex: Uint16Array;
+  partitions: Int32Array;
+  offsets: BigInt64Array;
+  timestamps: BigInt64Array;
+  /** Per record: key start, key length (-1: none), value start, value length (-1: none), into `bytes`. */
+  spans: Int32Array;
+  bytes: Uint8Array;
+  headers: Array<[number, Array<[Buffer | string, Uint8Array]>]>;
+}
+
+export interface PackedMessages {
+  count: number;
+  topics: string[];
+  topicIndex: Uint16Array;
+  spans: Int32Array;
+  bytes: Uint8Array;
+  /** Messages that carry headers or a partition (dead letters), by position, as they are. */
+  extras: Array<[number, { headers?: Map<string, Buffer>; partition?: number }]>;
+}
+
+function topicTable(): { topics: string[]; index(topic: string): number } {
+  const topics: string[] = [];
+  const seen = new Map<string, number>();
+  return {
+    topics,
+    index(topic) {
+      let i = seen.get(topic);
+      if (i === undefined) {
+        i = topics.length;
+        topics.push(topic);
+        seen.set(topic, i);
+      }
+      return i;
+    },
+  };
+}
+
+/** Writes keys and values into one buffer; spans get [start, length] pairs (length -1 for none). */
+function packBytes(
+  items: ReadonlyArray<{ key: Uint8Array | undefined; value: Uint8Array | undefined }>,
+  spans: Int32Array,
+): Uint8Array<ArrayBuffer> {
+  let total = 0;
+  for (const item of items) total += (item.key?.length ?? 0) + (item.value?.length ?? 0);
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (let i = 0; i < items.length; i++) {
+    const { key, value } = items[i] as { key: Uint8Array | undefined; value: Uint8Array | undefined };
+    for (const [slot, part] of [
+      [0, key],
+      [2, value],
+    ] as const) {
+      if (part === undefined || part === null) {
+        spans[i * 4 + slot] = 0;
+        spans[i * 4 + slot + 1] = -1;
+      } else {
+        bytes.set(part, at);
+        spans[i * 4 + slot] = at;
+        spans[i * 4 + slot + 1] = part.length;
+        at += part.length;
+      }
+    }
+  }
+  return bytes;
+}
+
+function view(bytes: Uint8Array, spans: Int32Array, at: number): Buffer | undefined {
+  const length = spans[at + 1] as number;
+  if (length < 0) return undefined;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + (spans[at] as number), length);
+}
+
+export function packRecords(records: readonly ConsumedRecord[]): {
+  packed: PackedRecords;
+  transfer: ArrayBuffer[];
+} {
+  const n = records.length;
+  const table = topicTable();
+  const topicIndex = new Uint16Array(n);
+  const partitions = new Int32Array(n);
+  const offsets = new BigInt64Array(n);
+  const timestamps = new BigInt64Array(n);
+  const spans = new Int32Array(n * 4);
+  const headers: PackedRecords["headers"] = [];
+  for (let i = 0; i < n; i++) {
+    const r = records[i] as ConsumedRecord;
+    topicIndex[i] = table.index(r.topic);
+    partitions[i] = r.partition;
+    offsets[i] = r.offset;
+    timestamps[i] = r.timestamp;
+    if (r.headers.size > 0) headers.push([i, [...r.headers]]);
+  }
+  const bytes = packBytes(records, spans);
+  const packed = {
+    count: n,
+    topics: table.topics,
+    topicIndex,
+    partitions,
+    offsets,
+    timestamps,
+    spans,
+    bytes,
+    headers,
+  };
+  return {
+    packed,
+    transfer: [
+      topicIndex.buffer,
+      partitions.buffer,
+      offsets.buffer,
+      timestamps.buffer,
+      spans.buffer,
+      bytes.buffer,
+    ],
+  };
+}
+
+export function unpackRecords(p: PackedRecords): ConsumedRecord[] {
+  const headers = new Map(p.headers);
+  const out: ConsumedRecord[] = new Array(p.count);
+  for (let i = 0; i < p.count; i++) {
+    const h = headers.get(i);
+    out[i] = {
+      topic: p.topics[p.topicIndex[i] as number] as string,
+      partition: p.partitions[i] as number,
+      offset: p.offsets[i] as bigint,
+      timestamp: p.timestamps[i] as bigint,
+      key: view(p.bytes, p.spans, i * 4),
+      value: view(p.bytes, p.spans, i * 4 + 2),
+      headers: h
+        ? new Map(h.map(([k, v]) => [k, Buffer.from(v.buffer, v.byteOffset, v.byteLength)] as const))
+        : new Map(),
+    };
+  }
+  return out;
+}
+
+export function packMessages(messages: readonly OutgoingMessage[]): {
+  packed: PackedMessages;
+  transfer: ArrayBuffer[];
+} {
+  const n = messages.length;
+  const table = topicTable();
+  const topicIndex = new Uint16Array(n);
+  const spans = new Int32Array(n * 4);
+  const extras: PackedMessages["extras"] = [];
+  for (let i = 0; i < n; i++) {
+    const m = messages[i] as OutgoingMessage;
+    topicIndex[i] = table.index(m.topic);
+    if (m.headers !== undefined || m.partition !== undefined)
+      extras.push([
+        i,
+        {
+          ...(m.headers ? { headers: m.headers } : {}),
+          ...(m.partition !== undefined ? { partition: m.partition } : {}),
+        },
+      ]);
+  }
+  const bytes = packBytes(messages, spans);
+  return {
+    packed: { count: n, topics: table.topics, topicIndex, spans, bytes, extras },
+    transfer: [topicIndex.buffer, spans.buffer, bytes.buffer],
+  };
+}
+
+export function unpackMessages(p: PackedMessages): OutgoingMessage[] {
+  const extras = new Map(p.extras);
+  const out: OutgoingMessage[] = new Array(p.count);
+  for (let i = 0; i < p.count; i++) {
+    const extra = extras.get(i);
+    const headers = extra?.headers
+      ? new Map(
+          [...extra.headers].map(([k, v]) => [k, Buffer.from(v.buffer, v.byteOffset, v.byteLength)] as const),
+        )
+      : undefined;
+    out[i] = {
+      topic: p.topics[p.topicIndex[i] as number] as string,
+      key: view(p.bytes, p.spans, i * 4),
+      value: view(p.bytes, p.spans, i * 4 + 2) ?? Buffer.alloc(0),
+      ...(headers ? { headers } : {}),
+      ...(extra?.partition !== undefined ? { partition: extra.partition } : {}),
+    };
+  }
+  return out;
+}
