@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { useIsolatedStack } from "./tests/support/isolated-stacks.ts";
 
 /**
  * The fault suite (`npm run test:faults`): stops and restarts servers, so it runs on its OWN local stack
@@ -6,22 +7,17 @@ import { defineConfig } from "vitest/config";
  * here, before anything imports dev/stack, and are inherited by the workers and by every pipeline child process.
  */
 const FAULT_STACK_ENV = {
-  STACK_MODE: "local",
-  STACK_PORT_BASE: "23000",
-  STACK_STATE_DIR: "/tmp/faults-stack",
-  STACK_ENV_FILE: "/tmp/faults-stack.env",
+  ...useIsolatedStack("faults"),
   FAULTS_RESULTS_FILE: "/tmp/faults-stack-results.json",
-} as const;
-Object.assign(process.env, FAULT_STACK_ENV);
-// Endpoints in the environment would select "external" mode (the shared stack): the suite must never see them.
-for (const key of ["KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL", "DATABASE_URL"]) delete process.env[key];
+};
+process.env["FAULTS_RESULTS_FILE"] = FAULT_STACK_ENV.FAULTS_RESULTS_FILE;
 
 export default defineConfig({
   test: {
     name: "faults",
     include: ["tests/faults/**/*.test.ts"],
     globalSetup: ["tests/faults/global-setup.ts"],
-    env: { ...FAULT_STACK_ENV },
+    env: FAULT_STACK_ENV,
     fileParallelism: false,
     sequence: { concurrent: false },
     testTimeout: 240_000,

@@ -1,38 +1,21 @@
-import { readFileSync } from "node:fs";
-import {
-  type Anonymiser,
-  createAnonymiser,
-  type Keyring,
-  parseKeyring,
-  type Strategy,
-} from "../../anonymise/index.ts";
+import type { Anonymiser, Keyring, Strategy } from "../../anonymise/index.ts";
 import { generateRecords, type PatientRecordJson } from "../../dev/synthetic/index.ts";
-import { fromJsonForm } from "../../schemas/json-form.ts";
-import { type AvroRecordSchema, loadSchema } from "../../schemas/load.ts";
+import { testAnonymiser, toAvro } from "../support/anonymiser.ts";
 
-export const rawSchema: AvroRecordSchema = loadSchema("patientRecord");
-export const anonymisedSchema: AvroRecordSchema = loadSchema("anonymisedPatientRecord");
-export const keyringText = readFileSync(new URL("../fixtures/keyring.json", import.meta.url), "utf8");
-export const keyring: Keyring = parseKeyring(keyringText);
+export {
+  anonymisedSchema,
+  keyring,
+  keyringJson as keyringText,
+  rawSchema,
+  toAvro,
+} from "../support/anonymiser.ts";
 
 export function anonymiser(
   strategy: Strategy = "pseudonymisation",
   overrides: { keyring?: Keyring; tokenCacheSize?: number } = {},
 ): Anonymiser {
-  return createAnonymiser({
-    rawSchema,
-    anonymisedSchema,
-    keyring: overrides.keyring ?? keyring,
-    strategy,
-    pipelineVersion: "test",
-    tokenCacheSize: overrides.tokenCacheSize,
-  });
-}
-
-export function toAvro(json: PatientRecordJson | Record<string, unknown>): Record<string, unknown> {
-  const r = fromJsonForm(rawSchema, json);
-  if (!r.ok) throw new Error(`fixture invalid: ${r.code} ${r.field}`);
-  return r.value;
+  const { keyring: otherKeyring, tokenCacheSize } = overrides;
+  return testAnonymiser({ strategy, tokenCacheSize, ...(otherKeyring ? { keyring: otherKeyring } : {}) });
 }
 
 /** A consenting record with a known note, for example-based tests. */

@@ -11,7 +11,7 @@ import { Consumer } from "@platformatic/kafka";
 import pgPromise from "pg-promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../dev/stack/paths.ts";
-import { eventually } from "../integration/support/pipeline.ts";
+import { eventually } from "../support/pipeline.ts";
 import { CLI, cli, metricValue, until200, whenAccounted } from "./support.ts";
 
 const execFileAsync = promisify(execFile);

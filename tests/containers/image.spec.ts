@@ -14,8 +14,8 @@ import {
   type PipelineEnv,
   preparePipelineEnv,
   readTopic,
-} from "../integration/support/pipeline.ts";
-import { stack } from "../integration/support/stack.ts";
+} from "../support/pipeline.ts";
+import { stack } from "../support/stack.ts";
 import { cli, metricValue, until200, whenAccounted } from "./support.ts";
 
 const IMAGE = process.env["PIPELINE_IMAGE"] ?? "localhost/nhs-anonymiser:local";

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { counts, type database, eventually } from "../integration/support/pipeline.ts";
+import { counts, type database, eventually } from "../support/pipeline.ts";
 
 const execFileAsync = promisify(execFile);
 

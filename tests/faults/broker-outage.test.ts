@@ -1,18 +1,20 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { database, preparePipelineEnv } from "../integration/support/pipeline.ts";
 import {
+  database,
   describeExits,
   drained,
   fatalLines,
   freePort,
   makeRecords,
+  preparePipelineEnv,
   produce,
   rawProducer,
   startReplica,
-  verifyCase,
   waitForProgress,
-} from "./support/harness.ts";
-import { startKafka, stopKafka } from "./support/stack-control.ts";
+} from "../support/pipeline.ts";
+import { startKafka, stopKafka } from "../support/stack-control.ts";
+import { waitFor } from "../support/wait.ts";
+import { verifyCase } from "./support/harness.ts";
 
 /** The readiness answer of a replica, or "down" when it does not answer at all. */
 async function readiness(port: number): Promise<"ready" | "not-ready" | "down"> {
@@ -22,14 +24,6 @@ async function readiness(port: number): Promise<"ready" | "not-ready" | "down"> 
     return res.status === 200 && body.status === "ready" ? "ready" : "not-ready";
   } catch {
     return "down";
-  }
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
@@ -61,7 +55,7 @@ describe("fault: Kafka broker away for two minutes under load", () => {
     await waitFor(
       "both replicas ready",
       async () => (await Promise.all(ports.map(readiness))).every((s) => s === "ready"),
-      90_000,
+      { timeoutMs: 90_000, everyMs: 500 },
     );
     const before = await waitForProgress(db, 200);
     expect(before).toBeLessThan(3000);
@@ -76,7 +70,7 @@ describe("fault: Kafka broker away for two minutes under load", () => {
         for (const [i, s] of states.entries()) seen[i]!.add(s);
         return states.every((s) => s === "not-ready");
       },
-      OUTAGE_MS,
+      { timeoutMs: OUTAGE_MS, everyMs: 500 },
     );
     // Ride out the rest of the outage, checking that nobody stops answering.
     while (Date.now() - outageStarted < OUTAGE_MS) {
@@ -88,7 +82,7 @@ describe("fault: Kafka broker away for two minutes under load", () => {
     await waitFor(
       "both replicas ready again",
       async () => (await Promise.all(ports.map(readiness))).every((s) => s === "ready"),
-      180_000,
+      { timeoutMs: 180_000, everyMs: 500 },
     );
 
     const second = await rawProducer(env);

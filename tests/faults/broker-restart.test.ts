@@ -1,18 +1,20 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { database, preparePipelineEnv } from "../integration/support/pipeline.ts";
 import {
   accounted,
+  database,
   describeExits,
   drained,
+  eventually,
   fatalLines,
   makeRecords,
+  preparePipelineEnv,
   produce,
   rawProducer,
   startReplica,
-  verifyCase,
   waitForProgress,
-} from "./support/harness.ts";
-import { startKafka, stopKafka } from "./support/stack-control.ts";
+} from "../support/pipeline.ts";
+import { startKafka, stopKafka } from "../support/stack-control.ts";
+import { verifyCase } from "./support/harness.ts";
 
 describe("fault: Kafka broker restart mid-run", () => {
   const cleanups: Array<() => Promise<unknown>> = [];
@@ -40,7 +42,16 @@ describe("fault: Kafka broker restart mid-run", () => {
     await stopKafka();
     // Still work to do when the broker went away: the fault hit mid-run, not an idle pipeline.
     const atStop = await accounted(db);
-    await new Promise((r) => setTimeout(r, 5_000));
+    // The outage lasts at least 5 s and until the pipeline has met it (a retry logged since the stop); the broker
+    // comes back after 10 s in any case, so that the case stays a short outage (its length is in the note).
+    const retryLogs = () => (replica.output().match(/"transient\.retry"/g) ?? []).length;
+    const retriesAtStop = retryLogs();
+    const stoppedAt = Date.now();
+    const outageMet = await eventually(
+      async () => retryLogs() > retriesAtStop && Date.now() - stoppedAt >= 5_000,
+      10_000,
+    );
+    const downS = Math.round((Date.now() - stoppedAt) / 1000);
     await startKafka();
 
     const second = await rawProducer(env);
@@ -50,8 +61,8 @@ describe("fault: Kafka broker restart mid-run", () => {
     const ok = await drained(db, records.length, 180_000);
     const stopped = await replica.stop();
     if (!ok) console.error(replica.output().slice(-5_000));
-    const retries = (replica.output().match(/"transient\.retry"/g) ?? []).length;
-    const note = `broker stopped at ${before}-${atStop}/2000 accounted, down ~5 s; ${retries} retry logs; pipeline: ${describeExits(replica)}${
+    const retries = retryLogs();
+    const note = `broker stopped at ${before}-${atStop}/2000 accounted, down ${downS} s (retry seen while down: ${outageMet}); ${retries} retry logs; pipeline: ${describeExits(replica)}${
       fatalLines(replica).length ? ` [${fatalLines(replica)[0]?.slice(0, 160)}]` : ""
     }`;
     await verifyCase({ name: "1 broker restart", env, db, records, deadLetterReasons: [], note });

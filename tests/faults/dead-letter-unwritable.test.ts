@@ -1,22 +1,26 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { POISON_KINDS, poison } from "../../dev/producer/poison.ts";
 import { ensureTopics } from "../../ops/kafka-admin.ts";
-import { database, preparePipelineEnv, readTopic } from "../integration/support/pipeline.ts";
-import { stack } from "../integration/support/stack.ts";
+import { expectedOutcomes } from "../support/anonymiser.ts";
 import {
   accounted,
+  database,
   drained,
-  expectedOutcomes,
+  eventually,
+  fatalLines,
   kafkaCommitted,
   makeRecords,
+  preparePipelineEnv,
   produce,
   rawProducer,
+  readTopic,
   startReplica,
-  verifyCase,
   withAdmin,
-} from "./support/harness.ts";
+} from "../support/pipeline.ts";
+import { stack } from "../support/stack.ts";
+import { waitFor } from "../support/wait.ts";
+import { verifyCase } from "./support/harness.ts";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BATCH = 100; // BATCH_MAX_RECORDS of preparePipelineEnv
 
 // Not max.message.bytes: a tiny limit also rejects the broker's own transaction markers (RecordTooLargeException
@@ -24,7 +28,10 @@ const BATCH = 100; // BATCH_MAX_RECORDS of preparePipelineEnv
 async function deleteTopic(topic: string): Promise<void> {
   await withAdmin(async (admin) => {
     await admin.deleteTopics({ topics: [topic] });
-    for (let i = 0; i < 100 && (await admin.listTopics()).includes(topic); i++) await sleep(200);
+    await waitFor(`topic ${topic} to be gone`, async () => !(await admin.listTopics()).includes(topic), {
+      timeoutMs: 30_000,
+      everyMs: 200,
+    });
   });
 }
 
@@ -60,10 +67,12 @@ describe("fault: dead-letter topic unwritable", () => {
     ]);
     await produce(producer, tail);
 
-    // Observe the stall for 20 s.
+    // The stall. First a condition: the pill's batch has reached PostgreSQL (the store commits first), so the
+    // pipeline is at the pill. Then an observation, sampled every second, of the committed positions: it ends after
+    // five more failed attempts to commit the batch, or after 20 s if the attempts are not reported (a send that
+    // waits inside the client reports nothing); which of the two ended it is in the note.
     const samples: Array<{ accounted: number; kafka: number; sink: number }> = [];
-    for (let i = 0; i < 10; i++) {
-      await sleep(2_000);
+    const sample = async () => {
       const kafka = Number((await kafkaCommitted(env.group, env.rawTopic)).get(0) ?? -1n);
       const sink = await db
         .oneOrNone<{ n: string }>(
@@ -72,17 +81,37 @@ describe("fault: dead-letter topic unwritable", () => {
         )
         .then((r) => Number(r?.n ?? -1));
       samples.push({ accounted: await accounted(db), kafka, sink });
-    }
+      return samples.at(-1)!;
+    };
+    const aborts = () => (first.output().match(/"kafka\.transaction_aborted"/g) ?? []).length;
+    await waitFor(
+      "the batch with the pill to reach PostgreSQL",
+      async () => (await sample()).sink > pillOffset,
+      {
+        timeoutMs: 120_000,
+        everyMs: 1_000,
+      },
+    );
+    const abortsAtStall = aborts();
+    const accountedAtStall = samples.at(-1)!.accounted;
+    const observedFrom = Date.now();
+    await eventually(
+      async () =>
+        (await sample().then(() => aborts() >= abortsAtStall + 5)) || Date.now() - observedFrom >= 20_000,
+      60_000,
+      1_000,
+    );
+    const observation = `${aborts() - abortsAtStall} failed commits in ${Math.round((Date.now() - observedFrom) / 1000)} s`;
     const maxKafka = Math.max(...samples.map((s) => s.kafka));
     const maxSink = Math.max(...samples.map((s) => s.sink));
     const stalledAt = samples.at(-1)!.accounted;
-    const progressInLast10s = stalledAt - samples[4]!.accounted;
+    const progressWhileRetrying = stalledAt - accountedAtStall;
     const aliveWhileStalled = first.pid() !== undefined;
     const expectedHead = expectedOutcomes(head).anonymised.size;
     const publishedWhileStalled = (
       await readTopic(env.anonymisedTopic, expectedHead, { idleMs: 2_000, timeoutMs: 20_000 })
     ).length;
-    const txRetries = (first.output().match(/"kafka\.transaction_aborted"/g) ?? []).length;
+    const txRetries = aborts();
 
     // Restart: stop the stalled replica (SIGTERM, SIGKILL after 20 s), recreate the topic, start again.
     const stop = await first.stop(20_000);
@@ -116,7 +145,10 @@ describe("fault: dead-letter topic unwritable", () => {
       deadLetterReasons: [POISON_KINDS["wrong-magic"]],
       note:
         `stalled: ${stalledAt} accounted, kafka committed ≤${maxKafka} (pill @${pillOffset}), sink next ≤${maxSink}, ` +
-        `${publishedWhileStalled} published, ${txRetries} aborted txns, alive=${aliveWhileStalled}; ` +
+        `${publishedWhileStalled} published, ${txRetries} aborted txns (${observation} after the stall), alive=${aliveWhileStalled}; ` +
+        (aliveWhileStalled
+          ? ""
+          : `stalled replica exited on its own [${fatalLines(first)[0]?.slice(0, 200) ?? "no fatal line"}]; `) +
         `SIGTERM while stalled: ${stop.killed ? "no exit in 20 s, SIGKILLed" : `exit ${stop.signal ?? stop.code}`}; ` +
         `restarted replica: ${ok ? "drained" : "did not drain"}${secondStop.killed ? ", ignored SIGTERM (SIGKILLed)" : ""}`,
     });
@@ -125,7 +157,7 @@ describe("fault: dead-letter topic unwritable", () => {
     // The store commits first (by design), so at most the pill's own batch is in PostgreSQL; nothing after it.
     expect(maxSink).toBeLessThanOrEqual(pillOffset + BATCH);
     expect(stalledAt).toBeLessThanOrEqual(head.length + BATCH);
-    expect(progressInLast10s).toBe(0);
+    expect(progressWhileRetrying).toBe(0);
     expect(publishedWhileStalled).toBe(expectedHead);
     expect(secondStop.killed).toBe(false);
     // Recovery: the pill reaches the dead-letter topic exactly once, with its source offset.

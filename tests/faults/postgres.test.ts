@@ -1,22 +1,23 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { database, preparePipelineEnv } from "../integration/support/pipeline.ts";
 import {
   accounted,
+  database,
   describeExits,
   drained,
   fatalLines,
   freePort,
   makeRecords,
+  preparePipelineEnv,
   produce,
   rawProducer,
   rssMb,
   scrape,
   startReplica,
-  verifyCase,
   waitForProgress,
-} from "./support/harness.ts";
-import { startDelayProxy } from "./support/proxies.ts";
-import { startPostgres, stopPostgres } from "./support/stack-control.ts";
+} from "../support/pipeline.ts";
+import { startDelayProxy } from "../support/proxies.ts";
+import { startPostgres, stopPostgres } from "../support/stack-control.ts";
+import { verifyCase } from "./support/harness.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,15 +1,18 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { database, eventually, preparePipelineEnv } from "../integration/support/pipeline.ts";
 import {
+  database,
   describeExits,
   drained,
+  eventually,
   makeRecords,
+  preparePipelineEnv,
   produce,
   rawProducer,
   startReplica,
-  verifyCase,
   waitForProgress,
-} from "./support/harness.ts";
+} from "../support/pipeline.ts";
+import { waitFor } from "../support/wait.ts";
+import { verifyCase } from "./support/harness.ts";
 
 const joins = (output: string) => (output.match(/"group\.joined"/g) ?? []).length;
 const commits = (output: string) => (output.match(/"batch\.committed"/g) ?? []).length;
@@ -43,8 +46,12 @@ describe("fault: scaling 1 → 3 → 1 replicas under load", () => {
       () => c.stop(),
     );
     const scaledUp = await eventually(async () => commits(b.output()) > 0 && commits(c.output()) > 0, 60_000);
-    // Three replicas share the load for a while before two of them leave.
-    await new Promise((r) => setTimeout(r, 5_000));
+    // Three replicas share the load for a while before two of them leave: each of the new ones commits three more
+    // batches after its first.
+    const [b0, c0] = [commits(b.output()), commits(c.output())];
+    await waitFor("both new replicas to commit three more batches", async () => {
+      return commits(b.output()) >= b0 + 3 && commits(c.output()) >= c0 + 3;
+    });
     const bc = { b: commits(b.output()), c: commits(c.output()) };
     const [sb, sc] = await Promise.all([b.stop(), c.stop()]);
     await load;

@@ -1,29 +1,21 @@
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nhsCheckDigit } from "../../anonymise/index.ts";
-import { type RunningPipeline, startPipeline } from "../../app/pipeline.ts";
+import type { RunningPipeline } from "../../app/pipeline.ts";
 import { poison } from "../../dev/producer/poison.ts";
-import { RawRecordProducer } from "../../dev/producer/raw-producer.ts";
-import {
-  createGenerator,
-  dateSpellings,
-  nameSpellings,
-  nhsNumberSpellings,
-  type PatientRecordJson,
-  phoneSpellings,
-  postcodeSpellings,
-} from "../../dev/synthetic/index.ts";
-import { loadConfig } from "../../ops/config.ts";
+import { createGenerator, type PatientRecordJson } from "../../dev/synthetic/index.ts";
 import { createLogger } from "../../ops/logger.ts";
+import { identifierSpellings } from "../support/leaks.ts";
 import {
   counts,
   database,
   eventually,
   type PipelineEnv,
   preparePipelineEnv,
+  rawProducer,
   readTopic,
-} from "./support/pipeline.ts";
-import { stack } from "./support/stack.ts";
+  startInProcess,
+} from "../support/pipeline.ts";
 
 /** A synthetic patient whose identifiers are unusual enough that any hit anywhere is a leak. */
 function canary(i: number): PatientRecordJson {
@@ -48,14 +40,7 @@ function canary(i: number): PatientRecordJson {
 
 function spellingsOf(r: PatientRecordJson): string[] {
   return [
-    ...nhsNumberSpellings(r.nhs_number),
-    ...nameSpellings(r.given_name, r.family_name).filter((s) => s.length >= 6),
-    ...(r.phone ? phoneSpellings(r.phone) : []),
-    ...postcodeSpellings(r.postcode),
-    ...dateSpellings(r.date_of_birth),
-    r.patient_id,
-    r.address_line,
-    r.email ?? "",
+    ...identifierSpellings(r).map(([field, s]) => (field === "name" && s.length < 6 ? "" : s)),
     "Wrenfold",
   ].filter((s) => s.length >= 5);
 }
@@ -72,11 +57,7 @@ describe("canary: known synthetic identifiers appear nowhere outside the restric
   beforeAll(async () => {
     env = await preparePipelineEnv("canary");
     db = database(env.databaseUrl);
-    const producer = await RawRecordProducer.create({
-      bootstrap: stack().KAFKA_BOOTSTRAP_SERVERS.split(","),
-      registryUrl: stack().SCHEMA_REGISTRY_URL,
-      topic: env.rawTopic,
-    });
+    const producer = await rawProducer(env);
     // Consenting, opted out, consent missing, a value the policy refuses, and poison pills built from canaries.
     await producer.send(
       canaries.map((c, i) => ({
@@ -106,10 +87,11 @@ describe("canary: known synthetic identifiers appear nowhere outside the restric
         callback();
       },
     });
-    const config = loadConfig({ ...env.env, LOG_LEVEL: "debug", HTTP_PORT: "0" });
-    pipeline = await startPipeline(config, createLogger({ level: "debug", destination: sink }), {
-      http: true,
-    });
+    pipeline = await startInProcess(
+      env,
+      { LOG_LEVEL: "debug", HTTP_PORT: "0" },
+      { logger: createLogger({ level: "debug", destination: sink }), http: true },
+    );
     expect(
       await eventually(async () => {
         const c = await counts(db);

@@ -5,15 +5,11 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { type RunningPipeline, startPipeline } from "../../app/pipeline.ts";
+import type { RunningPipeline } from "../../app/pipeline.ts";
 import { POISON_KINDS, type PoisonKind, poison } from "../../dev/producer/poison.ts";
-import { RawRecordProducer } from "../../dev/producer/raw-producer.ts";
 import { PROJECT_ROOT } from "../../dev/stack/paths.ts";
 import { createGenerator } from "../../dev/synthetic/index.ts";
-import { loadConfig } from "../../ops/config.ts";
-import { createLogger } from "../../ops/logger.ts";
-import { eventually, preparePipelineEnv } from "./support/pipeline.ts";
-import { stack } from "./support/stack.ts";
+import { eventually, preparePipelineEnv, rawProducer, startInProcess } from "../support/pipeline.ts";
 
 /**
  * Every query of the Grafana dashboard, run against a real Prometheus that scrapes a real pipeline under synthetic
@@ -150,16 +146,11 @@ describe("Grafana dashboard queries against a real Prometheus scraping the pipel
     const env = await preparePipelineEnv("dashboards");
     rawTopic = env.rawTopic;
     const httpPort = await freePort();
-    const config = loadConfig({ ...env.env, HTTP_PORT: String(httpPort) });
-    pipeline = await startPipeline(config, createLogger({ level: "warn" }), { http: true });
+    pipeline = await startInProcess(env, { HTTP_PORT: String(httpPort) }, { http: true });
 
     // Synthetic load for the whole test: good records, one poison pill of each kind in turn and, every few ticks,
     // a record the policy refuses (ANON_VALUE_INVALID), so the dead-letter and refusal panels have data.
-    const producer = await RawRecordProducer.create({
-      bootstrap: stack().KAFKA_BOOTSTRAP_SERVERS.split(","),
-      registryUrl: stack().SCHEMA_REGISTRY_URL,
-      topic: env.rawTopic,
-    });
+    const producer = await rawProducer(env);
     const generator = createGenerator({ seed: 7, patients: 200 });
     const kinds = Object.keys(POISON_KINDS) as PoisonKind[];
     load = (async () => {

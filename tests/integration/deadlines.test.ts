@@ -7,7 +7,7 @@ import { loadSchema } from "../../schemas/load.ts";
 import { RegistryClient } from "../../schemas/registry-client.ts";
 import { migrate } from "../../sinks/migrate.ts";
 import { PostgresStore } from "../../sinks/postgres-store.ts";
-import { createDatabase, stack, uniqueName } from "./support/stack.ts";
+import { createDatabase, stack, uniqueName } from "../support/stack.ts";
 
 const evolution = (file: string) =>
   JSON.parse(readFileSync(new URL(`../../schemas/evolution/${file}`, import.meta.url), "utf8")) as object;

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replayDeadLetters } from "../../app/dlq-replay.ts";
-import { type RunningPipeline, startPipeline } from "../../app/pipeline.ts";
+import type { RunningPipeline } from "../../app/pipeline.ts";
 import { poison } from "../../dev/producer/poison.ts";
-import { RawRecordProducer } from "../../dev/producer/raw-producer.ts";
 import { createGenerator } from "../../dev/synthetic/index.ts";
-import { loadConfig } from "../../ops/config.ts";
 import { createLogger } from "../../ops/logger.ts";
 import {
   counts,
@@ -12,9 +10,11 @@ import {
   eventually,
   type PipelineEnv,
   preparePipelineEnv,
+  rawProducer,
   readTopic,
-} from "./support/pipeline.ts";
-import { stack } from "./support/stack.ts";
+  startInProcess,
+} from "../support/pipeline.ts";
+import { stack } from "../support/stack.ts";
 
 describe("dlq:replay re-injects dead letters into the raw topic exactly once", () => {
   let env: PipelineEnv;
@@ -24,11 +24,7 @@ describe("dlq:replay re-injects dead letters into the raw topic exactly once", (
   beforeAll(async () => {
     env = await preparePipelineEnv("replaydlq");
     db = database(env.databaseUrl);
-    const producer = await RawRecordProducer.create({
-      bootstrap: stack().KAFKA_BOOTSTRAP_SERVERS.split(","),
-      registryUrl: stack().SCHEMA_REGISTRY_URL,
-      topic: env.rawTopic,
-    });
+    const producer = await rawProducer(env);
     const generator = createGenerator({ seed: 3, patients: 10 });
     const good = Array.from({ length: 5 }, () => generator.next()).map((r) => ({
       ...r,
@@ -48,9 +44,7 @@ describe("dlq:replay re-injects dead letters into the raw topic exactly once", (
     }
     await producer.sendRaw(bad);
     await producer.close();
-    pipeline = await startPipeline(loadConfig(env.env), createLogger({ level: "error" }), {
-      http: false,
-    });
+    pipeline = await startInProcess(env, {}, { logger: createLogger({ level: "error" }) });
     expect(
       await eventually(async () => (await counts(db)).deadLetters === 5 && (await counts(db)).rows === 5),
     ).toBe(true);
@@ -89,9 +83,7 @@ describe("dlq:replay re-injects dead letters into the raw topic exactly once", (
     for (const m of replays)
       expect(m.headers.get("replay.of")).toMatch(new RegExp(`^${env.rawTopic}/\\d+/\\d+$`));
     // The cause is not fixed (the schema id is still unknown), so the pipeline dead-letters them again.
-    pipeline = await startPipeline(loadConfig(env.env), createLogger({ level: "error" }), {
-      http: false,
-    });
+    pipeline = await startInProcess(env, {}, { logger: createLogger({ level: "error" }) });
     expect(await eventually(async () => (await counts(db)).deadLetters === 7)).toBe(true);
   });
 });

@@ -1,10 +1,6 @@
 import avro from "avsc";
 import { afterAll, describe, expect, it } from "vitest";
-import { startPipeline } from "../../app/pipeline.ts";
-import { RawRecordProducer } from "../../dev/producer/raw-producer.ts";
 import { createGenerator } from "../../dev/synthetic/index.ts";
-import { loadConfig } from "../../ops/config.ts";
-import { createLogger } from "../../ops/logger.ts";
 import { loadSchema } from "../../schemas/load.ts";
 import {
   counts,
@@ -13,17 +9,15 @@ import {
   exited,
   type PipelineEnv,
   preparePipelineEnv,
+  rawProducer,
   readTopic,
   spawnPipeline,
-} from "./support/pipeline.ts";
-import { stack, uniqueName } from "./support/stack.ts";
+  startInProcess,
+} from "../support/pipeline.ts";
+import { uniqueName } from "../support/stack.ts";
 
 async function produce(env: PipelineEnv, n: number, seed: number): Promise<void> {
-  const producer = await RawRecordProducer.create({
-    bootstrap: stack().KAFKA_BOOTSTRAP_SERVERS.split(","),
-    registryUrl: stack().SCHEMA_REGISTRY_URL,
-    topic: env.rawTopic,
-  });
+  const producer = await rawProducer(env);
   const generator = createGenerator({ seed, patients: 300 });
   for (let sent = 0; sent < n; sent += 500) {
     await producer.send(Array.from({ length: Math.min(500, n - sent) }, () => generator.next()));
@@ -175,8 +169,7 @@ describe("exactly once across crashes, replicas and replays (real Kafka, registr
     expect(await exited(first)).toBe(0);
     const snapshot = await db.any("SELECT * FROM anonymised_patient_records ORDER BY record_id");
     const group = uniqueName("replay-fresh-group");
-    const config = loadConfig({ ...env.env, CONSUMER_GROUP: group });
-    const replay = await startPipeline(config, createLogger({ level: "warn" }), { http: false });
+    const replay = await startInProcess(env, { CONSUMER_GROUP: group });
     try {
       const caughtUp = await eventually(async () => {
         const r = await db.one<{ n: string }>(

@@ -1,12 +1,5 @@
 import type { TestProject } from "vitest/node";
-import type { StackEndpoints } from "../../dev/stack/env-file.ts";
 import { up } from "../../dev/stack/stack.ts";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    stack: StackEndpoints & { mode: string };
-  }
-}
 
 /**
  * One real stack per test run: external servers when named in the environment, containers when an engine answers,

@@ -1,27 +1,24 @@
 import avro from "avsc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAnonymiser, parseKeyring } from "../../anonymise/index.ts";
-import { type RunningPipeline, startPipeline } from "../../app/pipeline.ts";
+import type { RunningPipeline } from "../../app/pipeline.ts";
 import { POISON_KINDS, type PoisonKind, poison } from "../../dev/producer/poison.ts";
-import { RawRecordProducer } from "../../dev/producer/raw-producer.ts";
 import { createGenerator, type PatientRecordJson } from "../../dev/synthetic/index.ts";
-import { loadConfig } from "../../ops/config.ts";
-import { createLogger } from "../../ops/logger.ts";
-import { PIPELINE_VERSION } from "../../ops/version.ts";
 import { AvroEncoder } from "../../schemas/avro-codec.ts";
 import { fromJsonForm } from "../../schemas/json-form.ts";
 import { loadSchema } from "../../schemas/load.ts";
 import { RegistryClient } from "../../schemas/registry-client.ts";
+import { pipelineAnonymiser } from "../support/anonymiser.ts";
 import {
   counts,
   database,
   eventually,
-  keyringJson,
   type PipelineEnv,
   preparePipelineEnv,
+  rawProducer,
   readTopic,
-} from "./support/pipeline.ts";
-import { stack } from "./support/stack.ts";
+  startInProcess,
+} from "../support/pipeline.ts";
+import { stack } from "../support/stack.ts";
 
 const GOOD = 400;
 
@@ -53,11 +50,7 @@ describe("pipeline end to end on the real stack", () => {
   beforeAll(async () => {
     env = await preparePipelineEnv("e2e");
     db = database(env.databaseUrl);
-    const producer = await RawRecordProducer.create({
-      bootstrap: stack().KAFKA_BOOTSTRAP_SERVERS.split(","),
-      registryUrl: stack().SCHEMA_REGISTRY_URL,
-      topic: env.rawTopic,
-    });
+    const producer = await rawProducer(env);
     const generator = createGenerator({ seed: 42, patients: 120 });
     for (let i = 0; i < GOOD; i++) good.push(generator.next());
     await producer.send(good);
@@ -107,8 +100,7 @@ describe("pipeline end to end on the real stack", () => {
     await producer.sendRaw(bad);
     await producer.close();
 
-    const config = loadConfig({ ...env.env, MAX_RECORD_BYTES: "8192" });
-    pipeline = await startPipeline(config, createLogger({ level: "warn" }), { http: false });
+    pipeline = await startInProcess(env, { MAX_RECORD_BYTES: "8192" });
   });
 
   afterAll(async () => {
@@ -183,13 +175,7 @@ describe("pipeline end to end on the real stack", () => {
   });
 
   it("gives the same pseudonyms as the engine run directly (stable linkage for researchers)", async () => {
-    const anonymiser = createAnonymiser({
-      rawSchema: loadSchema("patientRecord"),
-      anonymisedSchema: loadSchema("anonymisedPatientRecord"),
-      keyring: parseKeyring(keyringJson),
-      strategy: "pseudonymisation",
-      pipelineVersion: PIPELINE_VERSION,
-    });
+    const anonymiser = pipelineAnonymiser();
     const rows = await db.any<{
       record_id: string;
       patient_id: string;

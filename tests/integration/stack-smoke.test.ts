@@ -2,7 +2,7 @@ import { SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import { Consumer, Producer, stringDeserializers, stringSerializers } from "@platformatic/kafka";
 import pgPromise from "pg-promise";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDatabase, createTopics, stack, uniqueName } from "./support/stack.ts";
+import { createDatabase, createTopics, stack, uniqueName } from "../support/stack.ts";
 
 /** Proves the stack is real: a transactional round trip on Kafka, a schema by id, a row in PostgreSQL. */
 describe("local stack smoke test", () => {

@@ -105,3 +105,44 @@ export async function startRegistryProxy(targetUrl: string): Promise<{
     },
   };
 }
+
+/**
+ * A TCP proxy on a fixed port that can be taken down and brought back: while down its port is closed and every
+ * open connection is reset, so clients see exactly what they see when the server behind it stops (connection
+ * refused), while the server itself keeps its state.
+ */
+export async function startOutageProxy(targetPort: number): Promise<{
+  port: number;
+  down: () => Promise<void>;
+  up: () => Promise<void>;
+  close: () => Promise<void>;
+}> {
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  let port = 0;
+  const listen = async () => {
+    const s = createServer((client) => {
+      const upstream = connect(targetPort, "127.0.0.1");
+      for (const socket of [client, upstream]) {
+        sockets.add(socket);
+        socket.on("close", () => sockets.delete(socket));
+      }
+      client.pipe(upstream).pipe(client);
+      client.on("error", () => upstream.destroy());
+      upstream.on("error", () => client.resetAndDestroy());
+    });
+    await new Promise<void>((resolve) => s.listen(port, "127.0.0.1", resolve));
+    port = (s.address() as AddressInfo).port;
+    server = s;
+  };
+  const down = async () => {
+    const s = server;
+    server = undefined;
+    if (!s) return;
+    const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+    for (const socket of sockets) socket.resetAndDestroy();
+    await closed;
+  };
+  await listen();
+  return { port, down, up: () => (server ? Promise.resolve() : listen()), close: down };
+}

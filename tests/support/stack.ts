@@ -2,6 +2,13 @@ import { randomBytes } from "node:crypto";
 import { Admin } from "@platformatic/kafka";
 import pgPromise from "pg-promise";
 import { inject } from "vitest";
+import type { StackEndpoints } from "../../dev/stack/env-file.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stack: StackEndpoints & { mode: string };
+  }
+}
 
 export function stack() {
   return inject("stack");
