@@ -11,7 +11,13 @@ import {
   type StoreRecord,
 } from "../contracts/stores.ts";
 import { type AvroRecordSchema, loadSchema } from "../schemas/load.ts";
-import { type Column, PROVENANCE_COLUMNS, researchColumns } from "./research-columns.ts";
+import {
+  type Column,
+  copyCells,
+  isPreparedRow,
+  PROVENANCE_COLUMNS,
+  researchColumns,
+} from "./research-columns.ts";
 
 /** The error the runtime retries: the database is down, restarting, or a connection broke. */
 export class SinkUnavailableError extends CodedError {
@@ -160,6 +166,7 @@ function unnestValue(c: Column, v: unknown): unknown {
 export class PostgresStore {
   readonly db: IDatabase<unknown>;
   readonly columns: readonly Column[];
+  readonly #fieldColumns: readonly Column[];
   readonly #mode: InsertMode;
   readonly #researchNames: string;
   readonly #unnestInsert: string;
@@ -189,6 +196,7 @@ export class PostgresStore {
       ...researchColumns(options.schema ?? loadSchema("anonymisedPatientRecord")),
       ...PROVENANCE_COLUMNS,
     ];
+    this.#fieldColumns = this.columns.slice(0, this.columns.length - PROVENANCE_COLUMNS.length);
     this.#researchNames = this.columns.map((c) => c.name).join(", ");
     const parts = this.columns.map(unnestPart);
     this.#unnestInsert = `INSERT INTO ${RESEARCH_TABLE} (${this.#researchNames})
@@ -336,19 +344,13 @@ ON CONFLICT (record_id) DO NOTHING`;
       `CREATE TEMP TABLE IF NOT EXISTS research_stage (LIKE ${RESEARCH_TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
     );
     const lines: string[] = new Array(records.length);
-    const fields = this.columns.length - PROVENANCE_COLUMNS.length;
+    const topicColumn = this.columns[this.#fieldColumns.length] as Column;
     for (let i = 0; i < records.length; i++) {
       const r = records[i] as StoreRecord;
-      const v = r.value as Record<string, unknown>;
-      const cells: string[] = new Array(this.columns.length);
-      for (let c = 0; c < fields; c++) {
-        const col = this.columns[c] as Column;
-        cells[c] = col.copyText(v[col.name]);
-      }
-      cells[fields] = (this.columns[fields] as Column).copyText(r.topic);
-      cells[fields + 1] = String(r.partition);
-      cells[fields + 2] = r.offset.toString();
-      lines[i] = cells.join("\t");
+      const cells = isPreparedRow(r.value)
+        ? r.value.copyCells
+        : copyCells(this.#fieldColumns, r.value as Record<string, unknown>);
+      lines[i] = `${cells}\t${topicColumn.copyText(r.topic)}\t${r.partition}\t${r.offset}`;
     }
     const client = t.client as unknown as { query<T>(q: T): T };
     const stream = client.query(copyFrom(`COPY research_stage (${this.#researchNames}) FROM STDIN`));
@@ -359,6 +361,8 @@ ON CONFLICT (record_id) DO NOTHING`;
   }
 
   #unnestValues(records: readonly StoreRecord[]): unknown[][] {
+    if (records.some((r) => isPreparedRow(r.value)))
+      throw new TypeError("the unnest insert needs record values, not rows prepared for COPY");
     const n = records.length;
     const fields = this.columns.length - PROVENANCE_COLUMNS.length;
     const cols: unknown[][] = this.columns.map(() => new Array(n));

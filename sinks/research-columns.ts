@@ -108,3 +108,39 @@ export function informationSchemaType(pgType: PgType): string {
       return "ARRAY";
   }
 }
+
+/**
+ * A research row already in COPY form: the cells of the record's fields (tab-separated, without the provenance
+ * columns) plus the two stamps the audit row needs. Worker threads prepare rows this way (app/wiring), so that
+ * the main thread neither receives nor encodes the record objects; the store takes either form.
+ */
+export interface PreparedRow {
+  readonly copyCells: string;
+  readonly policy_version: string;
+  readonly key_id: string;
+}
+
+export function isPreparedRow(value: unknown): value is PreparedRow {
+  return typeof (value as { copyCells?: unknown } | null)?.copyCells === "string";
+}
+
+/** The COPY cells of a record's fields, tab-separated, in column order. */
+export function copyCells(columns: readonly Column[], value: Readonly<Record<string, unknown>>): string {
+  let out = "";
+  for (let c = 0; c < columns.length; c++) {
+    const col = columns[c] as Column;
+    out += (c === 0 ? "" : "\t") + col.copyText(value[col.name]);
+  }
+  return out;
+}
+
+export function prepareRow(
+  columns: readonly Column[],
+  value: Readonly<Record<string, unknown>>,
+): PreparedRow {
+  return {
+    copyCells: copyCells(columns, value),
+    policy_version: String(value["policy_version"]),
+    key_id: String(value["key_id"]),
+  };
+}

@@ -1,10 +1,12 @@
 import { createAnonymiser, parseKeyring, type Strategy } from "../../anonymise/index.ts";
+import type { StoreRecord } from "../../contracts/stores.ts";
 import { PIPELINE_VERSION } from "../../ops/version.ts";
 import { AvroDecoder, AvroEncoder } from "../../schemas/avro-codec.ts";
-import { loadAllSchemas } from "../../schemas/load.ts";
+import { loadAllSchemas, loadSchema } from "../../schemas/load.ts";
 import { RegistryClient, registryDeadlines } from "../../schemas/registry-client.ts";
+import { prepareRow, researchColumns } from "../../sinks/research-columns.ts";
 import type { CountFn, Topology } from "../../topology/index.ts";
-import { buildPatientTopology } from "../../topology/patient/patient-topology.ts";
+import { buildPatientTopology, PATIENT_STORES } from "../../topology/patient/patient-topology.ts";
 
 /**
  * Everything needed to build the patient topology, as plain data: the same settings build it on the event loop or
@@ -54,3 +56,17 @@ export function buildPatientProcessing(settings: PatientProcessingSettings, coun
 
 /** The entry a processing worker thread calls (topology/runtime/worker-entry.ts). */
 export const build = buildPatientProcessing;
+
+const researchFields = researchColumns(loadSchema("anonymisedPatientRecord"));
+
+/**
+ * In a processing worker: research rows leave the worker already encoded for PostgreSQL's COPY, so the main thread
+ * neither receives the record objects nor encodes them. Other stores' records pass as they are.
+ */
+export function prepareStore(store: string, records: StoreRecord[]): StoreRecord[] {
+  if (store !== PATIENT_STORES.anonymised) return records;
+  return records.map((r) => ({
+    ...r,
+    value: prepareRow(researchFields, r.value as Record<string, unknown>),
+  }));
+}

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { loadSchema } from "../../schemas/load.ts";
-import { PROVENANCE_COLUMNS, ResearchColumnsError, researchColumns } from "../../sinks/research-columns.ts";
+import {
+  copyCells,
+  isPreparedRow,
+  PROVENANCE_COLUMNS,
+  prepareRow,
+  ResearchColumnsError,
+  researchColumns,
+} from "../../sinks/research-columns.ts";
 
 describe("researchColumns", () => {
   const columns = researchColumns(loadSchema("anonymisedPatientRecord"));
@@ -46,5 +53,28 @@ describe("researchColumns", () => {
     expect(() => researchColumns(schema as never)).toThrow(/blob/);
     const union = { type: "record", name: "X", fields: [{ name: "u", type: ["null", "string", "int"] }] };
     expect(() => researchColumns(union as never)).toThrow(/'u'/);
+  });
+
+  it("prepares a row for COPY with the same cells the store would write, keeping the audit stamps", () => {
+    const value = Object.fromEntries(columns.map((c) => [c.name, null])) as Record<string, unknown>;
+    Object.assign(value, {
+      record_id: "REC-k1-X",
+      event_time: 1_704_067_200_000,
+      diagnosis_codes: ["I10"],
+      clinical_notes: "a\tb",
+      policy_version: "3",
+      key_id: "k1",
+    });
+    const row = prepareRow(columns, value);
+    expect(isPreparedRow(row)).toBe(true);
+    expect(isPreparedRow(value)).toBe(false);
+    expect(row.copyCells).toBe(copyCells(columns, value));
+    // The tab inside the note is escaped: one cell per column.
+    expect(row.copyCells.split("\t")).toHaveLength(columns.length);
+    expect(row.copyCells.split("\t").slice(0, 2)).toEqual(["REC-k1-X", "2024-01-01T00:00:00.000Z"]);
+    expect({ policy_version: row.policy_version, key_id: row.key_id }).toEqual({
+      policy_version: "3",
+      key_id: "k1",
+    });
   });
 });

@@ -3,6 +3,7 @@ import type { Topology } from "../dsl/topology.ts";
 import { deadLetterEverything } from "./handlers.ts";
 import { type ProcessingOptions, processRecords } from "./processing.ts";
 import { RecordProcessor } from "./record-processor.ts";
+import type { StoreRecord } from "./store.ts";
 import type { WireBatch, WorkerReply, WorkerRequest } from "./worker-processing.ts";
 import { packMessages, unpackRecords } from "./worker-wire.ts";
 
@@ -34,14 +35,23 @@ function describe(error: unknown): { name: string; code: string; message: string
   };
 }
 
+/**
+ * The module a worker imports: `build` makes its topology; `prepareStore`, optional, turns a store's records into
+ * the form its store takes (e.g. rows already encoded for COPY), here in the worker rather than on the main thread.
+ */
+interface WorkerModule {
+  build(settings: unknown, count: (key: string, n?: number) => void): Topology;
+  prepareStore?(store: string, records: StoreRecord[]): StoreRecord[];
+}
+
+let mod: WorkerModule;
+
 async function main(): Promise<void> {
   let counters = new Map<string, number>();
   const count = (key: string, n = 1) => counters.set(key, (counters.get(key) ?? 0) + n);
   let processor: RecordProcessor;
   try {
-    const mod = (await import(data.module)) as {
-      build(settings: unknown, count: (key: string, n?: number) => void): Topology;
-    };
+    mod = (await import(data.module)) as WorkerModule;
     const topology = mod.build(data.settings, count);
     processor = new RecordProcessor(topology, deadLetterEverything, {
       canDeadLetter: Boolean(data.processing.deadLetterTopic),
@@ -65,6 +75,8 @@ async function main(): Promise<void> {
       const records = unpackRecords(request.records);
       try {
         const batch = await processRecords(processor, records, options, abort.signal, counters);
+        if (mod.prepareStore)
+          for (const [name, list] of batch.stores) batch.stores.set(name, mod.prepareStore(name, list));
         const messages = packMessages(batch.messages);
         const wire: WireBatch = {
           messages: messages.packed,
