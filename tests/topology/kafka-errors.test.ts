@@ -23,6 +23,13 @@ describe("classifyKafkaError", () => {
     expect(classifyKafkaError(error).kind).toBe("fatal");
   });
 
+  it("waits for a topic that was deleted while running instead of stopping", () => {
+    const error = new MultipleErrors("Producing failed.", [
+      new UserError("Unknown topic patient-records-dlq."),
+    ]);
+    expect(classifyKafkaError(error)).toEqual({ kind: "transient", code: "KAFKA_TOPIC_UNKNOWN" });
+  });
+
   it("treats refused credentials and client misuse as fatal", () => {
     expect(classifyKafkaError(new UserError("bad option")).kind).toBe("fatal");
   });

@@ -23,6 +23,7 @@ export const KAFKA_CAUSE_CODES = [
   "KAFKA_LEADER_MOVED",
   "KAFKA_REBALANCE",
   "KAFKA_BROKER_ERROR",
+  "KAFKA_TOPIC_UNKNOWN",
   "KAFKA_FENCED",
   "KAFKA_AUTH_REFUSED",
   "KAFKA_RECORD_TOO_LARGE",
@@ -64,6 +65,7 @@ const COORDINATOR = /COORDINATOR/;
 const LEADER = /LEADER|REPLICA|UNKNOWN_TOPIC_OR_PARTITION|UNKNOWN_TOPIC_ID|NOT_ENOUGH_REPLICAS/;
 
 interface Leaf {
+  message?: unknown;
   code?: unknown;
   apiId?: unknown;
   errors?: unknown;
@@ -80,8 +82,15 @@ function leaves(error: unknown, depth = 0, out: Leaf[] = []): Leaf[] {
   return out;
 }
 
+/** The client's own error for a topic its metadata does not have (auto-creation is off): the topic was deleted. */
+const UNKNOWN_TOPIC = /^Unknown topic /;
+
 export function classifyKafkaError(error: unknown): KafkaErrorClass {
   const all = leaves(error);
+  // A topic that disappears while running (a dead-letter topic deleted by mistake) is waited for, not fatal: the
+  // batch cannot commit, consumption stalls and the replica reports not ready until the topic is recreated.
+  if (all.some((l) => typeof l.message === "string" && UNKNOWN_TOPIC.test(l.message)))
+    return { kind: "transient", code: "KAFKA_TOPIC_UNKNOWN" };
   for (const leaf of all) {
     const fatal =
       (typeof leaf.apiId === "string" && FATAL_API_IDS.get(leaf.apiId)) ||
