@@ -208,6 +208,11 @@ export const ERROR_CODES = {
     "retry",
     "The broker answered with a retriable error; retried with backoff.",
   ),
+  KAFKA_TOPIC_UNKNOWN: c(
+    "transient",
+    "retry",
+    "A topic the pipeline uses is unknown to the broker while running (deleted, or not yet propagated); consumption or commits wait, not ready, and resume once it exists again. Recreate it with npm run topics:create.",
+  ),
   KAFKA_FENCED: c(
     "permanent",
     "stop",
