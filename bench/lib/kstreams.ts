@@ -549,12 +549,16 @@ export async function kafkaStreamsBaseline(
     return { proc: new StreamsProcess(java, argv), appId, output, deadLetter, withheld, stateDirectory };
   }
 
-  /** Until the group's committed offsets cover `count` records of `input` (polled every 50 ms). */
+  /**
+   * Until the group's committed offsets cover `count` records of `input` (polled every 50 ms). `onMark` is called
+   * once, when a fifth of them are covered: the start of the steady-state window, as in the pipeline's runs.
+   */
   async function untilCommitted(
     appId: string,
     input: string,
     count: number,
     timeoutMs: number,
+    onMark?: (committed: number) => void,
   ): Promise<number> {
     return withAdmin(endpoints, async (admin) => {
       const ends = await endOffsets(admin, input, options.partitions);
@@ -563,8 +567,14 @@ export async function kafkaStreamsBaseline(
         [...ends.values()].reduce((n, e) => n + Number(e), 0),
       );
       const deadline = Date.now() + timeoutMs;
+      let marked = false;
       for (;;) {
-        if ((await committedRecords(admin, appId, input, ends)) >= target) return Date.now();
+        const committed = await committedRecords(admin, appId, input, ends);
+        if (!marked && committed >= target * 0.2) {
+          marked = true;
+          onMark?.(committed);
+        }
+        if (committed >= target) return Date.now();
         if (Date.now() > deadline)
           throw new Error(`Kafka Streams: ${target} records not committed in ${timeoutMs} ms`);
         await sleep(50);
@@ -579,26 +589,50 @@ export async function kafkaStreamsBaseline(
       const cpu0 = processCpuMs(s.proc.pid);
       const stack0 = stackCpu(stateDir());
       const t0 = first.at ?? Date.now();
-      const tEnd = await untilCommitted(s.appId, rawTopic, count, Math.max(120_000, count * 10));
+      let mark:
+        | { at: number; committed: number; cpu: number; stack: ReturnType<typeof stackCpu> }
+        | undefined;
+      const tEnd = await untilCommitted(
+        s.appId,
+        rawTopic,
+        count,
+        Math.max(120_000, count * 10),
+        (committed) => {
+          mark = { at: Date.now(), committed, cpu: processCpuMs(s.proc.pid), stack: stackCpu(stateDir()) };
+        },
+      );
       const cpu1 = processCpuMs(s.proc.pid);
-      const stack = cpuDelta(stack0, stackCpu(stateDir()));
+      const stackNow = stackCpu(stateDir());
       const loadAverage = load();
       const stopped = await s.proc.stop();
       const seconds = (tEnd - t0) / 1000;
-      const per = (ms: number) => round((ms * 1000) / count, 1);
+      const per1000 = (ms: number, records: number) => round((ms * 1000) / records, 1);
+      const cpuFigures = (processMs: number, stack: ReturnType<typeof cpuDelta>, records: number) => ({
+        process: per1000(processMs, records),
+        ...(stack
+          ? {
+              kafka: per1000(stack.kafkaMs, records),
+              postgres: per1000(stack.postgresMs, records),
+              registry: per1000(stack.registryMs, records),
+            }
+          : {}),
+      });
+      const steadyRecords = mark ? count - mark.committed : count;
+      const steadySeconds = mark ? (tEnd - mark.at) / 1000 : seconds;
       return {
         kind: KIND,
         batchSize: MAX_POLL_RECORDS,
         records: count,
         seconds: round(seconds, 2),
-        recordsPerSecond: round(count / seconds),
+        // The steady state, from the 20% mark to the last record, as for the pipeline; whole-run figures beside.
+        steady: { records: steadyRecords, seconds: round(steadySeconds, 2) },
+        recordsPerSecond: round(steadyRecords / steadySeconds),
+        recordsPerSecondWhole: round(count / seconds),
         loadAverage,
-        cpuMsPer1000: {
-          process: per(cpu1 - cpu0),
-          ...(stack
-            ? { kafka: per(stack.kafkaMs), postgres: per(stack.postgresMs), registry: per(stack.registryMs) }
-            : {}),
-        },
+        cpuMsPer1000: mark
+          ? cpuFigures(cpu1 - mark.cpu, cpuDelta(mark.stack, stackNow), steadyRecords)
+          : cpuFigures(cpu1 - cpu0, cpuDelta(stack0, stackNow), count),
+        cpuMsPer1000Whole: cpuFigures(cpu1 - cpu0, cpuDelta(stack0, stackNow), count),
         // Counted in the program as records went through (a record retried after an aborted transaction counts
         // again); the check reads the committed outputs instead.
         processed: stopped

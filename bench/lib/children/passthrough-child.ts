@@ -57,6 +57,7 @@ let draining: Promise<void> | undefined;
 let paused = false;
 let committed = 0;
 let doneSent = false;
+let markSent = false;
 const phase = { sendMs: 0, commitMs: 0, batches: 0 };
 
 const stream = await consumer.consume({
@@ -135,6 +136,11 @@ async function flush(batch: RawMessage[]): Promise<void> {
   }
   phase.batches++;
   committed += batch.length;
+  // The steady-state window starts once a fifth of the records are in (as in the pipeline child).
+  if (!markSent && expected > 0 && committed >= expected * 0.2) {
+    markSent = true;
+    send({ type: "mark", at: Date.now(), committed, cpuMicros: cpuMicros() });
+  }
   if (!doneSent && expected > 0 && committed >= expected) {
     doneSent = true;
     send({ type: "done", at: Date.now(), committed, cpuMicros: cpuMicros() });
