@@ -945,7 +945,39 @@ export function findPersonNames(text: string): NameSpan[] {
     joinedWord(text, tokens, g.end, 1, spans);
     joinedWord(text, tokens, g.first, -1, spans);
   }
+  if (spans.length > 0) sameNameElsewhere(tokens, spans);
   return spans;
+}
+
+/**
+ * A word taken as a name somewhere in the note is that name wherever else the note writes it ("Iyadunni, her
+ * niece, is the main carer. … Iyadunni rang"): a note introduces a person once, with a cue, and then uses the
+ * name alone. Only words that are no English word and nothing clinical are carried over.
+ */
+function sameNameElsewhere(tokens: readonly Token[], spans: NameSpan[]): void {
+  const found = spans.length;
+  let keys: Set<string> | undefined;
+  for (const t of tokens) {
+    if (!carriesOver(t) || !covered(t, spans, found)) continue;
+    keys ??= new Set();
+    keys.add(t.key);
+  }
+  if (keys === undefined) return;
+  for (const t of tokens) {
+    if (keys.has(t.key) && !covered(t, spans, found)) spans.push({ start: t.start, end: t.end });
+  }
+}
+
+function carriesOver(t: Token): boolean {
+  return t.key.length >= 3 && levelOf(t) === undefined && !has(t, PARTICLE_BIT) && nameable(t);
+}
+
+function covered(t: Token, spans: readonly NameSpan[], count: number): boolean {
+  for (let i = 0; i < count; i++) {
+    const span = spans[i] as NameSpan;
+    if (span.start <= t.start && t.end <= span.end) return true;
+  }
+  return false;
 }
 
 /** The word two tokens from a name, across "and" or "&" (step 1: after it, -1: before it), if it is nameable. */

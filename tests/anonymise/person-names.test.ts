@@ -56,6 +56,26 @@ describe("cues after a name", () => {
   });
 });
 
+describe("a name found once is that name wherever else the note writes it", () => {
+  it.each([
+    [
+      "introduced with a cue, then alone",
+      "Niece Tendai brought him in. Tendai will collect him at 4pm.",
+      ["Tendai", "Tendai"],
+    ],
+    ["earlier than its cue", "Olamide rang first thing. Later spoke to son Olamide.", ["Olamide", "Olamide"]],
+    ["in another case", "Carer Wiktoria present. WIKTORIA TO RING IF CONCERNED.", ["Wiktoria", "WIKTORIA"]],
+    ["a given name that is an English word is not carried over", "Wife Grace present. Grace period ends.", ["Grace"]],
+  ])("%s", (_label, text, expected) => {
+    expect(names(text)).toEqual(expected);
+  });
+
+  it("a drug name is never carried over", () => {
+    const text = "Son Kofi visited. Apixaban 5 mg bd continued. Kofi aware of plan.";
+    expect(scrub(text).out).toBe("Son [NAME] visited. Apixaban 5 mg bd continued. [NAME] aware of plan.");
+  });
+});
+
 describe("names without cues", () => {
   it.each([
     ["given and family name", "Plan agreed with Fiona Macleod and the team.", ["Fiona Macleod"]],
