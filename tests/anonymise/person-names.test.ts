@@ -65,7 +65,11 @@ describe("a name found once is that name wherever else the note writes it", () =
     ],
     ["earlier than its cue", "Olamide rang first thing. Later spoke to son Olamide.", ["Olamide", "Olamide"]],
     ["in another case", "Carer Wiktoria present. WIKTORIA TO RING IF CONCERNED.", ["Wiktoria", "WIKTORIA"]],
-    ["a given name that is an English word is not carried over", "Wife Grace present. Grace period ends.", ["Grace"]],
+    [
+      "a given name that is an English word is not carried over",
+      "Wife Grace present. Grace period ends.",
+      ["Grace"],
+    ],
   ])("%s", (_label, text, expected) => {
     expect(names(text)).toEqual(expected);
   });
