@@ -61,6 +61,26 @@ describe("ConsumerSupervisor", () => {
     expect(events).toEqual(["trouble:KAFKA_UNREACHABLE", "trouble:over"]);
   });
 
+  it("a failed background rejoin (an error event on the consumer, not the stream) replaces the consumer; a replaced consumer's late errors are ignored", async () => {
+    const { supervisor, consumers, events } = supervised();
+    await supervisor.start();
+    const first = consumers[0]!;
+    // Without a listener, EventEmitter throws an "error" event: in the process, an uncaught exception.
+    expect(() => first.emit("error", networkError())).not.toThrow();
+    await vi.waitFor(() => expect(events).toContain("trouble:over"));
+    expect(first.closed).toBe(true);
+    expect(consumers).toHaveLength(2);
+    expect(() => first.emit("error", networkError())).not.toThrow();
+    expect(() => consumers[1]!.emit("error", networkError())).not.toThrow();
+    await vi.waitFor(() => expect(consumers).toHaveLength(3));
+    expect(events).toEqual([
+      "trouble:KAFKA_UNREACHABLE",
+      "trouble:over",
+      "trouble:KAFKA_UNREACHABLE",
+      "trouble:over",
+    ]);
+  });
+
   it("keeps trying while the broker stays away, for as long as it takes", async () => {
     const { supervisor, consumers, events } = supervised();
     await supervisor.start();

@@ -29,6 +29,7 @@ export interface ConsumerLike {
     event: "consumer:group:join",
     listener: (payload: { generationId?: number; assignments?: GroupAssignment[] }) => void,
   ): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
   close(force?: boolean): Promise<unknown>;
   readonly generationId: number;
   readonly memberId: string | null;
@@ -109,6 +110,13 @@ export class ConsumerSupervisor {
 
   async #connect(): Promise<void> {
     const consumer = this.#o.createConsumer();
+    // When a heartbeat finds the group gone (the broker restarted or left), the client rejoins in the background
+    // and reports a rejoin that fails as an "error" event on the consumer itself, not on the stream. Unheard, that
+    // event ends the process. It is the same failure as a stream error, and is handled as one. The listener stays
+    // on a consumer that has been replaced, so that its late errors are ignored rather than fatal.
+    consumer.on("error", (error) => {
+      if (this.#consumer === consumer && this.#stream !== undefined) this.#onStreamError(error);
+    });
     consumer.on("consumer:group:join", (payload) => {
       if (this.#consumer !== consumer) return;
       const assignments = payload.assignments ?? consumer.assignments ?? [];
