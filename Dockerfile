@@ -14,6 +14,7 @@
 # Node runs TypeScript directly by type stripping, so there is no build step:
 # the runtime stage copies the sources.
 ARG BASE_IMAGE=node:24.21.0-bookworm-slim
+# checkov:skip=CKV_DOCKER_7:The base image comes from BASE_IMAGE, whose default above is an exact version tag; checkov cannot resolve the argument.
 FROM ${BASE_IMAGE} AS base
 
 # ---- production dependencies only ------------------------------------------
