@@ -3,7 +3,7 @@
  * running them is `npm run containers:check` (tests/containers/, on a podman engine; docs/deployment.md).
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { type Hcl, REPO_ROOT } from "./hcl.ts";
@@ -24,7 +24,49 @@ const froms = instructions.filter((l) => /^FROM\s/i.test(l));
 /** An image reference as written, with `${VAR:-default}` read as its default (what runs without the variable). */
 const imageDefault = (image: unknown) => String(image).replace(/^\$\{[A-Z_]+:-(.+)\}$/, "$1");
 
+/** The local source paths a stage copies from the build context (`COPY src… dest`, not `--from=`). */
+function stageSources(stage: string): string[] {
+  const start = instructions.findIndex((l) => new RegExp(`^FROM\\s.*\\sAS\\s+${stage}$`).test(l));
+  const sources: string[] = [];
+  for (const line of instructions.slice(start + 1)) {
+    if (/^FROM\s/.test(line)) break;
+    const parts = line.split(/\s+/);
+    if (parts[0] !== "COPY" || parts.some((x) => x.startsWith("--from="))) continue;
+    sources.push(...parts.slice(1, -1).filter((x) => !x.startsWith("--")));
+  }
+  return sources;
+}
+
+/** Every project file an entry point loads, following relative imports (static and dynamic). */
+function importClosure(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(join(REPO_ROOT, file), "utf8");
+    for (const m of text.matchAll(/(?:from\s+|import\(\s*|new URL\(\s*)"(\.{1,2}\/[^"]+\.(?:ts|json|avsc))"/g)) {
+      const target = join(dirname(file), m[1]!);
+      if (target.endsWith(".ts")) visit(target);
+      else seen.add(target);
+    }
+  };
+  visit(entry);
+  return [...seen];
+}
+
 describe("Dockerfile", () => {
+  it.each([
+    ["runtime", "app/main.ts"],
+    ["producer", "dev/cli/produce.ts"],
+  ])("the %s stage copies every file its entry point (%s) imports", (stage, entry) => {
+    const sources = stageSources(stage);
+    expect(instructions).toContain(`CMD ["node", "${entry}"]`);
+    const missing = importClosure(entry).filter(
+      (file) => !sources.some((src) => file === src || file.startsWith(`${src.replace(/\/$/, "")}/`)),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it("is multi-stage on an exactly versioned official Node 24 slim base, replaceable only by BASE_IMAGE", () => {
     expect(froms.length).toBeGreaterThanOrEqual(3);
     const args = instructions.filter((l) => /^ARG\s/.test(l));
