@@ -44,7 +44,9 @@ function importClosure(entry: string): string[] {
     if (seen.has(file)) return;
     seen.add(file);
     const text = readFileSync(join(REPO_ROOT, file), "utf8");
-    for (const m of text.matchAll(/(?:from\s+|import\(\s*|new URL\(\s*)"(\.{1,2}\/[^"]+\.(?:ts|json|avsc))"/g)) {
+    for (const m of text.matchAll(
+      /(?:from\s+|import\(\s*|new URL\(\s*)"(\.{1,2}\/[^"]+\.(?:ts|json|avsc))"/g,
+    )) {
       const target = join(dirname(file), m[1]!);
       if (target.endsWith(".ts")) visit(target);
       else seen.add(target);
