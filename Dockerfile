@@ -71,7 +71,6 @@ COPY contracts ./contracts
 COPY anonymise ./anonymise
 COPY schemas ./schemas
 COPY ops ./ops
-COPY app/cli/command-failure.ts ./app/cli/command-failure.ts
 COPY dev/cli/produce.ts ./dev/cli/produce.ts
 COPY dev/producer ./dev/producer
 COPY dev/synthetic ./dev/synthetic

@@ -1,8 +1,8 @@
 import { Command } from "commander";
+import { failCommand } from "../../ops/command-failure.ts";
 import { loadToolConfig } from "../../ops/config.ts";
 import { kafkaDeadlines } from "../../ops/kafka-admin.ts";
 import { replayDeadLetters } from "../dlq-replay.ts";
-import { failCommand } from "./command-failure.ts";
 
 /**
  * `npm run dlq:replay -- [--reason CODE] [--dry-run]`: after a fix (a schema registered, a policy corrected),

@@ -1,8 +1,8 @@
 import { Command } from "commander";
+import { failCommand } from "../../ops/command-failure.ts";
 import { loadToolConfig } from "../../ops/config.ts";
 import { registerSchemas } from "../../schemas/register.ts";
 import { registryDeadlines } from "../../schemas/registry-client.ts";
-import { failCommand } from "./command-failure.ts";
 
 /**
  * `npm run schemas:register`: registers the input and output contracts; refuses an incompatible change. Each request

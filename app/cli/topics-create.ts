@@ -1,7 +1,7 @@
 import { Command } from "commander";
+import { failCommand } from "../../ops/command-failure.ts";
 import { loadToolConfig } from "../../ops/config.ts";
 import { ensureTopics, kafkaDeadlines } from "../../ops/kafka-admin.ts";
-import { failCommand } from "./command-failure.ts";
 
 /**
  * `npm run topics:create`: the raw, anonymised and dead-letter topics (idempotent). Each broker request has a

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Command, InvalidArgumentError } from "commander";
-import { failCommand } from "../../app/cli/command-failure.ts";
+import { failCommand } from "../../ops/command-failure.ts";
 import { loadToolConfig } from "../../ops/config.ts";
 import { kafkaDeadlines } from "../../ops/kafka-admin.ts";
 import { registryDeadlines } from "../../schemas/registry-client.ts";

@@ -1,4 +1,4 @@
-import { CodedError } from "../../contracts/index.ts";
+import { CodedError } from "../contracts/index.ts";
 
 /**
  * How a command ends on failure: one line on stderr, exit code 1. Our errors print their coded message (built from
