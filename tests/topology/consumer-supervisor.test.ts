@@ -1,5 +1,5 @@
-import { ProtocolError } from "@platformatic/kafka";
-import { describe, expect, it, vi } from "vitest";
+import { MultipleErrors, ProtocolError, UserError } from "@platformatic/kafka";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConsumerSupervisor } from "../../topology/runtime/consumer-supervisor.ts";
 import { FakeConsumer, message, networkError } from "./fake-kafka.ts";
 
@@ -32,6 +32,10 @@ function supervised() {
 }
 
 describe("ConsumerSupervisor", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it("passes on messages and group joins of its consumer", async () => {
     const { supervisor, consumers, events, received } = supervised();
     await supervisor.start();
@@ -109,6 +113,34 @@ describe("ConsumerSupervisor", () => {
     const { supervisor } = supervised();
     vi.spyOn(FakeConsumer.prototype, "consume").mockRejectedValueOnce(networkError());
     await expect(supervisor.start()).rejects.toThrow(/ECONNREFUSED/);
+    vi.restoreAllMocks();
+  });
+
+  it("a reconnect cut short by close() is not a fatal error (the client's own 'closed while retrying' error)", async () => {
+    const { supervisor, consumers, events } = supervised();
+    await supervisor.start();
+    // The broker is away: the replacement's join hangs in the client's retries until the consumer is closed, and
+    // the client then rejects with a UserError (code PLT_KFK_USER), which on its own would read as a misconfiguration.
+    vi.spyOn(FakeConsumer.prototype, "consume").mockImplementation(function (this: FakeConsumer) {
+      return new Promise((_, reject) => {
+        const close = this.close.bind(this);
+        this.close = async () => {
+          await close();
+          reject(
+            new MultipleErrors("JoinGroup failed 3 times.", [
+              networkError(),
+              new UserError("Client closed while retrying JoinGroup."),
+            ]),
+          );
+        };
+      });
+    });
+    consumers[0]!.stream!.fail(networkError());
+    await vi.waitFor(() => expect(consumers).toHaveLength(2));
+    await supervisor.close(false);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events).toEqual(["trouble:KAFKA_UNREACHABLE"]);
+    expect(consumers[1]!.closed).toBe(true);
     vi.restoreAllMocks();
   });
 

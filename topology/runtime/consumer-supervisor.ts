@@ -163,6 +163,9 @@ export class ConsumerSupervisor {
   }
 
   #onStreamError(error: unknown): void {
+    // Closing ends the stream and any join still retrying with errors of the client's own ("closed while
+    // retrying"): they are the close, not a failure, and must not read as a misconfiguration.
+    if (this.#closed) return;
     const cause = classifyKafkaError(error);
     if (cause.kind === "fatal") {
       this.#events.fatal(error);
@@ -188,6 +191,7 @@ export class ConsumerSupervisor {
         this.#events.trouble(undefined);
         return;
       } catch (error) {
+        if (this.#closed || this.#o.signal.aborted) return;
         const cause = classifyKafkaError(error);
         if (cause.kind === "fatal") {
           this.#events.fatal(error);
