@@ -136,11 +136,15 @@ interface Renderings {
 }
 
 /**
- * The renderings of each own identifier, memoised per entity type: a patient's events recur, and renderings cost
- * more than the look-up. The memo holds identifiers in process memory only, as the records themselves are;
- * it is bounded (cleared when full) and never exported.
+ * The renderings of names and addresses, memoised: a patient's events recur, and building renderings costs more
+ * than the look-up. Other identifiers have one rendering (their fold), cheaper to make than to look up. The memo
+ * holds identifiers in process memory only, as the records themselves are; it is bounded (least recently used
+ * go first, so a busy patient's renderings stay) and never exported.
  */
-const renderingMemo = new Map<string, Map<string, Renderings>>();
+const renderingMemo = {
+  NAME: new LruCache<Renderings>(20_000),
+  ADDRESS: new LruCache<Renderings>(20_000),
+};
 
 function anchorOf(needles: readonly string[]): string {
   // The longest word of the first needle that every needle contains; "" when there is none or only one needle.
@@ -151,21 +155,15 @@ function anchorOf(needles: readonly string[]): string {
 }
 
 function renderingsOf(id: OwnIdentifier): Renderings {
-  let memo = renderingMemo.get(id.entity);
-  if (memo === undefined) {
-    memo = new Map();
-    renderingMemo.set(id.entity, memo);
+  if (id.entity !== "NAME" && id.entity !== "ADDRESS") {
+    const folded = foldString(id.text);
+    return { needles: folded.length >= 2 ? [folded] : [], anchor: "" };
   }
+  const memo = renderingMemo[id.entity];
   let r = memo.get(id.text);
   if (r === undefined) {
-    const needles =
-      id.entity === "NAME"
-        ? nameRenderings(id.text)
-        : id.entity === "ADDRESS"
-          ? addressRenderings(id.text)
-          : [foldString(id.text)].filter((n) => n.length >= 2);
+    const needles = id.entity === "NAME" ? nameRenderings(id.text) : addressRenderings(id.text);
     r = { needles, anchor: anchorOf(needles) };
-    if (memo.size >= 20_000) memo.clear();
     memo.set(id.text, r);
   }
   return r;
