@@ -14,7 +14,14 @@ import { parseStrategy, type Strategy } from "./strategy.ts";
 /** Fields stamped on every anonymised record, after the policy's outputs. */
 export const STAMP_FIELDS = ["policy_version", "strategy", "key_id", "pipeline_version"] as const;
 
-export const DEFAULT_TOKEN_CACHE_SIZE = 50_000;
+/**
+ * Small on purpose: it catches a patient's burst of events (an admission's messages arrive together). Over many
+ * patients a large cache costs more than it saves: an HMAC with a prepared key takes about 2 µs, a miss in a
+ * 50,000-entry map plus its insertion and the garbage of its generations more (engine CPU per record over 100,000
+ * records of 25,000 patients: about 53 µs with 2,048 entries or none, 60–65 µs with 50,000; with 1,000 patients
+ * 2,048 entries do as well as 50,000).
+ */
+export const DEFAULT_TOKEN_CACHE_SIZE = 2_048;
 
 export interface AnonymiserOptions {
   /** The raw schema (parsed .avsc JSON) carrying the policy annotations. */

@@ -217,7 +217,7 @@ export const SETTINGS = {
   tokenCacheSize: int(
     "TOKEN_CACHE_SIZE",
     "pseudonym token cache entries (0 disables it)",
-    50_000,
+    2_048,
     0,
     10_000_000,
   ),

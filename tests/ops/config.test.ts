@@ -59,7 +59,7 @@ describe("loadConfig defaults", () => {
       maxRecordBytes: 921_600,
       retryInitialMs: 100,
       retryMaxMs: 10_000,
-      tokenCacheSize: 50_000,
+      tokenCacheSize: 2_048,
       httpPort: 9464,
       readyMaxPauseMs: 60_000,
       dbPoolSize: 4,
