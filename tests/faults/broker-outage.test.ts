@@ -1,12 +1,10 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  database,
   describeExits,
   drained,
   fatalLines,
   freePort,
   makeRecords,
-  preparePipelineEnv,
   produce,
   rawProducer,
   startReplica,
@@ -14,7 +12,7 @@ import {
 } from "../support/pipeline.ts";
 import { startKafka, stopKafka } from "../support/stack-control.ts";
 import { waitFor } from "../support/wait.ts";
-import { verifyCase } from "./support/harness.ts";
+import { faultCase, verifyCase } from "./support/harness.ts";
 
 /** The readiness answer of a replica, or "down" when it does not answer at all. */
 async function readiness(port: number): Promise<"ready" | "not-ready" | "down"> {
@@ -31,17 +29,12 @@ async function readiness(port: number): Promise<"ready" | "not-ready" | "down"> 
 const OUTAGE_MS = Number(process.env["FAULT_OUTAGE_SECONDS"] ?? 120) * 1000;
 
 describe(`fault: Kafka broker away for ${OUTAGE_MS / 1000} s under load`, () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterAll(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const { cleanups, open } = faultCase();
 
   it(
     "both replicas stay up, report not-ready during the outage and ready after it, and every record ends up exactly once",
     async () => {
-      const env = await preparePipelineEnv("f-outage");
-      const db = database(env.databaseUrl);
-      cleanups.push(() => db.$pool.end());
+      const { env, db } = await open("f-outage");
       const records = makeRecords(23000, 202);
       const first = await rawProducer(env);
       await produce(first, records.slice(0, 1000));

@@ -1,31 +1,24 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   accounted,
-  database,
   describeExits,
   drained,
   eventually,
   fatalLines,
   makeRecords,
-  preparePipelineEnv,
   produce,
   rawProducer,
   startReplica,
   waitForProgress,
 } from "../support/pipeline.ts";
 import { startKafka, stopKafka } from "../support/stack-control.ts";
-import { verifyCase } from "./support/harness.ts";
+import { faultCase, verifyCase } from "./support/harness.ts";
 
 describe("fault: Kafka broker restart mid-run", () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterAll(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const { cleanups, open } = faultCase();
 
   it("the broker is stopped (SIGTERM) and restarted while records flow; every record ends up exactly once", async () => {
-    const env = await preparePipelineEnv("f-broker");
-    const db = database(env.databaseUrl);
-    cleanups.push(() => db.$pool.end());
+    const { env, db } = await open("f-broker");
     const records = makeRecords(3000, 101);
     const first = await rawProducer(env);
     await produce(first, records.slice(0, 2000));

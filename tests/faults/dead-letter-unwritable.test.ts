@@ -1,16 +1,14 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POISON_KINDS, poison } from "../../dev/producer/poison.ts";
 import { ensureTopics } from "../../ops/kafka-admin.ts";
 import { expectedOutcomes } from "../support/anonymiser.ts";
 import {
   accounted,
-  database,
   drained,
   eventually,
   fatalLines,
   kafkaCommitted,
   makeRecords,
-  preparePipelineEnv,
   produce,
   rawProducer,
   readTopic,
@@ -19,7 +17,7 @@ import {
 } from "../support/pipeline.ts";
 import { stack } from "../support/stack.ts";
 import { waitFor } from "../support/wait.ts";
-import { verifyCase } from "./support/harness.ts";
+import { faultCase, verifyCase } from "./support/harness.ts";
 
 const BATCH = 100; // BATCH_MAX_RECORDS of preparePipelineEnv
 const IN_FLIGHT = 3; // MAX_IN_FLIGHT_BATCHES (default)
@@ -37,18 +35,13 @@ async function deleteTopic(topic: string): Promise<void> {
 }
 
 describe("fault: dead-letter topic unwritable", () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterAll(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const { cleanups, open } = faultCase();
 
   it("a poison pill that cannot be dead-lettered stalls the pipeline (fail closed): nothing committed past it in Kafka; after the topic is restored and the pipeline restarted, everything is accounted for", {
     timeout: 360_000,
   }, async () => {
     // One partition, so that "past the pill" is a plain offset comparison.
-    const env = await preparePipelineEnv("f-dlq", { partitions: 1 });
-    const db = database(env.databaseUrl);
-    cleanups.push(() => db.$pool.end());
+    const { env, db } = await open("f-dlq", { partitions: 1 });
     const records = makeRecords(1500, 606);
     const head = records.slice(0, 500);
     const tail = records.slice(500);

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   accounted,
   database,
@@ -7,7 +7,6 @@ import {
   fatalLines,
   freePort,
   makeRecords,
-  preparePipelineEnv,
   produce,
   rawProducer,
   rssMb,
@@ -17,20 +16,17 @@ import {
 } from "../support/pipeline.ts";
 import { startDelayProxy } from "../support/proxies.ts";
 import { startPostgres, stopPostgres } from "../support/stack-control.ts";
-import { verifyCase } from "./support/harness.ts";
+import { faultCase, verifyCase } from "./support/harness.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("fault: PostgreSQL down and PostgreSQL slow", () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterAll(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const { cleanups, open } = faultCase();
 
   it("PostgreSQL stopped for ~30 s: the pipeline pauses with bounded memory, resumes, skips nothing, dead-letters nothing", async () => {
-    const env = await preparePipelineEnv("f-pgdown");
-    let db = database(env.databaseUrl);
-    cleanups.push(() => db.$pool.end());
+    const opened = await open("f-pgdown");
+    let db = opened.db;
+    const env = opened.env;
     const records = makeRecords(3000, 202);
     const httpPort = await freePort();
     const producer = await rawProducer(env);
@@ -59,6 +55,8 @@ describe("fault: PostgreSQL down and PostgreSQL slow", () => {
     await startPostgres();
     // startLocalPostgres's readiness probe calls pgp.end(), which ends every pg-promise pool in this process.
     db = database(env.databaseUrl);
+    const reopened = db;
+    cleanups.push(() => reopened.$pool.end());
 
     const ok = await drained(db, records.length, 120_000);
     const exitsDuringRun = replica.exits.length;
@@ -78,9 +76,7 @@ describe("fault: PostgreSQL down and PostgreSQL slow", () => {
   });
 
   it("PostgreSQL slow (every chunk delayed 50–200 ms by a TCP proxy): counts exact", async () => {
-    const env = await preparePipelineEnv("f-pgslow");
-    const db = database(env.databaseUrl);
-    cleanups.push(() => db.$pool.end());
+    const { env, db } = await open("f-pgslow");
     const direct = new URL(env.databaseUrl);
     const proxy = await startDelayProxy({ targetPort: Number(direct.port), minDelayMs: 50, maxDelayMs: 200 });
     cleanups.push(() => proxy.close());

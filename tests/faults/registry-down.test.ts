@@ -1,14 +1,12 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POISON_KINDS, poison } from "../../dev/producer/poison.ts";
 import {
   accounted,
   counts,
-  database,
   describeExits,
   drained,
   eventually,
   makeRecords,
-  preparePipelineEnv,
   produce,
   type Replica,
   rawProducer,
@@ -17,20 +15,15 @@ import {
 import { startRegistryProxy } from "../support/proxies.ts";
 import { stack } from "../support/stack.ts";
 import { waitFor } from "../support/wait.ts";
-import { verifyCase } from "./support/harness.ts";
+import { faultCase, verifyCase } from "./support/harness.ts";
 
 const retryLogs = (replica: Replica) => (replica.output().match(/"transient\.retry"/g) ?? []).length;
 
 describe("fault: schema registry down while records with a not-yet-cached schema id arrive", () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterAll(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const { cleanups, open } = faultCase();
 
   it("503s and refused connections are retried (no dead letter), the run completes when the registry returns; an unknown schema id is dead-lettered SCHEMA_UNKNOWN_ID", async () => {
-    const env = await preparePipelineEnv("f-registry");
-    const db = database(env.databaseUrl);
-    cleanups.push(() => db.$pool.end());
+    const { env, db } = await open("f-registry");
     const proxy = await startRegistryProxy(stack().SCHEMA_REGISTRY_URL);
     cleanups.push(() => proxy.close());
     const records = makeRecords(1200, 404);

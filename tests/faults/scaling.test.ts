@@ -1,32 +1,25 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  database,
   describeExits,
   drained,
   eventually,
   makeRecords,
-  preparePipelineEnv,
   produce,
   rawProducer,
   startReplica,
   waitForProgress,
 } from "../support/pipeline.ts";
 import { waitFor } from "../support/wait.ts";
-import { verifyCase } from "./support/harness.ts";
+import { faultCase, verifyCase } from "./support/harness.ts";
 
 const joins = (output: string) => (output.match(/"group\.joined"/g) ?? []).length;
 const commits = (output: string) => (output.match(/"batch\.committed"/g) ?? []).length;
 
 describe("fault: scaling 1 → 3 → 1 replicas under load", () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterAll(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const { cleanups, open } = faultCase();
 
   it("two replicas join and then leave (SIGTERM) while records flow; every record once, no duplicates", async () => {
-    const env = await preparePipelineEnv("f-scale", { partitions: 6 });
-    const db = database(env.databaseUrl);
-    cleanups.push(() => db.$pool.end());
+    const { env, db } = await open("f-scale", { partitions: 6 });
     const records = makeRecords(3000, 505);
     const debug = { ...env.env, LOG_LEVEL: "debug" };
     const a = startReplica(debug, "replica-a");

@@ -1,10 +1,40 @@
 import avro from "avsc";
-import { expect } from "vitest";
+import { afterAll, expect } from "vitest";
 import type { PatientRecordJson } from "../../../dev/synthetic/index.ts";
 import { loadSchema } from "../../../schemas/load.ts";
 import { expectedOutcomes } from "../../support/anonymiser.ts";
-import { counts, type Db, type PipelineEnv, readTopic } from "../../support/pipeline.ts";
+import {
+  counts,
+  type Db,
+  database,
+  type PipelineEnv,
+  preparePipelineEnv,
+  readTopic,
+} from "../../support/pipeline.ts";
 import { recordFaultRow } from "./results.ts";
+
+/**
+ * What every fault file opens with: clean-ups run after its cases (last registered first), and `open`, which gives a
+ * case its own topics, consumer group and database, the database's pool closed among the clean-ups.
+ */
+export function faultCase(): {
+  cleanups: Array<() => Promise<unknown>>;
+  open(prefix: string, options?: { partitions?: number }): Promise<{ env: PipelineEnv; db: Db }>;
+} {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+  return {
+    cleanups,
+    async open(prefix, options) {
+      const env = await preparePipelineEnv(prefix, options);
+      const db = database(env.databaseUrl);
+      cleanups.push(() => db.$pool.end());
+      return { env, db };
+    },
+  };
+}
 
 /**
  * The fault suite's verdict on one case, recorded in the fault table before it is asserted:
