@@ -26,6 +26,9 @@ const RECORDS = 1_000;
 const MORE_RECORDS = 3_000;
 /** app/main.ts gives the drain 45 s; ECS and compose allow 60 s before SIGKILL. */
 const STOP_DEADLINE_S = 60;
+/** Half the Terraform default task memory (2 GiB), to show the headroom; the records queue before the run. */
+const MEMORY_LIMIT = "1g";
+const MEMORY_RECORDS = 100_000;
 
 describe(`the pipeline image (${IMAGE})`, () => {
   let env: PipelineEnv;
@@ -37,10 +40,15 @@ describe(`the pipeline image (${IMAGE})`, () => {
   const containers: string[] = [];
 
   /** Runs the image as deployed: host network (the stack's endpoints are loopback addresses), hardened. */
-  async function startContainer(name: string): Promise<string> {
-    const envArgs = Object.entries({ ...env.env, HTTP_PORT: String(HTTP_PORT), INSTANCE_ID: name }).flatMap(
-      ([k, v]) => ["--env", `${k}=${v}`],
-    );
+  async function startContainer(
+    name: string,
+    options: { env?: PipelineEnv; port?: number; engineArgs?: string[] } = {},
+  ): Promise<string> {
+    const envArgs = Object.entries({
+      ...(options.env ?? env).env,
+      HTTP_PORT: String(options.port ?? HTTP_PORT),
+      INSTANCE_ID: name,
+    }).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
     const id = await cli([
       "run",
       "--detach",
@@ -60,6 +68,7 @@ describe(`the pipeline image (${IMAGE})`, () => {
       "ALL",
       "--security-opt",
       "no-new-privileges",
+      ...(options.engineArgs ?? []),
       ...envArgs,
       IMAGE,
     ]);
@@ -169,4 +178,64 @@ describe(`the pipeline image (${IMAGE})`, () => {
   it("logs pipeline.stopped before exiting (the database pool and HTTP server are closed first)", async () => {
     expect(await cli(["logs", containers[0]!])).toMatch(/"pipeline\.stopped"/);
   });
+
+  it(`runs under a ${MEMORY_LIMIT} memory limit at full load: ${MEMORY_RECORDS} records of ${MEMORY_RECORDS / 4} patients, exactly once, never OOM-killed`, async () => {
+    // Its own topics, group and database, and its own port: the replacement container above is still running.
+    const memEnv = await preparePipelineEnv("image-mem", { partitions: 4 });
+    const memDb = database(memEnv.databaseUrl);
+    try {
+      const memProducer = await RawRecordProducer.create({
+        bootstrap: stack().KAFKA_BOOTSTRAP_SERVERS.split(","),
+        registryUrl: stack().SCHEMA_REGISTRY_URL,
+        topic: memEnv.rawTopic,
+      });
+      const many = createGenerator({ seed: 11, patients: MEMORY_RECORDS / 4 });
+      for (let sent = 0; sent < MEMORY_RECORDS; sent += 5_000)
+        await memProducer.send(Array.from({ length: 5_000 }, () => many.next()));
+      await memProducer.close();
+      // Everything is queued before the container starts, so it runs flat out from its first batch.
+      const id = await startContainer("memory", {
+        env: { ...memEnv, env: { ...memEnv.env, BATCH_MAX_RECORDS: "1000", BATCH_MAX_MS: "200" } },
+        port: HTTP_PORT + 1,
+        engineArgs: ["--memory", MEMORY_LIMIT, "--memory-swap", MEMORY_LIMIT],
+      });
+      let peakMb = 0;
+      const sample = async () => {
+        const usage = await cli(["stats", "--no-stream", "--format", "{{.MemUsage}}", id]).catch(() => "");
+        peakMb = Math.max(peakMb, megabytes(usage.split("/")[0] ?? ""));
+      };
+      const sampler = setInterval(() => void sample(), 1_000);
+      const c = await whenAccounted(memDb, MEMORY_RECORDS, 600_000).finally(() => clearInterval(sampler));
+      const state = JSON.parse(await cli(["inspect", id]))[0].State;
+      console.log(
+        `[image] under a ${MEMORY_LIMIT} limit: ${MEMORY_RECORDS} records, memory peak ${Math.round(peakMb)} MB (cgroup usage, page cache included)`,
+      );
+      expect(state.OOMKilled).toBe(false);
+      expect(state.Running).toBe(true);
+      expect(c.rows + c.withheld + c.deadLetters).toBe(MEMORY_RECORDS);
+      expect(c.distinctRecords).toBe(c.rows);
+      await cli(["stop", "--time", String(STOP_DEADLINE_S), id]);
+      expect(JSON.parse(await cli(["inspect", id]))[0].State.ExitCode).toBe(0);
+    } finally {
+      await memDb.$pool.end();
+    }
+  }, 900_000);
 });
+
+/** "884.2MB" (the engine's stats, SI units) in megabytes; NaN-safe (0 when unreadable). */
+function megabytes(text: string): number {
+  const m = /([\d.]+)\s*([kMG]?i?B)/.exec(text.trim());
+  if (!m) return 0;
+  const n = Number(m[1]);
+  const unit = m[2] ?? "B";
+  const scale: Record<string, number> = {
+    B: 1e-6,
+    kB: 1e-3,
+    KiB: 1.024e-3,
+    MB: 1,
+    MiB: 1.048576,
+    GB: 1e3,
+    GiB: 1073.741824,
+  };
+  return n * (scale[unit] ?? 1);
+}

@@ -47,10 +47,10 @@ export function metricValue(exposition: string, name: string): number {
  * Waits until `total` records have an outcome (anonymised, withheld or dead-lettered), then returns the counts;
  * the caller asserts exactly once (no more outcomes than records, one row per record).
  */
-export async function whenAccounted(db: ReturnType<typeof database>, total: number) {
+export async function whenAccounted(db: ReturnType<typeof database>, total: number, timeoutMs = 120_000) {
   await eventually(async () => {
     const c = await counts(db);
     return c.rows + c.withheld + c.deadLetters >= total;
-  }, 120_000);
+  }, timeoutMs);
   return counts(db);
 }
