@@ -35,6 +35,8 @@ interface Harness {
   events: string[];
   /** Resolves the next store commit when `holdStore` is set (waits until one is waiting). */
   releaseStore(): Promise<void>;
+  /** Store commits held and waiting (with `holdStore`). */
+  storesWaiting(): number;
 }
 
 function harness(options: { maxRecords?: number; maxInFlight?: number; holdStore?: boolean } = {}): Harness {
@@ -87,6 +89,7 @@ function harness(options: { maxRecords?: number; maxInFlight?: number; holdStore
       await vi.waitFor(() => expect(waiting.length).toBeGreaterThan(0));
       waiting.shift()?.();
     },
+    storesWaiting: () => waiting.length,
   };
 }
 
@@ -184,6 +187,7 @@ describe("KafkaRuntime (fake clients)", () => {
     const first = ["a", "b"].map((v) => message("raw", 0, v));
     for (const r of first) c.stream!.deliver(r);
     // Batch 1 waits on its store commit (the database is away) while the group moves partition 0 away and back.
+    await vi.waitFor(() => expect(h.storesWaiting()).toBe(1));
     c.join(2, []);
     c.join(3, [{ topic: "raw", partitions: [0] }]);
     // The client re-reads the partition from its committed offset: the same two records again, a second batch.
@@ -194,6 +198,34 @@ describe("KafkaRuntime (fake clients)", () => {
     await h.releaseStore();
     await vi.waitFor(() => expect(h.broker.offsets.get("raw")?.get(0)).toBe(3n));
     expect(outputs(h.broker)).toEqual(["A", "B", "C"]);
+    await h.runtime.stop();
+  });
+
+  it("does not commit past records it dropped: a later batch held while its partition moved away and back loses that partition's records for good", async () => {
+    const h = harness({ holdStore: true, maxInFlight: 3 });
+    await h.runtime.start();
+    const c = h.consumers[0]!;
+    c.join(1, [{ topic: "raw", partitions: [0] }]);
+    const all = ["a", "b", "c", "d"].map((v) => message("raw", 0, v));
+    for (const r of all) c.stream!.deliver(r);
+    // Two batches in flight ([a, b] waits on its store commit, [c, d] processed behind it); partition 0 moves away.
+    await vi.waitFor(() => expect(h.storesWaiting()).toBe(1));
+    c.join(2, []);
+    // The first batch finishes while the partition is away: it commits nothing of partition 0.
+    await h.releaseStore();
+    await vi.waitFor(() => expect(h.events).toContain("committed:0"));
+    // The partition comes back before the second batch has committed, and the client reads it again from the
+    // committed offset (nothing committed: from a).
+    c.join(3, [{ topic: "raw", partitions: [0] }]);
+    for (const r of all) c.stream!.deliver(r);
+    const releasing = setInterval(() => void h.releaseStore().catch(() => undefined), 5);
+    try {
+      await vi.waitFor(() => expect(h.broker.offsets.get("raw")?.get(0)).toBe(4n));
+      // Before the fix the second batch kept [c, d] and committed offset 4 on its own: a and b were lost.
+      await vi.waitFor(() => expect(outputs(h.broker)).toEqual(["A", "B", "C", "D"]));
+    } finally {
+      clearInterval(releasing);
+    }
     await h.runtime.stop();
   });
 

@@ -17,6 +17,8 @@ interface Job {
   processed: ProcessedBatch | undefined;
   offsets: PartitionOffset[];
   dropped: number;
+  /** Records taken out by `forget` (their partition moved away while the batch was in flight). */
+  forgotten: number;
   processMs: number;
   storeMs: number;
   store: StoreCommitResult | undefined;
@@ -66,6 +68,8 @@ export class OrderedStages {
   #processTail: Promise<unknown> = Promise.resolve();
   #storeTail: Promise<unknown> = Promise.resolve();
   #kafkaTail: Promise<unknown> = Promise.resolve();
+  /** Batches submitted and not yet through their Kafka commit. */
+  readonly #inFlight = new Set<Job>();
 
   constructor(options: OrderedStagesOptions) {
     this.#o = options;
@@ -76,6 +80,20 @@ export class OrderedStages {
     return this.#kafkaTail;
   }
 
+  /**
+   * A join: the records of partitions this replica no longer owns leave every batch in flight for good. Their new
+   * owner reads them from the committed offset. If a partition comes back while a batch is still in flight, the
+   * client reads it again from the committed offset, into new batches; a batch that had kept its old records of it
+   * would commit that partition past records an earlier batch let go (records lost).
+   */
+  forget(owned: (record: RawMessage) => boolean): void {
+    for (const job of this.#inFlight) {
+      const kept = job.records.filter(owned);
+      job.forgotten += job.records.length - kept.length;
+      job.records = kept;
+    }
+  }
+
   submit(records: RawMessage[]): Promise<void> {
     const job: Job = {
       records,
@@ -84,6 +102,7 @@ export class OrderedStages {
       processed: undefined,
       offsets: [],
       dropped: 0,
+      forgotten: 0,
       processMs: 0,
       storeMs: 0,
       store: undefined,
@@ -91,7 +110,10 @@ export class OrderedStages {
     const processed = this.#inProcessOrder(job);
     const stored = Promise.all([processed, this.#storeTail]).then(() => this.#storeCommit(job));
     this.#storeTail = stored.catch(ignore);
-    const committed = Promise.all([stored, this.#kafkaTail]).then(() => this.#kafkaCommit(job));
+    const committed = Promise.all([stored, this.#kafkaTail])
+      .then(() => this.#kafkaCommit(job))
+      .finally(() => this.#inFlight.delete(job));
+    this.#inFlight.add(job);
     this.#kafkaTail = committed.catch(ignore);
     return committed;
   }
@@ -193,7 +215,7 @@ export class OrderedStages {
   #report(job: Job, kafkaMs: number): void {
     const o = this.#o;
     const processed = job.processed;
-    const dropped = job.dropped + o.takeRedeliveriesDropped();
+    const dropped = job.dropped + job.forgotten + o.takeRedeliveriesDropped();
     if (!processed && dropped === 0) return;
     for (const dead of processed?.deadLetters ?? []) o.observer?.deadLettered?.(dead.reason, dead.position);
     const storeCounts = new Map<string, number>();
