@@ -50,17 +50,21 @@ const anonymisedSchema = loadSchema("anonymisedPatientRecord");
 const keyring = parseKeyring(
   readFileSync(new URL("../tests/fixtures/keyring.json", import.meta.url), "utf8"),
 );
-const generator = createGenerator({
-  seed: 42,
-  patients: Math.ceil(RECORDS / 4),
-  optOutRate: 0,
-  consentMissingRate: 0,
-});
-const records = Array.from({ length: RECORDS }, () => {
-  const r = fromJsonForm(rawSchema, generator.next());
-  if (!r.ok) throw new Error("generator produced an invalid record");
-  return r.value;
-});
+/** `count` synthetic records of `count / 4` patients, in the engine's input form (no opt-outs, all consenting). */
+function syntheticRecords(seed: number, count: number): Record<string, unknown>[] {
+  const generator = createGenerator({
+    seed,
+    patients: Math.ceil(count / 4),
+    optOutRate: 0,
+    consentMissingRate: 0,
+  });
+  return Array.from({ length: count }, () => {
+    const r = fromJsonForm(rawSchema, generator.next());
+    if (!r.ok) throw new Error("generator produced an invalid record");
+    return r.value as Record<string, unknown>;
+  });
+}
+const records = syntheticRecords(42, RECORDS);
 
 interface Row {
   name: string;
@@ -233,12 +237,7 @@ function manyPatients(): {
   recordsPerSecond: number;
 } {
   const patients = Math.ceil(MANY / 4);
-  const g = createGenerator({ seed: 7, patients, optOutRate: 0, consentMissingRate: 0 });
-  const batch = Array.from({ length: MANY }, () => {
-    const r = fromJsonForm(rawSchema, g.next());
-    if (!r.ok) throw new Error("generator produced an invalid record");
-    return r.value as Record<string, unknown>;
-  });
+  const batch = syntheticRecords(7, MANY);
   const warm = anonymiser(DEFAULT_TOKEN_CACHE_SIZE);
   for (const r of records) warm.anonymise(r);
   const engine = anonymiser(DEFAULT_TOKEN_CACHE_SIZE);

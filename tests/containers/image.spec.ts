@@ -13,6 +13,7 @@ import {
   eventually,
   type PipelineEnv,
   preparePipelineEnv,
+  rawProducer,
   readTopic,
 } from "../support/pipeline.ts";
 import { stack } from "../support/stack.ts";
@@ -184,11 +185,7 @@ describe(`the pipeline image (${IMAGE})`, () => {
     const memEnv = await preparePipelineEnv("image-mem", { partitions: 4 });
     const memDb = database(memEnv.databaseUrl);
     try {
-      const memProducer = await RawRecordProducer.create({
-        bootstrap: stack().KAFKA_BOOTSTRAP_SERVERS.split(","),
-        registryUrl: stack().SCHEMA_REGISTRY_URL,
-        topic: memEnv.rawTopic,
-      });
+      const memProducer = await rawProducer(memEnv);
       const many = createGenerator({ seed: 11, patients: MEMORY_RECORDS / 4 });
       for (let sent = 0; sent < MEMORY_RECORDS; sent += 5_000)
         await memProducer.send(Array.from({ length: 5_000 }, () => many.next()));
