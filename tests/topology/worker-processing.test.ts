@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { TopologyFailedError } from "../../topology/dsl/errors.ts";
 import type { ConsumedRecord } from "../../topology/runtime/record-processor.ts";
-import { WorkerProcessing } from "../../topology/runtime/worker-processing.ts";
+import { DEFAULT_YOUNG_GENERATION_MB, WorkerProcessing } from "../../topology/runtime/worker-processing.ts";
 
 const records = (values: string[]): ConsumedRecord[] =>
   values.map((v, i) => ({
@@ -84,6 +84,22 @@ describe("WorkerProcessing", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TopologyFailedError);
     await expect(p.process(records(["a"]), new AbortController().signal)).rejects.toThrow();
+  });
+
+  it("gives each worker the young generation it is configured with (default or set)", async () => {
+    const p = start(1);
+    const batch = await p.process(records(["limits"]), new AbortController().signal);
+    expect([...batch.counters.keys()]).toContain(`young-generation-mb:${DEFAULT_YOUNG_GENERATION_MB}`);
+    await p.close();
+    pool = new WorkerProcessing({
+      module: new URL("./fixtures/worker-topology.ts", import.meta.url),
+      settings: { suffix: "!" },
+      threads: 1,
+      youngGenerationMb: 48,
+      processing: { deadLetterTopic: "dlq", deadLetterStore: undefined, retry: { initialMs: 1, maxMs: 2 } },
+    });
+    const set = await pool.process(records(["limits"]), new AbortController().signal);
+    expect([...set.counters.keys()]).toContain("young-generation-mb:48");
   });
 
   it("reports a module that cannot build its topology at start-up", async () => {
