@@ -306,17 +306,45 @@ function phoneSpansIn(window: string): ReadonlyArray<readonly [number, number]> 
   return found;
 }
 
-function findPhones(text: string, spans: Span[]): void {
+/**
+ * A phone number's digits in national form, whatever way it is written: "+44 (0)7700 900123", "0044 7700 900123",
+ * "07700-900123" and "7700 900123" all give "07700900123".
+ */
+export function nationalDigits(s: string): string {
+  let digits = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += s[i];
+  }
+  if (digits.startsWith("0044")) digits = digits.slice(4);
+  else if (digits.startsWith("44") && digits.length >= 12) digits = digits.slice(2);
+  return digits.startsWith("0") ? digits : `0${digits}`;
+}
+
+function findPhones(text: string, own: readonly OwnIdentifier[], spans: Span[]): void {
   // The phone parser costs tens of microseconds per call on a whole note, mostly on text that is not a phone
   // number. Run it only on candidate windows (digit runs long enough to be a GB number) not already claimed
-  // by a valid NHS number; the parser still decides what is a phone number.
+  // by a valid NHS number; the parser still decides what is a phone number. A window whose digits are the
+  // record's own phone number, in any international or national writing, is that number without asking the
+  // parser (and is found even where the parser's leniency would not take it).
   const nhs = spans.filter((s) => s.entity === "NHS_NUMBER");
+  const ownPhones = new Map<string, string | undefined>();
+  for (const id of own) {
+    if (id.entity !== "PHONE") continue;
+    const digits = nationalDigits(id.text);
+    if (digits.length >= 9) ownPhones.set(digits, id.replacement);
+  }
   const re = PATTERNS.PHONE_CANDIDATE;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const start = m.index;
     const end = start + m[0].length;
     if (digitCount(m[0]) < 9 || coveredBy(nhs, start, end)) continue;
+    const digits = ownPhones.size > 0 ? nationalDigits(m[0]) : "";
+    if (ownPhones.has(digits)) {
+      spans.push({ start, end, entity: "PHONE", replacement: ownPhones.get(digits) });
+      continue;
+    }
     for (const [from, to] of phoneSpansIn(m[0])) {
       spans.push({ start: start + from, end: start + to, entity: "PHONE", replacement: undefined });
     }
@@ -364,7 +392,7 @@ export function scrubText(
   findRegex(text, PATTERNS.NI_NUMBER, "NI_NUMBER", spans);
   findRegex(text, PATTERNS.POSTCODE, "POSTCODE", spans);
   findRegex(text, PATTERNS.DATE, "DATE", spans);
-  findPhones(text, spans);
+  findPhones(text, own, spans);
   findRegex(text, PATTERNS.STREET, "ADDRESS", spans);
   findRegex(text, PATTERNS.STREET_NUMBERED, "ADDRESS", spans);
   findRegex(text, PATTERNS.STREET_ANY_CASE, "ADDRESS", spans);

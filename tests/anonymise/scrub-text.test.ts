@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type OwnIdentifier, scrubText } from "../../anonymise/index.ts";
-import { PATTERNS } from "../../anonymise/scrub-text.ts";
+import { nationalDigits, PATTERNS } from "../../anonymise/scrub-text.ts";
 
 function scrub(text: string, own: OwnIdentifier[] = [], nhsToken?: (d: string) => string) {
   const counts: Record<string, number> = {};
@@ -57,6 +57,28 @@ describe("scrubText: identifiers", () => {
 
   it("a ten-digit number with a bad check digit is still removed (as a phone or id)", () => {
     expect(scrub("ref 943 476 5918 ok").out).not.toMatch(/943/);
+  });
+
+  it("finds the record's own phone number in every writing of it, with the own replacement", () => {
+    const own: OwnIdentifier[] = [{ text: "07700 900123", entity: "PHONE", replacement: "PHN-k1-TOKEN" }];
+    const { out, counts } = scrub(
+      "ring 0044 7700 900123, +44 (0)7700 900123, 07700-900123 or 7700900123; other 01632 960456",
+      own,
+    );
+    expect(out).toBe("ring PHN-k1-TOKEN, PHN-k1-TOKEN, PHN-k1-TOKEN or PHN-k1-TOKEN; other [PHONE]");
+    expect(counts).toEqual({ PHONE: 5 });
+  });
+
+  it("reads phone digits in national form whatever the writing", () => {
+    for (const written of [
+      "+44 (0)7700 900123",
+      "0044 7700 900123",
+      "07700-900123",
+      "7700 900123",
+      "447700900123",
+    ])
+      expect(nationalDigits(written)).toBe("07700900123");
+    expect(nationalDigits("020 7946 0123")).toBe("02079460123");
   });
 
   it("counts replacements by entity, never values", () => {
