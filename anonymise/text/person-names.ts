@@ -1,5 +1,5 @@
 import { keyOf } from "./fold.ts";
-import { GIVEN, NAMES, WORD_LEVEL } from "./gazetteer.ts";
+import { gazetteer } from "./gazetteer.ts";
 import {
   CALENDAR,
   CLINICAL,
@@ -840,6 +840,7 @@ function groupStarts(text: string, t: Token, mode: Shape): boolean {
 }
 
 export function findPersonNames(text: string): NameSpan[] {
+  useGazetteer();
   const mode = tokenise(text);
   const tokens = current;
   if (tokens.length === 0) return [];
@@ -1020,9 +1021,19 @@ function joined(text: string, tokens: readonly Token[], leftEnd: number, rightFi
   return false;
 }
 
-const FACT_SETS: ReadonlyArray<readonly [ReadonlySet<string>, number]> = [
-  [NAMES, NAME_BIT],
-  [GIVEN, GIVEN_BIT],
+// The gazetteers, bound on the detector's first use (see useGazetteer; gazetteer.ts says why they load late).
+let NAMES!: ReadonlySet<string>;
+let GIVEN!: ReadonlySet<string>;
+let WORD_LEVEL!: ReadonlyMap<string, number>;
+let FACT_SETS!: ReadonlyArray<readonly [ReadonlySet<string>, number]>;
+
+function useGazetteer(): void {
+  if (FACT_SETS !== undefined) return;
+  ({ NAMES, GIVEN, WORD_LEVEL } = gazetteer());
+  FACT_SETS = [[NAMES, NAME_BIT], [GIVEN, GIVEN_BIT], ...OTHER_FACT_SETS];
+}
+
+const OTHER_FACT_SETS: ReadonlyArray<readonly [ReadonlySet<string>, number]> = [
   [PERSON_NOUNS, PERSON_NOUN_BIT],
   [TITLES, TITLE_BIT],
   [FILLERS, FILLER_BIT],
