@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RawRecordProducer } from "../../dev/producer/raw-producer.ts";
+import type { RawRecordProducer } from "../../dev/producer/raw-producer.ts";
 import { createGenerator } from "../../dev/synthetic/index.ts";
 import {
   counts,
@@ -16,7 +16,6 @@ import {
   rawProducer,
   readTopic,
 } from "../support/pipeline.ts";
-import { stack } from "../support/stack.ts";
 import { cli, metricValue, until200, whenAccounted } from "./support.ts";
 
 const IMAGE = process.env["PIPELINE_IMAGE"] ?? "localhost/nhs-anonymiser:local";
@@ -94,11 +93,7 @@ describe(`the pipeline image (${IMAGE})`, () => {
   beforeAll(async () => {
     env = await preparePipelineEnv("image");
     db = database(env.databaseUrl);
-    producer = await RawRecordProducer.create({
-      bootstrap: stack().KAFKA_BOOTSTRAP_SERVERS.split(","),
-      registryUrl: stack().SCHEMA_REGISTRY_URL,
-      topic: env.rawTopic,
-    });
+    producer = await rawProducer(env);
     generator = createGenerator({ seed: 7, patients: 200 });
     await producer.send(Array.from({ length: RECORDS }, () => generator.next()));
 
