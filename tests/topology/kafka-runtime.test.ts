@@ -1,7 +1,9 @@
 import { ProtocolError } from "@platformatic/kafka";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { StreamsBuilder } from "../../topology/dsl/builder.ts";
+import { deadLetterEverything } from "../../topology/runtime/handlers.ts";
 import { KafkaRuntime } from "../../topology/runtime/kafka-runtime.ts";
+import { InlineProcessing } from "../../topology/runtime/processing.ts";
 import type { StoreBatch } from "../../topology/runtime/store.ts";
 import {
   type FakeBroker,
@@ -39,14 +41,43 @@ interface Harness {
   storesWaiting(): number;
 }
 
-function harness(options: { maxRecords?: number; maxInFlight?: number; holdStore?: boolean } = {}): Harness {
+function harness(
+  options: {
+    maxRecords?: number;
+    maxInFlight?: number;
+    holdStore?: boolean;
+    /** Runs the topology through a processing stage that records the assignments it is told of. */
+    assignments?: Array<Array<{ topic: string; partition: number }>>;
+  } = {},
+): Harness {
   const broker = fakeBroker();
+  const retry = { initialMs: 1, maxMs: 2 };
+  const told = options.assignments;
+  const inline = new InlineProcessing(() => topology(), {
+    handlers: deadLetterEverything,
+    deadLetterTopic: "dlq",
+    deadLetterStore: undefined,
+    retry,
+  });
+  const stage = told
+    ? {
+        processing: {
+          process: (records: Parameters<typeof inline.process>[0], signal: AbortSignal) =>
+            inline.process(records, signal),
+          assigned: (partitions: ReadonlyArray<{ topic: string; partition: number }>) => {
+            told.push([...partitions]);
+          },
+          close: () => inline.close(),
+        },
+        sourceTopics: ["raw"],
+      }
+    : { topology: topology() };
   const consumers: FakeConsumer[] = [];
   const stored: StoreBatch[] = [];
   const events: string[] = [];
   const waiting: Array<() => void> = [];
   const runtime = new KafkaRuntime({
-    topology: topology(),
+    ...stage,
     clientId: "t",
     groupId: "g",
     transactionalId: "g-1",
@@ -54,7 +85,7 @@ function harness(options: { maxRecords?: number; maxInFlight?: number; holdStore
     deadLetterTopic: "dlq",
     batch: { maxRecords: options.maxRecords ?? 2, maxMs: 5 },
     maxInFlightBatches: options.maxInFlight ?? 3,
-    retry: { initialMs: 1, maxMs: 2 },
+    retry,
     store: {
       async commit(batch) {
         if (options.holdStore) await new Promise<void>((r) => waiting.push(r));
@@ -143,6 +174,20 @@ describe("KafkaRuntime (fake clients)", () => {
     for (const r of records) h.consumers[0]!.stream!.deliver(r);
     h.consumers[0]!.stream!.deliver(message("raw", 0, "c"));
     await vi.waitFor(() => expect(outputs(h.broker)).toEqual(["A", "B", "C"]));
+    await h.runtime.stop();
+  });
+
+  it("tells its processing stage the partitions it owns at every join", async () => {
+    const assignments: Array<Array<{ topic: string; partition: number }>> = [];
+    const h = harness({ assignments });
+    await h.runtime.start();
+    h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0, 2] }]);
+    h.consumers[0]!.stream!.deliver(message("raw", 0, "a", 0n));
+    h.consumers[0]!.stream!.deliver(message("raw", 2, "b", 0n));
+    await vi.waitFor(() => expect(outputs(h.broker).sort()).toEqual(["A", "B"]));
+    h.consumers[0]!.join(2, [{ topic: "raw", partitions: [1] }]);
+    await vi.waitFor(() => expect(assignments).toHaveLength(2));
+    expect(assignments.map((a) => a.map((p) => p.partition).sort())).toEqual([[0, 2], [1]]);
     await h.runtime.stop();
   });
 

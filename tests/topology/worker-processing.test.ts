@@ -33,19 +33,17 @@ function start(threads: number, retries: string[] = []) {
 }
 
 describe("WorkerProcessing", () => {
-  it("gives the same batch, in the same order, as one thread would: outputs, stores, dead letters, counters", async () => {
+  it("gives what one thread would: every output, each partition's in its order; dead letters last", async () => {
     const p = start(2);
     await p.ready();
     const values = ["a", "bb", "bad", "ccc", "dd", "e", "bad", "ff"];
     const batch = await p.process(records(values), new AbortController().signal);
-    expect(batch.messages.filter((m) => m.topic === "out").map((m) => m.value.toString())).toEqual([
-      "A!",
-      "BB!",
-      "CCC!",
-      "DD!",
-      "E!",
-      "FF!",
-    ]);
+    expect(
+      batch.messages
+        .filter((m) => m.topic === "out")
+        .map((m) => m.value.toString())
+        .sort(),
+    ).toEqual(["A!", "BB!", "CCC!", "DD!", "E!", "FF!"]);
     expect(Buffer.isBuffer(batch.messages[0]?.value)).toBe(true);
     // Dead letters come after every output, carrying the raw bytes.
     expect(batch.messages.slice(6).map((m) => [m.topic, m.value.toString()])).toEqual([
@@ -56,17 +54,73 @@ describe("WorkerProcessing", () => {
       ["ITEM_BAD", 2n],
       ["ITEM_BAD", 6n],
     ]);
-    expect(batch.stores.get("db")?.map((r) => [r.value, r.offset])).toEqual([
-      ["A!", 0n],
-      ["BB!", 1n],
-      ["CCC!", 3n],
-      ["DD!", 4n],
-      ["E!", 5n],
-      ["FF!", 7n],
-    ]);
+    // Each partition's outputs in offset order (partition = offset % 3 here).
+    const db = batch.stores.get("db") ?? [];
+    expect(db.map((r) => r.offset).sort((a, b) => Number(a - b))).toEqual([0n, 1n, 3n, 4n, 5n, 7n]);
+    for (const partition of [0n, 1n, 2n]) {
+      const offsets = db.filter((r) => r.offset % 3n === partition).map((r) => r.offset);
+      expect(offsets).toEqual([...offsets].sort((a, b) => Number(a - b)));
+    }
     expect(batch.stores.get("dead")).toHaveLength(2);
     expect(batch.topicRecords).toBe(6);
     expect(Object.fromEntries(batch.counters)).toEqual({ "seen:1": 2, "seen:2": 3, "seen:3": 1 });
+  });
+
+  /** Records of `partitions`, `perPartition` each, interleaved, with values "p<partition>-<i>". */
+  const spread = (partitions: number[], perPartition: number): ConsumedRecord[] =>
+    Array.from({ length: perPartition }, (_, i) =>
+      partitions.map((partition) => ({
+        topic: "raw",
+        partition,
+        offset: BigInt(i),
+        timestamp: 1n,
+        key: undefined,
+        value: Buffer.from(`p${partition}-${i}`),
+        headers: new Map(),
+      })),
+    ).flat();
+
+  /** Which worker threads processed each partition's records, from the fixture's counters. */
+  const workersByPartition = (counters: Map<string, number>): Map<string, Set<string>> => {
+    const out = new Map<string, Set<string>>();
+    for (const key of counters.keys()) {
+      const [kind, thread, partition] = key.split(":");
+      if (kind !== "worker" || thread === undefined || partition === undefined) continue;
+      out.set(partition, (out.get(partition) ?? new Set()).add(thread));
+    }
+    return out;
+  };
+
+  it("gives each partition one worker, the assigned partitions spread over the workers, batch after batch", async () => {
+    const p = start(2);
+    p.assigned([3, 1, 0, 2].map((partition) => ({ topic: "raw", partition })));
+    const seen = new Map<string, Set<string>>();
+    for (let b = 0; b < 3; b++) {
+      const batch = await p.process(spread([0, 1, 2, 3], 4), new AbortController().signal);
+      for (const [partition, threads] of workersByPartition(batch.counters))
+        for (const t of threads) seen.set(partition, (seen.get(partition) ?? new Set()).add(t));
+      // Each partition's outputs keep their order.
+      const out = batch.messages.map((m) => m.value.toString());
+      for (const partition of [0, 1, 2, 3]) {
+        const mine = out.filter((v) => v.startsWith(`P${partition}-`));
+        expect(mine).toEqual([0, 1, 2, 3].map((i) => `P${partition}-${i}!`));
+      }
+    }
+    const [w0, w1, w2, w3] = ["p0", "p1", "p2", "p3"].map((k) => [...(seen.get(k) ?? [])]);
+    for (const w of [w0, w1, w2, w3]) expect(w).toHaveLength(1);
+    expect(w0).toEqual(w2);
+    expect(w1).toEqual(w3);
+    expect(w0).not.toEqual(w1);
+  });
+
+  it("cuts a batch of one partition into equal slices for every worker, keeping its order", async () => {
+    const p = start(2);
+    p.assigned([{ topic: "raw", partition: 0 }]);
+    const batch = await p.process(spread([0], 8), new AbortController().signal);
+    expect(workersByPartition(batch.counters).get("p0")?.size).toBe(2);
+    expect(batch.messages.map((m) => m.value.toString())).toEqual(
+      Array.from({ length: 8 }, (_, i) => `P0-${i}!`),
+    );
   });
 
   it("retries a transient failure inside the worker and reports the retry", async () => {

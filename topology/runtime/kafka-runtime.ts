@@ -242,6 +242,7 @@ export class KafkaRuntime {
     // Records of partitions this replica no longer owns go: their new owner reads them from the committed offset.
     this.#batcher.retain((m) => this.#tracker.owns(m.topic, m.partition));
     this.#stages.forget((m) => this.#tracker.owns(m.topic, m.partition));
+    this.#processing.assigned?.(assignment);
     // Where each partition resumes, read stable: the client's own re-read does not ask for require_stable, so it may
     // see an offset older than a transaction still committing; records below the stable offset are dropped.
     this.#positionsKnown = this.#learnPositions(assignment, this.#tracker.generation);

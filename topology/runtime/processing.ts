@@ -34,6 +34,8 @@ export interface ProcessingOptions {
 /** Turns consumed records into a committable batch. Implementations: on the event loop, or in worker threads. */
 export interface ProcessingStage {
   process(records: readonly ConsumedRecord[], signal: AbortSignal): Promise<ProcessedBatch>;
+  /** The partitions this replica now owns (at every group join); a stage may use it to route records. */
+  assigned?(partitions: ReadonlyArray<{ topic: string; partition: number }>): void;
   close(): Promise<void>;
 }
 

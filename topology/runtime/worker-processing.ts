@@ -13,10 +13,15 @@ import { type PackedMessages, type PackedRecords, packRecords, unpackMessages } 
  * does the I/O (fetching, the store commit, the Kafka transaction) and the bookkeeping.
  *
  * Each worker imports `module` and calls its `build(settings, count)` export to get its own copy of the topology
- * (its own engine, caches and registry client): workers share nothing but the settings. A batch is cut into one
- * contiguous slice per worker and the results are joined in slice order, so the batch's order (and with it each
- * partition's) is exactly what one thread would have produced. A worker that dies takes the pipeline down (fail
- * closed); a transient error inside a worker is retried there, record by record, as on the main thread.
+ * (its own engine, caches and registry client): workers share nothing but the settings. Each owned partition has
+ * a worker (spread round robin at every group join): a batch's records go to their partition's worker, so with
+ * records keyed by patient each worker's caches and memos serve its share of the patients, not all of them (about
+ * 4% less CPU per record in the pipeline benchmark). When that would load one worker with most of the batch (a
+ * batch of one partition), the batch is cut into equal contiguous slices instead. Either way each partition's
+ * records stay in their order: a partition is in one part, or in consecutive slices joined in slice order. The
+ * order between partitions within a batch is not kept (nor does the consumer promise one). A worker that dies takes
+ * the pipeline down (fail closed); a transient error inside a worker is retried there, record by record, as on the
+ * main thread.
  */
 export interface WorkerProcessingOptions {
   /** A module exporting `build(settings, count): Topology`. */
@@ -131,8 +136,17 @@ function revive(e: { name: string; code: string; message: string }): Error {
   return new TopologyFailedError(`${e.code}: ${e.message} (in a processing worker, ${e.name})`);
 }
 
+/** The most of a batch one worker takes when records go by partition; beyond it the batch is cut evenly. */
+const MAX_OWNER_SHARE = 0.75;
+
+function ownerKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
+
 export class WorkerProcessing implements ProcessingStage {
   readonly #workers: PoolWorker[];
+  /** Which worker processes each partition's records (see `assigned`). */
+  readonly #owner = new Map<string, number>();
   readonly #minSlice: number;
   #failure: unknown;
 
@@ -167,6 +181,13 @@ export class WorkerProcessing implements ProcessingStage {
   async process(records: readonly ConsumedRecord[], signal: AbortSignal): Promise<ProcessedBatch> {
     if (this.#failure !== undefined) throw this.#failure;
     if (signal.aborted) throw new TopologyFailedError("processing stopped");
+    if (this.#workers.length > 1 && records.length >= 2 * this.#minSlice) {
+      const byWorker = this.#byOwner(records);
+      if (byWorker) {
+        const used = byWorker.flatMap((list, i) => (list.length > 0 ? [[i, list] as const] : []));
+        return join(await Promise.all(used.map(([i, list]) => (this.#workers[i] as PoolWorker).run(list))));
+      }
+    }
     const slices = Math.max(1, Math.min(this.#workers.length, Math.floor(records.length / this.#minSlice)));
     const size = Math.ceil(records.length / slices);
     const parts = await Promise.all(
@@ -175,6 +196,36 @@ export class WorkerProcessing implements ProcessingStage {
       ),
     );
     return join(parts);
+  }
+
+  /** Spreads the owned partitions over the workers, in topic and partition order, round robin. */
+  assigned(partitions: ReadonlyArray<{ topic: string; partition: number }>): void {
+    this.#owner.clear();
+    const sorted = [...partitions].sort(
+      (a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition,
+    );
+    for (const [i, p] of sorted.entries())
+      this.#owner.set(ownerKey(p.topic, p.partition), i % this.#workers.length);
+  }
+
+  /**
+   * The batch cut by the worker that owns each record's partition (each partition's records in their order), or
+   * undefined when that would leave one worker more than MAX_OWNER_SHARE of the batch (a batch of one partition,
+   * say): then the batch is cut into equal slices instead. A partition not yet assigned goes to the next worker.
+   */
+  #byOwner(records: readonly ConsumedRecord[]): ConsumedRecord[][] | undefined {
+    const lists: ConsumedRecord[][] = this.#workers.map(() => []);
+    for (const r of records) {
+      const key = ownerKey(r.topic, r.partition);
+      let w = this.#owner.get(key);
+      if (w === undefined) {
+        w = this.#owner.size % this.#workers.length;
+        this.#owner.set(key, w);
+      }
+      (lists[w] as ConsumedRecord[]).push(r);
+    }
+    const largest = Math.max(...lists.map((l) => l.length));
+    return largest <= MAX_OWNER_SHARE * records.length ? lists : undefined;
   }
 
   async close(): Promise<void> {
