@@ -15,6 +15,7 @@ const PROBES: Array<[string, string, string]> = [
   ["contracts-are-a-leaf", "contracts/probe.ts", "anonymise/target.ts"],
   ["anonymise-is-pure", "anonymise/probe.ts", "schemas/target.ts"],
   ["no-node-builtins-in-anonymise", "anonymise/probe-fs.ts", "node:fs"],
+  ["gazetteer-reads-package-data-only", "anonymise/text/gazetteer.ts", "node:net"],
   ["dsl-is-generic", "topology/runtime/probe.ts", "topology/patient/target.ts"],
   ["schemas-and-sinks-know-no-pipeline", "sinks/probe.ts", "topology/dsl/target.ts"],
   ["schemas-know-no-sinks", "schemas/probe.ts", "sinks/target.ts"],
