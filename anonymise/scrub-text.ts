@@ -231,8 +231,7 @@ function findNhsNumbers(text: string, options: ScrubOptions, spans: Span[]): voi
   const re = PATTERNS.NHS_CANDIDATE;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    let digits = "";
-    for (const ch of m[0]) if (ch >= "0" && ch <= "9") digits += ch;
+    const digits = digitsOf(m[0]);
     // Only a valid check digit makes it an NHS number; other digit runs fall to the phone and ID detectors.
     if (!isValidNhsNumber(digits)) continue;
     const replacement = options.nhsToken ? options.nhsToken(digits) : undefined;
@@ -269,6 +268,16 @@ function findEmails(text: string, spans: Span[]): void {
     }
     at = text.indexOf("@", Math.max(at + 1, end));
   }
+}
+
+/** The ASCII digits of `s`, in order. */
+function digitsOf(s: string): string {
+  let digits = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += s[i];
+  }
+  return digits;
 }
 
 function digitCount(s: string): number {
@@ -311,11 +320,7 @@ function phoneSpansIn(window: string): ReadonlyArray<readonly [number, number]> 
  * "07700-900123" and "7700 900123" all give "07700900123".
  */
 export function nationalDigits(s: string): string {
-  let digits = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits += s[i];
-  }
+  let digits = digitsOf(s);
   if (digits.startsWith("0044")) digits = digits.slice(4);
   else if (digits.startsWith("44") && digits.length >= 12) digits = digits.slice(2);
   return digits.startsWith("0") ? digits : `0${digits}`;

@@ -53,22 +53,24 @@ function harness(
   const broker = fakeBroker();
   const retry = { initialMs: 1, maxMs: 2 };
   const told = options.assignments;
-  const inline = new InlineProcessing(() => topology(), {
-    handlers: deadLetterEverything,
-    deadLetterTopic: "dlq",
-    deadLetterStore: undefined,
-    retry,
-  });
   const stage = told
     ? {
-        processing: {
-          process: (records: Parameters<typeof inline.process>[0], signal: AbortSignal) =>
-            inline.process(records, signal),
-          assigned: (partitions: ReadonlyArray<{ topic: string; partition: number }>) => {
-            told.push([...partitions]);
-          },
-          close: () => inline.close(),
-        },
+        processing: (() => {
+          const inline = new InlineProcessing(() => topology(), {
+            handlers: deadLetterEverything,
+            deadLetterTopic: "dlq",
+            deadLetterStore: undefined,
+            retry,
+          });
+          return {
+            process: (records: Parameters<typeof inline.process>[0], signal: AbortSignal) =>
+              inline.process(records, signal),
+            assigned: (partitions: ReadonlyArray<{ topic: string; partition: number }>) => {
+              told.push([...partitions]);
+            },
+            close: () => inline.close(),
+          };
+        })(),
         sourceTopics: ["raw"],
       }
     : { topology: topology() };

@@ -3,6 +3,7 @@ import { Worker } from "node:worker_threads";
 import { TopologyFailedError } from "../dsl/errors.ts";
 import type { DeadLetterReason } from "../dsl/types.ts";
 import type { OutgoingMessage } from "./materialise.ts";
+import { partitionKey } from "./partition-tracker.ts";
 import type { ProcessedBatch, ProcessingOptions, ProcessingStage } from "./processing.ts";
 import type { ConsumedRecord } from "./record-processor.ts";
 import type { StoreRecord } from "./store.ts";
@@ -139,10 +140,6 @@ function revive(e: { name: string; code: string; message: string }): Error {
 /** The most of a batch one worker takes when records go by partition; beyond it the batch is cut evenly. */
 const MAX_OWNER_SHARE = 0.75;
 
-function ownerKey(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
-}
-
 export class WorkerProcessing implements ProcessingStage {
   readonly #workers: PoolWorker[];
   /** Which worker processes each partition's records (see `assigned`). */
@@ -205,7 +202,7 @@ export class WorkerProcessing implements ProcessingStage {
       (a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition,
     );
     for (const [i, p] of sorted.entries())
-      this.#owner.set(ownerKey(p.topic, p.partition), i % this.#workers.length);
+      this.#owner.set(partitionKey(p.topic, p.partition), i % this.#workers.length);
   }
 
   /**
@@ -216,7 +213,7 @@ export class WorkerProcessing implements ProcessingStage {
   #byOwner(records: readonly ConsumedRecord[]): ConsumedRecord[][] | undefined {
     const lists: ConsumedRecord[][] = this.#workers.map(() => []);
     for (const r of records) {
-      const key = ownerKey(r.topic, r.partition);
+      const key = partitionKey(r.topic, r.partition);
       let w = this.#owner.get(key);
       if (w === undefined) {
         w = this.#owner.size % this.#workers.length;
