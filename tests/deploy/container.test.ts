@@ -2,7 +2,7 @@
  * The structure of the Dockerfile and docker-compose.yml: what a reviewer would otherwise check by eye. Building and
  * running them is `npm run containers:check` (tests/containers/, on a podman engine; docs/deployment.md).
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -91,6 +91,25 @@ describe("Dockerfile", () => {
   it("installs production dependencies only, without running install scripts", () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev --ignore-scripts/);
     expect(dockerfile).not.toMatch(/npm (install|i)\s/);
+  });
+
+  it("applies every dependency patch in dev-deps, and ships each patched package from there", () => {
+    const patched = readdirSync(join(REPO_ROOT, "patches"))
+      .filter((f) => f.endsWith(".patch"))
+      .map((f) => f.replace(/\+[^+]+\.patch$/, "").replace("+", "/"));
+    expect(patched.length).toBeGreaterThan(0);
+    expect(stageSources("dev-deps")).toContain("patches");
+    expect(dockerfile).toMatch(/npx --no-install patch-package --error-on-fail --error-on-warn/);
+    expect(dockerignore).toMatch(/^!patches\/$/m);
+    const deps = instructions.slice(instructions.findIndex((l) => /AS deps$/.test(l)));
+    const fromDevDeps = deps
+      .slice(
+        0,
+        deps.findIndex((l, i) => i > 0 && l.startsWith("FROM")),
+      )
+      .filter((l) => l.startsWith("COPY --from=dev-deps"));
+    for (const name of patched)
+      expect(fromDevDeps).toContain(`COPY --from=dev-deps /app/node_modules/${name} ./node_modules/${name}`);
   });
 
   it("copies only the application folders and manifests into the runtime stage", () => {
