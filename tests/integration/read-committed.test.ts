@@ -1,4 +1,4 @@
-import { Consumer, compatibilityPartitioner, Producer } from "@platformatic/kafka";
+import { compatibilityPartitioner, Producer } from "@platformatic/kafka";
 import avro from "avsc";
 import { afterAll, describe, expect, it } from "vitest";
 import type { RunningPipeline } from "../../app/pipeline.ts";
@@ -71,41 +71,6 @@ async function writePlan(
   return committed;
 }
 
-/** Everything a read_committed consumer delivers from the start of the topic, with fetches of at most `maxBytes`. */
-async function readAll(topic: string, expected: number, maxBytes: number): Promise<string[]> {
-  const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
-    clientId: "read-committed-reader",
-    groupId: uniqueName("read-committed-reader"),
-    bootstrapBrokers: brokers(),
-  });
-  const out: string[] = [];
-  try {
-    const stream = await consumer.consume({
-      topics: [topic],
-      mode: "earliest",
-      autocommit: false,
-      maxBytes,
-      maxBytesPerPartition: maxBytes,
-    });
-    const deadline = setTimeout(() => void stream.close(), 30_000);
-    let idle: NodeJS.Timeout | undefined;
-    const armIdle = () => {
-      if (idle) clearTimeout(idle);
-      if (out.length >= expected) idle = setTimeout(() => void stream.close(), 2_000);
-    };
-    armIdle();
-    for await (const message of stream) {
-      out.push(message.key.toString());
-      armIdle();
-    }
-    clearTimeout(deadline);
-    if (idle) clearTimeout(idle);
-  } finally {
-    await consumer.close(true);
-  }
-  return out;
-}
-
 describe("read_committed on the real broker: aborted transactions stay invisible", () => {
   const cleanups: Array<() => Promise<unknown>> = [];
   afterAll(async () => {
@@ -135,7 +100,8 @@ describe("read_committed on the real broker: aborted transactions stay invisible
     expect(committed).toHaveLength(16);
     // One fetch for the whole topic, and fetches of a few batches each (an aborted run spans several of them).
     for (const maxBytes of [1_048_576, 2_048]) {
-      expect(await readAll(topic, committed.length, maxBytes)).toEqual(committed);
+      const read = await readTopic(topic, committed.length, { timeoutMs: 30_000, maxBytes });
+      expect(read.map((m) => m.key?.toString())).toEqual(committed);
     }
   });
 

@@ -110,7 +110,7 @@ export async function counts(db: ReturnType<typeof database>): Promise<Counts> {
 export async function readTopic(
   topic: string,
   expected: number,
-  options: { timeoutMs?: number; idleMs?: number } = {},
+  options: { timeoutMs?: number; idleMs?: number; maxBytes?: number } = {},
 ): Promise<Array<{ key: Buffer | undefined; value: Buffer; headers: Map<string, string> }>> {
   const consumer = new Consumer({
     clientId: "test-reader",
@@ -119,7 +119,12 @@ export async function readTopic(
   });
   const out: Array<{ key: Buffer | undefined; value: Buffer; headers: Map<string, string> }> = [];
   try {
-    const stream = await consumer.consume({ topics: [topic], mode: "earliest", autocommit: false });
+    const stream = await consumer.consume({
+      topics: [topic],
+      mode: "earliest",
+      autocommit: false,
+      ...(options.maxBytes ? { maxBytes: options.maxBytes, maxBytesPerPartition: options.maxBytes } : {}),
+    });
     const deadline = setTimeout(() => void stream.close(), options.timeoutMs ?? 60_000);
     let idle: NodeJS.Timeout | undefined;
     const armIdle = () => {
