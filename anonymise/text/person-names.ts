@@ -6,7 +6,9 @@ import {
   CUE_PHRASES,
   EPONYM_HEADS,
   FILLERS,
+  LANGUAGE_HEADS,
   NAME_JOINERS,
+  ORG_HEADS,
   PERSON_NOUNS,
   PERSON_VERBS,
   PLACE_HEADS,
@@ -523,7 +525,13 @@ function followedByCue(text: string, tokens: readonly Token[], last: number): bo
 }
 
 /** The word after a group names a thing (disease, ward, road) rather than a person. */
-function eponymOrPlace(text: string, tokens: readonly Token[], first: number, last: number): boolean {
+function eponymOrPlace(
+  text: string,
+  tokens: readonly Token[],
+  first: number,
+  last: number,
+  capitalText: boolean,
+): boolean {
   const next = tokens[last + 1];
   if (
     next &&
@@ -531,12 +539,35 @@ function eponymOrPlace(text: string, tokens: readonly Token[], first: number, la
     gapIs(EPONYM_GAP, text, tokens, last)
   )
     return true;
+  // "Bengali interpreter", "Kurdish-speaking": a language.
+  const lastToken = tokens[last] as Token;
+  // "Bluebird Care", "Age UK": the head is the group's own last word.
+  if (capitalText && last > first && lastToken.shape === Shape.Capitalised && ORG_HEADS.has(lastToken.key))
+    return true;
+  if (lastToken.parts.length > 1 && LANGUAGE_HEADS.has(lastToken.parts[lastToken.parts.length - 1] as string))
+    return true;
+  if (next && LANGUAGE_HEADS.has(next.key) && gapIs(GAP_3, text, tokens, last)) return true;
+  // "Bluebird Care", "Age UK", and a place or organisation of a few capitalised words ending in a head:
+  // "Stornoway Health Centre", "Leicester Royal Infirmary", "Wiltshire Farm Foods".
+  for (let k = last + 1; capitalText && k <= last + 3 && k < tokens.length; k++) {
+    const t = tokens[k] as Token;
+    if (!gapIs(GAP_3, text, tokens, k - 1) || t.shape !== Shape.Capitalised || has(t, FILLER_BIT)) break;
+    if (ORG_HEADS.has(t.key) || has(t, PLACE_HEAD_BIT)) return true;
+  }
+  // A town before a postcode: "Stornoway, HS1 2QX".
+  POSTCODE_AFTER.lastIndex = lastToken.end;
+  if (POSTCODE_AFTER.test(text)) return true;
   for (let k = first + 1; k <= last; k++) if (has(tokens[k] as Token, EPONYM_HEAD_BIT)) return true;
   const previous = tokens[first - 1];
   return previous !== undefined && PLACE_LEADS.has(previous.key) && gapIs(GAP_4, text, tokens, first - 1);
 }
 
 const PLACE_PREPOSITIONS: ReadonlySet<string> = new Set(["in", "at", "from", "near"]);
+
+const CONTRACTION = /^I['’](?:ve|m|ll|d)$/;
+
+/** ", HS1 2QX": a UK postcode right after a word makes the word a town. */
+const POSTCODE_AFTER = /,? {1,2}[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}(?![\p{L}\p{N}])/uy;
 
 function placePreposition(text: string, tokens: readonly Token[], first: number): boolean {
   const previous = tokens[first - 1];
@@ -600,7 +631,18 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     else if (t.kind === Kind.Weak) weak++;
   }
   const head = tokens[first] as Token;
-  if (eponymOrPlace(text, tokens, first, last)) return false;
+  if (eponymOrPlace(text, tokens, first, last, capitalText)) return false;
+  // "I've", "I'm", "I'll", "I'd": the speaker, whatever the gazetteer says of "Ive".
+  if (size === 1 && CONTRACTION.test(text.slice(head.start, head.end))) return false;
+  // "follow-up", "drop-in": a lower-case compound of English words in capitalised prose is a word, cue or not.
+  if (
+    size === 1 &&
+    capitalText &&
+    head.shape === Shape.Lower &&
+    head.parts.length > 1 &&
+    head.parts.every((p) => WORD_LEVEL.has(p))
+  )
+    return false;
   const cued = precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
   if (size === 1 && kinAdjacent(text, tokens, first, mode)) return true;
   // "Wells 4", "Rockall 3", "Weber B", "Garden III", "Dukes' C": a score or a class, unless a cue names a person.
@@ -906,6 +948,8 @@ export function findPersonNames(text: string): NameSpan[] {
     for (let g = 0; g < groups.length; g++) {
       const group = groups[g] as Group;
       if (group.name || !listable(tokens, group.first, group.end, mode)) continue;
+      // A list does not make a place, an organisation or a language a person: "carer (Dorota, Bluebird Care)".
+      if (eponymOrPlace(text, tokens, group.first, group.end, mode === Shape.Capitalised)) continue;
       const previous = groups[g - 1];
       const next = groups[g + 1];
       if (

@@ -184,6 +184,22 @@ export const CLINICAL = set(`
   nocte stat inh supp pess susp liq gtt oculent subcut intramuscular behcet behcets
   ortho orthos cardio cardiology gastro neuro haem haemonc onc derm psych paeds gynae maxfax rheum resp endo geris
   palliatives ccot ccrt medics surgeons anaesthetics
+  tel tele cc abdo creps biba abpm bph svd lscs nvd hpb csc bm bms anticoag lac rx tx dx hx fx sx ddx pmh dh
+  sh fh hpc oe nkda nka tto ttos tta fup
+`);
+
+/**
+ * A capitalised word after a capitalised name-like word makes the pair an organisation, not a person ("Bluebird
+ * Care", "Age UK", "Bradford Council", "Farm Foods"). Only capitalised: "Jane care plan" is no organisation.
+ */
+export const ORG_HEADS = set(`
+  care council councils uk cymru foods services agency agencies society association charity team teams
+  network partnership hub
+`);
+
+/** Right after a word, these make it a language, not a person: "Bengali interpreter", "Polish speaker". */
+export const LANGUAGE_HEADS = set(`
+  interpreter interpreters interpreting translator translators translation speaking speaker speakers
 `);
 
 /**
@@ -195,6 +211,8 @@ export const CALENDAR = set(`
   jan feb mar apr jun jul aug sep sept oct nov dec
   monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
   today tomorrow yesterday tonight morning afternoon evening night overnight weekend
+  mondays tuesdays wednesdays thursdays fridays saturdays sundays weekends mornings afternoons evenings nights
+  christmas easter ramadan eid diwali hanukkah passover lent vaisakhi
 `);
 
 /** A capitalised word before one of these is a thing named after a person, not a person: "Crohn's disease". */
@@ -206,7 +224,7 @@ export const EPONYM_HEADS = set(`
   oesophagitis sheath canal membrane curve equation needle forceps retractor incision bandage dressing collar
   splint hoist dementia encephalopathy neuropathy anaemia anemia arthritis disorder tear purpura breathing
   respiration lesion lesions spot spots neuroma contracture tetralogy crisis chorea thyroiditis nodule nodules
-  gait features body airway
+  gait features body airway guideline guidelines rule rules
 `);
 
 /** A capitalised word before one of these names a place or institution ("Nightingale Ward", "Albert Road"). */

@@ -263,6 +263,29 @@ describe("services, teams and places stay", () => {
   });
 });
 
+describe("languages, organisations, towns, festivals and shorthand stay; the people beside them go", () => {
+  it.each([
+    ["a language before interpreter", "Tigrinya interpreter booked for Thursday.", []],
+    ["a language before speaking", "Needs a Tamil-speaking advocate.", []],
+    ["an organisation ending in its head", "Meals via Sunrise Foods; sitting service from Rowan Care.", []],
+    ["a place of a few words ending in a head", "Seen at Tullibody Health Centre on Friday.", []],
+    ["a town before its postcode", "Home: Kendal, LA9 4AB. Daughter in Buxton, SK17 6XN.", []],
+    ["festivals and plural weekdays", "Fasting for Ramadan; contact visits Tuesdays.", []],
+    ["clinical shorthand", "Abdo SNT. ABPM booked. Tel consult planned. Rx RICE.", []],
+    ["a contraction", 'She said "I\'ve had enough of the pain".', []],
+    ["a lower-case compound", "GP follow-up next week. School nurse drop-in on Friday.", []],
+    ["a list does not make an organisation a person", "Carer (Zofia, Sunrise Care) found him.", ["Zofia"]],
+    ["the interpreter is still a person", "Tigrinya interpreter Selam present.", ["Selam"]],
+    [
+      "a name before a team word in capitals prose",
+      "CALLED BY AMARA OBI FROM THE CARE AGENCY.",
+      ["AMARA OBI"],
+    ],
+  ] as const)("%s", (_label, line, expected) => {
+    expect(names(line)).toEqual(expected);
+  });
+});
+
 describe("output and counts", () => {
   it("replaces names with [NAME] and counts them", () => {
     const { out, counts } = scrub("Spoke to wife Ewa and son Tomasz. BP 120/80.");
