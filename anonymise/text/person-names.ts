@@ -15,6 +15,7 @@ import {
   PLACE_LEADS,
   ROLE_NOUNS,
   SPEECH_VERBS,
+  STAFF_ROLES,
   TITLES,
 } from "./vocabulary.ts";
 
@@ -566,6 +567,14 @@ const PLACE_PREPOSITIONS: ReadonlySet<string> = new Set(["in", "at", "from", "ne
 
 const CONTRACTION = /^I['’](?:ve|m|ll|d)$/;
 
+/** After a role abbreviation (and its grade digits, "FY1"): the end of the note, a line or a clause, or "for". */
+const CLAUSE_END = /\d{0,2}(?:[ ]{0,2}(?:$|[\n.,;:)/–-])| {1,2}for\b)/y;
+
+function clauseEndsAt(text: string, at: number): boolean {
+  CLAUSE_END.lastIndex = at;
+  return CLAUSE_END.test(text);
+}
+
 /** ", HS1 2QX": a UK postcode right after a word makes the word a town. */
 const POSTCODE_AFTER = /,? {1,2}[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}(?![\p{L}\p{N}])/uy;
 
@@ -643,13 +652,20 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     head.parts.every((p) => WORD_LEVEL.has(p))
   )
     return false;
-  const cued = precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
+  const after = tokens[last + 1];
+  // "Kerry Blenkinsop RN", "A. Fennimore FY1 for Dr Osei": a role abbreviation closing the clause signs a name.
+  const signed =
+    after !== undefined &&
+    STAFF_ROLES.has(after.key) &&
+    gapIs(GAP_11, text, tokens, last) &&
+    clauseEndsAt(text, after.end);
+  const cued = signed || precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
   if (size === 1 && kinAdjacent(text, tokens, first, mode)) return true;
   // "Wells 4", "Rockall 3", "Weber B", "Garden III", "Dukes' C": a score or a class, unless a cue names a person.
   if (!cued && scoreAfter(text, tokens[last] as Token)) return false;
   // "Marie Curie", "Sarah Hodgkin…": a name-like word right before a clinical word is part of a clinical phrase.
-  const after = tokens[last + 1];
   if (
+    !signed &&
     after !== undefined &&
     has(after, CLINICAL_BIT) &&
     (!cued || !has(after, PLACE_HEAD_BIT)) &&
@@ -670,7 +686,7 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
       capitalText &&
       head.shape !== Shape.Lower &&
       (WORD_LEVEL.get(head.key) ?? 99) >= 35 &&
-      has(tokens[first - 1], PERSON_NOUN_BIT | TITLE_BIT)
+      (signed || has(tokens[first - 1], PERSON_NOUN_BIT | TITLE_BIT))
     );
   }
   if (size >= 2) {
@@ -1089,4 +1105,6 @@ const OTHER_FACT_SETS: ReadonlyArray<readonly [ReadonlySet<string>, number]> = [
   [PARTICLES, PARTICLE_BIT],
   [CLINICAL, CLINICAL_BIT],
   [ROLE_NOUNS, ROLE_BIT],
+  // A role abbreviation is a role noun before a name ("SN Kowalczyk", "HV Stella"), and signs one after it.
+  [STAFF_ROLES, PERSON_NOUN_BIT | ROLE_BIT],
 ];

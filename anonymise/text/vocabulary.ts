@@ -184,8 +184,17 @@ export const CLINICAL = set(`
   nocte stat inh supp pess susp liq gtt oculent subcut intramuscular behcet behcets
   ortho orthos cardio cardiology gastro neuro haem haemonc onc derm psych paeds gynae maxfax rheum resp endo geris
   palliatives ccot ccrt medics surgeons anaesthetics
+  pt pn cn sw dn hv anp acp enp sn slt spr mw rm cns rgn rmn
   tel tele cc abdo creps biba abpm bph svd lscs nvd hpb csc bm bms anticoag lac rx tx dx hx fx sx ddx pmh dh
   sh fh hpc oe nkda nka tto ttos tta fup
+`);
+
+/**
+ * Staff roles written as abbreviations. Clinical words as such ("OT assessment", "PT review"), but right after a
+ * name and at the end of a clause they sign it: "Kerry Blenkinsop RN", "J. Abernethy OT", "A. Fennimore FY1 for…".
+ */
+export const STAFF_ROLES = set(`
+  rn rgn rmn ot pn cn sw dn hv hca anp acp enp sn slt fy spr mw rm cns
 `);
 
 /**

@@ -322,3 +322,20 @@ describe("output and counts", () => {
     expect(performance.now() - start).toBeLessThan(1000);
   });
 });
+
+describe("staff signing with a role abbreviation, and named after one", () => {
+  it.each([
+    ["a full name signing", "Wound reviewed, dressing changed. Kerry Blenkinsop RN", ["Kerry Blenkinsop"]],
+    ["an initial and a surname", "Mobilised with frame. J. Abernethy OT", ["J. Abernethy"]],
+    ["a surname that is a word", "Meals continue. T. Baker HCA", ["T. Baker"]],
+    [
+      "a grade with digits, mid-sentence",
+      "Clerked by A. Fennimore FY1 for Dr B. Osei.",
+      ["A. Fennimore", "B. Osei"],
+    ],
+    ["a role before the name", "Handover to SN Marchetti at 19:30.", ["Marchetti"]],
+    ["roles alone stay", "DN to visit Monday. HV aware. OT and SLT to review. Seen by OT.", []],
+  ] as const)("%s", (_label, line, expected) => {
+    expect(names(line)).toEqual(expected);
+  });
+});
