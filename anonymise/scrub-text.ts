@@ -195,8 +195,9 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
           !isFoldedWordChar(haystack.charCodeAt(end)) ||
           !isFoldedWordChar(haystack.charCodeAt(end - 1));
         if (wordStart && wordEnd) {
+          const start = folded.sourceStart(at);
           spans.push({
-            start: folded.sourceStart(at),
+            start: id.entity === "NAME" ? withOwnInitial(text, start, own) : start,
             end: folded.sourceEnd(end - 1),
             entity: id.entity,
             replacement: id.replacement,
@@ -206,6 +207,22 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
       }
     }
   }
+}
+
+const INITIAL_BEFORE = /(?:^|[ (:,])(\p{Lu})\.?[ ]{1,2}$/u;
+
+/**
+ * "Mr T OKAFOR", "J. Smith": a capital initial right before one of the record's names goes with it when it is the
+ * initial of one of them (the other name, written as its first letter).
+ */
+function withOwnInitial(text: string, start: number, own: readonly OwnIdentifier[]): number {
+  const m = INITIAL_BEFORE.exec(text.slice(Math.max(0, start - 5), start));
+  if (m === null) return start;
+  const initial = foldString(m[1] as string);
+  for (const id of own)
+    if (id.entity === "NAME" && foldString(id.text.trim().charAt(0)) === initial)
+      return start - m[0].length + m[0].indexOf(m[1] as string);
+  return start;
 }
 
 function findRegex(text: string, re: RegExp, entity: EntityType, spans: Span[]): void {

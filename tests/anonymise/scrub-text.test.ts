@@ -46,6 +46,24 @@ describe("scrubText: identifiers", () => {
     expect(counts["NAME"]).toBe(2);
   });
 
+  it("a capital initial of the record's other name goes with its name", () => {
+    const own: OwnIdentifier[] = [
+      { text: "Tunde", entity: "NAME" },
+      { text: "Adebayo", entity: "NAME" },
+    ];
+    expect(scrub("PT: MR T ADEBAYO. HBA1C 62. Seen: T. Adebayo, 72.", own).out).toBe(
+      "PT: MR [NAME]. HBA1C 62. Seen: [NAME], 72.",
+    );
+    // Another letter is not the patient's initial: the own surname goes, the letter stays for the other rules.
+    expect(scrub("Hep B Adebayo clinic", own).out).toBe("Hep B [NAME] clinic");
+    // A unit's letter is no initial: "g/L." before the surname of a Lola stays.
+    const lola: OwnIdentifier[] = [
+      { text: "Lola", entity: "NAME" },
+      { text: "Adebayo", entity: "NAME" },
+    ];
+    expect(scrub("Hb 84 g/L. Adebayo seen.", lola).out).toBe("Hb 84 g/L. [NAME] seen.");
+  });
+
   it("uses the structured token for NHS numbers and own identifiers when given one", () => {
     const { out } = scrub(
       "NHS 943 476 5919, hosp no rx11234567",
