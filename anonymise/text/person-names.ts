@@ -567,6 +567,40 @@ const PLACE_PREPOSITIONS: ReadonlySet<string> = new Set(["in", "at", "from", "ne
 
 const CONTRACTION = /^I['’](?:ve|m|ll|d)$/;
 
+/** Heads two or three words after an eponym: "Bristol stool type 6", "Payne-Martin category II". */
+const FAR_EPONYM_HEADS: ReadonlySet<string> = new Set(["type", "category", "classification"]);
+/** A procedure named after its surgeon: "… oesophagectomy", "… fundoplication", "… manoeuvre". */
+const PROCEDURE = /(?:ectomy|otomy|ostomy|plasty|pexy|plication|scopy)$/;
+
+/** Up to three words after a group, each after one or two spaces (a hyphen inside a word is part of it). */
+const WORDS_AFTER =
+  /(?:[ ]{1,2}([A-Za-z][A-Za-z-]{0,30}))(?:[ ]{1,2}([A-Za-z][A-Za-z-]{0,30}))?(?:[ ]{1,2}([A-Za-z][A-Za-z-]{0,30}))?/y;
+
+/**
+ * One to three words after the group, in the same phrase (single spaces, no punctuation), end in an eponym head:
+ * the group is the eponym. A word of a person (a kinship or role word, a title, a verb of speech or of a person)
+ * ends the search, and a possessive group is left to the next-word rule ("Jane's pain score" is hers).
+ */
+function eponymAhead(text: string, tokens: readonly Token[], last: number): boolean {
+  const group = tokens[last] as Token;
+  const next = text.charCodeAt(group.end);
+  if (next === 39 || next === 0x2019) return false;
+  WORDS_AFTER.lastIndex = group.end;
+  const m = WORDS_AFTER.exec(text);
+  if (m === null) return false;
+  for (let w = 1; w <= 3; w++) {
+    const word = m[w];
+    if (word === undefined) return false;
+    const key = word.toLowerCase();
+    if (PERSON_NOUNS.has(key) || TITLES.has(key) || PERSON_VERBS.has(key) || SPEECH_VERBS.has(key))
+      return false;
+    if (w > 1 && (EPONYM_HEADS.has(key) || FAR_EPONYM_HEADS.has(key))) return true;
+    if (key === "category" || key === "classification") return true;
+    if (PROCEDURE.test(key)) return true;
+  }
+  return false;
+}
+
 /** After a role abbreviation (and its grade digits, "FY1"): the end of the note, a line or a clause, or "for". */
 const CLAUSE_END = /\d{0,2}(?:[ ]{0,2}(?:$|[\n.,;:)/–-])| {1,2}for\b)/y;
 
@@ -663,6 +697,8 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   if (size === 1 && kinAdjacent(text, tokens, first, mode)) return true;
   // "Wells 4", "Rockall 3", "Weber B", "Garden III", "Dukes' C": a score or a class, unless a cue names a person.
   if (!cued && scoreAfter(text, tokens[last] as Token)) return false;
+  // "Abbey pain scale", "Ottawa ankle rules", "Ivor Lewis oesophagectomy": an eponym a few words before its head.
+  if (!cued && eponymAhead(text, tokens, last)) return false;
   // "Marie Curie", "Sarah Hodgkin…": a name-like word right before a clinical word is part of a clinical phrase.
   if (
     !signed &&

@@ -339,3 +339,20 @@ describe("staff signing with a role abbreviation, and named after one", () => {
     expect(names(line)).toEqual(expected);
   });
 });
+
+describe("an eponym a few words before its head", () => {
+  it.each([
+    ["a scale two words on", "Morse fall scale 45 noted. Norton pressure score 12.", []],
+    ["a hyphenated word between", "Richmond agitation-sedation scale minus 1.", []],
+    ["a fracture type", "Salter-Harris type II fracture of the radius.", []],
+    ["a procedure named for its surgeon", "After a Hartmann sigmoidectomy in 2019.", []],
+    [
+      "a person before a clinical phrase is still a person",
+      "Seen with Jane Ormerod pain free today.",
+      ["Jane Ormerod"],
+    ],
+    ["a cue keeps the person", "Spoke to Tomasz about his pain score.", ["Tomasz"]],
+  ] as const)("%s", (_label, line, expected) => {
+    expect(names(line)).toEqual(expected);
+  });
+});
