@@ -13,6 +13,15 @@ function names(text: string): string[] {
   return findPersonNames(text).map((s) => text.slice(s.start, s.end));
 }
 
+/** A table of [label, line, the names expected in it], one test each. */
+function namesFound(title: string, cases: ReadonlyArray<readonly [string, string, readonly string[]]>): void {
+  describe(title, () => {
+    it.each(cases)("%s", (_label, line, expected) => {
+      expect(names(line)).toEqual(expected);
+    });
+  });
+}
+
 function scrub(text: string): { out: string; counts: Record<string, number> } {
   const counts: Record<string, number> = {};
   return { out: scrubText(text, [], {}, counts), counts };
@@ -263,28 +272,20 @@ describe("services, teams and places stay", () => {
   });
 });
 
-describe("languages, organisations, towns, festivals and shorthand stay; the people beside them go", () => {
-  it.each([
-    ["a language before interpreter", "Tigrinya interpreter booked for Thursday.", []],
-    ["a language before speaking", "Needs a Tamil-speaking advocate.", []],
-    ["an organisation ending in its head", "Meals via Sunrise Foods; sitting service from Rowan Care.", []],
-    ["a place of a few words ending in a head", "Seen at Tullibody Health Centre on Friday.", []],
-    ["a town before its postcode", "Home: Kendal, LA9 4AB. Daughter in Buxton, SK17 6XN.", []],
-    ["festivals and plural weekdays", "Fasting for Ramadan; contact visits Tuesdays.", []],
-    ["clinical shorthand", "Abdo SNT. ABPM booked. Tel consult planned. Rx RICE.", []],
-    ["a contraction", 'She said "I\'ve had enough of the pain".', []],
-    ["a lower-case compound", "GP follow-up next week. School nurse drop-in on Friday.", []],
-    ["a list does not make an organisation a person", "Carer (Zofia, Sunrise Care) found him.", ["Zofia"]],
-    ["the interpreter is still a person", "Tigrinya interpreter Selam present.", ["Selam"]],
-    [
-      "a name before a team word in capitals prose",
-      "CALLED BY AMARA OBI FROM THE CARE AGENCY.",
-      ["AMARA OBI"],
-    ],
-  ] as const)("%s", (_label, line, expected) => {
-    expect(names(line)).toEqual(expected);
-  });
-});
+namesFound("languages, organisations, towns, festivals and shorthand stay; the people beside them go", [
+  ["a language before interpreter", "Tigrinya interpreter booked for Thursday.", []],
+  ["a language before speaking", "Needs a Tamil-speaking advocate.", []],
+  ["an organisation ending in its head", "Meals via Sunrise Foods; sitting service from Rowan Care.", []],
+  ["a place of a few words ending in a head", "Seen at Tullibody Health Centre on Friday.", []],
+  ["a town before its postcode", "Home: Kendal, LA9 4AB. Daughter in Buxton, SK17 6XN.", []],
+  ["festivals and plural weekdays", "Fasting for Ramadan; contact visits Tuesdays.", []],
+  ["clinical shorthand", "Abdo SNT. ABPM booked. Tel consult planned. Rx RICE.", []],
+  ["a contraction", 'She said "I\'ve had enough of the pain".', []],
+  ["a lower-case compound", "GP follow-up next week. School nurse drop-in on Friday.", []],
+  ["a list does not make an organisation a person", "Carer (Zofia, Sunrise Care) found him.", ["Zofia"]],
+  ["the interpreter is still a person", "Tigrinya interpreter Selam present.", ["Selam"]],
+  ["a name before a team word in capitals prose", "CALLED BY AMARA OBI FROM THE CARE AGENCY.", ["AMARA OBI"]],
+] as const);
 
 describe("output and counts", () => {
   it("replaces names with [NAME] and counts them", () => {
@@ -323,36 +324,28 @@ describe("output and counts", () => {
   });
 });
 
-describe("staff signing with a role abbreviation, and named after one", () => {
-  it.each([
-    ["a full name signing", "Wound reviewed, dressing changed. Kerry Blenkinsop RN", ["Kerry Blenkinsop"]],
-    ["an initial and a surname", "Mobilised with frame. J. Abernethy OT", ["J. Abernethy"]],
-    ["a surname that is a word", "Meals continue. T. Baker HCA", ["T. Baker"]],
-    [
-      "a grade with digits, mid-sentence",
-      "Clerked by A. Fennimore FY1 for Dr B. Osei.",
-      ["A. Fennimore", "B. Osei"],
-    ],
-    ["a role before the name", "Handover to SN Marchetti at 19:30.", ["Marchetti"]],
-    ["roles alone stay", "DN to visit Monday. HV aware. OT and SLT to review. Seen by OT.", []],
-  ] as const)("%s", (_label, line, expected) => {
-    expect(names(line)).toEqual(expected);
-  });
-});
+namesFound("staff signing with a role abbreviation, and named after one", [
+  ["a full name signing", "Wound reviewed, dressing changed. Kerry Blenkinsop RN", ["Kerry Blenkinsop"]],
+  ["an initial and a surname", "Mobilised with frame. J. Abernethy OT", ["J. Abernethy"]],
+  ["a surname that is a word", "Meals continue. T. Baker HCA", ["T. Baker"]],
+  [
+    "a grade with digits, mid-sentence",
+    "Clerked by A. Fennimore FY1 for Dr B. Osei.",
+    ["A. Fennimore", "B. Osei"],
+  ],
+  ["a role before the name", "Handover to SN Marchetti at 19:30.", ["Marchetti"]],
+  ["roles alone stay", "DN to visit Monday. HV aware. OT and SLT to review. Seen by OT.", []],
+] as const);
 
-describe("an eponym a few words before its head", () => {
-  it.each([
-    ["a scale two words on", "Morse fall scale 45 noted. Norton pressure score 12.", []],
-    ["a hyphenated word between", "Richmond agitation-sedation scale minus 1.", []],
-    ["a fracture type", "Salter-Harris type II fracture of the radius.", []],
-    ["a procedure named for its surgeon", "After a Hartmann sigmoidectomy in 2019.", []],
-    [
-      "a person before a clinical phrase is still a person",
-      "Seen with Jane Ormerod pain free today.",
-      ["Jane Ormerod"],
-    ],
-    ["a cue keeps the person", "Spoke to Tomasz about his pain score.", ["Tomasz"]],
-  ] as const)("%s", (_label, line, expected) => {
-    expect(names(line)).toEqual(expected);
-  });
-});
+namesFound("an eponym a few words before its head", [
+  ["a scale two words on", "Morse fall scale 45 noted. Norton pressure score 12.", []],
+  ["a hyphenated word between", "Richmond agitation-sedation scale minus 1.", []],
+  ["a fracture type", "Salter-Harris type II fracture of the radius.", []],
+  ["a procedure named for its surgeon", "After a Hartmann sigmoidectomy in 2019.", []],
+  [
+    "a person before a clinical phrase is still a person",
+    "Seen with Jane Ormerod pain free today.",
+    ["Jane Ormerod"],
+  ],
+  ["a cue keeps the person", "Spoke to Tomasz about his pain score.", ["Tomasz"]],
+] as const);
