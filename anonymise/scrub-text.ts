@@ -174,6 +174,7 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
   const renderings = own.map(renderingsOf);
   const folded = foldNote(text);
   const haystack = folded.text;
+  let initials: ReadonlySet<string> | undefined;
   for (let k = 0; k < own.length; k++) {
     const id = own[k] as OwnIdentifier;
     const { needles, anchor } = renderings[k] as Renderings;
@@ -195,9 +196,13 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
           !isFoldedWordChar(haystack.charCodeAt(end)) ||
           !isFoldedWordChar(haystack.charCodeAt(end - 1));
         if (wordStart && wordEnd) {
-          const start = folded.sourceStart(at);
+          let start = folded.sourceStart(at);
+          if (id.entity === "NAME") {
+            initials ??= nameInitials(own);
+            start = withOwnInitial(text, start, initials);
+          }
           spans.push({
-            start: id.entity === "NAME" ? withOwnInitial(text, start, own) : start,
+            start,
             end: folded.sourceEnd(end - 1),
             entity: id.entity,
             replacement: id.replacement,
@@ -211,18 +216,21 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
 
 const INITIAL_BEFORE = /(?:^|[ (:,])(\p{Lu})\.?[ ]{1,2}$/u;
 
+/** The folded first letters of the record's names (once per note, when a name is found). */
+function nameInitials(own: readonly OwnIdentifier[]): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const id of own) if (id.entity === "NAME") out.add(foldString(id.text.trim().charAt(0)));
+  return out;
+}
+
 /**
  * "Mr T OKAFOR", "J. Smith": a capital initial right before one of the record's names goes with it when it is the
  * initial of one of them (the other name, written as its first letter).
  */
-function withOwnInitial(text: string, start: number, own: readonly OwnIdentifier[]): number {
+function withOwnInitial(text: string, start: number, initials: ReadonlySet<string>): number {
   const m = INITIAL_BEFORE.exec(text.slice(Math.max(0, start - 5), start));
-  if (m === null) return start;
-  const initial = foldString(m[1] as string);
-  for (const id of own)
-    if (id.entity === "NAME" && foldString(id.text.trim().charAt(0)) === initial)
-      return start - m[0].length + m[0].indexOf(m[1] as string);
-  return start;
+  if (m === null || !initials.has(foldString(m[1] as string))) return start;
+  return start - m[0].length + m[0].indexOf(m[1] as string);
 }
 
 function findRegex(text: string, re: RegExp, entity: EntityType, spans: Span[]): void {

@@ -215,6 +215,8 @@ interface Group {
   first: number;
   end: number;
   name: boolean;
+  /** A place, an organisation, a language or an eponym (eponymOrPlace): never a name, even in a list. */
+  thing: boolean;
 }
 
 /** Candidate groups, reused from note to note like the tokens. */
@@ -540,16 +542,16 @@ function eponymOrPlace(
     gapIs(EPONYM_GAP, text, tokens, last)
   )
     return true;
-  // "Bengali interpreter", "Kurdish-speaking": a language.
   const lastToken = tokens[last] as Token;
-  // "Bluebird Care", "Age UK": the head is the group's own last word.
+  // "Bluebird Care", "Age UK": the organisation head is the group's own last word.
   if (capitalText && last > first && lastToken.shape === Shape.Capitalised && ORG_HEADS.has(lastToken.key))
     return true;
+  // "Bengali interpreter", "Kurdish-speaking": a language.
   if (lastToken.parts.length > 1 && LANGUAGE_HEADS.has(lastToken.parts[lastToken.parts.length - 1] as string))
     return true;
   if (next && LANGUAGE_HEADS.has(next.key) && gapIs(GAP_3, text, tokens, last)) return true;
-  // "Bluebird Care", "Age UK", and a place or organisation of a few capitalised words ending in a head:
-  // "Stornoway Health Centre", "Leicester Royal Infirmary", "Wiltshire Farm Foods".
+  // A place or organisation of a few capitalised words ending in a head: "Stornoway Health Centre", "Leicester Royal
+  // Infirmary", "Wiltshire Farm Foods".
   for (let k = last + 1; capitalText && k <= last + 3 && k < tokens.length; k++) {
     const t = tokens[k] as Token;
     if (!gapIs(GAP_3, text, tokens, k - 1) || t.shape !== Shape.Capitalised || has(t, FILLER_BIT)) break;
@@ -567,8 +569,8 @@ const PLACE_PREPOSITIONS: ReadonlySet<string> = new Set(["in", "at", "from", "ne
 
 const CONTRACTION = /^I['’](?:ve|m|ll|d)$/;
 
-/** Heads two or three words after an eponym: "Bristol stool type 6", "Payne-Martin category II". */
-const FAR_EPONYM_HEADS: ReadonlySet<string> = new Set(["type", "category", "classification"]);
+/** Heads right after an eponym or a few words on: "Garden classification", "Payne-Martin category II". */
+const CLASS_HEADS: ReadonlySet<string> = new Set(["category", "classification"]);
 /** A procedure named after its surgeon: "… oesophagectomy", "… fundoplication", "… manoeuvre". */
 const PROCEDURE = /(?:ectomy|otomy|ostomy|plasty|pexy|plication|scopy)$/;
 
@@ -594,9 +596,9 @@ function eponymAhead(text: string, tokens: readonly Token[], last: number): bool
     const key = word.toLowerCase();
     if (PERSON_NOUNS.has(key) || TITLES.has(key) || PERSON_VERBS.has(key) || SPEECH_VERBS.has(key))
       return false;
-    if (w > 1 && (EPONYM_HEADS.has(key) || FAR_EPONYM_HEADS.has(key))) return true;
-    if (key === "category" || key === "classification") return true;
-    if (PROCEDURE.test(key)) return true;
+    if (CLASS_HEADS.has(key) || PROCEDURE.test(key)) return true;
+    // A word on ("Bristol stool type 6"): a head right after the group is eponymOrPlace's.
+    if (w > 1 && (EPONYM_HEADS.has(key) || key === "type")) return true;
   }
   return false;
 }
@@ -674,7 +676,6 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     else if (t.kind === Kind.Weak) weak++;
   }
   const head = tokens[first] as Token;
-  if (eponymOrPlace(text, tokens, first, last, capitalText)) return false;
   // "I've", "I'm", "I'll", "I'd": the speaker, whatever the gazetteer says of "Ive".
   if (size === 1 && CONTRACTION.test(text.slice(head.start, head.end))) return false;
   // "follow-up", "drop-in": a lower-case compound of English words in capitalised prose is a word, cue or not.
@@ -984,13 +985,14 @@ export function findPersonNames(text: string): NameSpan[] {
     if ((tokens[end] as Token).kind !== Kind.None) {
       let group = groupPool[groupCount];
       if (group === undefined) {
-        group = { first: 0, end: 0, name: false };
+        group = { first: 0, end: 0, name: false, thing: false };
         groupPool.push(group);
       }
       groupCount++;
       group.first = i;
       group.end = end;
-      group.name = decide(text, tokens, i, end, mode);
+      group.thing = eponymOrPlace(text, tokens, i, end, mode === Shape.Capitalised);
+      group.name = !group.thing && decide(text, tokens, i, end, mode);
       groups.push(group);
     }
     i = last + 1;
@@ -1001,7 +1003,7 @@ export function findPersonNames(text: string): NameSpan[] {
       const group = groups[g] as Group;
       if (group.name || !listable(tokens, group.first, group.end, mode)) continue;
       // A list does not make a place, an organisation or a language a person: "carer (Dorota, Bluebird Care)".
-      if (eponymOrPlace(text, tokens, group.first, group.end, mode === Shape.Capitalised)) continue;
+      if (group.thing) continue;
       const previous = groups[g - 1];
       const next = groups[g + 1];
       if (

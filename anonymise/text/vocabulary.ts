@@ -151,12 +151,21 @@ export const PERSON_VERBS = set(`
 `);
 
 /**
+ * Staff roles written as abbreviations. Clinical words as such ("OT assessment", "PT review"), but right after a
+ * name and at the end of a clause they sign it: "Kerry Blenkinsop RN", "J. Abernethy OT", "A. Fennimore FY1 for…".
+ */
+export const STAFF_ROLES = set(`
+  rn rgn rmn ot pn cn sw dn hv hca anp acp enp sn slt fy spr mw rm cns
+`);
+
+/**
  * Clinical words a note capitalises that are never a person here, whatever the gazetteer says: eponyms rarely
  * borne as names in the UK, abbreviations, scores, places in a hospital, months, weekdays and times of day.
  * Eponyms that are also common names (Graves, Bell, Wilson, Murphy, Foley…) are not listed: they are told apart
  * by the word after them (EPONYM_HEADS), so "Bell's palsy" stays and "Sarah Bell" goes.
  */
-export const CLINICAL = set(`
+export const CLINICAL: ReadonlySet<string> = new Set([
+  ...set(`
   parkinson parkinsons parkinsonism crohn crohns hodgkin hodgkins alzheimer alzheimers cushing cushings
   hashimoto hashimotos raynaud raynauds sjogren sjogrens paget pagets huntington huntingtons kaposi kaposis
   apgar waterlow barthel babinski romberg trendelenburg whipple whipples nissen colles hickman guedel gillick
@@ -184,18 +193,12 @@ export const CLINICAL = set(`
   nocte stat inh supp pess susp liq gtt oculent subcut intramuscular behcet behcets
   ortho orthos cardio cardiology gastro neuro haem haemonc onc derm psych paeds gynae maxfax rheum resp endo geris
   palliatives ccot ccrt medics surgeons anaesthetics
-  pt pn cn sw dn hv anp acp enp sn slt spr mw rm cns rgn rmn
-  tel tele cc abdo creps biba abpm bph svd lscs nvd hpb csc bm bms anticoag lac rx tx dx hx fx sx ddx pmh dh
+  pt tel tele cc abdo creps biba abpm bph svd lscs nvd hpb csc bm bms anticoag lac rx tx dx hx fx sx ddx pmh dh
   sh fh hpc oe nkda nka tto ttos tta fup
-`);
-
-/**
- * Staff roles written as abbreviations. Clinical words as such ("OT assessment", "PT review"), but right after a
- * name and at the end of a clause they sign it: "Kerry Blenkinsop RN", "J. Abernethy OT", "A. Fennimore FY1 for…".
- */
-export const STAFF_ROLES = set(`
-  rn rgn rmn ot pn cn sw dn hv hca anp acp enp sn slt fy spr mw rm cns
-`);
+`),
+  // Staff role abbreviations are clinical words too: "OT assessment", "SN to review".
+  ...STAFF_ROLES,
+]);
 
 /**
  * A capitalised word after a capitalised name-like word makes the pair an organisation, not a person ("Bluebird
