@@ -13,9 +13,10 @@ import {
 import { type AvroRecordSchema, loadSchema } from "../schemas/load.ts";
 import {
   type Column,
-  copyCells,
+  copyLine,
   isPreparedRow,
   PROVENANCE_COLUMNS,
+  type PreparedRow,
   researchColumns,
 } from "./research-columns.ts";
 
@@ -152,6 +153,43 @@ function unnestValue(c: Column, v: unknown): unknown {
   if (c.pgType === "text[]") return JSON.stringify(v);
   if (c.pgType === "bigint") return String(v);
   return v;
+}
+
+/**
+ * The COPY data of research records, in order: a prepared row is a slice of its buffer, and adjacent slices of one
+ * buffer go as one chunk (no copy); records not prepared are encoded here.
+ */
+function copyChunks(fieldColumns: readonly Column[], records: readonly StoreRecord[]): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  let run: PreparedRow | undefined;
+  let runEnd = 0;
+  let lines: string[] = [];
+  const endRun = () => {
+    if (run) chunks.push(run.bytes.subarray(run.start, runEnd));
+    run = undefined;
+  };
+  const endLines = () => {
+    if (lines.length > 0) chunks.push(Buffer.from(`${lines.join("\n")}\n`));
+    lines = [];
+  };
+  for (const r of records) {
+    const v = r.value;
+    if (isPreparedRow(v)) {
+      endLines();
+      if (run && run.bytes === v.bytes && runEnd === v.start) runEnd = v.end;
+      else {
+        endRun();
+        run = v;
+        runEnd = v.end;
+      }
+    } else {
+      endRun();
+      lines.push(copyLine(fieldColumns, r));
+    }
+  }
+  endRun();
+  endLines();
+  return chunks;
 }
 
 /**
@@ -343,18 +381,10 @@ ON CONFLICT (record_id) DO NOTHING`;
     await t.none(
       `CREATE TEMP TABLE IF NOT EXISTS research_stage (LIKE ${RESEARCH_TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
     );
-    const lines: string[] = new Array(records.length);
-    const topicColumn = this.columns[this.#fieldColumns.length] as Column;
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i] as StoreRecord;
-      const cells = isPreparedRow(r.value)
-        ? r.value.copyCells
-        : copyCells(this.#fieldColumns, r.value as Record<string, unknown>);
-      lines[i] = `${cells}\t${topicColumn.copyText(r.topic)}\t${r.partition}\t${r.offset}`;
-    }
+    const chunks = copyChunks(this.#fieldColumns, records);
     const client = t.client as unknown as { query<T>(q: T): T };
     const stream = client.query(copyFrom(`COPY research_stage (${this.#researchNames}) FROM STDIN`));
-    await pipeline(Readable.from([Buffer.from(`${lines.join("\n")}\n`)]), stream);
+    await pipeline(Readable.from(chunks), stream);
     await t.none(
       `INSERT INTO ${RESEARCH_TABLE} (${this.#researchNames}) SELECT ${this.#researchNames} FROM research_stage ON CONFLICT (record_id) DO NOTHING`,
     );

@@ -1,3 +1,4 @@
+import type { StoreRecord } from "../contracts/stores.ts";
 import type { AvroRecordSchema } from "../schemas/load.ts";
 
 /**
@@ -74,9 +75,11 @@ function column(name: string, pgType: PgType, nullable: boolean): Column {
   };
 }
 
+const SOURCE_TOPIC = column("source_topic", "text", false);
+
 /** Where the row came from; the sink fills these, not the record. */
 export const PROVENANCE_COLUMNS: readonly Column[] = [
-  column("source_topic", "text", false),
+  SOURCE_TOPIC,
   column("source_partition", "integer", false),
   column("source_offset", "bigint", false),
 ];
@@ -110,18 +113,22 @@ export function informationSchemaType(pgType: PgType): string {
 }
 
 /**
- * A research row already in COPY form: the cells of the record's fields (tab-separated, without the provenance
- * columns) plus the two stamps the audit row needs. Worker threads prepare rows this way (app/wiring), so that
- * the main thread neither receives nor encodes the record objects; the store takes either form.
+ * A research row already in COPY form: its whole line (the record's fields, the provenance columns, the newline) as
+ * UTF-8, `bytes[start, end)` of a buffer that the rows prepared together share, plus the two stamps the audit row
+ * needs. Worker threads prepare rows this way (app/wiring) and transfer the buffer, so that the main thread neither
+ * receives nor encodes the record objects, nor builds the COPY text: it writes slices of the buffers it was given.
+ * The store takes either form.
  */
 export interface PreparedRow {
-  readonly copyCells: string;
+  readonly bytes: Uint8Array;
+  readonly start: number;
+  readonly end: number;
   readonly policy_version: string;
   readonly key_id: string;
 }
 
 export function isPreparedRow(value: unknown): value is PreparedRow {
-  return typeof (value as { copyCells?: unknown } | null)?.copyCells === "string";
+  return (value as { bytes?: unknown } | null)?.bytes instanceof Uint8Array;
 }
 
 /** The COPY cells of a record's fields, tab-separated, in column order. */
@@ -134,13 +141,40 @@ export function copyCells(columns: readonly Column[], value: Readonly<Record<str
   return out;
 }
 
-export function prepareRow(
+/** A research record's COPY line, without its newline: the fields' cells, then topic, partition and offset. */
+export function copyLine(columns: readonly Column[], record: Readonly<StoreRecord>): string {
+  const cells = copyCells(columns, record.value as Readonly<Record<string, unknown>>);
+  return `${cells}\t${SOURCE_TOPIC.copyText(record.topic)}\t${record.partition}\t${record.offset}`;
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * Research records with their values replaced by prepared rows, every line encoded into one buffer (returned for
+ * the caller to transfer to another thread rather than copy).
+ */
+export function prepareRows(
   columns: readonly Column[],
-  value: Readonly<Record<string, unknown>>,
-): PreparedRow {
-  return {
-    copyCells: copyCells(columns, value),
-    policy_version: String(value["policy_version"]),
-    key_id: String(value["key_id"]),
-  };
+  records: readonly StoreRecord[],
+): { records: StoreRecord[]; buffer: ArrayBuffer } {
+  const lines = records.map((r) => copyLine(columns, r));
+  let capacity = 0;
+  for (const line of lines) capacity += line.length * 3 + 1;
+  const bytes = new Uint8Array(capacity);
+  let at = 0;
+  const prepared = records.map((r, i) => {
+    const start = at;
+    at += utf8.encodeInto(lines[i] as string, bytes.subarray(at)).written;
+    bytes[at++] = 0x0a;
+    const value = r.value as Readonly<Record<string, unknown>>;
+    const row: PreparedRow = {
+      bytes,
+      start,
+      end: at,
+      policy_version: String(value["policy_version"]),
+      key_id: String(value["key_id"]),
+    };
+    return { ...r, value: row };
+  });
+  return { records: prepared, buffer: bytes.buffer };
 }

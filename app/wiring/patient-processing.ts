@@ -4,7 +4,7 @@ import { PIPELINE_VERSION } from "../../ops/version.ts";
 import { AvroDecoder, AvroEncoder } from "../../schemas/avro-codec.ts";
 import { loadAllSchemas, loadSchema } from "../../schemas/load.ts";
 import { RegistryClient, registryDeadlines } from "../../schemas/registry-client.ts";
-import { prepareRow, researchColumns } from "../../sinks/research-columns.ts";
+import { prepareRows, researchColumns } from "../../sinks/research-columns.ts";
 import type { CountFn, Topology } from "../../topology/index.ts";
 import { buildPatientTopology, PATIENT_STORES } from "../../topology/patient/patient-topology.ts";
 
@@ -60,13 +60,15 @@ export const build = buildPatientProcessing;
 const researchFields = researchColumns(loadSchema("anonymisedPatientRecord"));
 
 /**
- * In a processing worker: research rows leave the worker already encoded for PostgreSQL's COPY, so the main thread
- * neither receives the record objects nor encodes them. Other stores' records pass as they are.
+ * In a processing worker: research rows leave the worker already encoded for PostgreSQL's COPY, in one buffer
+ * transferred to the main thread, which neither receives the record objects nor encodes them. Other stores'
+ * records pass as they are.
  */
-export function prepareStore(store: string, records: StoreRecord[]): StoreRecord[] {
-  if (store !== PATIENT_STORES.anonymised) return records;
-  return records.map((r) => ({
-    ...r,
-    value: prepareRow(researchFields, r.value as Record<string, unknown>),
-  }));
+export function prepareStore(
+  store: string,
+  records: StoreRecord[],
+): { records: StoreRecord[]; transfer?: ArrayBuffer[] } {
+  if (store !== PATIENT_STORES.anonymised) return { records };
+  const prepared = prepareRows(researchFields, records);
+  return { records: prepared.records, transfer: [prepared.buffer] };
 }

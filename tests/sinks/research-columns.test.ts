@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { loadSchema } from "../../schemas/load.ts";
 import {
   copyCells,
+  copyLine,
   isPreparedRow,
   PROVENANCE_COLUMNS,
-  prepareRow,
+  prepareRows,
   ResearchColumnsError,
   researchColumns,
 } from "../../sinks/research-columns.ts";
@@ -55,26 +56,53 @@ describe("researchColumns", () => {
     expect(() => researchColumns(union as never)).toThrow(/'u'/);
   });
 
-  it("prepares a row for COPY with the same cells the store would write, keeping the audit stamps", () => {
-    const value = Object.fromEntries(columns.map((c) => [c.name, null])) as Record<string, unknown>;
-    Object.assign(value, {
-      record_id: "REC-k1-X",
-      event_time: 1_704_067_200_000,
-      diagnosis_codes: ["I10"],
-      clinical_notes: "a\tb",
-      policy_version: "3",
-      key_id: "k1",
+  it("prepares rows for COPY: each line in one shared buffer, with the cells the store would write", () => {
+    const value = (id: string, note: string) => {
+      const v = Object.fromEntries(columns.map((c) => [c.name, null])) as Record<string, unknown>;
+      return Object.assign(v, {
+        record_id: id,
+        event_time: 1_704_067_200_000,
+        diagnosis_codes: ["I10"],
+        clinical_notes: note,
+        policy_version: "3",
+        key_id: "k1",
+      });
+    };
+    const records = [
+      { key: null, value: value("REC-k1-X", "a\tb"), topic: "raw", partition: 2, offset: 41n, timestamp: 0n },
+      // Not ASCII: lines are placed by their UTF-8 length, not their string length.
+      {
+        key: null,
+        value: value("REC-k1-Y", "Zoë’s café"),
+        topic: "raw",
+        partition: 2,
+        offset: 42n,
+        timestamp: 0n,
+      },
+    ];
+    const { records: prepared, buffer } = prepareRows(columns, records);
+    const decoder = new TextDecoder();
+    expect(prepared.map((r) => isPreparedRow(r.value))).toEqual([true, true]);
+    expect(isPreparedRow(records[0]?.value)).toBe(false);
+    const rows = prepared.map((r) => r.value as { bytes: Uint8Array; start: number; end: number });
+    expect(rows[0]?.bytes.buffer).toBe(buffer);
+    expect(rows[1]?.bytes).toBe(rows[0]?.bytes);
+    expect(rows[0]?.start).toBe(0);
+    expect(rows[1]?.start).toBe(rows[0]?.end);
+    rows.forEach((row, i) => {
+      const line = decoder.decode(row.bytes.subarray(row.start, row.end));
+      expect(line).toBe(`${copyLine(columns, records[i] as never)}\n`);
     });
-    const row = prepareRow(columns, value);
-    expect(isPreparedRow(row)).toBe(true);
-    expect(isPreparedRow(value)).toBe(false);
-    expect(row.copyCells).toBe(copyCells(columns, value));
-    // The tab inside the note is escaped: one cell per column.
-    expect(row.copyCells.split("\t")).toHaveLength(columns.length);
-    expect(row.copyCells.split("\t").slice(0, 2)).toEqual(["REC-k1-X", "2024-01-01T00:00:00.000Z"]);
-    expect({ policy_version: row.policy_version, key_id: row.key_id }).toEqual({
-      policy_version: "3",
-      key_id: "k1",
-    });
+    const first = decoder.decode(rows[0]?.bytes.subarray(rows[0].start, rows[0].end)).replace(/\n$/, "");
+    // The tab inside the note is escaped: one cell per column, then the three provenance cells.
+    expect(first.split("\t")).toHaveLength(columns.length + 3);
+    expect(first.startsWith(`${copyCells(columns, records[0]?.value as never)}\t`)).toBe(true);
+    expect(first.split("\t").slice(0, 2)).toEqual(["REC-k1-X", "2024-01-01T00:00:00.000Z"]);
+    expect(first.split("\t").slice(-3)).toEqual(["raw", "2", "41"]);
+    expect(prepared.map((r) => [r.offset, r.topic, r.partition])).toEqual([
+      [41n, "raw", 2],
+      [42n, "raw", 2],
+    ]);
+    expect(prepared[1]?.value).toMatchObject({ policy_version: "3", key_id: "k1" });
   });
 });

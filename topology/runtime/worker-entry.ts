@@ -37,11 +37,12 @@ function describe(error: unknown): { name: string; code: string; message: string
 
 /**
  * The module a worker imports: `build` makes its topology; `prepareStore`, optional, turns a store's records into
- * the form its store takes (e.g. rows already encoded for COPY), here in the worker rather than on the main thread.
+ * the form its store takes (e.g. rows already encoded for COPY), here in the worker rather than on the main thread,
+ * and names the buffers to transfer with them rather than copy.
  */
 interface WorkerModule {
   build(settings: unknown, count: (key: string, n?: number) => void): Topology;
-  prepareStore?(store: string, records: StoreRecord[]): StoreRecord[];
+  prepareStore?(store: string, records: StoreRecord[]): { records: StoreRecord[]; transfer?: ArrayBuffer[] };
 }
 
 let mod: WorkerModule;
@@ -75,8 +76,13 @@ async function main(): Promise<void> {
       const records = unpackRecords(request.records);
       try {
         const batch = await processRecords(processor, records, options, abort.signal, counters);
+        const transfer: ArrayBuffer[] = [];
         if (mod.prepareStore)
-          for (const [name, list] of batch.stores) batch.stores.set(name, mod.prepareStore(name, list));
+          for (const [name, list] of batch.stores) {
+            const prepared = mod.prepareStore(name, list);
+            batch.stores.set(name, prepared.records);
+            transfer.push(...(prepared.transfer ?? []));
+          }
         const messages = packMessages(batch.messages);
         const wire: WireBatch = {
           messages: messages.packed,
@@ -85,7 +91,10 @@ async function main(): Promise<void> {
           topicRecords: batch.topicRecords,
           counters: [...batch.counters],
         };
-        port!.postMessage({ id: request.id, ok: true, batch: wire } satisfies WorkerReply, messages.transfer);
+        port!.postMessage({ id: request.id, ok: true, batch: wire } satisfies WorkerReply, [
+          ...messages.transfer,
+          ...transfer,
+        ]);
       } catch (error) {
         port!.postMessage({ id: request.id, ok: false, error: describe(error) } satisfies WorkerReply);
       }
