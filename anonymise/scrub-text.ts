@@ -55,6 +55,8 @@ export const PATTERNS = {
       "(?<!\\d)\\d{1,2} \\d{1,2} \\d{4}(?!\\d)",
       `\\b\\d{1,2}${ORDINAL}[ ]{1,3}(?:of[ ]{1,3})?${MONTH},?[ ]{1,3}\\d{4}\\b`,
       `\\b${MONTH}[ ]{1,3}\\d{1,2}${ORDINAL},?[ ]{1,3}\\d{4}\\b`,
+      // "09-Feb-1989", "12-Mar-24", "3.Jan.2024": the day, the month's name and the year joined by - . or /.
+      `(?<!\\d)\\d{1,2}[-/.]${MONTH}[-/.](?:\\d{4}|\\d{2})(?!\\d)`,
     ].join("|"),
     "gi",
   ),
@@ -97,6 +99,14 @@ export const PATTERNS = {
       "WALK|MEWS|ROW|RISE|GREEN|PARADE|RD|ST|AVE|AV|CL|LN|DR|CRES|GDNS|PL|CT|TERR|TCE|SQ|GR|PDE)(?![\\p{L}\\p{N}])\\.?",
     "gu",
   ),
+  /**
+   * A reference right after the word that introduces it: "Hosp No C0456218", "MRN: 4418203", "hosp no QEB 4418203",
+   * "Crime ref 13/88412/24", "ref CSFD-2024-118842", "reference: H1234567/2", "interpreter ID 48213". The
+   * reference is letters, digits, / and - (a short code and a space may lead it); findReferences keeps it only
+   * with enough digits. `hosp` marks a hospital number.
+   */
+  REFERENCE_AFTER_CUE:
+    /\b(?:(?<hosp>[Hh]osp(?:ital)?\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|MRN|[Mm]rn|[Uu]nit [Nn]o\.?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?(?:[Rr]ef(?:erence)?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|[Nn]umber)|ID(?:[ ][Nn]o\.?)?|[Cc]ase [Nn]o\.?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/dg,
   /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
   ID_NUMBER: /\d(?:[ -]?\d){8,40}/g,
   /** Windows worth showing the phone parser: an optional +, then digits, spaces, brackets and dashes. */
@@ -261,6 +271,27 @@ function findNhsNumbers(text: string, options: ScrubOptions, spans: Span[]): voi
     if (!isValidNhsNumber(digits)) continue;
     const replacement = options.nhsToken ? options.nhsToken(digits) : undefined;
     spans.push({ start: m.index, end: m.index + m[0].length, entity: "NHS_NUMBER", replacement });
+  }
+}
+
+/** Digits a reference after a cue needs: five, or four with a letter or separator (not "ref 2024", a year). */
+function referenceLike(ref: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const c = ref.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+  }
+  return digits >= 5 || (digits === 4 && digits < ref.length);
+}
+
+function findReferences(text: string, spans: Span[]): void {
+  const re = PATTERNS.REFERENCE_AFTER_CUE;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const range = m.indices?.groups?.["ref"];
+    if (!range || !referenceLike(m.groups?.["ref"] as string)) continue;
+    const entity = m.groups?.["hosp"] !== undefined ? "PATIENT_ID" : "ID_NUMBER";
+    spans.push({ start: range[0], end: range[1], entity, replacement: undefined });
   }
 }
 
@@ -433,6 +464,7 @@ export function scrubText(
     for (const name of findPersonNames(text))
       spans.push({ start: name.start, end: name.end, entity: "NAME", replacement: undefined });
   }
+  findReferences(text, spans);
   findRegex(text, PATTERNS.ID_NUMBER, "ID_NUMBER", spans);
   return mergeAndReplace(text, spans, counts);
 }

@@ -6,7 +6,9 @@ import {
   CUE_PHRASES,
   EPONYM_HEADS,
   FILLERS,
+  LANGUAGE_CUES,
   LANGUAGE_HEADS,
+  LANGUAGES,
   NAME_JOINERS,
   ORG_HEADS,
   PERSON_NOUNS,
@@ -16,6 +18,7 @@ import {
   ROLE_NOUNS,
   SPEECH_VERBS,
   STAFF_ROLES,
+  SURNAME_LANGUAGES,
   TITLES,
 } from "./vocabulary.ts";
 
@@ -347,7 +350,10 @@ const CALENDAR_BIT = 16384;
 const ROLE_BIT = 32768;
 /** Any word of a cue phrase ("handed over to"): kept as a token even when it is a common word. */
 const PHRASE_WORD_BIT = 65536;
-const LEVEL_SHIFT = 17;
+const LANGUAGE_BIT = 131072;
+/** A word about speaking ("speaks", "language"): kept as a token so that languagesAfterCue can see it. */
+const LANGUAGE_CUE_BIT = 262144;
+const LEVEL_SHIFT = 19;
 /** Every bit except the level: a word with none of them is an ordinary word to the detector. */
 const SIGNIFICANT_BITS = (1 << LEVEL_SHIFT) - 1;
 
@@ -360,6 +366,10 @@ function factsOf(k: string): number {
     f = (WORD_LEVEL.get(k) ?? 0) << LEVEL_SHIFT;
     for (const [set, bit] of sets) if (set.has(k)) f |= bit;
     if (CALENDAR.has(k)) f |= CALENDAR_BIT | BLOCK_BIT;
+    // "Punjabi leaflet", "speaks Urdu": a language, though the surname lists have it; a language that is also a
+    // common British surname ("English", "French") is one only after a word about speaking (eponymOrPlace).
+    if (LANGUAGES.has(k)) f |= SURNAME_LANGUAGES.has(k) ? LANGUAGE_BIT : LANGUAGE_BIT | BLOCK_BIT;
+    if (LANGUAGE_CUES.has(k)) f |= LANGUAGE_CUE_BIT;
     if ((f & (CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT)) !== 0) f |= BLOCK_BIT;
     // "St Thomas'", "Royal Free": the first word of a place, never part of a person's name.
     if (k === "st" || k === "saint" || k === "royal") f |= BLOCK_BIT;
@@ -513,7 +523,12 @@ function phraseEndsAt(tokens: readonly Token[], i: number, phrase: readonly stri
   return true;
 }
 
+/** An age and sex right after a name: "Edna Cartwright 88F", "ZHANG Wei, 67M", "Tom 4yo". */
+const AGE_SEX_AFTER = /,?[ ]{1,2}\d{1,3}[ ]?(?:[MF]|yo|y\/o|yrs?|years?[ -]old)(?![\p{L}\p{N}])/uy;
+
 function followedByCue(text: string, tokens: readonly Token[], last: number): boolean {
+  AGE_SEX_AFTER.lastIndex = (tokens[last] as Token).end;
+  if (AGE_SEX_AFTER.test(text)) return true;
   let i = last + 1;
   let skipped = 0;
   while (i < tokens.length) {
@@ -550,6 +565,7 @@ function eponymOrPlace(
   if (lastToken.parts.length > 1 && LANGUAGE_HEADS.has(lastToken.parts[lastToken.parts.length - 1] as string))
     return true;
   if (next && LANGUAGE_HEADS.has(next.key) && gapIs(GAP_3, text, tokens, last)) return true;
+  if (languagesAfterCue(tokens, first, last)) return true;
   // A place or organisation of a few capitalised words ending in a head: "Stornoway Health Centre", "Leicester Royal
   // Infirmary", "Wiltshire Farm Foods".
   for (let k = last + 1; capitalText && k <= last + 3 && k < tokens.length; k++) {
@@ -563,6 +579,18 @@ function eponymOrPlace(
   for (let k = first + 1; k <= last; k++) if (has(tokens[k] as Token, EPONYM_HEAD_BIT)) return true;
   const previous = tokens[first - 1];
   return previous !== undefined && PLACE_LEADS.has(previous.key) && gapIs(GAP_4, text, tokens, first - 1);
+}
+
+/**
+ * "speaks Urdu and English", "first language: Welsh": every word of the group a language, and a word about speaking
+ * at most three words before it (the other languages of a list and "and", "or", "some", "little" between).
+ */
+function languagesAfterCue(tokens: readonly Token[], first: number, last: number): boolean {
+  for (let k = first; k <= last; k++) if (!has(tokens[k], LANGUAGE_BIT)) return false;
+  for (let k = first - 1; k >= Math.max(0, first - 4); k--) {
+    if (has(tokens[k], LANGUAGE_CUE_BIT)) return true;
+  }
+  return false;
 }
 
 const PLACE_PREPOSITIONS: ReadonlySet<string> = new Set(["in", "at", "from", "near"]);
@@ -688,12 +716,15 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   )
     return false;
   const after = tokens[last + 1];
-  // "Kerry Blenkinsop RN", "A. Fennimore FY1 for Dr Osei": a role abbreviation closing the clause signs a name.
+  // "Kerry Blenkinsop RN", "A. Fennimore FY1 for Dr Osei": a role abbreviation closing the clause signs a name; so
+  // does one written in capitals after a capitalised name of two words or more, wherever the clause goes on ("Jo
+  // Gill RN to Sam", "T. Wrobel FY1 bleep 4421").
   const signed =
     after !== undefined &&
     STAFF_ROLES.has(after.key) &&
     gapIs(GAP_11, text, tokens, last) &&
-    clauseEndsAt(text, after.end);
+    (clauseEndsAt(text, after.end) ||
+      (capitalText && size >= 2 && head.shape !== Shape.Lower && after.shape !== Shape.Lower));
   const cued = signed || precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
   if (size === 1 && kinAdjacent(text, tokens, first, mode)) return true;
   // "Wells 4", "Rockall 3", "Weber B", "Garden III", "Dukes' C": a score or a class, unless a cue names a person.
@@ -856,6 +887,14 @@ function joinsGroup(text: string, tokens: readonly Token[], i: number): boolean 
 /** Endings of specialties and services, not names: "Orthogeriatrics", "Neuroradiology", "Physiotherapy". */
 const SERVICE_ENDING = /(?:ology|ologist|ologists|iatrics|iatry|therapy|graphy|ics)$/;
 
+/**
+ * In capitalised prose a short all-capitals word is an abbreviation ("used CBT thought", "informed DSL"), which a
+ * verb does not make a name; a kinship word or title still does ("nephew JUN", "XU (daughter)").
+ */
+function abbreviation(t: Token, mode: Shape): boolean {
+  return mode === Shape.Capitalised && t.shape === Shape.Upper && t.key.length <= 3;
+}
+
 function nameable(t: Token): boolean {
   if (t.key.length < 2 || t.digitAdjacent || t.afterSlash) return false;
   if (has(t, CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT | EPONYM_HEAD_BIT)) return false;
@@ -905,6 +944,7 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
         break;
       if (
         t.kind === Kind.None &&
+        (has(tokens[i], TITLE_BIT | PERSON_NOUN_BIT) || !abbreviation(t, mode)) &&
         (nameable(t) || givenBesideKin(text, tokens, k) || wordNameBesideKin(tokens, i, k, mode))
       )
         t.kind = Kind.Unknown;
@@ -920,7 +960,11 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
     for (let k = i - 1; k >= Math.max(0, i - 2); k--) {
       const before = tokens[k] as Token;
       if (k < i - 1 && !gapIs(NAME_GAP, text, tokens, k)) break;
-      if (before.kind === Kind.None && (nameable(before) || (kinAfter && givenBesideKin(text, tokens, k))))
+      if (
+        before.kind === Kind.None &&
+        (kinAfter || !abbreviation(before, mode)) &&
+        (nameable(before) || (kinAfter && givenBesideKin(text, tokens, k)))
+      )
         before.kind = Kind.Unknown;
       else if (before.kind === Kind.None) break;
     }

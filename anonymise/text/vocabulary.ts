@@ -215,6 +215,31 @@ export const LANGUAGE_HEADS = set(`
 `);
 
 /**
+ * Languages (and their adjectives) met in notes: "speaks Urdu", "Punjabi leaflet". Several are surnames in the name
+ * lists; as languages they are no one's name. The few that are also common British surnames are in
+ * SURNAME_LANGUAGES and count as languages only after a word about speaking (LANGUAGE_CUES).
+ */
+export const LANGUAGES = set(`
+  english welsh scottish gaelic irish cornish british french german italian spanish portuguese polish romanian
+  bulgarian lithuanian latvian estonian russian ukrainian czech slovak hungarian greek turkish kurdish sorani
+  kurmanji bahdini arabic farsi persian dari pashto urdu hindi punjabi panjabi bengali bangla sylheti gujarati
+  marathi tamil telugu malayalam kannada sinhala sinhalese nepali mandarin cantonese hakka chinese vietnamese thai
+  tagalog filipino japanese korean malay indonesian somali amharic tigrinya oromo swahili yoruba igbo hausa twi akan
+  shona ndebele zulu xhosa lingala wolof krio patois albanian serbian croatian bosnian slovenian macedonian hebrew
+  yiddish armenian georgian azeri azerbaijani uzbek tajik romani romany dutch flemish danish swedish norwegian
+  finnish icelandic maltese catalan basque luganda kinyarwanda kirundi tetum mirpuri pahari hindko saraiki sindhi
+  balochi
+`);
+
+/** Languages that are also common British surnames ("Mr English", "Sarah French"): see LANGUAGES. */
+export const SURNAME_LANGUAGES = set(`english welsh irish cornish french german dutch`);
+
+/** Words about speaking before a language: "speaks Urdu and English", "first language Welsh". */
+export const LANGUAGE_CUES = set(`
+  speak speaks spoke speaking language languages fluent understands understand reads writes
+`);
+
+/**
  * Months, weekdays and times of day: never names on their own ("review in May", "Sun 14:00"), but some are also
  * given names ("June", "May", "Sun", "Thu"), which a kinship word right beside them makes names ("Son May rang").
  */

@@ -335,6 +335,32 @@ namesFound("staff signing with a role abbreviation, and named after one", [
   ],
   ["a role before the name", "Handover to SN Marchetti at 19:30.", ["Marchetti"]],
   ["roles alone stay", "DN to visit Monday. HV aware. OT and SLT to review. Seen by OT.", []],
+  [
+    "a signing role mid-clause after a full name",
+    "Escorted by Wiktor Sadowski RN to theatre; Hafsa Rauf SpR aware.",
+    ["Wiktor Sadowski", "Hafsa Rauf"],
+  ],
+  [
+    "an initial, a surname and a grade before a bleep",
+    "Reviewed: K. Odukoya FY2 bleep 2210.",
+    ["K. Odukoya"],
+  ],
+] as const);
+
+namesFound("an age and sex after a name", [
+  ["a handover line", "Bay 3 - Iolanthe Prewitt 79F, #NOF day 2.", ["Iolanthe Prewitt"]],
+  ["capitals, a comma and years", "Patient: OSEI Kwabena, 52M, chest pain.", ["OSEI Kwabena"]],
+  ["a child's age", "Brother Cosmo 6yo at home.", ["Cosmo"]],
+  ["a score stays a score", "Wells 4, Rockall 3, Garden III on imaging.", []],
+] as const);
+
+namesFound("languages after a word about speaking, and abbreviations after a verb", [
+  ["languages in a list", "Father speaks Sylheti and English; leaflet in Bengali given.", []],
+  ["a language that is also a surname, after a cue", "First language Welsh. Speaks some French.", []],
+  ["the same surname as a person", "Reviewed with Ottoline French (daughter).", ["Ottoline French"]],
+  ["an abbreviation before a verb of thought", "Patient used CBT thought diary daily.", []],
+  ["an abbreviation after a verb cue", "Informed DSL and Mrs Penhallow.", ["Penhallow"]],
+  ["a short capital name after a kinship word", "Nephew XI rang; Neighbour BO has a key.", ["XI", "BO"]],
 ] as const);
 
 namesFound("an eponym a few words before its head", [

@@ -31,6 +31,14 @@ describe("scrubText: identifiers", () => {
     ["titled name", "seen by Dr Patel today", "Dr [NAME]"],
     ["titled full name", "with Mrs Jane Okafor today", "Mrs [NAME]"],
     ["long digit id", "account 1234 5678 9012 today", "[ID_NUMBER]"],
+    ["date with the month's name and hyphens", "DOB 23-Aug-1951 noted", "[DATE]"],
+    ["date with a two-digit year", "seen on 4-Nov-23 in clinic", "[DATE]"],
+    ["hospital number after its cue", "Hosp No: T4471902 reviewed", "Hosp No: [PATIENT_ID] reviewed"],
+    ["hospital number with a site code", "hosp no KGH 3300915 today", "hosp no [PATIENT_ID] today"],
+    ["MRN", "MRN 88120455 on the wristband", "MRN [PATIENT_ID] on"],
+    ["a police reference", "crime ref 07/55102/23 given", "crime ref [ID_NUMBER] given"],
+    ["a referral reference", "referral (ref SAFE-2023-00871) sent", "(ref [ID_NUMBER])"],
+    ["an interpreter's id", "via phone (interpreter ID 30917)", "(interpreter ID [ID_NUMBER])"],
   ])("%s", (_label, text, expected) => {
     expect(scrub(text).out).toContain(expected);
   });
@@ -122,6 +130,9 @@ describe("scrubText: clinical content survives", () => {
     "troponin 14 ng/L at 09:15 and 15:15",
     "eGFR 58, K+ 4.1, Na 138",
     "plan: repeat ECG in 6 hours",
+    "as per NICE ref NG136",
+    "reference range 3.5-5.0",
+    "ref 2024 guidance",
   ];
   it.each(decoys)("%s", (decoy) => {
     const { out, counts } = scrub(`Note: ${decoy}. Seen by Dr Patel.`);
