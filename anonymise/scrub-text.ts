@@ -1,9 +1,10 @@
 import { findNumbers } from "libphonenumber-js/max";
 import { LruCache } from "./lru.ts";
 import { isValidNhsNumber } from "./nhs-number.ts";
-import { foldNote, foldString, isFoldedWordChar } from "./text/fold.ts";
+import { foldNote, foldString, isFoldedWordChar, keyOf } from "./text/fold.ts";
 import { addressRenderings, nameRenderings } from "./text/own-renderings.ts";
 import { findPersonNames } from "./text/person-names.ts";
+import { JOB_TITLES } from "./text/vocabulary.ts";
 
 /**
  * Free-text scrubbing for clinical notes. Detectors find spans; overlapping spans are merged (a union never leaks
@@ -301,7 +302,9 @@ function findTitledNames(text: string, spans: Span[]): void {
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     // Keep the title ("Dr [NAME]"): who was involved is clinical context; the name is not.
     const range = m.indices?.groups?.["name"];
-    if (range) spans.push({ start: range[0], end: range[1], entity: "NAME", replacement: undefined });
+    // "Nurse Specialist", "Sister Practitioner": a job after the title, not a name.
+    if (range && !JOB_TITLES.has(keyOf(m.groups?.["name"] as string)))
+      spans.push({ start: range[0], end: range[1], entity: "NAME", replacement: undefined });
   }
 }
 

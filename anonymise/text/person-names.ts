@@ -18,7 +18,6 @@ import {
   ROLE_NOUNS,
   SPEECH_VERBS,
   STAFF_ROLES,
-  SURNAME_LANGUAGES,
   TITLES,
 } from "./vocabulary.ts";
 
@@ -351,7 +350,7 @@ const ROLE_BIT = 32768;
 /** Any word of a cue phrase ("handed over to"): kept as a token even when it is a common word. */
 const PHRASE_WORD_BIT = 65536;
 const LANGUAGE_BIT = 131072;
-/** A word about speaking ("speaks", "language"): kept as a token so that languagesAfterCue can see it. */
+/** A word about speaking ("speaks", "language"): kept as a token so that languageGroup can see it. */
 const LANGUAGE_CUE_BIT = 262144;
 const LEVEL_SHIFT = 19;
 /** Every bit except the level: a word with none of them is an ordinary word to the detector. */
@@ -366,9 +365,8 @@ function factsOf(k: string): number {
     f = (WORD_LEVEL.get(k) ?? 0) << LEVEL_SHIFT;
     for (const [set, bit] of sets) if (set.has(k)) f |= bit;
     if (CALENDAR.has(k)) f |= CALENDAR_BIT | BLOCK_BIT;
-    // "Punjabi leaflet", "speaks Urdu": a language, though the surname lists have it; a language that is also a
-    // common British surname ("English", "French") is one only after a word about speaking (eponymOrPlace).
-    if (LANGUAGES.has(k)) f |= SURNAME_LANGUAGES.has(k) ? LANGUAGE_BIT : LANGUAGE_BIT | BLOCK_BIT;
+    // "Punjabi leaflet", "speaks Urdu": a language, though the surname lists have it (eponymOrPlace decides).
+    if (LANGUAGES.has(k)) f |= LANGUAGE_BIT;
     if (LANGUAGE_CUES.has(k)) f |= LANGUAGE_CUE_BIT;
     if ((f & (CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT)) !== 0) f |= BLOCK_BIT;
     // "St Thomas'", "Royal Free": the first word of a place, never part of a person's name.
@@ -565,7 +563,7 @@ function eponymOrPlace(
   if (lastToken.parts.length > 1 && LANGUAGE_HEADS.has(lastToken.parts[lastToken.parts.length - 1] as string))
     return true;
   if (next && LANGUAGE_HEADS.has(next.key) && gapIs(GAP_3, text, tokens, last)) return true;
-  if (languagesAfterCue(tokens, first, last)) return true;
+  if (languageGroup(tokens, first, last)) return true;
   // A place or organisation of a few capitalised words ending in a head: "Stornoway Health Centre", "Leicester Royal
   // Infirmary", "Wiltshire Farm Foods".
   for (let k = last + 1; capitalText && k <= last + 3 && k < tokens.length; k++) {
@@ -582,11 +580,15 @@ function eponymOrPlace(
 }
 
 /**
- * "speaks Urdu and English", "first language: Welsh": every word of the group a language, and a word about speaking
- * at most three words before it (the other languages of a list and "and", "or", "some", "little" between).
+ * "speaks Urdu and English", "first language: Welsh": every word of the group a language, and either the group is
+ * that one word or a word about speaking comes at most three words before it (the other languages of a list and
+ * "and", "or", "some", "little" between).
  */
-function languagesAfterCue(tokens: readonly Token[], first: number, last: number): boolean {
+function languageGroup(tokens: readonly Token[], first: number, last: number): boolean {
   for (let k = first; k <= last; k++) if (!has(tokens[k], LANGUAGE_BIT)) return false;
+  // A language alone is one ("Punjabi leaflet", "prefers English"), unless a title or kinship word names a person
+  // ("Mum (Shona)", "Mrs English"); in a group of several words it is one only after a word about speaking.
+  if (first === last && !has(tokens[first - 1], TITLE_BIT | PERSON_NOUN_BIT)) return true;
   for (let k = first - 1; k >= Math.max(0, first - 4); k--) {
     if (has(tokens[k], LANGUAGE_CUE_BIT)) return true;
   }
@@ -823,6 +825,8 @@ function wordNameBesideKin(tokens: readonly Token[], cue: number, k: number, mod
   if (has(t, CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT | EPONYM_HEAD_BIT | PLACE_HEAD_BIT))
     return false;
   if (has(t, CALENDAR_BIT)) return levelOf(t) === undefined;
+  // "Consultant Nephrologist", "Consultant Orthopaedic Surgeon": a specialty after a title is no name.
+  if (has(t, BLOCK_BIT)) return false;
   return mode === Shape.Capitalised && t.shape === Shape.Capitalised;
 }
 

@@ -158,6 +158,12 @@ export const STAFF_ROLES = set(`
   rn rgn rmn ot pn cn sw dn hv hca anp acp enp sn slt fy spr mw rm cns
 `);
 
+/** Job titles after a name or a title: "Nurse Specialist", "Care Navigator", "Clinical Lead". Clinical words too. */
+export const JOB_TITLES = set(`
+  specialist specialists practitioner practitioners navigator coordinator coordinators manager managers lead leads
+  advisor adviser officer assistant assistants technician administrator admin liaison
+`);
+
 /**
  * Clinical words a note capitalises that are never a person here, whatever the gazetteer says: eponyms rarely
  * borne as names in the UK, abbreviations, scores, places in a hospital, months, weekdays and times of day.
@@ -195,7 +201,10 @@ export const CLINICAL: ReadonlySet<string> = new Set([
   palliatives ccot ccrt medics surgeons anaesthetics
   pt tel tele cc abdo creps biba abpm bph svd lscs nvd hpb csc bm bms anticoag lac rx tx dx hx fx sx ddx pmh dh
   sh fh hpc oe nkda nka tto ttos tta fup
+  camhs cmht crht htt iapt ehcp senco sendco amhp idva isva marac mappa mash dsl cin cbt dbt emdr cat nrm cpoms
+  nipe npdr nyha epse epses fcp cpa cto ntprobnp hep
 `),
+  ...JOB_TITLES,
   // Staff role abbreviations are clinical words too: "OT assessment", "SN to review".
   ...STAFF_ROLES,
 ]);
@@ -216,8 +225,8 @@ export const LANGUAGE_HEADS = set(`
 
 /**
  * Languages (and their adjectives) met in notes: "speaks Urdu", "Punjabi leaflet". Several are surnames in the name
- * lists; as languages they are no one's name. The few that are also common British surnames are in
- * SURNAME_LANGUAGES and count as languages only after a word about speaking (LANGUAGE_CUES).
+ * lists, and a few are common British surnames ("English", "French"); alone, they are languages unless a title or
+ * kinship word comes before them (person-names.ts, languageGroup).
  */
 export const LANGUAGES = set(`
   english welsh scottish gaelic irish cornish british french german italian spanish portuguese polish romanian
@@ -230,9 +239,6 @@ export const LANGUAGES = set(`
   finnish icelandic maltese catalan basque luganda kinyarwanda kirundi tetum mirpuri pahari hindko saraiki sindhi
   balochi
 `);
-
-/** Languages that are also common British surnames ("Mr English", "Sarah French"): see LANGUAGES. */
-export const SURNAME_LANGUAGES = set(`english welsh irish cornish french german dutch`);
 
 /** Words about speaking before a language: "speaks Urdu and English", "first language Welsh". */
 export const LANGUAGE_CUES = set(`

@@ -354,13 +354,18 @@ namesFound("an age and sex after a name", [
   ["a score stays a score", "Wells 4, Rockall 3, Garden III on imaging.", []],
 ] as const);
 
-namesFound("languages after a word about speaking, and abbreviations after a verb", [
+namesFound("languages, job titles and service abbreviations stay; the people beside them go", [
   ["languages in a list", "Father speaks Sylheti and English; leaflet in Bengali given.", []],
   ["a language that is also a surname, after a cue", "First language Welsh. Speaks some French.", []],
   ["the same surname as a person", "Reviewed with Ottoline French (daughter).", ["Ottoline French"]],
   ["an abbreviation before a verb of thought", "Patient used CBT thought diary daily.", []],
   ["an abbreviation after a verb cue", "Informed DSL and Mrs Penhallow.", ["Penhallow"]],
   ["a short capital name after a kinship word", "Nephew XI rang; Neighbour BO has a key.", ["XI", "BO"]],
+  ["a language alone", "Leaflet given in Amharic. Patient prefers English.", []],
+  ["a language name after a kinship word", "Aunt (Shona) collects him on Fridays.", ["Shona"]],
+  ["a specialty after a title-like word", "Letter from Dr Obuya, Consultant Nephrologist.", ["Obuya"]],
+  ["a job title after a name", "Plan agreed. Ffion Rhys, Epilepsy Nurse Specialist", ["Ffion Rhys"]],
+  ["a service acronym in a list after a name", "Advice from Jem Tulloch, CAMHS.", ["Jem Tulloch"]],
 ] as const);
 
 namesFound("an eponym a few words before its head", [
