@@ -77,15 +77,21 @@ describe("gold JSONL", () => {
     expect(score.decoys.removed).toBe(score.decoys.gold);
   });
 
-  it("the independently written corpus parses, and every record in it is anonymised and aligned", () => {
-    const gold = parseGold(
-      readFileSync(new URL("../../privacy-eval/examples/independent-notes.jsonl", import.meta.url), "utf8"),
-    );
-    expect(gold.length).toBe(248);
-    const { score } = evaluate(gold, { strategy: "pseudonymisation" });
-    expect(score.failed).toBe(0);
-    expect(score.unaligned).toBe(0);
-  });
+  it.each([
+    ["independent-notes.jsonl", 248],
+    ["independent-notes-2.jsonl", 220],
+  ])(
+    "the independently written corpus %s parses, and every record in it is anonymised and aligned",
+    (file, n) => {
+      const gold = parseGold(
+        readFileSync(new URL(`../../privacy-eval/examples/${file}`, import.meta.url), "utf8"),
+      );
+      expect(gold.length).toBe(n);
+      const { score } = evaluate(gold, { strategy: "pseudonymisation" });
+      expect(score.failed).toBe(0);
+      expect(score.unaligned).toBe(0);
+    },
+  );
 
   it("fills structured fields a user leaves out with values that appear in no note", () => {
     const r = rawRecord({ id: "x", text: "Spoke to wife Jane.", spans: [] });
