@@ -540,6 +540,12 @@ function followedByCue(text: string, tokens: readonly Token[], last: number): bo
   return false;
 }
 
+/** "Nazanin's house", "Tom's flat": a possessive before a place word in lower case is someone's home, not a place. */
+function possessiveHome(text: string, group: Token, head: Token): boolean {
+  const c = text.charCodeAt(group.end);
+  return (c === 39 || c === 0x2019) && head.shape === Shape.Lower;
+}
+
 /** The word after a group names a thing (disease, ward, road) rather than a person. */
 function eponymOrPlace(
   text: string,
@@ -549,13 +555,13 @@ function eponymOrPlace(
   capitalText: boolean,
 ): boolean {
   const next = tokens[last + 1];
+  const lastToken = tokens[last] as Token;
   if (
     next &&
-    (has(next, EPONYM_HEAD_BIT) || has(next, PLACE_HEAD_BIT)) &&
+    (has(next, EPONYM_HEAD_BIT) || (has(next, PLACE_HEAD_BIT) && !possessiveHome(text, lastToken, next))) &&
     gapIs(EPONYM_GAP, text, tokens, last)
   )
     return true;
-  const lastToken = tokens[last] as Token;
   // "Bluebird Care", "Age UK": the organisation head is the group's own last word.
   if (capitalText && last > first && lastToken.shape === Shape.Capitalised && ORG_HEADS.has(lastToken.key))
     return true;
@@ -848,9 +854,12 @@ function givenBesideKin(text: string, tokens: readonly Token[], i: number): bool
 /** The word after a token, when only white space separates them. */
 const NEXT_WORD = /\s{1,2}([A-Za-z]{2,20})/y;
 
+/** Given names that are also verbs opening clauses ("Will review", "May need", "Mark the site"). */
+const MODAL_NAMES: ReadonlySet<string> = new Set(["will", "may", "can", "mark"]);
+
 function notModal(text: string, tokens: readonly Token[], last: number): boolean {
   const t = tokens[last] as Token;
-  if (t.key !== "will" && t.key !== "may" && t.key !== "can" && t.key !== "mark") return true;
+  if (!MODAL_NAMES.has(t.key)) return true;
   NEXT_WORD.lastIndex = t.end;
   const next = NEXT_WORD.exec(text)?.[1]?.toLowerCase();
   if (next === undefined) return true;
@@ -1092,7 +1101,7 @@ export function findPersonNames(text: string): NameSpan[] {
     joinedWord(text, tokens, g.end, 1, spans);
     joinedWord(text, tokens, g.first, -1, spans);
   }
-  if (spans.length > 0) sameNameElsewhere(tokens, spans);
+  if (spans.length > 0) sameNameElsewhere(text, tokens, spans, mode);
   return spans;
 }
 
@@ -1101,22 +1110,52 @@ export function findPersonNames(text: string): NameSpan[] {
  * niece, is the main carer. … Iyadunni rang"): a note introduces a person once, with a cue, and then uses the
  * name alone. Only words that are no English word and nothing clinical are carried over.
  */
-function sameNameElsewhere(tokens: readonly Token[], spans: NameSpan[]): void {
+function sameNameElsewhere(text: string, tokens: readonly Token[], spans: NameSpan[], mode: Shape): void {
   const found = spans.length;
   let keys: Set<string> | undefined;
+  let capitalisedKeys: Set<string> | undefined;
   for (const t of tokens) {
-    if (!carriesOver(t) || !covered(t, spans, found)) continue;
-    keys ??= new Set();
-    keys.add(t.key);
+    if (!covered(t, spans, found)) continue;
+    if (carriesOver(t)) {
+      keys ??= new Set();
+      keys.add(t.key);
+    } else if (carriesOverCapitalised(t, mode)) {
+      capitalisedKeys ??= new Set();
+      capitalisedKeys.add(t.key);
+    }
   }
-  if (keys === undefined) return;
-  for (const t of tokens) {
-    if (keys.has(t.key) && !covered(t, spans, found)) spans.push({ start: t.start, end: t.end });
+  if (keys === undefined && capitalisedKeys === undefined) return;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    const again =
+      keys?.has(t.key) === true ||
+      // "Victoria Wing": not where the word is the start of a place or an eponym.
+      (capitalisedKeys?.has(t.key) === true &&
+        t.shape === Shape.Capitalised &&
+        !eponymOrPlace(text, tokens, i, i, true));
+    if (again && !covered(t, spans, found)) spans.push({ start: t.start, end: t.end });
   }
 }
 
 function carriesOver(t: Token): boolean {
   return t.key.length >= 3 && levelOf(t) === undefined && !has(t, PARTICLE_BIT) && nameable(t);
+}
+
+/**
+ * A given name that is also an English word ("Heather", "Grace"), found as a name written capitalised in
+ * capitalised prose, is that name again where the note writes it capitalised ("Heather asked to phone; Heather
+ * confirmed"), but not where it writes the word in lower case ("heather honey").
+ */
+function carriesOverCapitalised(t: Token, mode: Shape): boolean {
+  return (
+    mode === Shape.Capitalised &&
+    t.shape === Shape.Capitalised &&
+    t.key.length >= 3 &&
+    has(t, GIVEN_BIT) &&
+    !has(t, CALENDAR_BIT | PARTICLE_BIT) &&
+    !MODAL_NAMES.has(t.key) &&
+    !has(t, BLOCK_BIT | EPONYM_HEAD_BIT | PLACE_HEAD_BIT)
+  );
 }
 
 function covered(t: Token, spans: readonly NameSpan[], count: number): boolean {

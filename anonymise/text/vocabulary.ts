@@ -29,7 +29,7 @@ export const PERSON_NOUNS = set(`
   aunt aunty auntie uncle niece nephew cousin godson goddaughter godmother godfather
   inlaw inlaws relative relatives family
   carer carers caregiver neighbour neighbours neighbor friend friends flatmate housemate lodger landlord landlady
-  colleague boss employer guardian foster kin nok lpa attorney advocate imca interpreter translator chaplain
+  colleague workmate classmate teammate boss employer guardian foster kin nok lpa attorney advocate imca interpreter translator chaplain
   keyworker worker coordinator visitor visitors
   daughterinlaw soninlaw motherinlaw fatherinlaw sisterinlaw brotherinlaw exwife exhusband expartner
   stepmum stepdad stepbrother stepsister halfbrother halfsister grandparent grandparents greatgrandson
@@ -133,6 +133,15 @@ export const CUE_PHRASES: readonly (readonly string[])[] = [
   "examined by",
   "handover from",
   "handed over by",
+  "typed by",
+  "dictated by",
+  "written by",
+  "signed by",
+  "countersigned by",
+  "verified by",
+  "witnessed by",
+  "checked by",
+  "clerked by",
   "escalated to",
   "bleeped",
 ].map((p) => p.split(" "));

@@ -75,10 +75,12 @@ describe("a name found once is that name wherever else the note writes it", () =
     ["earlier than its cue", "Olamide rang first thing. Later spoke to son Olamide.", ["Olamide", "Olamide"]],
     ["in another case", "Carer Wiktoria present. WIKTORIA TO RING IF CONCERNED.", ["Wiktoria", "WIKTORIA"]],
     [
-      "a given name that is an English word is not carried over",
-      "Wife Grace present. Grace period ends.",
-      ["Grace"],
+      "a given name that is an English word is carried over only where it is capitalised",
+      "Wife Grace present. Grace to ring the ward. Within the grace period.",
+      ["Grace", "Grace"],
     ],
+    ["nor where it starts a place", "Daughter Victoria visited. Moved to Victoria Wing today.", ["Victoria"]],
+    ["nor a modal verb", "Son Will rang. Will review tomorrow.", ["Will"]],
   ])("%s", (_label, text, expected) => {
     expect(names(text)).toEqual(expected);
   });
@@ -366,6 +368,18 @@ namesFound("languages, job titles and service abbreviations stay; the people bes
   ["a specialty after a title-like word", "Letter from Dr Obuya, Consultant Nephrologist.", ["Obuya"]],
   ["a job title after a name", "Plan agreed. Ffion Rhys, Epilepsy Nurse Specialist", ["Ffion Rhys"]],
   ["a service acronym in a list after a name", "Advice from Jem Tulloch, CAMHS.", ["Jem Tulloch"]],
+] as const);
+
+namesFound("sign-offs, workmates and homes", [
+  [
+    "who typed a letter, before its date",
+    "Dictated by Mr Quarrie, typed by Nerys 12/03",
+    ["Quarrie", "Nerys"],
+  ],
+  ["who witnessed", "Drug chart witnessed by Ebun Lawal.", ["Ebun Lawal"]],
+  ["a workmate", "Fell from ladder; workmate Ionut called 999.", ["Ionut"]],
+  ["a possessive before a home", "Staying at sister Farida's flat for now.", ["Farida"]],
+  ["a place with a possessive stays", "Transferred to St Winifred's Hospital.", []],
 ] as const);
 
 namesFound("an eponym a few words before its head", [
