@@ -101,13 +101,13 @@ export const PATTERNS = {
     "gu",
   ),
   /**
-   * A reference right after the word that introduces it: "Hosp No C0456218", "MRN: 4418203", "hosp no QEB 4418203",
-   * "Crime ref 13/88412/24", "ref CSFD-2024-118842", "reference: H1234567/2", "interpreter ID 48213". The
-   * reference is letters, digits, / and - (a short code and a space may lead it); findReferences keeps it only
-   * with enough digits. `hosp` marks a hospital number.
+   * A reference right after the word that introduces it: "Hosp No C0456218", "hospital number 4418203", "MRN:
+   * 4418203", "hosp no QEB 4418203", "Crime ref 13/88412/24", "ref CSFD-2024-118842", "reference: H1234567/2",
+   * "case no 55120", "interpreter ID 48213". The reference is letters, digits, / and - (a short code and a space
+   * may lead it); findReferences keeps only what looks like one. `hosp` marks a hospital number.
    */
   REFERENCE_AFTER_CUE:
-    /\b(?:(?<hosp>[Hh]osp(?:ital)?\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|MRN|[Mm]rn|[Uu]nit [Nn]o\.?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?(?:[Rr]ef(?:erence)?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|[Nn]umber)|ID(?:[ ][Nn]o\.?)?|[Cc]ase [Nn]o\.?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/dg,
+    /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/dg,
   /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
   ID_NUMBER: /\d(?:[ -]?\d){8,40}/g,
   /** Windows worth showing the phone parser: an optional +, then digits, spaces, brackets and dashes. */
@@ -275,25 +275,45 @@ function findNhsNumbers(text: string, options: ScrubOptions, spans: Span[]): voi
   }
 }
 
-/** Digits a reference after a cue needs: five, or four with a letter or separator (not "ref 2024", a year). */
+/** A lab's reference range ("ref 133-146"), not an identifier. */
+const NUMERIC_RANGE = /^\d{1,4}(?:\.\d{1,3})?-\d{1,4}(?:\.\d{1,3})?$/;
+
+/** A whole date ("hosp 12/03/2024" is a date after a word, not a hospital number). */
+const DATE_ONLY = new RegExp(`^(?:${PATTERNS.DATE.source})$`, "i");
+
+/**
+ * A reference has four digits or more (the pattern's five characters already leave out "ref 2024"), and is no
+ * range and no date.
+ */
 function referenceLike(ref: string): boolean {
-  let digits = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const c = ref.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-  }
-  return digits >= 5 || (digits === 4 && digits < ref.length);
+  return digitCount(ref) >= 4 && !NUMERIC_RANGE.test(ref) && !DATE_ONLY.test(ref);
 }
 
 function findReferences(text: string, spans: Span[]): void {
   const re = PATTERNS.REFERENCE_AFTER_CUE;
+  const own = spans.length;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const range = m.indices?.groups?.["ref"];
-    if (!range || !referenceLike(m.groups?.["ref"] as string)) continue;
+    const range = m.indices?.groups?.["ref"] as [number, number];
+    if (!referenceLike(m.groups?.["ref"] as string)) {
+      // Look again from the rejected word: "MRN Number 4418203" may hold a cue of its own.
+      re.lastIndex = range[0];
+      continue;
+    }
+    // The record's own hospital number keeps its token: a reference over it is left to findOwn's span.
+    if (overlapsReplacement(spans, own, range[0], range[1])) continue;
     const entity = m.groups?.["hosp"] !== undefined ? "PATIENT_ID" : "ID_NUMBER";
     spans.push({ start: range[0], end: range[1], entity, replacement: undefined });
   }
+}
+
+/** One of the first `count` spans, with a replacement of its own (a token), overlaps [start, end). */
+function overlapsReplacement(spans: readonly Span[], count: number, start: number, end: number): boolean {
+  for (let i = 0; i < count; i++) {
+    const s = spans[i] as Span;
+    if (s.replacement !== undefined && s.start < end && start < s.end) return true;
+  }
+  return false;
 }
 
 function findTitledNames(text: string, spans: Span[]): void {
@@ -302,9 +322,9 @@ function findTitledNames(text: string, spans: Span[]): void {
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     // Keep the title ("Dr [NAME]"): who was involved is clinical context; the name is not.
     const range = m.indices?.groups?.["name"];
-    // "Nurse Specialist", "Sister Practitioner": a job after the title, not a name.
-    if (range && !JOB_TITLES.has(keyOf(m.groups?.["name"] as string)))
-      spans.push({ start: range[0], end: range[1], entity: "NAME", replacement: undefined });
+    // "Nurse Specialist", "Sister Practitioner": a job after these two titles, not a name ("Mr Lead" is one).
+    const job = /^(?:Nurse|Sister)/.test(m[0]) && JOB_TITLES.has(keyOf(m.groups?.["name"] as string));
+    if (range && !job) spans.push({ start: range[0], end: range[1], entity: "NAME", replacement: undefined });
   }
 }
 

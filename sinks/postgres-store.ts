@@ -159,7 +159,7 @@ function unnestValue(c: Column, v: unknown): unknown {
  * The COPY data of research records, in order: a prepared row is a slice of its buffer, and adjacent slices of one
  * buffer go as one chunk (no copy); records not prepared are encoded here.
  */
-function copyChunks(fieldColumns: readonly Column[], records: readonly StoreRecord[]): Uint8Array[] {
+export function copyChunks(fieldColumns: readonly Column[], records: readonly StoreRecord[]): Uint8Array[] {
   const chunks: Uint8Array[] = [];
   let run: PreparedRow | undefined;
   let runEnd = 0;

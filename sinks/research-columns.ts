@@ -128,7 +128,8 @@ export interface PreparedRow {
 }
 
 export function isPreparedRow(value: unknown): value is PreparedRow {
-  return (value as { bytes?: unknown } | null)?.bytes instanceof Uint8Array;
+  const v = value as Partial<Record<keyof PreparedRow, unknown>> | null;
+  return v?.bytes instanceof Uint8Array && typeof v.start === "number" && typeof v.end === "number";
 }
 
 /** The COPY cells of a record's fields, tab-separated, in column order. */
@@ -158,23 +159,29 @@ export function prepareRows(
   records: readonly StoreRecord[],
 ): { records: StoreRecord[]; buffer: ArrayBuffer } {
   const lines = records.map((r) => copyLine(columns, r));
+  // UTF-8 takes at most three bytes per UTF-16 unit; the buffer is cut to what was written before the rows refer to it.
   let capacity = 0;
   for (const line of lines) capacity += line.length * 3 + 1;
-  const bytes = new Uint8Array(capacity);
+  const scratch = new Uint8Array(capacity);
+  const ends = new Array<number>(lines.length);
   let at = 0;
+  for (let i = 0; i < lines.length; i++) {
+    at += utf8.encodeInto(lines[i] as string, scratch.subarray(at)).written;
+    scratch[at++] = 0x0a;
+    ends[i] = at;
+  }
+  const buffer = scratch.buffer.transfer(at);
+  const bytes = new Uint8Array(buffer);
   const prepared = records.map((r, i) => {
-    const start = at;
-    at += utf8.encodeInto(lines[i] as string, bytes.subarray(at)).written;
-    bytes[at++] = 0x0a;
     const value = r.value as Readonly<Record<string, unknown>>;
     const row: PreparedRow = {
       bytes,
-      start,
-      end: at,
+      start: i === 0 ? 0 : (ends[i - 1] as number),
+      end: ends[i] as number,
       policy_version: String(value["policy_version"]),
       key_id: String(value["key_id"]),
     };
     return { ...r, value: row };
   });
-  return { records: prepared, buffer: bytes.buffer };
+  return { records: prepared, buffer };
 }

@@ -6,6 +6,7 @@ import {
   CUE_PHRASES,
   EPONYM_HEADS,
   FILLERS,
+  JOB_TITLES,
   LANGUAGE_CUES,
   LANGUAGE_HEADS,
   LANGUAGES,
@@ -16,6 +17,7 @@ import {
   PLACE_HEADS,
   PLACE_LEADS,
   ROLE_NOUNS,
+  SERVICE_ABBREVIATIONS,
   SPEECH_VERBS,
   STAFF_ROLES,
   TITLES,
@@ -350,7 +352,7 @@ const ROLE_BIT = 32768;
 /** Any word of a cue phrase ("handed over to"): kept as a token even when it is a common word. */
 const PHRASE_WORD_BIT = 65536;
 const LANGUAGE_BIT = 131072;
-/** A word about speaking ("speaks", "language"): kept as a token so that languageGroup can see it. */
+/** A word about speaking ("speaks", "language"): kept as a token so that languageGroup can see it; never a name. */
 const LANGUAGE_CUE_BIT = 262144;
 const LEVEL_SHIFT = 19;
 /** Every bit except the level: a word with none of them is an ordinary word to the detector. */
@@ -367,7 +369,9 @@ function factsOf(k: string): number {
     if (CALENDAR.has(k)) f |= CALENDAR_BIT | BLOCK_BIT;
     // "Punjabi leaflet", "speaks Urdu": a language, though the surname lists have it (eponymOrPlace decides).
     if (LANGUAGES.has(k)) f |= LANGUAGE_BIT;
-    if (LANGUAGE_CUES.has(k)) f |= LANGUAGE_CUE_BIT;
+    if (LANGUAGE_CUES.has(k)) f |= LANGUAGE_CUE_BIT | BLOCK_BIT;
+    // "Specialist", "CAMHS": never a name part, but not a clinical word that would hide the name before it.
+    if (JOB_TITLES.has(k) || SERVICE_ABBREVIATIONS.has(k)) f |= BLOCK_BIT;
     if ((f & (CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT)) !== 0) f |= BLOCK_BIT;
     // "St Thomas'", "Royal Free": the first word of a place, never part of a person's name.
     if (k === "st" || k === "saint" || k === "royal") f |= BLOCK_BIT;
@@ -402,7 +406,7 @@ function classify(t: Token, mode: Shape): Kind {
   const k = t.key;
   if (k.length < 2 || t.digitAdjacent || t.afterSlash || has(t, BLOCK_BIT)) return Kind.None;
   // In mixed-case text a short all-capitals word is an abbreviation (ALI, ED, PE), not a name.
-  if (mode === Shape.Capitalised && t.shape === Shape.Upper && k.length <= 3) return Kind.None;
+  if (abbreviation(t, mode)) return Kind.None;
   const level = levelOf(t);
   const common = level !== undefined && level <= COMMON_LEVEL;
   const given = has(t, GIVEN_BIT);
@@ -540,10 +544,12 @@ function followedByCue(text: string, tokens: readonly Token[], last: number): bo
   return false;
 }
 
-/** "Nazanin's house", "Tom's flat": a possessive before a place word in lower case is someone's home, not a place. */
+/** Place words that, after a possessive, are someone's home: "at cousin X's house", "X's place". */
+const HOME_WORDS: ReadonlySet<string> = new Set(["house", "place", "home", "flat", "bungalow", "caravan"]);
+
+/** "Nazanin's house": a possessive before a home word in lower case is someone's home, not a place. */
 function possessiveHome(text: string, group: Token, head: Token): boolean {
-  const c = text.charCodeAt(group.end);
-  return (c === 39 || c === 0x2019) && head.shape === Shape.Lower;
+  return isApostrophe(text.charCodeAt(group.end)) && head.shape === Shape.Lower && HOME_WORDS.has(head.key);
 }
 
 /** The word after a group names a thing (disease, ward, road) rather than a person. */
@@ -569,7 +575,7 @@ function eponymOrPlace(
   if (lastToken.parts.length > 1 && LANGUAGE_HEADS.has(lastToken.parts[lastToken.parts.length - 1] as string))
     return true;
   if (next && LANGUAGE_HEADS.has(next.key) && gapIs(GAP_3, text, tokens, last)) return true;
-  if (languageGroup(tokens, first, last)) return true;
+  if (languageGroup(text, tokens, first, last)) return true;
   // A place or organisation of a few capitalised words ending in a head: "Stornoway Health Centre", "Leicester Royal
   // Infirmary", "Wiltshire Farm Foods".
   for (let k = last + 1; capitalText && k <= last + 3 && k < tokens.length; k++) {
@@ -586,19 +592,18 @@ function eponymOrPlace(
 }
 
 /**
- * "speaks Urdu and English", "first language: Welsh": every word of the group a language, and either the group is
- * that one word or a word about speaking comes at most three words before it (the other languages of a list and
- * "and", "or", "some", "little" between).
+ * A language, not a person: a lone language word ("Punjabi leaflet", "prefers English", "speaks Urdu and English"),
+ * or several right after a word about speaking ("first language Welsh English"). Not when a title or kinship word
+ * comes before it, or a kinship word or a verb of a person after it: "Mum (Shona)", "Mrs English", "Shona
+ * (daughter)", "Shona rang".
  */
-function languageGroup(tokens: readonly Token[], first: number, last: number): boolean {
+function languageGroup(text: string, tokens: readonly Token[], first: number, last: number): boolean {
   for (let k = first; k <= last; k++) if (!has(tokens[k], LANGUAGE_BIT)) return false;
-  // A language alone is one ("Punjabi leaflet", "prefers English"), unless a title or kinship word names a person
-  // ("Mum (Shona)", "Mrs English"); in a group of several words it is one only after a word about speaking.
-  if (first === last && !has(tokens[first - 1], TITLE_BIT | PERSON_NOUN_BIT)) return true;
-  for (let k = first - 1; k >= Math.max(0, first - 4); k--) {
-    if (has(tokens[k], LANGUAGE_CUE_BIT)) return true;
-  }
-  return false;
+  if (has(tokens[first - 1], TITLE_BIT | PERSON_NOUN_BIT)) return false;
+  const next = tokens[last + 1];
+  if (has(next, SPEECH_BIT | PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, last)) return false;
+  if (has(next, PERSON_NOUN_BIT) && gapIs(GAP_5, text, tokens, last)) return false;
+  return first === last || has(tokens[first - 1], LANGUAGE_CUE_BIT);
 }
 
 const PLACE_PREPOSITIONS: ReadonlySet<string> = new Set(["in", "at", "from", "near"]);
@@ -908,6 +913,11 @@ function abbreviation(t: Token, mode: Shape): boolean {
   return mode === Shape.Capitalised && t.shape === Shape.Upper && t.key.length <= 3;
 }
 
+/** An abbreviation that is in no name list: "CBT", "DSL"; not "KIM", "LI", "ALI" ("seen by KIM"). */
+function unlistedAbbreviation(t: Token, mode: Shape): boolean {
+  return abbreviation(t, mode) && !has(t, NAME_BIT | GIVEN_BIT);
+}
+
 function nameable(t: Token): boolean {
   if (t.key.length < 2 || t.digitAdjacent || t.afterSlash) return false;
   if (has(t, CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT | EPONYM_HEAD_BIT)) return false;
@@ -957,7 +967,7 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
         break;
       if (
         t.kind === Kind.None &&
-        (has(tokens[i], TITLE_BIT | PERSON_NOUN_BIT) || !abbreviation(t, mode)) &&
+        (has(tokens[i], TITLE_BIT | PERSON_NOUN_BIT) || !unlistedAbbreviation(t, mode)) &&
         (nameable(t) || givenBesideKin(text, tokens, k) || wordNameBesideKin(tokens, i, k, mode))
       )
         t.kind = Kind.Unknown;
@@ -975,7 +985,7 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
       if (k < i - 1 && !gapIs(NAME_GAP, text, tokens, k)) break;
       if (
         before.kind === Kind.None &&
-        (kinAfter || !abbreviation(before, mode)) &&
+        (kinAfter || !unlistedAbbreviation(before, mode)) &&
         (nameable(before) || (kinAfter && givenBesideKin(text, tokens, k)))
       )
         before.kind = Kind.Unknown;

@@ -167,10 +167,18 @@ export const STAFF_ROLES = set(`
   rn rgn rmn ot pn cn sw dn hv hca anp acp enp sn slt fy spr mw rm cns
 `);
 
-/** Job titles after a name or a title: "Nurse Specialist", "Care Navigator", "Clinical Lead". Clinical words too. */
+/**
+ * Job titles ("Nurse Specialist", "Care Navigator", "Clinical Lead") and service abbreviations ("CAMHS", "IDVA"):
+ * never part of a name, yet not clinical words either, so a name right before one is still a name ("Sarah Jones
+ * Specialist Nurse", "Nasreen Bibi IDVA").
+ */
 export const JOB_TITLES = set(`
-  specialist specialists practitioner practitioners navigator coordinator coordinators manager managers lead leads
-  advisor adviser officer assistant assistants technician administrator admin liaison
+  specialist specialists practitioner practitioners navigator manager managers lead leads advisor adviser officer
+  assistant assistants technician administrator admin liaison
+`);
+export const SERVICE_ABBREVIATIONS = set(`
+  camhs cmht crht htt iapt ehcp senco sendco amhp idva isva marac mappa mash dsl cin nrm cpoms fcp cpa cto
+  las nwas yas neas emas wmas eeast secamb scas swast ooh hems
 `);
 
 /**
@@ -209,11 +217,8 @@ export const CLINICAL: ReadonlySet<string> = new Set([
   ortho orthos cardio cardiology gastro neuro haem haemonc onc derm psych paeds gynae maxfax rheum resp endo geris
   palliatives ccot ccrt medics surgeons anaesthetics
   pt tel tele cc abdo creps biba abpm bph svd lscs nvd hpb csc bm bms anticoag lac rx tx dx hx fx sx ddx pmh dh
-  sh fh hpc oe nkda nka tto ttos tta fup
-  camhs cmht crht htt iapt ehcp senco sendco amhp idva isva marac mappa mash dsl cin cbt dbt emdr cat nrm cpoms
-  nipe npdr nyha epse epses fcp cpa cto ntprobnp hep
+  sh fh hpc oe nkda nka tto ttos tta fup cbt dbt emdr nipe npdr nyha epse epses ntprobnp hep
 `),
-  ...JOB_TITLES,
   // Staff role abbreviations are clinical words too: "OT assessment", "SN to review".
   ...STAFF_ROLES,
 ]);

@@ -368,6 +368,16 @@ namesFound("languages, job titles and service abbreviations stay; the people bes
   ["a specialty after a title-like word", "Letter from Dr Obuya, Consultant Nephrologist.", ["Obuya"]],
   ["a job title after a name", "Plan agreed. Ffion Rhys, Epilepsy Nurse Specialist", ["Ffion Rhys"]],
   ["a service acronym in a list after a name", "Advice from Jem Tulloch, CAMHS.", ["Jem Tulloch"]],
+  ["a job title right after a name", "Plan agreed with Sarah Jones Specialist Nurse.", ["Sarah Jones"]],
+  ["a service abbreviation right after a name", "Referred on by Nasreen Bibi IDVA today.", ["Nasreen Bibi"]],
+  ["a language name before a kinship word", "Shona (daughter) rang the ward.", ["Shona"]],
+  ["a language name before a verb of speech", "Visited on Sunday; Shona rang after.", ["Shona"]],
+  ["a language name after a verb about speaking and a kinship word", "Spoke to daughter Shona.", ["Shona"]],
+  ["a short name in a list after a verb", "Discussed with LI and the team.", ["LI"]],
+  ["a short given name after a verb", "Seen by KIM at 10:00.", ["KIM"]],
+  ["an ambulance service after a verb", "Brought in by LAS at 10:20; YAS crew handed over.", []],
+  ["languages before a dash and a kinship word", "Speaks Twi and English - husband says she copes.", []],
+  ["a language name with a kinship word after a comma", "Shona, daughter, rang at noon.", ["Shona"]],
 ] as const);
 
 namesFound("sign-offs, workmates and homes", [
@@ -380,6 +390,7 @@ namesFound("sign-offs, workmates and homes", [
   ["a workmate", "Fell from ladder; workmate Ionut called 999.", ["Ionut"]],
   ["a possessive before a home", "Staying at sister Farida's flat for now.", ["Farida"]],
   ["a place with a possessive stays", "Transferred to St Winifred's Hospital.", []],
+  ["in lower case too", "Transferred to St Winifred's hospital.", []],
 ] as const);
 
 namesFound("an eponym a few words before its head", [

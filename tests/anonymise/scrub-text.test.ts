@@ -81,6 +81,28 @@ describe("scrubText: identifiers", () => {
     expect(out).toBe("NHS NHS-k1-10, hosp no PAT-k1-TOKEN");
   });
 
+  it("the record's own hospital number after a cue with a site code keeps its token", () => {
+    const { out } = scrub("hosp no KGH 3300915 seen", [
+      { text: "3300915", entity: "PATIENT_ID", replacement: "PAT-k1-TOKEN" },
+    ]);
+    expect(out).toBe("hosp no KGH PAT-k1-TOKEN seen");
+  });
+
+  it.each([
+    ["a date after 'hosp' is a date", "in hosp 12/03/2024 for a week", "in hosp [DATE] for a week"],
+    ["'hospital' alone is no cue", "Admitted to hospital 12/03/2024.", "Admitted to hospital [DATE]."],
+    [
+      "a lab reference range stays",
+      "Na 129 (ref 133-146), ALT 80 (ref 10-50)",
+      "Na 129 (ref 133-146), ALT 80 (ref 10-50)",
+    ],
+    ["a cue inside a rejected reference", "MRN Number 4418203 checked", "MRN Number [PATIENT_ID] checked"],
+    ["a job title after Nurse", "Plan from Nurse Specialist today", "Plan from Nurse Specialist today"],
+    ["the same word after Mr is a name", "Letter to Mr Lead today", "Letter to Mr [NAME] today"],
+  ])("%s", (_label, text, expected) => {
+    expect(scrub(text).out).toBe(expected);
+  });
+
   it("a ten-digit number with a bad check digit is still removed (as a phone or id)", () => {
     expect(scrub("ref 943 476 5918 ok").out).not.toMatch(/943/);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadSchema } from "../../schemas/load.ts";
+import { copyChunks } from "../../sinks/postgres-store.ts";
 import {
   copyCells,
   copyLine,
@@ -104,5 +105,51 @@ describe("researchColumns", () => {
       [42n, "raw", 2],
     ]);
     expect(prepared[1]?.value).toMatchObject({ policy_version: "3", key_id: "k1" });
+    // The buffer holds the lines and nothing more.
+    expect(buffer.byteLength).toBe(rows[1]?.end);
+  });
+});
+
+describe("copyChunks", () => {
+  const columns = researchColumns(loadSchema("anonymisedPatientRecord"));
+  const record = (offset: bigint, note: string) => {
+    const v = Object.fromEntries(columns.map((c) => [c.name, null])) as Record<string, unknown>;
+    Object.assign(v, {
+      record_id: `REC-k1-${offset}`,
+      event_time: 0,
+      diagnosis_codes: [],
+      clinical_notes: note,
+    });
+    return { key: null, value: v, topic: "raw", partition: 0, offset, timestamp: 0n };
+  };
+  const text = (chunks: readonly Uint8Array[]) => chunks.map((c) => new TextDecoder().decode(c)).join("");
+  const expected = (records: ReadonlyArray<ReturnType<typeof record>>) =>
+    records.map((r) => `${copyLine(columns, r as never)}\n`).join("");
+
+  it("writes one slice for rows prepared together, with no copy", () => {
+    const records = [record(1n, "a"), record(2n, "bé"), record(3n, "c")];
+    const { records: prepared, buffer } = prepareRows(columns, records);
+    const chunks = copyChunks(columns, prepared);
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]?.buffer).toBe(buffer);
+    expect(text(chunks)).toBe(expected(records));
+  });
+
+  it("cuts the slice where rows were left out (already committed), and keeps the order", () => {
+    const records = [record(1n, "a"), record(2n, "b"), record(3n, "c"), record(4n, "d")];
+    const { records: prepared } = prepareRows(columns, records);
+    const kept = [prepared[0], prepared[2], prepared[3]] as typeof prepared;
+    const chunks = copyChunks(columns, kept);
+    expect(chunks).toHaveLength(2);
+    expect(text(chunks)).toBe(expected([records[0], records[2], records[3]] as typeof records));
+  });
+
+  it("takes rows of several buffers and rows not prepared, in order", () => {
+    const first = prepareRows(columns, [record(1n, "a"), record(2n, "b")]).records;
+    const second = prepareRows(columns, [record(3n, "c")]).records;
+    const plain = [record(4n, "d\tx"), record(5n, "e")];
+    const chunks = copyChunks(columns, [...first, ...plain, ...second]);
+    expect(chunks).toHaveLength(3);
+    expect(text(chunks)).toBe(expected([record(1n, "a"), record(2n, "b"), ...plain, record(3n, "c")]));
   });
 });
