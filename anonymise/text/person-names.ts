@@ -499,12 +499,19 @@ const GAP_11 = gapPattern(/,?\s{1,2}/);
 function precededByCue(text: string, tokens: readonly Token[], first: number): boolean {
   let i = first - 1;
   let skipped = 0;
+  let languages = 0;
   while (i >= 0) {
     const t = tokens[i] as Token;
     if (!gapIs(CUE_GAP, text, tokens, i) && !titleDot(text, tokens, i)) return false;
-    if (isCueWord(tokens, i, text))
+    if (isCueWord(tokens, i, text)) {
+      // "interpreter (Tigrinya, Selam)": an interpreter's name may follow a bracket and the language.
+      if (INTERPRETING.has(t.key)) return gapIs(GAP_9, text, tokens, i) || gapIs(GAP_2, text, tokens, i);
+      if (languages > 0) return false;
       return !has(t, ROLE_BIT) || (i === first - 1 && gapIs(GAP_9, text, tokens, i));
-    if (!has(t, FILLER_BIT) || ++skipped > 3) return false;
+    }
+    if (has(t, LANGUAGE_BIT) && !has(t, FILLER_BIT)) languages++;
+    else if (!has(t, FILLER_BIT)) return false;
+    if (++skipped > 3) return false;
     i--;
   }
   return false;
@@ -599,7 +606,8 @@ function eponymOrPlace(
  */
 function languageGroup(text: string, tokens: readonly Token[], first: number, last: number): boolean {
   for (let k = first; k <= last; k++) if (!has(tokens[k], LANGUAGE_BIT)) return false;
-  if (has(tokens[first - 1], TITLE_BIT | PERSON_NOUN_BIT)) return false;
+  const before = tokens[first - 1];
+  if (has(before, TITLE_BIT | PERSON_NOUN_BIT) && !INTERPRETING.has((before as Token).key)) return false;
   const next = tokens[last + 1];
   if (has(next, SPEECH_BIT | PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, last)) return false;
   if (has(next, PERSON_NOUN_BIT) && gapIs(GAP_5, text, tokens, last)) return false;
@@ -947,6 +955,13 @@ function isCueWord(tokens: readonly Token[], i: number, text: string): boolean {
   return has(t, TITLE_BIT | PERSON_NOUN_BIT) || (has(t, PHRASE_END_BIT) && endsCuePhrase(tokens, i, text));
 }
 
+const INTERPRETING: ReadonlySet<string> = new Set([
+  "interpreter",
+  "interpreters",
+  "translator",
+  "translators",
+]);
+
 /**
  * Words no gazetteer knows become name candidates next to a cue, in any casing: "wife kedwin", "Physio Sanfeng",
  * "ESI NKANSA (brother)", "Shristi thinks". Up to two words after a cue (given and family name), the words
@@ -956,9 +971,21 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
   for (let i = 0; i < tokens.length; i++) {
     if (!has(tokens[i], TITLE_BIT | PERSON_NOUN_BIT | PHRASE_END_BIT) || !isCueWord(tokens, i, text))
       continue;
-    if (has(tokens[i], ROLE_BIT) && !gapIs(GAP_9, text, tokens, i)) continue;
+    // An interpreter is named in brackets too, often after the language: "interpreter (Tigrinya, Selam)".
+    const interpreter = INTERPRETING.has((tokens[i] as Token).key);
+    if (
+      has(tokens[i], ROLE_BIT) &&
+      !gapIs(GAP_9, text, tokens, i) &&
+      !(interpreter && gapIs(GAP_2, text, tokens, i))
+    )
+      continue;
     let j = i + 1;
-    while (j < tokens.length && has(tokens[j] as Token, FILLER_BIT) && j - i <= 3) j++;
+    while (
+      j < tokens.length &&
+      (has(tokens[j], FILLER_BIT) || (interpreter && has(tokens[j], LANGUAGE_BIT))) &&
+      j - i <= 3
+    )
+      j++;
     for (let k = j; k < Math.min(j + 2, tokens.length); k++) {
       if (!gapIs(CUE_GAP, text, tokens, k - 1) && !titleDot(text, tokens, k - 1)) break;
       const t = tokens[k] as Token;

@@ -380,7 +380,7 @@ namesFound("languages, job titles and service abbreviations stay; the people bes
   ["a language name with a kinship word after a comma", "Shona, daughter, rang at noon.", ["Shona"]],
 ] as const);
 
-namesFound("sign-offs, workmates and homes", [
+namesFound("sign-offs, workmates, homes and interpreters", [
   [
     "who typed a letter, before its date",
     "Dictated by Mr Quarrie, typed by Nerys 12/03",
@@ -389,6 +389,9 @@ namesFound("sign-offs, workmates and homes", [
   ["who witnessed", "Drug chart witnessed by Ebun Lawal.", ["Ebun Lawal"]],
   ["a workmate", "Fell from ladder; workmate Ionut called 999.", ["Ionut"]],
   ["a possessive before a home", "Staying at sister Farida's flat for now.", ["Farida"]],
+  ["an interpreter in brackets, after the language", "Interpreter (Amharic, Liya) via video link.", ["Liya"]],
+  ["an interpreter's name first in the bracket", "Phone interpreter (Dawit, agency) used.", ["Dawit"]],
+  ["an interpreter's language alone stays", "Interpreter (Amharic) booked for Friday.", []],
   ["a place with a possessive stays", "Transferred to St Winifred's Hospital.", []],
   ["in lower case too", "Transferred to St Winifred's hospital.", []],
 ] as const);
