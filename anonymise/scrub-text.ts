@@ -316,6 +316,8 @@ function overlapsReplacement(spans: readonly Span[], count: number, start: numbe
   return false;
 }
 
+const NURSING_TITLE = /^(?:Nurse|Sister)\b/;
+
 function findTitledNames(text: string, spans: Span[]): void {
   const re = PATTERNS.TITLE_NAME;
   re.lastIndex = 0;
@@ -323,7 +325,7 @@ function findTitledNames(text: string, spans: Span[]): void {
     // Keep the title ("Dr [NAME]"): who was involved is clinical context; the name is not.
     const range = m.indices?.groups?.["name"];
     // "Nurse Specialist", "Sister Practitioner": a job after these two titles, not a name ("Mr Lead" is one).
-    const job = /^(?:Nurse|Sister)/.test(m[0]) && JOB_TITLES.has(keyOf(m.groups?.["name"] as string));
+    const job = NURSING_TITLE.test(m[0]) && JOB_TITLES.has(keyOf(m.groups?.["name"] as string));
     if (range && !job) spans.push({ start: range[0], end: range[1], entity: "NAME", replacement: undefined });
   }
 }

@@ -496,6 +496,24 @@ const GAP_9 = gapPattern(/ {1,2}/);
 const GAP_10 = gapPattern(/\s{0,2}[,&]\s{0,2}/);
 const GAP_11 = gapPattern(/,?\s{1,2}/);
 
+const INTERPRETING: ReadonlySet<string> = new Set([
+  "interpreter",
+  "interpreters",
+  "translator",
+  "translators",
+]);
+
+/**
+ * After a role word, the name follows a space ("Physio Sanfeng"); after an interpreter, a bracket too ("interpreter
+ * (Selam)").
+ */
+function roleGap(text: string, tokens: readonly Token[], i: number): boolean {
+  return (
+    gapIs(GAP_9, text, tokens, i) ||
+    (INTERPRETING.has((tokens[i] as Token).key) && gapIs(GAP_2, text, tokens, i))
+  );
+}
+
 function precededByCue(text: string, tokens: readonly Token[], first: number): boolean {
   let i = first - 1;
   let skipped = 0;
@@ -505,9 +523,9 @@ function precededByCue(text: string, tokens: readonly Token[], first: number): b
     if (!gapIs(CUE_GAP, text, tokens, i) && !titleDot(text, tokens, i)) return false;
     if (isCueWord(tokens, i, text)) {
       // "interpreter (Tigrinya, Selam)": an interpreter's name may follow a bracket and the language.
-      if (INTERPRETING.has(t.key)) return gapIs(GAP_9, text, tokens, i) || gapIs(GAP_2, text, tokens, i);
+      if (INTERPRETING.has(t.key)) return roleGap(text, tokens, i);
       if (languages > 0) return false;
-      return !has(t, ROLE_BIT) || (i === first - 1 && gapIs(GAP_9, text, tokens, i));
+      return !has(t, ROLE_BIT) || (i === first - 1 && roleGap(text, tokens, i));
     }
     if (has(t, LANGUAGE_BIT) && !has(t, FILLER_BIT)) languages++;
     else if (!has(t, FILLER_BIT)) return false;
@@ -611,7 +629,7 @@ function languageGroup(text: string, tokens: readonly Token[], first: number, la
   const next = tokens[last + 1];
   if (has(next, SPEECH_BIT | PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, last)) return false;
   if (has(next, PERSON_NOUN_BIT) && gapIs(GAP_5, text, tokens, last)) return false;
-  return first === last || has(tokens[first - 1], LANGUAGE_CUE_BIT);
+  return first === last || has(before, LANGUAGE_CUE_BIT);
 }
 
 const PLACE_PREPOSITIONS: ReadonlySet<string> = new Set(["in", "at", "from", "near"]);
@@ -955,13 +973,6 @@ function isCueWord(tokens: readonly Token[], i: number, text: string): boolean {
   return has(t, TITLE_BIT | PERSON_NOUN_BIT) || (has(t, PHRASE_END_BIT) && endsCuePhrase(tokens, i, text));
 }
 
-const INTERPRETING: ReadonlySet<string> = new Set([
-  "interpreter",
-  "interpreters",
-  "translator",
-  "translators",
-]);
-
 /**
  * Words no gazetteer knows become name candidates next to a cue, in any casing: "wife kedwin", "Physio Sanfeng",
  * "ESI NKANSA (brother)", "Shristi thinks". Up to two words after a cue (given and family name), the words
@@ -971,14 +982,9 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
   for (let i = 0; i < tokens.length; i++) {
     if (!has(tokens[i], TITLE_BIT | PERSON_NOUN_BIT | PHRASE_END_BIT) || !isCueWord(tokens, i, text))
       continue;
-    // An interpreter is named in brackets too, often after the language: "interpreter (Tigrinya, Selam)".
+    if (has(tokens[i], ROLE_BIT) && !roleGap(text, tokens, i)) continue;
+    // An interpreter is named after the language too: "interpreter (Tigrinya, Selam)".
     const interpreter = INTERPRETING.has((tokens[i] as Token).key);
-    if (
-      has(tokens[i], ROLE_BIT) &&
-      !gapIs(GAP_9, text, tokens, i) &&
-      !(interpreter && gapIs(GAP_2, text, tokens, i))
-    )
-      continue;
     let j = i + 1;
     while (
       j < tokens.length &&
@@ -1145,7 +1151,8 @@ export function findPersonNames(text: string): NameSpan[] {
 /**
  * A word taken as a name somewhere in the note is that name wherever else the note writes it ("Iyadunni, her
  * niece, is the main carer. … Iyadunni rang"): a note introduces a person once, with a cue, and then uses the
- * name alone. Only words that are no English word and nothing clinical are carried over.
+ * name alone. Words that are no English word and nothing clinical are carried over wherever they stand; a given
+ * name that is also an English word only to its capitalised mentions (carriesOverCapitalised).
  */
 function sameNameElsewhere(text: string, tokens: readonly Token[], spans: NameSpan[], mode: Shape): void {
   const found = spans.length;
