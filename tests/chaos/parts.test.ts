@@ -5,7 +5,7 @@ import { AvroEncoder } from "../../schemas/avro-codec.ts";
 import { sampleJson } from "../anonymise/helpers.ts";
 import { anonymisedSchema, pipelineAnonymiser, rawSchema, toAvro } from "../support/anonymiser.ts";
 import { IdentifierIndex } from "../support/leaks.ts";
-import { verify } from "./check.ts";
+import { metricsWithoutValues, verify } from "./check.ts";
 import { type ConsoleRecord, parseConsoleOutput } from "./console-consumer.ts";
 import { OUTAGE_S, planChaos } from "./schedule.ts";
 
@@ -133,6 +133,23 @@ describe("chaos verdict", () => {
     expect(failing(clean())).toEqual([]);
   });
 
+  it("reads metric names and labels for identifiers, not the numbers measured", () => {
+    const text = [
+      "# HELP nodejs_heap_size_used_bytes Process heap size used",
+      "nodejs_heap_size_used_bytes 14051945",
+      'anonymiser_batch_seconds_bucket{le="0.5"} 12 1700000000',
+      "anonymiser_lag NaN",
+    ].join("\n");
+    expect(metricsWithoutValues(text)).toBe(
+      [
+        "# HELP nodejs_heap_size_used_bytes Process heap size used",
+        "nodejs_heap_size_used_bytes",
+        'anonymiser_batch_seconds_bucket{le="0.5"}',
+        "anonymiser_lag",
+      ].join("\n"),
+    );
+  });
+
   it("catches a lost input, a duplicate, a duplicated topic record, a wrong pill code and a leak", () => {
     const lost = clean();
     lost.rows.pop();
@@ -155,6 +172,10 @@ describe("chaos verdict", () => {
     const leakInLogs = clean();
     leakInLogs.logs += `\n{"msg":"oops","nhs":"${sources[2]!.nhs_number}"}`;
     expect(failing(leakInLogs)).toEqual(["no raw identifier in any output"]);
+
+    const leakInMetricLabel = clean();
+    leakInMetricLabel.metrics += `\nanonymiser_records_total{patient="${sources[2]!.nhs_number}"} 3`;
+    expect(failing(leakInMetricLabel)).toEqual(["no raw identifier in any output"]);
 
     const leakInRow = clean();
     leakInRow.rows[1] = { ...leakInRow.rows[1]!, clinical_notes: `seen ${sources[1]!.family_name} today` };
