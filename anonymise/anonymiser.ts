@@ -29,7 +29,7 @@ export interface AnonymiserOptions {
   readonly keyring: Keyring;
   readonly strategy: Strategy;
   readonly pipelineVersion: string;
-  /** LRU size for pseudonym tokens and date offsets; 0 disables the cache. */
+  /** LRU size for pseudonym tokens and date offsets, per kind (token prefix, date-shift range); 0: no cache. */
   readonly tokenCacheSize?: number;
   /**
    * Free text: find names of people who are not in the record (relatives, carers, staff). Default true; false

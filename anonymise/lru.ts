@@ -47,6 +47,11 @@ export class LruCache<V> {
     this.#young.set(key, value);
   }
 
+  clear(): void {
+    this.#young = new Map();
+    this.#old = new Map();
+  }
+
   /** Distinct entries held (at most `capacity`). */
   get size(): number {
     let n = this.#young.size;

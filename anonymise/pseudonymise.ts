@@ -16,19 +16,23 @@ import { normaliseNhsNumber } from "./nhs-number.ts";
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 export const TOKEN_BODY_LENGTH = 26;
 
+const BASE32_CODES = Buffer.from(BASE32, "latin1");
+/** One scratch buffer for the characters of a token body: the string is made from it in one step. */
+const base32Chars = Buffer.alloc(64);
+
 function base32(bytes: Buffer, length: number): string {
-  let out = "";
+  let n = 0;
   let buffer = 0;
   let bits = 0;
-  for (let i = 0; i < bytes.length && out.length < length; i++) {
+  for (let i = 0; i < bytes.length && n < length; i++) {
     buffer = ((buffer << 8) | (bytes[i] as number)) & 0xffff;
     bits += 8;
-    while (bits >= 5 && out.length < length) {
-      out += BASE32[(buffer >>> (bits - 5)) & 31];
+    while (bits >= 5 && n < length) {
+      base32Chars[n++] = BASE32_CODES[(buffer >>> (bits - 5)) & 31] as number;
       bits -= 5;
     }
   }
-  return out;
+  return base32Chars.toString("latin1", 0, n);
 }
 
 /** Normalisers make different spellings of one identifier give one token. null = not a valid identifier. */
@@ -63,14 +67,51 @@ export interface Pseudonymiser {
   token(prefix: string, normalised: string): string;
   /** A per-subject date offset in [-maxDays, -1] ∪ [1, maxDays]: never zero, so no date passes unchanged. */
   dateShiftDays(subjectToken: string, maxDays: number): number;
+  /** Hits and misses over all kinds; `capacity` bounds each kind (each token prefix, each date-shift range). */
   cacheStats(): { hits: number; misses: number; size: number; capacity: number };
+}
+
+/**
+ * A kind of token whose first lookups all missed holds values that never repeat (a record's own id): caching it
+ * would only cost a look-up, an insertion and evictions of tokens that do repeat. After this many lookups without
+ * a hit, that kind is computed without the cache. Only the cost changes, never a token.
+ */
+export const UNIQUE_AFTER_LOOKUPS = 4_096;
+
+/** The cached tokens of one prefix (or date shifts of one `maxDays`), keyed by the value alone. */
+class KindCache<V> {
+  readonly lru: LruCache<V>;
+  lookups = 0;
+  found = 0;
+  /** False once the kind is known not to repeat. */
+  caching = true;
+
+  constructor(capacity: number) {
+    this.lru = new LruCache<V>(capacity);
+  }
+
+  get(key: string): V | undefined {
+    this.lookups++;
+    const hit = this.lru.get(key);
+    if (hit !== undefined) this.found++;
+    else if (this.found === 0 && this.lookups >= UNIQUE_AFTER_LOOKUPS) {
+      this.caching = false;
+      this.lru.clear();
+    }
+    return hit;
+  }
 }
 
 export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudonymiser {
   const key = keyring.activeKey;
   const keyId = keyring.activeKeyId;
-  const cache = new LruCache<string | number>(cacheSize);
   const useCache = cacheSize > 0;
+  // One cache per token prefix and one per date-shift range, keyed by the value itself: no key is built per
+  // lookup, and a token string met again (the subject of a date shift) keeps the hash V8 stored in it.
+  const tokenCaches = new Map<string, KindCache<string>>();
+  const shiftCaches = new Map<number, KindCache<number>>();
+  let hits = 0;
+  let misses = 0;
 
   function mac(input: string): Buffer {
     return createHmac("sha256", key).update(input).digest();
@@ -85,15 +126,30 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
     return n < maxDays ? -(n + 1) : n - maxDays + 1;
   }
 
+  function cacheOf<K, V>(caches: Map<K, KindCache<V>>, kind: K): KindCache<V> {
+    let cache = caches.get(kind);
+    if (cache === undefined) {
+      cache = new KindCache<V>(cacheSize);
+      caches.set(kind, cache);
+    }
+    return cache;
+  }
+
+  function sizeOf(caches: Map<unknown, KindCache<unknown>>): number {
+    let n = 0;
+    for (const c of caches.values()) n += c.lru.size;
+    return n;
+  }
+
   const stats = {
     get hits() {
-      return cache.hits;
+      return hits;
     },
     get misses() {
-      return cache.misses;
+      return misses;
     },
     get size() {
-      return cache.size;
+      return sizeOf(tokenCaches) + sizeOf(shiftCaches);
     },
     capacity: cacheSize,
   };
@@ -102,24 +158,36 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
     keyId,
     token(prefix, normalised) {
       if (!useCache) return computeToken(prefix, normalised);
-      const cacheKey = `${prefix}\u0000${normalised}`;
-      const hit = cache.get(cacheKey);
-      if (hit !== undefined) return hit as string;
+      const cache = cacheOf(tokenCaches, prefix);
+      if (cache.caching) {
+        const hit = cache.get(normalised);
+        if (hit !== undefined) {
+          hits++;
+          return hit;
+        }
+      }
+      misses++;
       const token = computeToken(prefix, normalised);
-      cache.set(cacheKey, token);
+      if (cache.caching) cache.lru.set(normalised, token);
       return token;
     },
     dateShiftDays(subjectToken, maxDays) {
       if (!useCache) return computeShift(subjectToken, maxDays);
-      const cacheKey = `\u0001${maxDays}\u0000${subjectToken}`;
-      const hit = cache.get(cacheKey);
-      if (hit !== undefined) return hit as number;
+      const cache = cacheOf(shiftCaches, maxDays);
+      if (cache.caching) {
+        const hit = cache.get(subjectToken);
+        if (hit !== undefined) {
+          hits++;
+          return hit;
+        }
+      }
+      misses++;
       const shift = computeShift(subjectToken, maxDays);
-      cache.set(cacheKey, shift);
+      if (cache.caching) cache.lru.set(subjectToken, shift);
       return shift;
     },
     // Read on the hot path (per-record counters): one object, no allocation; counting distinct entries walks the
-    // cache, so `size` is computed only when read.
+    // caches, so `size` is computed only when read.
     cacheStats: () => stats,
   };
 }

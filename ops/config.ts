@@ -216,7 +216,7 @@ export const SETTINGS = {
   retryMaxMs: int("RETRY_MAX_MS", "largest backoff delay for transient failures (ms)", 10_000, 10, 600_000),
   tokenCacheSize: int(
     "TOKEN_CACHE_SIZE",
-    "pseudonym token cache entries (0 disables it)",
+    "pseudonym token cache entries per kind (token prefix, date-shift range; 0 disables it)",
     2_048,
     0,
     10_000_000,

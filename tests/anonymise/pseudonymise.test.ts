@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createPseudonymiser, normaliseNhsNumber, parseKeyring } from "../../anonymise/index.ts";
+import { UNIQUE_AFTER_LOOKUPS } from "../../anonymise/pseudonymise.ts";
 import { keyring } from "./helpers.ts";
 
 const TOKEN = /^PAT-k1-[A-Z2-7]{26}$/;
@@ -92,5 +93,38 @@ describe("pseudonymise", () => {
     expect(p.token("PAT", "a")).toBe(t);
     expect(p.cacheStats()).toMatchObject({ hits: 1, capacity: 2 });
     expect(p.cacheStats().size).toBeLessThanOrEqual(2);
+  });
+
+  it("gives the known tokens and shifts for a fixed key, with or without the cache (format is stable)", () => {
+    const fixed = parseKeyring(
+      JSON.stringify({ active: "k7", keys: { k7: Buffer.alloc(32, 7).toString("base64") } }),
+    );
+    for (const size of [0, 10]) {
+      const p = createPseudonymiser(fixed, size);
+      expect(p.token("PAT", "RX11234567")).toBe("PAT-k7-WPIIZVVUCJLJ2SVWOHQDWJTTJO");
+      expect(p.token("NHS", "9990001234")).toBe("NHS-k7-GSKQ2RKOPVNYTYPAIH4NXZT5HH");
+      expect(p.token("REC", "3f1e2d4c-0000-4000-8000-000000000001")).toBe(
+        "REC-k7-SCCYSULPE6GYXDGANABBMOYEQR",
+      );
+      expect(p.dateShiftDays("NHS-k7-GSKQ2RKOPVNYTYPAIH4NXZT5HH", 180)).toBe(96);
+      expect(p.dateShiftDays("x", 30)).toBe(-6);
+    }
+  });
+
+  it("stops caching a kind whose values never repeat, and keeps caching the others", () => {
+    const cached = createPseudonymiser(keyring, 64);
+    const plain = createPseudonymiser(keyring, 0);
+    for (let i = 0; i < UNIQUE_AFTER_LOOKUPS + 100; i++) {
+      // Record ids never repeat; patients do.
+      expect(cached.token("REC", `record-${i}`)).toBe(plain.token("REC", `record-${i}`));
+      expect(cached.token("PAT", `patient-${i % 8}`)).toBe(plain.token("PAT", `patient-${i % 8}`));
+    }
+    const { hits, misses, size } = cached.cacheStats();
+    // Every record id was computed; all but the first lookup of each patient hit.
+    expect(misses).toBe(UNIQUE_AFTER_LOOKUPS + 100 + 8);
+    expect(hits).toBe(UNIQUE_AFTER_LOOKUPS + 100 - 8);
+    // The record ids were dropped from the cache: only the patients' tokens stay.
+    expect(size).toBe(8);
+    expect(cached.token("REC", "record-0")).toBe(plain.token("REC", "record-0"));
   });
 });
