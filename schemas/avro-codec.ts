@@ -95,9 +95,69 @@ function compileStringify(schema: Schema): Convert {
   }
 }
 
+type Check = (value: unknown) => boolean;
+
+function hasReplacementChar(value: unknown): boolean {
+  return typeof value === "string" && value.includes("\uFFFD");
+}
+
+/**
+ * Compiles, once per schema, a test for U+FFFD in any string of a decoded value (map keys included), or null when
+ * the schema has no strings. Decoding replaces every invalid UTF-8 sequence with U+FFFD, so a value without one was
+ * valid UTF-8; a value with one is decoded again as bytes to tell invalid input from a U+FFFD that was written.
+ */
+function compileReplacementCheck(schema: Schema): Check | null {
+  if (schema === "string") return hasReplacementChar;
+  if (Array.isArray(schema)) {
+    const branches = schema.map(compileReplacementCheck).filter((c) => c !== null);
+    if (branches.length === 0) return null;
+    return (v) => {
+      if (v === null || typeof v !== "object") return hasReplacementChar(v);
+      for (const b of branches) if (b(v)) return true;
+      return false;
+    };
+  }
+  if (typeof schema !== "object" || schema === null) return null;
+  const s = schema as Record<string, unknown>;
+  switch (s["type"]) {
+    case "string":
+      return hasReplacementChar;
+    case "record":
+    case "error": {
+      const fields = (s["fields"] as Array<{ name: string; type: Schema }>)
+        .map((f) => ({ name: f.name, check: compileReplacementCheck(f.type) }))
+        .filter((f): f is { name: string; check: Check } => f.check !== null);
+      if (fields.length === 0) return null;
+      return (v) => {
+        const record = v as Record<string, unknown>;
+        for (const f of fields) if (f.check(record[f.name])) return true;
+        return false;
+      };
+    }
+    case "array": {
+      const items = compileReplacementCheck(s["items"]);
+      return items === null ? null : (v) => (v as unknown[]).some(items);
+    }
+    case "map": {
+      const values = compileReplacementCheck(s["values"]);
+      return (v) => {
+        for (const [key, value] of Object.entries(v as Record<string, unknown>))
+          if (hasReplacementChar(key) || values?.(value)) return true;
+        return false;
+      };
+    }
+    default:
+      return typeof s["type"] === "object" ? compileReplacementCheck(s["type"]) : null;
+  }
+}
+
 interface CompiledWriter {
+  /** Strings read as strings: the hot path. */
   reader: avro.Type;
   resolver: avro.Resolver;
+  /** Strings read as bytes, then checked and converted: only for values that hold U+FFFD. */
+  bytesReader: avro.Type;
+  bytesResolver: avro.Resolver;
   stringify: Convert;
 }
 
@@ -125,6 +185,7 @@ export class AvroDecoder {
   readonly #options: AvroDecoderOptions;
   readonly #readerBytesSchema: Schema;
   readonly #stringify: Convert;
+  readonly #replaced: Check | null;
   readonly #compiled = new Map<number, CompiledWriter | Error>();
   readonly #unknownUntil = new Map<number, number>();
 
@@ -132,6 +193,7 @@ export class AvroDecoder {
     this.#options = options;
     this.#readerBytesSchema = stringsAsBytes(options.readerSchema);
     this.#stringify = compileStringify(options.readerSchema);
+    this.#replaced = compileReplacementCheck(options.readerSchema);
   }
 
   /** The Serde side the topology uses (the raw record serde only decodes). */
@@ -186,11 +248,20 @@ export class AvroDecoder {
     }
     let compiledWriter: CompiledWriter;
     try {
-      const reader = avro.Type.forSchema(this.#readerBytesSchema as avro.Schema, { omitRecordMethods: true });
-      const writer = avro.Type.forSchema(stringsAsBytes(writerSchema) as avro.Schema, {
-        omitRecordMethods: true,
-      });
-      compiledWriter = { reader, resolver: reader.createResolver(writer), stringify: this.#stringify };
+      // A fresh options object each time: avsc keeps its registry of named types in it.
+      const type = (schema: Schema) =>
+        avro.Type.forSchema(schema as avro.Schema, { omitRecordMethods: true });
+      const reader = type(this.#options.readerSchema);
+      const writer = type(writerSchema);
+      const bytesReader = type(this.#readerBytesSchema);
+      const bytesWriter = type(stringsAsBytes(writerSchema));
+      compiledWriter = {
+        reader,
+        resolver: reader.createResolver(writer),
+        bytesReader,
+        bytesResolver: bytesReader.createResolver(bytesWriter),
+        stringify: this.#stringify,
+      };
     } catch (cause) {
       const incompatible = new SchemaError(
         "SCHEMA_INCOMPATIBLE",
@@ -205,9 +276,15 @@ export class AvroDecoder {
   }
 
   #decodeWith(compiled: CompiledWriter, data: Buffer, id: number): unknown {
+    const value = this.#read(compiled.reader, compiled.resolver, data, id);
+    if (this.#replaced === null || !this.#replaced(value)) return value;
+    return compiled.stringify(this.#read(compiled.bytesReader, compiled.bytesResolver, data, id));
+  }
+
+  #read(reader: avro.Type, resolver: avro.Resolver, data: Buffer, id: number): unknown {
     let result: { value: unknown; offset: number };
     try {
-      result = compiled.reader.decode(data, WIRE_HEADER_BYTES, compiled.resolver);
+      result = reader.decode(data, WIRE_HEADER_BYTES, resolver);
     } catch (cause) {
       // avsc's messages can quote decoded values: keep only the code.
       throw new SchemaError("AVRO_DECODE_FAILED", `record body does not decode with schema ${id}`, {
@@ -227,7 +304,7 @@ export class AvroDecoder {
         { extra: { "schema.id": String(id) } },
       );
     }
-    return compiled.stringify(result.value);
+    return result.value;
   }
 }
 

@@ -123,6 +123,15 @@ describe("AvroEncoder / AvroDecoder round trip", () => {
     const decoded = await decoderWith(fakeRegistry()).decode(new AvroEncoder(rawSchema, V1).encode(sparse));
     expect({ ...(decoded as object) }).toEqual(sparse);
   });
+
+  it("keeps a U+FFFD that was written as valid UTF-8 (the check that reads such records again as bytes)", async () => {
+    const record = toAvro(
+      sampleJson({ clinical_notes: "scanned letter: \uFFFD illegible", diagnosis_codes: ["E11.9"] }),
+    );
+    const decoder = decoderWith(fakeRegistry());
+    const decoded = await decoder.decode(new AvroEncoder(rawSchema, V1).encode(record));
+    expect({ ...(decoded as object) }).toEqual(record);
+  });
 });
 
 describe("AvroDecoder refuses bad input with a stable reason code", () => {
