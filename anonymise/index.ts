@@ -33,6 +33,7 @@ export {
   ENTITY_TYPES,
   type EntityType,
   type OwnIdentifier,
+  prepareScrubber,
   scrubText,
 } from "./scrub-text.ts";
 export { parseStrategy, STRATEGIES, type Strategy } from "./strategy.ts";

@@ -3,7 +3,7 @@ import { LruCache } from "./lru.ts";
 import { isValidNhsNumber } from "./nhs-number.ts";
 import { foldNote, foldString, isFoldedWordChar, keyOf } from "./text/fold.ts";
 import { addressRenderings, nameRenderings } from "./text/own-renderings.ts";
-import { findPersonNames } from "./text/person-names.ts";
+import { findPersonNames, useGazetteer } from "./text/person-names.ts";
 import { JOB_TITLES } from "./text/vocabulary.ts";
 
 /**
@@ -459,6 +459,11 @@ function mergeAndReplace(text: string, spans: Span[], counts: Record<string, num
   }
   if (current !== undefined) flush(current);
   return out + text.slice(cursor);
+}
+
+/** Loads the person-name detector's word lists now (at a process's start) instead of on the first note. */
+export function prepareScrubber(): void {
+  useGazetteer();
 }
 
 /**

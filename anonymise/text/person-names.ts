@@ -1256,7 +1256,11 @@ let GIVEN!: ReadonlySet<string>;
 let WORD_LEVEL!: ReadonlyMap<string, number>;
 let FACT_SETS!: ReadonlyArray<readonly [ReadonlySet<string>, number]>;
 
-function useGazetteer(): void {
+/**
+ * Loads the gazetteers now rather than on the first note: a process that will scrub notes calls it at start-up, so
+ * its first batch does not wait for them.
+ */
+export function useGazetteer(): void {
   if (FACT_SETS !== undefined) return;
   ({ NAMES, GIVEN, WORD_LEVEL } = gazetteer());
   FACT_SETS = [[NAMES, NAME_BIT], [GIVEN, GIVEN_BIT], ...OTHER_FACT_SETS];

@@ -1,4 +1,4 @@
-import { createAnonymiser, parseKeyring, type Strategy } from "../../anonymise/index.ts";
+import { createAnonymiser, parseKeyring, prepareScrubber, type Strategy } from "../../anonymise/index.ts";
 import type { StoreRecord } from "../../contracts/stores.ts";
 import { PIPELINE_VERSION } from "../../ops/version.ts";
 import { AvroDecoder, AvroEncoder } from "../../schemas/avro-codec.ts";
@@ -36,6 +36,9 @@ export function buildPatientProcessing(settings: PatientProcessingSettings, coun
     pipelineVersion: PIPELINE_VERSION,
     tokenCacheSize: settings.tokenCacheSize,
   });
+  // Where the topology is built, notes are scrubbed: load the detector's word lists before the first batch, not
+  // in it (a worker reports ready only after this).
+  prepareScrubber();
   const decoder = new AvroDecoder({
     registry: new RegistryClient(settings.schemaRegistryUrl, {
       deadlines: registryDeadlines(settings.registryTimeoutMs),
