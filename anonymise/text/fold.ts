@@ -60,16 +60,17 @@ function foldCodePoint(cp: number): string {
 
 /**
  * Buffers reused from call to call (the engine is synchronous; each worker thread has its own): folding a note
- * allocates only the folded string and the two index views. A caller uses a result before folding again.
+ * allocates only the folded string and the two index views. A caller uses a result before folding again. Folded
+ * characters are all ASCII (transliterations keep letters and digits only), so they fit a byte each.
  */
-let chars = new Uint16Array(1024);
+let chars = Buffer.alloc(1024);
 let starts = new Int32Array(1024);
 let ends = new Int32Array(1024);
 
 function ensure(capacity: number): void {
   if (capacity <= chars.length) return;
   const size = Math.max(capacity, chars.length * 2);
-  const c = new Uint16Array(size);
+  const c = Buffer.alloc(size);
   c.set(chars);
   chars = c;
   const s = new Int32Array(size);
@@ -81,14 +82,7 @@ function ensure(capacity: number): void {
 }
 
 function stringOf(n: number): string {
-  let out = "";
-  for (let from = 0; from < n; from += 4096) {
-    out += String.fromCharCode.apply(
-      null,
-      chars.subarray(from, Math.min(n, from + 4096)) as unknown as number[],
-    );
-  }
-  return out;
+  return chars.toString("latin1", 0, n);
 }
 
 export function foldText(text: string): FoldedText {
@@ -188,7 +182,8 @@ export function foldNote(text: string): LazyFold {
  * foldText's buffers, so it must not run while a caller still holds another fold's index views.
  */
 export function foldString(s: string): string {
-  return foldText(s).text.trim();
+  if (isAscii(s)) return s.toLowerCase().replace(ASCII_SEPARATORS, " ").trim();
+  return stringOf(foldInto(s)).trim();
 }
 
 /** A gazetteer key: ASCII letters only, lower case ("O'Néill" → "oneill", "Smith-Jones" → "smithjones"). */

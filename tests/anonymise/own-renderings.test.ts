@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type OwnIdentifier, scrubText } from "../../anonymise/index.ts";
-import { foldNote, foldText } from "../../anonymise/text/fold.ts";
+import { foldNote, foldString, foldText } from "../../anonymise/text/fold.ts";
 import { addressRenderings, nameRenderings, STREET_TYPES } from "../../anonymise/text/own-renderings.ts";
 import { withoutDiacritics } from "../../privacy-eval/names.ts";
 
@@ -68,6 +68,37 @@ describe("folding", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it("an identifier's fold is the full fold, trimmed, ASCII or not (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({
+          maxLength: 40,
+          unit: fc.constantFrom(
+            "a",
+            "Z",
+            " ",
+            "'",
+            "-",
+            ".",
+            ",",
+            "`",
+            "7",
+            "\t",
+            "@",
+            "ł",
+            "É",
+            "ß",
+            "\u2019",
+          ),
+        }),
+        (text) => {
+          expect(foldString(text)).toBe(foldText(text).text.trim());
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 
