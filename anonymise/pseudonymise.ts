@@ -20,12 +20,13 @@ const BASE32_CODES = Buffer.from(BASE32, "latin1");
 /** One scratch buffer for the characters of a token body: the string is made from it in one step. */
 const base32Chars = Buffer.alloc(64);
 
-function base32(bytes: Buffer, length: number): string {
+/** `bytes` is a MAC as a "binary" (latin1) string, a character per byte: no Buffer is made per MAC. */
+function base32(bytes: string, length: number): string {
   let n = 0;
   let buffer = 0;
   let bits = 0;
   for (let i = 0; i < bytes.length && n < length; i++) {
-    buffer = ((buffer << 8) | (bytes[i] as number)) & 0xffff;
+    buffer = ((buffer << 8) | bytes.charCodeAt(i)) & 0xffff;
     bits += 8;
     while (bits >= 5 && n < length) {
       base32Chars[n++] = BASE32_CODES[(buffer >>> (bits - 5)) & 31] as number;
@@ -113,8 +114,8 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
   let hits = 0;
   let misses = 0;
 
-  function mac(input: string): Buffer {
-    return createHmac("sha256", key).update(input).digest();
+  function mac(input: string): string {
+    return createHmac("sha256", key).update(input).digest("binary");
   }
 
   function computeToken(prefix: string, normalised: string): string {
@@ -122,7 +123,11 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
   }
 
   function computeShift(subjectToken: string, maxDays: number): number {
-    const n = mac(`DATE-SHIFT:${subjectToken}`).readUInt32BE(0) % (2 * maxDays);
+    const m = mac(`DATE-SHIFT:${subjectToken}`);
+    // The MAC's first four bytes, big-endian, as an unsigned 32-bit number.
+    const first =
+      ((m.charCodeAt(0) << 24) | (m.charCodeAt(1) << 16) | (m.charCodeAt(2) << 8) | m.charCodeAt(3)) >>> 0;
+    const n = first % (2 * maxDays);
     return n < maxDays ? -(n + 1) : n - maxDays + 1;
   }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createPseudonymiser, normaliseNhsNumber, parseKeyring } from "../../anonymise/index.ts";
@@ -109,6 +109,19 @@ describe("pseudonymise", () => {
       expect(p.dateShiftDays("NHS-k7-GSKQ2RKOPVNYTYPAIH4NXZT5HH", 180)).toBe(96);
       expect(p.dateShiftDays("x", 30)).toBe(-6);
     }
+  });
+
+  it("date shifts follow their definition: the first four bytes of HMAC(key, 'DATE-SHIFT:' + subject) (property)", () => {
+    const p = createPseudonymiser(keyring, 0);
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), fc.integer({ min: 1, max: 400 }), (subject, max) => {
+        const n =
+          createHmac("sha256", keyring.activeKey).update(`DATE-SHIFT:${subject}`).digest().readUInt32BE(0) %
+          (2 * max);
+        expect(p.dateShiftDays(subject, max)).toBe(n < max ? -(n + 1) : n - max + 1);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("stops caching a kind whose values never repeat, and keeps caching the others", () => {
