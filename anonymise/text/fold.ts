@@ -142,7 +142,26 @@ export interface LazyFold {
   sourceEnd(j: number): number;
 }
 
-const ASCII_SEPARATORS = /[\t\n\v\f\r '.,`-]+/g;
+/**
+ * foldInto for ASCII text, without the index maps: one pass into the shared buffer, one string made from it (a
+ * lower-casing and a regex replace made two strings and the replace's match bookkeeping).
+ */
+function foldAscii(text: string): string {
+  ensure(text.length + 16);
+  let n = 0;
+  let inSeparator = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13) || c === 39 || c === 45 || c === 46 || c === 44 || c === 96) {
+      if (!inSeparator) chars[n++] = 32;
+      inSeparator = true;
+    } else {
+      chars[n++] = c >= 65 && c <= 90 ? c + 32 : c;
+      inSeparator = false;
+    }
+  }
+  return stringOf(n);
+}
 
 function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 128) return false;
@@ -150,15 +169,15 @@ function isAscii(text: string): boolean {
 }
 
 /**
- * foldText for a note: for ASCII text (most notes) the folded string comes from native lower-casing and one
- * replace, and the index maps are built only if a needle matches. The same result as foldText either way.
+ * foldText for a note: for ASCII text (most notes) the folded string comes from foldAscii, and the index maps
+ * are built only if a needle matches. The same result as foldText either way.
  */
 export function foldNote(text: string): LazyFold {
   if (!isAscii(text)) {
     const f = foldText(text);
     return { text: f.text, sourceStart: (i) => f.start[i] as number, sourceEnd: (j) => f.end[j] as number };
   }
-  const folded = text.toLowerCase().replace(ASCII_SEPARATORS, " ");
+  const folded = foldAscii(text);
   let indexed = false;
   const index = (): void => {
     if (!indexed) foldInto(text);
@@ -182,7 +201,7 @@ export function foldNote(text: string): LazyFold {
  * foldText's buffers, so it must not run while a caller still holds another fold's index views.
  */
 export function foldString(s: string): string {
-  if (isAscii(s)) return s.toLowerCase().replace(ASCII_SEPARATORS, " ").trim();
+  if (isAscii(s)) return foldAscii(s).trim();
   return stringOf(foldInto(s)).trim();
 }
 
