@@ -437,27 +437,50 @@ function findPhones(text: string, own: readonly OwnIdentifier[], spans: Span[]):
   }
 }
 
+function spanBefore(a: Span, b: Span): boolean {
+  if (a.start !== b.start) return a.start < b.start;
+  if (a.end !== b.end) return a.end > b.end;
+  return PRIORITY[a.entity] < PRIORITY[b.entity];
+}
+
+/**
+ * Orders spans by start, the longest first at one start, then by entity priority. Insertion sort in place: a note
+ * has few spans, mostly found in order, and Array.prototype.sort allocates a work copy on every call.
+ */
+function sortSpans(spans: Span[]): void {
+  for (let i = 1; i < spans.length; i++) {
+    const span = spans[i] as Span;
+    let j = i - 1;
+    while (j >= 0 && spanBefore(span, spans[j] as Span)) {
+      spans[j + 1] = spans[j] as Span;
+      j--;
+    }
+    spans[j + 1] = span;
+  }
+}
+
 function mergeAndReplace(text: string, spans: Span[], counts: Record<string, number>): string {
   if (spans.length === 0) return text;
-  spans.sort((a, b) => a.start - b.start || b.end - a.end || PRIORITY[a.entity] - PRIORITY[b.entity]);
+  sortSpans(spans);
   let out = "";
   let cursor = 0;
-  let current: Span | undefined;
-  const flush = (span: Span): void => {
-    out += text.slice(cursor, span.start) + (span.replacement ?? placeholder(span.entity));
-    cursor = span.end;
-    counts[span.entity] = (counts[span.entity] ?? 0) + 1;
-  };
-  for (const span of spans) {
-    if (current !== undefined && span.start < current.end) {
-      // Overlap: take the union so no fragment of either survives; the first (longest, highest priority) labels it.
-      if (span.end > current.end) current.end = span.end;
+  // The span being merged: the first (longest, highest priority) of a run of overlapping spans labels it, and its
+  // end grows to cover them all, so no fragment of any survives.
+  let first = spans[0] as Span;
+  let end = first.end;
+  for (let k = 1; k <= spans.length; k++) {
+    const span = spans[k];
+    if (span !== undefined && span.start < end) {
+      if (span.end > end) end = span.end;
       continue;
     }
-    if (current !== undefined) flush(current);
-    current = { ...span };
+    out += text.slice(cursor, first.start) + (first.replacement ?? placeholder(first.entity));
+    cursor = end;
+    counts[first.entity] = (counts[first.entity] ?? 0) + 1;
+    if (span === undefined) break;
+    first = span;
+    end = span.end;
   }
-  if (current !== undefined) flush(current);
   return out + text.slice(cursor);
 }
 
