@@ -311,15 +311,21 @@ export class AvroDecoder {
 /** Encodes values of one registered schema into the wire format. Synchronous: the id is resolved at start-up. */
 export class AvroEncoder {
   readonly #type: avro.Type;
-  readonly #header: Buffer;
   readonly schemaId: number;
+  /** The wire header, then room for a body: each record is written here, then copied out once. */
+  #scratch: Buffer;
 
   constructor(schema: object, schemaId: number) {
     this.#type = avro.Type.forSchema(schema as avro.Schema);
     this.schemaId = schemaId;
-    this.#header = Buffer.alloc(WIRE_HEADER_BYTES);
-    this.#header.writeUInt8(MAGIC_BYTE, 0);
-    this.#header.writeInt32BE(schemaId, 1);
+    this.#scratch = this.#withHeader(4096);
+  }
+
+  #withHeader(size: number): Buffer {
+    const scratch = Buffer.alloc(size);
+    scratch.writeUInt8(MAGIC_BYTE, 0);
+    scratch.writeInt32BE(this.schemaId, 1);
+    return scratch;
   }
 
   /** The Serde side the topology uses (the anonymised record serde only encodes). */
@@ -332,9 +338,14 @@ export class AvroEncoder {
   }
 
   encode(value: unknown): Buffer {
-    let body: Buffer;
+    let end: number;
     try {
-      body = this.#type.toBuffer(value);
+      end = this.#type.encode(value, this.#scratch, WIRE_HEADER_BYTES);
+      // A negative end is the number of bytes missing: grow and write again.
+      if (end < 0) {
+        this.#scratch = this.#withHeader(Math.max(2 * this.#scratch.length, this.#scratch.length - end));
+        end = this.#type.encode(value, this.#scratch, WIRE_HEADER_BYTES);
+      }
     } catch (cause) {
       const paths: string[] = [];
       this.#type.isValid(value, { errorHook: (path) => paths.push(path.join(".")) });
@@ -344,6 +355,6 @@ export class AvroEncoder {
         { cause },
       );
     }
-    return Buffer.concat([this.#header, body], WIRE_HEADER_BYTES + body.length);
+    return Buffer.from(this.#scratch.subarray(0, end));
   }
 }

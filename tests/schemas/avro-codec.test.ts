@@ -1,3 +1,4 @@
+import avro from "avsc";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { POISON_KINDS, type PoisonKind, poison, UNKNOWN_SCHEMA_ID } from "../../dev/producer/poison.ts";
 import {
@@ -122,6 +123,19 @@ describe("AvroEncoder / AvroDecoder round trip", () => {
     );
     const decoded = await decoderWith(fakeRegistry()).decode(new AvroEncoder(rawSchema, V1).encode(sparse));
     expect({ ...(decoded as object) }).toEqual(sparse);
+  });
+
+  it("encodes records larger than its scratch buffer, and small ones after them, byte for byte as avsc does", async () => {
+    const encoder = new AvroEncoder(rawSchema, V1);
+    const reference = avro.Type.forSchema(rawSchema as avro.Schema);
+    const decoder = decoderWith(fakeRegistry());
+    for (const note of ["x".repeat(20_000), "short note", "é".repeat(6_000), null]) {
+      const record = toAvro(sampleJson({ clinical_notes: note }));
+      const wire = encoder.encode(record);
+      expect(wire.subarray(0, 5)).toEqual(Buffer.from([MAGIC_BYTE, 0, 0, 0, V1]));
+      expect(wire.subarray(5)).toEqual(reference.toBuffer(record));
+      expect({ ...((await decoder.decode(wire)) as object) }).toEqual(record);
+    }
   });
 
   it("keeps a U+FFFD that was written as valid UTF-8 (the check that reads such records again as bytes)", async () => {
