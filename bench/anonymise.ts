@@ -11,6 +11,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
+import { AvroEncoder } from "../schemas/avro-codec.ts";
 import { fromJsonForm } from "../schemas/json-form.ts";
 import { loadSchema } from "../schemas/load.ts";
 
@@ -49,9 +50,8 @@ const { createGenerator } = await import("../dev/synthetic/index.ts");
 
 const rawSchema = loadSchema("patientRecord");
 const anonymisedSchema = loadSchema("anonymisedPatientRecord");
-const keyring = parseKeyring(
-  readFileSync(new URL("../tests/fixtures/keyring.json", import.meta.url), "utf8"),
-);
+const keyringText = readFileSync(new URL("../tests/fixtures/keyring.json", import.meta.url), "utf8");
+const keyring = parseKeyring(keyringText);
 /** `count` synthetic records of `count / 4` patients, in the engine's input form (no opt-outs, all consenting). */
 function syntheticRecords(seed: number, count: number): Record<string, unknown>[] {
   const generator = createGenerator({
@@ -206,14 +206,13 @@ const averageNoteLength = Math.round(notes.reduce((n, s) => n + s.length, 0) / M
  * distinct patients as the pipeline does, not the few above over and over. Reported as process CPU time per record
  * (the garbage collector's threads included) and records per second, after a JIT warm-up on other records.
  */
-function manyPatients(): {
+function manyPatients(batch: readonly Record<string, unknown>[]): {
   records: number;
   patients: number;
   cpuMicrosPerRecord: number;
   recordsPerSecond: number;
 } {
   const patients = Math.ceil(MANY / 4);
-  const batch = syntheticRecords(7, MANY);
   const warm = anonymiser(DEFAULT_TOKEN_CACHE_SIZE);
   for (const r of records) warm.anonymise(r);
   const engine = anonymiser(DEFAULT_TOKEN_CACHE_SIZE);
@@ -229,7 +228,24 @@ function manyPatients(): {
     recordsPerSecond: Math.round(MANY / seconds),
   };
 }
-const many = MANY > 0 ? manyPatients() : undefined;
+const manyRecords = MANY > 0 ? syntheticRecords(7, MANY) : [];
+const many = MANY > 0 ? manyPatients(manyRecords) : undefined;
+
+/**
+ * The same records through a processing thread's whole path (bench/lib/processing-path.ts): decoded from the wire
+ * format, anonymised, the anonymised record encoded and the research row prepared for COPY.
+ */
+const rawEncoder = new AvroEncoder(rawSchema, 1);
+// Imported here, not at the top: the engine's load is measured above, from a process that has not loaded it yet.
+const { measureProcessingPath } = await import("./lib/processing-path.ts");
+const processingPath =
+  MANY > 0
+    ? await measureProcessingPath(
+        manyRecords.map((r) => rawEncoder.encode(r)),
+        records.map((r) => rawEncoder.encode(r)),
+        keyringText,
+      )
+    : undefined;
 
 const stats = cached.tokenCacheStats();
 const result = {
@@ -256,6 +272,7 @@ const result = {
   rows,
   cacheSpeedup: Number(((rows[0]?.opsPerSecond ?? 0) / (rows[2]?.opsPerSecond ?? 1)).toFixed(2)),
   manyPatients: many ?? null,
+  processingPath: processingPath ?? null,
 };
 
 const width = Math.max(...rows.map((r) => r.name.length));
@@ -276,6 +293,10 @@ console.log(
 if (many)
   console.log(
     `one pass over ${many.records} records of ${many.patients} patients (the pipeline benchmark's mix), default settings: ${many.recordsPerSecond} records/s, ${many.cpuMicrosPerRecord} µs of process CPU per record`,
+  );
+if (processingPath)
+  console.log(
+    `the same records through a processing thread's path (decode, anonymise, encode, COPY row), in a worker thread: ${processingPath.recordsPerSecond} records/s, ${processingPath.cpuMicrosPerRecord} µs of process CPU per record`,
   );
 console.log(
   `engine load (import and first scrub, which builds the gazetteers): ${engineLoadMs} ms, heap +${engineHeapMB} MB${globalThis.gc ? "" : " (run with --expose-gc for a steadier heap figure)"}`,
