@@ -140,6 +140,19 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
     return cache;
   }
 
+  /** The cached value, counted as a hit; undefined (a miss) when absent or when the kind is not cached. */
+  function found<V>(cache: KindCache<V>, key: string): V | undefined {
+    const hit = cache.caching ? cache.get(key) : undefined;
+    if (hit === undefined) misses++;
+    else hits++;
+    return hit;
+  }
+
+  function remember<V>(cache: KindCache<V>, key: string, value: V): V {
+    if (cache.caching) cache.lru.set(key, value);
+    return value;
+  }
+
   function sizeOf(caches: Map<unknown, KindCache<unknown>>): number {
     let n = 0;
     for (const c of caches.values()) n += c.lru.size;
@@ -164,32 +177,12 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
     token(prefix, normalised) {
       if (!useCache) return computeToken(prefix, normalised);
       const cache = cacheOf(tokenCaches, prefix);
-      if (cache.caching) {
-        const hit = cache.get(normalised);
-        if (hit !== undefined) {
-          hits++;
-          return hit;
-        }
-      }
-      misses++;
-      const token = computeToken(prefix, normalised);
-      if (cache.caching) cache.lru.set(normalised, token);
-      return token;
+      return found(cache, normalised) ?? remember(cache, normalised, computeToken(prefix, normalised));
     },
     dateShiftDays(subjectToken, maxDays) {
       if (!useCache) return computeShift(subjectToken, maxDays);
       const cache = cacheOf(shiftCaches, maxDays);
-      if (cache.caching) {
-        const hit = cache.get(subjectToken);
-        if (hit !== undefined) {
-          hits++;
-          return hit;
-        }
-      }
-      misses++;
-      const shift = computeShift(subjectToken, maxDays);
-      if (cache.caching) cache.lru.set(subjectToken, shift);
-      return shift;
+      return found(cache, subjectToken) ?? remember(cache, subjectToken, computeShift(subjectToken, maxDays));
     },
     // Read on the hot path (per-record counters): one object, no allocation; counting distinct entries walks the
     // caches, so `size` is computed only when read.
