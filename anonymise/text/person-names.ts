@@ -1256,6 +1256,11 @@ let GIVEN!: ReadonlySet<string>;
 let WORD_LEVEL!: ReadonlyMap<string, number>;
 let FACT_SETS!: ReadonlyArray<readonly [ReadonlySet<string>, number]>;
 
+/** Whether this thread has loaded the gazetteers (for a test that a thread scrubbing no note never does). */
+export function gazetteerLoaded(): boolean {
+  return FACT_SETS !== undefined;
+}
+
 /**
  * Loads the gazetteers now rather than on the first note: a process that will scrub notes calls it at start-up, so
  * its first batch does not wait for them.

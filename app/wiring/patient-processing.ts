@@ -36,9 +36,6 @@ export function buildPatientProcessing(settings: PatientProcessingSettings, coun
     pipelineVersion: PIPELINE_VERSION,
     tokenCacheSize: settings.tokenCacheSize,
   });
-  // Where the topology is built, notes are scrubbed: load the detector's word lists before the first batch, not
-  // in it (a worker reports ready only after this).
-  prepareScrubber();
   const decoder = new AvroDecoder({
     registry: new RegistryClient(settings.schemaRegistryUrl, {
       deadlines: registryDeadlines(settings.registryTimeoutMs),
@@ -59,6 +56,13 @@ export function buildPatientProcessing(settings: PatientProcessingSettings, coun
 
 /** The entry a processing worker thread calls (topology/runtime/worker-entry.ts). */
 export const build = buildPatientProcessing;
+
+/**
+ * Called once in each processing worker after `build`, before it reports ready: the person-name detector's word
+ * lists load now rather than in the first batch. Not part of `build`, because the main thread builds the topology
+ * too (to describe it) and must not load them.
+ */
+export const warm = prepareScrubber;
 
 const researchFields = researchColumns(loadSchema("anonymisedPatientRecord"));
 

@@ -36,12 +36,15 @@ function describe(error: unknown): { name: string; code: string; message: string
 }
 
 /**
- * The module a worker imports: `build` makes its topology; `prepareStore`, optional, turns a store's records into
+ * The module a worker imports: `build` makes its topology; `warm`, optional, runs once after it, before the worker
+ * reports ready; `prepareStore`, optional, turns a store's records into
  * the form its store takes (e.g. rows already encoded for COPY), here in the worker rather than on the main thread,
  * and names the buffers to transfer with them rather than copy.
  */
 interface WorkerModule {
   build(settings: unknown, count: (key: string, n?: number) => void): Topology;
+  /** Optional: work to do once before the first slice (loading data the processing needs). */
+  warm?(): void;
   prepareStore?(store: string, records: StoreRecord[]): { records: StoreRecord[]; transfer?: ArrayBuffer[] };
 }
 
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
   try {
     mod = (await import(data.module)) as WorkerModule;
     const topology = mod.build(data.settings, count);
+    mod.warm?.();
     processor = new RecordProcessor(topology, deadLetterEverything, {
       canDeadLetter: Boolean(data.processing.deadLetterTopic),
     });
