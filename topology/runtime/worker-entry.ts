@@ -37,9 +37,9 @@ function describe(error: unknown): { name: string; code: string; message: string
 
 /**
  * The module a worker imports: `build` makes its topology; `warm`, optional, runs once after it, before the worker
- * reports ready; `prepareStore`, optional, turns a store's records into
- * the form its store takes (e.g. rows already encoded for COPY), here in the worker rather than on the main thread,
- * and names the buffers to transfer with them rather than copy.
+ * reports ready; `prepareStore`, optional, turns a store's records into the form its store takes (e.g. rows already
+ * encoded for COPY), here in the worker rather than on the main thread, and names the buffers to transfer with them
+ * rather than copy.
  */
 interface WorkerModule {
   build(settings: unknown, count: (key: string, n?: number) => void): Topology;
