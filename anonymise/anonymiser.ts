@@ -155,6 +155,10 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
   const outputFields = Object.freeze([...policy.outputs.map((o) => o.name), ...STAMP_FIELDS]);
 
   const allFields = [...policy.gates, ...policy.fields];
+  // Every output field, in order, stamps last: a record's output is a copy of this object (one allocation with all
+  // its fields in place) rather than an empty object grown field by field.
+  const outputTemplate: Record<string, unknown> = {};
+  for (const name of outputFields) outputTemplate[name] = null;
 
   function createOperationContext(record: Readonly<Record<string, unknown>>): OperationContext {
     const memo: Record<string, string | null> = {};
@@ -201,7 +205,7 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
           return { kind: "failed", code: verdict.code, field: verdict.field };
       }
     }
-    const value: Record<string, unknown> = {};
+    const value: Record<string, unknown> = { ...outputTemplate };
     for (const f of policy.fields) {
       for (const op of f.operations) {
         const out = op.apply(record[op.field], operationContext);
