@@ -230,7 +230,9 @@ const INITIAL_BEFORE = /(?:^|[ (:,])(\p{Lu})\.?[ ]{1,2}$/u;
 /** The folded first letters of the record's names (once per note, when a name is found). */
 function nameInitials(own: readonly OwnIdentifier[]): ReadonlySet<string> {
   const out = new Set<string>();
-  for (const id of own) if (id.entity === "NAME") out.add(foldString(id.text.trim().charAt(0)));
+  // keyOf, not foldString: this runs between a match's sourceStart and sourceEnd, and foldString of a letter that is
+  // not ASCII refolds into the buffers holding the note's source map ("Ж" → "zh" overwrote its first two entries).
+  for (const id of own) if (id.entity === "NAME") out.add(keyOf(id.text.trim().charAt(0)));
   return out;
 }
 
@@ -240,7 +242,7 @@ function nameInitials(own: readonly OwnIdentifier[]): ReadonlySet<string> {
  */
 function withOwnInitial(text: string, start: number, initials: ReadonlySet<string>): number {
   const m = INITIAL_BEFORE.exec(text.slice(Math.max(0, start - 5), start));
-  if (m === null || !initials.has(foldString(m[1] as string))) return start;
+  if (m === null || !initials.has(keyOf(m[1] as string))) return start;
   return start - m[0].length + m[0].indexOf(m[1] as string);
 }
 
