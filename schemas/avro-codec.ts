@@ -95,66 +95,54 @@ function compileStringify(schema: Schema): Convert {
   }
 }
 
-type Check = (value: unknown) => boolean;
+/**
+ * Whether any string of a decoded value holds U+FFFD. Decoding replaces every invalid UTF-8 sequence with U+FFFD, so
+ * a value without one was valid UTF-8; a value with one is decoded again as bytes, to tell invalid input from a
+ * U+FFFD that was written. It walks the value, not the schema, so named types and every union form are covered.
+ * Map keys are not checked (nor were they when every record was read as bytes).
+ */
+function holdsReplacementChar(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\uFFFD");
+  if (typeof value !== "object" || value === null || Buffer.isBuffer(value)) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (holdsReplacementChar(item)) return true;
+    return false;
+  }
+  for (const key in value) if (holdsReplacementChar((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
 
-function hasReplacementChar(value: unknown): boolean {
-  return typeof value === "string" && value.includes("\uFFFD");
+interface AvscTypeParts {
+  typeName: string;
+  getTypes?(): avro.Type[];
+  getFields?(): Array<{ getType(): avro.Type }>;
+  getItemsType?(): avro.Type;
+  getValuesType?(): avro.Type;
 }
 
 /**
- * Compiles, once per schema, a test for U+FFFD in any string of a decoded value (map keys included), or null when
- * the schema has no strings. Decoding replaces every invalid UTF-8 sequence with U+FFFD, so a value without one was
- * valid UTF-8; a value with one is decoded again as bytes to tell invalid input from a U+FFFD that was written.
+ * Whether a type holds a union avsc wraps ({"string": …}). Read with strings as strings, a union of a string and an
+ * enum is wrapped; read as bytes it is not: records of such a schema are always read as bytes, so that their values
+ * keep the form they have always had.
  */
-function compileReplacementCheck(schema: Schema): Check | null {
-  if (schema === "string") return hasReplacementChar;
-  if (Array.isArray(schema)) {
-    const branches = schema.map(compileReplacementCheck).filter((c) => c !== null);
-    if (branches.length === 0) return null;
-    return (v) => {
-      if (v === null || typeof v !== "object") return hasReplacementChar(v);
-      for (const b of branches) if (b(v)) return true;
-      return false;
-    };
-  }
-  if (typeof schema !== "object" || schema === null) return null;
-  const s = schema as Record<string, unknown>;
-  switch (s["type"]) {
-    case "string":
-      return hasReplacementChar;
-    case "record":
-    case "error": {
-      const fields = (s["fields"] as Array<{ name: string; type: Schema }>)
-        .map((f) => ({ name: f.name, check: compileReplacementCheck(f.type) }))
-        .filter((f): f is { name: string; check: Check } => f.check !== null);
-      if (fields.length === 0) return null;
-      return (v) => {
-        const record = v as Record<string, unknown>;
-        for (const f of fields) if (f.check(record[f.name])) return true;
-        return false;
-      };
-    }
-    case "array": {
-      const items = compileReplacementCheck(s["items"]);
-      return items === null ? null : (v) => (v as unknown[]).some(items);
-    }
-    case "map": {
-      const values = compileReplacementCheck(s["values"]);
-      return (v) => {
-        for (const [key, value] of Object.entries(v as Record<string, unknown>))
-          if (hasReplacementChar(key) || values?.(value)) return true;
-        return false;
-      };
-    }
-    default:
-      return typeof s["type"] === "object" ? compileReplacementCheck(s["type"]) : null;
-  }
+function hasWrappedUnion(type: avro.Type, seen = new Set<avro.Type>()): boolean {
+  if (seen.has(type)) return false;
+  seen.add(type);
+  const t = type as unknown as AvscTypeParts;
+  if (t.typeName === "union:wrapped") return true;
+  const children = [
+    ...(t.getTypes?.() ?? []),
+    ...(t.getFields?.() ?? []).map((f) => f.getType()),
+    ...(t.getItemsType ? [t.getItemsType()] : []),
+    ...(t.getValuesType ? [t.getValuesType()] : []),
+  ];
+  return children.some((child) => hasWrappedUnion(child, seen));
 }
 
 interface CompiledWriter {
-  /** Strings read as strings: the hot path. */
-  reader: avro.Type;
-  resolver: avro.Resolver;
+  /** Strings read as strings: the hot path. Undefined when the schema has a wrapped union (see hasWrappedUnion). */
+  reader: avro.Type | undefined;
+  resolver: avro.Resolver | undefined;
   /** Strings read as bytes, then checked and converted: only for values that hold U+FFFD. */
   bytesReader: avro.Type;
   bytesResolver: avro.Resolver;
@@ -185,7 +173,6 @@ export class AvroDecoder {
   readonly #options: AvroDecoderOptions;
   readonly #readerBytesSchema: Schema;
   readonly #stringify: Convert;
-  readonly #replaced: Check | null;
   readonly #compiled = new Map<number, CompiledWriter | Error>();
   readonly #unknownUntil = new Map<number, number>();
 
@@ -193,7 +180,6 @@ export class AvroDecoder {
     this.#options = options;
     this.#readerBytesSchema = stringsAsBytes(options.readerSchema);
     this.#stringify = compileStringify(options.readerSchema);
-    this.#replaced = compileReplacementCheck(options.readerSchema);
   }
 
   /** The Serde side the topology uses (the raw record serde only decodes). */
@@ -255,9 +241,10 @@ export class AvroDecoder {
       const writer = type(writerSchema);
       const bytesReader = type(this.#readerBytesSchema);
       const bytesWriter = type(stringsAsBytes(writerSchema));
+      const wrapped = hasWrappedUnion(reader) || hasWrappedUnion(writer);
       compiledWriter = {
-        reader,
-        resolver: reader.createResolver(writer),
+        reader: wrapped ? undefined : reader,
+        resolver: wrapped ? undefined : reader.createResolver(writer),
         bytesReader,
         bytesResolver: bytesReader.createResolver(bytesWriter),
         stringify: this.#stringify,
@@ -276,8 +263,10 @@ export class AvroDecoder {
   }
 
   #decodeWith(compiled: CompiledWriter, data: Buffer, id: number): unknown {
-    const value = this.#read(compiled.reader, compiled.resolver, data, id);
-    if (this.#replaced === null || !this.#replaced(value)) return value;
+    if (compiled.reader !== undefined && compiled.resolver !== undefined) {
+      const value = this.#read(compiled.reader, compiled.resolver, data, id);
+      if (!holdsReplacementChar(value)) return value;
+    }
     return compiled.stringify(this.#read(compiled.bytesReader, compiled.bytesResolver, data, id));
   }
 

@@ -138,6 +138,50 @@ describe("AvroEncoder / AvroDecoder round trip", () => {
     }
   });
 
+  describe("schemas beyond the patient record", () => {
+    const wire = (schema: object, value: unknown, corrupt?: string) => {
+      const body = avro.Type.forSchema(schema as avro.Schema).toBuffer(value);
+      // Make one string invalid UTF-8: its first byte becomes 0xFF.
+      if (corrupt !== undefined) body[body.indexOf(Buffer.from(corrupt))] = 0xff;
+      return Buffer.concat([Buffer.from([MAGIC_BYTE, 0, 0, 0, 7]), body]);
+    };
+
+    it("a string inside a named type used by reference is not accepted as U+FFFD when it is not UTF-8", async () => {
+      const schema = {
+        type: "record",
+        name: "Probe",
+        fields: [
+          {
+            name: "home",
+            type: { type: "record", name: "Place", fields: [{ name: "line", type: "string" }] },
+          },
+          { name: "work", type: "Place" },
+        ],
+      };
+      const decoder = decoderWith(fakeRegistry({ 7: schema }), { readerSchema: schema });
+      const value = { home: { line: "1 Oak Road" }, work: { line: "9 Elm Street" } };
+      expect(await decoder.decode(wire(schema, value))).toEqual(value);
+      const decoded = await Promise.resolve()
+        .then(() => decoder.decode(wire(schema, value, "Elm")))
+        .catch((e: SchemaError) => e);
+      // Either refused, or the field is left as bytes (which the anonymiser refuses): never a string holding U+FFFD.
+      expect(JSON.stringify(decoded)).not.toContain("\uFFFD");
+      expect(JSON.stringify(decoded)).not.toContain("�");
+    });
+
+    it("a union of a string and an enum keeps its plain form, and invalid UTF-8 in it is refused", async () => {
+      const schema = {
+        type: "record",
+        name: "Probe",
+        fields: [{ name: "v", type: ["null", { type: "enum", name: "E", symbols: ["A"] }, "string"] }],
+      };
+      const decoder = decoderWith(fakeRegistry({ 7: schema }), { readerSchema: schema });
+      expect(await decoder.decode(wire(schema, { v: { string: "text" } }))).toEqual({ v: "text" });
+      const error = await failure(decoder, wire(schema, { v: { string: "text" } }, "text"));
+      expect(error.code).toBe("AVRO_INVALID_UTF8");
+    });
+  });
+
   it("keeps a U+FFFD that was written as valid UTF-8 (the check that reads such records again as bytes)", async () => {
     const record = toAvro(
       sampleJson({ clinical_notes: "scanned letter: \uFFFD illegible", diagnosis_codes: ["E11.9"] }),
