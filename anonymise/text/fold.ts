@@ -152,7 +152,7 @@ function foldAscii(text: string): string {
   let inSeparator = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 32 || (c >= 9 && c <= 13) || c === 39 || c === 45 || c === 46 || c === 44 || c === 96) {
+    if (isSeparator(c)) {
       if (!inSeparator) chars[n++] = 32;
       inSeparator = true;
     } else {
