@@ -140,13 +140,23 @@ function recordFields(schema: unknown): Array<Record<string, unknown>> {
   return fields as Array<Record<string, unknown>>;
 }
 
+/**
+ * The name as V8 keeps a property name: one shared copy per name. A name read from the schema's JSON is a string
+ * value, a different copy, and optimised code that reads `record[name]` at a site that only ever sees that one name
+ * checks the key by identity against the shared copy. With the other copy, the check fails on every record, and the
+ * anonymiser's code was deoptimised and recompiled hundreds of times per processing thread.
+ */
+function propertyName(name: string): string {
+  return Object.keys({ [name]: true })[0] as string;
+}
+
 export function compilePolicy(rawSchema: unknown, strategy: Strategy): CompiledPolicy {
   const rawFields = recordFields(rawSchema);
   const version = policyVersionOf(rawSchema as Record<string, unknown>);
   const shapes = new Map<string, FieldShape>();
   const annotations = new Map<string, Params[]>();
   for (const f of rawFields) {
-    const name = f["name"] as string;
+    const name = propertyName(f["name"] as string);
     shapes.set(name, shapeOf({ name, type: f["type"] }));
     annotations.set(name, annotationsOf(f, name));
   }
@@ -184,7 +194,7 @@ export function compilePolicy(rawSchema: unknown, strategy: Strategy): CompiledP
             name,
           );
         }
-        output = as;
+        output = propertyName(as);
         outputNames.add(as);
         outputs.push({ name: as, type: outputType });
       }

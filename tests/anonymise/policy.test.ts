@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { AnonymisationError, ERROR_CATALOGUE, POLICY_ATTRIBUTE } from "../../anonymise/index.ts";
+import {
+  AnonymisationError,
+  compilePolicy,
+  ERROR_CATALOGUE,
+  POLICY_ATTRIBUTE,
+} from "../../anonymise/index.ts";
 import { loadSchemaFile } from "../../schemas/load.ts";
 import { testAnonymiser } from "../support/anonymiser.ts";
 import { anonymisedSchema, anonymiser, rawSchema, sampleJson, toAvro } from "./helpers.ts";
@@ -105,5 +110,25 @@ describe("refusal of unknown fields", () => {
   it("a record carrying a field the policy does not know is refused, never passed through", () => {
     const r = anonymiser().anonymise({ ...toAvro(sampleJson()), mothers_maiden_name: "Smith" });
     expect(r).toEqual({ kind: "failed", code: "ANON_FIELD_UNKNOWN", field: "mothers_maiden_name" });
+  });
+});
+
+describe("the compiled policy's names", () => {
+  it("are V8's shared copies of the property names, so reading a record by them does not deoptimise", async () => {
+    // A name read from the schema's JSON is a second copy of the string. Optimised code that reads `record[name]`
+    // where only one name is ever seen compares the key with the shared copy by identity, and with the second copy
+    // the anonymiser was deoptimised and recompiled hundreds of times per processing thread.
+    const { setFlagsFromString } = await import("node:v8");
+    setFlagsFromString("--allow-natives-syntax");
+    const isSharedName = new Function("s", "return %IsInternalizedString(s)") as (s: string) => boolean;
+    expect(isSharedName(JSON.parse('{"name":"national_data_opt_out"}').name)).toBe(false);
+
+    const policy = compilePolicy(JSON.parse(JSON.stringify(rawSchema)), "pseudonymisation");
+    const names = [...policy.gates, ...policy.fields].flatMap((f) => [
+      f.shape.name,
+      ...f.operations.flatMap((o) => (o.output === null ? [o.field] : [o.field, o.output])),
+    ]);
+    expect(names.length).toBeGreaterThan(20);
+    for (const name of names) expect(isSharedName(name), name).toBe(true);
   });
 });
