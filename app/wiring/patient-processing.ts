@@ -1,7 +1,7 @@
 import { createAnonymiser, parseKeyring, prepareScrubber, type Strategy } from "../../anonymise/index.ts";
 import type { StoreRecord } from "../../contracts/stores.ts";
 import { PIPELINE_VERSION } from "../../ops/version.ts";
-import { AvroDecoder, AvroEncoder } from "../../schemas/avro-codec.ts";
+import { AvroDecoder, type AvroDecoderOptions, AvroEncoder } from "../../schemas/avro-codec.ts";
 import { loadAllSchemas, loadSchema } from "../../schemas/load.ts";
 import { RegistryClient, registryDeadlines } from "../../schemas/registry-client.ts";
 import { prepareRows, researchColumns } from "../../sinks/research-columns.ts";
@@ -25,8 +25,15 @@ export interface PatientProcessingSettings {
   maxRecordBytes: number;
 }
 
-/** The patient topology with its own engine, registry client and codecs; `count` feeds the batch counters. */
-export function buildPatientProcessing(settings: PatientProcessingSettings, count: CountFn): Topology {
+/**
+ * The patient topology with its own engine, registry client and codecs; `count` feeds the batch counters.
+ * `writerSchemas` replaces the registry client (the benchmark of the processing path passes schemas from memory).
+ */
+export function buildPatientProcessing(
+  settings: PatientProcessingSettings,
+  count: CountFn,
+  writerSchemas?: AvroDecoderOptions["registry"],
+): Topology {
   const schemas = loadAllSchemas();
   const anonymiser = createAnonymiser({
     rawSchema: schemas.patientRecord,
@@ -37,9 +44,11 @@ export function buildPatientProcessing(settings: PatientProcessingSettings, coun
     tokenCacheSize: settings.tokenCacheSize,
   });
   const decoder = new AvroDecoder({
-    registry: new RegistryClient(settings.schemaRegistryUrl, {
-      deadlines: registryDeadlines(settings.registryTimeoutMs),
-    }),
+    registry:
+      writerSchemas ??
+      new RegistryClient(settings.schemaRegistryUrl, {
+        deadlines: registryDeadlines(settings.registryTimeoutMs),
+      }),
     readerSchema: schemas.patientRecord,
     maxRecordBytes: settings.maxRecordBytes,
     acceptWriter: (writer) => anonymiser.checkWriterSchema(writer),
@@ -55,7 +64,9 @@ export function buildPatientProcessing(settings: PatientProcessingSettings, coun
 }
 
 /** The entry a processing worker thread calls (topology/runtime/worker-entry.ts). */
-export const build = buildPatientProcessing;
+export function build(settings: PatientProcessingSettings, count: CountFn): Topology {
+  return buildPatientProcessing(settings, count);
+}
 
 /**
  * Called once in each processing worker after `build`, before it reports ready: the person-name detector's word

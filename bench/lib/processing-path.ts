@@ -1,7 +1,7 @@
 /**
  * The work of one processing thread, measured alone: encoded records in, through the patient topology (decode,
- * anonymise, route, encode the anonymised record), then the research rows prepared for COPY, as a pipeline worker
- * does it (topology/runtime/worker-entry.ts). No broker, registry or database: the writer schema comes from memory
+ * anonymise, route, encode the anonymised record), then the research rows prepared for COPY and the messages
+ * packed, by the code a pipeline worker runs (topology/runtime/worker-slice.ts). No broker, registry or database: the writer schema comes from memory
  * and nothing is sent. It runs in a worker thread with the pool's young-generation size, so its garbage collection
  * behaves as in the pipeline, while the calling thread waits; the CPU time is the whole process's over the run
  * (the worker and V8's helper threads). Without the broker and PostgreSQL on the same two cores, the figure moves
@@ -9,11 +9,9 @@
  */
 
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { buildPatientTopology } from "../../topology/patient/patient-topology.ts";
 import { deadLetterEverything } from "../../topology/runtime/handlers.ts";
-import { processRecords } from "../../topology/runtime/processing.ts";
-import { RecordProcessor } from "../../topology/runtime/record-processor.ts";
 import { DEFAULT_YOUNG_GENERATION_MB } from "../../topology/runtime/worker-processing.ts";
+import { SliceProcessor } from "../../topology/runtime/worker-slice.ts";
 
 export interface ProcessingPathResult {
   records: number;
@@ -54,46 +52,36 @@ export function measureProcessingPath(
 }
 
 async function run(job: Job): Promise<ProcessingPathResult> {
-  const { createAnonymiser, DEFAULT_TOKEN_CACHE_SIZE, parseKeyring, prepareScrubber } = await import(
-    "../../anonymise/index.ts"
-  );
-  const { AvroDecoder, AvroEncoder } = await import("../../schemas/avro-codec.ts");
+  const { DEFAULT_TOKEN_CACHE_SIZE } = await import("../../anonymise/index.ts");
   const { loadAllSchemas } = await import("../../schemas/load.ts");
-  const { prepareStore } = await import("../../app/wiring/patient-processing.ts");
+  const processing = await import("../../app/wiring/patient-processing.ts");
   const schemas = loadAllSchemas();
-  const anonymiser = createAnonymiser({
-    rawSchema: schemas.patientRecord,
-    anonymisedSchema: schemas.anonymisedPatientRecord,
-    keyring: parseKeyring(job.keyringJson),
-    strategy: "pseudonymisation",
-    pipelineVersion: "bench",
-    tokenCacheSize: DEFAULT_TOKEN_CACHE_SIZE,
-  });
-  prepareScrubber();
-  const decoder = new AvroDecoder({
-    registry: { writerSchema: async () => schemas.patientRecord },
-    readerSchema: schemas.patientRecord,
-    maxRecordBytes: 1_048_576,
-    acceptWriter: (writer) => anonymiser.checkWriterSchema(writer),
-  });
   const outcomes: Record<string, number> = {};
-  const topology = buildPatientTopology({
-    rawTopic: "raw",
-    anonymisedTopic: "anonymised",
-    rawSerde: decoder,
-    anonymisedSerde: new AvroEncoder(schemas.anonymisedPatientRecord, 2),
-    anonymiser,
-    count: (key, n = 1) => {
+  // As a worker builds it (worker-entry.ts), with the writer schema from memory instead of the registry.
+  const topology = processing.buildPatientProcessing(
+    {
+      rawTopic: "raw",
+      anonymisedTopic: "anonymised",
+      keyringJson: job.keyringJson,
+      strategy: "pseudonymisation",
+      tokenCacheSize: DEFAULT_TOKEN_CACHE_SIZE,
+      schemaRegistryUrl: "http://unused.invalid",
+      registryTimeoutMs: 1_000,
+      outputSchemaId: 2,
+      maxRecordBytes: 1_048_576,
+    },
+    (key, n = 1) => {
       if (key.startsWith("outcome:")) outcomes[key.slice(8)] = (outcomes[key.slice(8)] ?? 0) + n;
     },
-  });
-  const processor = new RecordProcessor(topology, deadLetterEverything, { canDeadLetter: true });
-  const options = {
+    { writerSchema: async () => schemas.patientRecord },
+  );
+  processing.warm();
+  const slicer = new SliceProcessor(topology, processing.prepareStore, {
     handlers: deadLetterEverything,
     deadLetterTopic: "dead-letters",
     deadLetterStore: undefined,
     retry: { initialMs: 10, maxMs: 100 },
-  };
+  });
   const buffers = (list: Uint8Array[]) => list.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength));
   const signal = new AbortController().signal;
   const slices = async (values: Buffer[], offset: bigint): Promise<void> => {
@@ -107,8 +95,7 @@ async function run(job: Job): Promise<ProcessingPathResult> {
         value,
         headers: new Map<string, Buffer>(),
       }));
-      const batch = await processRecords(processor, records, options, signal, new Map());
-      for (const [name, list] of batch.stores) prepareStore(name, list);
+      await slicer.process(records, signal, new Map());
     }
   };
   // Warm-up (JIT, the writer schema) on other records, then one measured pass.

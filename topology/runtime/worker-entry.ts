@@ -1,11 +1,9 @@
 import { parentPort, workerData } from "node:worker_threads";
-import type { Topology } from "../dsl/topology.ts";
 import { deadLetterEverything } from "./handlers.ts";
-import { type ProcessingOptions, processRecords } from "./processing.ts";
-import { RecordProcessor } from "./record-processor.ts";
-import type { StoreRecord } from "./store.ts";
-import type { WireBatch, WorkerReply, WorkerRequest } from "./worker-processing.ts";
-import { packMessages, unpackRecords } from "./worker-wire.ts";
+import type { ProcessingOptions } from "./processing.ts";
+import type { WorkerReply, WorkerRequest } from "./worker-processing.ts";
+import { SliceProcessor, type WorkerModule } from "./worker-slice.ts";
+import { unpackRecords } from "./worker-wire.ts";
 
 /** A processing worker (see worker-processing.ts): builds its topology once, then processes slices of batches. */
 interface Data {
@@ -35,43 +33,25 @@ function describe(error: unknown): { name: string; code: string; message: string
   };
 }
 
-/**
- * The module a worker imports: `build` makes its topology; `warm`, optional, runs once after it, before the worker
- * reports ready; `prepareStore`, optional, turns a store's records into the form its store takes (e.g. rows already
- * encoded for COPY), here in the worker rather than on the main thread, and names the buffers to transfer with them
- * rather than copy.
- */
-interface WorkerModule {
-  build(settings: unknown, count: (key: string, n?: number) => void): Topology;
-  /** Optional: work to do once before the first slice (loading data the processing needs). */
-  warm?(): void;
-  prepareStore?(store: string, records: StoreRecord[]): { records: StoreRecord[]; transfer?: ArrayBuffer[] };
-}
-
-let mod: WorkerModule;
-
 async function main(): Promise<void> {
   let counters = new Map<string, number>();
   const count = (key: string, n = 1) => counters.set(key, (counters.get(key) ?? 0) + n);
-  let processor: RecordProcessor;
+  let slices: SliceProcessor;
   try {
-    mod = (await import(data.module)) as WorkerModule;
+    const mod = (await import(data.module)) as WorkerModule;
     const topology = mod.build(data.settings, count);
     mod.warm?.();
-    processor = new RecordProcessor(topology, deadLetterEverything, {
-      canDeadLetter: Boolean(data.processing.deadLetterTopic),
+    slices = new SliceProcessor(topology, mod.prepareStore, {
+      ...data.processing,
+      handlers: deadLetterEverything,
+      onRetry: (code, attempt, delayMs) =>
+        port!.postMessage({ retry: { code, attempt, delayMs } } satisfies WorkerReply),
     });
   } catch (error) {
     port!.postMessage({ startFailed: describe(error) } satisfies WorkerReply);
     return;
   }
   const abort = new AbortController();
-  const options: ProcessingOptions = {
-    ...data.processing,
-    handlers: deadLetterEverything,
-    onRetry: (code, attempt, delayMs) =>
-      port!.postMessage({ retry: { code, attempt, delayMs } } satisfies WorkerReply),
-  };
   // One slice at a time, in arrival order: the pool never sends a worker two slices at once.
   let queue: Promise<void> = Promise.resolve();
   port!.on("message", (request: WorkerRequest) => {
@@ -79,26 +59,8 @@ async function main(): Promise<void> {
       counters = new Map();
       const records = unpackRecords(request.records);
       try {
-        const batch = await processRecords(processor, records, options, abort.signal, counters);
-        const transfer: ArrayBuffer[] = [];
-        if (mod.prepareStore)
-          for (const [name, list] of batch.stores) {
-            const prepared = mod.prepareStore(name, list);
-            batch.stores.set(name, prepared.records);
-            transfer.push(...(prepared.transfer ?? []));
-          }
-        const messages = packMessages(batch.messages);
-        const wire: WireBatch = {
-          messages: messages.packed,
-          stores: [...batch.stores],
-          deadLetters: batch.deadLetters,
-          topicRecords: batch.topicRecords,
-          counters: [...batch.counters],
-        };
-        port!.postMessage({ id: request.id, ok: true, batch: wire } satisfies WorkerReply, [
-          ...messages.transfer,
-          ...transfer,
-        ]);
+        const { batch, transfer } = await slices.process(records, abort.signal, counters);
+        port!.postMessage({ id: request.id, ok: true, batch } satisfies WorkerReply, transfer);
       } catch (error) {
         port!.postMessage({ id: request.id, ok: false, error: describe(error) } satisfies WorkerReply);
       }

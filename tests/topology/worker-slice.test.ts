@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { deadLetterEverything } from "../../topology/runtime/handlers.ts";
+import type { ConsumedRecord } from "../../topology/runtime/record-processor.ts";
+import type { StoreRecord } from "../../topology/runtime/store.ts";
+import { SliceProcessor } from "../../topology/runtime/worker-slice.ts";
+import { unpackMessages } from "../../topology/runtime/worker-wire.ts";
+import { build } from "./fixtures/worker-topology.ts";
+
+const slice = (values: string[]): ConsumedRecord[] =>
+  values.map((v, i) => ({
+    topic: "raw",
+    partition: 1,
+    offset: BigInt(10 + i),
+    timestamp: 1n,
+    key: undefined,
+    value: Buffer.from(v),
+    headers: new Map(),
+  }));
+
+const options = {
+  handlers: deadLetterEverything,
+  deadLetterTopic: "dlq",
+  deadLetterStore: undefined,
+  retry: { initialMs: 1, maxMs: 2 },
+};
+
+describe("SliceProcessor (a processing worker's step per slice)", () => {
+  it("processes a slice, prepares each store's records and names every buffer to transfer", async () => {
+    const counters = new Map<string, number>();
+    const prepared = new ArrayBuffer(8);
+    const seen: Array<[string, number]> = [];
+    const slicer = new SliceProcessor(
+      build({ suffix: "!" }, (key, n = 1) => counters.set(key, (counters.get(key) ?? 0) + n)),
+      (store: string, records: StoreRecord[]) => {
+        seen.push([store, records.length]);
+        return {
+          records: records.map((r) => ({ ...r, value: `prepared ${String(r.value)}` })),
+          transfer: [prepared],
+        };
+      },
+      options,
+    );
+    const { batch, transfer } = await slicer.process(
+      slice(["ab", "bad", "cd"]),
+      new AbortController().signal,
+      counters,
+    );
+
+    expect(seen).toEqual([["db", 2]]);
+    expect(batch.stores).toEqual([
+      [
+        "db",
+        [
+          expect.objectContaining({ offset: 10n, value: "prepared AB!" }),
+          expect.objectContaining({ offset: 12n, value: "prepared CD!" }),
+        ],
+      ],
+    ]);
+    expect(batch.topicRecords).toBe(2);
+    expect(batch.deadLetters).toEqual([
+      {
+        reason: expect.objectContaining({ code: "ITEM_BAD" }),
+        position: { topic: "raw", partition: 1, offset: 11n },
+      },
+    ]);
+    expect(batch.counters).toEqual([["seen:2", 2]]);
+    const messages = unpackMessages(batch.messages);
+    expect(messages.map((m) => [m.topic, m.value?.toString()])).toEqual([
+      ["out", "AB!"],
+      ["out", "CD!"],
+      ["dlq", "bad"],
+    ]);
+    expect(transfer).toContain(prepared);
+    expect(transfer.length).toBeGreaterThan(1);
+  });
+
+  it("leaves store records as they are without prepareStore", async () => {
+    const slicer = new SliceProcessor(
+      build({ suffix: "" }, () => undefined),
+      undefined,
+      options,
+    );
+    const { batch, transfer } = await slicer.process(slice(["x"]), new AbortController().signal, new Map());
+    expect(batch.stores).toEqual([["db", [expect.objectContaining({ value: "X" })]]]);
+    expect(transfer.every((b) => b instanceof ArrayBuffer)).toBe(true);
+  });
+});

@@ -1,0 +1,68 @@
+import type { Topology } from "../dsl/topology.ts";
+import { deadLetterEverything } from "./handlers.ts";
+import { type ProcessingOptions, processRecords } from "./processing.ts";
+import type { ConsumedRecord } from "./record-processor.ts";
+import { RecordProcessor } from "./record-processor.ts";
+import type { StoreRecord } from "./store.ts";
+import type { WireBatch } from "./worker-processing.ts";
+import { packMessages } from "./worker-wire.ts";
+
+/**
+ * The module a processing worker imports: `build` makes its topology; `warm`, optional, runs once after it, before
+ * the worker reports ready; `prepareStore`, optional, turns a store's records into the form its store takes (e.g.
+ * rows already encoded for COPY), here in the worker rather than on the main thread, and names the buffers to
+ * transfer with them rather than copy.
+ */
+export interface WorkerModule {
+  build(settings: unknown, count: (key: string, n?: number) => void): Topology;
+  /** Optional: work to do once before the first slice (loading data the processing needs). */
+  warm?(): void;
+  prepareStore?(store: string, records: StoreRecord[]): { records: StoreRecord[]; transfer?: ArrayBuffer[] };
+}
+
+/** What a processing worker does with each slice it is sent, from its topology; the benchmark runs it too. */
+export class SliceProcessor {
+  readonly #processor: RecordProcessor;
+  readonly #prepareStore: WorkerModule["prepareStore"];
+  readonly #options: ProcessingOptions;
+
+  constructor(topology: Topology, prepareStore: WorkerModule["prepareStore"], options: ProcessingOptions) {
+    this.#prepareStore = prepareStore;
+    this.#options = options;
+    this.#processor = new RecordProcessor(topology, deadLetterEverything, {
+      canDeadLetter: Boolean(options.deadLetterTopic),
+    });
+  }
+
+  /**
+   * One slice: processed, each store's records prepared, the messages packed. `transfer` lists the buffers to move
+   * to the main thread with the batch.
+   */
+  async process(
+    records: readonly ConsumedRecord[],
+    signal: AbortSignal,
+    counters: Map<string, number>,
+  ): Promise<{ batch: WireBatch; transfer: ArrayBuffer[] }> {
+    const batch = await processRecords(this.#processor, records, this.#options, signal, counters);
+    const transfer: ArrayBuffer[] = [];
+    const prepareStore = this.#prepareStore;
+    if (prepareStore)
+      for (const [name, list] of batch.stores) {
+        const prepared = prepareStore(name, list);
+        batch.stores.set(name, prepared.records);
+        transfer.push(...(prepared.transfer ?? []));
+      }
+    const messages = packMessages(batch.messages);
+    transfer.push(...messages.transfer);
+    return {
+      batch: {
+        messages: messages.packed,
+        stores: [...batch.stores],
+        deadLetters: batch.deadLetters,
+        topicRecords: batch.topicRecords,
+        counters: [...batch.counters],
+      },
+      transfer,
+    };
+  }
+}
