@@ -79,27 +79,36 @@ export interface Pseudonymiser {
  */
 export const UNIQUE_AFTER_LOOKUPS = 4_096;
 
-/** The cached tokens of one prefix (or date shifts of one `maxDays`), keyed by the value alone. */
+/**
+ * The cached tokens of one prefix (or date shifts of one `maxDays`), keyed by the value alone. Its cache counts
+ * the hits and misses; a look-up of a kind no longer cached is a miss counted here.
+ */
 class KindCache<V> {
   readonly lru: LruCache<V>;
-  lookups = 0;
-  found = 0;
   /** False once the kind is known not to repeat. */
   caching = true;
+  uncachedMisses = 0;
 
   constructor(capacity: number) {
     this.lru = new LruCache<V>(capacity);
   }
 
   get(key: string): V | undefined {
-    this.lookups++;
+    if (!this.caching) {
+      this.uncachedMisses++;
+      return undefined;
+    }
     const hit = this.lru.get(key);
-    if (hit !== undefined) this.found++;
-    else if (this.found === 0 && this.lookups >= UNIQUE_AFTER_LOOKUPS) {
+    if (hit === undefined && this.lru.hits === 0 && this.lru.misses >= UNIQUE_AFTER_LOOKUPS) {
       this.caching = false;
       this.lru.clear();
     }
     return hit;
+  }
+
+  set(key: string, value: V): V {
+    if (this.caching) this.lru.set(key, value);
+    return value;
   }
 }
 
@@ -145,9 +154,6 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
   // lookup, and a token string met again (the subject of a date shift) keeps the hash V8 stored in it.
   const tokenCaches = new Map<string, KindCache<string>>();
   const shiftCaches = new Map<number, KindCache<number>>();
-  let hits = 0;
-  let misses = 0;
-
   const mac = hmacSha256(key);
 
   function computeToken(prefix: string, normalised: string): string {
@@ -172,34 +178,22 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
     return cache;
   }
 
-  /** The cached value, counted as a hit; undefined (a miss) when absent or when the kind is not cached. */
-  function found<V>(cache: KindCache<V>, key: string): V | undefined {
-    const hit = cache.caching ? cache.get(key) : undefined;
-    if (hit === undefined) misses++;
-    else hits++;
-    return hit;
-  }
-
-  function remember<V>(cache: KindCache<V>, key: string, value: V): V {
-    if (cache.caching) cache.lru.set(key, value);
-    return value;
-  }
-
-  function sizeOf(caches: Map<unknown, KindCache<unknown>>): number {
+  function total(count: (cache: KindCache<unknown>) => number): number {
     let n = 0;
-    for (const c of caches.values()) n += c.lru.size;
+    for (const c of tokenCaches.values()) n += count(c);
+    for (const c of shiftCaches.values()) n += count(c);
     return n;
   }
 
   const stats = {
     get hits() {
-      return hits;
+      return total((c) => c.lru.hits);
     },
     get misses() {
-      return misses;
+      return total((c) => c.lru.misses + c.uncachedMisses);
     },
     get size() {
-      return sizeOf(tokenCaches) + sizeOf(shiftCaches);
+      return total((c) => c.lru.size);
     },
     capacity: cacheSize,
   };
@@ -209,15 +203,15 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
     token(prefix, normalised) {
       if (!useCache) return computeToken(prefix, normalised);
       const cache = cacheOf(tokenCaches, prefix);
-      return found(cache, normalised) ?? remember(cache, normalised, computeToken(prefix, normalised));
+      return cache.get(normalised) ?? cache.set(normalised, computeToken(prefix, normalised));
     },
     dateShiftDays(subjectToken, maxDays) {
       if (!useCache) return computeShift(subjectToken, maxDays);
       const cache = cacheOf(shiftCaches, maxDays);
-      return found(cache, subjectToken) ?? remember(cache, subjectToken, computeShift(subjectToken, maxDays));
+      return cache.get(subjectToken) ?? cache.set(subjectToken, computeShift(subjectToken, maxDays));
     },
-    // Read on the hot path (per-record counters): one object, no allocation; counting distinct entries walks the
-    // caches, so `size` is computed only when read.
+    // Read on the hot path (per-record counters): one object, no allocation; the figures are summed over the
+    // kinds only when read.
     cacheStats: () => stats,
   };
 }

@@ -37,11 +37,13 @@ export function outcomeCounters(
         if (n > 0) count(`replacement:${entity}`, n);
     } else if (result.kind === "failed") count(`failure:${result.code}`);
     else count(`withheld:${result.reason}`);
-    // The statistics object is live (its counts read the cache as it is now).
-    if (stats.hits !== hits) count("cache:hit", stats.hits - hits);
-    if (stats.misses !== misses) count("cache:miss", stats.misses - misses);
-    hits = stats.hits;
-    misses = stats.misses;
+    // The statistics object is live (each read sums the caches as they are now): read once per record.
+    const nowHits = stats.hits;
+    const nowMisses = stats.misses;
+    if (nowHits !== hits) count("cache:hit", nowHits - hits);
+    if (nowMisses !== misses) count("cache:miss", nowMisses - misses);
+    hits = nowHits;
+    misses = nowMisses;
   };
 }
 
