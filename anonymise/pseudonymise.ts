@@ -1,4 +1,4 @@
-import { createHash, hash, type KeyObject } from "node:crypto";
+import { createHmac } from "node:crypto";
 import type { Keyring } from "./keyring.ts";
 import { LruCache } from "./lru.ts";
 import { normaliseNhsNumber } from "./nhs-number.ts";
@@ -112,40 +112,6 @@ class KindCache<V> {
   }
 }
 
-const SHA256_BLOCK = 64;
-
-/**
- * HMAC-SHA-256 as RFC 2104 defines it, H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)), from two one-shot hashes over pads made
- * once: `createHmac` per MAC costs several times more (an object and a key set-up each time), and every token made
- * is one MAC. The pads are key material, held in this closure only, as the key object holds the key itself. The
- * MAC is returned as a "binary" string (one character per byte).
- */
-function hmacSha256(key: KeyObject): (input: string) => string {
-  const raw = key.export();
-  const k0 = Buffer.alloc(SHA256_BLOCK);
-  (raw.length > SHA256_BLOCK ? createHash("sha256").update(raw).digest() : raw).copy(k0);
-  raw.fill(0);
-  let inner = Buffer.allocUnsafeSlow(SHA256_BLOCK + 256);
-  const outer = Buffer.allocUnsafeSlow(SHA256_BLOCK + 32);
-  for (let i = 0; i < SHA256_BLOCK; i++) {
-    inner[i] = (k0[i] as number) ^ 0x36;
-    outer[i] = (k0[i] as number) ^ 0x5c;
-  }
-  k0.fill(0);
-  return (input) => {
-    // UTF-8 takes at most three bytes per UTF-16 code unit.
-    if (SHA256_BLOCK + input.length * 3 > inner.length) {
-      const grown = Buffer.allocUnsafeSlow(SHA256_BLOCK + input.length * 3);
-      inner.copy(grown, 0, 0, SHA256_BLOCK);
-      inner.fill(0);
-      inner = grown;
-    }
-    const n = inner.write(input, SHA256_BLOCK, "utf8");
-    hash("sha256", inner.subarray(0, SHA256_BLOCK + n), "buffer").copy(outer, SHA256_BLOCK);
-    return hash("sha256", outer, "binary");
-  };
-}
-
 export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudonymiser {
   const key = keyring.activeKey;
   const keyId = keyring.activeKeyId;
@@ -154,7 +120,9 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
   // lookup, and a token string met again (the subject of a date shift) keeps the hash V8 stored in it.
   const tokenCaches = new Map<string, KindCache<string>>();
   const shiftCaches = new Map<number, KindCache<number>>();
-  const mac = hmacSha256(key);
+  function mac(input: string): string {
+    return createHmac("sha256", key).update(input).digest("binary");
+  }
 
   function computeToken(prefix: string, normalised: string): string {
     return `${prefix}-${keyId}-${base32(mac(`${prefix}:${normalised}`), TOKEN_BODY_LENGTH)}`;

@@ -126,7 +126,7 @@ describe("pseudonymise", () => {
 
   it("tokens are the MAC's definition for keys of any length and inputs of any length and script (property)", () => {
     // Keys shorter than, as long as and longer than SHA-256's 64-byte block (a longer key is hashed first), and
-    // inputs long enough to outgrow the MAC's scratch buffer.
+    // long inputs in any script: the token is the base32 of the MAC's first 130 bits, whatever the input.
     for (const bytes of [32, 64, 65, 200]) {
       const material = Buffer.from(Array.from({ length: bytes }, (_, i) => (i * 37 + bytes) & 255));
       const ring = parseKeyring(JSON.stringify({ active: "k2", keys: { k2: material.toString("base64") } }));
