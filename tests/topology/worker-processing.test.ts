@@ -1,7 +1,12 @@
+import { getPriority } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { TopologyFailedError } from "../../topology/dsl/errors.ts";
 import type { ConsumedRecord } from "../../topology/runtime/record-processor.ts";
-import { DEFAULT_YOUNG_GENERATION_MB, WorkerProcessing } from "../../topology/runtime/worker-processing.ts";
+import {
+  DEFAULT_YOUNG_GENERATION_MB,
+  PROCESSING_THREAD_NICENESS,
+  WorkerProcessing,
+} from "../../topology/runtime/worker-processing.ts";
 
 const records = (values: string[]): ConsumedRecord[] =>
   values.map((v, i) => ({
@@ -155,6 +160,20 @@ describe("WorkerProcessing", () => {
     const set = await pool.process(records(["limits"]), new AbortController().signal);
     expect([...set.counters.keys()]).toContain("young-generation-mb:48");
   });
+
+  it.runIf(process.platform === "linux")(
+    "runs the processing threads below the event loop in the scheduler, and leaves the main thread as it was",
+    async () => {
+      const before = getPriority(0);
+      const p = start(2);
+      const batch = await p.process(
+        records(["priority", "priority"]).map((r, i) => ({ ...r, partition: i })),
+        new AbortController().signal,
+      );
+      expect(batch.counters.get(`niceness:${Math.min(19, before + PROCESSING_THREAD_NICENESS)}`)).toBe(2);
+      expect(getPriority(0)).toBe(before);
+    },
+  );
 
   it("reports a module that cannot build its topology at start-up", async () => {
     pool = new WorkerProcessing({
