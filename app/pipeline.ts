@@ -118,6 +118,7 @@ export async function startPipeline(
           module: new URL("./wiring/patient-processing.ts", import.meta.url),
           settings,
           threads,
+          niceness: config.processingThreadNiceness,
           processing: {
             deadLetterTopic: config.deadLetterTopic,
             deadLetterStore: PATIENT_STORES.deadLetters,

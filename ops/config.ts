@@ -198,6 +198,13 @@ export const SETTINGS = {
       return n;
     },
   } satisfies Setting<number | "auto">,
+  processingThreadNiceness: int(
+    "PROCESSING_THREAD_NICENESS",
+    "niceness added to each processing thread's scheduling priority on Linux, so that under full load the event loop (Kafka, PostgreSQL, health endpoints) is served first (0: none)",
+    10,
+    0,
+    19,
+  ),
   maxInFlightBatches: int(
     "MAX_IN_FLIGHT_BATCHES",
     "batches between consumption and their Kafka commit (processing overlaps the commits; more hold more memory)",

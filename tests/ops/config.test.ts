@@ -60,6 +60,7 @@ describe("loadConfig defaults", () => {
       retryInitialMs: 100,
       retryMaxMs: 10_000,
       tokenCacheSize: 2_048,
+      processingThreadNiceness: 10,
       httpPort: 9464,
       readyMaxPauseMs: 60_000,
       dbPoolSize: 4,
@@ -82,6 +83,7 @@ describe("loadConfig defaults", () => {
       BATCH_MAX_RECORDS: "500",
       HTTP_PORT: "0",
       TOKEN_CACHE_SIZE: "0",
+      PROCESSING_THREAD_NICENESS: "0",
       LOG_LEVEL: "debug",
     });
     expect(config).toMatchObject({
@@ -96,6 +98,7 @@ describe("loadConfig defaults", () => {
       batchMaxRecords: 500,
       httpPort: 0,
       tokenCacheSize: 0,
+      processingThreadNiceness: 0,
       logLevel: "debug",
     });
   });
@@ -166,6 +169,7 @@ describe("loadConfig refuses a bad setting, naming it", () => {
       "REGISTRY_TIMEOUT_MS",
       "BATCH_MAX_RECORDS",
       "BATCH_MAX_MS",
+      "PROCESSING_THREAD_NICENESS",
       "MAX_IN_FLIGHT_BATCHES",
       "MAX_RECORD_BYTES",
       "RETRY_INITIAL_MS",

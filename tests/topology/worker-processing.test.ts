@@ -3,8 +3,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { TopologyFailedError } from "../../topology/dsl/errors.ts";
 import type { ConsumedRecord } from "../../topology/runtime/record-processor.ts";
 import {
+  DEFAULT_PROCESSING_THREAD_NICENESS,
   DEFAULT_YOUNG_GENERATION_MB,
-  PROCESSING_THREAD_NICENESS,
+  lowerThreadPriority,
   WorkerProcessing,
 } from "../../topology/runtime/worker-processing.ts";
 
@@ -165,15 +166,64 @@ describe("WorkerProcessing", () => {
     "runs the processing threads below the event loop in the scheduler, and leaves the main thread as it was",
     async () => {
       const before = getPriority(0);
+      expect(before).toBeLessThan(19);
       const p = start(2);
       const batch = await p.process(
         records(["priority", "priority"]).map((r, i) => ({ ...r, partition: i })),
         new AbortController().signal,
       );
-      expect(batch.counters.get(`niceness:${Math.min(19, before + PROCESSING_THREAD_NICENESS)}`)).toBe(2);
+      expect(
+        batch.counters.get(`niceness:${Math.min(19, before + DEFAULT_PROCESSING_THREAD_NICENESS)}`),
+      ).toBe(2);
       expect(getPriority(0)).toBe(before);
+      await p.close();
+      pool = new WorkerProcessing({
+        module: new URL("./fixtures/worker-topology.ts", import.meta.url),
+        settings: { suffix: "!" },
+        threads: 1,
+        niceness: 0,
+        processing: { deadLetterTopic: "dlq", deadLetterStore: undefined, retry: { initialMs: 1, maxMs: 2 } },
+      });
+      const unchanged = await pool.process(records(["priority"]), new AbortController().signal);
+      expect([...unchanged.counters.keys()]).toContain(`niceness:${before}`);
     },
   );
+
+  it("lowers a thread's priority relative to its own, capped at 19; keeps it when the call fails or off Linux", () => {
+    const os = (start: number, platform = "linux") => {
+      let value = start;
+      return {
+        platform,
+        get: () => value,
+        set: (v: number) => {
+          value = v;
+        },
+        get value() {
+          return value;
+        },
+      };
+    };
+    const five = os(5);
+    expect(lowerThreadPriority(10, five)).toBe(15);
+    expect(five.value).toBe(15);
+    const high = os(15);
+    expect(lowerThreadPriority(10, high)).toBe(19);
+    expect(high.value).toBe(19);
+    const off = os(0);
+    expect(lowerThreadPriority(0, off)).toBeUndefined();
+    expect(off.value).toBe(0);
+    const mac = os(0, "darwin");
+    expect(lowerThreadPriority(10, mac)).toBeUndefined();
+    expect(mac.value).toBe(0);
+    const refused = {
+      platform: "linux",
+      get: () => 0,
+      set: () => {
+        throw new Error("EACCES");
+      },
+    };
+    expect(lowerThreadPriority(10, refused)).toBeUndefined();
+  });
 
   it("reports a module that cannot build its topology at start-up", async () => {
     pool = new WorkerProcessing({

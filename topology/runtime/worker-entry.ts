@@ -2,7 +2,7 @@ import { getPriority, setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { deadLetterEverything } from "./handlers.ts";
 import type { ProcessingOptions } from "./processing.ts";
-import { PROCESSING_THREAD_NICENESS, type WorkerReply, type WorkerRequest } from "./worker-processing.ts";
+import { lowerThreadPriority, type WorkerReply, type WorkerRequest } from "./worker-processing.ts";
 import { SliceProcessor, type WorkerModule } from "./worker-slice.ts";
 import { unpackRecords } from "./worker-wire.ts";
 
@@ -11,6 +11,7 @@ interface Data {
   module: string;
   settings: unknown;
   processing: Omit<ProcessingOptions, "handlers" | "onRetry">;
+  niceness: number;
 }
 
 const port = parentPort;
@@ -34,19 +35,12 @@ function describe(error: unknown): { name: string; code: string; message: string
   };
 }
 
-function lowerPriority(): void {
-  try {
-    // On Linux this applies to the calling thread alone; elsewhere it may lower the whole process, which leaves the
-    // threads level with each other. Lowering one's own priority is not refused on Linux; if it were, the thread
-    // would keep the default.
-    setPriority(0, Math.min(19, getPriority(0) + PROCESSING_THREAD_NICENESS));
-  } catch {
-    // keep the default priority
-  }
-}
-
 async function main(): Promise<void> {
-  lowerPriority();
+  lowerThreadPriority(data.niceness, {
+    platform: process.platform,
+    get: () => getPriority(0),
+    set: (value) => setPriority(0, value),
+  });
   let counters = new Map<string, number>();
   const count = (key: string, n = 1) => counters.set(key, (counters.get(key) ?? 0) + n);
   let slices: SliceProcessor;

@@ -36,6 +36,11 @@ export interface WorkerProcessingOptions {
   /** Smallest slice worth a thread of its own (small batches go to one worker). */
   minSlice?: number;
   /**
+   * Niceness added to each worker thread's scheduling priority (PROCESSING_THREAD_NICENESS; 0 leaves it as the
+   * process's). Default DEFAULT_PROCESSING_THREAD_NICENESS.
+   */
+  niceness?: number;
+  /**
    * Each worker's young generation, in MB (V8 `maxYoungGenerationSizeMb`). The engine allocates many short-lived
    * strings per record; a young generation larger than V8's default is collected less often and promotes less to
    * the old generation, which measured about 8% less CPU per record in the pipeline benchmark.
@@ -46,12 +51,31 @@ export interface WorkerProcessingOptions {
 export const DEFAULT_YOUNG_GENERATION_MB = 96;
 
 /**
- * How far below the event loop a processing thread runs in the scheduler (niceness added to the process's own). When the cores are busy, the main thread's
- * I/O (Kafka, PostgreSQL, heartbeats, the health endpoints) goes first and the processing threads take what is left:
- * in three alternating pairs of the pipeline benchmark, the event loop's p99 delay under load fell in each (by 2.0,
- * 2.6 and 7.1 ms), throughput within the noise.
+ * How far below the event loop a processing thread runs in the scheduler by default (niceness added to the
+ * process's own). When the cores are busy, the pipeline's own event loop (Kafka, PostgreSQL, heartbeats, health
+ * endpoints) goes first and the processing threads take what is left. It ranks threads within the pipeline's
+ * process only: the broker and PostgreSQL, in their own containers or scheduling groups, are not affected.
  */
-export const PROCESSING_THREAD_NICENESS = 10;
+export const DEFAULT_PROCESSING_THREAD_NICENESS = 10;
+
+/**
+ * Lowers the calling thread's scheduling priority by `niceness` (capped at 19) and returns the niceness it then has.
+ * Linux only: there `setPriority(0, …)` applies to the calling thread alone, while elsewhere it would lower the
+ * whole process, event loop included. If the call fails, the thread keeps the priority it had.
+ */
+export function lowerThreadPriority(
+  niceness: number,
+  os: { platform: string; get(): number; set(value: number): void },
+): number | undefined {
+  if (niceness <= 0 || os.platform !== "linux") return undefined;
+  try {
+    const target = Math.min(19, os.get() + niceness);
+    os.set(target);
+    return target;
+  } catch {
+    return undefined;
+  }
+}
 
 /** What crosses the thread boundary: plain data only, bytes packed and transferred (worker-wire.ts). */
 export interface WorkerRequest {
@@ -164,6 +188,7 @@ export class WorkerProcessing implements ProcessingStage {
       module: options.module.href,
       settings: options.settings,
       processing: options.processing,
+      niceness: options.niceness ?? DEFAULT_PROCESSING_THREAD_NICENESS,
     };
     this.#workers = Array.from(
       { length: threads },
