@@ -195,8 +195,8 @@ export function compilePolicy(rawSchema: unknown, strategy: Strategy): CompiledP
           );
         }
         output = propertyName(as);
-        outputNames.add(as);
-        outputs.push({ name: as, type: outputType });
+        outputNames.add(output);
+        outputs.push({ name: output, type: outputType });
       }
       return {
         field: name,

@@ -120,6 +120,9 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
   // lookup, and a token string met again (the subject of a date shift) keeps the hash V8 stored in it.
   const tokenCaches = new Map<string, KindCache<string>>();
   const shiftCaches = new Map<number, KindCache<number>>();
+  /** Every cache of either map, for the statistics. */
+  const kinds: KindCache<unknown>[] = [];
+
   function mac(input: string): string {
     return createHmac("sha256", key).update(input).digest("binary");
   }
@@ -142,26 +145,26 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
     if (cache === undefined) {
       cache = new KindCache<V>(cacheSize);
       caches.set(kind, cache);
+      kinds.push(cache as KindCache<unknown>);
     }
     return cache;
   }
 
-  function total(count: (cache: KindCache<unknown>) => number): number {
-    let n = 0;
-    for (const c of tokenCaches.values()) n += count(c);
-    for (const c of shiftCaches.values()) n += count(c);
-    return n;
-  }
-
   const stats = {
     get hits() {
-      return total((c) => c.lru.hits);
+      let n = 0;
+      for (const c of kinds) n += c.lru.hits;
+      return n;
     },
     get misses() {
-      return total((c) => c.lru.misses + c.uncachedMisses);
+      let n = 0;
+      for (const c of kinds) n += c.lru.misses + c.uncachedMisses;
+      return n;
     },
     get size() {
-      return total((c) => c.lru.size);
+      let n = 0;
+      for (const c of kinds) n += c.lru.size;
+      return n;
     },
     capacity: cacheSize,
   };

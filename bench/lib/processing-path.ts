@@ -1,11 +1,12 @@
 /**
  * The work of one processing thread, measured alone: encoded records in, through the patient topology (decode,
  * anonymise, route, encode the anonymised record), then the research rows prepared for COPY and the messages
- * packed, by the code a pipeline worker runs (topology/runtime/worker-slice.ts). No broker, registry or database: the writer schema comes from memory
- * and nothing is sent. It runs in a worker thread with the pool's young-generation size, so its garbage collection
- * behaves as in the pipeline, while the calling thread waits; the CPU time is the whole process's over the run
- * (the worker and V8's helper threads). Without the broker and PostgreSQL on the same two cores, the figure moves
- * far less from run to run than the pipeline's own, and it isolates what the processing threads cost per record.
+ * packed, by the code a pipeline worker runs (topology/runtime/worker-slice.ts). No broker, registry or database:
+ * the writer schema comes from memory and nothing is sent. It runs in a worker thread with the pool's
+ * young-generation size, so its garbage collection behaves as in the pipeline, while the calling thread waits; the
+ * CPU time is the whole process's over the run (the worker and V8's helper threads). Without the broker and
+ * PostgreSQL on the same two cores, the figure moves far less from run to run than the pipeline's own, and it
+ * isolates what the processing threads cost per record.
  */
 
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";

@@ -124,7 +124,7 @@ describe("pseudonymise", () => {
     );
   });
 
-  it("tokens are the MAC's definition for keys of any length and inputs of any length and script (property)", () => {
+  it("pins the token format: PREFIX-keyId- and the base32 of HMAC-SHA-256(key, 'PREFIX:' + value) (property)", () => {
     // Keys shorter than, as long as and longer than SHA-256's 64-byte block (a longer key is hashed first), and
     // long inputs in any script: the token is the base32 of the MAC's first 130 bits, whatever the input.
     for (const bytes of [32, 64, 65, 200]) {

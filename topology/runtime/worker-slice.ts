@@ -1,5 +1,4 @@
 import type { Topology } from "../dsl/topology.ts";
-import { deadLetterEverything } from "./handlers.ts";
 import { type ProcessingOptions, processRecords } from "./processing.ts";
 import type { ConsumedRecord } from "./record-processor.ts";
 import { RecordProcessor } from "./record-processor.ts";
@@ -29,7 +28,7 @@ export class SliceProcessor {
   constructor(topology: Topology, prepareStore: WorkerModule["prepareStore"], options: ProcessingOptions) {
     this.#prepareStore = prepareStore;
     this.#options = options;
-    this.#processor = new RecordProcessor(topology, deadLetterEverything, {
+    this.#processor = new RecordProcessor(topology, options.handlers, {
       canDeadLetter: Boolean(options.deadLetterTopic),
     });
   }
