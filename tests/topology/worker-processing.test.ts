@@ -38,6 +38,18 @@ function start(threads: number, retries: string[] = []) {
   return pool;
 }
 
+/** One worker with the fixture topology and the given options (young generation, niceness). */
+function startOne(options: { youngGenerationMb?: number; niceness?: number }) {
+  pool = new WorkerProcessing({
+    module: new URL("./fixtures/worker-topology.ts", import.meta.url),
+    settings: { suffix: "!" },
+    threads: 1,
+    ...options,
+    processing: { deadLetterTopic: "dlq", deadLetterStore: undefined, retry: { initialMs: 1, maxMs: 2 } },
+  });
+  return pool;
+}
+
 describe("WorkerProcessing", () => {
   it("gives what one thread would: every output, each partition's in its order; dead letters last", async () => {
     const p = start(2);
@@ -151,14 +163,10 @@ describe("WorkerProcessing", () => {
     const batch = await p.process(records(["limits"]), new AbortController().signal);
     expect([...batch.counters.keys()]).toContain(`young-generation-mb:${DEFAULT_YOUNG_GENERATION_MB}`);
     await p.close();
-    pool = new WorkerProcessing({
-      module: new URL("./fixtures/worker-topology.ts", import.meta.url),
-      settings: { suffix: "!" },
-      threads: 1,
-      youngGenerationMb: 48,
-      processing: { deadLetterTopic: "dlq", deadLetterStore: undefined, retry: { initialMs: 1, maxMs: 2 } },
-    });
-    const set = await pool.process(records(["limits"]), new AbortController().signal);
+    const set = await startOne({ youngGenerationMb: 48 }).process(
+      records(["limits"]),
+      new AbortController().signal,
+    );
     expect([...set.counters.keys()]).toContain("young-generation-mb:48");
   });
 
@@ -177,14 +185,10 @@ describe("WorkerProcessing", () => {
       ).toBe(2);
       expect(getPriority(0)).toBe(before);
       await p.close();
-      pool = new WorkerProcessing({
-        module: new URL("./fixtures/worker-topology.ts", import.meta.url),
-        settings: { suffix: "!" },
-        threads: 1,
-        niceness: 0,
-        processing: { deadLetterTopic: "dlq", deadLetterStore: undefined, retry: { initialMs: 1, maxMs: 2 } },
-      });
-      const unchanged = await pool.process(records(["priority"]), new AbortController().signal);
+      const unchanged = await startOne({ niceness: 0 }).process(
+        records(["priority"]),
+        new AbortController().signal,
+      );
       expect([...unchanged.counters.keys()]).toContain(`niceness:${before}`);
     },
   );
