@@ -5,9 +5,9 @@ import type { ConsumedRecord } from "../../topology/runtime/record-processor.ts"
 import {
   DEFAULT_PROCESSING_THREAD_NICENESS,
   DEFAULT_YOUNG_GENERATION_MB,
-  lowerThreadPriority,
   WorkerProcessing,
 } from "../../topology/runtime/worker-processing.ts";
+import { lowerThreadPriority } from "../../topology/runtime/worker-slice.ts";
 
 const records = (values: string[]): ConsumedRecord[] =>
   values.map((v, i) => ({

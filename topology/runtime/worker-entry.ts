@@ -1,9 +1,8 @@
-import { getPriority, setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { deadLetterEverything } from "./handlers.ts";
 import type { ProcessingOptions } from "./processing.ts";
-import { lowerThreadPriority, type WorkerReply, type WorkerRequest } from "./worker-processing.ts";
-import { SliceProcessor, type WorkerModule } from "./worker-slice.ts";
+import type { WorkerReply, WorkerRequest } from "./worker-processing.ts";
+import { lowerThreadPriority, SliceProcessor, type WorkerModule } from "./worker-slice.ts";
 import { unpackRecords } from "./worker-wire.ts";
 
 /** A processing worker (see worker-processing.ts): builds its topology once, then processes slices of batches. */
@@ -36,11 +35,7 @@ function describe(error: unknown): { name: string; code: string; message: string
 }
 
 async function main(): Promise<void> {
-  lowerThreadPriority(data.niceness, {
-    platform: process.platform,
-    get: () => getPriority(0),
-    set: (value) => setPriority(0, value),
-  });
+  lowerThreadPriority(data.niceness);
   let counters = new Map<string, number>();
   const count = (key: string, n = 1) => counters.set(key, (counters.get(key) ?? 0) + n);
   let slices: SliceProcessor;

@@ -58,25 +58,6 @@ export const DEFAULT_YOUNG_GENERATION_MB = 96;
  */
 export const DEFAULT_PROCESSING_THREAD_NICENESS = 10;
 
-/**
- * Lowers the calling thread's scheduling priority by `niceness` (capped at 19) and returns the niceness it then has.
- * Linux only: there `setPriority(0, …)` applies to the calling thread alone, while elsewhere it would lower the
- * whole process, event loop included. If the call fails, the thread keeps the priority it had.
- */
-export function lowerThreadPriority(
-  niceness: number,
-  os: { platform: string; get(): number; set(value: number): void },
-): number | undefined {
-  if (niceness <= 0 || os.platform !== "linux") return undefined;
-  try {
-    const target = Math.min(19, os.get() + niceness);
-    os.set(target);
-    return target;
-  } catch {
-    return undefined;
-  }
-}
-
 /** What crosses the thread boundary: plain data only, bytes packed and transferred (worker-wire.ts). */
 export interface WorkerRequest {
   id: number;

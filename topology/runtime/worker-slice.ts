@@ -1,3 +1,4 @@
+import { getPriority, setPriority } from "node:os";
 import type { Topology } from "../dsl/topology.ts";
 import { type ProcessingOptions, processRecords } from "./processing.ts";
 import type { ConsumedRecord } from "./record-processor.ts";
@@ -63,5 +64,28 @@ export class SliceProcessor {
       },
       transfer,
     };
+  }
+}
+
+/**
+ * Lowers the calling thread's scheduling priority by `niceness` (capped at 19) and returns the niceness it then has.
+ * Linux only: there `setPriority(0, …)` applies to the calling thread alone, while elsewhere it would lower the
+ * whole process, event loop included. If the call fails, the thread keeps the priority it had. `os` is for tests.
+ */
+export function lowerThreadPriority(
+  niceness: number,
+  os: { platform: string; get(): number; set(value: number): void } = {
+    platform: process.platform,
+    get: () => getPriority(0),
+    set: (value) => setPriority(0, value),
+  },
+): number | undefined {
+  if (niceness <= 0 || os.platform !== "linux") return undefined;
+  try {
+    const target = Math.min(19, os.get() + niceness);
+    os.set(target);
+    return target;
+  } catch {
+    return undefined;
   }
 }
