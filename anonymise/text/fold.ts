@@ -134,8 +134,8 @@ function foldInto(text: string): number {
   return n;
 }
 
-/** A folded note whose source ranges are worked out only when asked for (most notes need none). */
-export interface LazyFold {
+/** A folded note and, for each of its characters, where its source starts and ends in the original. */
+export interface FoldedNote {
   readonly text: string;
   /** Where folded character `i` starts in the original, and where folded character `j` ends. */
   sourceStart(i: number): number;
@@ -143,8 +143,9 @@ export interface LazyFold {
 }
 
 /**
- * foldInto for ASCII text, without the index maps: one pass into the shared buffer, one string made from it (a
- * lower-casing and a regex replace made two strings and the replace's match bookkeeping).
+ * foldInto for ASCII text: one pass into the shared buffer, one string made from it (a lower-casing and a regex
+ * replace made two strings and the replace's match bookkeeping). Only where each folded character starts is
+ * recorded; in ASCII text its end follows from that (see foldNote).
  */
 function foldAscii(text: string): string {
   ensure(text.length + 16);
@@ -153,9 +154,13 @@ function foldAscii(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (isSeparator(c)) {
-      if (!inSeparator) chars[n++] = 32;
+      if (!inSeparator) {
+        starts[n] = i;
+        chars[n++] = 32;
+      }
       inSeparator = true;
     } else {
+      starts[n] = i;
       chars[n++] = c >= 65 && c <= 90 ? c + 32 : c;
       inSeparator = false;
     }
@@ -169,29 +174,24 @@ function isAscii(text: string): boolean {
 }
 
 /**
- * foldText for a note: for ASCII text (most notes) the folded string comes from foldAscii, and the index maps
- * are built only if a needle matches. The same result as foldText either way.
+ * foldText for a note, with the source ranges read from the shared buffers, so they are valid until the next fold.
+ * In ASCII text (most notes) every character folds to one character or, in a run of separators, the run to one
+ * space: a folded character's source ends where it starts plus one, and a separator run's where the next folded
+ * character's starts (or at the end of the note). The same result as foldText either way.
  */
-export function foldNote(text: string): LazyFold {
+export function foldNote(text: string): FoldedNote {
   if (!isAscii(text)) {
     const f = foldText(text);
     return { text: f.text, sourceStart: (i) => f.start[i] as number, sourceEnd: (j) => f.end[j] as number };
   }
   const folded = foldAscii(text);
-  let indexed = false;
-  const index = (): void => {
-    if (!indexed) foldInto(text);
-    indexed = true;
-  };
+  const n = folded.length;
   return {
     text: folded,
-    sourceStart(i) {
-      index();
-      return starts[i] as number;
-    },
+    sourceStart: (i) => starts[i] as number,
     sourceEnd(j) {
-      index();
-      return ends[j] as number;
+      if (chars[j] !== 32) return (starts[j] as number) + 1;
+      return j + 1 < n ? (starts[j + 1] as number) : text.length;
     },
   };
 }
