@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { deadLetterEverything } from "../../topology/runtime/handlers.ts";
 import type { ConsumedRecord } from "../../topology/runtime/record-processor.ts";
 import type { StoreRecord } from "../../topology/runtime/store.ts";
+import type { WireBatch } from "../../topology/runtime/worker-processing.ts";
 import { SliceProcessor } from "../../topology/runtime/worker-slice.ts";
 import { unpackMessages } from "../../topology/runtime/worker-wire.ts";
 import { build } from "./fixtures/worker-topology.ts";
@@ -40,11 +41,13 @@ describe("SliceProcessor (a processing worker's step per slice)", () => {
       },
       options,
     );
-    const { batch, transfer } = await slicer.process(
+    const { parts, transfer } = await slicer.process(
       slice(["ab", "bad", "cd"]),
       new AbortController().signal,
       counters,
     );
+    expect(parts).toHaveLength(1);
+    const batch = parts[0] as WireBatch;
 
     expect(seen).toEqual([["db", 2]]);
     expect(batch.stores).toEqual([
@@ -82,9 +85,53 @@ describe("SliceProcessor (a processing worker's step per slice)", () => {
       undefined,
       options,
     );
-    const { batch, transfer } = await slicer.process(slice(["x"]), new AbortController().signal, new Map());
-    expect(batch.stores).toEqual([["db", [expect.objectContaining({ value: "X" })]]]);
+    const { parts, transfer } = await slicer.process(slice(["x"]), new AbortController().signal, new Map());
+    expect(parts[0]?.stores).toEqual([["db", [expect.objectContaining({ value: "X" })]]]);
     expect(transfer.length).toBeGreaterThan(0);
     expect(transfer.every((b) => b instanceof ArrayBuffer)).toBe(true);
+  });
+
+  it("cuts a slice into parts in order, each with its own outputs, counters and transferred buffers", async () => {
+    const counters = new Map<string, number>();
+    const prepared: ArrayBuffer[] = [];
+    const slicer = new SliceProcessor(
+      build({ suffix: "!" }, (key, n = 1) => counters.set(key, (counters.get(key) ?? 0) + n)),
+      (_store: string, records: StoreRecord[]) => {
+        prepared.push(new ArrayBuffer(records.length));
+        return { records, transfer: prepared.slice(-1) };
+      },
+      options,
+      2,
+    );
+    const { parts, transfer } = await slicer.process(
+      slice(["ab", "bad", "cde", "f", "gh"]),
+      new AbortController().signal,
+      counters,
+    );
+
+    expect(parts.map((p) => unpackMessages(p.messages).map((m) => m.value?.toString()))).toEqual([
+      ["AB!", "bad"],
+      ["CDE!", "F!"],
+      ["GH!"],
+    ]);
+    expect(parts.map((p) => p.topicRecords)).toEqual([1, 2, 1]);
+    expect(parts.map((p) => p.deadLetters.map((d) => d.position.offset))).toEqual([[11n], [], []]);
+    expect(parts.map((p) => (p.stores[0]?.[1] ?? []).map((r) => r.offset))).toEqual([
+      [10n],
+      [12n, 13n],
+      [14n],
+    ]);
+    expect(parts.map((p) => p.counters)).toEqual([
+      [["seen:2", 1]],
+      [
+        ["seen:3", 1],
+        ["seen:1", 1],
+      ],
+      [["seen:2", 1]],
+    ]);
+    expect(counters.size).toBe(0);
+    for (const p of parts) expect(transfer).toContain(p.messages.bytes.buffer);
+    expect(prepared).toHaveLength(3);
+    expect(transfer).toEqual(expect.arrayContaining(prepared));
   });
 });

@@ -61,8 +61,8 @@ async function main(): Promise<void> {
       counters = new Map();
       const records = unpackRecords(request.records);
       try {
-        const { batch, transfer } = await slices.process(records, abort.signal, counters);
-        port!.postMessage({ id: request.id, ok: true, batch } satisfies WorkerReply, transfer);
+        const { parts, transfer } = await slices.process(records, abort.signal, counters);
+        port!.postMessage({ id: request.id, ok: true, parts } satisfies WorkerReply, transfer);
       } catch (error) {
         port!.postMessage({ id: request.id, ok: false, error: describe(error) } satisfies WorkerReply);
       }

@@ -65,7 +65,7 @@ export interface WorkerRequest {
 }
 
 export type WorkerReply =
-  | { id: number; ok: true; batch: WireBatch }
+  | { id: number; ok: true; parts: WireBatch[] }
   | { id: number; ok: false; error: { name: string; code: string; message: string } }
   | { retry: { code: string; attempt: number; delayMs: number } }
   | { ready: true }
@@ -83,7 +83,7 @@ export interface WireBatch {
 }
 
 interface Pending {
-  resolve(batch: WireBatch): void;
+  resolve(parts: WireBatch[]): void;
   reject(error: unknown): void;
 }
 
@@ -114,7 +114,7 @@ class PoolWorker {
           const pending = this.#pending.get(reply.id);
           this.#pending.delete(reply.id);
           if (!pending) return;
-          if (reply.ok) pending.resolve(reply.batch);
+          if (reply.ok) pending.resolve(reply.parts);
           else pending.reject(revive(reply.error));
         }
       });
@@ -134,7 +134,7 @@ class PoolWorker {
     this.ready.catch(() => undefined);
   }
 
-  run(records: readonly ConsumedRecord[]): Promise<WireBatch> {
+  run(records: readonly ConsumedRecord[]): Promise<WireBatch[]> {
     if (this.#dead !== undefined) return Promise.reject(this.#dead);
     const id = this.#nextId++;
     const { packed, transfer } = packRecords(records);
@@ -196,7 +196,8 @@ export class WorkerProcessing implements ProcessingStage {
       const byWorker = this.#byOwner(records);
       if (byWorker) {
         const used = byWorker.flatMap((list, i) => (list.length > 0 ? [[i, list] as const] : []));
-        return join(await Promise.all(used.map(([i, list]) => (this.#workers[i] as PoolWorker).run(list))));
+        const parts = await Promise.all(used.map(([i, list]) => (this.#workers[i] as PoolWorker).run(list)));
+        return join(parts.flat());
       }
     }
     const slices = Math.max(1, Math.min(this.#workers.length, Math.floor(records.length / this.#minSlice)));
@@ -206,7 +207,7 @@ export class WorkerProcessing implements ProcessingStage {
         (this.#workers[i] as PoolWorker).run(records.slice(i * size, (i + 1) * size)),
       ),
     );
-    return join(parts);
+    return join(parts.flat());
   }
 
   /** Spreads the owned partitions over the workers, in topic and partition order, round robin. */
@@ -244,7 +245,7 @@ export class WorkerProcessing implements ProcessingStage {
   }
 }
 
-/** Joins slice results in slice order (topic messages before dead letters, as one thread would emit them). */
+/** Joins the parts of slices in slice order (topic messages before dead letters, as one thread would emit them). */
 function join(parts: WireBatch[]): ProcessedBatch {
   const topicMessages: OutgoingMessage[] = [];
   const deadLetterMessages: OutgoingMessage[] = [];
@@ -253,7 +254,7 @@ function join(parts: WireBatch[]): ProcessedBatch {
   const deadLetters: ProcessedBatch["deadLetters"] = [];
   let topicRecords = 0;
   for (const part of parts) {
-    // Within a slice, materialise puts the topic outputs first and the dead-letter messages after them.
+    // Within a part, materialise puts the topic outputs first and the dead-letter messages after them.
     for (const [i, m] of unpackMessages(part.messages).entries())
       (i < part.topicRecords ? topicMessages : deadLetterMessages).push(m);
     for (const [name, list] of part.stores) {

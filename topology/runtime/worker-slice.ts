@@ -20,31 +20,64 @@ export interface WorkerModule {
   prepareStore?(store: string, records: StoreRecord[]): { records: StoreRecord[]; transfer?: ArrayBuffer[] };
 }
 
+/**
+ * Records a worker processes as one part of a slice. A part's outputs (anonymised records, encoded messages) are
+ * turned into packed buffers as soon as it is done, so they die young: a whole slice of 500 held until its end was
+ * still live at most scavenges and promoted, about a quarter more bytes promoted and a tenth more CPU per record
+ * in the processing-path benchmark than parts of 100.
+ */
+export const DEFAULT_PART_RECORDS = 100;
+
 /** What a processing worker does with each slice it is sent, from its topology; the benchmark runs it too. */
 export class SliceProcessor {
   readonly #processor: RecordProcessor;
   readonly #prepareStore: WorkerModule["prepareStore"];
   readonly #options: ProcessingOptions;
+  readonly #partRecords: number;
 
-  constructor(topology: Topology, prepareStore: WorkerModule["prepareStore"], options: ProcessingOptions) {
+  constructor(
+    topology: Topology,
+    prepareStore: WorkerModule["prepareStore"],
+    options: ProcessingOptions,
+    partRecords = DEFAULT_PART_RECORDS,
+  ) {
     this.#prepareStore = prepareStore;
     this.#options = options;
+    this.#partRecords = Math.max(1, partRecords);
     this.#processor = new RecordProcessor(topology, options.handlers, {
       canDeadLetter: Boolean(options.deadLetterTopic),
     });
   }
 
   /**
-   * One slice: processed, each store's records prepared, the messages packed. `transfer` lists the buffers to move
-   * to the main thread with the batch.
+   * One slice, in parts of `partRecords` records in order: each part processed, its stores' records prepared and
+   * its messages packed. `counters` is the map the topology counts into; each part takes what was counted while
+   * it was processed. `transfer` lists the buffers to move to the main thread with the parts.
    */
   async process(
     records: readonly ConsumedRecord[],
     signal: AbortSignal,
     counters: Map<string, number>,
-  ): Promise<{ batch: WireBatch; transfer: ArrayBuffer[] }> {
-    const batch = await processRecords(this.#processor, records, this.#options, signal, counters);
+  ): Promise<{ parts: WireBatch[]; transfer: ArrayBuffer[] }> {
+    const parts: WireBatch[] = [];
     const transfer: ArrayBuffer[] = [];
+    let from = 0;
+    do {
+      const part =
+        records.length <= this.#partRecords ? records : records.slice(from, from + this.#partRecords);
+      parts.push(await this.#processPart(part, signal, counters, transfer));
+      from += this.#partRecords;
+    } while (from < records.length);
+    return { parts, transfer };
+  }
+
+  async #processPart(
+    records: readonly ConsumedRecord[],
+    signal: AbortSignal,
+    counters: Map<string, number>,
+    transfer: ArrayBuffer[],
+  ): Promise<WireBatch> {
+    const batch = await processRecords(this.#processor, records, this.#options, signal, counters);
     const prepareStore = this.#prepareStore;
     if (prepareStore)
       for (const [name, list] of batch.stores) {
@@ -54,15 +87,14 @@ export class SliceProcessor {
       }
     const messages = packMessages(batch.messages);
     transfer.push(...messages.transfer);
+    const counted = [...counters];
+    counters.clear();
     return {
-      batch: {
-        messages: messages.packed,
-        stores: [...batch.stores],
-        deadLetters: batch.deadLetters,
-        topicRecords: batch.topicRecords,
-        counters: [...batch.counters],
-      },
-      transfer,
+      messages: messages.packed,
+      stores: [...batch.stores],
+      deadLetters: batch.deadLetters,
+      topicRecords: batch.topicRecords,
+      counters: counted,
     };
   }
 }
