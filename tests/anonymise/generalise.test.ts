@@ -25,6 +25,31 @@ describe("date generalisation", () => {
     expect(ageInYears(day("2000-02-29"), day("2025-03-01"))).toBe(25);
   });
 
+  it("gives the calendar Date gives, for every day Date can hold and beyond (property)", () => {
+    const viaDate = (days: number) => new Date(days * 86_400_000);
+    const anyDay = fc.oneof(
+      fc.integer({ min: -800_000, max: 800_000 }),
+      fc.integer({ min: -100_000_010, max: 100_000_010 }),
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+    );
+    fc.assert(
+      fc.property(anyDay, anyDay, (a, b) => {
+        const d = viaDate(a);
+        expect(yearOf(a)).toBe(d.getUTCFullYear());
+        expect(monthOf(a)).toBe(`${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`);
+        const r = viaDate(b);
+        let age = r.getUTCFullYear() - d.getUTCFullYear();
+        if (
+          r.getUTCMonth() < d.getUTCMonth() ||
+          (r.getUTCMonth() === d.getUTCMonth() && r.getUTCDate() < d.getUTCDate())
+        )
+          age--;
+        expect(ageInYears(a, b)).toBe(age);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("bands ages in 5s and top-codes at 90+", () => {
     expect(ageBand(0, 5, 90)).toBe("0-4");
     expect(ageBand(44, 5, 90)).toBe("40-44");
