@@ -64,7 +64,7 @@ export const PATTERNS = {
   POSTCODE: /\b(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|GIR ?0AA)\b/gi,
   NI_NUMBER: /\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/gi,
   TITLE_NAME:
-    /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\.?[ ]{1,3}(?<name>(?:\p{Lu}\.?[ ]{1,3}){0,2}\p{Lu}[\p{L}\p{M}'’-]{1,30}(?:[ ]{1,3}\p{Lu}[\p{L}\p{M}'’-]{1,30})?)/dgu,
+    /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\.?[ ]{1,3}(?<name>(?:\p{Lu}\.?[ ]{1,3}){0,2}\p{Lu}[\p{L}\p{M}'’-]{1,30}(?:[ ]{1,3}\p{Lu}[\p{L}\p{M}'’-]{1,30})?)/gu,
   STREET: new RegExp(
     "(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}" +
       "(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Gardens|Place|Court|Terrace|Grove|Hill|Park|Square|" +
@@ -104,10 +104,11 @@ export const PATTERNS = {
    * A reference right after the word that introduces it: "Hosp No C0456218", "hospital number 4418203", "MRN:
    * 4418203", "hosp no QEB 4418203", "Crime ref 13/88412/24", "ref CSFD-2024-118842", "reference: H1234567/2",
    * "case no 55120", "interpreter ID 48213". The reference is letters, digits, / and - (a short code and a space
-   * may lead it); findReferences keeps only what looks like one. `hosp` marks a hospital number.
+   * may lead it); findReferences keeps only what looks like one. `hosp` marks a hospital number. The reference
+   * ends the match, so its range is the match's end less its length (no match indices to allocate).
    */
   REFERENCE_AFTER_CUE:
-    /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/dg,
+    /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/g,
   /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
   ID_NUMBER: /\d(?:[ -]?\d){8,40}/g,
   /** Windows worth showing the phone parser: an optional +, then digits, spaces, brackets and dashes. */
@@ -136,8 +137,10 @@ interface Span {
   replacement: string | undefined;
 }
 
+const PLACEHOLDERS = Object.fromEntries(ENTITY_TYPES.map((t) => [t, `[${t}]`])) as Record<EntityType, string>;
+
 function placeholder(entity: EntityType): string {
-  return `[${entity}]`;
+  return PLACEHOLDERS[entity];
 }
 
 /** An own identifier's folded needles, and a word every needle contains (to skip all of them at once). */
@@ -296,8 +299,9 @@ function findReferences(text: string, spans: Span[]): void {
   const own = spans.length;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const range = m.indices?.groups?.["ref"] as [number, number];
-    if (!referenceLike(m.groups?.["ref"] as string)) {
+    const ref = m.groups?.["ref"] as string;
+    const range = groupAtEnd(m, ref);
+    if (!referenceLike(ref)) {
       // Look again from the rejected word: "MRN Number 4418203" may hold a cue of its own.
       re.lastIndex = range[0];
       continue;
@@ -307,6 +311,12 @@ function findReferences(text: string, spans: Span[]): void {
     const entity = m.groups?.["hosp"] !== undefined ? "PATIENT_ID" : "ID_NUMBER";
     spans.push({ start: range[0], end: range[1], entity, replacement: undefined });
   }
+}
+
+/** The range of a capture group that ends its match. */
+function groupAtEnd(m: RegExpExecArray, group: string): [number, number] {
+  const end = m.index + m[0].length;
+  return [end - group.length, end];
 }
 
 /** One of the first `count` spans, with a replacement of its own (a token), overlaps [start, end). */
@@ -324,11 +334,14 @@ function findTitledNames(text: string, spans: Span[]): void {
   const re = PATTERNS.TITLE_NAME;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    // Keep the title ("Dr [NAME]"): who was involved is clinical context; the name is not.
-    const range = m.indices?.groups?.["name"];
+    // Keep the title ("Dr [NAME]"): who was involved is clinical context; the name is not. The name ends the match.
+    const name = m.groups?.["name"] as string;
     // "Nurse Specialist", "Sister Practitioner": a job after these two titles, not a name ("Mr Lead" is one).
-    const job = NURSING_TITLE.test(m[0]) && JOB_TITLES.has(keyOf(m.groups?.["name"] as string));
-    if (range && !job) spans.push({ start: range[0], end: range[1], entity: "NAME", replacement: undefined });
+    const job = NURSING_TITLE.test(m[0]) && JOB_TITLES.has(keyOf(name));
+    if (!job) {
+      const [start, end] = groupAtEnd(m, name);
+      spans.push({ start, end, entity: "NAME", replacement: undefined });
+    }
   }
 }
 
@@ -353,14 +366,11 @@ function findEmails(text: string, spans: Span[]): void {
   }
 }
 
-/** The ASCII digits of `s`, in order. */
+const NOT_DIGITS = /[^0-9]+/g;
+
+/** The ASCII digits of `s`, in order (`s` itself when it is all digits: no string is built). */
 function digitsOf(s: string): string {
-  let digits = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits += s[i];
-  }
-  return digits;
+  return digitCount(s) === s.length ? s : s.replace(NOT_DIGITS, "");
 }
 
 function digitCount(s: string): number {
