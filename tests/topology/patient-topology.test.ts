@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
+import type { Anonymiser } from "../../anonymise/index.ts";
 import type { PatientRecordJson } from "../../dev/synthetic/index.ts";
 import { AvroDecoder, AvroEncoder } from "../../schemas/avro-codec.ts";
 import { SchemaError } from "../../schemas/errors.ts";
 import { TopologyFailedError } from "../../topology/dsl/errors.ts";
-import { buildPatientTopology, PATIENT_STORES } from "../../topology/patient/patient-topology.ts";
+import {
+  buildPatientTopology,
+  outcomeCounters,
+  PATIENT_STORES,
+} from "../../topology/patient/patient-topology.ts";
 import { DLQ_HEADERS } from "../../topology/runtime/dead-letter.ts";
 import { failOnError } from "../../topology/runtime/handlers.ts";
 import { TopologyTestDriver } from "../../topology/runtime/test-driver.ts";
@@ -298,5 +303,34 @@ describe("patient topology", () => {
     const text = messages[0]?.value.toString("latin1") ?? "";
     for (const identifier of IDENTIFIERS) expect(text).not.toContain(identifier);
     expect(driver.readOutput(DLQ)).toEqual([]);
+  });
+});
+
+describe("outcomeCounters", () => {
+  it("counts each outcome, each free-text replacement that happened, and the token cache's hits and misses", () => {
+    const stats = { hits: 10, misses: 4, size: 0, capacity: 100 };
+    const engine = { tokenCacheStats: () => stats } as unknown as Anonymiser;
+    const counted: Array<[string, number]> = [];
+    const report = outcomeCounters(engine, (key, n = 1) => counted.push([key, n]));
+    const audit = { operations: [], replacements: { NAME: 2, EMAIL: 0, DATE: 1 } };
+    stats.hits = 12;
+    report({ kind: "anonymised", value: {}, audit });
+    stats.misses = 5;
+    report({ kind: "failed", code: "ANON_VALUE_INVALID", field: "nhs_number" });
+    report({ kind: "withheld", reason: "OPTED_OUT" });
+    report({ kind: "anonymised", value: {}, audit: { operations: [], replacements: { NAME: 1 } } });
+    expect(counted).toEqual([
+      ["outcome:anonymised", 1],
+      ["replacement:NAME", 2],
+      ["replacement:DATE", 1],
+      ["cache:hit", 2],
+      ["outcome:failed", 1],
+      ["failure:ANON_VALUE_INVALID", 1],
+      ["cache:miss", 1],
+      ["outcome:withheld", 1],
+      ["withheld:OPTED_OUT", 1],
+      ["outcome:anonymised", 1],
+      ["replacement:NAME", 1],
+    ]);
   });
 });

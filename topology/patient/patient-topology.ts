@@ -30,13 +30,20 @@ export function outcomeCounters(
   const stats = anonymiser.tokenCacheStats();
   let hits = stats.hits;
   let misses = stats.misses;
+  const outcomeKey = keyMaker("outcome:");
+  const replacementKey = keyMaker("replacement:");
+  const failureKey = keyMaker("failure:");
+  const withheldKey = keyMaker("withheld:");
   return (result) => {
-    count(`outcome:${result.kind}`);
+    count(outcomeKey(result.kind));
     if (result.kind === "anonymised") {
-      for (const [entity, n] of Object.entries(result.audit.replacements))
-        if (n > 0) count(`replacement:${entity}`, n);
-    } else if (result.kind === "failed") count(`failure:${result.code}`);
-    else count(`withheld:${result.reason}`);
+      const replacements = result.audit.replacements;
+      for (const entity in replacements) {
+        const n = replacements[entity] as number;
+        if (n > 0) count(replacementKey(entity), n);
+      }
+    } else if (result.kind === "failed") count(failureKey(result.code));
+    else count(withheldKey(result.reason));
     // The statistics object is live (each read sums the caches as they are now): read once per record.
     const nowHits = stats.hits;
     const nowMisses = stats.misses;
@@ -44,6 +51,22 @@ export function outcomeCounters(
     if (nowMisses !== misses) count("cache:miss", nowMisses - misses);
     hits = nowHits;
     misses = nowMisses;
+  };
+}
+
+/**
+ * Counter keys under `prefix`, each made once: a key built per record is a new string whose hash the counter map
+ * must compute again on every look-up. Names come from closed sets, so the keys made are few.
+ */
+function keyMaker(prefix: string): (name: string) => string {
+  const made = new Map<string, string>();
+  return (name) => {
+    let key = made.get(name);
+    if (key === undefined) {
+      key = `${prefix}${name}`;
+      made.set(name, key);
+    }
+    return key;
   };
 }
 
