@@ -1,4 +1,4 @@
-import { Consumer, compatibilityPartitioner, type Message, Producer } from "@platformatic/kafka";
+import { Consumer, type Message, Producer } from "@platformatic/kafka";
 import {
   KAFKA_DEADLINES,
   type KafkaDeadlines,
@@ -7,6 +7,7 @@ import {
   operationDeadlineMs,
   withKafkaDeadline,
 } from "../ops/kafka-admin.ts";
+import { keyPartitioner } from "../topology/runtime/partitioner.ts";
 
 export interface ReplayOptions {
   bootstrap: string[];
@@ -64,7 +65,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
     transactionalId: `${group}-replayer`,
     producerId: -1n,
     producerEpoch: -1,
-    partitioner: compatibilityPartitioner,
+    partitioner: keyPartitioner,
     serializers: { headerKey: (key?: string) => (key === undefined ? undefined : Buffer.from(key)) },
     ...kafkaDeadlineOptions(deadlines),
   });

@@ -1,12 +1,7 @@
-import {
-  Admin,
-  type ConnectionOptions,
-  Consumer,
-  compatibilityPartitioner,
-  Producer,
-} from "@platformatic/kafka";
+import { Admin, type ConnectionOptions, Consumer, Producer } from "@platformatic/kafka";
 import type { ConsumerLike } from "./consumer-supervisor.ts";
 import type { ProducerLike, StableOffsetReader } from "./kafka-committer.ts";
+import { keyPartitioner } from "./partitioner.ts";
 
 export interface RuntimeClients {
   createProducer(): ProducerLike;
@@ -51,7 +46,7 @@ export function platformaticClients(o: KafkaClientOptions): RuntimeClients {
         retries: 10,
         retryDelay: 20,
         acks: -1,
-        partitioner: compatibilityPartitioner,
+        partitioner: keyPartitioner,
         serializers: { headerKey: (key?: string) => (key === undefined ? undefined : Buffer.from(key)) },
       }) as unknown as ProducerLike,
     createConsumer: () =>
