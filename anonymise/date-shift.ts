@@ -1,4 +1,4 @@
-import { MS_PER_DAY } from "./generalise.ts";
+import { MS_PER_DAY } from "../contracts/calendar.ts";
 
 /**
  * Date shifting moves every date of one patient by the same number of days, so intervals between that patient's

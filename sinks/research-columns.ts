@@ -1,3 +1,4 @@
+import { isoDate, isoTimestamp } from "../contracts/calendar.ts";
 import type { StoreRecord } from "../contracts/stores.ts";
 import type { AvroRecordSchema } from "../schemas/load.ts";
 
@@ -27,16 +28,14 @@ const escapeCopy = (s: string): string =>
     ? s.replace(/[\\\n\r\t]/g, (c) => (c === "\\" ? "\\\\" : c === "\n" ? "\\n" : c === "\r" ? "\\r" : "\\t"))
     : s;
 
-const MS_PER_DAY = 86_400_000;
-
 const ENCODERS: Record<PgType, (v: unknown) => string> = {
   text: (v) => escapeCopy(String(v)),
   integer: (v) => String(v),
   bigint: (v) => String(v),
   boolean: (v) => (v ? "t" : "f"),
   // Avro date: days since 1970-01-01; timestamp-millis: epoch milliseconds (in-memory Avro form).
-  date: (v) => new Date((v as number) * MS_PER_DAY).toISOString().slice(0, 10),
-  timestamptz: (v) => new Date(v as number).toISOString(),
+  date: (v) => isoDate(v as number),
+  timestamptz: (v) => isoTimestamp(v as number),
   "text[]": (v) =>
     escapeCopy(`{${(v as string[]).map((x) => `"${x.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(",")}}`),
 };

@@ -1,6 +1,6 @@
+import { MS_PER_DAY } from "../../contracts/calendar.ts";
 import type { FieldShape } from "../avro-type.ts";
 import { AnonymisationError } from "../errors.ts";
-import { MS_PER_DAY } from "../generalise.ts";
 import type { Params } from "./types.ts";
 
 /** Parameter helpers shared by the operators: messages name the field and parameter, and the rule broken. */
