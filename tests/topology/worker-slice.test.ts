@@ -4,7 +4,7 @@ import type { ConsumedRecord } from "../../topology/runtime/record-processor.ts"
 import type { StoreRecord } from "../../topology/runtime/store.ts";
 import type { WireBatch } from "../../topology/runtime/worker-processing.ts";
 import { SliceProcessor } from "../../topology/runtime/worker-slice.ts";
-import { unpackMessages } from "../../topology/runtime/worker-wire.ts";
+import { packRecords, unpackMessages } from "../../topology/runtime/worker-wire.ts";
 import { build } from "./fixtures/worker-topology.ts";
 
 const slice = (values: string[]): ConsumedRecord[] =>
@@ -133,5 +133,18 @@ describe("SliceProcessor (a processing worker's step per slice)", () => {
     for (const p of parts) expect(transfer).toContain(p.messages.bytes.buffer);
     expect(prepared).toHaveLength(3);
     expect(transfer).toEqual(expect.arrayContaining(prepared));
+
+    // Packed as the pool sends them, the same records give the same parts (unpacked one part at a time).
+    const packed = await slicer.process(
+      packRecords(slice(["ab", "bad", "cde", "f", "gh"])).packed,
+      new AbortController().signal,
+      counters,
+    );
+    expect(packed.parts.map((p) => unpackMessages(p.messages).map((m) => m.value?.toString()))).toEqual([
+      ["AB!", "bad"],
+      ["CDE!", "F!"],
+      ["GH!"],
+    ]);
+    expect(packed.parts.map((p) => p.deadLetters.map((d) => d.position.offset))).toEqual([[11n], [], []]);
   });
 });

@@ -45,9 +45,14 @@ describe("worker wire format", () => {
       },
     ];
     const { packed, transfer } = packRecords(records);
-    const back = unpackRecords(acrossThreads(packed, transfer));
+    const received = acrossThreads(packed, transfer);
+    const back = unpackRecords(received);
     expect(back).toEqual(records);
     for (const r of back) if (r.value) expect(Buffer.isBuffer(r.value)).toBe(true);
+    // A range of them, as a worker unpacks a slice part by part.
+    expect(unpackRecords(received, 1, 3)).toEqual(records.slice(1, 3));
+    expect(unpackRecords(received, 2, 10)).toEqual(records.slice(2));
+    expect(unpackRecords(received, 3)).toEqual([]);
   });
 
   it("carries outputs across intact, dead-letter headers and partitions included", () => {

@@ -3,7 +3,6 @@ import { deadLetterEverything } from "./handlers.ts";
 import type { ProcessingOptions } from "./processing.ts";
 import type { WorkerReply, WorkerRequest } from "./worker-processing.ts";
 import { lowerThreadPriority, SliceProcessor, type WorkerModule } from "./worker-slice.ts";
-import { unpackRecords } from "./worker-wire.ts";
 
 /** A processing worker (see worker-processing.ts): builds its topology once, then processes slices of batches. */
 interface Data {
@@ -59,9 +58,8 @@ async function main(): Promise<void> {
   port!.on("message", (request: WorkerRequest) => {
     queue = queue.then(async () => {
       counters = new Map();
-      const records = unpackRecords(request.records);
       try {
-        const { parts, transfer } = await slices.process(records, abort.signal, counters);
+        const { parts, transfer } = await slices.process(request.records, abort.signal, counters);
         port!.postMessage({ id: request.id, ok: true, parts } satisfies WorkerReply, transfer);
       } catch (error) {
         port!.postMessage({ id: request.id, ok: false, error: describe(error) } satisfies WorkerReply);

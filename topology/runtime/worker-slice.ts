@@ -5,7 +5,7 @@ import type { ConsumedRecord } from "./record-processor.ts";
 import { RecordProcessor } from "./record-processor.ts";
 import type { StoreRecord } from "./store.ts";
 import type { WireBatch } from "./worker-processing.ts";
-import { packMessages } from "./worker-wire.ts";
+import { type PackedRecords, packMessages, unpackRecords } from "./worker-wire.ts";
 
 /**
  * The module a processing worker imports: `build` makes its topology; `warm`, optional, runs once after it, before
@@ -27,6 +27,12 @@ export interface WorkerModule {
  * in the processing-path benchmark than parts of 100.
  */
 export const DEFAULT_PART_RECORDS = 100;
+
+/**
+ * A slice's records: as record objects, or packed as they crossed from the main thread, then unpacked a part at a
+ * time (the record objects of later parts are not made, nor kept alive, while earlier parts are processed).
+ */
+export type SliceRecords = readonly ConsumedRecord[] | PackedRecords;
 
 /** What a processing worker does with each slice it is sent, from its topology; the benchmark runs it too. */
 export class SliceProcessor {
@@ -55,19 +61,25 @@ export class SliceProcessor {
    * it was processed. `transfer` lists the buffers to move to the main thread with the parts.
    */
   async process(
-    records: readonly ConsumedRecord[],
+    records: SliceRecords,
     signal: AbortSignal,
     counters: Map<string, number>,
   ): Promise<{ parts: WireBatch[]; transfer: ArrayBuffer[] }> {
     const parts: WireBatch[] = [];
     const transfer: ArrayBuffer[] = [];
+    const count = "count" in records ? records.count : records.length;
     let from = 0;
     do {
+      const to = from + this.#partRecords;
       const part =
-        records.length <= this.#partRecords ? records : records.slice(from, from + this.#partRecords);
+        "count" in records
+          ? unpackRecords(records, from, to)
+          : count <= this.#partRecords
+            ? records
+            : records.slice(from, to);
       parts.push(await this.#processPart(part, signal, counters, transfer));
-      from += this.#partRecords;
-    } while (from < records.length);
+      from = to;
+    } while (from < count);
     return { parts, transfer };
   }
 

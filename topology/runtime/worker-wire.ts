@@ -126,12 +126,14 @@ export function packRecords(records: readonly ConsumedRecord[]): {
   };
 }
 
-export function unpackRecords(p: PackedRecords): ConsumedRecord[] {
+/** Records `from` to `to` (exclusive; by default all of them) of a packed set, as record objects. */
+export function unpackRecords(p: PackedRecords, from = 0, to = p.count): ConsumedRecord[] {
   const headers = new Map(p.headers);
-  const out: ConsumedRecord[] = new Array(p.count);
-  for (let i = 0; i < p.count; i++) {
+  const end = Math.min(to, p.count);
+  const out: ConsumedRecord[] = new Array(Math.max(0, end - from));
+  for (let i = from; i < end; i++) {
     const h = headers.get(i);
-    out[i] = {
+    out[i - from] = {
       topic: p.topics[p.topicIndex[i] as number] as string,
       partition: p.partitions[i] as number,
       offset: p.offsets[i] as bigint,
