@@ -192,6 +192,7 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
   for (let k = 0; k < own.length; k++) {
     const id = own[k] as OwnIdentifier;
     const { needles, anchor } = renderings[k] as Renderings;
+    if (id.entity === "NAME") findOneLetterParts(text, id, spans);
     if (anchor.length > 0 && !haystack.includes(anchor)) continue;
     for (const needle of needles) {
       let from = 0;
@@ -228,6 +229,35 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
   }
 }
 
+/** Whole-word patterns of one-letter names, by the letter (few distinct ones exist). */
+const oneLetterPatterns = new Map<string, RegExp>();
+const NAME_PART_SEPARATORS = /[\s\-‐–—'’]+/u;
+const ONE_LETTER = /^\p{L}$/u;
+
+/**
+ * Parts of a name that are one letter other than an ASCII one ("Ý", "Hồ Ý"): a fold of one letter is too short to
+ * match safely as a word of the folded note, so the letter is matched as written instead (either case, composed
+ * or not), as a whole word. An ASCII letter on its own is an initial, and is not matched.
+ */
+function findOneLetterParts(text: string, id: OwnIdentifier, spans: Span[]): void {
+  if (isAsciiText(id.text)) return;
+  for (const part of id.text.normalize("NFC").split(NAME_PART_SEPARATORS)) {
+    if (part.length !== 1 || part.charCodeAt(0) < 128 || !ONE_LETTER.test(part)) continue;
+    let re = oneLetterPatterns.get(part);
+    if (re === undefined) {
+      const forms = [...new Set([part, part.normalize("NFD")])].join("|");
+      re = new RegExp(`(?<![\\p{L}\\p{M}\\p{N}])(?:${forms})(?![\\p{L}\\p{M}\\p{N}])`, "giu");
+      if (oneLetterPatterns.size < 1_000) oneLetterPatterns.set(part, re);
+    }
+    findRegex(text, re, id.entity, spans, id.replacement);
+  }
+}
+
+function isAsciiText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return false;
+  return true;
+}
+
 const INITIAL_BEFORE = /(?:^|[ (:,])(\p{Lu})\.?[ ]{1,2}$/u;
 
 /** The folded first letters of the record's names (once per note, when a name is found). */
@@ -249,10 +279,16 @@ function withOwnInitial(text: string, start: number, initials: ReadonlySet<strin
   return start - m[0].length + m[0].indexOf(m[1] as string);
 }
 
-function findRegex(text: string, re: RegExp, entity: EntityType, spans: Span[]): void {
+function findRegex(
+  text: string,
+  re: RegExp,
+  entity: EntityType,
+  spans: Span[],
+  replacement: string | undefined = undefined,
+): void {
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    spans.push({ start: m.index, end: m.index + m[0].length, entity, replacement: undefined });
+    spans.push({ start: m.index, end: m.index + m[0].length, entity, replacement });
   }
 }
 

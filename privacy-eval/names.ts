@@ -73,6 +73,7 @@ const GAELIC_PREFIXES = ["O'", "Ó ", "Mac", "Mc", "Ní ", "Nic ", "Ua "];
 /** `pick` is the corpus's own seeded Faker; locale Fakers are re-seeded from it so the corpus is reproducible. */
 export function person(pick: Faker, origin: Origin): Person {
   if (origin === "gaelic") {
+    fakerEN_GB.seed(pick.number.int({ min: 1, max: 2 ** 31 - 1 }));
     const stem = fakerEN_GB.person.lastName().replace(/[^A-Za-z]/g, "");
     const prefix = pick.helpers.arrayElement(GAELIC_PREFIXES);
     const given = pick.helpers.arrayElement(ENGLISH_GIVEN);

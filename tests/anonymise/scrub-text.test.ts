@@ -84,6 +84,21 @@ describe("scrubText: identifiers", () => {
     );
   });
 
+  it("a name part of one letter other than an ASCII one is matched as written, in either case, as a whole word", () => {
+    const own: OwnIdentifier[] = [
+      { text: "Ý", entity: "NAME" },
+      { text: "Hồ", entity: "NAME" },
+    ];
+    expect(scrub("Hồ, Ý - Crohn's disease. ý rang; HỒ Ý seen.", own).out).toBe(
+      "[NAME], [NAME] - Crohn's disease. [NAME] rang; [NAME] [NAME] seen.",
+    );
+    // Decomposed (Y and a combining accent) as well as composed; not inside a word, and not its folded "y".
+    expect(scrub("Y\u0301 seen. Ýa y Y.", own).out).toBe("[NAME] seen. Ýa y Y.");
+    // Part of a longer given name, and not for an ASCII letter (an initial).
+    expect(scrub("Ý called.", [{ text: "Ý Nhi", entity: "NAME" }]).out).toBe("[NAME] called.");
+    expect(scrub("A said J was well.", [{ text: "J", entity: "NAME" }]).out).toBe("A said J was well.");
+  });
+
   it("uses the structured token for NHS numbers and own identifiers when given one", () => {
     const { out } = scrub(
       "NHS 943 476 5919, hosp no rx11234567",
