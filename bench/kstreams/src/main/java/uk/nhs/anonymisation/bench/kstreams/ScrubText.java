@@ -2,8 +2,10 @@ package uk.nhs.anonymisation.bench.kstreams;
 
 import com.google.i18n.phonenumbers.PhoneNumberMatch;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -136,6 +138,10 @@ final class ScrubText {
   private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
   private final Map<String, List<String>> renderingMemo = new HashMap<>();
   private final Map<String, List<int[]>> phoneMemo = new HashMap<>();
+  private final Map<String, Pattern> oneLetterPatterns = new HashMap<>();
+
+  private static final Pattern NAME_PART_SEPARATORS =
+      Pattern.compile("[\\s\\-\u2010\u2013\u2014'\u2019]+", Pattern.UNICODE_CHARACTER_CLASS);
 
   ScrubText(Fold fold, OwnRenderings renderings, PersonNames personNames) {
     this.fold = fold;
@@ -163,6 +169,7 @@ final class ScrubText {
     Fold.Folded folded = fold.foldText(text);
     String haystack = folded.text();
     for (Own id : own) {
+      if (id.entity().equals("NAME")) findOneLetterParts(text, id, spans);
       for (String needle : renderingsOf(id)) {
         int from = 0;
         for (; ; ) {
@@ -182,6 +189,33 @@ final class ScrubText {
           from = at + 1;
         }
       }
+    }
+  }
+
+  /**
+   * A name part of one letter other than an ASCII one ("Ý"): matched as written, either case, composed or
+   * decomposed, as a whole word (its fold is too short to match in the folded note).
+   */
+  private void findOneLetterParts(String text, Own id, List<Span> spans) {
+    String name = id.text();
+    boolean ascii = true;
+    for (int i = 0; i < name.length() && ascii; i++) ascii = name.charAt(i) < 128;
+    if (ascii) return;
+    for (String part : NAME_PART_SEPARATORS.split(Normalizer.normalize(name, Normalizer.Form.NFC))) {
+      if (part.length() != 1 || part.charAt(0) < 128 || !Character.isLetter(part.charAt(0))) continue;
+      Pattern re =
+          oneLetterPatterns.computeIfAbsent(
+              part,
+              letter -> {
+                LinkedHashSet<String> forms = new LinkedHashSet<>();
+                forms.add(Pattern.quote(letter));
+                forms.add(Pattern.quote(Normalizer.normalize(letter, Normalizer.Form.NFD)));
+                return Pattern.compile(
+                    "(?<![\\p{L}\\p{M}\\p{N}])(?:" + String.join("|", forms) + ")(?![\\p{L}\\p{M}\\p{N}])",
+                    Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+              });
+      Matcher m = re.matcher(text);
+      while (m.find()) spans.add(new Span(m.start(), m.end(), id.entity(), id.replacement()));
     }
   }
 
