@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { StackError } from "./errors.ts";
@@ -28,25 +29,39 @@ export async function requireMaven(): Promise<void> {
   }
 }
 
+/** Classpaths being fetched by this process, by target folder: concurrent callers share one fetch. */
+const fetching = new Map<string, Promise<void>>();
+
 /**
  * Copies the runtime classpath of `artifacts` into `target` (once). A tiny pom and the dependency plugin's
- * copy-dependencies give a clean, cacheable folder of jars; the folder appears only when complete.
+ * copy-dependencies give a clean, cacheable folder of jars; the folder appears only when complete. Callers in one
+ * process share one fetch; another process fetching the same classpath works in a folder of its own, and whichever
+ * finishes first provides the folder (a complete one is never replaced, as it may be in use).
  */
-export async function fetchClasspath(target: string, artifacts: MavenArtifact[]): Promise<void> {
-  if (existsSync(join(target, ".complete"))) return;
+export function fetchClasspath(target: string, artifacts: MavenArtifact[]): Promise<void> {
+  if (existsSync(join(target, ".complete"))) return Promise.resolve();
+  let pending = fetching.get(target);
+  if (pending === undefined) {
+    pending = fetchClasspathOnce(target, artifacts).finally(() => fetching.delete(target));
+    fetching.set(target, pending);
+  }
+  return pending;
+}
+
+async function fetchClasspathOnce(target: string, artifacts: MavenArtifact[]): Promise<void> {
   await requireMaven();
-  const work = `${target}.partial`;
-  rmSync(work, { recursive: true, force: true });
+  const work = `${target}.partial-${process.pid}-${randomBytes(4).toString("hex")}`;
   mkdirSync(work, { recursive: true });
-  const deps = artifacts
-    .map(
-      (a) =>
-        `<dependency><groupId>${a.groupId}</groupId><artifactId>${a.artifactId}</artifactId><version>${a.version}</version></dependency>`,
-    )
-    .join("\n    ");
-  writeFileSync(
-    join(work, "pom.xml"),
-    `<project xmlns="http://maven.apache.org/POM/4.0.0">
+  try {
+    const deps = artifacts
+      .map(
+        (a) =>
+          `<dependency><groupId>${a.groupId}</groupId><artifactId>${a.artifactId}</artifactId><version>${a.version}</version></dependency>`,
+      )
+      .join("\n    ");
+    writeFileSync(
+      join(work, "pom.xml"),
+      `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>local.stack</groupId><artifactId>classpath</artifactId><version>1</version>
   <dependencies>
@@ -54,35 +69,45 @@ export async function fetchClasspath(target: string, artifacts: MavenArtifact[])
   </dependencies>
 </project>
 `,
-  );
-  try {
-    await run(
-      "mvn",
-      [
-        "-q",
-        "-B",
-        ...MAVEN_DEADLINES,
-        `org.apache.maven.plugins:maven-dependency-plugin:${STACK_VERSIONS.mavenDependencyPlugin}:copy-dependencies`,
-        "-DincludeScope=runtime",
-        "-DoutputDirectory=libs",
-      ],
-      { cwd: work, what: `mvn copy-dependencies for ${artifacts.map((a) => a.artifactId).join(", ")}` },
     );
-  } catch (error) {
-    throw new StackError(
-      "STACK_DOWNLOAD_FAILED",
-      `fetching jars failed (is the Maven repository reachable?)`,
-      {
-        cause: error,
-      },
-    );
+    try {
+      await run(
+        "mvn",
+        [
+          "-q",
+          "-B",
+          ...MAVEN_DEADLINES,
+          `org.apache.maven.plugins:maven-dependency-plugin:${STACK_VERSIONS.mavenDependencyPlugin}:copy-dependencies`,
+          "-DincludeScope=runtime",
+          "-DoutputDirectory=libs",
+        ],
+        { cwd: work, what: `mvn copy-dependencies for ${artifacts.map((a) => a.artifactId).join(", ")}` },
+      );
+    } catch (error) {
+      throw new StackError(
+        "STACK_DOWNLOAD_FAILED",
+        `fetching jars failed (is the Maven repository reachable?)`,
+        {
+          cause: error,
+        },
+      );
+    }
+    if (!existsSync(join(work, "libs")) || readdirSync(join(work, "libs")).length === 0) {
+      throw new StackError("STACK_DOWNLOAD_FAILED", `no jars were copied into ${work}/libs`);
+    }
+    writeFileSync(join(work, ".complete"), new Date().toISOString());
+    try {
+      renameSync(work, target);
+    } catch {
+      // Another process's complete folder is there: it stands.
+      if (existsSync(join(target, ".complete"))) return;
+      // A folder without the mark (a fetch interrupted before the mark existed): replaced.
+      rmSync(target, { recursive: true, force: true });
+      renameSync(work, target);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  if (readdirSync(join(work, "libs")).length === 0) {
-    throw new StackError("STACK_DOWNLOAD_FAILED", `no jars were copied into ${work}/libs`);
-  }
-  writeFileSync(join(work, ".complete"), new Date().toISOString());
-  rmSync(target, { recursive: true, force: true });
-  renameSync(work, target);
 }
 
 /** Fetches one artifact file (e.g. a tar.gz distribution) into `target` and returns its path. */
