@@ -1,7 +1,7 @@
 import { findNumbers } from "libphonenumber-js/max";
 import { LruCache } from "./lru.ts";
 import { isValidNhsNumber } from "./nhs-number.ts";
-import { foldNote, foldString, isFoldedWordChar, keyOf } from "./text/fold.ts";
+import { foldNote, foldString, isAscii, isFoldedWordChar, keyOf } from "./text/fold.ts";
 import { addressRenderings, nameRenderings } from "./text/own-renderings.ts";
 import { findPersonNames, useGazetteer } from "./text/person-names.ts";
 import { JOB_TITLES } from "./text/vocabulary.ts";
@@ -143,11 +143,17 @@ function placeholder(entity: EntityType): string {
   return PLACEHOLDERS[entity];
 }
 
-/** An own identifier's folded needles, and a word every needle contains (to skip all of them at once). */
+/**
+ * An own identifier's folded needles, a word every needle contains (to skip all of them at once), and for a name
+ * the patterns of its one-letter parts (oneLetterParts).
+ */
 interface Renderings {
   readonly needles: readonly string[];
   readonly anchor: string;
+  readonly letters: readonly RegExp[];
 }
+
+const NO_LETTERS: readonly RegExp[] = [];
 
 /**
  * The renderings of names and addresses, memoised: a patient's events recur, and building renderings costs more
@@ -171,13 +177,14 @@ function anchorOf(needles: readonly string[]): string {
 function renderingsOf(id: OwnIdentifier): Renderings {
   if (id.entity !== "NAME" && id.entity !== "ADDRESS") {
     const folded = foldString(id.text);
-    return { needles: folded.length >= 2 ? [folded] : [], anchor: "" };
+    return { needles: folded.length >= 2 ? [folded] : [], anchor: "", letters: NO_LETTERS };
   }
   const memo = renderingMemo[id.entity];
   let r = memo.get(id.text);
   if (r === undefined) {
-    const needles = id.entity === "NAME" ? nameRenderings(id.text) : addressRenderings(id.text);
-    r = { needles, anchor: anchorOf(needles) };
+    const name = id.entity === "NAME";
+    const needles = name ? nameRenderings(id.text) : addressRenderings(id.text);
+    r = { needles, anchor: anchorOf(needles), letters: name ? oneLetterParts(id.text) : NO_LETTERS };
     memo.set(id.text, r);
   }
   return r;
@@ -191,8 +198,8 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
   let initials: ReadonlySet<string> | undefined;
   for (let k = 0; k < own.length; k++) {
     const id = own[k] as OwnIdentifier;
-    const { needles, anchor } = renderings[k] as Renderings;
-    if (id.entity === "NAME") findOneLetterParts(text, id, spans);
+    const { needles, anchor, letters } = renderings[k] as Renderings;
+    for (const re of letters) findRegex(text, re, id.entity, spans, id.replacement);
     if (anchor.length > 0 && !haystack.includes(anchor)) continue;
     for (const needle of needles) {
       let from = 0;
@@ -235,13 +242,15 @@ const NAME_PART_SEPARATORS = /[\s\-‐–—'’]+/u;
 const ONE_LETTER = /^\p{L}$/u;
 
 /**
- * Parts of a name that are one letter other than an ASCII one ("Ý", "Hồ Ý"): a fold of one letter is too short to
- * match safely as a word of the folded note, so the letter is matched as written instead (either case, composed
- * or not), as a whole word. An ASCII letter on its own is an initial, and is not matched.
+ * Patterns for the parts of a name that are one letter other than an ASCII one ("Ý", "Hồ Ý"): a fold of one letter
+ * is too short to match safely as a word of the folded note, so the letter is matched as written instead (either
+ * case, composed or not), as a whole word. An ASCII letter on its own is an initial, and is not matched. Made with
+ * the name's renderings (memoised), not per note.
  */
-function findOneLetterParts(text: string, id: OwnIdentifier, spans: Span[]): void {
-  if (isAsciiText(id.text)) return;
-  for (const part of id.text.normalize("NFC").split(NAME_PART_SEPARATORS)) {
+function oneLetterParts(name: string): readonly RegExp[] {
+  if (isAscii(name)) return NO_LETTERS;
+  const out: RegExp[] = [];
+  for (const part of name.normalize("NFC").split(NAME_PART_SEPARATORS)) {
     if (part.length !== 1 || part.charCodeAt(0) < 128 || !ONE_LETTER.test(part)) continue;
     let re = oneLetterPatterns.get(part);
     if (re === undefined) {
@@ -249,13 +258,9 @@ function findOneLetterParts(text: string, id: OwnIdentifier, spans: Span[]): voi
       re = new RegExp(`(?<![\\p{L}\\p{M}\\p{N}])(?:${forms})(?![\\p{L}\\p{M}\\p{N}])`, "giu");
       if (oneLetterPatterns.size < 1_000) oneLetterPatterns.set(part, re);
     }
-    findRegex(text, re, id.entity, spans, id.replacement);
+    out.push(re);
   }
-}
-
-function isAsciiText(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return false;
-  return true;
+  return out.length > 0 ? out : NO_LETTERS;
 }
 
 const INITIAL_BEFORE = /(?:^|[ (:,])(\p{Lu})\.?[ ]{1,2}$/u;

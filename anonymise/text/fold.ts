@@ -168,7 +168,8 @@ function foldAscii(text: string): string {
   return stringOf(n);
 }
 
-function isAscii(text: string): boolean {
+/** Whether every character of `text` is ASCII. */
+export function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 128) return false;
   return true;
 }

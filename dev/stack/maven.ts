@@ -70,28 +70,13 @@ async function fetchClasspathOnce(target: string, artifacts: MavenArtifact[]): P
 </project>
 `,
     );
-    try {
-      await run(
-        "mvn",
-        [
-          "-q",
-          "-B",
-          ...MAVEN_DEADLINES,
-          `org.apache.maven.plugins:maven-dependency-plugin:${STACK_VERSIONS.mavenDependencyPlugin}:copy-dependencies`,
-          "-DincludeScope=runtime",
-          "-DoutputDirectory=libs",
-        ],
-        { cwd: work, what: `mvn copy-dependencies for ${artifacts.map((a) => a.artifactId).join(", ")}` },
-      );
-    } catch (error) {
-      throw new StackError(
-        "STACK_DOWNLOAD_FAILED",
-        `fetching jars failed (is the Maven repository reachable?)`,
-        {
-          cause: error,
-        },
-      );
-    }
+    await dependencyPlugin(
+      "copy-dependencies",
+      ["-DincludeScope=runtime", "-DoutputDirectory=libs"],
+      work,
+      `mvn copy-dependencies for ${artifacts.map((a) => a.artifactId).join(", ")}`,
+      "fetching jars failed (is the Maven repository reachable?)",
+    );
     if (!existsSync(join(work, "libs")) || readdirSync(join(work, "libs")).length === 0) {
       throw new StackError("STACK_DOWNLOAD_FAILED", `no jars were copied into ${work}/libs`);
     }
@@ -116,6 +101,25 @@ export async function fetchArtifact(target: string, coordinates: string, fileNam
   if (existsSync(file)) return file;
   await requireMaven();
   mkdirSync(target, { recursive: true });
+  await dependencyPlugin(
+    "copy",
+    [`-Dartifact=${coordinates}`, `-DoutputDirectory=${target}`],
+    target,
+    `mvn copy ${coordinates}`,
+    `fetching ${coordinates} failed`,
+  );
+  if (!existsSync(file)) throw new StackError("STACK_DOWNLOAD_FAILED", `${file} missing after download`);
+  return file;
+}
+
+/** Runs a goal of Maven's dependency plugin in `cwd`; a failure is STACK_DOWNLOAD_FAILED with `failure` as message. */
+async function dependencyPlugin(
+  goal: string,
+  args: string[],
+  cwd: string,
+  what: string,
+  failure: string,
+): Promise<void> {
   try {
     await run(
       "mvn",
@@ -123,15 +127,12 @@ export async function fetchArtifact(target: string, coordinates: string, fileNam
         "-q",
         "-B",
         ...MAVEN_DEADLINES,
-        `org.apache.maven.plugins:maven-dependency-plugin:${STACK_VERSIONS.mavenDependencyPlugin}:copy`,
-        `-Dartifact=${coordinates}`,
-        `-DoutputDirectory=${target}`,
+        `org.apache.maven.plugins:maven-dependency-plugin:${STACK_VERSIONS.mavenDependencyPlugin}:${goal}`,
+        ...args,
       ],
-      { cwd: target, what: `mvn copy ${coordinates}` },
+      { cwd, what },
     );
   } catch (error) {
-    throw new StackError("STACK_DOWNLOAD_FAILED", `fetching ${coordinates} failed`, { cause: error });
+    throw new StackError("STACK_DOWNLOAD_FAILED", failure, { cause: error });
   }
-  if (!existsSync(file)) throw new StackError("STACK_DOWNLOAD_FAILED", `${file} missing after download`);
-  return file;
 }

@@ -67,16 +67,12 @@ export class SliceProcessor {
   ): Promise<{ parts: WireBatch[]; transfer: ArrayBuffer[] }> {
     const parts: WireBatch[] = [];
     const transfer: ArrayBuffer[] = [];
-    const count = "count" in records ? records.count : records.length;
+    const packed = "count" in records;
+    const count = packed ? records.count : records.length;
     let from = 0;
     do {
       const to = from + this.#partRecords;
-      const part =
-        "count" in records
-          ? unpackRecords(records, from, to)
-          : count <= this.#partRecords
-            ? records
-            : records.slice(from, to);
+      const part = packed ? unpackRecords(records, from, to) : records.slice(from, to);
       parts.push(await this.#processPart(part, signal, counters, transfer));
       from = to;
     } while (from < count);
