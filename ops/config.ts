@@ -224,7 +224,7 @@ export const SETTINGS = {
   tokenCacheSize: int(
     "TOKEN_CACHE_SIZE",
     "pseudonym token cache entries per kind (token prefix, date-shift range; 0 disables it)",
-    2_048,
+    16_384,
     0,
     10_000_000,
   ),

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createPseudonymiser, normaliseNhsNumber, parseKeyring } from "../../anonymise/index.ts";
-import { UNIQUE_AFTER_LOOKUPS } from "../../anonymise/pseudonymise.ts";
+import { BYPASS_WINDOWS, CACHE_WINDOW, MIN_HIT_SHARE } from "../../anonymise/pseudonymise.ts";
 import { keyring } from "./helpers.ts";
 
 const TOKEN = /^PAT-k1-[A-Z2-7]{26}$/;
@@ -144,21 +144,44 @@ describe("pseudonymise", () => {
     }
   });
 
-  it("stops caching a kind whose values never repeat, and keeps caching the others", () => {
+  it("runs a kind without its cache once it hits too rarely to pay, and tries the cache again later", () => {
     const cached = createPseudonymiser(keyring, 64);
     const plain = createPseudonymiser(keyring, 0);
-    for (let i = 0; i < UNIQUE_AFTER_LOOKUPS + 100; i++) {
-      // Record ids never repeat; patients do.
+    for (let i = 0; i < CACHE_WINDOW; i++) {
+      // Record ids never repeat; eight patients recur.
       expect(cached.token("REC", `record-${i}`)).toBe(plain.token("REC", `record-${i}`));
       expect(cached.token("PAT", `patient-${i % 8}`)).toBe(plain.token("PAT", `patient-${i % 8}`));
     }
-    const { hits, misses, size } = cached.cacheStats();
-    // Every record id was computed; all but the first lookup of each patient hit.
-    expect(misses).toBe(UNIQUE_AFTER_LOOKUPS + 100 + 8);
-    expect(hits).toBe(UNIQUE_AFTER_LOOKUPS + 100 - 8);
-    // The record ids were dropped from the cache: only the patients' tokens stay.
-    expect(size).toBe(8);
-    expect(cached.token("REC", "record-0")).toBe(plain.token("REC", "record-0"));
+    // After one window the record ids' cache is dropped: only the patients' tokens stay.
+    expect(cached.cacheStats()).toMatchObject({ hits: CACHE_WINDOW - 8, misses: CACHE_WINDOW + 8, size: 8 });
+    // Without its cache for BYPASS_WINDOWS windows, a record id is computed every time, even one that repeats.
+    for (let i = 0; i < BYPASS_WINDOWS * CACHE_WINDOW; i++) {
+      expect(cached.token("REC", `again-${i % 4}`)).toBe(plain.token("REC", `again-${i % 4}`));
+    }
+    expect(cached.cacheStats()).toMatchObject({ hits: CACHE_WINDOW - 8, size: 8 });
+    // Then the cache is tried again, from empty.
+    for (let i = 0; i < 100; i++) cached.token("REC", `again-${i % 4}`);
+    expect(cached.cacheStats()).toMatchObject({ hits: CACHE_WINDOW - 8 + 96, size: 12 });
+  });
+
+  it("keeps a kind's cache while at least a quarter of its lookups hit, and drops it below that", () => {
+    const cached = createPseudonymiser(keyring, 64);
+    const plain = createPseudonymiser(keyring, 0);
+    // An eighth of LOW's lookups repeat a value, half of HIGH's.
+    for (let i = 0; i < CACHE_WINDOW; i++) {
+      const low = i % 8 === 0 ? "recurring" : `low-${i}`;
+      const high = i % 2 === 0 ? "recurring" : `high-${i}`;
+      expect(cached.token("LOW", low)).toBe(plain.token("LOW", low));
+      expect(cached.token("HIGH", high)).toBe(plain.token("HIGH", high));
+    }
+    const hitsAfter = (prefix: string) => {
+      const before = cached.cacheStats().hits;
+      for (let i = 0; i < 10; i++) cached.token(prefix, "recurring");
+      return cached.cacheStats().hits - before;
+    };
+    expect(hitsAfter("HIGH")).toBe(10);
+    expect(hitsAfter("LOW")).toBe(0);
+    expect(MIN_HIT_SHARE).toBe(0.25);
   });
 });
 

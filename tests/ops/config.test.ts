@@ -59,7 +59,7 @@ describe("loadConfig defaults", () => {
       maxRecordBytes: 921_600,
       retryInitialMs: 100,
       retryMaxMs: 10_000,
-      tokenCacheSize: 2_048,
+      tokenCacheSize: 16_384,
       processingThreadNiceness: 10,
       httpPort: 9464,
       readyMaxPauseMs: 60_000,
