@@ -156,6 +156,14 @@ describe("scrubText: identifiers", () => {
     expect(nationalDigits("020 7946 0123")).toBe("02079460123");
   });
 
+  it('a street\'s "Dr." ends its address and is no title: what follows is judged on its own', () => {
+    expect(scrub("Home 18 Larch Dr. PMH Crohn's disease, on azathioprine.").out).toBe(
+      "Home [ADDRESS] PMH Crohn's disease, on azathioprine.",
+    );
+    expect(scrub("Home 7 Quarry Dr. Dr. Adeyemi phoned.").out).toBe("Home [ADDRESS] Dr. [NAME] phoned.");
+    expect(scrub("Home 7 Quarry Dr. Adeyemi phoned.").out).toBe("Home [ADDRESS] [NAME] phoned.");
+  });
+
   it("counts replacements by entity, never values", () => {
     const { counts } = scrub("Dr Patel, 07700 900123, a@b.example, SW1A 1AA");
     expect(counts).toEqual({ NAME: 1, PHONE: 1, EMAIL: 1, POSTCODE: 1 });

@@ -249,8 +249,15 @@ final class ScrubText {
   private static void findTitledNames(String text, boolean plain, List<Span> spans) {
     Matcher m = TITLE_NAME.get(plain).matcher(text);
     while (m.find()) {
+      // A street's "Dr." inside an address already found is no title.
+      if (inAddress(spans, m.start())) continue;
       if (m.start("name") >= 0) spans.add(new Span(m.start("name"), m.end("name"), "NAME", null));
     }
+  }
+
+  private static boolean inAddress(List<Span> spans, int at) {
+    for (Span s : spans) if (s.entity.equals("ADDRESS") && s.start <= at && at < s.end) return true;
+    return false;
   }
 
   private static boolean alnum(char c) {
