@@ -34,13 +34,15 @@ const setup = await import("./lib/setup.ts");
 const { sinkBench } = await import("./lib/sink.ts");
 const { summariseProfiles } = await import("./lib/profile.ts");
 const { stackCpu, cpuDelta } = await import("./lib/stack-cpu.ts");
+const { SETTINGS } = await import("../ops/config.ts");
 type PatientRecordJson = import("../dev/synthetic/index.ts").PatientRecordJson;
 type StackEndpoints = import("../dev/stack/env-file.ts").StackEndpoints;
 
 const { values: args } = parseArgs({
   options: {
     records: { type: "string", default: "100000" },
-    "batch-sizes": { type: "string", default: "1000" },
+    // The pipeline's own default (BATCH_MAX_RECORDS), so that the run measures default settings.
+    "batch-sizes": { type: "string", default: SETTINGS.batchMaxRecords.default },
     rounds: { type: "string", default: "3" },
     "batch-max-ms": { type: "string", default: "200" },
     partitions: { type: "string", default: "4" },

@@ -178,8 +178,8 @@ export const SETTINGS = {
   ),
   batchMaxRecords: int(
     "BATCH_MAX_RECORDS",
-    "records per batch (one Kafka transaction and one database transaction)",
-    1000,
+    "records per batch (one Kafka transaction and one database transaction); BATCH_MAX_MS bounds the wait for a full one",
+    2000,
     1,
     100_000,
   ),

@@ -54,7 +54,7 @@ describe("loadConfig defaults", () => {
       deadLetterTopic: "patient-records-dlq",
       consumerGroup: "anonymiser",
       instanceId: hostname(),
-      batchMaxRecords: 1000,
+      batchMaxRecords: 2000,
       batchMaxMs: 200,
       maxRecordBytes: 921_600,
       retryInitialMs: 100,
@@ -105,7 +105,7 @@ describe("loadConfig defaults", () => {
 
   it("treats an empty value as unset", () => {
     expect(load({ ...REQUIRED, BATCH_MAX_RECORDS: " ", LOG_LEVEL: "", KAFKA_TLS: "" })).toMatchObject({
-      batchMaxRecords: 1000,
+      batchMaxRecords: 2000,
       logLevel: "info",
       kafkaTls: false,
     });
@@ -261,7 +261,7 @@ describe("describeConfig", () => {
     const config = load(REQUIRED);
     const described = describeConfig(config);
     expect(described["kafkaSaslPassword"]).toBeUndefined();
-    expect(described["batchMaxRecords"]).toBe(1000);
+    expect(described["batchMaxRecords"]).toBe(2000);
     expect(described["transactionalId"]).toBe(config.transactionalId);
     expect(Object.keys(described).sort()).toEqual(Object.keys(config).sort());
   });
@@ -297,7 +297,7 @@ describe("settingsTable", () => {
 
   it("shows the defaults the parser applies", () => {
     const byName = new Map(rows.map((r) => [r.name, r]));
-    expect(byName.get("BATCH_MAX_RECORDS")?.default).toBe("1000");
+    expect(byName.get("BATCH_MAX_RECORDS")?.default).toBe("2000");
     expect(byName.get("KAFKA_TLS")?.default).toBe("false");
     expect(byName.get("RAW_TOPIC")?.default).toBe("patient-records-raw");
     for (const name of ["KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL", "KEYRING_JSON"]) {
