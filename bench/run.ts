@@ -62,6 +62,8 @@ const { values: args } = parseArgs({
 });
 const N = Number(args.records);
 const BATCH_SIZES = args["batch-sizes"]!.split(",").map(Number);
+/** The batch every measure runs with: the first of --batch-sizes (by default the pipeline's own). */
+const BATCH = BATCH_SIZES[0]!;
 const BATCH_MAX_MS = Number(args["batch-max-ms"]);
 const PARTITIONS = Number(args.partitions);
 const ONLY = new Set(args.only!.split(","));
@@ -661,7 +663,7 @@ async function main(): Promise<void> {
         ONLY.has("kstreams") || !args["no-kstreams"] ? await loadKafkaStreams(endpoints) : undefined;
       const kinds = ["passthrough (at least once)", "passthrough (transactional)", "pipeline (exactly once)"];
       if (kstreams?.available) kinds.push("Kafka Streams (exactly_once_v2)");
-      const batchSize = BATCH_SIZES[0]!;
+      const batchSize = BATCH;
       const runs: RunResult[] = [];
       for (let round_ = 0; round_ < ROUNDS; round_++) {
         const order = round_ % 2 === 0 ? kinds : [...kinds].reverse();
@@ -751,7 +753,7 @@ async function main(): Promise<void> {
       const runs = [];
       for (const delay of [undefined, 20]) {
         log(`retry-delay experiment: transactional passthrough, retryDelay ${delay ?? "default"}`);
-        runs.push(await runPassthrough(endpoints, rawTopic, N, BATCH_SIZES[0]!, true, delay));
+        runs.push(await runPassthrough(endpoints, rawTopic, N, BATCH, true, delay));
       }
       results["retryDelayExperiment"] = runs;
       save();
@@ -797,13 +799,13 @@ async function main(): Promise<void> {
 
     if (ONLY.has("latency")) {
       if (pipelineMax === 0) {
-        log("latency: measuring the pipeline maximum first (batch 1000)");
-        pipelineMax = (await runPipeline(endpoints, rawTopic, N, 1000)).recordsPerSecond;
+        log(`latency: measuring the pipeline maximum first (batch ${BATCH})`);
+        pipelineMax = (await runPipeline(endpoints, rawTopic, N, BATCH)).recordsPerSecond;
       }
       const rate = Number(args["latency-rate"] ?? pipelineMax * 0.5);
       const seconds = Number(args["latency-seconds"]);
-      log(`latency: open loop at ${round(rate)} records/s for ${seconds} s (+5 s warm-up), batch 1000`);
-      const lat = await runLatency(endpoints, encoded, rate, seconds, 1000);
+      log(`latency: open loop at ${round(rate)} records/s for ${seconds} s (+5 s warm-up), batch ${BATCH}`);
+      const lat = await runLatency(endpoints, encoded, rate, seconds, BATCH);
       results["latency"] = { ...lat, pipelineMaxRecordsPerSecond: pipelineMax };
       save();
       const l = lat.latencyMs as Record<string, number>;
@@ -829,8 +831,8 @@ async function main(): Promise<void> {
 
     if (ONLY.has("profile")) {
       const dir = mkdtempSync(join(tmpdir(), "bench-cpuprof-"));
-      log(`profile: pipeline with --cpu-prof over ${N} records (batch 1000), profiles in ${dir}`);
-      const run = await runPipeline(endpoints, rawTopic, N, 1000, {
+      log(`profile: pipeline with --cpu-prof over ${N} records (batch ${BATCH}), profiles in ${dir}`);
+      const run = await runPipeline(endpoints, rawTopic, N, BATCH, {
         execArgv: ["--cpu-prof", `--cpu-prof-dir=${dir}`],
         label: "pipeline under --cpu-prof",
       });
@@ -866,13 +868,13 @@ async function main(): Promise<void> {
     const scaling: Record<string, unknown> = {};
     const scalingRows: Array<RunResult & { noteBytes?: number; megabytesPerSecond?: number }> = [];
     if (ONLY.has("replicas")) {
-      log("scaling: 1 vs 2 replicas (batch 1000)");
-      const one = await runPipeline(endpoints, rawTopic, N, 1000);
+      log(`scaling: 1 vs 2 replicas (batch ${BATCH})`);
+      const one = await runPipeline(endpoints, rawTopic, N, BATCH);
       // Two replicas started together: the second joins while the first holds fetched, uncommitted records, so each
       // trial also exercises the rebalance path (the gap check reports any offset committed without a row).
       const twos = [];
       for (let trial = 0; trial < Number(args["replica-trials"]); trial++) {
-        twos.push(await runPipeline(endpoints, rawTopic, N, 1000, { replicas: 2 }));
+        twos.push(await runPipeline(endpoints, rawTopic, N, BATCH, { replicas: 2 }));
       }
       scaling["replicas"] = [one, ...twos];
       scalingRows.push(one, ...twos);
@@ -890,7 +892,7 @@ async function main(): Promise<void> {
         await setup.topics(endpoints, [{ name: topic, partitions: PARTITIONS }]);
         const enc = await produceAll(endpoints, topic, makeRecords(count, noteBytes, 13));
         const bytes = enc.reduce((n, e) => n + e.value.length, 0) / enc.length;
-        const r = await runPipeline(endpoints, topic, count, 1000, {
+        const r = await runPipeline(endpoints, topic, count, BATCH, {
           extra: { MAX_RECORD_BYTES: "1048576" },
           // A completing run takes seconds; a stuck one (README, finding 3) should not eat the time budget.
           timeoutMs: Math.max(60_000, count * 10),
@@ -912,13 +914,13 @@ async function main(): Promise<void> {
       const soakSeconds = Number(args["soak-seconds"]);
       const rate = pipelineMax > 0 ? pipelineMax * 0.5 : Number(args["latency-rate"] ?? 1000);
       log(`scaling: RSS soak for ${soakSeconds} s at ${round(rate)} records/s`);
-      if (soakSeconds > 0) scaling["soak"] = await runLatency(endpoints, encoded, rate, soakSeconds, 1000);
+      if (soakSeconds > 0) scaling["soak"] = await runLatency(endpoints, encoded, rate, soakSeconds, BATCH);
       results["scaling"] = scaling;
       save();
     }
     if (scalingRows.length > 0) {
       table(
-        "Scaling: replicas (batch 1000) and clinical-note size",
+        `Scaling: replicas (batch ${BATCH}) and clinical-note size`,
         scalingRows.map((r) => ({
           run: r.kind + (r.noteBytes === undefined ? "" : `, notes ~${r.noteBytes} B`),
           records: r.records,
