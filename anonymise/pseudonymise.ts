@@ -89,11 +89,12 @@ export const BYPASS_WINDOWS = 16;
 
 /**
  * The cached tokens of one prefix (or date shifts of one `maxDays`), keyed by the value alone, with the function
- * that computes a value when the cache does not hold it (or runs without it).
+ * that computes a value of this kind when the cache does not hold it (or runs without it).
  */
-class KindCache<V> {
+class KindCache<K, V> {
   readonly lru: LruCache<V>;
-  readonly #compute: (key: string) => V;
+  readonly #kind: K;
+  readonly #compute: (kind: K, key: string) => V;
   readonly #window: number;
   #lookups = 0;
   #hits = 0;
@@ -101,8 +102,9 @@ class KindCache<V> {
   #uncachedLeft = 0;
   uncachedMisses = 0;
 
-  constructor(capacity: number, compute: (key: string) => V) {
+  constructor(capacity: number, kind: K, compute: (kind: K, key: string) => V) {
     this.lru = new LruCache<V>(capacity);
+    this.#kind = kind;
     this.#compute = compute;
     this.#window = Math.max(CACHE_WINDOW, 2 * capacity);
   }
@@ -111,11 +113,11 @@ class KindCache<V> {
     if (this.#uncachedLeft > 0) {
       this.#uncachedLeft--;
       this.uncachedMisses++;
-      return this.#compute(key);
+      return this.#compute(this.#kind, key);
     }
     let value = this.lru.get(key);
     if (value === undefined) {
-      value = this.#compute(key);
+      value = this.#compute(this.#kind, key);
       this.lru.set(key, value);
     } else this.#hits++;
     if (++this.#lookups === this.#window) {
@@ -136,10 +138,10 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
   const useCache = cacheSize > 0;
   // One cache per token prefix and one per date-shift range, keyed by the value itself: no key is built per
   // lookup, and a token string met again (the subject of a date shift) keeps the hash V8 stored in it.
-  const tokenCaches = new Map<string, KindCache<string>>();
-  const shiftCaches = new Map<number, KindCache<number>>();
+  const tokenCaches = new Map<string, KindCache<string, string>>();
+  const shiftCaches = new Map<number, KindCache<number, number>>();
   /** Every cache of either map, for the statistics. */
-  const kinds: KindCache<unknown>[] = [];
+  const kinds: KindCache<unknown, unknown>[] = [];
 
   function mac(input: string): string {
     return createHmac("sha256", key).update(input).digest("binary");
@@ -149,7 +151,7 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
     return `${prefix}-${keyId}-${base32(mac(`${prefix}:${normalised}`), TOKEN_BODY_LENGTH)}`;
   }
 
-  function computeShift(subjectToken: string, maxDays: number): number {
+  function computeShift(maxDays: number, subjectToken: string): number {
     const m = mac(`DATE-SHIFT:${subjectToken}`);
     // The MAC's first four bytes, big-endian, as an unsigned 32-bit number.
     const first =
@@ -158,10 +160,18 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
     return n < maxDays ? -(n + 1) : n - maxDays + 1;
   }
 
-  /** Registers a new kind's cache (for the statistics) and returns it. */
-  function kind<K, V>(caches: Map<K, KindCache<V>>, key: K, cache: KindCache<V>): KindCache<V> {
-    caches.set(key, cache);
-    kinds.push(cache as KindCache<unknown>);
+  /** The cache of one kind, made on its first use. */
+  function cacheOf<K, V>(
+    caches: Map<K, KindCache<K, V>>,
+    kind: K,
+    compute: (kind: K, key: string) => V,
+  ): KindCache<K, V> {
+    let cache = caches.get(kind);
+    if (cache === undefined) {
+      cache = new KindCache(cacheSize, kind, compute);
+      caches.set(kind, cache);
+      kinds.push(cache as KindCache<unknown, unknown>);
+    }
     return cache;
   }
 
@@ -188,19 +198,11 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
     keyId,
     token(prefix, normalised) {
       if (!useCache) return computeToken(prefix, normalised);
-      let cache = tokenCaches.get(prefix);
-      if (cache === undefined) {
-        cache = kind(tokenCaches, prefix, new KindCache(cacheSize, (v) => computeToken(prefix, v)));
-      }
-      return cache.lookup(normalised);
+      return cacheOf(tokenCaches, prefix, computeToken).lookup(normalised);
     },
     dateShiftDays(subjectToken, maxDays) {
-      if (!useCache) return computeShift(subjectToken, maxDays);
-      let cache = shiftCaches.get(maxDays);
-      if (cache === undefined) {
-        cache = kind(shiftCaches, maxDays, new KindCache(cacheSize, (t) => computeShift(t, maxDays)));
-      }
-      return cache.lookup(subjectToken);
+      if (!useCache) return computeShift(maxDays, subjectToken);
+      return cacheOf(shiftCaches, maxDays, computeShift).lookup(subjectToken);
     },
     // Read on the hot path (per-record counters): one object, no allocation; the figures are summed over the
     // kinds only when read.

@@ -371,18 +371,12 @@ function overlapsReplacement(spans: readonly Span[], count: number, start: numbe
 
 const NURSING_TITLE = /^(?:Nurse|Sister)\b/;
 
-/** Whether `at` lies inside an address already found (a street type such as "Dr." is no title there). */
-function inAddress(spans: readonly Span[], at: number): boolean {
-  for (const s of spans) if (s.entity === "ADDRESS" && s.start <= at && at < s.end) return true;
-  return false;
-}
-
 function findTitledNames(text: string, spans: Span[]): void {
   const re = PATTERNS.TITLE_NAME;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     // "233 Hyatt Dr. PMH Barrett's oesophagus": the street's "Dr." ends an address; what follows has no title.
-    if (inAddress(spans, m.index)) continue;
+    if (coveredBy(spans, m.index, m.index + 1, "ADDRESS")) continue;
     // Keep the title ("Dr [NAME]"): who was involved is clinical context; the name is not. The name ends the match.
     const name = m.groups?.["name"] as string;
     // "Nurse Specialist", "Sister Practitioner": a job after these two titles, not a name ("Mr Lead" is one).
@@ -431,8 +425,10 @@ function digitCount(s: string): number {
   return n;
 }
 
-function coveredBy(spans: readonly Span[], start: number, end: number): boolean {
-  for (const s of spans) if (s.start <= start && s.end >= end) return true;
+/** Whether a span (of `entity`, when given) covers all of [start, end). */
+function coveredBy(spans: readonly Span[], start: number, end: number, entity?: EntityType): boolean {
+  for (const s of spans)
+    if (s.start <= start && s.end >= end && (entity === undefined || s.entity === entity)) return true;
   return false;
 }
 
