@@ -276,6 +276,33 @@ describe("KafkaRuntime (fake clients)", () => {
     await h.runtime.stop();
   });
 
+  it("does not let a fetch that answers after its partition moved away hide records when the partition returns", async () => {
+    const h = harness({ holdStore: true, maxInFlight: 3 });
+    await h.runtime.start();
+    const c = h.consumers[0]!;
+    c.join(1, [{ topic: "raw", partitions: [0] }]);
+    const first = ["a", "b"].map((v) => message("raw", 0, v));
+    for (const r of first) c.stream!.deliver(r);
+    // Batch [a, b] waits on its store commit (the database is away) while partition 0 moves away.
+    await vi.waitFor(() => expect(h.storesWaiting()).toBe(1));
+    c.join(2, []);
+    // A fetch sent before that join answers after it, with the partition's next record.
+    const late = message("raw", 0, "c");
+    c.stream!.deliver(late);
+    // The partition comes back before anyone committed it; the client reads it again from the committed offset.
+    c.join(3, [{ topic: "raw", partitions: [0] }]);
+    for (const r of [...first, late]) c.stream!.deliver(r);
+    const releasing = setInterval(() => void h.releaseStore().catch(() => undefined), 5);
+    try {
+      await vi.waitFor(() => expect(h.broker.offsets.get("raw")?.get(0)).toBe(3n));
+      // Held as the partition's last offset, the late c made a and b look like re-deliveries: only C came out.
+      expect(outputs(h.broker)).toEqual(["A", "B", "C"]);
+    } finally {
+      clearInterval(releasing);
+    }
+    await h.runtime.stop();
+  });
+
   it("rides out a broker outage: consumption restarts on a new consumer, readiness reports it, nothing is duplicated", async () => {
     const h = harness();
     await h.runtime.start();

@@ -71,6 +71,18 @@ describe("PartitionTracker", () => {
     expect(t.accept(at(0, 3))).toBe(true);
   });
 
+  it("refuses records of a partition it does not own, so that a late fetch cannot hide offsets when the partition returns", () => {
+    const t = new PartitionTracker();
+    t.assign([{ topic: "raw", partition: 0 }], membership(1));
+    expect(t.accept(at(0, 0))).toBe(true);
+    t.assign([], membership(2));
+    // A fetch sent before the join answers after it.
+    expect(t.accept(at(0, 1))).toBe(false);
+    t.assign([{ topic: "raw", partition: 0 }], membership(3));
+    // The re-read from the committed offset (nothing committed) is new again, not a re-delivery.
+    expect([0, 1].map((o) => t.accept(at(0, o)))).toEqual([true, true]);
+  });
+
   it("ignores the committed offset of a partition it does not own", () => {
     const t = new PartitionTracker();
     t.assign([{ topic: "raw", partition: 0 }], membership(1));

@@ -17,7 +17,8 @@ export const partitionKey = (topic: string, partition: number): string => `${top
 /**
  * Which partitions this replica owns and how far each has been committed, so that a record is processed once:
  * - `accept` drops a record the client delivers again (after a join it re-reads from the committed offset, and may
- *   re-deliver records this replica already holds) or one below the committed position;
+ *   re-deliver records this replica already holds), one below the committed position, or one of a partition it
+ *   does not own (a fetch that answers after the join that moved the partition away);
  * - `admissible` keeps, at commit time, only records of partitions still owned and not yet committed;
  * - each join bumps the generation: a batch that started under an older one must re-check before it commits.
  */
@@ -66,9 +67,16 @@ export class PartitionTracker {
     if (nextOffset > (this.#committedNext.get(key) ?? -1n)) this.#committedNext.set(key, nextOffset);
   }
 
-  /** True when the record is new to this replica; false for a re-delivery or an already committed offset. */
+  /**
+   * True when the record is new to this replica; false for a re-delivery, an already committed offset, or a record
+   * of a partition this replica does not own. The last happens when a fetch sent before a join answers after it:
+   * accepted, such a record would become the partition's last held offset, and if the partition came back in a
+   * later join, the re-read from the committed offset would be taken for re-deliveries up to it and dropped, and a
+   * batch would commit past records nobody processed.
+   */
   accept(record: Position): boolean {
     const key = partitionKey(record.topic, record.partition);
+    if (!this.#assigned.has(key)) return false;
     if (record.offset < (this.#committedNext.get(key) ?? -1n)) return false;
     if (record.offset <= (this.#lastAccepted.get(key) ?? -1n)) return false;
     this.#lastAccepted.set(key, record.offset);
