@@ -39,10 +39,54 @@ describe("ConsumerSupervisor", () => {
   it("passes on messages and group joins of its consumer", async () => {
     const { supervisor, consumers, events, received } = supervised();
     await supervisor.start();
-    consumers[0]!.join(3, [{ topic: "raw", partitions: [0, 1] }]);
+    await consumers[0]!.join(3, [{ topic: "raw", partitions: [0, 1] }]);
     consumers[0]!.stream!.deliver(message("raw", 0, "a"));
     expect(events).toEqual(["joined:g3:member-1:2"]);
     expect(received).toEqual(["a"]);
+  });
+
+  it("replaces its stream at every join: the old one delivers nothing more, the topic stays subscribed, pause carries over", async () => {
+    const { supervisor, consumers, events, received } = supervised();
+    await supervisor.start();
+    const c = consumers[0]!;
+    const first = c.stream!;
+    const closedWhenNewMade: boolean[] = [];
+    const consume = c.consume.bind(c);
+    vi.spyOn(c, "consume").mockImplementation(async () => {
+      closedWhenNewMade.push(first.closed);
+      return consume();
+    });
+    supervisor.pause();
+    await c.join(4, [{ topic: "raw", partitions: [0] }]);
+    const second = c.stream!;
+    expect(second).not.toBe(first);
+    expect(second.paused).toBe(true);
+    // The replacement existed before the old stream closed (no moment without a subscription, so no extra join).
+    expect(closedWhenNewMade).toEqual([false]);
+    await vi.waitFor(() => expect(first.closed).toBe(true));
+    first.deliver(message("raw", 0, "late"));
+    second.deliver(message("raw", 0, "a"));
+    expect(received).toEqual(["a"]);
+    // Two joins in a row: only the last stream delivers.
+    await c.join(5, [{ topic: "raw", partitions: [0, 1] }]);
+    await c.join(6, [{ topic: "raw", partitions: [1] }]);
+    second.deliver(message("raw", 0, "late"));
+    c.stream!.deliver(message("raw", 1, "b"));
+    expect(received).toEqual(["a", "b"]);
+    expect(events).toEqual(["joined:g4:member-1:1", "joined:g5:member-1:2", "joined:g6:member-1:1"]);
+    await supervisor.close(false);
+  });
+
+  it("a stream replacement that fails is a stream failure: the consumer is replaced", async () => {
+    const { supervisor, consumers, events } = supervised();
+    await supervisor.start();
+    const c = consumers[0]!;
+    c.consumeError = networkError();
+    await c.join(2, [{ topic: "raw", partitions: [0] }]);
+    await vi.waitFor(() => expect(events).toContain("trouble:over"));
+    expect(c.closed).toBe(true);
+    expect(consumers).toHaveLength(2);
+    await supervisor.close(false);
   });
 
   it("replaces a consumer whose stream failed for a transient reason, and carries the paused state over", async () => {
@@ -59,7 +103,7 @@ describe("ConsumerSupervisor", () => {
     expect(consumers[1]!.stream!.paused).toBe(true);
     // The old consumer's late events are ignored; the new one's are passed on.
     first.stream!.deliver(message("raw", 0, "stale"));
-    first.join(9, []);
+    await first.join(9, []);
     consumers[1]!.stream!.deliver(message("raw", 0, "fresh"));
     expect(received).toEqual(["fresh"]);
     expect(events).toEqual(["trouble:KAFKA_UNREACHABLE", "trouble:over"]);

@@ -148,11 +148,19 @@ export class FakeConsumer extends EventEmitter implements ConsumerLike {
   async close() {
     this.closed = true;
   }
-  /** The group coordinator hands this member an assignment. */
-  join(generationId: number, assignments: GroupAssignment[]) {
+  /**
+   * The group coordinator hands this member an assignment. A supervised consumer then replaces its stream: this
+   * settles once a new stream is listened to (or after a few turns of the event loop when none comes).
+   */
+  async join(generationId: number, assignments: GroupAssignment[]) {
+    const before = this.stream;
     this.generationId = generationId;
     this.assignments = assignments;
     this.emit("consumer:group:join", { generationId, assignments });
+    for (let turn = 0; turn < 50; turn++) {
+      if (this.stream !== before && (this.stream?.listenerCount("data") ?? 0) > 0) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 }
 

@@ -139,7 +139,7 @@ describe("KafkaRuntime (fake clients)", () => {
   it("commits each batch to the store, then to Kafka with its offsets, in consumption order", async () => {
     const h = harness();
     await h.runtime.start();
-    h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
+    await h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
     for (const v of ["a", "b", "c", "d", "e"]) h.consumers[0]!.stream!.deliver(message("raw", 0, v));
     await vi.waitFor(() => expect(outputs(h.broker)).toEqual(["A", "B", "C", "D", "E"]));
     expect(h.events.filter((e) => e.startsWith("store"))).toEqual(["store:A,B", "store:C,D", "store:E"]);
@@ -150,7 +150,7 @@ describe("KafkaRuntime (fake clients)", () => {
   it("processes the next batch while one waits on its commit, and pauses consumption at the in-flight limit", async () => {
     const h = harness({ holdStore: true, maxInFlight: 2 });
     await h.runtime.start();
-    h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
+    await h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
     for (const v of ["a", "b", "c", "d"]) h.consumers[0]!.stream!.deliver(message("raw", 0, v));
     await vi.waitFor(() => expect(h.events).toContain("paused"));
     expect(h.consumers[0]!.stream!.paused).toBe(true);
@@ -169,7 +169,7 @@ describe("KafkaRuntime (fake clients)", () => {
   it("drops a re-delivered record it already holds or has committed", async () => {
     const h = harness();
     await h.runtime.start();
-    h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
+    await h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
     const records = ["a", "b"].map((v) => message("raw", 0, v));
     for (const r of records) h.consumers[0]!.stream!.deliver(r);
     await vi.waitFor(() => expect(outputs(h.broker)).toHaveLength(2));
@@ -183,11 +183,11 @@ describe("KafkaRuntime (fake clients)", () => {
     const assignments: Array<Array<{ topic: string; partition: number }>> = [];
     const h = harness({ assignments });
     await h.runtime.start();
-    h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0, 2] }]);
+    await h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0, 2] }]);
     h.consumers[0]!.stream!.deliver(message("raw", 0, "a", 0n));
     h.consumers[0]!.stream!.deliver(message("raw", 2, "b", 0n));
     await vi.waitFor(() => expect(outputs(h.broker).sort()).toEqual(["A", "B"]));
-    h.consumers[0]!.join(2, [{ topic: "raw", partitions: [1] }]);
+    await h.consumers[0]!.join(2, [{ topic: "raw", partitions: [1] }]);
     await vi.waitFor(() => expect(assignments).toHaveLength(2));
     expect(assignments.map((a) => a.map((p) => p.partition).sort())).toEqual([[0, 2], [1]]);
     await h.runtime.stop();
@@ -197,7 +197,7 @@ describe("KafkaRuntime (fake clients)", () => {
     const h = harness();
     h.broker.offsets.set("raw", new Map([[1, 3n]]));
     await h.runtime.start();
-    h.consumers[0]!.join(1, [{ topic: "raw", partitions: [1] }]);
+    await h.consumers[0]!.join(1, [{ topic: "raw", partitions: [1] }]);
     // The client's own re-read may start below a transaction that was still committing.
     for (let o = 1n; o <= 4n; o++) h.consumers[0]!.stream!.deliver(message("raw", 1, `x${o}`, o));
     await vi.waitFor(() => expect(h.broker.offsets.get("raw")?.get(1)).toBe(5n));
@@ -209,7 +209,7 @@ describe("KafkaRuntime (fake clients)", () => {
     const h = harness({ maxRecords: 4 });
     await h.runtime.start();
     const c = h.consumers[0]!;
-    c.join(1, [{ topic: "raw", partitions: [0, 1] }]);
+    await c.join(1, [{ topic: "raw", partitions: [0, 1] }]);
     h.broker.failNext.set("addOffset", new ProtocolError("REBALANCE_IN_PROGRESS"));
     for (const [p, v] of [
       [0, "a"],
@@ -219,7 +219,7 @@ describe("KafkaRuntime (fake clients)", () => {
     ] as const)
       c.stream!.deliver(message("raw", p, v));
     // Partition 1 moves to another replica while the commit is retried.
-    c.join(2, [{ topic: "raw", partitions: [0] }]);
+    await c.join(2, [{ topic: "raw", partitions: [0] }]);
     await vi.waitFor(() => expect(outputs(h.broker)).toEqual(["A", "C"]));
     expect(h.broker.offsets.get("raw")?.get(1)).toBeUndefined();
     expect(h.broker.log.filter((l) => l.includes("addOffset:raw/0")).at(-1)).toMatch(/g2$/);
@@ -230,13 +230,13 @@ describe("KafkaRuntime (fake clients)", () => {
     const h = harness({ holdStore: true, maxInFlight: 3 });
     await h.runtime.start();
     const c = h.consumers[0]!;
-    c.join(1, [{ topic: "raw", partitions: [0] }]);
+    await c.join(1, [{ topic: "raw", partitions: [0] }]);
     const first = ["a", "b"].map((v) => message("raw", 0, v));
     for (const r of first) c.stream!.deliver(r);
     // Batch 1 waits on its store commit (the database is away) while the group moves partition 0 away and back.
     await vi.waitFor(() => expect(h.storesWaiting()).toBe(1));
-    c.join(2, []);
-    c.join(3, [{ topic: "raw", partitions: [0] }]);
+    await c.join(2, []);
+    await c.join(3, [{ topic: "raw", partitions: [0] }]);
     // The client re-reads the partition from its committed offset: the same two records again, a second batch.
     for (const r of first) c.stream!.deliver(r);
     await h.releaseStore();
@@ -252,18 +252,18 @@ describe("KafkaRuntime (fake clients)", () => {
     const h = harness({ holdStore: true, maxInFlight: 3 });
     await h.runtime.start();
     const c = h.consumers[0]!;
-    c.join(1, [{ topic: "raw", partitions: [0] }]);
+    await c.join(1, [{ topic: "raw", partitions: [0] }]);
     const all = ["a", "b", "c", "d"].map((v) => message("raw", 0, v));
     for (const r of all) c.stream!.deliver(r);
     // Two batches in flight ([a, b] waits on its store commit, [c, d] processed behind it); partition 0 moves away.
     await vi.waitFor(() => expect(h.storesWaiting()).toBe(1));
-    c.join(2, []);
+    await c.join(2, []);
     // The first batch finishes while the partition is away: it commits nothing of partition 0.
     await h.releaseStore();
     await vi.waitFor(() => expect(h.events).toContain("committed:0"));
     // The partition comes back before the second batch has committed, and the client reads it again from the
     // committed offset (nothing committed: from a).
-    c.join(3, [{ topic: "raw", partitions: [0] }]);
+    await c.join(3, [{ topic: "raw", partitions: [0] }]);
     for (const r of all) c.stream!.deliver(r);
     const releasing = setInterval(() => void h.releaseStore().catch(() => undefined), 5);
     try {
@@ -276,26 +276,28 @@ describe("KafkaRuntime (fake clients)", () => {
     await h.runtime.stop();
   });
 
-  it("does not let a fetch that answers after its partition moved away hide records when the partition returns", async () => {
+  it("ignores what the stream fetched before a join: a late record must not hide the re-read of a partition that came back", async () => {
     const h = harness({ holdStore: true, maxInFlight: 3 });
     await h.runtime.start();
     const c = h.consumers[0]!;
-    c.join(1, [{ topic: "raw", partitions: [0] }]);
+    await c.join(1, [{ topic: "raw", partitions: [0] }]);
     const first = ["a", "b"].map((v) => message("raw", 0, v));
     for (const r of first) c.stream!.deliver(r);
-    // Batch [a, b] waits on its store commit (the database is away) while partition 0 moves away.
+    // Batch [a, b] waits on its store commit (the database is away) while partition 0 moves away and comes back.
     await vi.waitFor(() => expect(h.storesWaiting()).toBe(1));
-    c.join(2, []);
-    // A fetch sent before that join answers after it, with the partition's next record.
+    const before = c.stream!;
+    await c.join(2, []);
+    await c.join(3, [{ topic: "raw", partitions: [0] }]);
+    // The stream of before the joins delivers the partition's next record (buffered while paused, or a fetch
+    // answering late); then the new stream reads the partition from its committed offset.
     const late = message("raw", 0, "c");
-    c.stream!.deliver(late);
-    // The partition comes back before anyone committed it; the client reads it again from the committed offset.
-    c.join(3, [{ topic: "raw", partitions: [0] }]);
+    before.deliver(late);
+    expect(c.stream).not.toBe(before);
     for (const r of [...first, late]) c.stream!.deliver(r);
     const releasing = setInterval(() => void h.releaseStore().catch(() => undefined), 5);
     try {
       await vi.waitFor(() => expect(h.broker.offsets.get("raw")?.get(0)).toBe(3n));
-      // Held as the partition's last offset, the late c made a and b look like re-deliveries: only C came out.
+      // Taken as the partition's last held offset, the late c would make a and b look like re-deliveries.
       expect(outputs(h.broker)).toEqual(["A", "B", "C"]);
     } finally {
       clearInterval(releasing);
@@ -306,7 +308,7 @@ describe("KafkaRuntime (fake clients)", () => {
   it("rides out a broker outage: consumption restarts on a new consumer, readiness reports it, nothing is duplicated", async () => {
     const h = harness();
     await h.runtime.start();
-    h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
+    await h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
     const first = ["a", "b", "c"].map((v) => message("raw", 0, v));
     for (const r of first) h.consumers[0]!.stream!.deliver(r);
     await vi.waitFor(() => expect(outputs(h.broker)).toEqual(["A", "B", "C"]));
@@ -321,7 +323,7 @@ describe("KafkaRuntime (fake clients)", () => {
     expect(h.runtime.kafkaTrouble).toBeUndefined();
     expect(h.runtime.state).toBe("running");
     const next = h.consumers.at(-1)!;
-    next.join(2, [{ topic: "raw", partitions: [0] }]);
+    await next.join(2, [{ topic: "raw", partitions: [0] }]);
     // A re-read that starts too early (the client's own committed-offset read is not stable) is dropped.
     next.stream!.deliver(first[1]!);
     next.stream!.deliver(first[2]!);
@@ -333,7 +335,7 @@ describe("KafkaRuntime (fake clients)", () => {
   it("fails, reporting the error through done, when the producer is fenced", async () => {
     const h = harness();
     await h.runtime.start();
-    h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
+    await h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
     h.broker.failNext.set("send", new ProtocolError("PRODUCER_FENCED"));
     for (const v of ["a", "b"]) h.consumers[0]!.stream!.deliver(message("raw", 0, v));
     await expect(h.runtime.done).rejects.toThrow(/KAFKA_FENCED/);
@@ -345,7 +347,7 @@ describe("KafkaRuntime (fake clients)", () => {
   it("commits what it holds on stop", async () => {
     const h = harness({ maxRecords: 100 });
     await h.runtime.start();
-    h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
+    await h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
     h.consumers[0]!.stream!.deliver(message("raw", 0, "a"));
     await h.runtime.stop();
     expect(outputs(h.broker)).toEqual(["A"]);

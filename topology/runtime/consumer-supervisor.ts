@@ -58,7 +58,8 @@ export interface SupervisorOptions {
  * Owns the group consumer and its message stream. A stream that fails (the client gives up after its own few
  * retries when the broker is unreachable) is not the end of the pipeline: unless the error is fatal, the consumer
  * is closed and a new one joins the group, with backoff, for as long as the outage lasts. The group then
- * re-assigns partitions and the runtime's partition tracker resumes each from its committed offset.
+ * re-assigns partitions and the runtime's partition tracker resumes each from its committed offset. Each join
+ * after the first also replaces the stream, so that nothing fetched before a join is delivered after it.
  */
 export class ConsumerSupervisor {
   readonly #o: SupervisorOptions;
@@ -68,6 +69,13 @@ export class ConsumerSupervisor {
   #paused = false;
   #closed = false;
   #restoring: Promise<void> | undefined;
+  /** The consumer whose first stream is running (its errors are failures from then on). */
+  #running: ConsumerLike | undefined;
+  /** A stream replacement under way after a join, and whether another join asked for one meanwhile. */
+  #replacing: Promise<void> | undefined;
+  #replaceAgain = false;
+  /** Streams taken out of service by a join, closed once their replacement exists. */
+  #retired: StreamLike[] = [];
 
   constructor(options: SupervisorOptions, events: SupervisorEvents) {
     this.#o = options;
@@ -100,12 +108,26 @@ export class ConsumerSupervisor {
 
   async close(force: boolean): Promise<void> {
     this.#closed = true;
-    const stream = this.#stream;
+    const streams = [...this.#retired.splice(0), ...(this.#stream ? [this.#stream] : [])];
     const consumer = this.#consumer;
     this.#stream = undefined;
     this.#consumer = undefined;
-    await stream?.close().catch(() => undefined);
+    for (const stream of streams) await stream.close().catch(() => undefined);
     await consumer?.close(force).catch(() => undefined);
+  }
+
+  #consumeOptions(): Parameters<ConsumerLike["consume"]>[0] {
+    return {
+      topics: this.#o.topics,
+      mode: "committed",
+      fallbackMode: "earliest",
+      autocommit: false,
+      maxWaitTime: 200,
+      // Bounded fetches: the client decodes a whole fetch response in one go on the event loop, and its default
+      // (50 MB) turned a backlog into a single multi-hundred-millisecond block. 1 MB is still ~2,800 records.
+      maxBytes: 1_048_576,
+      maxBytesPerPartition: 262_144,
+    };
   }
 
   async #connect(): Promise<void> {
@@ -115,10 +137,12 @@ export class ConsumerSupervisor {
     // event ends the process. It is the same failure as a stream error, and is handled as one. The listener stays
     // on a consumer that has been replaced, so that its late errors are ignored rather than fatal.
     consumer.on("error", (error) => {
-      if (this.#consumer === consumer && this.#stream !== undefined) this.#onStreamError(error);
+      if (this.#consumer === consumer && this.#running === consumer) this.#onStreamError(error);
     });
     consumer.on("consumer:group:join", (payload) => {
       if (this.#consumer !== consumer) return;
+      // The first join happens inside consume(), before there is a stream; every later one replaces the stream.
+      if (this.#running === consumer) this.#replaceStream(consumer);
       const assignments = payload.assignments ?? consumer.assignments ?? [];
       this.#events.joined(
         assignments.flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition }))),
@@ -132,17 +156,7 @@ export class ConsumerSupervisor {
     this.#consumer = consumer;
     let stream: StreamLike;
     try {
-      stream = await consumer.consume({
-        topics: this.#o.topics,
-        mode: "committed",
-        fallbackMode: "earliest",
-        autocommit: false,
-        maxWaitTime: 200,
-        // Bounded fetches: the client decodes a whole fetch response in one go on the event loop, and its default
-        // (50 MB) turned a backlog into a single multi-hundred-millisecond block. 1 MB is still ~2,800 records.
-        maxBytes: 1_048_576,
-        maxBytesPerPartition: 262_144,
-      });
+      stream = await consumer.consume(this.#consumeOptions());
     } catch (error) {
       this.#consumer = undefined;
       await this.#closeQuietly(undefined, consumer);
@@ -152,6 +166,11 @@ export class ConsumerSupervisor {
       await this.#closeQuietly(stream, consumer);
       return;
     }
+    this.#install(stream);
+    this.#running = consumer;
+  }
+
+  #install(stream: StreamLike): void {
     this.#stream = stream;
     stream.on("data", (message) => {
       if (this.#stream === stream) this.#events.message(message);
@@ -160,6 +179,44 @@ export class ConsumerSupervisor {
       if (this.#stream === stream) this.#onStreamError(error);
     });
     if (this.#paused) stream.pause();
+  }
+
+  /**
+   * After a join the stream in use stops delivering at once, and a new one, reading each assigned partition from
+   * the group's committed offset, takes over. The client delivers whatever a stream fetched before a join after it:
+   * records buffered while consumption was paused, and the answer of a fetch in flight. Such records may be of a
+   * partition that moved away and came back in a later join, ahead of the re-read from its committed offset, which
+   * would then be taken for re-deliveries: records lost. A new stream also starts a partition that has no committed
+   * offset yet from the beginning, where the old one kept its own position. The topic stays subscribed throughout
+   * (the new stream exists before the old one closes), so the replacement causes no join of its own.
+   */
+  #replaceStream(consumer: ConsumerLike): void {
+    if (this.#stream) this.#retired.push(this.#stream);
+    this.#stream = undefined;
+    this.#replaceAgain = true;
+    this.#replacing ??= this.#replaceLoop(consumer).finally(() => {
+      this.#replacing = undefined;
+    });
+  }
+
+  async #replaceLoop(consumer: ConsumerLike): Promise<void> {
+    while (this.#replaceAgain && !this.#closed && this.#consumer === consumer) {
+      this.#replaceAgain = false;
+      let stream: StreamLike;
+      try {
+        stream = await consumer.consume(this.#consumeOptions());
+      } catch (error) {
+        if (this.#consumer === consumer) this.#onStreamError(error);
+        break;
+      }
+      if (this.#closed || this.#consumer !== consumer || this.#replaceAgain) {
+        // Closed, replaced, or another join came while this stream was being made: it is stale already.
+        this.#retired.push(stream);
+        continue;
+      }
+      this.#install(stream);
+    }
+    for (const stream of this.#retired.splice(0)) void this.#closeQuietly(stream, undefined);
   }
 
   #onStreamError(error: unknown): void {
