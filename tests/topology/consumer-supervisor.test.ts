@@ -1,7 +1,7 @@
 import { MultipleErrors, ProtocolError, UserError } from "@platformatic/kafka";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConsumerSupervisor } from "../../topology/runtime/consumer-supervisor.ts";
-import { FakeConsumer, message, networkError } from "./fake-kafka.ts";
+import { FakeConsumer, type FakeStream, message, networkError } from "./fake-kafka.ts";
 
 function supervised() {
   const consumers: FakeConsumer[] = [];
@@ -75,6 +75,79 @@ describe("ConsumerSupervisor", () => {
     expect(received).toEqual(["a", "b"]);
     expect(events).toEqual(["joined:g4:member-1:1", "joined:g5:member-1:2", "joined:g6:member-1:1"]);
     await supervisor.close(false);
+  });
+
+  it("a join while a replacement stream is being made makes another: only the newest delivers, the others close", async () => {
+    const { supervisor, consumers, received } = supervised();
+    await supervisor.start();
+    const c = consumers[0]!;
+    let open!: () => void;
+    c.consumeGate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    await c.join(2, [{ topic: "raw", partitions: [0] }]);
+    await c.join(3, [{ topic: "raw", partitions: [0, 1] }]);
+    open();
+    await vi.waitFor(() => expect(c.streams).toHaveLength(3));
+    const [first, made, newest] = c.streams as [FakeStream, FakeStream, FakeStream];
+    await vi.waitFor(() => expect(first.closed && made.closed).toBe(true));
+    made.deliver(message("raw", 0, "stale"));
+    first.deliver(message("raw", 0, "stale"));
+    newest.deliver(message("raw", 1, "b"));
+    expect(received).toEqual(["b"]);
+    expect(newest.closed).toBe(false);
+    await supervisor.close(false);
+    expect(newest.closed).toBe(true);
+    expect(c.closed).toBe(true);
+  });
+
+  it("a consumer brought in while the old one's replacement stream is still being made gets streams of its own", async () => {
+    const { supervisor, consumers, events, received } = supervised();
+    await supervisor.start();
+    const a = consumers[0]!;
+    let open!: () => void;
+    a.consumeGate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    await a.join(2, [{ topic: "raw", partitions: [0] }]);
+    // A background rejoin of the old consumer fails: a new consumer takes over and joins twice.
+    a.emit("error", networkError());
+    await vi.waitFor(() => expect(events).toContain("trouble:over"));
+    const b = consumers[1]!;
+    await b.join(1, [{ topic: "raw", partitions: [0] }]);
+    await b.join(2, [{ topic: "raw", partitions: [0] }]);
+    open();
+    b.stream!.deliver(message("raw", 0, "b"));
+    await vi.waitFor(() => expect(a.streams.at(-1)?.closed).toBe(true));
+    a.streams.at(-1)!.deliver(message("raw", 0, "stale"));
+    expect(received).toEqual(["b"]);
+    expect(b.streams).toHaveLength(3);
+    await supervisor.close(false);
+  });
+
+  it("close() during a replacement closes every stream before the consumer", async () => {
+    const { supervisor, consumers } = supervised();
+    await supervisor.start();
+    const c = consumers[0]!;
+    const order: string[] = [];
+    let open!: () => void;
+    c.consumeGate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    await c.join(2, [{ topic: "raw", partitions: [0] }]);
+    const first = c.streams[0]!;
+    vi.spyOn(first, "close").mockImplementation(async () => {
+      order.push("stream");
+    });
+    vi.spyOn(c, "close").mockImplementation(async () => {
+      order.push("consumer");
+    });
+    const closing = supervisor.close(false);
+    open();
+    await closing;
+    await vi.waitFor(() => expect(c.streams).toHaveLength(2));
+    await vi.waitFor(() => expect(c.streams[1]!.closed).toBe(true));
+    expect(order).toEqual(["stream", "consumer"]);
   });
 
   it("a stream replacement that fails is a stream failure: the consumer is replaced", async () => {

@@ -140,9 +140,15 @@ export class FakeConsumer extends EventEmitter implements ConsumerLike {
     this.id = id;
     this.memberId = `member-${id}`;
   }
+  /** Every stream made, in order. */
+  readonly streams: FakeStream[] = [];
+  /** When set, consume() waits for it (a stream being made while other things happen). */
+  consumeGate: Promise<void> | undefined;
   async consume() {
+    if (this.consumeGate) await this.consumeGate;
     if (this.consumeError !== undefined) throw this.consumeError;
     this.stream = new FakeStream();
+    this.streams.push(this.stream);
     return this.stream;
   }
   async close() {

@@ -45,6 +45,14 @@ export interface SupervisorEvents {
   fatal(error: unknown): void;
 }
 
+/** A consumer's stream replacement: whether a join asked for (another) one, and the streams it took out. */
+interface Replacement {
+  consumer: ConsumerLike;
+  again: boolean;
+  retired: StreamLike[];
+  running: boolean;
+}
+
 export interface SupervisorOptions {
   topics: string[];
   createConsumer(): ConsumerLike;
@@ -71,11 +79,10 @@ export class ConsumerSupervisor {
   #restoring: Promise<void> | undefined;
   /** The consumer whose first stream is running (its errors are failures from then on). */
   #running: ConsumerLike | undefined;
-  /** A stream replacement under way after a join, and whether another join asked for one meanwhile. */
-  #replacing: Promise<void> | undefined;
-  #replaceAgain = false;
-  /** Streams taken out of service by a join, closed once their replacement exists. */
-  #retired: StreamLike[] = [];
+  /** The stream replacement under way after a join (one per consumer). */
+  #replacement: Replacement | undefined;
+  /** Closes of streams taken out of service, awaited before the consumer itself closes. */
+  readonly #closing = new Set<Promise<void>>();
 
   constructor(options: SupervisorOptions, events: SupervisorEvents) {
     this.#o = options;
@@ -108,11 +115,16 @@ export class ConsumerSupervisor {
 
   async close(force: boolean): Promise<void> {
     this.#closed = true;
-    const streams = [...this.#retired.splice(0), ...(this.#stream ? [this.#stream] : [])];
+    const streams = [
+      ...(this.#replacement?.retired.splice(0) ?? []),
+      ...(this.#stream ? [this.#stream] : []),
+    ];
     const consumer = this.#consumer;
     this.#stream = undefined;
     this.#consumer = undefined;
     for (const stream of streams) await stream.close().catch(() => undefined);
+    // The client refuses to leave the group while a stream of the consumer is still open.
+    await Promise.all(this.#closing);
     await consumer?.close(force).catch(() => undefined);
   }
 
@@ -191,32 +203,45 @@ export class ConsumerSupervisor {
    * (the new stream exists before the old one closes), so the replacement causes no join of its own.
    */
   #replaceStream(consumer: ConsumerLike): void {
-    if (this.#stream) this.#retired.push(this.#stream);
+    let r = this.#replacement;
+    // A loop left by a consumer that has since been replaced ends on its own; this consumer gets its own.
+    if (r?.consumer !== consumer) {
+      r = { consumer, again: false, retired: [], running: false };
+      this.#replacement = r;
+    }
+    if (this.#stream) r.retired.push(this.#stream);
     this.#stream = undefined;
-    this.#replaceAgain = true;
-    this.#replacing ??= this.#replaceLoop(consumer).finally(() => {
-      this.#replacing = undefined;
-    });
+    r.again = true;
+    if (!r.running) {
+      r.running = true;
+      void this.#replaceLoop(r);
+    }
   }
 
-  async #replaceLoop(consumer: ConsumerLike): Promise<void> {
-    while (this.#replaceAgain && !this.#closed && this.#consumer === consumer) {
-      this.#replaceAgain = false;
+  async #replaceLoop(r: Replacement): Promise<void> {
+    const current = () => !this.#closed && this.#consumer === r.consumer && this.#replacement === r;
+    while (r.again && current()) {
+      r.again = false;
       let stream: StreamLike;
       try {
-        stream = await consumer.consume(this.#consumeOptions());
+        stream = await r.consumer.consume(this.#consumeOptions());
       } catch (error) {
-        if (this.#consumer === consumer) this.#onStreamError(error);
+        if (current()) this.#onStreamError(error);
         break;
       }
-      if (this.#closed || this.#consumer !== consumer || this.#replaceAgain) {
+      if (!current() || r.again) {
         // Closed, replaced, or another join came while this stream was being made: it is stale already.
-        this.#retired.push(stream);
+        r.retired.push(stream);
         continue;
       }
       this.#install(stream);
     }
-    for (const stream of this.#retired.splice(0)) void this.#closeQuietly(stream, undefined);
+    r.running = false;
+    for (const stream of r.retired.splice(0)) {
+      const closing = this.#closeQuietly(stream, undefined);
+      this.#closing.add(closing);
+      void closing.finally(() => this.#closing.delete(closing));
+    }
   }
 
   #onStreamError(error: unknown): void {
@@ -262,10 +287,12 @@ export class ConsumerSupervisor {
   /** Closes without waiting forever: a consumer whose broker is gone may not answer its leave request. */
   async #closeQuietly(stream: StreamLike | undefined, consumer: ConsumerLike | undefined): Promise<void> {
     const timeout = this.#o.closeTimeoutMs ?? 5_000;
-    const bounded = (p: Promise<unknown> | undefined) =>
-      p === undefined
-        ? Promise.resolve()
-        : Promise.race([p.catch(() => undefined), sleep(timeout)]).then(() => undefined);
+    const bounded = async (p: Promise<unknown> | undefined) => {
+      if (p === undefined) return;
+      const timer = new AbortController();
+      await Promise.race([p.catch(() => undefined), sleep(timeout, timer.signal)]);
+      timer.abort();
+    };
     await bounded(stream?.close());
     await bounded(consumer?.close(true));
   }
