@@ -79,7 +79,10 @@ export class ChaosLoad {
         // Over the limit whatever the name: 2,000 times a three-letter surname with the rest of a record came to
         // about the limit itself, and such a "pill" was rightly anonymised.
         const times = Math.max(2_000, Math.ceil(CHAOS_MAX_RECORD_BYTES / (json.family_name.length + 1)) + 1);
-        const value = this.#producer.encode({ ...json, clinical_notes: `${json.family_name} `.repeat(times) });
+        const value = this.#producer.encode({
+          ...json,
+          clinical_notes: `${json.family_name} `.repeat(times),
+        });
         if (value.length <= CHAOS_MAX_RECORD_BYTES)
           throw new Error(`an oversize pill of ${value.length} bytes is within the limit`);
         return { key, value };

@@ -81,10 +81,7 @@ describe("ConsumerSupervisor", () => {
     const { supervisor, consumers, received } = supervised();
     await supervisor.start();
     const c = consumers[0]!;
-    let open!: () => void;
-    c.consumeGate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
+    const open = c.holdConsume();
     await c.join(2, [{ topic: "raw", partitions: [0] }]);
     await c.join(3, [{ topic: "raw", partitions: [0, 1] }]);
     open();
@@ -105,10 +102,7 @@ describe("ConsumerSupervisor", () => {
     const { supervisor, consumers, events, received } = supervised();
     await supervisor.start();
     const a = consumers[0]!;
-    let open!: () => void;
-    a.consumeGate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
+    const open = a.holdConsume();
     await a.join(2, [{ topic: "raw", partitions: [0] }]);
     // A background rejoin of the old consumer fails: a new consumer takes over and joins twice.
     a.emit("error", networkError());
@@ -130,10 +124,7 @@ describe("ConsumerSupervisor", () => {
     await supervisor.start();
     const c = consumers[0]!;
     const order: string[] = [];
-    let open!: () => void;
-    c.consumeGate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
+    const open = c.holdConsume();
     await c.join(2, [{ topic: "raw", partitions: [0] }]);
     const first = c.streams[0]!;
     vi.spyOn(first, "close").mockImplementation(async () => {

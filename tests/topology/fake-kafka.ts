@@ -144,6 +144,14 @@ export class FakeConsumer extends EventEmitter implements ConsumerLike {
   readonly streams: FakeStream[] = [];
   /** When set, consume() waits for it (a stream being made while other things happen). */
   consumeGate: Promise<void> | undefined;
+  /** Makes consume() wait until the returned function is called. */
+  holdConsume(): () => void {
+    let open!: () => void;
+    this.consumeGate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    return open;
+  }
   async consume() {
     if (this.consumeGate) await this.consumeGate;
     if (this.consumeError !== undefined) throw this.consumeError;

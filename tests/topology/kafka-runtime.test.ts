@@ -132,6 +132,30 @@ const outputs = (broker: FakeBroker) =>
     .filter((m) => m.topic === "out")
     .map((m) => JSON.parse(m.value.toString()) as string);
 
+/**
+ * A started runtime owning partition 0 whose first batch (of `values`) waits on its store commit (the database is
+ * away); returns the consumer and the records delivered.
+ */
+async function withHeldBatch(h: Harness, values: string[]) {
+  await h.runtime.start();
+  const c = h.consumers[0]!;
+  await c.join(1, [{ topic: "raw", partitions: [0] }]);
+  const delivered = values.map((v) => message("raw", 0, v));
+  for (const r of delivered) c.stream!.deliver(r);
+  await vi.waitFor(() => expect(h.storesWaiting()).toBe(1));
+  return { c, delivered };
+}
+
+/** Runs `check` while every held store commit is let through. */
+async function releasingStores(h: Harness, check: () => Promise<void>): Promise<void> {
+  const releasing = setInterval(() => void h.releaseStore().catch(() => undefined), 5);
+  try {
+    await check();
+  } finally {
+    clearInterval(releasing);
+  }
+}
+
 beforeEach(() => resetOffsets());
 afterEach(() => vi.restoreAllMocks());
 
@@ -228,13 +252,8 @@ describe("KafkaRuntime (fake clients)", () => {
 
   it("does not publish twice a record fetched again after its partition moved away and back while a batch held it", async () => {
     const h = harness({ holdStore: true, maxInFlight: 3 });
-    await h.runtime.start();
-    const c = h.consumers[0]!;
-    await c.join(1, [{ topic: "raw", partitions: [0] }]);
-    const first = ["a", "b"].map((v) => message("raw", 0, v));
-    for (const r of first) c.stream!.deliver(r);
     // Batch 1 waits on its store commit (the database is away) while the group moves partition 0 away and back.
-    await vi.waitFor(() => expect(h.storesWaiting()).toBe(1));
+    const { c, delivered: first } = await withHeldBatch(h, ["a", "b"]);
     await c.join(2, []);
     await c.join(3, [{ topic: "raw", partitions: [0] }]);
     // The client re-reads the partition from its committed offset: the same two records again, a second batch.
@@ -250,13 +269,8 @@ describe("KafkaRuntime (fake clients)", () => {
 
   it("does not commit past records it dropped: a later batch held while its partition moved away and back loses that partition's records for good", async () => {
     const h = harness({ holdStore: true, maxInFlight: 3 });
-    await h.runtime.start();
-    const c = h.consumers[0]!;
-    await c.join(1, [{ topic: "raw", partitions: [0] }]);
-    const all = ["a", "b", "c", "d"].map((v) => message("raw", 0, v));
-    for (const r of all) c.stream!.deliver(r);
     // Two batches in flight ([a, b] waits on its store commit, [c, d] processed behind it); partition 0 moves away.
-    await vi.waitFor(() => expect(h.storesWaiting()).toBe(1));
+    const { c, delivered: all } = await withHeldBatch(h, ["a", "b", "c", "d"]);
     await c.join(2, []);
     // The first batch finishes while the partition is away: it commits nothing of partition 0.
     await h.releaseStore();
@@ -265,26 +279,18 @@ describe("KafkaRuntime (fake clients)", () => {
     // committed offset (nothing committed: from a).
     await c.join(3, [{ topic: "raw", partitions: [0] }]);
     for (const r of all) c.stream!.deliver(r);
-    const releasing = setInterval(() => void h.releaseStore().catch(() => undefined), 5);
-    try {
+    await releasingStores(h, async () => {
       await vi.waitFor(() => expect(h.broker.offsets.get("raw")?.get(0)).toBe(4n));
       // Before the fix the second batch kept [c, d] and committed offset 4 on its own: a and b were lost.
       await vi.waitFor(() => expect(outputs(h.broker)).toEqual(["A", "B", "C", "D"]));
-    } finally {
-      clearInterval(releasing);
-    }
+    });
     await h.runtime.stop();
   });
 
   it("ignores what the stream fetched before a join: a late record must not hide the re-read of a partition that came back", async () => {
     const h = harness({ holdStore: true, maxInFlight: 3 });
-    await h.runtime.start();
-    const c = h.consumers[0]!;
-    await c.join(1, [{ topic: "raw", partitions: [0] }]);
-    const first = ["a", "b"].map((v) => message("raw", 0, v));
-    for (const r of first) c.stream!.deliver(r);
     // Batch [a, b] waits on its store commit (the database is away) while partition 0 moves away and comes back.
-    await vi.waitFor(() => expect(h.storesWaiting()).toBe(1));
+    const { c, delivered: first } = await withHeldBatch(h, ["a", "b"]);
     const before = c.stream!;
     await c.join(2, []);
     await c.join(3, [{ topic: "raw", partitions: [0] }]);
@@ -294,14 +300,11 @@ describe("KafkaRuntime (fake clients)", () => {
     before.deliver(late);
     expect(c.stream).not.toBe(before);
     for (const r of [...first, late]) c.stream!.deliver(r);
-    const releasing = setInterval(() => void h.releaseStore().catch(() => undefined), 5);
-    try {
+    await releasingStores(h, async () => {
       await vi.waitFor(() => expect(h.broker.offsets.get("raw")?.get(0)).toBe(3n));
       // Taken as the partition's last held offset, the late c would make a and b look like re-deliveries.
       expect(outputs(h.broker)).toEqual(["A", "B", "C"]);
-    } finally {
-      clearInterval(releasing);
-    }
+    });
     await h.runtime.stop();
   });
 
