@@ -46,6 +46,40 @@ export const DEFAULT_MAX_TEXT_LENGTH = 10_000;
 const MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\\.?";
 const ORDINAL = "(?:st|nd|rd|th)?";
 
+/** The street types of the four street patterns below, as each writes them. */
+const STREET_TYPES_TITLED = [
+  ..."Road Street Lane Avenue Close Drive Way Crescent Gardens Place Court Terrace Grove Hill Park Square".split(
+    " ",
+  ),
+  ..."Walk Mews Row Rise Green Parade Rd St Ave Av Gdns Cres Tce Ln Sq".split(" "),
+];
+const STREET_TYPES_NUMBERED = "Cl Ln Dr Pl Ct Terr Sq Gr Gro Pk Pde Cresc".split(" ");
+const STREET_TYPES_ANY_CASE = [
+  ..."road street avenue lane crescent gardens terrace court square grove mews".split(" "),
+  ..."rd st ave av gdns cres cl ln ct pl sq tce terr pde".split(" "),
+];
+const STREET_TYPES_UPPER = [
+  ..."ROAD STREET AVENUE LANE CLOSE DRIVE WAY CRESCENT GARDENS PLACE COURT TERRACE GROVE SQUARE HILL PARK".split(
+    " ",
+  ),
+  ..."WALK MEWS ROW RISE GREEN PARADE RD ST AVE AV CL LN DR CRES GDNS PL CT TERR TCE SQ GR PDE".split(" "),
+];
+
+/** A street type that ends a street: not followed by a letter or digit, an optional full stop after it. */
+function typeWord(types: readonly string[]): string {
+  return `(?:${types.join("|")})(?![\\p{L}\\p{N}])\\.?`;
+}
+
+/**
+ * Every street pattern ends with a space, one of its street types and no letter or digit after it. A note with no
+ * such word, in any case (the Unicode case-insensitive match takes in every case-sensitive one), has no street for
+ * them to find, and is spared their four scans: most notes name no street.
+ */
+export const STREET_TYPE_AFTER_SPACE = new RegExp(
+  `[ ](?:${[...new Set([...STREET_TYPES_TITLED, ...STREET_TYPES_NUMBERED, ...STREET_TYPES_ANY_CASE, ...STREET_TYPES_UPPER].map((t) => t.toLowerCase()))].join("|")})(?![\\p{L}\\p{N}])`,
+  "iu",
+);
+
 /** Exported so tests can check the patterns structurally. */
 export const PATTERNS = {
   NHS_CANDIDATE: /(?<!\d)\d{3}[ .-]?\d{3}[ .-]?\d{4}(?!\d)/g,
@@ -66,21 +100,17 @@ export const PATTERNS = {
   TITLE_NAME:
     /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\.?[ ]{1,3}(?<name>(?:\p{Lu}\.?[ ]{1,3}){0,2}\p{Lu}[\p{L}\p{M}'’-]{1,30}(?:[ ]{1,3}\p{Lu}[\p{L}\p{M}'’-]{1,30})?)/gu,
   STREET: new RegExp(
-    "(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}" +
-      "(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Gardens|Place|Court|Terrace|Grove|Hill|Park|Square|" +
-      "Walk|Mews|Row|Rise|Green|Parade|Rd|St|Ave|Av|Gdns|Cres|Tce|Ln|Sq)(?![\\p{L}\\p{N}])\\.?",
+    `(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}${typeWord(STREET_TYPES_TITLED)}`,
     "gu",
   ),
   /** With a house number, the short street types that are also other words ("Dr", "Ct", "Cl", "Pl") are safe. */
   STREET_NUMBERED: new RegExp(
-    "\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3}(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}" +
-      "(?:Cl|Ln|Dr|Pl|Ct|Terr|Sq|Gr|Gro|Pk|Pde|Cresc)(?![\\p{L}\\p{N}])\\.?",
+    `\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3}(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}${typeWord(STREET_TYPES_NUMBERED)}`,
     "gu",
   ),
   /** Lower-case or capital notes: a house number, one to three words and a street type that is no other word. */
   STREET_ANY_CASE: new RegExp(
-    "\\b\\d{1,4}[a-z]?,?[ ]{1,3}(?:[a-z'’-]{2,20}[ ]{1,3}){1,3}" +
-      "(?:road|street|avenue|lane|crescent|gardens|terrace|court|square|grove|mews|rd|st|ave|av|gdns|cres|cl|ln|ct|pl|sq|tce|terr|pde)(?![\\p{L}\\p{N}])\\.?",
+    `\\b\\d{1,4}[a-z]?,?[ ]{1,3}(?:[a-z'’-]{2,20}[ ]{1,3}){1,3}${typeWord(STREET_TYPES_ANY_CASE)}`,
     "giu",
   ),
   /** "lives at", "c/o …,", "address:": where a street with no house number may follow. */
@@ -95,9 +125,7 @@ export const PATTERNS = {
   ),
   /** Capitals: with a house number every street type is safe, abbreviated or not ("71 JOHNS ST."). */
   STREET_UPPER: new RegExp(
-    "\\b\\d{1,4}[A-Z]?,?[ ]{1,3}(?:[A-Z'’-]{2,20}[ ]{1,3}){1,3}" +
-      "(?:ROAD|STREET|AVENUE|LANE|CLOSE|DRIVE|WAY|CRESCENT|GARDENS|PLACE|COURT|TERRACE|GROVE|SQUARE|HILL|PARK|" +
-      "WALK|MEWS|ROW|RISE|GREEN|PARADE|RD|ST|AVE|AV|CL|LN|DR|CRES|GDNS|PL|CT|TERR|TCE|SQ|GR|PDE)(?![\\p{L}\\p{N}])\\.?",
+    `\\b\\d{1,4}[A-Z]?,?[ ]{1,3}(?:[A-Z'’-]{2,20}[ ]{1,3}){1,3}${typeWord(STREET_TYPES_UPPER)}`,
     "gu",
   ),
   /**
@@ -564,10 +592,12 @@ export function scrubText(
   findRegex(text, PATTERNS.POSTCODE, "POSTCODE", spans);
   findRegex(text, PATTERNS.DATE, "DATE", spans);
   findPhones(text, own, spans);
-  findRegex(text, PATTERNS.STREET, "ADDRESS", spans);
-  findRegex(text, PATTERNS.STREET_NUMBERED, "ADDRESS", spans);
-  findRegex(text, PATTERNS.STREET_ANY_CASE, "ADDRESS", spans);
-  findRegex(text, PATTERNS.STREET_UPPER, "ADDRESS", spans);
+  if (STREET_TYPE_AFTER_SPACE.test(text)) {
+    findRegex(text, PATTERNS.STREET, "ADDRESS", spans);
+    findRegex(text, PATTERNS.STREET_NUMBERED, "ADDRESS", spans);
+    findRegex(text, PATTERNS.STREET_ANY_CASE, "ADDRESS", spans);
+    findRegex(text, PATTERNS.STREET_UPPER, "ADDRESS", spans);
+  }
   findStreetsAfterCue(text, spans);
   findTitledNames(text, spans);
   if (options.personNames !== false) {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type OwnIdentifier, scrubText } from "../../anonymise/index.ts";
-import { nationalDigits, PATTERNS } from "../../anonymise/scrub-text.ts";
+import { nationalDigits, PATTERNS, STREET_TYPE_AFTER_SPACE } from "../../anonymise/scrub-text.ts";
 
 function scrub(text: string, own: OwnIdentifier[] = [], nhsToken?: (d: string) => string) {
   const counts: Record<string, number> = {};
@@ -195,6 +195,78 @@ describe("scrubText: clinical content survives", () => {
     const { out, counts } = scrub(`Note: ${decoy}. Seen by Dr Patel.`);
     expect(out).toContain(decoy);
     expect(counts).toEqual({ NAME: 1 });
+  });
+});
+
+describe("scrubText: the street prefilter", () => {
+  const streets = [
+    PATTERNS.STREET,
+    PATTERNS.STREET_NUMBERED,
+    PATTERNS.STREET_ANY_CASE,
+    PATTERNS.STREET_UPPER,
+  ];
+  const anyStreetMatches = (text: string) =>
+    streets.some((re) => {
+      re.lastIndex = 0;
+      return re.test(text);
+    });
+
+  it("finds a street type wherever one of the four street patterns would match (property)", () => {
+    // Words of street-like notes in every case, with the letters that Unicode case folding joins to ASCII ones
+    // (ſ is s, K the Kelvin sign is k), punctuation and digits.
+    const word = fc.oneof(
+      fc.constantFrom(
+        ..."Road road ROAD rOaD St st ST sT ſt Street STREET Dr dr DR Cl CL cl Gro Cresc Pk PK Terr tce Gdns Way WAY Hill HILL Park pde Mews".split(
+          " ",
+        ),
+      ),
+      fc.constantFrom(..."Oak OAK oak Kings KINGS kings O'Neill Smith-Jones Church Ash Mill Park".split(" ")),
+      fc.stringMatching(/^[A-Za-zſK']{1,8}$/),
+      fc.integer({ min: 0, max: 99999 }).map(String),
+      fc.constantFrom("12a", "3,", "Flat 2,", "-", "'s", "."),
+    );
+    const sep = fc.constantFrom(" ", "  ", "   ", ", ", ". ", "\n", "-", "");
+    // And streets as the patterns write them: a house number, one to three words, a type, in one case or mixed.
+    const type = fc.constantFrom(
+      ..."Road Street Lane Close Drive Way Gardens Place Court Hill Park Walk Row Rise Green Rd St Ave Cl Ln Dr Pl Ct Terr Sq Gr Gro Pk Pde Cresc Tce Gdns".split(
+        " ",
+      ),
+    );
+    const street = fc
+      .tuple(
+        fc.integer({ min: 1, max: 9999 }),
+        fc.constantFrom("", "a", "B", ","),
+        fc.array(fc.constantFrom("Oak", "Kings", "O'Neill", "St", "Mill-Bank", "Ash"), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        type,
+        fc.constantFrom("title", "upper", "lower", "as written"),
+        fc.constantFrom("", ".", ",", "ſ", "x", "3", " "),
+      )
+      .map(([n, suffix, words, t, casing, after]) => {
+        const s = `${n}${suffix} ${words.join(" ")} ${t}`;
+        const cased = casing === "upper" ? s.toUpperCase() : casing === "lower" ? s.toLowerCase() : s;
+        return cased + after;
+      });
+    const note = fc
+      .array(fc.tuple(fc.oneof(word, street), sep), { maxLength: 12 })
+      .map((parts) => parts.flat().join(""));
+    fc.assert(
+      fc.property(note, (text) => {
+        if (anyStreetMatches(text)) expect(STREET_TYPE_AFTER_SPACE.test(text)).toBe(true);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it("lets a note with no street type through without the street scans, and still finds a street", () => {
+    expect(STREET_TYPE_AFTER_SPACE.test("BP 128/70, seen on the ward, reviewed by the registrar")).toBe(
+      false,
+    );
+    expect(STREET_TYPE_AFTER_SPACE.test("Stable. Streetwise and roadworthy.")).toBe(false);
+    expect(scrub("Home at 4 Oak Rd. today").out).toBe("Home at [ADDRESS] today");
+    expect(scrub("HOME AT 71 JOHNS ST. TODAY").out).toContain("[ADDRESS]");
   });
 });
 
