@@ -14,9 +14,8 @@
  * and removed at the end. Its engine must take the same createAnonymiser options as this one.
  */
 
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -24,6 +23,7 @@ import { PROJECT_ROOT } from "../dev/stack/paths.ts";
 import { createGenerator } from "../dev/synthetic/index.ts";
 import { fromJsonForm } from "../schemas/json-form.ts";
 import { loadSchema } from "../schemas/load.ts";
+import { checkoutCommit } from "./lib/worktree.ts";
 
 const { values } = parseArgs({
   options: {
@@ -41,16 +41,9 @@ const CHUNK = Number(values.chunk);
 for (const [name, n] of Object.entries({ RECORDS, PATIENTS, ROUNDS, CHUNK }))
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name.toLowerCase()} must be a positive integer`);
 
-const git = (...args: string[]) =>
-  execFileSync("git", args, {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  }).trim();
-const baseCommit = git("rev-parse", "--short", `${values.base}^{commit}`);
-const worktree = mkdtempSync(join(tmpdir(), "engine-ab-"));
-git("worktree", "add", "--detach", "--force", worktree, baseCommit);
-symlinkSync(join(PROJECT_ROOT, "node_modules"), join(worktree, "node_modules"));
+const base = checkoutCommit(values.base);
+const baseCommit = base.commit;
+const worktree = base.dir;
 
 type Engine = { anonymise(record: unknown): unknown };
 
@@ -117,16 +110,14 @@ try {
   const sorted = [...ratios].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)] as number;
 
-  const base = makers.base();
-  const here = makers.here();
+  const baseEngine = makers.base();
+  const hereEngine = makers.here();
   let differing = 0;
   for (const r of records)
-    if (JSON.stringify(base.anonymise(r)) !== JSON.stringify(here.anonymise(r))) differing++;
+    if (JSON.stringify(baseEngine.anonymise(r)) !== JSON.stringify(hereEngine.anonymise(r))) differing++;
   console.log(
     `here ÷ base, median of ${ROUNDS}: ${median.toFixed(3)} (${((1 - median) * 100).toFixed(1)}% less time); outputs differing: ${differing} of ${RECORDS}`,
   );
 } finally {
-  unlinkSync(join(worktree, "node_modules"));
-  rmSync(worktree, { recursive: true, force: true });
-  git("worktree", "prune");
+  base.remove();
 }

@@ -33,6 +33,7 @@ const { BenchChild } = await import("./lib/child.ts");
 const setup = await import("./lib/setup.ts");
 const { sinkBench } = await import("./lib/sink.ts");
 const { summariseProfiles } = await import("./lib/profile.ts");
+const { checkoutCommit } = await import("./lib/worktree.ts");
 const { stackCpu, cpuDelta } = await import("./lib/stack-cpu.ts");
 const { SETTINGS } = await import("../ops/config.ts");
 type PatientRecordJson = import("../dev/synthetic/index.ts").PatientRecordJson;
@@ -58,6 +59,7 @@ const { values: args } = parseArgs({
     "no-kstreams": { type: "boolean", default: false },
     "replica-trials": { type: "string", default: "1" },
     out: { type: "string", default: "pipeline.json" },
+    compare: { type: "string" },
   },
 });
 const N = Number(args.records);
@@ -272,6 +274,8 @@ async function runPipeline(
     extra?: Record<string, string>;
     label?: string;
     timeoutMs?: number;
+    /** The pipeline child of another checkout (--compare) instead of this one's. */
+    script?: string;
   } = {},
 ): Promise<RunResult> {
   const p = await setup.pipelineEnv(endpoints, {
@@ -286,7 +290,7 @@ async function runPipeline(
     { length: replicas },
     (_, i) =>
       new BenchChild(
-        PIPELINE_CHILD,
+        options.script ?? PIPELINE_CHILD,
         { ...p.env, INSTANCE_ID: `bench-${i}`, BENCH_EXPECTED: replicas === 1 ? String(count) : "0" },
         options.execArgv ?? [],
       ),
@@ -639,6 +643,11 @@ async function main(): Promise<void> {
   const stack = await up({ log });
   const endpoints = stack.endpoints;
   log(`stack ${stack.startedHere ? "started here" : "already up"} (${stack.mode})`);
+  // --compare: another commit's pipeline as one more system of the throughput rounds (before/after in one run).
+  const baseline = args.compare ? checkoutCommit(args.compare) : undefined;
+  const baselineKind = baseline ? `baseline ${baseline.commit}: pipeline (exactly once)` : undefined;
+  const baselineScript = baseline ? join(baseline.dir, PIPELINE_CHILD) : undefined;
+  if (baseline) results["compare"] = { commit: baseline.commit, kind: baselineKind };
   try {
     // Pre-produce the input once; every throughput run reads it with a fresh consumer group.
     log(`generating and producing ${N} records`);
@@ -655,6 +664,8 @@ async function main(): Promise<void> {
     log("warm-up: one transactional passthrough and one pipeline over the first records");
     await runPassthrough(endpoints, rawTopic, Math.min(N, 2000), 500, true);
     await runPipeline(endpoints, rawTopic, Math.min(N, 2000), 500);
+    if (baselineScript)
+      await runPipeline(endpoints, rawTopic, Math.min(N, 2000), 500, { script: baselineScript });
 
     if (ONLY.has("throughput")) {
       // Each system from a fresh consumer group, over the same pre-produced input; ROUNDS rounds in alternating
@@ -663,6 +674,7 @@ async function main(): Promise<void> {
         ONLY.has("kstreams") || !args["no-kstreams"] ? await loadKafkaStreams(endpoints) : undefined;
       const kinds = ["passthrough (at least once)", "passthrough (transactional)", "pipeline (exactly once)"];
       if (kstreams?.available) kinds.push("Kafka Streams (exactly_once_v2)");
+      if (baselineKind) kinds.push(baselineKind);
       const batchSize = BATCH;
       const runs: RunResult[] = [];
       for (let round_ = 0; round_ < ROUNDS; round_++) {
@@ -670,9 +682,10 @@ async function main(): Promise<void> {
         for (const kind of order) {
           log(`throughput round ${round_ + 1}/${ROUNDS}: ${kind}`);
           let run: RunResult;
-          if (kind.startsWith("pipeline"))
+          if (kind.startsWith("pipeline") || kind === baselineKind)
             run = await runPipeline(endpoints, rawTopic, N, batchSize, {
               timeoutMs: Math.max(90_000, N * 5),
+              ...(kind === baselineKind ? { script: baselineScript, label: baselineKind } : {}),
             });
           else if (kind.startsWith("Kafka Streams")) run = await kstreams!.run(rawTopic, N);
           else run = await runPassthrough(endpoints, rawTopic, N, batchSize, kind.includes("transactional"));
@@ -744,6 +757,31 @@ async function main(): Promise<void> {
           rounds: x.samples.join(" / "),
         })),
       );
+      const before = summary.find((x) => x.kind === baselineKind);
+      if (before) {
+        const ratios = {
+          commit: baseline!.commit,
+          recordsPerSecond: round(pipe.rate / before.rate, 3),
+          cpuProcess: round(pipe.cpuProcess / before.cpuProcess, 3),
+          cpuKafka: round(pipe.cpuKafka / before.cpuKafka, 3),
+          cpuPostgres: round(pipe.cpuPostgres / before.cpuPostgres, 3),
+          perRound: pipe.samples.map((x, i) => round(x / (before.samples[i] ?? Number.NaN), 3)),
+        };
+        results["compareSummary"] = ratios;
+        save();
+        table(
+          `This checkout against ${baseline!.commit}, same run (ratios of the medians; rounds alternate)`,
+          [
+            {
+              "records/s": ratios.recordsPerSecond,
+              "CPU per record, own process": ratios.cpuProcess,
+              broker: ratios.cpuKafka,
+              PostgreSQL: ratios.cpuPostgres,
+              "records/s per round": ratios.perRound.join(" / "),
+            },
+          ],
+        );
+      }
     }
 
     if (ONLY.has("retry-delay")) {
@@ -947,6 +985,7 @@ async function main(): Promise<void> {
     save();
     table("Goals (this run)", goals);
   } finally {
+    baseline?.remove();
     results["loadAverageAtEnd"] = load();
     results["finishedAt"] = new Date().toISOString();
     save();
