@@ -115,7 +115,11 @@ final class OwnRenderings {
     addFolded(needles, value);
     List<String> parts = Js.split(value, ADDRESS_PARTS);
     List<String> all = new ArrayList<>(parts);
-    for (String p : parts) all.add(Js.replaceAll(p, APOSTROPHES, ""));
+    // A part without apostrophes would only give its needles again.
+    for (String p : parts) {
+      String plain = Js.replaceAll(p, APOSTROPHES, "");
+      if (!plain.equals(p)) all.add(plain);
+    }
     for (String part : all) {
       String folded = fold.foldString(part);
       if (!Js.test(THREE_LETTERS, Js.replaceAll(folded, UNIT_WORDS, ""))) continue;
