@@ -16,7 +16,7 @@
  *                    --only throughput,sink,latency,soak,profile,retry-delay,replicas,record-size --keep-stack]
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -103,6 +103,42 @@ mkdirSync(outDir, { recursive: true });
 const profileOut =
   args.out === "pipeline.json" ? "profile-summary.json" : args.out!.replace(/\.json$/, "-profile.json");
 const save = () => writeFileSync(join(outDir, args.out!), `${JSON.stringify(results, null, 2)}\n`);
+
+/**
+ * Busy and total CPU time of the whole machine so far, in clock ticks (/proc/stat: user, nice, system, idle, iowait,
+ * irq, softirq, steal; the guest fields are inside user already); undefined off Linux.
+ */
+function machineTicks(): { busy: number; total: number } | undefined {
+  try {
+    const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = cpu.reduce((a, b) => a + b, 0);
+    const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits, before each measured run, until the machine is quiet: under a tenth of its CPU busy over half a second, at
+ * most 20 s. What one run leaves behind (the broker flushing and cleaning its logs and writing transaction markers,
+ * PostgreSQL checkpointing after a dropped database, a child process exiting) is otherwise charged to the next run.
+ * In one run of the same code on both sides of --compare, the side that always ran right after another pipeline got
+ * 0.77 of the other's rate; with this wait and the two side by side, the same comparison gave 0.97 (per round
+ * 0.90-1.07), which is this machine's noise. Returns the milliseconds waited.
+ */
+async function settle(): Promise<number> {
+  const start = Date.now();
+  let before = machineTicks();
+  while (before) {
+    await sleep(500);
+    const now = machineTicks();
+    if (!now || now.busy - before.busy < 0.1 * (now.total - before.total) || Date.now() - start > 20_000)
+      break;
+    before = now;
+  }
+  return Date.now() - start;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Input data
@@ -674,13 +710,17 @@ async function main(): Promise<void> {
         ONLY.has("kstreams") || !args["no-kstreams"] ? await loadKafkaStreams(endpoints) : undefined;
       const kinds = ["passthrough (at least once)", "passthrough (transactional)", "pipeline (exactly once)"];
       if (kstreams?.available) kinds.push("Kafka Streams (exactly_once_v2)");
-      if (baselineKind) kinds.push(baselineKind);
+      // The other commit's pipeline right before this one's: in the reversed rounds right after it.
+      if (baselineKind) kinds.splice(kinds.indexOf("pipeline (exactly once)"), 0, baselineKind);
       const batchSize = BATCH;
       const runs: RunResult[] = [];
       for (let round_ = 0; round_ < ROUNDS; round_++) {
         const order = round_ % 2 === 0 ? kinds : [...kinds].reverse();
         for (const kind of order) {
-          log(`throughput round ${round_ + 1}/${ROUNDS}: ${kind}`);
+          const waited = await settle();
+          log(
+            `throughput round ${round_ + 1}/${ROUNDS}: ${kind}${waited > 1_000 ? ` (after ${waited} ms for the machine to settle)` : ""}`,
+          );
           let run: RunResult;
           if (kind.startsWith("pipeline") || kind === baselineKind)
             run = await runPipeline(endpoints, rawTopic, N, batchSize, {
