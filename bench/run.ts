@@ -110,7 +110,12 @@ const save = () => writeFileSync(join(outDir, args.out!), `${JSON.stringify(resu
  */
 function machineTicks(): { busy: number; total: number } | undefined {
   try {
-    const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const cpu = readFileSync("/proc/stat", "utf8")
+      .split("\n")[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number);
     const total = cpu.reduce((a, b) => a + b, 0);
     const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
     return { busy: total - idle, total };
@@ -124,7 +129,7 @@ function machineTicks(): { busy: number; total: number } | undefined {
  * most 20 s. What one run leaves behind (the broker flushing and cleaning its logs and writing transaction markers,
  * PostgreSQL checkpointing after a dropped database, a child process exiting) is otherwise charged to the next run.
  * In one run of the same code on both sides of --compare, the side that always ran right after another pipeline got
- * 0.77 of the other's rate; with this wait and the two side by side, the same comparison gave 0.97 (per round
+ * 0.77 of the other's rate; with this wait and the two side by side, the same comparison gave 1.03 (per round
  * 0.90-1.07), which is this machine's noise. Returns the milliseconds waited.
  */
 async function settle(): Promise<number> {
