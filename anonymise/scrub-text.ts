@@ -47,23 +47,19 @@ const MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\\.?
 const ORDINAL = "(?:st|nd|rd|th)?";
 
 /** The street types of the four street patterns below, as each writes them. */
-const STREET_TYPES_TITLED = [
-  ..."Road Street Lane Avenue Close Drive Way Crescent Gardens Place Court Terrace Grove Hill Park Square".split(
-    " ",
-  ),
-  ..."Walk Mews Row Rise Green Parade Rd St Ave Av Gdns Cres Tce Ln Sq".split(" "),
-];
+const STREET_TYPES_TITLED = (
+  "Road Street Lane Avenue Close Drive Way Crescent Gardens Place Court Terrace Grove Hill Park Square " +
+  "Walk Mews Row Rise Green Parade Rd St Ave Av Gdns Cres Tce Ln Sq"
+).split(" ");
 const STREET_TYPES_NUMBERED = "Cl Ln Dr Pl Ct Terr Sq Gr Gro Pk Pde Cresc".split(" ");
-const STREET_TYPES_ANY_CASE = [
-  ..."road street avenue lane crescent gardens terrace court square grove mews".split(" "),
-  ..."rd st ave av gdns cres cl ln ct pl sq tce terr pde".split(" "),
-];
-const STREET_TYPES_UPPER = [
-  ..."ROAD STREET AVENUE LANE CLOSE DRIVE WAY CRESCENT GARDENS PLACE COURT TERRACE GROVE SQUARE HILL PARK".split(
-    " ",
-  ),
-  ..."WALK MEWS ROW RISE GREEN PARADE RD ST AVE AV CL LN DR CRES GDNS PL CT TERR TCE SQ GR PDE".split(" "),
-];
+const STREET_TYPES_ANY_CASE = (
+  "road street avenue lane crescent gardens terrace court square grove mews " +
+  "rd st ave av gdns cres cl ln ct pl sq tce terr pde"
+).split(" ");
+const STREET_TYPES_UPPER = (
+  "ROAD STREET AVENUE LANE CLOSE DRIVE WAY CRESCENT GARDENS PLACE COURT TERRACE GROVE SQUARE HILL PARK " +
+  "WALK MEWS ROW RISE GREEN PARADE RD ST AVE AV CL LN DR CRES GDNS PL CT TERR TCE SQ GR PDE"
+).split(" ");
 
 /** A street type that ends a street: not followed by a letter or digit, an optional full stop after it. */
 function typeWord(types: readonly string[]): string {

@@ -12,7 +12,6 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { AvroEncoder } from "../schemas/avro-codec.ts";
-import { fromJsonForm } from "../schemas/json-form.ts";
 import { loadSchema } from "../schemas/load.ts";
 
 const { values } = parseArgs({
@@ -46,27 +45,13 @@ scrubText("Seen with his wife.", [], {}, {});
 const engineLoadMs = Math.round(performance.now() - loadStart);
 globalThis.gc?.();
 const engineHeapMB = Number(((process.memoryUsage().heapUsed - heapBefore) / 1e6).toFixed(1));
-const { createGenerator } = await import("../dev/synthetic/index.ts");
+const { engineRecords } = await import("./lib/engine-records.ts");
 
 const rawSchema = loadSchema("patientRecord");
 const anonymisedSchema = loadSchema("anonymisedPatientRecord");
 const keyringText = readFileSync(new URL("../tests/fixtures/keyring.json", import.meta.url), "utf8");
 const keyring = parseKeyring(keyringText);
-/** `count` synthetic records of `count / 4` patients, in the engine's input form (no opt-outs, all consenting). */
-function syntheticRecords(seed: number, count: number): Record<string, unknown>[] {
-  const generator = createGenerator({
-    seed,
-    patients: Math.ceil(count / 4),
-    optOutRate: 0,
-    consentMissingRate: 0,
-  });
-  return Array.from({ length: count }, () => {
-    const r = fromJsonForm(rawSchema, generator.next());
-    if (!r.ok) throw new Error("generator produced an invalid record");
-    return r.value as Record<string, unknown>;
-  });
-}
-const records = syntheticRecords(42, RECORDS);
+const records = engineRecords(42, RECORDS);
 
 interface Row {
   name: string;
@@ -228,7 +213,7 @@ function manyPatients(batch: readonly Record<string, unknown>[]): {
     recordsPerSecond: Math.round(MANY / seconds),
   };
 }
-const manyRecords = MANY > 0 ? syntheticRecords(7, MANY) : [];
+const manyRecords = MANY > 0 ? engineRecords(7, MANY) : [];
 const many = MANY > 0 ? manyPatients(manyRecords) : undefined;
 
 /**

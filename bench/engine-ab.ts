@@ -20,9 +20,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../dev/stack/paths.ts";
-import { createGenerator } from "../dev/synthetic/index.ts";
-import { fromJsonForm } from "../schemas/json-form.ts";
 import { loadSchema } from "../schemas/load.ts";
+import { engineRecords } from "./lib/engine-records.ts";
 import { checkoutCommit } from "./lib/worktree.ts";
 
 const { values } = parseArgs({
@@ -42,24 +41,14 @@ for (const [name, n] of Object.entries({ RECORDS, PATIENTS, ROUNDS, CHUNK }))
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name.toLowerCase()} must be a positive integer`);
 
 const base = checkoutCommit(values.base);
-const baseCommit = base.commit;
-const worktree = base.dir;
 
 type Engine = { anonymise(record: unknown): unknown };
 
 try {
   const rawSchema = loadSchema("patientRecord");
   const anonymisedSchema = loadSchema("anonymisedPatientRecord");
-  const generate = (seed: number, count: number, patients: number) => {
-    const generator = createGenerator({ seed, patients, optOutRate: 0, consentMissingRate: 0 });
-    return Array.from({ length: count }, () => {
-      const r = fromJsonForm(rawSchema, generator.next());
-      if (!r.ok) throw new Error("generator produced an invalid record");
-      return r.value;
-    });
-  };
-  const records = generate(7, RECORDS, PATIENTS);
-  const warm = generate(42, 5000, 1250);
+  const records = engineRecords(7, RECORDS, PATIENTS);
+  const warm = engineRecords(42, 5000);
 
   /** A maker of fresh engines from the anonymise/ folder under `root` (a module instance of its own). */
   async function engineOf(root: string): Promise<() => Engine> {
@@ -76,14 +65,14 @@ try {
         personNames: true,
       });
   }
-  const makers = { base: await engineOf(worktree), here: await engineOf(PROJECT_ROOT) };
+  const makers = { base: await engineOf(base.dir), here: await engineOf(PROJECT_ROOT) };
   for (const make of Object.values(makers)) {
     const engine = make();
     for (const r of warm) engine.anonymise(r);
   }
 
   console.log(
-    `engine A/B: base ${baseCommit} against this checkout, ${RECORDS} records of ${PATIENTS} patients, chunks of ${CHUNK}, ${ROUNDS} rounds; load average ${loadavg()
+    `engine A/B: base ${base.commit} against this checkout, ${RECORDS} records of ${PATIENTS} patients, chunks of ${CHUNK}, ${ROUNDS} rounds; load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(" ")}`,
   );
@@ -116,7 +105,7 @@ try {
   for (const r of records)
     if (JSON.stringify(baseEngine.anonymise(r)) !== JSON.stringify(hereEngine.anonymise(r))) differing++;
   console.log(
-    `here ÷ base, median of ${ROUNDS}: ${median.toFixed(3)} (${((1 - median) * 100).toFixed(1)}% less time); outputs differing: ${differing} of ${RECORDS}`,
+    `here ÷ base, median of ${ROUNDS}: ${median.toFixed(3)} (${Math.abs((1 - median) * 100).toFixed(1)}% ${median <= 1 ? "less" : "more"} time); outputs differing: ${differing} of ${RECORDS}`,
   );
 } finally {
   base.remove();

@@ -16,7 +16,7 @@
  *                    --only throughput,sink,latency,soak,profile,retry-delay,replicas,record-size --keep-stack]
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -34,7 +34,7 @@ const setup = await import("./lib/setup.ts");
 const { sinkBench } = await import("./lib/sink.ts");
 const { summariseProfiles } = await import("./lib/profile.ts");
 const { checkoutCommit } = await import("./lib/worktree.ts");
-const { stackCpu, cpuDelta } = await import("./lib/stack-cpu.ts");
+const { stackCpu, cpuDelta, machineTicks } = await import("./lib/stack-cpu.ts");
 const { SETTINGS } = await import("../ops/config.ts");
 type PatientRecordJson = import("../dev/synthetic/index.ts").PatientRecordJson;
 type StackEndpoints = import("../dev/stack/env-file.ts").StackEndpoints;
@@ -103,26 +103,6 @@ mkdirSync(outDir, { recursive: true });
 const profileOut =
   args.out === "pipeline.json" ? "profile-summary.json" : args.out!.replace(/\.json$/, "-profile.json");
 const save = () => writeFileSync(join(outDir, args.out!), `${JSON.stringify(results, null, 2)}\n`);
-
-/**
- * Busy and total CPU time of the whole machine so far, in clock ticks (/proc/stat: user, nice, system, idle, iowait,
- * irq, softirq, steal; the guest fields are inside user already); undefined off Linux.
- */
-function machineTicks(): { busy: number; total: number } | undefined {
-  try {
-    const cpu = readFileSync("/proc/stat", "utf8")
-      .split("\n")[0]!
-      .trim()
-      .split(/\s+/)
-      .slice(1, 9)
-      .map(Number);
-    const total = cpu.reduce((a, b) => a + b, 0);
-    const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
-    return { busy: total - idle, total };
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Waits, before each measured run, until the machine is quiet: under a tenth of its CPU busy over half a second, at

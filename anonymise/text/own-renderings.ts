@@ -167,14 +167,10 @@ export function addressRenderings(value: string): string[] {
   const needles = new Set<string>();
   addFolded(needles, value);
   const parts = value.split(ADDRESS_PARTS);
-  // Each part, then each part that had apostrophes without them ("St John's Road" → "St Johns Road"): a part
+  // Each part, then the parts that had apostrophes without them ("St John's Road" → "St Johns Road"): a part
   // without one would only give its needles again.
-  const written = parts.length;
-  for (let i = 0; i < written; i++) {
-    const plain = (parts[i] as string).replace(APOSTROPHES, "");
-    if (plain !== parts[i]) parts.push(plain);
-  }
-  for (const part of parts) {
+  const withoutApostrophes = parts.map((p) => p.replace(APOSTROPHES, "")).filter((p, i) => p !== parts[i]);
+  for (const part of [...parts, ...withoutApostrophes]) {
     const folded = foldString(part);
     // A part that names nothing on its own ("Flat 3") is not matched alone.
     if (!THREE_LETTERS.test(folded.replace(FLAT_WORDS, ""))) continue;

@@ -57,3 +57,23 @@ export function cpuDelta(before: StackCpu | undefined, after: StackCpu | undefin
     postgresMs: after.postgresMs - before.postgresMs,
   };
 }
+
+/**
+ * Busy and total CPU time of the whole machine so far, in clock ticks (/proc/stat: user, nice, system, idle, iowait,
+ * irq, softirq, steal; the guest fields are inside user already); undefined off Linux.
+ */
+export function machineTicks(): { busy: number; total: number } | undefined {
+  try {
+    const cpu = readFileSync("/proc/stat", "utf8")
+      .split("\n")[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number);
+    const total = cpu.reduce((a, b) => a + b, 0);
+    const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
