@@ -186,7 +186,10 @@ async function produceAll(
 
 const STATE_DIR = process.env["STACK_STATE_DIR"] ?? "/tmp/bench-stack";
 
-/** CPU ms per 1,000 records: the measured process (from the child's own clock) and the stack's servers. */
+/**
+ * CPU ms per 1,000 records: the measured process (from the child's own clock), its parts where the child reports
+ * them (main thread, worker threads, V8's helper threads, the rest), and the stack's servers.
+ */
 function cpuPer1000(
   started: Record<string, unknown>,
   done: Record<string, unknown>,
@@ -195,13 +198,30 @@ function cpuPer1000(
 ): Record<string, number> {
   const own = ((done["cpuMicros"] as number) - (started["cpuMicros"] as number)) / 1000;
   const per = (ms: number) => round((ms * 1000) / count, 1);
+  const threadsBefore = started["threadCpuMs"] as Record<string, number> | undefined;
+  const threadsAfter = done["threadCpuMs"] as Record<string, number> | undefined;
+  const threads: Record<string, number> = {};
+  if (threadsBefore && threadsAfter) {
+    for (const [part, ms] of Object.entries(threadsAfter))
+      threads[`thread:${part}`] = per(ms - (threadsBefore[part] ?? 0));
+  }
   return {
     process: per(own),
+    ...threads,
     ...(stack
       ? { kafka: per(stack.kafkaMs), postgres: per(stack.postgresMs), registry: per(stack.registryMs) }
       : {}),
   };
 }
+
+/** The parts of the pipeline's process that its bench child reports CPU for (bench/lib/stack-cpu.ts threadCpu). */
+const THREAD_PARTS = ["main", "workers", "v8", "other"] as const;
+const THREAD_PART_LABELS: Record<(typeof THREAD_PARTS)[number], string> = {
+  main: "main thread (I/O, bookkeeping)",
+  workers: "worker threads (decode, anonymise, encode)",
+  v8: "V8 helpers (GC, compiler)",
+  other: "other (libuv pool)",
+};
 
 /**
  * The steady-state figures: from the moment a fifth of the records were committed (start-up, group join and JIT
@@ -734,6 +754,10 @@ async function main(): Promise<void> {
           cpuProcess: cpu("process"),
           cpuKafka: cpu("kafka"),
           cpuPostgres: cpu("postgres"),
+          // The pipeline's own process by thread (its bench child reports them; other systems do not).
+          cpuThreads: Object.fromEntries(
+            THREAD_PARTS.map((part) => [part, cpu(`thread:${part}`)]).filter(([, ms]) => !Number.isNaN(ms)),
+          ) as Record<string, number>,
           samples: of.map((r) => r.recordsPerSecond),
         };
       });
@@ -782,6 +806,17 @@ async function main(): Promise<void> {
           rounds: x.samples.join(" / "),
         })),
       );
+      const byThread = summary.filter((x) => Object.keys(x.cpuThreads).length > 0);
+      if (byThread.length > 0) {
+        table(
+          "Where the pipeline's own CPU goes, by thread (steady state, CPU ms per 1,000 records, median of the rounds)",
+          byThread.map((x) => ({
+            system: x.kind,
+            "whole process": round(x.cpuProcess, 1),
+            ...Object.fromEntries(THREAD_PARTS.map((part) => [THREAD_PART_LABELS[part], x.cpuThreads[part]])),
+          })),
+        );
+      }
       const before = summary.find((x) => x.kind === baselineKind);
       if (before) {
         const ratios = {

@@ -11,6 +11,7 @@ import { loadConfig } from "../../../ops/config.ts";
 import { createLogger } from "../../../ops/logger.ts";
 import { PipelineMetrics } from "../../../ops/metrics.ts";
 import type { RuntimeObserver } from "../../../topology/index.ts";
+import { threadCpu } from "../stack-cpu.ts";
 
 /** CPU time of this process, every thread (worker threads included), in microseconds. */
 const cpuMicros = () => {
@@ -71,11 +72,23 @@ function onBatch(info: BatchInfo): void {
   // The steady-state window starts once a fifth of the records are in (start-up and JIT warm-up behind it).
   if (!markSent && expected > 0 && totals.committed >= expected * STEADY_FROM) {
     markSent = true;
-    send({ type: "mark", at: now, committed: totals.committed, cpuMicros: cpuMicros() });
+    send({
+      type: "mark",
+      at: now,
+      committed: totals.committed,
+      cpuMicros: cpuMicros(),
+      threadCpuMs: threadCpu(),
+    });
   }
   if (!doneSent && expected > 0 && totals.committed >= expected) {
     doneSent = true;
-    send({ type: "done", at: now, committed: totals.committed, cpuMicros: cpuMicros() });
+    send({
+      type: "done",
+      at: now,
+      committed: totals.committed,
+      cpuMicros: cpuMicros(),
+      threadCpuMs: threadCpu(),
+    });
   }
 }
 
