@@ -370,8 +370,52 @@ async function corrupt(kind: BadKind, valid: Buffer, decoder: AvroDecoder, schem
 }
 
 /**
+ * Text the synthetic notes never hold, added to one in ENRICH_EVERY of the check's valid records so that the
+ * scrubber's rarer paths are compared too: references after a cue (a hospital number, a crime or social-care
+ * reference, an interpreter's ID), things after a cue that are no reference (a lab's range, a date), and dates with
+ * the month's name between dashes or dots. Made from the record's position alone, so both systems read the same.
+ */
+const ENRICH_EVERY = 7;
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+function enrichment(n: number): string {
+  const digits = (width: number, salt: number) => {
+    let x = (n * 2_654_435_761 + salt * 40_503) >>> 0;
+    let out = "";
+    for (let i = 0; i < width; i++) {
+      x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0;
+      out += String((x >>> 16) % 10);
+    }
+    return out;
+  };
+  const day = 1 + (n % 28);
+  const month = MONTHS[n % 12] as string;
+  const sentences = [
+    `Crime ref ${digits(2, 1)}/${digits(5, 2)}/24 given by police.`,
+    `Seen on ${String(day).padStart(2, "0")}-${month}-19${digits(2, 3)} in clinic.`,
+    `MRN: ${digits(7, 4)} on the old system.`,
+    `ref CSFD-2024-${digits(6, 5)} from social care.`,
+    `Consent ref H${digits(7, 6)}/2 filed.`,
+    `interpreter ID ${digits(5, 7)} booked.`,
+    `Sodium 139, ref 133-146.`,
+    `hosp ${day}/0${1 + (n % 9)}/2024 admission noted.`,
+    `Reviewed ${day}.${month}.${digits(2, 8)} by the team.`,
+    `hosp no QEB ${digits(7, 9)} on the letter.`,
+  ];
+  return sentences[n % sentences.length] as string;
+}
+
+async function enrich(n: number, valid: Buffer, decoder: AvroDecoder, schema: object): Promise<Buffer> {
+  const r = { ...((await decoder.decode(valid)) as Record<string, unknown>) };
+  const note = r["clinical_notes"] as string | null;
+  r["clinical_notes"] = `${note ?? ""}${note ? " " : ""}${enrichment(n)}`;
+  return new AvroEncoder(schema, valid.readInt32BE(1)).encode(r);
+}
+
+/**
  * A topic holding the first `count` records of `rawTopic` (each partition's first records, in proportion to the
- * partition's size), one in BAD_EVERY of them made bad, so that both systems of the check read the same input.
+ * partition's size), one in BAD_EVERY of them made bad and one in ENRICH_EVERY given a sentence of `enrichment`, so
+ * that both systems of the check read the same input.
  */
 async function copyPrefix(
   endpoints: StackEndpoints,
@@ -427,7 +471,9 @@ async function copyPrefix(
         const value =
           copied % BAD_EVERY === 0
             ? await corrupt(BAD_KINDS[(copied / BAD_EVERY) % BAD_KINDS.length]!, m.value, decoder, rawSchema)
-            : m.value;
+            : copied % ENRICH_EVERY === 0
+              ? await enrich(copied / ENRICH_EVERY, m.value, decoder, rawSchema)
+              : m.value;
         batch.push({ topic, partition: m.partition, ...(m.key ? { key: m.key } : {}), value });
         if (batch.length >= 500) await flush();
       }
