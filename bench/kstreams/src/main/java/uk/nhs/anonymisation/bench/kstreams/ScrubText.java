@@ -58,18 +58,35 @@ final class ScrubText {
   private static final String ORDINAL = "(?:st|nd|rd|th)?";
 
   private static final Pattern NHS_CANDIDATE = Js.regex(first("0-9", "(?<!\\d)\\d{3}[ .-]?\\d{3}[ .-]?\\d{4}(?!\\d)"), "g");
-  private static final Js.Dual DATE =
+  private static final String DATE_SOURCE =
+      String.join(
+          "|",
+          "(?<!\\d)\\d{4}-\\d{1,2}-\\d{1,2}(?!\\d)",
+          "(?<!\\d)\\d{1,2}[/.-]\\d{1,2}[/.-](?:\\d{4}|\\d{2})(?!\\d)",
+          "(?<!\\d)\\d{1,2} \\d{1,2} \\d{4}(?!\\d)",
+          "\\b\\d{1,2}" + ORDINAL + "[ ]{1,3}(?:of[ ]{1,3})?" + MONTH + ",?[ ]{1,3}\\d{4}\\b",
+          "\\b" + MONTH + "[ ]{1,3}\\d{1,2}" + ORDINAL + ",?[ ]{1,3}\\d{4}\\b",
+          // "09-Feb-1989", "12-Mar-24", "3.Jan.2024": the day, the month's name and the year joined by - . or /.
+          "(?<!\\d)\\d{1,2}[-/.]" + MONTH + "[-/.](?:\\d{4}|\\d{2})(?!\\d)");
+  private static final Js.Dual DATE = Js.dual(first("0-9jfmasond", DATE_SOURCE), "gi");
+  /** A whole date: "hosp 12/03/2024" is a date after a word, not a hospital number. */
+  private static final Pattern DATE_ONLY = Js.regex("^(?:" + DATE_SOURCE + ")$", "i");
+  /** A lab's reference range ("ref 133-146"), not an identifier. */
+  private static final Pattern NUMERIC_RANGE = Js.regex("^\\d{1,4}(?:\\.\\d{1,3})?-\\d{1,4}(?:\\.\\d{1,3})?$");
+  /**
+   * A reference right after the word that introduces it ("Hosp No C0456218", "MRN: 4418203", "Crime ref
+   * 13/88412/24", "interpreter ID 48213"); `hosp` marks a hospital number, `ref` is the reference, which ends the match.
+   */
+  private static final Js.Dual REFERENCE_AFTER_CUE =
       Js.dual(
           first(
-              "0-9jfmasond",
-              String.join(
-              "|",
-              "(?<!\\d)\\d{4}-\\d{1,2}-\\d{1,2}(?!\\d)",
-              "(?<!\\d)\\d{1,2}[/.-]\\d{1,2}[/.-](?:\\d{4}|\\d{2})(?!\\d)",
-              "(?<!\\d)\\d{1,2} \\d{1,2} \\d{4}(?!\\d)",
-              "\\b\\d{1,2}" + ORDINAL + "[ ]{1,3}(?:of[ ]{1,3})?" + MONTH + ",?[ ]{1,3}\\d{4}\\b",
-              "\\b" + MONTH + "[ ]{1,3}\\d{1,2}" + ORDINAL + ",?[ ]{1,3}\\d{4}\\b")),
-          "gi");
+              "HhMmUuCcIiRr",
+              "\\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\\.?|[Hh]osp\\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\\.?)?"
+                  + "|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\\.?)?)"
+                  + "|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?\\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\\.?)?"
+                  + "|[Cc]ase [Nn](?:o\\.?|umber)|ID(?:[ ](?:[Nn]o\\.?|[Nn]umber))?)"
+                  + "[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])"),
+          "g");
   private static final Js.Dual POSTCODE =
       Js.dual(first("a-z", "\\b(?:[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2}|GIR ?0AA)\\b"), "gi");
   private static final Js.Dual NI_NUMBER = Js.dual(first("a-z", "\\b[A-Z]{2} ?\\d{2} ?\\d{2} ?\\d{2} ?[A-D]\\b"), "gi");
@@ -265,6 +282,39 @@ final class ScrubText {
     }
   }
 
+  /** A reference has four digits or more, and is no range and no date. */
+  private static boolean referenceLike(String ref) {
+    return digitCount(ref) >= 4 && !NUMERIC_RANGE.matcher(ref).find() && !DATE_ONLY.matcher(ref).find();
+  }
+
+  private static void findReferences(String text, boolean plain, List<Span> spans) {
+    int own = spans.size();
+    Matcher m = REFERENCE_AFTER_CUE.get(plain).matcher(text);
+    int from = 0;
+    while (from <= text.length() && m.find(from)) {
+      int start = m.start("ref");
+      int end = m.end("ref");
+      from = m.end();
+      if (!referenceLike(m.group("ref"))) {
+        // Look again from the rejected word: "MRN Number 4418203" may hold a cue of its own.
+        from = start;
+        continue;
+      }
+      // The record's own hospital number keeps its token: a reference over it is left to findOwn's span.
+      if (overlapsReplacement(spans, own, start, end)) continue;
+      spans.add(new Span(start, end, m.start("hosp") >= 0 ? "PATIENT_ID" : "ID_NUMBER", null));
+    }
+  }
+
+  /** One of the first `count` spans, with a replacement of its own (a token), overlaps [start, end). */
+  private static boolean overlapsReplacement(List<Span> spans, int count, int start, int end) {
+    for (int i = 0; i < count; i++) {
+      Span s = spans.get(i);
+      if (s.replacement != null && s.start < end && start < s.end) return true;
+    }
+    return false;
+  }
+
   private static boolean inAddress(List<Span> spans, int at) {
     for (Span s : spans) if (s.entity.equals("ADDRESS") && s.start <= at && at < s.end) return true;
     return false;
@@ -397,6 +447,7 @@ final class ScrubText {
       for (PersonNames.Span name : personNames.find(text))
         spans.add(new Span(name.start(), name.end(), "NAME", null));
     }
+    findReferences(text, plain, spans);
     findRegex(text, ID_NUMBER, "ID_NUMBER", spans);
     return mergeAndReplace(text, spans, counts);
   }
