@@ -2,7 +2,7 @@ import { findNumbers } from "libphonenumber-js/max";
 import { LruCache } from "./lru.ts";
 import { isValidNhsNumber } from "./nhs-number.ts";
 import { foldNote, foldString, isAscii, isFoldedWordChar, keyOf } from "./text/fold.ts";
-import { addressRenderings, nameRenderings } from "./text/own-renderings.ts";
+import { addressRenderings, nameRenderings, nicknameRenderings } from "./text/own-renderings.ts";
 import { findPersonNames, useGazetteer } from "./text/person-names.ts";
 import { JOB_TITLES } from "./text/vocabulary.ts";
 
@@ -175,9 +175,18 @@ interface Renderings {
   readonly needles: readonly string[];
   readonly anchor: string;
   readonly letters: readonly RegExp[];
+  /**
+   * Other names a name goes by (nicknames, or a nickname's full forms: "Dorothy" → "Dot", "Dottie"), matched only
+   * where the note writes them with a capital and then small letters, since many are also words ("Pat", "Dot"); the
+   * last `midSentence` of them are among the most common words ("Will", "Day"), and count only where no sentence
+   * or line starts.
+   */
+  readonly titled: readonly string[];
+  readonly midSentence: number;
 }
 
 const NO_LETTERS: readonly RegExp[] = [];
+const NO_NEEDLES: readonly string[] = [];
 
 /**
  * The renderings of names and addresses, memoised: a patient's events recur, and building renderings costs more
@@ -201,14 +210,29 @@ function anchorOf(needles: readonly string[]): string {
 function renderingsOf(id: OwnIdentifier): Renderings {
   if (id.entity !== "NAME" && id.entity !== "ADDRESS") {
     const folded = foldString(id.text);
-    return { needles: folded.length >= 2 ? [folded] : [], anchor: "", letters: NO_LETTERS };
+    return {
+      needles: folded.length >= 2 ? [folded] : [],
+      anchor: "",
+      letters: NO_LETTERS,
+      titled: NO_NEEDLES,
+      midSentence: 0,
+    };
   }
   const memo = renderingMemo[id.entity];
   let r = memo.get(id.text);
   if (r === undefined) {
     const name = id.entity === "NAME";
     const needles = name ? nameRenderings(id.text) : addressRenderings(id.text);
-    r = { needles, anchor: anchorOf(needles), letters: name ? oneLetterParts(id.text) : NO_LETTERS };
+    const others = name ? nicknameRenderings(id.text) : undefined;
+    const anywhere = others?.titled.filter((n) => !needles.includes(n)) ?? [];
+    const midSentence = others?.midSentence.filter((n) => !needles.includes(n)) ?? [];
+    r = {
+      needles,
+      anchor: anchorOf(needles),
+      letters: name ? oneLetterParts(id.text) : NO_LETTERS,
+      titled: anywhere.length + midSentence.length > 0 ? [...anywhere, ...midSentence] : NO_NEEDLES,
+      midSentence: midSentence.length,
+    };
     memo.set(id.text, r);
   }
   return r;
@@ -222,14 +246,19 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
   let initials: ReadonlySet<string> | undefined;
   for (let k = 0; k < own.length; k++) {
     const id = own[k] as OwnIdentifier;
-    const { needles, anchor, letters } = renderings[k] as Renderings;
+    const { needles, anchor, letters, titled, midSentence } = renderings[k] as Renderings;
+    const all = needles.length + titled.length;
     for (const re of letters) findRegex(text, re, id.entity, spans, id.replacement);
-    if (anchor.length > 0 && !haystack.includes(anchor)) continue;
-    for (const needle of needles) {
+    // Every needle contains the anchor: a note without it holds none of them (the other names are other words).
+    const first = anchor.length > 0 && !haystack.includes(anchor) ? needles.length : 0;
+    for (let n = first; n < all; n++) {
+      const isTitled = n >= needles.length;
+      const needle = (isTitled ? titled[n - needles.length] : needles[n]) as string;
       let from = 0;
       for (;;) {
         const at = haystack.indexOf(needle, from);
         if (at < 0) break;
+        from = at + 1;
         const end = at + needle.length;
         // Whole words: the note's "Thorntonville" is not the name Thornton (edges that are not word characters
         // in the needle itself, such as an e-mail's "@", need no boundary).
@@ -241,23 +270,46 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
           end === haystack.length ||
           !isFoldedWordChar(haystack.charCodeAt(end)) ||
           !isFoldedWordChar(haystack.charCodeAt(end - 1));
-        if (wordStart && wordEnd) {
-          let start = folded.sourceStart(at);
-          if (id.entity === "NAME") {
-            initials ??= nameInitials(own);
-            start = withOwnInitial(text, start, initials);
-          }
-          spans.push({
-            start,
-            end: folded.sourceEnd(end - 1),
-            entity: id.entity,
-            replacement: id.replacement,
-          });
+        if (!wordStart || !wordEnd) continue;
+        let start = folded.sourceStart(at);
+        if (
+          isTitled &&
+          (!titleCasedAt(text, start) || (n >= all - midSentence && sentenceStartsAt(text, start)))
+        )
+          continue;
+        if (id.entity === "NAME") {
+          initials ??= nameInitials(own);
+          start = withOwnInitial(text, start, initials);
         }
-        from = at + 1;
+        spans.push({
+          start,
+          end: folded.sourceEnd(end - 1),
+          entity: id.entity,
+          replacement: id.replacement,
+        });
       }
     }
   }
+}
+
+/** Characters after which a sentence, a line or a list item starts. */
+const SENTENCE_START = new Set([".", "!", "?", ":", ";", "\n", "\r", "-", "–", "—", "*", "•"]);
+/** What may stand between a sentence's start and its first word. */
+const LEADING = new Set([" ", "\t", '"', "'", "“", "‘", "(", "["]);
+
+/** A sentence, a line or a list item starts at `at` (only spaces, quotes or brackets before it since then). */
+function sentenceStartsAt(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && LEADING.has(text.charAt(i))) i--;
+  return i < 0 || SENTENCE_START.has(text.charAt(i));
+}
+
+/** The note writes a capital at `at`, and no capital right after it ("Dot", "Dottie"; not "dot" or "DOT"). */
+function titleCasedAt(text: string, at: number): boolean {
+  const first = text.charAt(at);
+  if (first === first.toLowerCase()) return false;
+  const next = text.charAt(at + 1);
+  return next === next.toLowerCase();
 }
 
 /** Whole-word patterns of one-letter names, by the letter (few distinct ones exist). */

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { foldString } from "./fold.ts";
+import { gazetteer } from "./gazetteer.ts";
 
 /**
  * The ways a note may write the record's own name parts and address, as folded needles (see fold.ts): the
@@ -112,6 +114,72 @@ export function nameRenderings(value: string): string[] {
     }
   }
   return [...needles];
+}
+
+/**
+ * Other names a given name goes by, both ways ("dorothy" → dot, dottie, dolly…; "dot" → dorothy…), from the curated
+ * list of the `nicknames` package (anonymise/text/data/README.md): read on first use, once per thread.
+ */
+let nicknameTable: ReadonlyMap<string, readonly string[]> | undefined;
+
+function nicknameTableOf(): ReadonlyMap<string, readonly string[]> {
+  if (nicknameTable !== undefined) return nicknameTable;
+  const table = new Map<string, string[]>();
+  const add = (from: string, to: string) => {
+    const list = table.get(from);
+    if (list === undefined) table.set(from, [to]);
+    else if (!list.includes(to)) list.push(to);
+  };
+  const csv = readFileSync(new URL("./data/nicknames.csv", import.meta.url), "utf8");
+  for (const line of csv.split(/\r?\n/).slice(1)) {
+    const [name, relation, nickname] = line.split(",");
+    if (relation !== "has_nickname" || !name || !nickname) continue;
+    add(name, nickname);
+    add(nickname, name);
+  }
+  nicknameTable = table;
+  return table;
+}
+
+/** Listed as nicknames, but a suffix and a name prefix. */
+const NOT_NICKNAMES = new Set(["jr", "mc"]);
+
+/** The other names of a name (nicknameRenderings), in two kinds by how a note must write them to count. */
+export interface OtherNames {
+  /** Matched where the note writes them with a capital and then small letters ("Dot", "Paddy"). */
+  readonly titled: readonly string[];
+  /**
+   * Among the most common English words (SCOWL level 10: "Will", "Day", "Mark"): matched only with a capital and
+   * not where a sentence or line starts, where "Will review" and "Day 3 post-op" are words.
+   */
+  readonly midSentence: readonly string[];
+}
+
+const MOST_COMMON_LEVEL = 10;
+
+/**
+ * Folded nicknames of a name's parts and, for a part that is a nickname, its full forms ("Dorothy" → dot, dottie,
+ * dolly…; "Patrick" → paddy, pat…), leaving out the parts themselves. Many are also words ("Pat", "Dot", "Will"):
+ * the scrubber matches them only as a note writes a name (scrub-text.ts, findOwn).
+ */
+export function nicknameRenderings(value: string): OtherNames {
+  const table = nicknameTableOf();
+  const parts = new Set<string>();
+  for (const part of value.trim().split(NAME_PARTS)) {
+    const folded = foldString(part);
+    if (folded.length >= 2) parts.add(folded);
+  }
+  const titled = new Set<string>();
+  const midSentence = new Set<string>();
+  for (const part of parts) {
+    for (const other of table.get(part) ?? []) {
+      const folded = foldString(other);
+      if (folded.length < 2 || parts.has(folded) || NOT_NICKNAMES.has(folded)) continue;
+      const level = gazetteer().WORD_LEVEL.get(folded);
+      (level !== undefined && level <= MOST_COMMON_LEVEL ? midSentence : titled).add(folded);
+    }
+  }
+  return { titled: [...titled], midSentence: [...midSentence] };
 }
 
 /** Street types: the full word, then its abbreviations (Royal Mail style and common ones). */

@@ -2,7 +2,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type OwnIdentifier, scrubText } from "../../anonymise/index.ts";
 import { foldNote, foldString, foldText } from "../../anonymise/text/fold.ts";
-import { addressRenderings, nameRenderings, STREET_TYPES } from "../../anonymise/text/own-renderings.ts";
+import {
+  addressRenderings,
+  nameRenderings,
+  nicknameRenderings,
+  STREET_TYPES,
+} from "../../anonymise/text/own-renderings.ts";
 import { withoutDiacritics } from "../../privacy-eval/names.ts";
 
 /**
@@ -188,6 +193,61 @@ describe("own names in other renderings", () => {
       ),
       { numRuns: 400 },
     );
+  });
+});
+
+describe("own names by the other names they go by", () => {
+  const patient = (given: string, token = "NAME-TOKEN"): OwnIdentifier[] => [
+    { text: given, entity: "NAME", replacement: token },
+    { text: "Hargreaves", entity: "NAME" },
+  ];
+
+  it("a nickname of the record's given name, written as a name, goes with the given name's token", () => {
+    expect(scrub("Night staff report Dottie settled after midnight.", patient("Dorothy"))).toBe(
+      "Night staff report NAME-TOKEN settled after midnight.",
+    );
+    expect(scrub("Peggy asked for her glasses.", patient("Margaret"))).toBe(
+      "NAME-TOKEN asked for her glasses.",
+    );
+    expect(scrub("Son says Paddy was confused overnight.", patient("Patrick"))).toBe(
+      "Son says NAME-TOKEN was confused overnight.",
+    );
+  });
+
+  it("and the full forms of a given name that is itself a nickname", () => {
+    expect(scrub("Letter addressed to Patrick at the old address.", patient("Paddy"))).toBe(
+      "Letter addressed to NAME-TOKEN at the old address.",
+    );
+  });
+
+  it("only with a capital and then small letters: the words stay", () => {
+    const own = patient("Dorothy");
+    expect(scrub("Mark each dot on the chart; DOT regimen continued.", own)).toBe(
+      "Mark each dot on the chart; DOT regimen continued.",
+    );
+    expect(scrub("pat dry after washing", patient("Patricia"))).toBe("pat dry after washing");
+  });
+
+  it("the most common words count only where no sentence or line starts", () => {
+    const own = patient("William");
+    expect(scrub("Will review in clinic. Bill for parking queried.\n- Will see again", own)).toBe(
+      "Will review in clinic. Bill for parking queried.\n- Will see again",
+    );
+    expect(scrub("Discussed with Will and his sister.", own)).toBe(
+      "Discussed with NAME-TOKEN and his sister.",
+    );
+    expect(scrub("Day 3 post-op, mobilising.", patient("David"))).toBe("Day 3 post-op, mobilising.");
+  });
+
+  it("renderings: other names of each part, never the parts themselves, never a suffix", () => {
+    const others = nicknameRenderings("Dorothy Ann");
+    expect(others.titled).toEqual(expect.arrayContaining(["dot", "dottie", "dolly", "annie"]));
+    expect([...others.titled, ...others.midSentence]).not.toContain("dorothy");
+    expect([...others.titled, ...others.midSentence]).not.toContain("ann");
+    expect(nicknameRenderings("William").midSentence).toEqual(expect.arrayContaining(["will", "bill"]));
+    const junior = nicknameRenderings("Junior");
+    expect([...junior.titled, ...junior.midSentence]).not.toContain("jr");
+    expect(nicknameRenderings("Xanthe")).toEqual({ titled: [], midSentence: [] });
   });
 });
 
