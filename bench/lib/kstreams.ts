@@ -27,6 +27,7 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Admin, Consumer, Producer } from "@platformatic/kafka";
+import { nicknameRenderings } from "../../anonymise/text/own-renderings.ts";
 import { POISON_KINDS, type PoisonKind, poison } from "../../dev/producer/poison.ts";
 import type { StackEndpoints } from "../../dev/stack/env-file.ts";
 import { findJava } from "../../dev/stack/java.ts";
@@ -372,13 +373,15 @@ async function corrupt(kind: BadKind, valid: Buffer, decoder: AvroDecoder, schem
 /**
  * Text the synthetic notes never hold, added to one in ENRICH_EVERY of the check's valid records so that the
  * scrubber's rarer paths are compared too: references after a cue (a hospital number, a crime or social-care
- * reference, an interpreter's ID), things after a cue that are no reference (a lab's range, a date), and dates with
- * the month's name between dashes or dots. Made from the record's position alone, so both systems read the same.
+ * reference, an interpreter's ID), things after a cue that are no reference (a lab's range, a date), dates with
+ * the month's name between dashes or dots, the record's name after the initial of its given name, and other names
+ * its given name goes by (mid-sentence and at a sentence's start). Made from the record and its position, so both
+ * systems read the same.
  */
 const ENRICH_EVERY = 7;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-function enrichment(n: number): string {
+function enrichment(n: number, record: Record<string, unknown>): string {
   const digits = (width: number, salt: number) => {
     let x = (n * 2_654_435_761 + salt * 40_503) >>> 0;
     let out = "";
@@ -388,6 +391,13 @@ function enrichment(n: number): string {
     }
     return out;
   };
+  const given = String(record["given_name"] ?? "");
+  const family = String(record["family_name"] ?? "");
+  // Another name the record's given name goes by (the engine's own list), written as a name.
+  const others = nicknameRenderings(given);
+  const cap = (w: string | undefined) => (w ? w.charAt(0).toUpperCase() + w.slice(1) : "Alex");
+  const titled = cap(others.titled[n % Math.max(1, others.titled.length)]);
+  const common = cap(others.midSentence[0] ?? others.titled[0]);
   const day = 1 + (n % 28);
   const month = MONTHS[n % 12] as string;
   const sentences = [
@@ -401,6 +411,8 @@ function enrichment(n: number): string {
     `hosp ${day}/0${1 + (n % 9)}/2024 admission noted.`,
     `Reviewed ${day}.${month}.${digits(2, 8)} by the team.`,
     `hosp no QEB ${digits(7, 9)} on the letter.`,
+    `Letter to MR ${given.charAt(0).toUpperCase()} ${family.toUpperCase()} sent.`,
+    `Seen with ${titled}; ${titled} settled. ${common} to call. Discussed with ${common}.`,
   ];
   return sentences[n % sentences.length] as string;
 }
@@ -408,7 +420,7 @@ function enrichment(n: number): string {
 async function enrich(n: number, valid: Buffer, decoder: AvroDecoder, schema: object): Promise<Buffer> {
   const r = { ...((await decoder.decode(valid)) as Record<string, unknown>) };
   const note = r["clinical_notes"] as string | null;
-  r["clinical_notes"] = `${note ?? ""}${note ? " " : ""}${enrichment(n)}`;
+  r["clinical_notes"] = `${note ?? ""}${note ? " " : ""}${enrichment(n, r)}`;
   return new AvroEncoder(schema, valid.readInt32BE(1)).encode(r);
 }
 
@@ -580,6 +592,8 @@ export async function kafkaStreamsBaseline(
       "raw-schema": join(schemas, SCHEMA_FILES.patientRecord),
       "anonymised-schema": join(schemas, SCHEMA_FILES.anonymisedPatientRecord),
       "node-modules": modules.dir,
+      // The engine's nickname list (anonymise/text/data), read by the port as the engine reads it.
+      nicknames: join(PROJECT_ROOT, "anonymise", "text", "data", "nicknames.csv"),
       "pipeline-version": PIPELINE_VERSION,
       "state-dir": stateDirectory,
       "warm-up-records": String(WARM_UP.records),

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.avro.Schema;
 
@@ -20,6 +22,7 @@ final class Engine {
   private final Pseudonymiser.Key key;
   private final AnyAscii anyAscii;
   private final Gazetteer gazetteer;
+  private final Map<String, List<String>> nicknames;
   private final String pipelineVersion;
   private final boolean personNames;
 
@@ -27,6 +30,7 @@ final class Engine {
       Path rawSchemaFile,
       Path anonymisedSchemaFile,
       Path nodeModules,
+      Path nicknamesCsv,
       String keyringJson,
       String strategy,
       String pipelineVersion,
@@ -47,6 +51,7 @@ final class Engine {
     this.key = Pseudonymiser.Key.fromKeyring(keyringJson);
     this.anyAscii = new AnyAscii(nodeModules);
     this.gazetteer = new Gazetteer(nodeModules, new Fold(anyAscii));
+    this.nicknames = OwnRenderings.loadNicknames(nicknamesCsv);
     this.pipelineVersion = pipelineVersion;
     this.personNames = personNames;
   }
@@ -54,7 +59,7 @@ final class Engine {
   /** A new anonymiser with its own caches (one per stream task; the shared parts are read-only). */
   Anonymiser anonymiser() {
     Fold fold = new Fold(anyAscii);
-    ScrubText scrubber = new ScrubText(fold, new OwnRenderings(fold), new PersonNames(fold, gazetteer));
+    ScrubText scrubber = new ScrubText(fold, new OwnRenderings(fold, nicknames, gazetteer.wordLevel), new PersonNames(fold, gazetteer));
     return new Anonymiser(policy, new Pseudonymiser(key, 50_000), scrubber, personNames, pipelineVersion);
   }
 

@@ -101,6 +101,7 @@ public final class Main {
         Path.of(need(a, "raw-schema")),
         Path.of(need(a, "anonymised-schema")),
         Path.of(need(a, "node-modules")),
+        Path.of(need(a, "nicknames")),
         keyring,
         a.getOrDefault("strategy", "pseudonymisation"),
         need(a, "pipeline-version"),

@@ -1,5 +1,8 @@
 package uk.nhs.anonymisation.bench.kstreams;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -64,9 +67,56 @@ final class OwnRenderings {
   }
 
   private final Fold fold;
+  private final Map<String, List<String>> nicknames;
+  private final Map<String, Integer> wordLevel;
 
-  OwnRenderings(Fold fold) {
+  OwnRenderings(Fold fold, Map<String, List<String>> nicknames, Map<String, Integer> wordLevel) {
     this.fold = fold;
+    this.nicknames = nicknames;
+    this.wordLevel = wordLevel;
+  }
+
+  /** The nicknames table of own-renderings.ts, both ways, in the same order, from the same CSV file. */
+  static Map<String, List<String>> loadNicknames(Path csv) throws IOException {
+    Map<String, List<String>> table = new HashMap<>();
+    List<String> lines = List.of(Files.readString(csv).split("\r?\n", -1));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",", -1);
+      if (f.length < 3 || !f[1].equals("has_nickname") || f[0].isEmpty() || f[2].isEmpty()) continue;
+      addNickname(table, f[0], f[2]);
+      addNickname(table, f[2], f[0]);
+    }
+    return table;
+  }
+
+  private static void addNickname(Map<String, List<String>> table, String from, String to) {
+    List<String> list = table.computeIfAbsent(from, k -> new ArrayList<>());
+    if (!list.contains(to)) list.add(to);
+  }
+
+  private static final Set<String> NOT_NICKNAMES = Set.of("jr", "mc");
+  private static final int MOST_COMMON_LEVEL = 10;
+
+  /** The other names of a name: matched with a capital anywhere (titled), or only mid-sentence (the commonest words). */
+  record OtherNames(List<String> titled, List<String> midSentence) {}
+
+  OtherNames nicknameRenderings(String value) {
+    Set<String> parts = new LinkedHashSet<>();
+    for (String part : Js.split(Js.trim(value), NAME_PARTS)) {
+      String folded = fold.foldString(part);
+      if (folded.length() >= 2) parts.add(folded);
+    }
+    Set<String> titled = new LinkedHashSet<>();
+    Set<String> mid = new LinkedHashSet<>();
+    for (String part : parts) {
+      for (String other : nicknames.getOrDefault(part, List.of())) {
+        String folded = fold.foldString(other);
+        if (folded.length() < 2 || parts.contains(folded) || NOT_NICKNAMES.contains(folded)) continue;
+        Integer level = wordLevel.get(folded);
+        (level != null && level <= MOST_COMMON_LEVEL ? mid : titled).add(folded);
+      }
+    }
+    return new OtherNames(new ArrayList<>(titled), new ArrayList<>(mid));
   }
 
   private static List<String> gaelicVariants(String word) {

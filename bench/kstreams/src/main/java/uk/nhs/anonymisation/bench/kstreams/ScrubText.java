@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -163,7 +164,7 @@ final class ScrubText {
   private final OwnRenderings renderings;
   private final PersonNames personNames;
   private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
-  private final Map<String, List<String>> renderingMemo = new HashMap<>();
+  private final Map<String, Renderings> renderingMemo = new HashMap<>();
   private final Map<String, List<int[]>> phoneMemo = new HashMap<>();
   private final Map<String, Pattern> oneLetterPatterns = new HashMap<>();
 
@@ -176,32 +177,83 @@ final class ScrubText {
     this.personNames = personNames;
   }
 
-  private List<String> renderingsOf(Own id) {
+  /** A name's needles, then its other names (the last `midSentence` of them only mid-sentence), as in scrub-text.ts. */
+  private record Renderings(List<String> needles, List<String> titled, int midSentence) {}
+
+  private Renderings renderingsOf(Own id) {
     String key = id.entity() + "\u0000" + id.text();
-    List<String> needles = renderingMemo.get(key);
-    if (needles == null) {
-      if (id.entity().equals("NAME")) needles = renderings.nameRenderings(id.text());
-      else if (id.entity().equals("ADDRESS")) needles = renderings.addressRenderings(id.text());
-      else {
+    Renderings r = renderingMemo.get(key);
+    if (r == null) {
+      if (id.entity().equals("NAME")) {
+        List<String> needles = renderings.nameRenderings(id.text());
+        OwnRenderings.OtherNames others = renderings.nicknameRenderings(id.text());
+        List<String> titled = new ArrayList<>();
+        for (String n : others.titled()) if (!needles.contains(n)) titled.add(n);
+        int mid = 0;
+        for (String n : others.midSentence())
+          if (!needles.contains(n)) {
+            titled.add(n);
+            mid++;
+          }
+        r = new Renderings(needles, titled, mid);
+      } else if (id.entity().equals("ADDRESS")) {
+        r = new Renderings(renderings.addressRenderings(id.text()), List.of(), 0);
+      } else {
         String f = fold.foldString(id.text());
-        needles = f.length() >= 2 ? List.of(f) : List.of();
+        r = new Renderings(f.length() >= 2 ? List.of(f) : List.of(), List.of(), 0);
       }
       if (renderingMemo.size() >= 20_000) renderingMemo.clear();
-      renderingMemo.put(key, needles);
+      renderingMemo.put(key, r);
     }
-    return needles;
+    return r;
+  }
+
+  private static final Pattern INITIAL_BEFORE = Js.regex("(?:^|[ (:,])(\\p{Lu})\\.?[ ]{1,2}$", "u");
+
+  /** "Mr T OKAFOR": a capital initial of one of the record's names right before one of them goes with it. */
+  private int withOwnInitial(String text, int start, Set<String> initials) {
+    Matcher m = INITIAL_BEFORE.matcher(text.substring(Math.max(0, start - 5), start));
+    if (!m.find() || !initials.contains(fold.keyOf(m.group(1)))) return start;
+    return start - m.group(0).length() + m.group(0).indexOf(m.group(1));
+  }
+
+  private static final Set<String> SENTENCE_START = Set.of(".", "!", "?", ":", ";", "\n", "\r", "-", "–", "—", "*", "•");
+  private static final Set<String> LEADING = Set.of(" ", "\t", "\"", "'", "“", "‘", "(", "[");
+
+  private static boolean sentenceStartsAt(String text, int at) {
+    int i = at - 1;
+    while (i >= 0 && LEADING.contains(String.valueOf(text.charAt(i)))) i--;
+    return i < 0 || SENTENCE_START.contains(String.valueOf(text.charAt(i)));
+  }
+
+  private static boolean titleCasedAt(String text, int at) {
+    String first = String.valueOf(text.charAt(at));
+    if (first.equals(Js.lower(first))) return false;
+    if (at + 1 >= text.length()) return true;
+    String next = String.valueOf(text.charAt(at + 1));
+    return next.equals(Js.lower(next));
   }
 
   private void findOwn(String text, List<Own> own, List<Span> spans) {
+    // Renderings first, as in scrub-text.ts.
+    List<Renderings> all = new ArrayList<>();
+    for (Own id : own) all.add(renderingsOf(id));
     Fold.Folded folded = fold.foldText(text);
     String haystack = folded.text();
-    for (Own id : own) {
+    Set<String> initials = null;
+    for (int k = 0; k < own.size(); k++) {
+      Own id = own.get(k);
+      Renderings r = all.get(k);
       if (id.entity().equals("NAME")) findOneLetterParts(text, id, spans);
-      for (String needle : renderingsOf(id)) {
+      int count = r.needles().size() + r.titled().size();
+      for (int n = 0; n < count; n++) {
+        boolean isTitled = n >= r.needles().size();
+        String needle = isTitled ? r.titled().get(n - r.needles().size()) : r.needles().get(n);
         int from = 0;
         for (; ; ) {
           int at = haystack.indexOf(needle, from);
           if (at < 0) break;
+          from = at + 1;
           int end = at + needle.length();
           boolean wordStart =
               at == 0
@@ -211,9 +263,19 @@ final class ScrubText {
               end == haystack.length()
                   || !Fold.isFoldedWordChar(haystack.charAt(end))
                   || !Fold.isFoldedWordChar(haystack.charAt(end - 1));
-          if (wordStart && wordEnd)
-            spans.add(new Span(folded.start()[at], folded.end()[end - 1], id.entity(), id.replacement()));
-          from = at + 1;
+          if (!wordStart || !wordEnd) continue;
+          int start = folded.start()[at];
+          if (isTitled
+              && (!titleCasedAt(text, start) || (n >= count - r.midSentence() && sentenceStartsAt(text, start))))
+            continue;
+          if (id.entity().equals("NAME")) {
+            if (initials == null) {
+              initials = new java.util.HashSet<>();
+              for (Own o : own) if (o.entity().equals("NAME")) initials.add(fold.keyOf(String.valueOf(Js.trim(o.text()).charAt(0))));
+            }
+            start = withOwnInitial(text, start, initials);
+          }
+          spans.add(new Span(start, folded.end()[end - 1], id.entity(), id.replacement()));
         }
       }
     }
