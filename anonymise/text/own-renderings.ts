@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { foldString } from "./fold.ts";
 import { gazetteer } from "./gazetteer.ts";
 
@@ -116,31 +115,6 @@ export function nameRenderings(value: string): string[] {
   return [...needles];
 }
 
-/**
- * Other names a given name goes by, both ways ("dorothy" → dot, dottie, dolly…; "dot" → dorothy…), from the curated
- * list of the `nicknames` package (anonymise/text/data/README.md): read on first use, once per thread.
- */
-let nicknameTable: ReadonlyMap<string, readonly string[]> | undefined;
-
-function nicknameTableOf(): ReadonlyMap<string, readonly string[]> {
-  if (nicknameTable !== undefined) return nicknameTable;
-  const table = new Map<string, string[]>();
-  const add = (from: string, to: string) => {
-    const list = table.get(from);
-    if (list === undefined) table.set(from, [to]);
-    else if (!list.includes(to)) list.push(to);
-  };
-  const csv = readFileSync(new URL("./data/nicknames.csv", import.meta.url), "utf8");
-  for (const line of csv.split(/\r?\n/).slice(1)) {
-    const [name, relation, nickname] = line.split(",");
-    if (relation !== "has_nickname" || !name || !nickname) continue;
-    add(name, nickname);
-    add(nickname, name);
-  }
-  nicknameTable = table;
-  return table;
-}
-
 /** Listed as nicknames, but a suffix and a name prefix. */
 const NOT_NICKNAMES = new Set(["jr", "mc"]);
 
@@ -163,7 +137,7 @@ const MOST_COMMON_LEVEL = 10;
  * the scrubber matches them only as a note writes a name (scrub-text.ts, findOwn).
  */
 export function nicknameRenderings(value: string): OtherNames {
-  const table = nicknameTableOf();
+  const { NICKNAMES: table, WORD_LEVEL } = gazetteer();
   const parts = new Set<string>();
   for (const part of value.trim().split(NAME_PARTS)) {
     const folded = foldString(part);
@@ -175,7 +149,7 @@ export function nicknameRenderings(value: string): OtherNames {
     for (const other of table.get(part) ?? []) {
       const folded = foldString(other);
       if (folded.length < 2 || parts.has(folded) || NOT_NICKNAMES.has(folded)) continue;
-      const level = gazetteer().WORD_LEVEL.get(folded);
+      const level = WORD_LEVEL.get(folded);
       (level !== undefined && level <= MOST_COMMON_LEVEL ? midSentence : titled).add(folded);
     }
   }
