@@ -44,6 +44,12 @@ const PRIORITY: Record<EntityType, number> = Object.fromEntries(ENTITY_TYPES.map
 export const DEFAULT_MAX_TEXT_LENGTH = 10_000;
 
 const MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\\.?";
+/**
+ * A day of the week written before a date ("Mon 14/10/2024", "Tues, 5 Nov 2024") belongs to it: left in place,
+ * it would tell a reader a seventh of what the date was.
+ */
+const WEEKDAY =
+  "(?:\\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues|Tue|Weds|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)\\.?,?[ ]{1,3})?";
 const ORDINAL = "(?:st|nd|rd|th)?";
 
 /** The street types of the four street patterns below, as each writes them. */
@@ -80,7 +86,7 @@ export const STREET_TYPE_AFTER_SPACE = new RegExp(
 export const PATTERNS = {
   NHS_CANDIDATE: /(?<!\d)\d{3}[ .-]?\d{3}[ .-]?\d{4}(?!\d)/g,
   DATE: new RegExp(
-    [
+    `${WEEKDAY}(?:${[
       "(?<!\\d)\\d{4}-\\d{1,2}-\\d{1,2}(?!\\d)",
       "(?<!\\d)\\d{1,2}[/.-]\\d{1,2}[/.-](?:\\d{4}|\\d{2})(?!\\d)",
       "(?<!\\d)\\d{1,2} \\d{1,2} \\d{4}(?!\\d)",
@@ -88,7 +94,7 @@ export const PATTERNS = {
       `\\b${MONTH}[ ]{1,3}\\d{1,2}${ORDINAL},?[ ]{1,3}\\d{4}\\b`,
       // "09-Feb-1989", "12-Mar-24", "3.Jan.2024": the day, the month's name and the year joined by - . or /.
       `(?<!\\d)\\d{1,2}[-/.]${MONTH}[-/.](?:\\d{4}|\\d{2})(?!\\d)`,
-    ].join("|"),
+    ].join("|")})`,
     "gi",
   ),
   POSTCODE: /\b(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|GIR ?0AA)\b/gi,
@@ -133,6 +139,12 @@ export const PATTERNS = {
    */
   REFERENCE_AFTER_CUE:
     /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/g,
+  /**
+   * A hospital number written as a site code of three or four capitals and six to eight digits ("RNN 0450913",
+   * "QEB4418203"): no laboratory value, score or clinical code is written so (two capitals are left alone: "CT" of
+   * "SNOMED CT 22298006").
+   */
+  SITE_NUMBER: /\b[A-Z]{3,4}[ ]?\d{6,8}\b/g,
   /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
   ID_NUMBER: /\d(?:[ -]?\d){8,40}/g,
   /** Windows worth showing the phone parser: an optional +, then digits, spaces, brackets and dashes. */
@@ -430,6 +442,31 @@ function findReferences(text: string, spans: Span[]): void {
   }
 }
 
+/**
+ * Hospital numbers after a site code (PATTERNS.SITE_NUMBER), unless something found already covers part of one: the
+ * record's own hospital number keeps its token, and a number after its cue ("MRN 88120455") is that reference,
+ * the cue staying in place.
+ */
+function findSiteNumbers(text: string, spans: Span[]): void {
+  const re = PATTERNS.SITE_NUMBER;
+  const found = spans.length;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const end = m.index + m[0].length;
+    if (overlapsAny(spans, found, m.index, end)) continue;
+    spans.push({ start: m.index, end, entity: "PATIENT_ID", replacement: undefined });
+  }
+}
+
+/** One of the first `count` spans overlaps [start, end). */
+function overlapsAny(spans: readonly Span[], count: number, start: number, end: number): boolean {
+  for (let i = 0; i < count; i++) {
+    const s = spans[i] as Span;
+    if (s.start < end && start < s.end) return true;
+  }
+  return false;
+}
+
 /** The range of a capture group that ends its match. */
 function groupAtEnd(m: RegExpExecArray, group: string): [number, number] {
   const end = m.index + m[0].length;
@@ -653,6 +690,7 @@ export function scrubText(
       spans.push({ start: name.start, end: name.end, entity: "NAME", replacement: undefined });
   }
   findReferences(text, spans);
+  findSiteNumbers(text, spans);
   findRegex(text, PATTERNS.ID_NUMBER, "ID_NUMBER", spans);
   return mergeAndReplace(text, spans, counts);
 }

@@ -39,6 +39,22 @@ describe("scrubText: identifiers", () => {
     ["a police reference", "crime ref 07/55102/23 given", "crime ref [ID_NUMBER] given"],
     ["a referral reference", "referral (ref SAFE-2023-00871) sent", "(ref [ID_NUMBER])"],
     ["an interpreter's id", "via phone (interpreter ID 30917)", "(interpreter ID [ID_NUMBER])"],
+    [
+      "a day of the week before a date",
+      "op booked for Thurs 9/1/2025, fasting",
+      "op booked for [DATE], fasting",
+    ],
+    [
+      "a day of the week, a comma, a long date",
+      "clinic on Saturday, 2nd March 2024 ok",
+      "clinic on [DATE] ok",
+    ],
+    [
+      "a hospital number after a site code",
+      "transferred, WXH 0712334 on the band",
+      "transferred, [PATIENT_ID] on",
+    ],
+    ["a site code joined to its number", "label reads LGI20418877.", "label reads [PATIENT_ID]."],
   ])("%s", (_label, text, expected) => {
     expect(scrub(text).out).toContain(expected);
   });
@@ -190,6 +206,10 @@ describe("scrubText: clinical content survives", () => {
     "as per NICE ref NG136",
     "reference range 3.5-5.0",
     "ref 2024 guidance",
+    "review on Monday",
+    "seen Fri am, settled",
+    "SNOMED CT 22298006",
+    "FEV1 2.31 L, PEF 410 L/min",
   ];
   it.each(decoys)("%s", (decoy) => {
     const { out, counts } = scrub(`Note: ${decoy}. Seen by Dr Patel.`);
