@@ -69,9 +69,15 @@ final class ScrubText {
           "\\b" + MONTH + "[ ]{1,3}\\d{1,2}" + ORDINAL + ",?[ ]{1,3}\\d{4}\\b",
           // "09-Feb-1989", "12-Mar-24", "3.Jan.2024": the day, the month's name and the year joined by - . or /.
           "(?<!\\d)\\d{1,2}[-/.]" + MONTH + "[-/.](?:\\d{4}|\\d{2})(?!\\d)");
-  private static final Js.Dual DATE = Js.dual(first("0-9jfmasond", DATE_SOURCE), "gi");
+  /** A day of the week before a date belongs to it ("Mon 14/10/2024"), as in scrub-text.ts. */
+  private static final String WEEKDAY =
+      "(?:\\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues|Tue|Weds|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)"
+          + "\\.?,?[ ]{1,3})?";
+  private static final Js.Dual DATE = Js.dual(first("0-9jfmasondtw", WEEKDAY + "(?:" + DATE_SOURCE + ")"), "gi");
   /** A whole date: "hosp 12/03/2024" is a date after a word, not a hospital number. */
-  private static final Pattern DATE_ONLY = Js.regex("^(?:" + DATE_SOURCE + ")$", "i");
+  private static final Pattern DATE_ONLY = Js.regex("^(?:" + WEEKDAY + "(?:" + DATE_SOURCE + "))$", "i");
+  /** A hospital number after a site code of three or four capitals ("RNN 0450913"), as in scrub-text.ts. */
+  private static final Js.Dual SITE_NUMBER = Js.dual("(?=[A-Z])\\b[A-Z]{3,4}[ ]?\\d{6,8}\\b", "g");
   /** A lab's reference range ("ref 133-146"), not an identifier. */
   private static final Pattern NUMERIC_RANGE = Js.regex("^\\d{1,4}(?:\\.\\d{1,3})?-\\d{1,4}(?:\\.\\d{1,3})?$");
   /**
@@ -368,6 +374,19 @@ final class ScrubText {
     }
   }
 
+  private static void findSiteNumbers(String text, boolean plain, List<Span> spans) {
+    int found = spans.size();
+    Matcher m = SITE_NUMBER.get(plain).matcher(text);
+    while (m.find()) {
+      boolean overlaps = false;
+      for (int i = 0; i < found && !overlaps; i++) {
+        Span s = spans.get(i);
+        overlaps = s.start < m.end() && m.start() < s.end;
+      }
+      if (!overlaps) spans.add(new Span(m.start(), m.end(), "PATIENT_ID", null));
+    }
+  }
+
   /** One of the first `count` spans, with a replacement of its own (a token), overlaps [start, end). */
   private static boolean overlapsReplacement(List<Span> spans, int count, int start, int end) {
     for (int i = 0; i < count; i++) {
@@ -510,6 +529,7 @@ final class ScrubText {
         spans.add(new Span(name.start(), name.end(), "NAME", null));
     }
     findReferences(text, plain, spans);
+    findSiteNumbers(text, plain, spans);
     findRegex(text, ID_NUMBER, "ID_NUMBER", spans);
     return mergeAndReplace(text, spans, counts);
   }
