@@ -375,14 +375,13 @@ async function corrupt(kind: BadKind, valid: Buffer, decoder: AvroDecoder, schem
  * scrubber's rarer paths are compared too: references after a cue (a hospital number, a crime or social-care
  * reference, an interpreter's ID), things after a cue that are no reference (a lab's range, a date), dates with
  * the month's name between dashes or dots or a day of the week before them, hospital numbers after a site code, the
- * record's name after the initial of its given name, other names its given name goes by (mid-sentence and at a
- * sentence's start), and common words and word-names beside kinship words. Made from the record and its position, so both systems read the same.
+ * record's name after the initial of its given name, and other names its given name goes by (mid-sentence and at a
+ * sentence's start). Made from the record and its position, so both systems read the same.
  */
 const ENRICH_EVERY = 7;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const WEEKDAYS = ["Mon", "Tues", "Wednesday", "Thurs,", "Fri", "Sat", "Sunday,"];
 const SITES = ["RNN", "QEB", "LGI", "WXHA"];
-const KIN = ["son", "Son", "wife"];
 
 function enrichment(n: number, record: Record<string, unknown>): string {
   const digits = (width: number, salt: number) => {
@@ -418,7 +417,6 @@ function enrichment(n: number, record: Record<string, unknown>): string {
     `Seen with ${titled}; ${titled} settled. ${common} to call. Discussed with ${common}.`,
     `Op on ${WEEKDAYS[n % WEEKDAYS.length]} ${day}/0${1 + (n % 9)}/2025, fasting from midnight.`,
     `Band reads ${SITES[n % SITES.length]} ${digits(7, 10)}; MRN ${digits(8, 11)} on the old card; SNOMED CT ${digits(8, 12)}.`,
-    `Mum happy with the Plan; Son hope to visit. ${KIN[n % KIN.length]} will called. Daughter Joy pleased.`,
   ];
   return sentences[n % sentences.length] as string;
 }

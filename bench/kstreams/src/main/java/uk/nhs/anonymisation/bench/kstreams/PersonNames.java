@@ -557,14 +557,7 @@ final class PersonNames {
     if (has(t, EPONYM_HEAD_BIT) || t.digitAdjacent || t.afterSlash) return false;
     if (has(t, CLINICAL_BIT)) return false;
     if (after || (mode == CAPITALISED && t.shape == CAPITALISED)) return true;
-    if (commonWordAfterCapitalKin(t, previous)) return false;
     return has(t, GIVEN_BIT) && notModal(text, tokens, i);
-  }
-
-  /** "Mum happy with plan": one of the commonest words in lower case after a capitalised kinship noun is a word. */
-  private boolean commonWordAfterCapitalKin(Token t, Token kin) {
-    int level = levelOf(t);
-    return mode == CAPITALISED && t.shape == LOWER && kin.shape == CAPITALISED && level != 0 && level <= 10;
   }
 
   private boolean wordNameBesideKin(List<Token> tokens, int cue, int k) {
@@ -583,11 +576,7 @@ final class PersonNames {
     if (has(t, CLINICAL_BIT) || has(t, PERSON_NOUN_BIT) || has(t, TITLE_BIT) || has(t, FILLER_BIT)) return false;
     Token previous = at(tokens, i - 1);
     Token next = at(tokens, i + 1);
-    boolean before =
-        previous != null
-            && has(previous, PERSON_NOUN_BIT)
-            && gapIs(GAP_5, text, tokens, i - 1)
-            && !commonWordAfterCapitalKin(t, previous);
+    boolean before = previous != null && has(previous, PERSON_NOUN_BIT) && gapIs(GAP_5, text, tokens, i - 1);
     boolean after = next != null && has(next, PERSON_NOUN_BIT) && gapIs(GAP_6, text, tokens, i);
     return (before && notModal(text, tokens, i)) || after;
   }
