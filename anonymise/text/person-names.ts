@@ -86,8 +86,6 @@ interface Token {
 
 /** A common English word: SCOWL level up to 50 (levels 55-70 are rare words such as "warfarin"). */
 const COMMON_LEVEL = 50;
-/** SCOWL's level of the commonest English words ("will", "may", "happy", "hope"). */
-const MOST_COMMON_LEVEL = 10;
 
 function isLetter(code: number): boolean {
   if (code < 128) return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
@@ -418,7 +416,7 @@ function classify(t: Token, mode: Shape): Kind {
     // A common word in lower case within capitalised prose is that word ("with", "will", "mark").
     if (mode === Shape.Capitalised && t.shape === Shape.Lower) return Kind.None;
     // Without capitals to go by, the commonest words ("present", "back", "will") are never name parts.
-    if (mode !== Shape.Capitalised && (level as number) <= MOST_COMMON_LEVEL) return Kind.None;
+    if (mode !== Shape.Capitalised && (level as number) <= 10) return Kind.None;
     return given ? Kind.AmbiguousGiven : Kind.Weak;
   }
   // O'Brien, McGibson, MacLeod: the stem is a name.
@@ -850,22 +848,7 @@ function kinAdjacent(text: string, tokens: readonly Token[], i: number, mode: Sh
   if (has(t, EPONYM_HEAD_BIT) || t.digitAdjacent || t.afterSlash) return false;
   if (has(t, CLINICAL_BIT)) return false;
   if (after || (mode === Shape.Capitalised && t.shape === Shape.Capitalised)) return true;
-  if (commonWordAfterCapitalKin(t, previous as Token, mode)) return false;
   return has(t, GIVEN_BIT) && notModal(text, tokens, i);
-}
-
-/**
- * "Mum happy with plan", "Wife pleased": in capitalised prose, one of the commonest English words written in lower
- * case right after a kinship noun written with a capital is that word: a writer who capitalises the noun would
- * capitalise a name too ("son will called", all in lower case, says nothing either way).
- */
-function commonWordAfterCapitalKin(t: Token, kin: Token, mode: Shape): boolean {
-  return (
-    mode === Shape.Capitalised &&
-    t.shape === Shape.Lower &&
-    kin.shape === Shape.Capitalised &&
-    (levelOf(t) ?? 99) <= MOST_COMMON_LEVEL
-  );
 }
 
 /**
@@ -885,7 +868,7 @@ function wordNameBesideKin(tokens: readonly Token[], cue: number, k: number, mod
 }
 
 /** A given name that is also a word or a month, right beside a kinship or role word: "Son May", "hope (niece)". */
-function givenBesideKin(text: string, tokens: readonly Token[], i: number, mode: Shape): boolean {
+function givenBesideKin(text: string, tokens: readonly Token[], i: number): boolean {
   const t = tokens[i] as Token;
   if (t.key.length < 2 || t.digitAdjacent || t.afterSlash || !has(t, GIVEN_BIT)) return false;
   if (has(t, CLINICAL_BIT) || has(t, PERSON_NOUN_BIT) || has(t, TITLE_BIT) || has(t, FILLER_BIT))
@@ -893,10 +876,7 @@ function givenBesideKin(text: string, tokens: readonly Token[], i: number, mode:
   const previous = tokens[i - 1];
   const next = tokens[i + 1];
   const before =
-    previous !== undefined &&
-    has(previous, PERSON_NOUN_BIT) &&
-    gapIs(GAP_5, text, tokens, i - 1) &&
-    !commonWordAfterCapitalKin(t, previous, mode);
+    previous !== undefined && has(previous, PERSON_NOUN_BIT) && gapIs(GAP_5, text, tokens, i - 1);
   const after = next !== undefined && has(next, PERSON_NOUN_BIT) && gapIs(GAP_6, text, tokens, i);
   return (before && notModal(text, tokens, i)) || after;
 }
@@ -1021,7 +1001,7 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
       if (
         t.kind === Kind.None &&
         (has(tokens[i], TITLE_BIT | PERSON_NOUN_BIT) || !unlistedAbbreviation(t, mode)) &&
-        (nameable(t) || givenBesideKin(text, tokens, k, mode) || wordNameBesideKin(tokens, i, k, mode))
+        (nameable(t) || givenBesideKin(text, tokens, k) || wordNameBesideKin(tokens, i, k, mode))
       )
         t.kind = Kind.Unknown;
       else if (t.kind === Kind.None) break;
@@ -1039,7 +1019,7 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
       if (
         before.kind === Kind.None &&
         (kinAfter || !unlistedAbbreviation(before, mode)) &&
-        (nameable(before) || (kinAfter && givenBesideKin(text, tokens, k, mode)))
+        (nameable(before) || (kinAfter && givenBesideKin(text, tokens, k)))
       )
         before.kind = Kind.Unknown;
       else if (before.kind === Kind.None) break;

@@ -65,21 +65,6 @@ describe("cues after a name", () => {
   });
 });
 
-describe("a common word after a capitalised kinship word", () => {
-  it.each([
-    ["an adjective", "Seen on the Ward today. Mum happy with the Plan; Dad pleased.", []],
-    ["a verb", "Discharge planned for Friday. Son hope to visit at the Weekend.", []],
-    ["a name there is capitalised", "Seen on the Ward today. Mum Joy happy with the Plan.", ["Joy"]],
-    [
-      "all in lower case the word may be a name",
-      "Seen on the Ward. son will called to say he is unwell.",
-      ["will"],
-    ],
-  ])("%s", (_label, text, expected) => {
-    expect(names(text)).toEqual(expected);
-  });
-});
-
 describe("a name found once is that name wherever else the note writes it", () => {
   it.each([
     [
