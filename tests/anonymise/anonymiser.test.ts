@@ -30,7 +30,7 @@ describe("anonymise: a full record (pseudonymisation)", () => {
   it("produces a value valid for the anonymised schema, stamped", () => {
     expect(anonymisedType.isValid(v)).toBe(true);
     expect(v).toMatchObject({
-      policy_version: "2026.11.1",
+      policy_version: "2026.12.1",
       strategy: "pseudonymisation",
       key_id: "k1",
       pipeline_version: "test",

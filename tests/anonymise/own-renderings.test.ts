@@ -197,9 +197,9 @@ describe("own names in other renderings", () => {
 });
 
 describe("own names by the other names they go by", () => {
-  const patient = (given: string, token = "NAME-TOKEN"): OwnIdentifier[] => [
-    { text: given, entity: "NAME", replacement: token },
-    { text: "Hargreaves", entity: "NAME" },
+  const patient = (given: string, token = "NAME-TOKEN", family = "Hargreaves"): OwnIdentifier[] => [
+    { text: given, entity: "NAME", replacement: token, otherNames: true },
+    { text: family, entity: "NAME", replacement: "FAMILY-TOKEN" },
   ];
 
   it("a nickname of the record's given name, written as a name, goes with the given name's token", () => {
@@ -214,18 +214,41 @@ describe("own names by the other names they go by", () => {
     );
   });
 
-  it("and the full forms of a given name that is itself a nickname", () => {
-    expect(scrub("Letter addressed to Patrick at the old address.", patient("Paddy"))).toBe(
-      "Letter addressed to NAME-TOKEN at the old address.",
+  it("only for the names the policy lists (a family name is not searched by nicknames)", () => {
+    const own: OwnIdentifier[] = [
+      { text: "Dorothy", entity: "NAME" },
+      { text: "Jackson", entity: "NAME" },
+    ];
+    expect(scrub("Dottie and her son Jack visited.", own)).toBe("Dottie and her son Jack visited.");
+  });
+
+  it("one way: a short form's possible full names are other people", () => {
+    expect(scrub("Wife Christine visited; Patrick is his brother.", patient("Chris"))).toBe(
+      "Wife Christine visited; Patrick is his brother.",
     );
   });
 
   it("only with a capital and then small letters: the words stay", () => {
-    const own = patient("Dorothy");
-    expect(scrub("Mark each dot on the chart; DOT regimen continued.", own)).toBe(
+    expect(scrub("Mark each dot on the chart; DOT regimen continued.", patient("Dorothy"))).toBe(
       "Mark each dot on the chart; DOT regimen continued.",
     );
     expect(scrub("pat dry after washing", patient("Patricia"))).toBe("pat dry after washing");
+  });
+
+  it("not inside a hyphenated word, not a word the list holds for other things", () => {
+    expect(scrub("Chest X-Ray clear. Ray-Ban glasses found.", patient("Raymond"))).toBe(
+      "Chest X-Ray clear. Ray-Ban glasses found.",
+    );
+    expect(scrub("Nan visited today. Peg feed overnight. Post-op Day 3.", patient("Ann"))).toBe(
+      "Nan visited today. Peg feed overnight. Post-op Day 3.",
+    );
+    expect(scrub("Peg site clean.", patient("Margaret"))).toBe("Peg site clean.");
+  });
+
+  it("a nickname that is one of the record's other names keeps that name's token", () => {
+    expect(scrub("Seen with Mr Frank today.", patient("Francis", "GIVEN", "Frank"))).toBe(
+      "Seen with Mr FAMILY-TOKEN today.",
+    );
   });
 
   it("the most common words count only where no sentence or line starts", () => {
@@ -236,18 +259,18 @@ describe("own names by the other names they go by", () => {
     expect(scrub("Discussed with Will and his sister.", own)).toBe(
       "Discussed with NAME-TOKEN and his sister.",
     );
-    expect(scrub("Day 3 post-op, mobilising.", patient("David"))).toBe("Day 3 post-op, mobilising.");
   });
 
-  it("renderings: other names of each part, never the parts themselves, never a suffix", () => {
+  it("renderings: nicknames of each part, never the parts themselves, never a suffix", () => {
     const others = nicknameRenderings("Dorothy Ann");
     expect(others.titled).toEqual(expect.arrayContaining(["dot", "dottie", "dolly", "annie"]));
     expect([...others.titled, ...others.midSentence]).not.toContain("dorothy");
     expect([...others.titled, ...others.midSentence]).not.toContain("ann");
+    expect([...others.titled, ...others.midSentence]).not.toContain("nan");
     expect(nicknameRenderings("William").midSentence).toEqual(expect.arrayContaining(["will", "bill"]));
     const junior = nicknameRenderings("Junior");
     expect([...junior.titled, ...junior.midSentence]).not.toContain("jr");
-    expect(nicknameRenderings("Xanthe")).toEqual({ titled: [], midSentence: [] });
+    expect(nicknameRenderings("Paddy")).toEqual({ titled: [], midSentence: [] });
   });
 });
 

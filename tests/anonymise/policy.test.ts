@@ -33,7 +33,7 @@ function startUpError(schema: unknown, extra: Record<string, unknown> = {}): Ano
 describe("fail-closed start-up", () => {
   it("compiles the shipped policy and checks its outputs against the anonymised schema", () => {
     const a = anonymiser();
-    expect(a.policyVersion).toBe("2026.11.1");
+    expect(a.policyVersion).toBe("2026.12.1");
     expect(a.outputFields).toEqual(anonymisedSchema.fields.map((f) => f.name));
   });
 

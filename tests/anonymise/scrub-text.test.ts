@@ -55,6 +55,8 @@ describe("scrubText: identifiers", () => {
       "transferred, [PATIENT_ID] on",
     ],
     ["a site code joined to its number", "label reads LGI20418877.", "label reads [PATIENT_ID]."],
+    ["a day in capitals before a date", "TCI WED 12/06/2024 AM", "TCI [DATE] AM"],
+    ["a verb that spells a day stays", "she wed 12/06/2024 abroad", "she wed [DATE] abroad"],
   ])("%s", (_label, text, expected) => {
     expect(scrub(text).out).toContain(expected);
   });
@@ -210,6 +212,10 @@ describe("scrubText: clinical content survives", () => {
     "seen Fri am, settled",
     "SNOMED CT 22298006",
     "FEV1 2.31 L, PEF 410 L/min",
+    "HBV DNA 12000000 IU/mL",
+    "HCV RNA 1500000",
+    "PLT 250000",
+    "beta HCG 150000",
   ];
   it.each(decoys)("%s", (decoy) => {
     const { out, counts } = scrub(`Note: ${decoy}. Seen by Dr Patel.`);
