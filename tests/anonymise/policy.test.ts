@@ -65,6 +65,16 @@ describe("fail-closed start-up", () => {
     ["generalise a string to a year", "gender", { op: "generalise", to: "year" }],
     ["age band without reference", "date_of_birth", { op: "generalise", to: "age-band" }],
     ["scrub-text own field unknown", "clinical_notes", { op: "scrub-text", own: { nickname: "NAME" } }],
+    [
+      "scrub-text nicknames of a field that is not a NAME of own",
+      "clinical_notes",
+      { op: "scrub-text", own: { given_name: "NAME", postcode: "POSTCODE" }, nicknames: ["postcode"] },
+    ],
+    [
+      "scrub-text nicknames not a list",
+      "clinical_notes",
+      { op: "scrub-text", own: { given_name: "NAME" }, nicknames: "given_name" },
+    ],
     ["consent on a string", "gender", { op: "consent" }],
     ["empty policy list", "gender", []],
   ])("%s → ANON_POLICY_INVALID naming the field", (_label, field, policy) => {
