@@ -84,7 +84,6 @@ final class OwnRenderings {
       String[] f = line.split(",", -1);
       if (f.length < 3 || !f[1].equals("has_nickname") || f[0].isEmpty() || f[2].isEmpty()) continue;
       addNickname(table, f[0], f[2]);
-      addNickname(table, f[2], f[0]);
     }
     return table;
   }
@@ -94,7 +93,8 @@ final class OwnRenderings {
     if (!list.contains(to)) list.add(to);
   }
 
-  private static final Set<String> NOT_NICKNAMES = Set.of("jr", "mc");
+  private static final Set<String> NOT_NICKNAMES =
+      Set.of("jr", "mc", "nan", "nana", "ma", "pa", "gran", "sis", "bro", "peg", "day");
   private static final int MOST_COMMON_LEVEL = 10;
 
   /** The other names of a name: matched with a capital anywhere (titled), or only mid-sentence (the commonest words). */

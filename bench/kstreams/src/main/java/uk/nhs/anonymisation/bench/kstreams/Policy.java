@@ -149,7 +149,7 @@ final class Policy {
           "suppress", List.of(),
           "generalise", List.of("to", "reference", "width", "topCode"),
           "date-shift", List.of("maxDays", "subject"),
-          "scrub-text", List.of("maxLength", "own"),
+          "scrub-text", List.of("maxLength", "own", "nicknames"),
           "consent", List.of());
 
   private static Shape shapeOf(String name, JsonNode type) {
@@ -387,12 +387,17 @@ final class Policy {
 
   // ---- scrub-text ----
 
-  private record OwnField(String field, String entity, Ref ref) {}
+  private record OwnField(String field, String entity, Ref ref, boolean otherNames) {}
 
   private Operation scrubText(JsonNode params, Shape f) {
     if (!f.base().equals("string")) throw bad(f.name(), "operator 'scrub-text' needs a string field");
     JsonNode ownParam = params.has("own") ? params.get("own") : null;
     if (ownParam != null && !ownParam.isObject()) throw bad(f.name(), "'own' must map field names to entity types");
+    java.util.Set<String> nicknames = new java.util.HashSet<>();
+    if (params.has("nicknames")) {
+      if (!params.get("nicknames").isArray()) throw bad(f.name(), "'nicknames' must list fields of 'own'");
+      for (JsonNode n : params.get("nicknames")) nicknames.add(n.asText());
+    }
     List<OwnField> own = new ArrayList<>();
     Ref nhs = null;
     if (ownParam != null) {
@@ -403,7 +408,7 @@ final class Policy {
         String entity = e.getValue().asText();
         if (!ScrubText.ENTITY_TYPES.contains(entity)) throw bad(f.name(), "'own." + e.getKey() + "' is unknown");
         Ref ref = pseudonymRef(e.getKey());
-        own.add(new OwnField(e.getKey(), entity, ref));
+        own.add(new OwnField(e.getKey(), entity, ref, nicknames.contains(e.getKey())));
         if (entity.equals("NHS_NUMBER") && ref != null) nhs = ref;
       }
     }
@@ -419,7 +424,7 @@ final class Policy {
         Object v = ctx.record().get(o.field());
         if (!(v instanceof String s) || Js.trim(s).isEmpty()) continue;
         String replacement = pseudonymisation && o.ref() != null ? ctx.tokenOf(o.ref()) : null;
-        ids.add(new ScrubText.Own(Js.trim(s), o.entity(), replacement));
+        ids.add(new ScrubText.Own(Js.trim(s), o.entity(), replacement, o.otherNames()));
       }
       java.util.function.UnaryOperator<String> nhsToken = null;
       if (pseudonymisation && nhsRef != null) {

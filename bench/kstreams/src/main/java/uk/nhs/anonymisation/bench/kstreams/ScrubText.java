@@ -27,7 +27,7 @@ final class ScrubText {
           "ID_NUMBER");
 
   /** An identifier of the record itself; replacement null means the placeholder `[ENTITY]`. */
-  record Own(String text, String entity, String replacement) {}
+  record Own(String text, String entity, String replacement, boolean otherNames) {}
 
   private static final class Span {
     int start;
@@ -70,9 +70,20 @@ final class ScrubText {
           // "09-Feb-1989", "12-Mar-24", "3.Jan.2024": the day, the month's name and the year joined by - . or /.
           "(?<!\\d)\\d{1,2}[-/.]" + MONTH + "[-/.](?:\\d{4}|\\d{2})(?!\\d)");
   /** A day of the week before a date belongs to it ("Mon 14/10/2024"), as in scrub-text.ts. */
-  private static final String WEEKDAY =
-      "(?:\\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues|Tue|Weds|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)"
-          + "\\.?,?[ ]{1,3})?";
+  private static final String WEEKDAY = weekday();
+
+  /** Each day as written with a capital or in capitals, matched case-sensitively inside the date pattern. */
+  private static String weekday() {
+    List<String> days = new ArrayList<>();
+    for (String d :
+        List.of(
+            "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Mon", "Tues", "Tue",
+            "Weds", "Wed", "Thurs", "Thur", "Thu", "Fri", "Sat", "Sun")) {
+      days.add(d);
+      days.add(d.toUpperCase(java.util.Locale.ROOT));
+    }
+    return "(?:\\b(?-i:" + String.join("|", days) + ")\\.?,?[ ]{1,3})?";
+  }
   private static final Js.Dual DATE = Js.dual(first("0-9jfmasondtw", WEEKDAY + "(?:" + DATE_SOURCE + ")"), "gi");
   /** A whole date: "hosp 12/03/2024" is a date after a word, not a hospital number. */
   private static final Pattern DATE_ONLY = Js.regex("^(?:" + WEEKDAY + "(?:" + DATE_SOURCE + "))$", "i");
@@ -187,12 +198,13 @@ final class ScrubText {
   private record Renderings(List<String> needles, List<String> titled, int midSentence) {}
 
   private Renderings renderingsOf(Own id) {
-    String key = id.entity() + "\u0000" + id.text();
+    String key = id.entity() + (id.otherNames() ? "+" : "") + "\u0000" + id.text();
     Renderings r = renderingMemo.get(key);
     if (r == null) {
       if (id.entity().equals("NAME")) {
         List<String> needles = renderings.nameRenderings(id.text());
-        OwnRenderings.OtherNames others = renderings.nicknameRenderings(id.text());
+        OwnRenderings.OtherNames others =
+            id.otherNames() ? renderings.nicknameRenderings(id.text()) : new OwnRenderings.OtherNames(List.of(), List.of());
         List<String> titled = new ArrayList<>();
         for (String n : others.titled()) if (!needles.contains(n)) titled.add(n);
         int mid = 0;
@@ -271,9 +283,17 @@ final class ScrubText {
                   || !Fold.isFoldedWordChar(haystack.charAt(end - 1));
           if (!wordStart || !wordEnd) continue;
           int start = folded.start()[at];
-          if (isTitled
-              && (!titleCasedAt(text, start) || (n >= count - r.midSentence() && sentenceStartsAt(text, start))))
-            continue;
+          int sourceEnd = folded.end()[end - 1];
+          if (isTitled) {
+            if (!titleCasedAt(text, start)
+                || (n >= count - r.midSentence() && sentenceStartsAt(text, start))
+                || (start > 0 && text.charAt(start - 1) == '-')
+                || (sourceEnd < text.length() && text.charAt(sourceEnd) == '-')) continue;
+            boolean otherName = false;
+            for (int j = 0; j < own.size() && !otherName; j++)
+              if (j != k && own.get(j).entity().equals("NAME")) otherName = all.get(j).needles().contains(needle);
+            if (otherName) continue;
+          }
           if (id.entity().equals("NAME")) {
             if (initials == null) {
               initials = new java.util.HashSet<>();
@@ -374,16 +394,24 @@ final class ScrubText {
     }
   }
 
+  private static final Pattern UNIT_AFTER = Js.regex("^[ ]{0,2}(?:iu|copies|cells|x[ ]?10|\\/|ml|per|log|u\\/l)", "i");
+  private static final Pattern SITE_CODE = Js.regex("^[A-Z]{3,4}");
+
   private static void findSiteNumbers(String text, boolean plain, List<Span> spans) {
     int found = spans.size();
     Matcher m = SITE_NUMBER.get(plain).matcher(text);
     while (m.find()) {
+      Matcher c = SITE_CODE.matcher(m.group());
+      String code = c.find() ? c.group() : "";
+      int digits = m.start() + code.length() + (m.group().charAt(code.length()) == ' ' ? 1 : 0);
       boolean overlaps = false;
       for (int i = 0; i < found && !overlaps; i++) {
         Span s = spans.get(i);
-        overlaps = s.start < m.end() && m.start() < s.end;
+        overlaps = s.start < m.end() && digits < s.end;
       }
-      if (!overlaps) spans.add(new Span(m.start(), m.end(), "PATIENT_ID", null));
+      if (overlaps || Vocabulary.CLINICAL.contains(Js.lower(code))) continue;
+      if (UNIT_AFTER.matcher(text.substring(m.end(), Math.min(text.length(), m.end() + 8))).find()) continue;
+      spans.add(new Span(m.start(), m.end(), "PATIENT_ID", null));
     }
   }
 
