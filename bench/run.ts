@@ -759,6 +759,9 @@ async function main(): Promise<void> {
             THREAD_PARTS.map((part) => [part, cpu(`thread:${part}`)]).filter(([, ms]) => !Number.isNaN(ms)),
           ) as Record<string, number>,
           samples: of.map((r) => r.recordsPerSecond),
+          cpuSamples: of.map(
+            (r) => (r["cpuMsPer1000"] as Record<string, number> | undefined)?.["process"] ?? Number.NaN,
+          ),
         };
       });
       const pipe = summary.find((x) => x.kind.startsWith("pipeline"))!;
@@ -826,6 +829,10 @@ async function main(): Promise<void> {
           cpuKafka: round(pipe.cpuKafka / before.cpuKafka, 3),
           cpuPostgres: round(pipe.cpuPostgres / before.cpuPostgres, 3),
           perRound: pipe.samples.map((x, i) => round(x / (before.samples[i] ?? Number.NaN), 3)),
+          // The same round's two runs, side by side: steadier than a ratio of two medians taken from different rounds.
+          cpuProcessPerRound: pipe.cpuSamples.map((x, i) =>
+            round(x / (before.cpuSamples[i] ?? Number.NaN), 3),
+          ),
         };
         results["compareSummary"] = ratios;
         save();
@@ -838,6 +845,7 @@ async function main(): Promise<void> {
               broker: ratios.cpuKafka,
               PostgreSQL: ratios.cpuPostgres,
               "records/s per round": ratios.perRound.join(" / "),
+              "CPU per record, per round": `${ratios.cpuProcessPerRound.join(" / ")} (median ${round(median(ratios.cpuProcessPerRound), 3)})`,
             },
           ],
         );
