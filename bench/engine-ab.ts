@@ -11,7 +11,8 @@
  *   npm run bench:ab -- --records 50000 --patients 2000
  *
  * The other commit is checked out into a temporary git worktree, with this checkout's node_modules linked into it,
- * and removed at the end. Its engine must take the same createAnonymiser options as this one.
+ * and removed at the end. Its engine must take the same createAnonymiser options as this one; each side uses its own
+ * commit's schemas (and so its own policy).
  */
 
 import { readFileSync } from "node:fs";
@@ -20,7 +21,6 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../dev/stack/paths.ts";
-import { loadSchema } from "../schemas/load.ts";
 import { engineRecords } from "./lib/engine-records.ts";
 import { checkoutCommit } from "./lib/worktree.ts";
 
@@ -45,14 +45,18 @@ const base = checkoutCommit(values.base);
 type Engine = { anonymise(record: unknown): unknown };
 
 try {
-  const rawSchema = loadSchema("patientRecord");
-  const anonymisedSchema = loadSchema("anonymisedPatientRecord");
   const records = engineRecords(7, RECORDS, PATIENTS);
   const warm = engineRecords(42, 5000);
 
-  /** A maker of fresh engines from the anonymise/ folder under `root` (a module instance of its own). */
+  /**
+   * A maker of fresh engines from the anonymise/ folder under `root` (a module instance of its own), with the policy
+   * of that commit's schemas: a policy may use a parameter the other commit's engine does not know.
+   */
   async function engineOf(root: string): Promise<() => Engine> {
     const m = await import(pathToFileURL(join(root, "anonymise/index.ts")).href);
+    const { loadSchema } = await import(pathToFileURL(join(root, "schemas/load.ts")).href);
+    const rawSchema = loadSchema("patientRecord");
+    const anonymisedSchema = loadSchema("anonymisedPatientRecord");
     const keyring = m.parseKeyring(readFileSync(join(root, "tests/fixtures/keyring.json"), "utf8"));
     return () =>
       m.createAnonymiser({
@@ -101,11 +105,20 @@ try {
 
   const baseEngine = makers.base();
   const hereEngine = makers.here();
+  // The policy version stamped on every output is the commit's, not the record's: compared apart.
+  const policyVersions = new Set<unknown>();
+  const comparable = (result: unknown): string => {
+    const value = (result as { value?: Record<string, unknown> }).value;
+    if (value === undefined) return JSON.stringify(result);
+    policyVersions.add(value["policy_version"]);
+    return JSON.stringify({ ...(result as object), value: { ...value, policy_version: undefined } });
+  };
   let differing = 0;
   for (const r of records)
-    if (JSON.stringify(baseEngine.anonymise(r)) !== JSON.stringify(hereEngine.anonymise(r))) differing++;
+    if (comparable(baseEngine.anonymise(r)) !== comparable(hereEngine.anonymise(r))) differing++;
+  const versions = policyVersions.size > 1 ? ` (policy versions ${[...policyVersions].join(" and ")})` : "";
   console.log(
-    `here ÷ base, median of ${ROUNDS}: ${median.toFixed(3)} (${Math.abs((1 - median) * 100).toFixed(1)}% ${median <= 1 ? "less" : "more"} time); outputs differing: ${differing} of ${RECORDS}`,
+    `here ÷ base, median of ${ROUNDS}: ${median.toFixed(3)} (${Math.abs((1 - median) * 100).toFixed(1)}% ${median <= 1 ? "less" : "more"} time); outputs differing: ${differing} of ${RECORDS}${versions}`,
   );
 } finally {
   base.remove();
