@@ -164,7 +164,7 @@ export const PATTERNS = {
    * "QEB4418203"); findSiteNumbers leaves out laboratory values written so ("PLT 250000"). Two capitals are left
    * alone ("CT" of "SNOMED CT 22298006").
    */
-  SITE_NUMBER: /\b[A-Z]{3,4}[ ]?\d{6,8}\b/g,
+  SITE_NUMBER: /\b(?<code>[A-Z]{3,4})[ ]?(?<number>\d{6,8})\b/g,
   /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
   ID_NUMBER: /\d(?:[ -]?\d){8,40}/g,
   /** Windows worth showing the phone parser: an optional +, then digits, spaces, brackets and dashes. */
@@ -210,9 +210,9 @@ interface Renderings {
   readonly anchor: string;
   readonly letters: readonly RegExp[];
   /**
-   * Other names a name goes by (nicknames, or a nickname's full forms: "Dorothy" → "Dot", "Dottie"), matched only
+   * Nicknames of a given name (own-renderings.ts, nicknameRenderings: "Dorothy" → "Dot", "Dottie"), matched only
    * where the note writes them with a capital and then small letters, since many are also words ("Pat", "Dot"); the
-   * last `midSentence` of them are among the most common words ("Will", "Day"), and count only where no sentence
+   * last `midSentence` of them are among the most common words ("Will", "Mark"), and count only where no sentence
    * or line starts.
    */
   readonly titled: readonly string[];
@@ -484,7 +484,7 @@ function findReferences(text: string, spans: Span[]): void {
       continue;
     }
     // The record's own hospital number keeps its token: a reference over it is left to findOwn's span.
-    if (overlapsReplacement(spans, own, range[0], range[1])) continue;
+    if (overlaps(spans, own, range[0], range[1], true)) continue;
     const entity = m.groups?.["hosp"] !== undefined ? "PATIENT_ID" : "ID_NUMBER";
     spans.push({ start: range[0], end: range[1], entity, replacement: undefined });
   }
@@ -504,21 +504,11 @@ function findSiteNumbers(text: string, spans: Span[]): void {
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const end = m.index + m[0].length;
-    const code = /^[A-Z]{3,4}/.exec(m[0])?.[0] ?? "";
-    const digits = m.index + code.length + (m[0].charAt(code.length) === " " ? 1 : 0);
-    if (overlapsAny(spans, found, digits, end) || CLINICAL.has(code.toLowerCase())) continue;
+    const { code, number } = m.groups as { code: string; number: string };
+    if (overlaps(spans, found, end - number.length, end, false) || CLINICAL.has(code.toLowerCase())) continue;
     if (UNIT_AFTER.test(text.slice(end, end + 8))) continue;
     spans.push({ start: m.index, end, entity: "PATIENT_ID", replacement: undefined });
   }
-}
-
-/** One of the first `count` spans overlaps [start, end). */
-function overlapsAny(spans: readonly Span[], count: number, start: number, end: number): boolean {
-  for (let i = 0; i < count; i++) {
-    const s = spans[i] as Span;
-    if (s.start < end && start < s.end) return true;
-  }
-  return false;
 }
 
 /** The range of a capture group that ends its match. */
@@ -527,11 +517,20 @@ function groupAtEnd(m: RegExpExecArray, group: string): [number, number] {
   return [end - group.length, end];
 }
 
-/** One of the first `count` spans, with a replacement of its own (a token), overlaps [start, end). */
-function overlapsReplacement(spans: readonly Span[], count: number, start: number, end: number): boolean {
+/**
+ * One of the first `count` spans overlaps [start, end); with `tokensOnly`, one with a replacement of its own (a
+ * token).
+ */
+function overlaps(
+  spans: readonly Span[],
+  count: number,
+  start: number,
+  end: number,
+  tokensOnly: boolean,
+): boolean {
   for (let i = 0; i < count; i++) {
     const s = spans[i] as Span;
-    if (s.replacement !== undefined && s.start < end && start < s.end) return true;
+    if ((!tokensOnly || s.replacement !== undefined) && s.start < end && start < s.end) return true;
   }
   return false;
 }

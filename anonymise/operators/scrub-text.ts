@@ -35,12 +35,7 @@ function ownIdentifiers(p: ScrubParams, operationContext: OperationContext): Own
       operationContext.strategy === "pseudonymisation" && o.ref
         ? (operationContext.tokenOf(o.ref) ?? undefined)
         : undefined;
-    out.push({
-      text: v.trim(),
-      entity: o.entity,
-      replacement,
-      ...(o.otherNames ? { otherNames: true } : {}),
-    });
+    out.push({ text: v.trim(), entity: o.entity, replacement, otherNames: o.otherNames });
   }
   return out;
 }

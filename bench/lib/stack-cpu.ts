@@ -8,9 +8,10 @@ import { join } from "node:path";
  */
 const TICKS_PER_SECOND = 100;
 
-function statOf(pid: number): { ppid: number; cpuMs: number } | undefined {
+/** The parent and the CPU time so far of a process or thread, from its `stat` file under /proc. */
+function statAt(path: string): { ppid: number; cpuMs: number } | undefined {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const text = readFileSync(path, "utf8");
     // The command name is in parentheses and may hold spaces: fields are counted after the closing one.
     const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
     const ppid = Number(fields[1]);
@@ -35,14 +36,15 @@ export function stackCpu(stateDir: string): StackCpu | undefined {
     return undefined;
   }
   const pids = state.processes ?? {};
-  const cpu = (pid: number | undefined) => (pid === undefined ? 0 : (statOf(pid)?.cpuMs ?? 0));
+  const cpu = (pid: number | undefined) =>
+    pid === undefined ? 0 : (statAt(`/proc/${pid}/stat`)?.cpuMs ?? 0);
   const postmaster = pids["postgres"]?.pid;
   let postgresMs = cpu(postmaster);
   if (postmaster !== undefined) {
     for (const entry of readdirSync("/proc")) {
       const pid = Number(entry);
       if (!Number.isInteger(pid)) continue;
-      const stat = statOf(pid);
+      const stat = statAt(`/proc/${pid}/stat`);
       if (stat?.ppid === postmaster) postgresMs += stat.cpuMs;
     }
   }
@@ -97,12 +99,8 @@ export function threadCpu(): Record<string, number> | undefined {
   try {
     for (const tid of readdirSync("/proc/self/task")) {
       try {
-        const comm = readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim();
-        const text = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
-        const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-        const group = threadGroup(comm);
-        out[group] =
-          (out[group] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+        const group = threadGroup(readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim());
+        out[group] = (out[group] ?? 0) + (statAt(`/proc/self/task/${tid}/stat`)?.cpuMs ?? 0);
       } catch {
         // The thread ended between the listing and the read.
       }

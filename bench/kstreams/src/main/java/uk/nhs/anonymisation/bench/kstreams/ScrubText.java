@@ -88,7 +88,8 @@ final class ScrubText {
   /** A whole date: "hosp 12/03/2024" is a date after a word, not a hospital number. */
   private static final Pattern DATE_ONLY = Js.regex("^(?:" + WEEKDAY + "(?:" + DATE_SOURCE + "))$", "i");
   /** A hospital number after a site code of three or four capitals ("RNN 0450913"), as in scrub-text.ts. */
-  private static final Js.Dual SITE_NUMBER = Js.dual("(?=[A-Z])\\b[A-Z]{3,4}[ ]?\\d{6,8}\\b", "g");
+  private static final Js.Dual SITE_NUMBER =
+      Js.dual("(?=[A-Z])\\b(?<code>[A-Z]{3,4})[ ]?(?<number>\\d{6,8})\\b", "g");
   /** A lab's reference range ("ref 133-146"), not an identifier. */
   private static final Pattern NUMERIC_RANGE = Js.regex("^\\d{1,4}(?:\\.\\d{1,3})?-\\d{1,4}(?:\\.\\d{1,3})?$");
   /**
@@ -395,15 +396,13 @@ final class ScrubText {
   }
 
   private static final Pattern UNIT_AFTER = Js.regex("^[ ]{0,2}(?:iu|copies|cells|x[ ]?10|\\/|ml|per|log|u\\/l)", "i");
-  private static final Pattern SITE_CODE = Js.regex("^[A-Z]{3,4}");
 
   private static void findSiteNumbers(String text, boolean plain, List<Span> spans) {
     int found = spans.size();
     Matcher m = SITE_NUMBER.get(plain).matcher(text);
     while (m.find()) {
-      Matcher c = SITE_CODE.matcher(m.group());
-      String code = c.find() ? c.group() : "";
-      int digits = m.start() + code.length() + (m.group().charAt(code.length()) == ' ' ? 1 : 0);
+      String code = m.group("code");
+      int digits = m.start("number");
       boolean overlaps = false;
       for (int i = 0; i < found && !overlaps; i++) {
         Span s = spans.get(i);
