@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { lastPerPartition, PartitionTracker } from "../../topology/runtime/partition-tracker.ts";
+import {
+  lastPerPartition,
+  PartitionMap,
+  PartitionTracker,
+} from "../../topology/runtime/partition-tracker.ts";
 
 const membership = (generationId: number) => ({ generationId, memberId: "m", coordinatorId: 1 });
 const at = (partition: number, offset: number, topic = "raw") => ({
@@ -104,6 +108,42 @@ describe("lastPerPartition", () => {
       at(0, 2),
       at(1, 7),
       at(0, 3, "other"),
+    ]);
+  });
+});
+
+describe("PartitionMap", () => {
+  it("keys by topic and partition, counts distinct entries, and keeps first-set order", () => {
+    const m = new PartitionMap<string>();
+    m.set("a", 1, "a1");
+    m.set("b", 0, "b0");
+    m.set("a", 0, "a0");
+    m.set("a", 1, "a1 again");
+    expect(m.size).toBe(3);
+    expect(m.get("a", 1)).toBe("a1 again");
+    expect(m.get("b", 1)).toBeUndefined();
+    expect(m.has("b", 0)).toBe(true);
+    expect(m.has("c", 0)).toBe(false);
+    // Topic "a" first (both its partitions, in the order set), then "b".
+    expect([...m.values()]).toEqual(["a1 again", "a0", "b0"]);
+  });
+
+  it("retains only the entries asked for, and clears", () => {
+    const m = new PartitionMap<number>();
+    for (const topic of ["a", "b"]) for (const p of [0, 1, 2]) m.set(topic, p, p);
+    m.retain((topic, p) => topic === "a" || p === 1);
+    expect(m.size).toBe(4);
+    expect([...m.values()]).toEqual([0, 1, 2, 1]);
+    m.clear();
+    expect(m.size).toBe(0);
+    expect(m.get("a", 0)).toBeUndefined();
+  });
+
+  it("lastPerPartition keeps each partition's last record, across topics", () => {
+    expect(lastPerPartition([at(0, 1), at(1, 5), at(0, 2), at(0, 7, "other"), at(1, 6)])).toEqual([
+      at(0, 2),
+      at(1, 6),
+      at(0, 7, "other"),
     ]);
   });
 });

@@ -3,7 +3,7 @@ import { Worker } from "node:worker_threads";
 import { TopologyFailedError } from "../dsl/errors.ts";
 import type { DeadLetterReason } from "../dsl/types.ts";
 import type { OutgoingMessage } from "./materialise.ts";
-import { partitionKey } from "./partition-tracker.ts";
+import { PartitionMap } from "./partition-tracker.ts";
 import type { ProcessedBatch, ProcessingOptions, ProcessingStage } from "./processing.ts";
 import type { ConsumedRecord } from "./record-processor.ts";
 import type { StoreRecord } from "./store.ts";
@@ -156,7 +156,7 @@ const MAX_OWNER_SHARE = 0.75;
 export class WorkerProcessing implements ProcessingStage {
   readonly #workers: PoolWorker[];
   /** Which worker processes each partition's records (see `assigned`). */
-  readonly #owner = new Map<string, number>();
+  readonly #owner = new PartitionMap<number>();
   readonly #minSlice: number;
   #failure: unknown;
 
@@ -216,8 +216,7 @@ export class WorkerProcessing implements ProcessingStage {
     const sorted = [...partitions].sort(
       (a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition,
     );
-    for (const [i, p] of sorted.entries())
-      this.#owner.set(partitionKey(p.topic, p.partition), i % this.#workers.length);
+    for (const [i, p] of sorted.entries()) this.#owner.set(p.topic, p.partition, i % this.#workers.length);
   }
 
   /**
@@ -228,11 +227,10 @@ export class WorkerProcessing implements ProcessingStage {
   #byOwner(records: readonly ConsumedRecord[]): ConsumedRecord[][] | undefined {
     const lists: ConsumedRecord[][] = this.#workers.map(() => []);
     for (const r of records) {
-      const key = partitionKey(r.topic, r.partition);
-      let w = this.#owner.get(key);
+      let w = this.#owner.get(r.topic, r.partition);
       if (w === undefined) {
         w = this.#owner.size % this.#workers.length;
-        this.#owner.set(key, w);
+        this.#owner.set(r.topic, r.partition, w);
       }
       (lists[w] as ConsumedRecord[]).push(r);
     }
