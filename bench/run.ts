@@ -688,7 +688,16 @@ async function main(): Promise<void> {
   const baseline = args.compare ? checkoutCommit(args.compare) : undefined;
   const baselineKind = baseline ? `baseline ${baseline.commit}: pipeline (exactly once)` : undefined;
   const baselineScript = baseline ? join(baseline.dir, PIPELINE_CHILD) : undefined;
-  if (baseline) results["compare"] = { commit: baseline.commit, kind: baselineKind };
+  if (baseline) {
+    results["compare"] = {
+      commit: baseline.commit,
+      kind: baselineKind,
+      ownDependencies: baseline.ownDependencies,
+    };
+    log(
+      `baseline ${baseline.commit}: ${baseline.ownDependencies ? "its own dependencies (npm ci: its package-lock.json or patches differ)" : "this checkout's dependencies (the same package-lock.json and patches)"}`,
+    );
+  }
   try {
     // Pre-produce the input once; every throughput run reads it with a fresh consumer group.
     log(`generating and producing ${N} records`);
