@@ -2,9 +2,18 @@ import { findNumbers } from "libphonenumber-js/max";
 import { LruCache } from "./lru.ts";
 import { isValidNhsNumber } from "./nhs-number.ts";
 import { foldNote, foldString, isAscii, isFoldedWordChar, keyOf } from "./text/fold.ts";
+import { gazetteer } from "./text/gazetteer.ts";
 import { addressRenderings, nameRenderings, nicknameRenderings } from "./text/own-renderings.ts";
 import { findPersonNames, useGazetteer } from "./text/person-names.ts";
-import { CLINICAL, JOB_TITLES } from "./text/vocabulary.ts";
+import {
+  CALENDAR,
+  CLINICAL,
+  JOB_TITLES,
+  ROLE_NOUNS,
+  SERVICE_ABBREVIATIONS,
+  STAFF_ROLES,
+  TITLES,
+} from "./text/vocabulary.ts";
 
 /**
  * Free-text scrubbing for clinical notes. Detectors find spans; overlapping spans are merged (a union never leaks
@@ -72,6 +81,30 @@ const WEEKDAY_NAMES = [
 const WEEKDAY = `(?:\\b(?-i:${WEEKDAY_NAMES.flatMap((d) => [d, d.toUpperCase()]).join("|")})\\.?,?[ ]{1,3})?`;
 const ORDINAL = "(?:st|nd|rd|th)?";
 
+const MONTH_NAMES = "January February March April May June July August September October November December";
+const MONTH_ABBREVIATIONS = "Jan Feb Mar Apr Jun Jul Aug Sept Sep Oct Nov Dec";
+/** Each word, with a capital and in capitals, as alternatives. */
+const capitalsToo = (words: string): string =>
+  words
+    .split(" ")
+    .flatMap((w) => [w, w.toUpperCase()])
+    .join("|");
+/**
+ * A month's name, or its usual abbreviation with or without a full stop, as a date without a year writes it: with
+ * a capital or in capitals. Without a year beside it, "may", "mar" or "dec" in lower case are words ("she may",
+ * "dec appetite").
+ */
+const MONTH_WORD = `(?-i:${capitalsToo(MONTH_NAMES)}|(?:${capitalsToo(MONTH_ABBREVIATIONS)})\\.?)(?![A-Za-z])`;
+const WEEKDAY_WORD = `(?-i:${capitalsToo(WEEKDAY_NAMES.join(" "))})\\.?`;
+/**
+ * A day and a month in figures without a year ("24/04", "03/05"). Clinical shorthand writes durations the same way
+ * ("2/52" weeks, "3/12" months, "5/7" days, "aged 18/12") and scores ("10/10", "GCS 14/15"), so only forms that
+ * shorthand does not use count: a day written with two figures (a zero-padded day, or 10 to 31), never a month of
+ * "12" or "7" after a day that is not zero-padded, nor "10/10"; no figure, "/" or decimal point next to it.
+ */
+const DAY_MONTH_FIGURES =
+  "(?<![\\d/.,])(?!10/10)(?:0[1-9]/(?:0[1-9]|1[0-2])|(?:1[0-2])/(?:0[1-9]|1[01])|(?:1[3-9]|2\\d|3[01])/(?:0[1-9]|1[01]|[1-689]))(?![\\d/]|\\.\\d)";
+
 /** The street types of the four street patterns below, as each writes them. */
 const STREET_TYPES_TITLED = (
   "Road Street Lane Avenue Close Drive Way Crescent Gardens Place Court Terrace Grove Hill Park Square " +
@@ -114,6 +147,13 @@ export const PATTERNS = {
       `\\b${MONTH}[ ]{1,3}\\d{1,2}${ORDINAL},?[ ]{1,3}\\d{4}\\b`,
       // "09-Feb-1989", "12-Mar-24", "3.Jan.2024": the day, the month's name and the year joined by - . or /.
       `(?<!\\d)\\d{1,2}[-/.]${MONTH}[-/.](?:\\d{4}|\\d{2})(?!\\d)`,
+      // Without a year, or with two figures, after the forms with four: "14th March", "4 January", "Mon 11 Mar",
+      // "8 Mar 24", "Nov 2023",
+      // "June 10th", "Tues 13th", "Thursday the 14th", "24/04".
+      `\\b\\d{1,2}${ORDINAL}[ ]{1,3}(?:of[ ]{1,3})?${MONTH_WORD}(?:[ ]'?\\d{2}\\b(?![:.]\\d|[ ]?(?:mg|mcg|ug|ml|mL|g|kg|mmol|units?|iu|IU)\\b))?`,
+      `\\b${MONTH_WORD},?[ ]{1,3}(?:\\d{1,2}(?:st|nd|rd|th)|(?:19|20)\\d{2})\\b`,
+      `\\b${WEEKDAY_WORD}[ ]{1,3}(?:the[ ]{1,3})?\\d{1,2}(?:st|nd|rd|th)\\b`,
+      DAY_MONTH_FIGURES,
     ].join("|")})`,
     "gi",
   ),
@@ -554,6 +594,44 @@ function findTitledNames(text: string, spans: Span[]): void {
   }
 }
 
+/**
+ * The end of a note signed with its writer's initials, after its last sentence or on a line of their own: "… next
+ * call weds. SB", "… AO ST4", "… JP OHN", "… tomorrow am. kp", "… BB (for Mr L. Baptiste)". Two or three letters,
+ * all capitals (dots allowed) or all small, then optionally a staff role or grade and a bracket saying for whom.
+ * Read on the note's last 80 characters only.
+ */
+const SIGN_OFF =
+  /(?:^|[.!?][ \t]{1,3}|\n[ \t]{0,3})(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}))?(?:[ \t]{0,3}\((?:for|pp)\b[^)\n]{0,60}\))?[ \t]{0,3}\.?\s*$/;
+/** Grades and roles a signature gives after the initials, besides STAFF_ROLES and ROLE_NOUNS ("ST4", "CT2", "F1"). */
+const GRADE = /^(?:(?:ST|CT|FY|F|GPST|StR|ACCS)\d{1,2}|SpR|StR|SHO|Reg|ALN|OHN|AHP|PA|FSW)$/;
+/** Small words a note may end on that are no initials. */
+const NOT_INITIALS = new Set(["ok", "am", "pm"]);
+
+function findSignOff(text: string, spans: Span[]): void {
+  const from = Math.max(0, text.length - 80);
+  const m = SIGN_OFF.exec(from === 0 ? text : text.slice(from));
+  if (m === null) return;
+  const { initials, role } = m.groups as { initials: string; role: string | undefined };
+  const key = keyOf(initials);
+  if (role !== undefined) {
+    // Initials then a word: a signature only when the word is a role or a grade ("AO ST4"), never "NG tube".
+    const roleKey = keyOf(role);
+    if (!GRADE.test(role) && !STAFF_ROLES.has(roleKey) && !ROLE_NOUNS.has(roleKey)) return;
+    if (TITLES.has(key)) return;
+  } else if (
+    CLINICAL.has(key) ||
+    SERVICE_ABBREVIATIONS.has(key) ||
+    CALENDAR.has(key) ||
+    TITLES.has(key) ||
+    NOT_INITIALS.has(key) ||
+    // In small letters, an English word ends a sentence ("… as before. yes").
+    (initials === initials.toLowerCase() && gazetteer().WORD_LEVEL.has(key))
+  )
+    return;
+  const start = from + m.index + m[0].indexOf(initials);
+  spans.push({ start, end: start + initials.length, entity: "NAME", replacement: undefined });
+}
+
 const LOCAL_CHARS = /[A-Za-z0-9._%+-]/;
 const DOMAIN_CHARS = /[A-Za-z0-9.-]/;
 
@@ -738,6 +816,7 @@ export function scrubText(
   }
   findStreetsAfterCue(text, spans);
   findTitledNames(text, spans);
+  findSignOff(text, spans);
   if (options.personNames !== false) {
     for (const name of findPersonNames(text))
       spans.push({ start: name.start, end: name.end, entity: "NAME", replacement: undefined });

@@ -57,6 +57,24 @@ describe("scrubText: identifiers", () => {
     ["a site code joined to its number", "label reads LGI20418877.", "label reads [PATIENT_ID]."],
     ["a day in capitals before a date", "TCI WED 12/06/2024 AM", "TCI [DATE] AM"],
     ["a verb that spells a day stays", "she wed 12/06/2024 abroad", "she wed [DATE] abroad"],
+    ["a day and a month without a year", "in Malaga till 14th March so", "till [DATE] so"],
+    ["a month and a year", "last admission Nov 2023, settled", "admission [DATE], settled"],
+    ["a month then an ordinal day", "she is back June 10th and", "back [DATE] and"],
+    ["a day of the week and an ordinal day", "RARP on Tues 13th, catheter out", "on [DATE], catheter"],
+    ["the day of the week with 'the'", "arrives Thursday the 14th. Mouth care", "arrives [DATE]. Mouth"],
+    ["a day and a month in figures", "next appt 24/04 09:30", "next appt [DATE] 09:30"],
+    ["a zero-padded day and month", "seen 03/05 in clinic", "seen [DATE] in clinic"],
+    ["a date without a year in capitals", "FIELDS FULL ON TUES 16 JULY. DRIVING", "ON [DATE]. DRIVING"],
+    ["a day, a month and a two-figure year", "MRI (8 Mar 24): ACL", "MRI ([DATE]): ACL"],
+    ["initials signing a note", "next call weds. SB", "next call weds. [NAME]"],
+    ["initials and a grade", "can be done on d/c. AO ST4", "d/c. [NAME] ST4"],
+    ["initials in small letters", "next contact tomorrow am. kp", "tomorrow am. [NAME]"],
+    ["initials on a line of their own", "Plan agreed with family.\nSJC\n", "family.\n[NAME]"],
+    [
+      "initials signing for someone",
+      "Review with XR 4/52. BB (for Mr L. Baptiste)",
+      "4/52. [NAME] (for Mr [NAME])",
+    ],
   ])("%s", (_label, text, expected) => {
     expect(scrub(text).out).toContain(expected);
   });
@@ -216,11 +234,35 @@ describe("scrubText: clinical content survives", () => {
     "HCV RNA 1500000",
     "PLT 250000",
     "beta HCG 150000",
+    "r/v 2/52",
+    "FU 3/12",
+    "aged 18/12",
+    "pain 10/10",
+    "5/7 history of cough",
+    "37/40 gestation",
+    "she may 2 doses",
+    "dec appetite 3 dec",
   ];
   it.each(decoys)("%s", (decoy) => {
     const { out, counts } = scrub(`Note: ${decoy}. Seen by Dr Patel.`);
     expect(out).toContain(decoy);
     expect(counts).toEqual({ NAME: 1 });
+  });
+});
+
+describe("scrubText: a note's last words that are no initials", () => {
+  it.each([
+    "Chest clear. NAD",
+    "Discharged. TTO",
+    "Medically fit. DC",
+    "Plan agreed. OK",
+    "Seen. NG tube",
+    "All fine. MRI",
+    "as before. yes",
+    "Review in clinic. CAMHS",
+    "Seen in the morning. Mon",
+  ])("%s", (note) => {
+    expect(scrub(note).out).toBe(note);
   });
 });
 
