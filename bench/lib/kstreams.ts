@@ -375,7 +375,8 @@ async function corrupt(kind: BadKind, valid: Buffer, decoder: AvroDecoder, schem
  * scrubber's rarer paths are compared too: references after a cue (a hospital number, a crime or social-care
  * reference, an interpreter's ID), things after a cue that are no reference (a lab's range, a date), dates with
  * the month's name between dashes or dots or a day of the week before them, hospital numbers after a site code and
- * laboratory values that look like one, a nickname inside a hyphenated word, the
+ * laboratory values that look like one, dates without a year and the shorthand durations and scores that look like
+ * them ("2/52", "3/12", "10/10"), a nickname inside a hyphenated word, the
  * record's name after the initial of its given name, and other names its given name goes by (mid-sentence and at a
  * sentence's start). Made from the record and its position, so both systems read the same.
  */
@@ -419,6 +420,7 @@ function enrichment(n: number, record: Record<string, unknown>): string {
     `Op on ${WEEKDAYS[n % WEEKDAYS.length]} ${day}/0${1 + (n % 9)}/2025, fasting from midnight.`,
     `Band reads ${SITES[n % SITES.length]} ${digits(7, 10)}; MRN ${digits(8, 11)} on the old card; SNOMED CT ${digits(8, 12)}.`,
     `Chest X-${titled} clear. HBV DNA ${digits(7, 13)} IU/mL, PLT ${digits(6, 14)}; she wed ${day}/0${1 + (n % 9)}/2020 abroad.`,
+    `Next seen ${day}th ${month}, last ${month.toUpperCase()} 2023; ${WEEKDAYS[n % WEEKDAYS.length]} the ${day}th; bloods ${String(13 + (n % 15))}/0${1 + (n % 9)}, pain 10/10, r/v 2/52, 3/12 FU, aged 18/12, ${day} may 2 mg.`,
   ];
   return sentences[n % sentences.length] as string;
 }

@@ -736,7 +736,48 @@ final class PersonNames {
       joinedWord(text, tokens, g.end, 1, spans);
       joinedWord(text, tokens, g.first, -1, spans);
     }
+    if (!spans.isEmpty()) sameNameElsewhere(text, tokens, spans);
     return spans;
+  }
+
+  private static final Set<String> MODAL_NAMES = Set.of("will", "may", "can", "mark");
+
+  /**
+   * A word taken as a name somewhere in the note is that name wherever else the note writes it, as in
+   * person-names.ts: words that are no English word and nothing clinical wherever they stand, a given name that is
+   * also an English word only where the note writes it capitalised (and not as the start of a place or eponym).
+   */
+  private void sameNameElsewhere(String text, List<Token> tokens, List<Span> spans) {
+    int found = spans.size();
+    Set<String> keys = new HashSet<>();
+    Set<String> capitalisedKeys = new HashSet<>();
+    for (Token t : tokens) {
+      if (!covered(t, spans, found)) continue;
+      if (t.key.length() >= 3 && levelOf(t) == 0 && !has(t, PARTICLE_BIT) && nameable(t)) keys.add(t.key);
+      else if (mode == CAPITALISED
+          && t.shape == CAPITALISED
+          && t.key.length() >= 3
+          && has(t, GIVEN_BIT)
+          && !has(t, CALENDAR_BIT | PARTICLE_BIT)
+          && !MODAL_NAMES.contains(t.key)
+          && !has(t, BLOCK_BIT | EPONYM_HEAD_BIT | PLACE_HEAD_BIT)) capitalisedKeys.add(t.key);
+    }
+    if (keys.isEmpty() && capitalisedKeys.isEmpty()) return;
+    for (int i = 0; i < tokens.size(); i++) {
+      Token t = tokens.get(i);
+      boolean again =
+          keys.contains(t.key)
+              || (capitalisedKeys.contains(t.key) && t.shape == CAPITALISED && !eponymOrPlace(text, tokens, i, i));
+      if (again && !covered(t, spans, found)) spans.add(new Span(t.start, t.end));
+    }
+  }
+
+  private static boolean covered(Token t, List<Span> spans, int count) {
+    for (int i = 0; i < count; i++) {
+      Span span = spans.get(i);
+      if (span.start() <= t.start && t.end <= span.end()) return true;
+    }
+    return false;
   }
 
   private static void joinedWord(String text, List<Token> tokens, int from, int step, List<Span> spans) {

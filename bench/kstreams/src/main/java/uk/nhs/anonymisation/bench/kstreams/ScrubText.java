@@ -57,6 +57,33 @@ final class ScrubText {
 
   private static final String MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\\.?";
   private static final String ORDINAL = "(?:st|nd|rd|th)?";
+  /** A month as a date without a year writes it, with a capital or in capitals (case-sensitive), as in scrub-text.ts. */
+  private static final String MONTH_WORD =
+      "(?-i:"
+          + capitalsToo(
+              "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov",
+              "Dec")
+          + ")\\.?(?![A-Za-z])";
+  private static final String WEEKDAY_WORD =
+      "(?-i:"
+          + capitalsToo(
+              "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Mon", "Tues", "Tue",
+              "Weds", "Wed", "Thurs", "Thur", "Thu", "Fri", "Sat", "Sun")
+          + ")\\.?";
+  /** A day and a month in figures without a year, in the forms clinical shorthand does not use, as in scrub-text.ts. */
+  private static final String DAY_MONTH_FIGURES =
+      "(?<![\\d/.,])(?!10/10)(?:0[1-9]/(?:0[1-9]|1[0-2])|(?:1[0-2])/(?:0[1-9]|1[01])|(?:1[3-9]|2\\d|3[01])/(?:0[1-9]|1[01]|[1-689]))(?![\\d/]|\\.\\d)";
+
+  /** Each word as written with a capital and in capitals, as alternatives. */
+  private static String capitalsToo(String... words) {
+    List<String> out = new ArrayList<>();
+    for (String w : words) {
+      out.add(w);
+      out.add(w.toUpperCase(java.util.Locale.ROOT));
+    }
+    return String.join("|", out);
+  }
 
   private static final Pattern NHS_CANDIDATE = Js.regex(first("0-9", "(?<!\\d)\\d{3}[ .-]?\\d{3}[ .-]?\\d{4}(?!\\d)"), "g");
   private static final String DATE_SOURCE =
@@ -68,7 +95,13 @@ final class ScrubText {
           "\\b\\d{1,2}" + ORDINAL + "[ ]{1,3}(?:of[ ]{1,3})?" + MONTH + ",?[ ]{1,3}\\d{4}\\b",
           "\\b" + MONTH + "[ ]{1,3}\\d{1,2}" + ORDINAL + ",?[ ]{1,3}\\d{4}\\b",
           // "09-Feb-1989", "12-Mar-24", "3.Jan.2024": the day, the month's name and the year joined by - . or /.
-          "(?<!\\d)\\d{1,2}[-/.]" + MONTH + "[-/.](?:\\d{4}|\\d{2})(?!\\d)");
+          "(?<!\\d)\\d{1,2}[-/.]" + MONTH + "[-/.](?:\\d{4}|\\d{2})(?!\\d)",
+          // Without a year, or with two figures, after the forms with four.
+          "\\b\\d{1,2}" + ORDINAL + "[ ]{1,3}(?:of[ ]{1,3})?" + MONTH_WORD
+              + "(?:[ ]'?\\d{2}\\b(?![:.]\\d|[ ]?(?:mg|mcg|ug|ml|mL|g|kg|mmol|units?|iu|IU)\\b))?",
+          "\\b" + MONTH_WORD + ",?[ ]{1,3}(?:\\d{1,2}(?:st|nd|rd|th)|(?:19|20)\\d{2})\\b",
+          "\\b" + WEEKDAY_WORD + "[ ]{1,3}(?:the[ ]{1,3})?\\d{1,2}(?:st|nd|rd|th)\\b",
+          DAY_MONTH_FIGURES);
   /** A day of the week before a date belongs to it ("Mon 14/10/2024"), as in scrub-text.ts. */
   private static final String WEEKDAY = weekday();
 
@@ -179,6 +212,7 @@ final class ScrubText {
   }
 
   private final Fold fold;
+  private final Map<String, Integer> wordLevel;
   private final OwnRenderings renderings;
   private final PersonNames personNames;
   private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
@@ -189,8 +223,9 @@ final class ScrubText {
   private static final Pattern NAME_PART_SEPARATORS =
       Pattern.compile("[\\s\\-\u2010\u2013\u2014'\u2019]+", Pattern.UNICODE_CHARACTER_CLASS);
 
-  ScrubText(Fold fold, OwnRenderings renderings, PersonNames personNames) {
+  ScrubText(Fold fold, OwnRenderings renderings, PersonNames personNames, Map<String, Integer> wordLevel) {
     this.fold = fold;
+    this.wordLevel = wordLevel;
     this.renderings = renderings;
     this.personNames = personNames;
   }
@@ -397,6 +432,37 @@ final class ScrubText {
 
   private static final Pattern UNIT_AFTER = Js.regex("^[ ]{0,2}(?:iu|copies|cells|x[ ]?10|\\/|ml|per|log|u\\/l)", "i");
 
+  /** The end of a note signed with its writer's initials ("… SB", "… AO ST4"), as in scrub-text.ts. */
+  private static final Pattern SIGN_OFF =
+      Js.regex(
+          "(?:^|[.!?][ \\t]{1,3}|\\n[ \\t]{0,3})(?<initials>(?:[A-Z]\\.){2,3}|[A-Z]{2,3}|[a-z]{2,3})(?:[ \\t]{1,3}(?<role>[A-Za-z]{2,5}\\d{0,2}))?(?:[ \\t]{0,3}\\((?:for|pp)\\b[^)\\n]{0,60}\\))?[ \\t]{0,3}\\.?\\s*$");
+  private static final Pattern GRADE =
+      Js.regex("^(?:(?:ST|CT|FY|F|GPST|StR|ACCS)\\d{1,2}|SpR|StR|SHO|Reg|ALN|OHN|AHP|PA|FSW)$");
+  private static final Set<String> NOT_INITIALS = Set.of("ok", "am", "pm");
+
+  private void findSignOff(String text, List<Span> spans) {
+    int from = Math.max(0, text.length() - 80);
+    Matcher m = SIGN_OFF.matcher(from == 0 ? text : text.substring(from));
+    if (!m.find()) return;
+    String initials = m.group("initials");
+    String role = m.group("role");
+    String key = fold.keyOf(initials);
+    if (role != null) {
+      String roleKey = fold.keyOf(role);
+      if (!GRADE.matcher(role).find()
+          && !Vocabulary.STAFF_ROLES.contains(roleKey)
+          && !Vocabulary.ROLE_NOUNS.contains(roleKey)) return;
+      if (Vocabulary.TITLES.contains(key)) return;
+    } else if (Vocabulary.CLINICAL.contains(key)
+        || Vocabulary.SERVICE_ABBREVIATIONS.contains(key)
+        || Vocabulary.CALENDAR.contains(key)
+        || Vocabulary.TITLES.contains(key)
+        || NOT_INITIALS.contains(key)
+        || (initials.equals(initials.toLowerCase(java.util.Locale.ROOT)) && wordLevel.containsKey(key))) return;
+    int start = from + m.start() + m.group().indexOf(initials);
+    spans.add(new Span(start, start + initials.length(), "NAME", null));
+  }
+
   private static void findSiteNumbers(String text, boolean plain, List<Span> spans) {
     int found = spans.size();
     Matcher m = SITE_NUMBER.get(plain).matcher(text);
@@ -551,6 +617,7 @@ final class ScrubText {
     }
     findStreetsAfterCue(text, plain, spans);
     findTitledNames(text, plain, spans);
+    findSignOff(text, spans);
     if (findPersonNames) {
       for (PersonNames.Span name : personNames.find(text))
         spans.add(new Span(name.start(), name.end(), "NAME", null));

@@ -99,6 +99,20 @@ final class Vocabulary {
           supp pess susp liq gtt oculent subcut intramuscular behcet behcets ortho orthos cardio cardiology
           gastro neuro haem haemonc onc derm psych paeds gynae maxfax rheum resp endo geris palliatives ccot
           ccrt medics surgeons anaesthetics
+          pt tel tele cc abdo creps biba abpm bph svd lscs nvd hpb csc bm bms anticoag lac rx tx dx hx fx sx
+          ddx pmh dh sh fh hpc oe nkda nka tto ttos tta fup cbt dbt emdr nipe npdr nyha epse epses ntprobnp hep
+          nfa tbc tba dnr dc tb dm
+          rn rgn rmn ot pn cn sw dn hv hca anp acp enp sn slt fy spr mw rm cns
+          """);
+
+  /** Staff roles written as abbreviations, as in vocabulary.ts. */
+  static final Set<String> STAFF_ROLES = set("rn rgn rmn ot pn cn sw dn hv hca anp acp enp sn slt fy spr mw rm cns");
+
+  static final Set<String> SERVICE_ABBREVIATIONS =
+      set(
+          """
+          camhs cmht crht htt iapt ehcp senco sendco amhp idva isva marac mappa mash dsl cin nrm cpoms fcp cpa cto
+          las nwas yas neas emas wmas eeast secamb scas swast ooh hems
           """);
 
   static final Set<String> CALENDAR =
