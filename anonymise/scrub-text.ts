@@ -160,7 +160,7 @@ export const PATTERNS = {
   POSTCODE: /\b(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|GIR ?0AA)\b/gi,
   NI_NUMBER: /\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/gi,
   TITLE_NAME:
-    /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\.?[ ]{1,3}(?<name>(?:\p{Lu}\.?[ ]{1,3}){0,2}\p{Lu}[\p{L}\p{M}'’-]{1,30}(?:[ ]{1,3}\p{Lu}[\p{L}\p{M}'’-]{1,30})?)/gu,
+    /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\.?[ ]{1,3}(?<name>(?:\p{Lu}\.[ ]{0,3}|\p{Lu}[ ]{1,3}){0,3}\p{Lu}[\p{L}\p{M}'’-]{1,30}(?:[ ]{1,3}\p{Lu}[\p{L}\p{M}'’-]{1,30})?)/gu,
   STREET: new RegExp(
     `(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}${typeWord(STREET_TYPES_TITLED)}`,
     "gu",
@@ -760,6 +760,33 @@ function sortSpans(spans: Span[]): void {
   }
 }
 
+/** Initials right before a name, each with its full stop ("J. DELA PAZ", "J.K. Rowntree"), read on 12 characters. */
+const INITIALS_BEFORE = /(?:^|[\s(,;:])((?:\p{Lu}\.[ ]?){1,3})[ ]{0,2}$/u;
+/**
+ * One capital right after a name, as the initial of a family name ("Hannah B RN", "Olly A CNS", "Aleksandra W.
+ * Pharmacist"): a letter on its own (or with its full stop), before the end, a punctuation mark or a word with a
+ * capital; never "I", nor "A" before a word in small letters (an article).
+ */
+const INITIAL_AFTER =
+  /^[ ]{1,2}(?:[A-HJ-Z]|\p{Lu}(?<!\p{ASCII}))(?:\.(?=[ ]{0,2}(?:$|[,;:)\n]|\p{Lu}))|(?=[ ]{1,2}\p{Lu}|[ ]{0,2}(?:$|[,;:)\n])))/u;
+
+/**
+ * Names of other people take the initials written beside them: a name found without its initial would leave the
+ * initial, which narrows who it was.
+ */
+function withInitials(text: string, spans: Span[]): void {
+  for (const span of spans) {
+    if (span.entity !== "NAME" || span.replacement !== undefined) continue;
+    const before = INITIALS_BEFORE.exec(text.slice(Math.max(0, span.start - 12), span.start));
+    if (before !== null) span.start -= before[0].length - before[0].indexOf(before[1] as string);
+    // In capitals a letter after a name may as well be a word ("MARY A NEW PLAN"): not taken.
+    const name = text.slice(span.start, span.end);
+    if (name === name.toUpperCase()) continue;
+    const after = INITIAL_AFTER.exec(text.slice(span.end, span.end + 8));
+    if (after !== null) span.end += after[0].length;
+  }
+}
+
 function mergeAndReplace(text: string, spans: Span[], counts: Record<string, number>): string {
   if (spans.length === 0) return text;
   sortSpans(spans);
@@ -824,5 +851,6 @@ export function scrubText(
   findReferences(text, spans);
   findSiteNumbers(text, spans);
   findRegex(text, PATTERNS.ID_NUMBER, "ID_NUMBER", spans);
+  withInitials(text, spans);
   return mergeAndReplace(text, spans, counts);
 }

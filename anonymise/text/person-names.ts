@@ -553,9 +553,52 @@ function phraseEndsAt(tokens: readonly Token[], i: number, phrase: readonly stri
 /** An age and sex right after a name: "Edna Cartwright 88F", "ZHANG Wei, 67M", "Tom 4yo". */
 const AGE_SEX_AFTER = /,?[ ]{1,2}\d{1,3}[ ]?(?:[MF]|yo|y\/o|yrs?|years?[ -]old)(?![\p{L}\p{N}])/uy;
 
+/** Words that may not describe the role in a bracket after a name: "Bisoprolol (per GP)" is no person. */
+const NOT_ROLE_MODIFIERS: ReadonlySet<string> = new Set([
+  "per",
+  "by",
+  "from",
+  "to",
+  "via",
+  "with",
+  "for",
+  "as",
+  "at",
+  "in",
+  "on",
+  "of",
+  "and",
+  "or",
+  "not",
+  "no",
+  "if",
+]);
+
+/**
+ * A bracket right after a name that says who the person is with a word or two before the role: "Grace (POA
+ * nurse)", "Joy (night RN)", "Mercy (senior carer)", "Shona (practice nurse)". The role is a kinship or role
+ * noun, a staff role, or a nurse or sister; the words before it describe it, and are no preposition ("(per GP)").
+ */
+function bracketedRoleAfter(text: string, tokens: readonly Token[], last: number): boolean {
+  const open = tokens[last + 1];
+  if (open === undefined) return false;
+  const gap = text.slice((tokens[last] as Token).end, open.start);
+  if (gap !== " (" && gap !== "(") return false;
+  for (let j = last + 2; j <= last + 3 && j < tokens.length; j++) {
+    const prev = tokens[j - 1] as Token;
+    const modifier = NOT_ROLE_MODIFIERS.has(prev.key) || has(prev, PERSON_NOUN_BIT | TITLE_BIT | FILLER_BIT);
+    if (modifier || text.slice(prev.end, (tokens[j] as Token).start) !== " ") return false;
+    const t = tokens[j] as Token;
+    if (text.charCodeAt(t.end) !== 41 /* ) */) continue;
+    return has(t, PERSON_NOUN_BIT) || (has(t, TITLE_BIT) && (t.key === "nurse" || t.key === "sister"));
+  }
+  return false;
+}
+
 function followedByCue(text: string, tokens: readonly Token[], last: number): boolean {
   AGE_SEX_AFTER.lastIndex = (tokens[last] as Token).end;
   if (AGE_SEX_AFTER.test(text)) return true;
+  if (bracketedRoleAfter(text, tokens, last)) return true;
   let i = last + 1;
   let skipped = 0;
   while (i < tokens.length) {

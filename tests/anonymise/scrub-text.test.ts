@@ -70,6 +70,15 @@ describe("scrubText: identifiers", () => {
     ["initials and a grade", "can be done on d/c. AO ST4", "d/c. [NAME] ST4"],
     ["initials in small letters", "next contact tomorrow am. kp", "tomorrow am. [NAME]"],
     ["initials on a line of their own", "Plan agreed with family.\nSJC\n", "family.\n[NAME]"],
+    ["two initials before a name after a title", "letter from Dr J.K. Rowntree today", "Dr [NAME] today"],
+    ["an initial before a name in capitals", "TRIAGE RN J. DELA PAZ", "TRIAGE RN [NAME]"],
+    ["a family name's initial after a given name", "Call back 2/52. Olly A CNS", "2/52. [NAME] CNS"],
+    [
+      "a role described in a bracket after a name",
+      "Bloods done. Grace (POA nurse) – plan",
+      "[NAME] (POA nurse)",
+    ],
+    ["a staff role in a bracket after a name", "Handed over. Joy (night RN) at 08:00", "[NAME] (night RN)"],
     [
       "initials signing for someone",
       "Review with XR 4/52. BB (for Mr L. Baptiste)",
@@ -242,11 +251,22 @@ describe("scrubText: clinical content survives", () => {
     "37/40 gestation",
     "she may 2 doses",
     "dec appetite 3 dec",
+    "Bisoprolol (per GP)",
   ];
   it.each(decoys)("%s", (decoy) => {
     const { out, counts } = scrub(`Note: ${decoy}. Seen by Dr Patel.`);
     expect(out).toContain(decoy);
     expect(counts).toEqual({ NAME: 1 });
+  });
+});
+
+describe("scrubText: a letter after a name that is no initial", () => {
+  it.each([
+    ["an article", "Seen with Tom A few days ago", "A few days ago"],
+    ["a pronoun", "Spoke to Jane I think on Monday", "I think"],
+    ["a word's first letter", "PATIENT'S SON DECLAN PRESENT.", "PRESENT."],
+  ])("%s", (_label, note, kept) => {
+    expect(scrub(note).out).toContain(kept);
   });
 });
 
