@@ -419,7 +419,28 @@ final class PersonNames {
     return true;
   }
 
+  private static final Set<String> NOT_ROLE_MODIFIERS =
+      Set.of("per", "by", "from", "to", "via", "with", "for", "as", "at", "in", "on", "of", "and", "or", "not", "no", "if");
+
+  /** "Grace (POA nurse)", "Joy (night RN)": a bracket after a name saying who the person is, as in person-names.ts. */
+  private static boolean bracketedRoleAfter(String text, List<Token> tokens, int last) {
+    if (last + 1 >= tokens.size()) return false;
+    Token open = tokens.get(last + 1);
+    String gap = text.substring(tokens.get(last).end, open.start);
+    if (!gap.equals(" (") && !gap.equals("(")) return false;
+    for (int j = last + 2; j <= last + 3 && j < tokens.size(); j++) {
+      Token prev = tokens.get(j - 1);
+      boolean modifier = NOT_ROLE_MODIFIERS.contains(prev.key) || has(prev, PERSON_NOUN_BIT | TITLE_BIT | FILLER_BIT);
+      if (modifier || !text.substring(prev.end, tokens.get(j).start).equals(" ")) return false;
+      Token t = tokens.get(j);
+      if (t.end >= text.length() || text.charAt(t.end) != ')') continue;
+      return has(t, PERSON_NOUN_BIT) || (has(t, TITLE_BIT) && (t.key.equals("nurse") || t.key.equals("sister")));
+    }
+    return false;
+  }
+
   private static boolean followedByCue(String text, List<Token> tokens, int last) {
+    if (bracketedRoleAfter(text, tokens, last)) return true;
     int i = last + 1;
     int skipped = 0;
     while (i < tokens.size()) {

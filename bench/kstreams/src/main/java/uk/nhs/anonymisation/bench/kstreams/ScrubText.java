@@ -145,7 +145,7 @@ final class ScrubText {
   private static final Js.Dual TITLE_NAME =
       Js.dual(
           "(?=[MDPSNFR])\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\\.?[ ]{1,3}"
-              + "(?<name>(?:\\p{Lu}\\.?[ ]{1,3}){0,2}\\p{Lu}[\\p{L}\\p{M}'’-]{1,30}(?:[ ]{1,3}\\p{Lu}[\\p{L}\\p{M}'’-]{1,30})?)",
+              + "(?<name>(?:\\p{Lu}\\.[ ]{0,3}|\\p{Lu}[ ]{1,3}){0,3}\\p{Lu}[\\p{L}\\p{M}'’-]{1,30}(?:[ ]{1,3}\\p{Lu}[\\p{L}\\p{M}'’-]{1,30})?)",
           "dgu");
   /** The street patterns: a lead (house number, words), one of the street types, not followed by a letter or digit. */
   private static String street(String lead, String types) {
@@ -432,6 +432,25 @@ final class ScrubText {
 
   private static final Pattern UNIT_AFTER = Js.regex("^[ ]{0,2}(?:iu|copies|cells|x[ ]?10|\\/|ml|per|log|u\\/l)", "i");
 
+  /** Initials right before a name, and one after a given name, are part of it, as in scrub-text.ts. */
+  private static final Pattern INITIALS_BEFORE = Js.regex("(?:^|[\\s(,;:])((?:\\p{Lu}\\.[ ]?){1,3})[ ]{0,2}$", "u");
+  private static final Pattern INITIAL_AFTER =
+      Js.regex(
+          "^[ ]{1,2}(?:[A-HJ-Z]|\\p{Lu}(?<!\\p{ASCII}))(?:\\.(?=[ ]{0,2}(?:$|[,;:)\\n]|\\p{Lu}))|(?=[ ]{1,2}\\p{Lu}|[ ]{0,2}(?:$|[,;:)\\n])))",
+          "u");
+
+  private static void withInitials(String text, List<Span> spans) {
+    for (Span span : spans) {
+      if (!span.entity.equals("NAME") || span.replacement != null) continue;
+      Matcher before = INITIALS_BEFORE.matcher(text.substring(Math.max(0, span.start - 12), span.start));
+      if (before.find()) span.start -= before.group().length() - before.group().indexOf(before.group(1));
+      String name = text.substring(span.start, span.end);
+      if (name.equals(Js.upper(name))) continue;
+      Matcher after = INITIAL_AFTER.matcher(text.substring(span.end, Math.min(text.length(), span.end + 8)));
+      if (after.find()) span.end += after.group().length();
+    }
+  }
+
   /** The end of a note signed with its writer's initials ("… SB", "… AO ST4"), as in scrub-text.ts. */
   private static final Pattern SIGN_OFF =
       Js.regex(
@@ -625,6 +644,7 @@ final class ScrubText {
     findReferences(text, plain, spans);
     findSiteNumbers(text, plain, spans);
     findRegex(text, ID_NUMBER, "ID_NUMBER", spans);
+    withInitials(text, spans);
     return mergeAndReplace(text, spans, counts);
   }
 }
