@@ -606,8 +606,54 @@ const SIGN_OFF =
 const GRADE = /^(?:(?:ST|CT|FY|F|GPST|StR|ACCS)\d{1,2}|SpR|StR|SHO|Reg|ALN|OHN|AHP|PA|FSW)$/;
 /** Small words a note may end on that are no initials. */
 const NOT_INITIALS = new Set(["ok", "am", "pm"]);
+/**
+ * A note signed with an initial and a family name, then one to three short words of role, grade or team, one of
+ * them a staff role or a grade: "… O. Brennan TB CNS", "… S. Adeyinka CT1 T&O", "… C. Forde AMU SpR".
+ */
+const SIGNATURE =
+  /(?:^|[.!?][ \t]{1,3}|\n[ \t]{0,3})(?<name>\p{Lu}\.[ ]?\p{Lu}[\p{L}\p{M}'’-]{1,30})(?<roles>(?:[ \t]{1,3}[A-Z][A-Za-z&]{0,5}\d{0,2}){1,3})[ \t]{0,3}\.?\s*$/u;
+/**
+ * A name (one the name lists hold), the initial of a family name and a staff role or grade, anywhere: "Hannah B
+ * RN", "Kirsty B CNS".
+ */
+const GIVEN_INITIAL_ROLE =
+  /\b(?<name>\p{Lu}\p{Ll}{2,20}[ ][A-Z])\.?[ ]{1,2}(?<role>[A-Z][A-Za-z]{1,4}\d{0,2})\b/gu;
+
+/** A staff role or a grade as a signature writes it ("RN", "CNS", "ST4", "SpR"). */
+function isRoleOrGrade(word: string): boolean {
+  return GRADE.test(word) || (word === word.toUpperCase() && STAFF_ROLES.has(keyOf(word)));
+}
+
+function findSignatures(text: string, spans: Span[]): void {
+  const from = Math.max(0, text.length - 80);
+  const m = SIGNATURE.exec(from === 0 ? text : text.slice(from));
+  if (m !== null) {
+    const { name, roles } = m.groups as { name: string; roles: string };
+    if (
+      roles
+        .trim()
+        .split(/[ \t]+/)
+        .some(isRoleOrGrade)
+    ) {
+      const start = from + m.index + m[0].indexOf(name);
+      spans.push({ start, end: start + name.length, entity: "NAME", replacement: undefined });
+    }
+  }
+  const re = GIVEN_INITIAL_ROLE;
+  re.lastIndex = 0;
+  for (let g = re.exec(text); g !== null; g = re.exec(text)) {
+    const { name, role } = g.groups as { name: string; role: string };
+    const given = keyOf(name.slice(0, -2));
+    const { NAMES, GIVEN, WORD_LEVEL } = gazetteer();
+    if (!isRoleOrGrade(role) || !NAMES.has(given) || CLINICAL.has(given)) continue;
+    // A common English word before a letter is a grade or a stage ("Grade B RN"), unless a given name too.
+    if (!GIVEN.has(given) && (WORD_LEVEL.get(given) ?? 99) <= 35) continue;
+    spans.push({ start: g.index, end: g.index + name.length, entity: "NAME", replacement: undefined });
+  }
+}
 
 function findSignOff(text: string, spans: Span[]): void {
+  findSignatures(text, spans);
   const from = Math.max(0, text.length - 80);
   const m = SIGN_OFF.exec(from === 0 ? text : text.slice(from));
   if (m === null) return;

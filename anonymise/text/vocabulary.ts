@@ -219,7 +219,7 @@ export const CLINICAL: ReadonlySet<string> = new Set([
   pt tel tele cc abdo creps biba abpm bph svd lscs nvd hpb csc bm bms anticoag lac rx tx dx hx fx sx ddx pmh dh
   sh fh hpc oe nkda nka tto ttos tta fup cbt dbt emdr nipe npdr nyha epse epses ntprobnp hep
   dna rna hcg hiv hbv hcv cmv ebv wbc rbc
-  nfa tbc tba dnr dc tb dm
+  nfa tbc tba dnr dc vit
 `),
   // Staff role abbreviations are clinical words too: "OT assessment", "SN to review".
   ...STAFF_ROLES,

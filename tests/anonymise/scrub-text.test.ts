@@ -79,6 +79,8 @@ describe("scrubText: identifiers", () => {
       "[NAME] (POA nurse)",
     ],
     ["a staff role in a bracket after a name", "Handed over. Joy (night RN) at 08:00", "[NAME] (night RN)"],
+    ["a signature of an initial, a family name and a grade", "neg. C. Forde AMU SpR", "neg. [NAME] AMU SpR"],
+    ["a name, an initial and a staff role", "started. Kirsty B CNS / Dr Mei Souza", "started. [NAME] CNS"],
     [
       "initials signing for someone",
       "Review with XR 4/52. BB (for Mr L. Baptiste)",
@@ -260,11 +262,13 @@ describe("scrubText: clinical content survives", () => {
   });
 });
 
-describe("scrubText: a letter after a name that is no initial", () => {
+describe("scrubText: letters that are no initials", () => {
   it.each([
     ["an article", "Seen with Tom A few days ago", "A few days ago"],
     ["a pronoun", "Spoke to Jane I think on Monday", "I think"],
     ["a word's first letter", "PATIENT'S SON DECLAN PRESENT.", "PRESENT."],
+    ["a grade's letter before a staff role", "Grade B RN to review", "Grade B RN to review"],
+    ["a vitamin", "Vit D CNS clinic", "Vit D CNS clinic"],
   ])("%s", (_label, note, kept) => {
     expect(scrub(note).out).toContain(kept);
   });
