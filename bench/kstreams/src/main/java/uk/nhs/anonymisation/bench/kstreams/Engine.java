@@ -59,7 +59,7 @@ final class Engine {
   /** A new anonymiser with its own caches (one per stream task; the shared parts are read-only). */
   Anonymiser anonymiser() {
     Fold fold = new Fold(anyAscii);
-    ScrubText scrubber = new ScrubText(fold, new OwnRenderings(fold, nicknames, gazetteer.wordLevel), new PersonNames(fold, gazetteer), gazetteer.wordLevel);
+    ScrubText scrubber = new ScrubText(fold, new OwnRenderings(fold, nicknames, gazetteer.wordLevel), new PersonNames(fold, gazetteer), gazetteer);
     return new Anonymiser(policy, new Pseudonymiser(key, 50_000), scrubber, personNames, pipelineVersion);
   }
 

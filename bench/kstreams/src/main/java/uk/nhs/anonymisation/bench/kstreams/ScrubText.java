@@ -213,6 +213,7 @@ final class ScrubText {
 
   private final Fold fold;
   private final Map<String, Integer> wordLevel;
+  private final Gazetteer gazetteer;
   private final OwnRenderings renderings;
   private final PersonNames personNames;
   private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
@@ -223,9 +224,10 @@ final class ScrubText {
   private static final Pattern NAME_PART_SEPARATORS =
       Pattern.compile("[\\s\\-\u2010\u2013\u2014'\u2019]+", Pattern.UNICODE_CHARACTER_CLASS);
 
-  ScrubText(Fold fold, OwnRenderings renderings, PersonNames personNames, Map<String, Integer> wordLevel) {
+  ScrubText(Fold fold, OwnRenderings renderings, PersonNames personNames, Gazetteer gazetteer) {
     this.fold = fold;
-    this.wordLevel = wordLevel;
+    this.gazetteer = gazetteer;
+    this.wordLevel = gazetteer.wordLevel;
     this.renderings = renderings;
     this.personNames = personNames;
   }
@@ -459,7 +461,45 @@ final class ScrubText {
       Js.regex("^(?:(?:ST|CT|FY|F|GPST|StR|ACCS)\\d{1,2}|SpR|StR|SHO|Reg|ALN|OHN|AHP|PA|FSW)$");
   private static final Set<String> NOT_INITIALS = Set.of("ok", "am", "pm");
 
+  /** "… O. Brennan TB CNS": an initial, a family name and short words of role, grade or team, as in scrub-text.ts. */
+  private static final Pattern SIGNATURE =
+      Js.regex(
+          "(?:^|[.!?][ \\t]{1,3}|\\n[ \\t]{0,3})(?<name>\\p{Lu}\\.[ ]?\\p{Lu}[\\p{L}\\p{M}'’-]{1,30})(?<roles>(?:[ \\t]{1,3}[A-Z][A-Za-z&]{0,5}\\d{0,2}){1,3})[ \\t]{0,3}\\.?\\s*$",
+          "u");
+  /** "Hannah B RN": a name, a family name's initial and a staff role or grade, as in scrub-text.ts. */
+  private static final Pattern GIVEN_INITIAL_ROLE =
+      Js.regex("\\b(?<name>\\p{Lu}\\p{Ll}{2,20}[ ][A-Z])\\.?[ ]{1,2}(?<role>[A-Z][A-Za-z]{1,4}\\d{0,2})\\b", "gu");
+
+  private boolean isRoleOrGrade(String word) {
+    return GRADE.matcher(word).find()
+        || (word.equals(Js.upper(word)) && Vocabulary.STAFF_ROLES.contains(fold.keyOf(word)));
+  }
+
+  private void findSignatures(String text, List<Span> spans) {
+    int from = Math.max(0, text.length() - 80);
+    Matcher m = SIGNATURE.matcher(from == 0 ? text : text.substring(from));
+    if (m.find()) {
+      String name = m.group("name");
+      boolean signed = false;
+      for (String w : Js.trim(m.group("roles")).split("[ \\t]+")) if (isRoleOrGrade(w)) signed = true;
+      if (signed) {
+        int start = from + m.start() + m.group().indexOf(name);
+        spans.add(new Span(start, start + name.length(), "NAME", null));
+      }
+    }
+    Matcher g = GIVEN_INITIAL_ROLE.matcher(text);
+    while (g.find()) {
+      String name = g.group("name");
+      String given = fold.keyOf(name.substring(0, name.length() - 2));
+      if (!isRoleOrGrade(g.group("role")) || !gazetteer.names.contains(given) || Vocabulary.CLINICAL.contains(given))
+        continue;
+      if (!gazetteer.given.contains(given) && wordLevel.getOrDefault(given, 99) <= 35) continue;
+      spans.add(new Span(g.start(), g.start() + name.length(), "NAME", null));
+    }
+  }
+
   private void findSignOff(String text, List<Span> spans) {
+    findSignatures(text, spans);
     int from = Math.max(0, text.length() - 80);
     Matcher m = SIGN_OFF.matcher(from == 0 ? text : text.substring(from));
     if (!m.find()) return;
