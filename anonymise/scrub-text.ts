@@ -193,18 +193,18 @@ export const PATTERNS = {
   /**
    * A reference right after the word that introduces it: "Hosp No C0456218", "hospital number 4418203", "MRN:
    * 4418203", "hosp no QEB 4418203", "Crime ref 13/88412/24", "ref CSFD-2024-118842", "reference: H1234567/2",
-   * "case no 55120", "interpreter ID 48213". The reference is letters, digits, / and - (a short code and a space
-   * may lead it); findReferences keeps only what looks like one. `hosp` marks a hospital number. The reference
-   * ends the match, so its range is the match's end less its length (no match indices to allocate).
+   * "case no 55120", "interpreter ID 48213", "Datix W228417". The reference is letters, digits, / and - (a short
+   * code and a space may lead it); findReferences keeps only what looks like one. `hosp` marks a hospital number.
+   * The reference ends the match, so its range is the match's end less its length (no match indices to allocate).
    */
   REFERENCE_AFTER_CUE:
-    /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/g,
+    /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|(?:Datix|DATIX)(?:[ ]?(?:[Rr]ef|[Nn]o)\.?)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/g,
   /**
    * A hospital number written as a site code of three or four capitals and six to eight digits ("RNN 0450913",
-   * "QEB4418203"); findSiteNumbers leaves out laboratory values written so ("PLT 250000"). Two capitals are left
-   * alone ("CT" of "SNOMED CT 22298006").
+   * "QEB4418203"), or two capitals joined to them ("LT1120394"); findSiteNumbers leaves out laboratory values
+   * written so ("PLT 250000"). Two capitals and a space are left alone ("CT" of "SNOMED CT 22298006").
    */
-  SITE_NUMBER: /\b(?<code>[A-Z]{3,4})[ ]?(?<number>\d{6,8})\b/g,
+  SITE_NUMBER: /\b(?:(?<code>[A-Z]{3,4})[ ]?|(?<pair>[A-Z]{2}))(?<number>\d{6,8})\b/g,
   /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
   ID_NUMBER: /\d(?:[ -]?\d){8,40}/g,
   /** Windows worth showing the phone parser: an optional +, then digits, spaces, brackets and dashes. */
@@ -544,8 +544,9 @@ function findSiteNumbers(text: string, spans: Span[]): void {
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const end = m.index + m[0].length;
-    const { code, number } = m.groups as { code: string; number: string };
-    if (overlaps(spans, found, end - number.length, end, false) || CLINICAL.has(code.toLowerCase())) continue;
+    const { code, pair, number } = m.groups as { code?: string; pair?: string; number: string };
+    const letters = (code ?? pair ?? "").toLowerCase();
+    if (overlaps(spans, found, end - number.length, end, false) || CLINICAL.has(letters)) continue;
     if (UNIT_AFTER.test(text.slice(end, end + 8))) continue;
     spans.push({ start: m.index, end, entity: "PATIENT_ID", replacement: undefined });
   }
@@ -617,43 +618,72 @@ const SIGNATURE =
  * RN", "Kirsty B CNS".
  */
 const GIVEN_INITIAL_ROLE =
-  /\b(?<name>\p{Lu}\p{Ll}{2,20}[ ][A-Z])\.?[ ]{1,2}(?<role>[A-Z][A-Za-z]{1,4}\d{0,2})\b/gu;
+  /(?<=\b(?<given>\p{Lu}\p{Ll}{2,20}))[ ][A-Z]\.?[ ]{1,2}(?<role>[A-Z][A-Za-z]{1,4}\d{0,2})\b/gu;
 
 /** A staff role or a grade as a signature writes it ("RN", "CNS", "ST4", "SpR"). */
 function isRoleOrGrade(word: string): boolean {
   return GRADE.test(word) || (word === word.toUpperCase() && STAFF_ROLES.has(keyOf(word)));
 }
 
-function findSignatures(text: string, spans: Span[]): void {
+function findSignature(text: string, spans: Span[]): void {
   const from = Math.max(0, text.length - 80);
   const m = SIGNATURE.exec(from === 0 ? text : text.slice(from));
-  if (m !== null) {
-    const { name, roles } = m.groups as { name: string; roles: string };
-    if (
-      roles
-        .trim()
-        .split(/[ \t]+/)
-        .some(isRoleOrGrade)
-    ) {
-      const start = from + m.index + m[0].indexOf(name);
-      spans.push({ start, end: start + name.length, entity: "NAME", replacement: undefined });
-    }
-  }
+  if (m === null) return;
+  const { name, roles } = m.groups as { name: string; roles: string };
+  if (
+    !roles
+      .trim()
+      .split(/[ \t]+/)
+      .some(isRoleOrGrade)
+  )
+    return;
+  const start = from + m.index + m[0].indexOf(name);
+  spans.push({ start, end: start + name.length, entity: "NAME", replacement: undefined });
+}
+
+function findGivenInitialRoles(text: string, spans: Span[]): void {
   const re = GIVEN_INITIAL_ROLE;
   re.lastIndex = 0;
   for (let g = re.exec(text); g !== null; g = re.exec(text)) {
-    const { name, role } = g.groups as { name: string; role: string };
-    const given = keyOf(name.slice(0, -2));
+    const { given: word, role } = g.groups as { given: string; role: string };
+    const given = keyOf(word);
     const { NAMES, GIVEN, WORD_LEVEL } = gazetteer();
     if (!isRoleOrGrade(role) || !NAMES.has(given) || CLINICAL.has(given)) continue;
     // A common English word before a letter is a grade or a stage ("Grade B RN"), unless a given name too.
     if (!GIVEN.has(given) && (WORD_LEVEL.get(given) ?? 99) <= 35) continue;
-    spans.push({ start: g.index, end: g.index + name.length, entity: "NAME", replacement: undefined });
+    spans.push({ start: g.index - word.length, end: g.index + 2, entity: "NAME", replacement: undefined });
   }
 }
 
+/**
+ * Whether a note's last word could end a signature or a sign-off: a closing bracket, a word of up to seven
+ * characters starting with a capital ("SB", "ST4", "SpR", "CNS"), or in small letters initials of up to three
+ * letters or a role ("kp", "physio"). Most notes end on a longer word or one in small letters, and skip the patterns.
+ */
+function mayBeSigned(text: string): boolean {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) <= 32) end--;
+  if (text.charCodeAt(end - 1) === 46) end--;
+  if (text.charCodeAt(end - 1) === 41) return true;
+  let start = end;
+  while (start > 0 && isSignatureChar(text.charCodeAt(start - 1))) start--;
+  const length = end - start;
+  if (length === 0 || length > 7) return false;
+  const first = text.charCodeAt(start);
+  if (first >= 65 && first <= 90) return true;
+  const key = keyOf(text.slice(start, end));
+  return length <= 3 || ROLE_NOUNS.has(key) || STAFF_ROLES.has(key);
+}
+
+/** Letters, digits, "&" and full stops: the characters of initials, roles and grades ("S.B.", "T&O", "CT1"). */
+function isSignatureChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 38 || c === 46;
+}
+
 function findSignOff(text: string, spans: Span[]): void {
-  findSignatures(text, spans);
+  findGivenInitialRoles(text, spans);
+  if (!mayBeSigned(text)) return;
+  findSignature(text, spans);
   const from = Math.max(0, text.length - 80);
   const m = SIGN_OFF.exec(from === 0 ? text : text.slice(from));
   if (m === null) return;
@@ -806,6 +836,48 @@ function sortSpans(spans: Span[]): void {
   }
 }
 
+/** Words that end the name of a building ("Ashcroft House", "Cavendish Point"). */
+const BUILDING_HEADS = "House|Court|Point|Lodge|Mansions|Tower|Heights|Building|Block|Hall";
+const UK_POSTCODE = "[A-Z]{1,2}\\d[A-Z\\d]?[ ]?\\d[A-Z]{2}";
+/**
+ * Before an address found: a flat's number ("Flat 2, 58 Victoria St") and a building's name ("Flat 4B, Cavendish
+ * Point, 19 Mill St"), read on the 60 characters before it.
+ */
+const ADDRESS_LEAD = new RegExp(
+  `(?:^|[\\s(,;:])((?:(?:Flat|FLAT|Apartment|Apt|Unit|Room)\\.?[ ]{1,2}\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:(?:\\p{Lu}[\\p{Ll}'’-]{1,20}[ ]){1,3}(?:${BUILDING_HEADS}),?[ ]{1,3})?)$`,
+  "u",
+);
+/** After an address found: its town when a postcode follows ("14 Brook Terrace, Hulme, M15 5BL"). */
+const ADDRESS_TOWN = new RegExp(
+  `^,?[ ]{1,2}\\p{Lu}[\\p{Ll}'’-]{2,20}(?:[ -]\\p{Lu}[\\p{Ll}'’-]{2,20})?(?=,?[ ]{1,2}${UK_POSTCODE}\\b)`,
+  "u",
+);
+/** The words one of which every lead of ADDRESS_LEAD holds. */
+const LEAD_WORD = new RegExp(`Flat|FLAT|Apartment|Apt|Unit|Room|${BUILDING_HEADS}`);
+/** A flat in a named building, with no street: "Flat 21, Ashcroft House". */
+const FLAT_IN_BUILDING = new RegExp(
+  `\\b(?:Flat|FLAT|Apartment|Apt|Unit)\\.?[ ]{1,2}\\d{1,4}[A-Za-z]?,?[ ]{1,3}(?:\\p{Lu}[\\p{Ll}'’-]{1,20}[ ]){1,3}(?:${BUILDING_HEADS})\\b`,
+  "gu",
+);
+
+/** Addresses take the flat, the building and the town written with them. */
+function withAddressParts(text: string, spans: Span[]): void {
+  findRegex(text, FLAT_IN_BUILDING, "ADDRESS", spans);
+  for (const span of spans) {
+    if (span.entity !== "ADDRESS") continue;
+    // A lead holds one of its words; a town follows a comma or a space.
+    const before = text.slice(Math.max(0, span.start - 60), span.start);
+    if (LEAD_WORD.test(before)) {
+      const lead = ADDRESS_LEAD.exec(before);
+      if (lead !== null && (lead[1] as string).length > 0) span.start -= (lead[1] as string).length;
+    }
+    const next = text.charCodeAt(span.end);
+    if (next !== 44 && next !== 32) continue;
+    const town = ADDRESS_TOWN.exec(text.slice(span.end, span.end + 60));
+    if (town !== null) span.end += town[0].length;
+  }
+}
+
 /** Initials right before a name, each with its full stop ("J. DELA PAZ", "J.K. Rowntree"), read on 12 characters. */
 const INITIALS_BEFORE = /(?:^|[\s(,;:])((?:\p{Lu}\.[ ]?){1,3})[ ]{0,2}$/u;
 /**
@@ -820,11 +892,43 @@ const INITIAL_AFTER =
  * Names of other people take the initials written beside them: a name found without its initial would leave the
  * initial, which narrows who it was.
  */
+/** The word before a lone initial that makes it one: a title or a staff role ("Dr J. Smith", "RN J. DELA PAZ"). */
+const WORD_BEFORE = /(?:^|[\s(])([A-Za-z]{2,9})\.?[ ]{1,2}$/;
+
+/**
+ * Initials at `start` lead the name after them: two or more ("J.K."), or one after a title, a staff role, a line's
+ * start or a bracket, comma or colon, and none inside something already found. A lone capital and a full stop is
+ * as often a sentence's end ("NI number QQ 12 34 56 C. Jane rang", "vitamin D. Jane rang").
+ */
+function initialsLead(text: string, start: number, initials: string, spans: readonly Span[]): boolean {
+  for (const s of spans) if (s.start <= start && start < s.end) return false;
+  if ((initials.match(/\./g)?.length ?? 0) >= 2) return true;
+  let k = start - 1;
+  while (k >= 0 && text.charCodeAt(k) === 32) k--;
+  if (k < 0 || "\n(,;:".includes(text.charAt(k))) return true;
+  const word = WORD_BEFORE.exec(text.slice(Math.max(0, start - 12), start))?.[1];
+  if (word === undefined) return false;
+  const key = keyOf(word);
+  return TITLES.has(key) || STAFF_ROLES.has(key);
+}
+
 function withInitials(text: string, spans: Span[]): void {
   for (const span of spans) {
     if (span.entity !== "NAME" || span.replacement !== undefined) continue;
-    const before = INITIALS_BEFORE.exec(text.slice(Math.max(0, span.start - 12), span.start));
-    if (before !== null) span.start -= before[0].length - before[0].indexOf(before[1] as string);
+    // The patterns are tried only where they can match: a full stop at most three spaces before the name, a space
+    // and a capital (or a letter beyond ASCII) after it.
+    let k = span.start - 1;
+    while (k >= 0 && k >= span.start - 3 && text.charCodeAt(k) === 32) k--;
+    if (text.charCodeAt(k) === 46) {
+      const before = INITIALS_BEFORE.exec(text.slice(Math.max(0, span.start - 12), span.start));
+      if (before !== null) {
+        const start = span.start - (before[0].length - before[0].indexOf(before[1] as string));
+        if (initialsLead(text, start, before[1] as string, spans)) span.start = start;
+      }
+    }
+    if (text.charCodeAt(span.end) !== 32) continue;
+    const next = text.charCodeAt(text.charCodeAt(span.end + 1) === 32 ? span.end + 2 : span.end + 1);
+    if (!((next >= 65 && next <= 90) || next >= 128)) continue;
     // In capitals a letter after a name may as well be a word ("MARY A NEW PLAN"): not taken.
     const name = text.slice(span.start, span.end);
     if (name === name.toUpperCase()) continue;
@@ -897,6 +1001,7 @@ export function scrubText(
   findReferences(text, spans);
   findSiteNumbers(text, spans);
   findRegex(text, PATTERNS.ID_NUMBER, "ID_NUMBER", spans);
+  withAddressParts(text, spans);
   withInitials(text, spans);
   return mergeAndReplace(text, spans, counts);
 }

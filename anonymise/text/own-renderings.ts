@@ -152,6 +152,8 @@ export function nicknameRenderings(value: string): OtherNames {
   const titled = new Set<string>();
   const midSentence = new Set<string>();
   for (const part of parts) {
+    for (const short of shortenedForms(part))
+      if (!parts.has(short) && !WORD_LEVEL.has(short)) titled.add(short);
     for (const other of NICKNAMES.get(part) ?? []) {
       const folded = foldString(other);
       if (folded.length < 2 || parts.has(folded) || NOT_NICKNAMES.has(folded)) continue;
@@ -160,6 +162,30 @@ export function nicknameRenderings(value: string): OtherNames {
     }
   }
   return { titled: [...titled], midSentence: [...midSentence] };
+}
+
+/**
+ * Yoruba names are often used without their first element ("Oluwaseun" → Seun, "Babatunde" → Tunde, "Adebayo" →
+ * Bayo, "Olusegun" → Segun, "Ayodele" → Dele), which no list of English nicknames holds; the longest element that
+ * leads the name is dropped.
+ */
+const LEADING_ELEMENTS = ["oluwa", "olu", "baba", "ade", "ayo"];
+/** The first element of an Arabic compound name stands alone ("Abdulrahman" → Abdul). */
+const STANDING_ELEMENTS = ["abdul", "abdel"];
+
+/**
+ * Short forms of one folded name part made by the rules above: at least three letters left, and no English word
+ * (the caller checks: "Adeline" gives no "line").
+ */
+function shortenedForms(part: string): string[] {
+  const out: string[] = [];
+  for (const e of LEADING_ELEMENTS)
+    if (part.startsWith(e) && part.length - e.length >= 3) {
+      out.push(part.slice(e.length));
+      break;
+    }
+  for (const e of STANDING_ELEMENTS) if (part.startsWith(e) && part.length - e.length >= 3) out.push(e);
+  return out;
 }
 
 /** Street types: the full word, then its abbreviations (Royal Mail style and common ones). */

@@ -272,6 +272,20 @@ describe("own names by the other names they go by", () => {
     expect([...junior.titled, ...junior.midSentence]).not.toContain("jr");
     expect(nicknameRenderings("Paddy")).toEqual({ titled: [], midSentence: [] });
   });
+
+  it("a Yoruba name without its first element, an Arabic compound's first element, never an English word", () => {
+    expect(nicknameRenderings("Oluwaseun").titled).toContain("seun");
+    expect(nicknameRenderings("Babatunde").titled).toContain("tunde");
+    expect(nicknameRenderings("Adebayo").titled).toContain("bayo");
+    expect(nicknameRenderings("Abdulrahman").titled).toContain("abdul");
+    expect([
+      ...nicknameRenderings("Adeline").titled,
+      ...nicknameRenderings("Adeline").midSentence,
+    ]).not.toContain("line");
+    expect(scrub("Haematology WR Seun known to us.", patient("Oluwaseun"))).toBe(
+      "Haematology WR NAME-TOKEN known to us.",
+    );
+  });
 });
 
 describe("own address in other renderings", () => {

@@ -82,6 +82,23 @@ describe("scrubText: identifiers", () => {
     ["a signature of an initial, a family name and a grade", "neg. C. Forde AMU SpR", "neg. [NAME] AMU SpR"],
     ["a name, an initial and a staff role", "started. Kirsty B CNS / Dr Mei Souza", "started. [NAME] CNS"],
     [
+      "a hospital number of two capitals joined to its digits",
+      "PARKER, Anne LT1120394 – B5",
+      "[PATIENT_ID] – B5",
+    ],
+    ["a Datix reference", "Datix W228417 completed.", "Datix [ID_NUMBER] completed."],
+    ["a flat in a named building", "Seen at home Flat 21, Ashcroft House with", "home [ADDRESS] with"],
+    [
+      "a flat and a building before a street",
+      "Flat 4B, Cavendish Point, 19 Mill St, LE2 7JE",
+      "[ADDRESS], [POSTCODE]",
+    ],
+    [
+      "a town between a street and its postcode",
+      "address 14 Brook Terrace, Hulme, M15 5BL.",
+      "address [ADDRESS], [POSTCODE].",
+    ],
+    [
       "initials signing for someone",
       "Review with XR 4/52. BB (for Mr L. Baptiste)",
       "4/52. [NAME] (for Mr [NAME])",
@@ -254,6 +271,8 @@ describe("scrubText: clinical content survives", () => {
     "she may 2 doses",
     "dec appetite 3 dec",
     "Bisoprolol (per GP)",
+    "HB 1234567",
+    "Nightingale House Hospice",
   ];
   it.each(decoys)("%s", (decoy) => {
     const { out, counts } = scrub(`Note: ${decoy}. Seen by Dr Patel.`);
