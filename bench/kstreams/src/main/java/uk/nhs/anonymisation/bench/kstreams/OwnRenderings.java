@@ -109,6 +109,8 @@ final class OwnRenderings {
     Set<String> titled = new LinkedHashSet<>();
     Set<String> mid = new LinkedHashSet<>();
     for (String part : parts) {
+      for (String shortForm : shortenedForms(part))
+        if (!parts.contains(shortForm) && !wordLevel.containsKey(shortForm)) titled.add(shortForm);
       for (String other : nicknames.getOrDefault(part, List.of())) {
         String folded = fold.foldString(other);
         if (folded.length() < 2 || parts.contains(folded) || NOT_NICKNAMES.contains(folded)) continue;
@@ -117,6 +119,21 @@ final class OwnRenderings {
       }
     }
     return new OtherNames(new ArrayList<>(titled), new ArrayList<>(mid));
+  }
+
+  /** Yoruba names without their first element, an Arabic compound's first element alone, as in own-renderings.ts. */
+  private static final List<String> LEADING_ELEMENTS = List.of("oluwa", "olu", "baba", "ade", "ayo");
+  private static final List<String> STANDING_ELEMENTS = List.of("abdul", "abdel");
+
+  private static List<String> shortenedForms(String part) {
+    List<String> out = new ArrayList<>();
+    for (String e : LEADING_ELEMENTS)
+      if (part.startsWith(e) && part.length() - e.length() >= 3) {
+        out.add(part.substring(e.length()));
+        break;
+      }
+    for (String e : STANDING_ELEMENTS) if (part.startsWith(e) && part.length() - e.length() >= 3) out.add(e);
+    return out;
   }
 
   private static List<String> gaelicVariants(String word) {

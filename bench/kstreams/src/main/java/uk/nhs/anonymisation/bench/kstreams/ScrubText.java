@@ -120,9 +120,9 @@ final class ScrubText {
   private static final Js.Dual DATE = Js.dual(first("0-9jfmasondtw", WEEKDAY + "(?:" + DATE_SOURCE + ")"), "gi");
   /** A whole date: "hosp 12/03/2024" is a date after a word, not a hospital number. */
   private static final Pattern DATE_ONLY = Js.regex("^(?:" + WEEKDAY + "(?:" + DATE_SOURCE + "))$", "i");
-  /** A hospital number after a site code of three or four capitals ("RNN 0450913"), as in scrub-text.ts. */
+  /** A hospital number after a site code of three or four capitals ("RNN 0450913") or two joined ("LT1120394"). */
   private static final Js.Dual SITE_NUMBER =
-      Js.dual("(?=[A-Z])\\b(?<code>[A-Z]{3,4})[ ]?(?<number>\\d{6,8})\\b", "g");
+      Js.dual("(?=[A-Z])\\b(?:(?<code>[A-Z]{3,4})[ ]?|(?<pair>[A-Z]{2}))(?<number>\\d{6,8})\\b", "g");
   /** A lab's reference range ("ref 133-146"), not an identifier. */
   private static final Pattern NUMERIC_RANGE = Js.regex("^\\d{1,4}(?:\\.\\d{1,3})?-\\d{1,4}(?:\\.\\d{1,3})?$");
   /**
@@ -132,10 +132,11 @@ final class ScrubText {
   private static final Js.Dual REFERENCE_AFTER_CUE =
       Js.dual(
           first(
-              "HhMmUuCcIiRr",
+              "HhMmUuCcIiRrD",
               "\\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\\.?|[Hh]osp\\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\\.?)?"
                   + "|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\\.?)?)"
                   + "|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?\\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\\.?)?"
+                  + "|(?:Datix|DATIX)(?:[ ]?(?:[Rr]ef|[Nn]o)\\.?)?"
                   + "|[Cc]ase [Nn](?:o\\.?|umber)|ID(?:[ ](?:[Nn]o\\.?|[Nn]umber))?)"
                   + "[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])"),
           "g");
@@ -434,6 +435,37 @@ final class ScrubText {
 
   private static final Pattern UNIT_AFTER = Js.regex("^[ ]{0,2}(?:iu|copies|cells|x[ ]?10|\\/|ml|per|log|u\\/l)", "i");
 
+  /** Addresses take the flat, the building and the town written with them, as in scrub-text.ts. */
+  private static final String BUILDING_HEADS = "House|Court|Point|Lodge|Mansions|Tower|Heights|Building|Block|Hall";
+  private static final String UK_POSTCODE = "[A-Z]{1,2}\\d[A-Z\\d]?[ ]?\\d[A-Z]{2}";
+  private static final Pattern ADDRESS_LEAD =
+      Js.regex(
+          "(?:^|[\\s(,;:])((?:(?:Flat|FLAT|Apartment|Apt|Unit|Room)\\.?[ ]{1,2}\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:(?:\\p{Lu}[\\p{Ll}'’-]{1,20}[ ]){1,3}(?:"
+              + BUILDING_HEADS
+              + "),?[ ]{1,3})?)$",
+          "u");
+  private static final Pattern ADDRESS_TOWN =
+      Js.regex(
+          "^,?[ ]{1,2}\\p{Lu}[\\p{Ll}'’-]{2,20}(?:[ -]\\p{Lu}[\\p{Ll}'’-]{2,20})?(?=,?[ ]{1,2}" + UK_POSTCODE + "\\b)",
+          "u");
+  private static final Pattern FLAT_IN_BUILDING =
+      Js.regex(
+          "\\b(?:Flat|FLAT|Apartment|Apt|Unit)\\.?[ ]{1,2}\\d{1,4}[A-Za-z]?,?[ ]{1,3}(?:\\p{Lu}[\\p{Ll}'’-]{1,20}[ ]){1,3}(?:"
+              + BUILDING_HEADS
+              + ")\\b",
+          "gu");
+
+  private static void withAddressParts(String text, List<Span> spans) {
+    findRegex(text, FLAT_IN_BUILDING, "ADDRESS", spans);
+    for (Span span : spans) {
+      if (!span.entity.equals("ADDRESS")) continue;
+      Matcher lead = ADDRESS_LEAD.matcher(text.substring(Math.max(0, span.start - 60), span.start));
+      if (lead.find() && !lead.group(1).isEmpty()) span.start -= lead.group(1).length();
+      Matcher town = ADDRESS_TOWN.matcher(text.substring(span.end, Math.min(text.length(), span.end + 60)));
+      if (town.find()) span.end += town.group().length();
+    }
+  }
+
   /** Initials right before a name, and one after a given name, are part of it, as in scrub-text.ts. */
   private static final Pattern INITIALS_BEFORE = Js.regex("(?:^|[\\s(,;:])((?:\\p{Lu}\\.[ ]?){1,3})[ ]{0,2}$", "u");
   private static final Pattern INITIAL_AFTER =
@@ -441,11 +473,29 @@ final class ScrubText {
           "^[ ]{1,2}(?:[A-HJ-Z]|\\p{Lu}(?<!\\p{ASCII}))(?:\\.(?=[ ]{0,2}(?:$|[,;:)\\n]|\\p{Lu}))|(?=[ ]{1,2}\\p{Lu}|[ ]{0,2}(?:$|[,;:)\\n])))",
           "u");
 
-  private static void withInitials(String text, List<Span> spans) {
+  private static final Pattern WORD_BEFORE = Js.regex("(?:^|[\\s(])([A-Za-z]{2,9})\\.?[ ]{1,2}$");
+
+  /** Initials at `start` lead the name after them (see scrub-text.ts, initialsLead). */
+  private boolean initialsLead(String text, int start, String initials, List<Span> spans) {
+    for (Span s : spans) if (s.start <= start && start < s.end) return false;
+    if (initials.chars().filter(c -> c == '.').count() >= 2) return true;
+    int k = start - 1;
+    while (k >= 0 && text.charAt(k) == ' ') k--;
+    if (k < 0 || "\n(,;:".indexOf(text.charAt(k)) >= 0) return true;
+    Matcher w = WORD_BEFORE.matcher(text.substring(Math.max(0, start - 12), start));
+    if (!w.find()) return false;
+    String key = fold.keyOf(w.group(1));
+    return Vocabulary.TITLES.contains(key) || Vocabulary.STAFF_ROLES.contains(key);
+  }
+
+  private void withInitials(String text, List<Span> spans) {
     for (Span span : spans) {
       if (!span.entity.equals("NAME") || span.replacement != null) continue;
       Matcher before = INITIALS_BEFORE.matcher(text.substring(Math.max(0, span.start - 12), span.start));
-      if (before.find()) span.start -= before.group().length() - before.group().indexOf(before.group(1));
+      if (before.find()) {
+        int start = span.start - (before.group().length() - before.group().indexOf(before.group(1)));
+        if (initialsLead(text, start, before.group(1), spans)) span.start = start;
+      }
       String name = text.substring(span.start, span.end);
       if (name.equals(Js.upper(name))) continue;
       Matcher after = INITIAL_AFTER.matcher(text.substring(span.end, Math.min(text.length(), span.end + 8)));
@@ -526,7 +576,7 @@ final class ScrubText {
     int found = spans.size();
     Matcher m = SITE_NUMBER.get(plain).matcher(text);
     while (m.find()) {
-      String code = m.group("code");
+      String code = m.group("code") != null ? m.group("code") : m.group("pair");
       int digits = m.start("number");
       boolean overlaps = false;
       for (int i = 0; i < found && !overlaps; i++) {
@@ -684,6 +734,7 @@ final class ScrubText {
     findReferences(text, plain, spans);
     findSiteNumbers(text, plain, spans);
     findRegex(text, ID_NUMBER, "ID_NUMBER", spans);
+    withAddressParts(text, spans);
     withInitials(text, spans);
     return mergeAndReplace(text, spans, counts);
   }
