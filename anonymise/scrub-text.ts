@@ -77,25 +77,26 @@ const WEEKDAY_NAMES = [
   "Sat",
   "Sun",
 ];
-/** As a day is written, with a capital or in capitals, whatever the date pattern's case: "she wed" is a verb. */
-const WEEKDAY = `(?:\\b(?-i:${WEEKDAY_NAMES.flatMap((d) => [d, d.toUpperCase()]).join("|")})\\.?,?[ ]{1,3})?`;
-const ORDINAL = "(?:st|nd|rd|th)?";
-
-const MONTH_NAMES = "January February March April May June July August September October November December";
-const MONTH_ABBREVIATIONS = "Jan Feb Mar Apr Jun Jul Aug Sept Sep Oct Nov Dec";
 /** Each word, with a capital and in capitals, as alternatives. */
 const capitalsToo = (words: string): string =>
   words
     .split(" ")
     .flatMap((w) => [w, w.toUpperCase()])
     .join("|");
+/** A day as written, with a capital or in capitals, whatever the date pattern's case: "she wed" is a verb. */
+const WEEKDAY_WORD = `(?-i:${capitalsToo(WEEKDAY_NAMES.join(" "))})\\.?`;
+/** A day of the week before any form of date ("Mon 14/10/2024"). */
+const WEEKDAY = `(?:\\b${WEEKDAY_WORD},?[ ]{1,3})?`;
+const ORDINAL = "(?:st|nd|rd|th)?";
+
+const MONTH_NAMES = "January February March April May June July August September October November December";
+const MONTH_ABBREVIATIONS = "Jan Feb Mar Apr Jun Jul Aug Sept Sep Oct Nov Dec";
 /**
  * A month's name, or its usual abbreviation with or without a full stop, as a date without a year writes it: with
  * a capital or in capitals. Without a year beside it, "may", "mar" or "dec" in lower case are words ("she may",
  * "dec appetite").
  */
 const MONTH_WORD = `(?-i:${capitalsToo(MONTH_NAMES)}|(?:${capitalsToo(MONTH_ABBREVIATIONS)})\\.?)(?![A-Za-z])`;
-const WEEKDAY_WORD = `(?-i:${capitalsToo(WEEKDAY_NAMES.join(" "))})\\.?`;
 /**
  * A day and a month in figures without a year ("24/04", "03/05"). Clinical shorthand writes durations the same way
  * ("2/52" weeks, "3/12" months, "5/7" days, "aged 18/12") and scores ("10/10", "GCS 14/15"), so only forms that
@@ -135,6 +136,9 @@ export const STREET_TYPE_AFTER_SPACE = new RegExp(
   "iu",
 );
 
+/** A UK postcode's outward and inward codes, with or without the space between them. */
+const POSTCODE_BODY = "[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2}";
+
 /** Exported so tests can check the patterns structurally. */
 export const PATTERNS = {
   NHS_CANDIDATE: /(?<!\d)\d{3}[ .-]?\d{3}[ .-]?\d{4}(?!\d)/g,
@@ -148,8 +152,7 @@ export const PATTERNS = {
       // "09-Feb-1989", "12-Mar-24", "3.Jan.2024": the day, the month's name and the year joined by - . or /.
       `(?<!\\d)\\d{1,2}[-/.]${MONTH}[-/.](?:\\d{4}|\\d{2})(?!\\d)`,
       // Without a year, or with two figures, after the forms with four: "14th March", "4 January", "Mon 11 Mar",
-      // "8 Mar 24", "Nov 2023",
-      // "June 10th", "Tues 13th", "Thursday the 14th", "24/04".
+      // "8 Mar 24", "Nov 2023", "June 10th", "Tues 13th", "Thursday the 14th", "24/04".
       `\\b\\d{1,2}${ORDINAL}[ ]{1,3}(?:of[ ]{1,3})?${MONTH_WORD}(?:[ ]'?\\d{2}\\b(?![:.]\\d|[ ]?(?:mg|mcg|ug|ml|mL|g|kg|mmol|units?|iu|IU)\\b))?`,
       `\\b${MONTH_WORD},?[ ]{1,3}(?:\\d{1,2}(?:st|nd|rd|th)|(?:19|20)\\d{2})\\b`,
       `\\b${WEEKDAY_WORD}[ ]{1,3}(?:the[ ]{1,3})?\\d{1,2}(?:st|nd|rd|th)\\b`,
@@ -157,7 +160,7 @@ export const PATTERNS = {
     ].join("|")})`,
     "gi",
   ),
-  POSTCODE: /\b(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|GIR ?0AA)\b/gi,
+  POSTCODE: new RegExp(`\\b(?:${POSTCODE_BODY}|GIR ?0AA)\\b`, "gi"),
   NI_NUMBER: /\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/gi,
   TITLE_NAME:
     /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\.?[ ]{1,3}(?<name>(?:\p{Lu}\.[ ]{0,3}|\p{Lu}[ ]{1,3}){0,3}\p{Lu}[\p{L}\p{M}'’-]{1,30}(?:[ ]{1,3}\p{Lu}[\p{L}\p{M}'’-]{1,30})?)/gu,
@@ -625,9 +628,9 @@ function isRoleOrGrade(word: string): boolean {
   return GRADE.test(word) || (word === word.toUpperCase() && STAFF_ROLES.has(keyOf(word)));
 }
 
-function findSignature(text: string, spans: Span[]): void {
-  const from = Math.max(0, text.length - 80);
-  const m = SIGNATURE.exec(from === 0 ? text : text.slice(from));
+/** The signature (SIGNATURE) in a note's `tail`, its last characters from `from`. */
+function findSignature(tail: string, from: number, spans: Span[]): void {
+  const m = SIGNATURE.exec(tail);
   if (m === null) return;
   const { name, roles } = m.groups as { name: string; roles: string };
   if (
@@ -644,10 +647,10 @@ function findSignature(text: string, spans: Span[]): void {
 function findGivenInitialRoles(text: string, spans: Span[]): void {
   const re = GIVEN_INITIAL_ROLE;
   re.lastIndex = 0;
+  const { NAMES, GIVEN, WORD_LEVEL } = gazetteer();
   for (let g = re.exec(text); g !== null; g = re.exec(text)) {
     const { given: word, role } = g.groups as { given: string; role: string };
     const given = keyOf(word);
-    const { NAMES, GIVEN, WORD_LEVEL } = gazetteer();
     if (!isRoleOrGrade(role) || !NAMES.has(given) || CLINICAL.has(given)) continue;
     // A common English word before a letter is a grade or a stage ("Grade B RN"), unless a given name too.
     if (!GIVEN.has(given) && (WORD_LEVEL.get(given) ?? 99) <= 35) continue;
@@ -683,9 +686,10 @@ function isSignatureChar(c: number): boolean {
 function findSignOff(text: string, spans: Span[]): void {
   findGivenInitialRoles(text, spans);
   if (!mayBeSigned(text)) return;
-  findSignature(text, spans);
   const from = Math.max(0, text.length - 80);
-  const m = SIGN_OFF.exec(from === 0 ? text : text.slice(from));
+  const tail = from === 0 ? text : text.slice(from);
+  findSignature(tail, from, spans);
+  const m = SIGN_OFF.exec(tail);
   if (m === null) return;
   const { initials, role } = m.groups as { initials: string; role: string | undefined };
   const key = keyOf(initials);
@@ -836,27 +840,28 @@ function sortSpans(spans: Span[]): void {
   }
 }
 
+/** Words that start a flat's number ("Flat 2", "Apt 4B"). */
+const FLAT_WORDS = "Flat|FLAT|Apartment|Apt|Unit";
 /** Words that end the name of a building ("Ashcroft House", "Cavendish Point"). */
 const BUILDING_HEADS = "House|Court|Point|Lodge|Mansions|Tower|Heights|Building|Block|Hall";
-const UK_POSTCODE = "[A-Z]{1,2}\\d[A-Z\\d]?[ ]?\\d[A-Z]{2}";
 /**
  * Before an address found: a flat's number ("Flat 2, 58 Victoria St") and a building's name ("Flat 4B, Cavendish
  * Point, 19 Mill St"), read on the 60 characters before it.
  */
 const ADDRESS_LEAD = new RegExp(
-  `(?:^|[\\s(,;:])((?:(?:Flat|FLAT|Apartment|Apt|Unit|Room)\\.?[ ]{1,2}\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:(?:\\p{Lu}[\\p{Ll}'’-]{1,20}[ ]){1,3}(?:${BUILDING_HEADS}),?[ ]{1,3})?)$`,
+  `(?:^|[\\s(,;:])((?:(?:${FLAT_WORDS}|Room)\\.?[ ]{1,2}\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:(?:\\p{Lu}[\\p{Ll}'’-]{1,20}[ ]){1,3}(?:${BUILDING_HEADS}),?[ ]{1,3})?)$`,
   "u",
 );
 /** After an address found: its town when a postcode follows ("14 Brook Terrace, Hulme, M15 5BL"). */
 const ADDRESS_TOWN = new RegExp(
-  `^,?[ ]{1,2}\\p{Lu}[\\p{Ll}'’-]{2,20}(?:[ -]\\p{Lu}[\\p{Ll}'’-]{2,20})?(?=,?[ ]{1,2}${UK_POSTCODE}\\b)`,
+  `^,?[ ]{1,2}\\p{Lu}[\\p{Ll}'’-]{2,20}(?:[ -]\\p{Lu}[\\p{Ll}'’-]{2,20})?(?=,?[ ]{1,2}${POSTCODE_BODY}\\b)`,
   "u",
 );
 /** The words one of which every lead of ADDRESS_LEAD holds. */
-const LEAD_WORD = new RegExp(`Flat|FLAT|Apartment|Apt|Unit|Room|${BUILDING_HEADS}`);
+const LEAD_WORD = new RegExp(`${FLAT_WORDS}|Room|${BUILDING_HEADS}`);
 /** A flat in a named building, with no street: "Flat 21, Ashcroft House". */
 const FLAT_IN_BUILDING = new RegExp(
-  `\\b(?:Flat|FLAT|Apartment|Apt|Unit)\\.?[ ]{1,2}\\d{1,4}[A-Za-z]?,?[ ]{1,3}(?:\\p{Lu}[\\p{Ll}'’-]{1,20}[ ]){1,3}(?:${BUILDING_HEADS})\\b`,
+  `\\b(?:${FLAT_WORDS})\\.?[ ]{1,2}\\d{1,4}[A-Za-z]?,?[ ]{1,3}(?:\\p{Lu}[\\p{Ll}'’-]{1,20}[ ]){1,3}(?:${BUILDING_HEADS})\\b`,
   "gu",
 );
 
@@ -888,10 +893,6 @@ const INITIALS_BEFORE = /(?:^|[\s(,;:])((?:\p{Lu}\.[ ]?){1,3})[ ]{0,2}$/u;
 const INITIAL_AFTER =
   /^[ ]{1,2}(?:[A-HJ-Z]|\p{Lu}(?<!\p{ASCII}))(?:\.(?=[ ]{0,2}(?:$|[,;:)\n]|\p{Lu}))|(?=[ ]{1,2}\p{Lu}|[ ]{0,2}(?:$|[,;:)\n])))/u;
 
-/**
- * Names of other people take the initials written beside them: a name found without its initial would leave the
- * initial, which narrows who it was.
- */
 /** The word before a lone initial that makes it one: a title or a staff role ("Dr J. Smith", "RN J. DELA PAZ"). */
 const WORD_BEFORE = /(?:^|[\s(])([A-Za-z]{2,9})\.?[ ]{1,2}$/;
 
@@ -912,6 +913,10 @@ function initialsLead(text: string, start: number, initials: string, spans: read
   return TITLES.has(key) || STAFF_ROLES.has(key);
 }
 
+/**
+ * Names of other people take the initials written beside them: a name found without its initial would leave the
+ * initial, which narrows who it was.
+ */
 function withInitials(text: string, spans: Span[]): void {
   for (const span of spans) {
     if (span.entity !== "NAME" || span.replacement !== undefined) continue;
