@@ -220,6 +220,7 @@ export const CLINICAL: ReadonlySet<string> = new Set([
   sh fh hpc oe nkda nka tto ttos tta fup cbt dbt emdr nipe npdr nyha epse epses ntprobnp hep
   dna rna hcg hiv hbv hcv cmv ebv wbc rbc
   nfa tbc tba dnr dc vit
+  uss msu csu ctb cth twoc eua ivf vrii cbg pcm txf
 `),
   // Staff role abbreviations are clinical words too: "OT assessment", "SN to review".
   ...STAFF_ROLES,

@@ -304,6 +304,9 @@ describe("scrubText: a note's last words that are no initials", () => {
     "as before. yes",
     "Review in clinic. CAMHS",
     "Seen in the morning. Mon",
+    "Abdo pain, RIF tender. Ordered. USS",
+    "Dipstick positive. Sent MSU",
+    "Retention resolved. Plan TWOC",
   ])("%s", (note) => {
     expect(scrub(note).out).toBe(note);
   });

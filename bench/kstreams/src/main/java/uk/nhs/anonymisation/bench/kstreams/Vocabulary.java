@@ -102,6 +102,7 @@ final class Vocabulary {
           pt tel tele cc abdo creps biba abpm bph svd lscs nvd hpb csc bm bms anticoag lac rx tx dx hx fx sx
           ddx pmh dh sh fh hpc oe nkda nka tto ttos tta fup cbt dbt emdr nipe npdr nyha epse epses ntprobnp hep
           nfa tbc tba dnr dc vit
+          uss msu csu ctb cth twoc eua ivf vrii cbg pcm txf
           rn rgn rmn ot pn cn sw dn hv hca anp acp enp sn slt fy spr mw rm cns
           """);
 
