@@ -74,7 +74,7 @@ export interface Pseudonymiser {
 
 /**
  * A cache pays only when it hits often enough. A hit spares an HMAC and the token's formatting (about 2 µs); every
- * lookup costs up to two probes of maps too large for the CPU caches (about 0.5 µs), and every miss an insertion and
+ * lookup costs up to two probes of tables too large for the CPU caches (under 1 µs), and every miss an insertion and
  * its share of the generations' garbage, so the break-even is near a quarter of lookups hitting. Over 100,000
  * records of 25,000 uniformly drawn patients, 2,048 entries per kind (about a tenth hitting) cost 2 µs per record
  * more than no cache at all. So each kind measures its hits over windows of `max(CACHE_WINDOW, 2 × capacity)`
