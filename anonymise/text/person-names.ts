@@ -479,7 +479,8 @@ function gapIs(pattern: GapPattern, text: string, tokens: readonly Token[], a: n
   return pattern.re.test(text) && pattern.re.lastIndex === right.start;
 }
 
-const CUE_GAP = gapPattern(/(?:'s|’s|s'|')?[\s:,(\-–/]{0,6}/);
+/** Between a cue and a name: "wife: Jane", "son (Tom)", "friend \"Tommo\"", "called “Gazza”". */
+const CUE_GAP = gapPattern(/(?:'s|’s|s'|')?[\s:,(\-–/]{0,6}["“‘]?/);
 const NAME_GAP = gapPattern(/ {1,2}|-/);
 const GAP_1 = gapPattern(/[\s/-]{1,3}/);
 const GAP_2 = gapPattern(/\s{0,3}\(\s{0,3}/);
@@ -495,6 +496,8 @@ const GAP_8 = gapPattern(/\s{0,2}[(,–-]\s{0,2}/);
 const GAP_9 = gapPattern(/ {1,2}/);
 const GAP_10 = gapPattern(/\s{0,2}[,&]\s{0,2}/);
 const GAP_11 = gapPattern(/,?\s{1,2}/);
+/** After a role word used as a heading: "DN: Robin". */
+const ROLE_COLON = gapPattern(/: {1,2}/);
 
 const INTERPRETING: ReadonlySet<string> = new Set([
   "interpreter",
@@ -504,15 +507,28 @@ const INTERPRETING: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * After a role word, the name follows a space ("Physio Sanfeng"); after an interpreter, a bracket too ("interpreter
- * (Selam)").
+ * After a role word, the name follows a space or a colon ("Physio Sanfeng", "DN: Robin"), or stands alone in a
+ * bracket ("dietitian (Amber)", "receptionist (Shaz)"); after an interpreter, a bracket holds the language too
+ * ("interpreter (Tigrinya, Selam)").
  */
 function roleGap(text: string, tokens: readonly Token[], i: number): boolean {
-  return (
-    gapIs(GAP_9, text, tokens, i) ||
-    (INTERPRETING.has((tokens[i] as Token).key) && gapIs(GAP_2, text, tokens, i))
-  );
+  if (gapIs(GAP_9, text, tokens, i)) return true;
+  const interpreter = INTERPRETING.has((tokens[i] as Token).key);
+  const next = tokens[i + 1];
+  if (next === undefined) return false;
+  // After a colon a role is often a heading ("Physio: Review in 2/52", "GP: Will see"): only a known given name
+  // follows it as a name ("DN: Robin"), or anything after an interpreter ("Interpreter: Amharic, Selam").
+  if (gapIs(ROLE_COLON, text, tokens, i))
+    return interpreter || (has(next, GIVEN_BIT) && notModal(text, tokens, i + 1));
+  if (!gapIs(GAP_2, text, tokens, i)) return false;
+  if (interpreter) return true;
+  NAME_IN_BRACKET.lastIndex = next.start;
+  return NAME_IN_BRACKET.test(text);
 }
+
+/** One or two capitalised words, then the bracket closes. */
+const NAME_IN_BRACKET =
+  /\p{Lu}\p{Ll}[\p{L}\p{M}'’-]{0,30}(?:[ ]\p{Lu}\p{Ll}[\p{L}\p{M}'’-]{0,30})?[ ]{0,2}\)/uy;
 
 function precededByCue(text: string, tokens: readonly Token[], first: number): boolean {
   let i = first - 1;
@@ -575,24 +591,25 @@ const NOT_ROLE_MODIFIERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * A bracket right after a name that says who the person is with a word or two before the role: "Grace (POA
- * nurse)", "Joy (night RN)", "Mercy (senior carer)", "Shona (practice nurse)". The role is a kinship or role
- * noun, a staff role, or a nurse or sister; the words before it describe it, and are no preposition ("(per GP)").
+ * A bracket right after a name that says who the person is, the role alone or with a word or two before it: "Liezl
+ * (nurse)", "Grace (POA nurse)", "Joy (night RN)", "Mercy (senior carer)", "Shona (practice nurse)", "Bex (dialysis
+ * physio)". The role is a kinship or role noun, a staff role, or a nurse or sister; the words before it describe
+ * it, and are no preposition ("(per GP)"). Read from the text: the tokens leave out ordinary words ("dialysis").
  */
+const BRACKETED_ROLE = /[ ]?\(((?:[A-Za-z][A-Za-z&-]{0,20} ){0,2})([A-Za-z]{2,20})\)/y;
+
 function bracketedRoleAfter(text: string, tokens: readonly Token[], last: number): boolean {
-  const open = tokens[last + 1];
-  if (open === undefined) return false;
-  const gap = text.slice((tokens[last] as Token).end, open.start);
-  if (gap !== " (" && gap !== "(") return false;
-  for (let j = last + 2; j <= last + 3 && j < tokens.length; j++) {
-    const prev = tokens[j - 1] as Token;
-    const modifier = NOT_ROLE_MODIFIERS.has(prev.key) || has(prev, PERSON_NOUN_BIT | TITLE_BIT | FILLER_BIT);
-    if (modifier || text.slice(prev.end, (tokens[j] as Token).start) !== " ") return false;
-    const t = tokens[j] as Token;
-    if (text.charCodeAt(t.end) !== 41 /* ) */) continue;
-    return has(t, PERSON_NOUN_BIT) || (has(t, TITLE_BIT) && (t.key === "nurse" || t.key === "sister"));
+  BRACKETED_ROLE.lastIndex = (tokens[last] as Token).end;
+  const m = BRACKETED_ROLE.exec(text);
+  if (m === null) return false;
+  for (const word of (m[1] as string).split(" ")) {
+    if (word.length === 0) continue;
+    const key = word.toLowerCase();
+    if (NOT_ROLE_MODIFIERS.has(key) || (factsOf(key) & (PERSON_NOUN_BIT | TITLE_BIT | FILLER_BIT)) !== 0)
+      return false;
   }
-  return false;
+  const role = (m[2] as string).toLowerCase();
+  return (factsOf(role) & (PERSON_NOUN_BIT | ROLE_BIT)) !== 0 || role === "nurse" || role === "sister";
 }
 
 function followedByCue(text: string, tokens: readonly Token[], last: number): boolean {
@@ -604,12 +621,36 @@ function followedByCue(text: string, tokens: readonly Token[], last: number): bo
   while (i < tokens.length) {
     const t = tokens[i] as Token;
     if (!gapIs(CUE_GAP, text, tokens, i - 1) && !gapIs(GAP_2, text, tokens, i - 1)) return false;
-    if (has(t, PERSON_NOUN_BIT)) return true;
+    if (has(t, PERSON_NOUN_BIT)) return !subjectBeforeRole(text, tokens, last, i);
     if (skipped === 0 && has(t, PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, i - 1)) return true;
     if (!has(t, FILLER_BIT) || ++skipped > 2) return false;
     i++;
   }
   return false;
+}
+
+/**
+ * "ESOL teacher", "PhD student", "ICU physio": a word in capitals or mixed case right before a role, a space
+ * between, is the subject or the place of the role, not a person.
+ */
+function subjectBeforeRole(text: string, tokens: readonly Token[], last: number, role: number): boolean {
+  const t = tokens[last] as Token;
+  return (
+    role === last + 1 &&
+    has(tokens[role], ROLE_BIT) &&
+    t.shape !== Shape.Lower &&
+    capitalsIn(text, t) >= 2 &&
+    gapIs(GAP_9, text, tokens, last)
+  );
+}
+
+function capitalsIn(text: string, t: Token): number {
+  let n = 0;
+  for (let i = t.start; i < t.end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) n++;
+  }
+  return n;
 }
 
 /** Place words that, after a possessive, are someone's home: "at cousin X's house", "X's place". */
@@ -885,7 +926,9 @@ function kinAdjacent(text: string, tokens: readonly Token[], i: number, mode: Sh
   const before =
     previous !== undefined &&
     (has(previous, PERSON_NOUN_BIT) || has(previous, TITLE_BIT)) &&
-    (gapIs(has(previous, ROLE_BIT) ? GAP_9 : GAP_5, text, tokens, i - 1) || titleDot(text, tokens, i - 1));
+    (has(previous, ROLE_BIT)
+      ? roleGap(text, tokens, i - 1)
+      : gapIs(GAP_5, text, tokens, i - 1) || titleDot(text, tokens, i - 1));
   const after = next !== undefined && has(next, PERSON_NOUN_BIT) && gapIs(GAP_6, text, tokens, i);
   if (!before && !after) return false;
   if (has(t, EPONYM_HEAD_BIT) || t.digitAdjacent || t.afterSlash) return false;

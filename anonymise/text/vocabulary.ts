@@ -13,6 +13,7 @@ function set(words: string): ReadonlySet<string> {
 export const TITLES = set(`
   mr mrs ms miss mx dr doctor prof professor sir dame lady lord rev revd reverend fr father sister nurse
   master madam mstr cllr councillor
+  pc pcso sgt sergeant insp inspector constable detective pastor imam rabbi canon vicar
 `);
 
 /**
@@ -37,6 +38,7 @@ export const PERSON_NOUNS = set(`
   physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic porter receptionist
   secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
   psychologist counsellor gp ot salt sw
+  teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers
 `);
 
 /**
@@ -47,6 +49,7 @@ export const ROLE_NOUNS = set(`
   physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic porter receptionist
   secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
   psychologist counsellor gp ot salt sw worker coordinator advocate interpreter translator chaplain
+  teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers
 `);
 
 /** Multi-word person nouns and verb cues, as sequences of keys: the name follows the last word. */
@@ -165,6 +168,7 @@ export const PERSON_VERBS = set(`
  */
 export const STAFF_ROLES = set(`
   rn rgn rmn ot pn cn sw dn hv hca anp acp enp sn slt fy spr mw rm cns
+  cpn hcsw rnld odp fsw nnp
 `);
 
 /**

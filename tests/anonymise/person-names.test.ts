@@ -48,6 +48,13 @@ describe("cues before a name", () => {
     ["title with a full stop", "Chaplain Fr. Brown visited.", ["Brown"]],
     ["reviewed by", "Reviewed by Ngozi, plan agreed.", ["Ngozi"]],
     ["capitals", "DAUGHTER SIOBHAN PRESENT AT REVIEW.", ["SIOBHAN"]],
+    ["a teacher, a word-name", "Seen today. Teacher Summer says he is withdrawn.", ["Summer"]],
+    ["a staff role abbreviation", "Plan made. CPN Joy to call on Friday.", ["Joy"]],
+    ["a role, the name alone in brackets", "Swallow reviewed. Dietitian (Hazel) to weigh.", ["Hazel"]],
+    ["a role heading, a given name", "Visits weekly.\nDN: Heather", ["Heather"]],
+    ["an interpreter after a colon and the language", "Interpreter: Tigrinya, Mehari (phone).", ["Mehari"]],
+    ["a nickname in quotes after a cue", 'Named a man called "Gazza" as the dealer.', ["Gazza"]],
+    ["a nickname in quotes after a kinship word", 'His partner "Ky" was present.', ["Ky"]],
   ])("%s", (_label, text, expected) => {
     expect(names(text)).toEqual(expected);
   });
@@ -60,6 +67,9 @@ describe("cues after a name", () => {
     ["verb of speech", "Kwabena rang the ward at noon.", ["Kwabena"]],
     ["word-name in brackets", "Hope (niece) has the keys.", ["Hope"]],
     ["month-name beside a kinship word", "Son May phoned twice.", ["May"]],
+    ["a role in brackets, alone", "Obs stable. Thandeka (nurse) informed.", ["Thandeka"]],
+    ["a role in brackets after an ordinary word", "Obs stable. Thandeka (renal nurse) aware.", ["Thandeka"]],
+    ["a role in brackets after a word-name", "Transport booked. Robin (physio) aware.", ["Robin"]],
   ])("%s", (_label, text, expected) => {
     expect(names(text)).toEqual(expected);
   });
@@ -239,6 +249,9 @@ describe("other people in everyday note phrasing", () => {
 
 /** Services, teams, places and bare kinship words after the same cues people get: all of it stays. */
 const SERVICES = [
+  "Physio: Review in 2/52. Dietitian: Fortisip compact bd. GP: Will see next week.",
+  "Physio (PMP) at week 6. Referred to an ESOL teacher. Started a PhD student placement.",
+  "Physio (Neuro) to see. OT (Functional assessment) booked. Arrived by coach from Leeds.",
   "Seen in Fracture Clinic. Referred to Heart Failure Nurse.",
   "Discussed at MDT. Plan per Consultant.",
   "Spoke to Pharmacy re TTOs. Spoke to Bed Manager.",
