@@ -106,6 +106,38 @@ const MONTH_WORD = `(?-i:${capitalsToo(MONTH_NAMES)}|(?:${capitalsToo(MONTH_ABBR
 const DAY_MONTH_FIGURES =
   "(?<![\\d/.,])(?!10/10)(?:0[1-9]/(?:0[1-9]|1[0-2])|(?:1[0-2])/(?:0[1-9]|1[01])|(?:1[3-9]|2\\d|3[01])/(?:0[1-9]|1[01]|[1-689]))(?![\\d/]|\\.\\d)";
 
+/** A day and a month in figures, any form ("7/5", "12/3", "03/11"), for the patterns that have other evidence. */
+const DAY_MONTH_ANY = "(?:0?[1-9]|[12]\\d|3[01])/(?:0?[1-9]|1[0-2])(?![\\d/]|\\.\\d)";
+/** A time of day, "07:45" or "14.30". */
+const TIME_OF_DAY = "(?:[01]?\\d|2[0-3])[:.][0-5]\\d(?!\\d)";
+
+/**
+ * A month written alone after a word that makes it a time ("in November", "due Sept", "until June", "mid-August",
+ * "end of March"), and a day of the month after a preposition ("on the 14th", not "on the 3rd attempt"). The month
+ * with a capital or in capitals, and not a possessive ("in June's words"). HIPAA's Safe Harbor counts a month as a
+ * date element; a year alone is not one, and stays ("in 2019").
+ */
+const DATE_AFTER_WORD = new RegExp(
+  `\\b(?:(?:in|since|until|till|during|due|early|late|mid|last|next|this|(?:end|start|beginning|middle)[ ]of)[ -]{1,2}(?<month>${MONTH_WORD})(?!['’]|[ ]?\\d)|(?:on|from|until|till|by|before|after|since)[ ]{1,2}(?<day>the[ ]{1,2}\\d{1,2}(?:st|nd|rd|th))\\b(?![ ]{1,2}(?!(?:at|of|in|and|or|to)\\b)[A-Za-z]))`,
+  "gi",
+);
+
+function findDatesAfterWords(text: string, spans: Span[]): void {
+  const re = DATE_AFTER_WORD;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const { month, day } = m.groups as { month?: string; day?: string };
+    const [start, end] = groupAtEnd(m, (month ?? day) as string);
+    // A month's abbreviation keeps the full stop that ends a sentence ("due Sept."): it is the sentence's.
+    spans.push({
+      start,
+      end: text.charCodeAt(end - 1) === 46 ? end - 1 : end,
+      entity: "DATE",
+      replacement: undefined,
+    });
+  }
+}
+
 /** The street types of the four street patterns below, as each writes them. */
 const STREET_TYPES_TITLED = (
   "Road Street Lane Avenue Close Drive Way Crescent Gardens Place Court Terrace Grove Hill Park Square " +
@@ -157,6 +189,11 @@ export const PATTERNS = {
       `\\b${MONTH_WORD},?[ ]{1,3}(?:\\d{1,2}(?:st|nd|rd|th)|(?:19|20)\\d{2})\\b`,
       `\\b${WEEKDAY_WORD}[ ]{1,3}(?:the[ ]{1,3})?\\d{1,2}(?:st|nd|rd|th)\\b`,
       DAY_MONTH_FIGURES,
+      // "Tues 7/5": a day and a month in figures after a day of the week, in any form.
+      `\\b${WEEKDAY_WORD},?[ ]{1,3}\\d{1,2}/\\d{1,2}(?![\\d/]|\\.\\d)`,
+      // A log entry's "12/3 07:45" at the start of a line or a quotation, or "12/3 at 14:00".
+      `(?<=^|\\n[ ]{0,3}|["“(])${DAY_MONTH_ANY}(?=,?[ ]{1,2}${TIME_OF_DAY})`,
+      `(?<![\\d/.,])${DAY_MONTH_ANY}(?=[ ]{1,2}at[ ]{1,2}${TIME_OF_DAY})`,
     ].join("|")})`,
     "gi",
   ),
@@ -201,7 +238,7 @@ export const PATTERNS = {
    * The reference ends the match, so its range is the match's end less its length (no match indices to allocate).
    */
   REFERENCE_AFTER_CUE:
-    /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|(?:Datix|DATIX)(?:[ ]?(?:[Rr]ef|[Nn]o)\.?)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/g,
+    /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|(?:Datix|DATIX)(?:[ ]?(?:[Rr]ef|[Nn]o)\.?)?|(?:[Pp]rison|[Ss]taff|[Ss]ervice|[Cc]ollar|[Ww]arrant|[Cc]ustody|[Pp]ayroll|[Ee]mployee|[Ii]ncident|[Cc]omplaint|[Cc]laim|[Pp]assport|[Pp]upil|[Ss]tudent|[Ll]og)[ ]?(?:[Nn]o|[Nn]um(?:ber)?)\.?|(?:GMC|NMC|HCPC|GDC|GPhC|GOC)(?:[ ](?:PIN|[Nn]o\.?|[Nn]umber|[Rr]eg(?:istration)?(?:[ ][Nn]o\.?)?))?|PIN|[Ll]og(?:ged)?(?:[ ]as)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/g,
   /**
    * A hospital number written as a site code of three or four capitals and six to eight digits ("RNN 0450913",
    * "QEB4418203"), or two capitals joined to them ("LT1120394"); findSiteNumbers leaves out laboratory values
@@ -210,6 +247,14 @@ export const PATTERNS = {
   SITE_NUMBER: /\b(?:(?<code>[A-Z]{3,4})[ ]?|(?<pair>[A-Z]{2}))(?<number>\d{6,8})\b/g,
   /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
   ID_NUMBER: /\d(?:[ -]?\d){8,40}/g,
+  /**
+   * A case or log reference shaped as capitals and groups of figures joined by hyphens ("PALS-24-2213",
+   * "CUM-0622-0311", "PALS-0098812"); findReferenceCodes keeps those with six figures or more, so "COVID-19",
+   * "PHQ-9" and "ICD-10" stay.
+   */
+  REFERENCE_CODE: /\b[A-Z]{2,6}(?:-\d{2,10}){1,3}\b(?!-)/g,
+  /** A police officer's collar number after the rank, and the name after it: "PC 2291 Marsh", "Sgt 1187". */
+  COLLAR_NUMBER: /\b(?:PC|PCSO|PS|Sgt|DC)[ ]?(?<number>\d{3,6})\b(?:[ ](?<name>\p{Lu}[\p{Ll}'’-]{1,30}))?/gu,
   /** Windows worth showing the phone parser: an optional +, then digits, spaces, brackets and dashes. */
   PHONE_CANDIDATE: /(?:\+|\(|\b)\d[\d ()-]{7,24}\d/g,
 } as const;
@@ -530,6 +575,29 @@ function findReferences(text: string, spans: Span[]): void {
     if (overlaps(spans, own, range[0], range[1], true)) continue;
     const entity = m.groups?.["hosp"] !== undefined ? "PATIENT_ID" : "ID_NUMBER";
     spans.push({ start: range[0], end: range[1], entity, replacement: undefined });
+  }
+}
+
+function findReferenceCodes(text: string, spans: Span[]): void {
+  const re = PATTERNS.REFERENCE_CODE;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (digitCount(m[0]) >= 6)
+      spans.push({ start: m.index, end: m.index + m[0].length, entity: "ID_NUMBER", replacement: undefined });
+  }
+}
+
+function findCollarNumbers(text: string, spans: Span[]): void {
+  const re = PATTERNS.COLLAR_NUMBER;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const { number, name } = m.groups as { number: string; name?: string };
+    const at = m.index + m[0].indexOf(number);
+    spans.push({ start: at, end: at + number.length, entity: "ID_NUMBER", replacement: undefined });
+    if (name !== undefined && !CLINICAL.has(keyOf(name))) {
+      const end = m.index + m[0].length;
+      spans.push({ start: end - name.length, end, entity: "NAME", replacement: undefined });
+    }
   }
 }
 
@@ -989,6 +1057,7 @@ export function scrubText(
   findRegex(text, PATTERNS.NI_NUMBER, "NI_NUMBER", spans);
   findRegex(text, PATTERNS.POSTCODE, "POSTCODE", spans);
   findRegex(text, PATTERNS.DATE, "DATE", spans);
+  findDatesAfterWords(text, spans);
   findPhones(text, own, spans);
   if (STREET_TYPE_AFTER_SPACE.test(text)) {
     findRegex(text, PATTERNS.STREET, "ADDRESS", spans);
@@ -1006,6 +1075,8 @@ export function scrubText(
   findReferences(text, spans);
   findSiteNumbers(text, spans);
   findRegex(text, PATTERNS.ID_NUMBER, "ID_NUMBER", spans);
+  findReferenceCodes(text, spans);
+  findCollarNumbers(text, spans);
   withAddressParts(text, spans);
   withInitials(text, spans);
   return mergeAndReplace(text, spans, counts);

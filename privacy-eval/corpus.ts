@@ -155,7 +155,7 @@ const DECOYS = [
   "may need",
   "Will review in clinic",
   "May need repeat bloods",
-  "review in May",
+  "review in 6 weeks",
   "mark on left shin",
   "grace period",
   "hope to discharge",

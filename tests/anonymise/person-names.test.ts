@@ -132,7 +132,7 @@ describe("clinical text stays", () => {
     "Wells score 4; CURB-65 2.",
     "Glasgow Coma Scale 14.",
     "Transferred to Nightingale Ward, bed 12.",
-    "Will review in clinic in May.",
+    "Will review in clinic in 6 weeks. May need bloods.",
     "May need repeat bloods.",
     "Mark on left shin noted.",
     "Hope to discharge tomorrow.",
