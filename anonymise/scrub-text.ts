@@ -218,6 +218,16 @@ export const PATTERNS = {
   /** "lives at", "c/o …,", "address:": where a street with no house number may follow. */
   STREET_CUE:
     /\b(?:lives|living|resides|staying|moved) (?:at|to)[ ,]{1,3}|\bc\/o [^,.;\n]{2,60},[ ]{1,3}|\baddress:?[ ]{1,3}/gi,
+  /** A prison or young offender institution by its name: "HMP Ashgrove", "HMP YOI Moorland", "HMYOI Wetherby". */
+  PRISON:
+    /\b(?:HMP(?:[ ]?&?[ ]?YOI)?|HMYOI|HM[ ]Prison)[ ]\p{Lu}[\p{Ll}'’-]{2,30}(?:[ ]\p{Lu}[\p{Ll}'’-]{2,30})?/gu,
+  /**
+   * A school or nursery by its name: "Middleton Park Primary", "Little Acorns Nursery", "St Anne's RC Primary
+   * School", "Brookfield High School", "Ysgol Treganna". findSchools drops a sentence's first word when it is a
+   * common English word ("Attends Nursery").
+   */
+  SCHOOL:
+    /\b(?:(?:\p{Lu}[\p{Ll}'’-]{1,30}[ ]|St\.?[ ]|RC[ ]|CE[ ]|C[ ]of[ ]E[ ]){1,4}(?:(?:Primary|Infants?|Juniors?|Nursery|Academy)(?:[ ](?:School|Academy))?|(?:High|Grammar|Secondary|Community|Special|Free|Prep|Preparatory|Junior|Infant|Primary)[ ]School)|Ysgol(?:[ ]\p{Lu}[\p{L}'’-]{1,30}){1,3})(?![\p{L}\p{N}])/gu,
   /** A street with no house number, in any case ("Oak Dr"), matched only right after STREET_CUE (sticky). */
   STREET_AFTER_CUE: new RegExp(
     "(?:[A-Za-z'’-]{2,20}[ ]{1,3}){1,3}" +
@@ -530,6 +540,37 @@ function findStreetsAfterCue(text: string, spans: Span[]): void {
     const s = street.exec(text);
     if (s !== null)
       spans.push({ start: s.index, end: s.index + s[0].length, entity: "ADDRESS", replacement: undefined });
+  }
+}
+
+/** Whether the text before `at` ends a sentence or a line (or is empty). */
+function sentenceStartAt(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  if (i < 0) return true;
+  const c = text.charCodeAt(i);
+  return c === 46 || c === 10 || c === 33 || c === 63 || c === 58;
+}
+
+/** A place someone lives or is held, or a child's school: prisons and schools by name (PATTERNS.PRISON, SCHOOL). */
+function findInstitutions(text: string, spans: Span[]): void {
+  findRegex(text, PATTERNS.PRISON, "ADDRESS", spans);
+  const re = PATTERNS.SCHOOL;
+  re.lastIndex = 0;
+  const { WORD_LEVEL, NAMES } = gazetteer();
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    let start = m.index;
+    const first = /^\p{Lu}[\p{Ll}'’-]*/u.exec(m[0])?.[0];
+    // "Attends Nursery", "Starts Primary School": a sentence's first word that is a common English word is the
+    // sentence's verb, not the school's name; what is left must still name the school.
+    if (first !== undefined && sentenceStartAt(text, start)) {
+      const key = keyOf(first);
+      if ((WORD_LEVEL.get(key) ?? 99) <= 35 && !NAMES.has(key)) {
+        start += first.length + 1;
+        if (!/^\p{Lu}[\p{Ll}'’-]{1,30}[ ]\p{Lu}/u.test(text.slice(start, m.index + m[0].length))) continue;
+      }
+    }
+    spans.push({ start, end: m.index + m[0].length, entity: "ADDRESS", replacement: undefined });
   }
 }
 
@@ -1066,6 +1107,7 @@ export function scrubText(
     findRegex(text, PATTERNS.STREET_UPPER, "ADDRESS", spans);
   }
   findStreetsAfterCue(text, spans);
+  findInstitutions(text, spans);
   findTitledNames(text, spans);
   findSignOff(text, spans);
   if (options.personNames !== false) {

@@ -551,9 +551,31 @@ function precededByCue(text: string, tokens: readonly Token[], first: number): b
   return false;
 }
 
-/** "Dr. Brown", "Fr. Dominic": a title's full stop is not the end of a sentence. */
+/** Titles written short, whose full stop marks the abbreviation. */
+const SHORT_TITLES: ReadonlySet<string> = new Set([
+  "mr",
+  "mrs",
+  "ms",
+  "mx",
+  "dr",
+  "prof",
+  "rev",
+  "revd",
+  "fr",
+  "sr",
+  "cllr",
+  "sgt",
+  "insp",
+  "pc",
+]);
+
+/**
+ * "Dr. Brown", "Fr. Dominic": a short title's full stop is not the end of a sentence; a word's is ("his sister.
+ * Moved to AMU").
+ */
 function titleDot(text: string, tokens: readonly Token[], i: number): boolean {
-  return has(tokens[i], TITLE_BIT) && gapIs(GAP_7, text, tokens, i);
+  const t = tokens[i] as Token;
+  return has(t, TITLE_BIT) && SHORT_TITLES.has(t.key) && gapIs(GAP_7, text, tokens, i);
 }
 
 function phraseEndsAt(tokens: readonly Token[], i: number, phrase: readonly string[], text: string): boolean {
