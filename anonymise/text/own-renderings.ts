@@ -234,6 +234,13 @@ export const STREET_TYPES: ReadonlyArray<readonly [string, ...string[]]> = [
 const TYPE_FORMS = new Map<string, readonly string[]>();
 for (const forms of STREET_TYPES) for (const f of forms) TYPE_FORMS.set(f, forms);
 
+/**
+ * A part of an address that names where someone lives by its kind after its name ("Heatherlea Care Home", "Rosewood
+ * Lodge Nursing Home", "Cottam Lane Travellers Site", "c/o Salvation Army Hostel"): the name alone, folded.
+ */
+const ESTABLISHMENT =
+  /^(?:c\/o |c o )?(?<name>.+?) (?:(?:nursing|care|residential|rest|retirement|childrens|group) home|home|hostel|(?:travellers?|gypsy|caravan) (?:site|park)|refuge|supported (?:housing|living))$/;
+
 const HOUSE = /^(?:(?:flat|apartment|apt|unit)\s+\w{1,6}\s+)?(\d{1,5})([a-z])?\s+/;
 
 /** Folded needles for an address line: the whole line, the street with and without the number, every type form. */
@@ -249,6 +256,9 @@ export function addressRenderings(value: string): string[] {
     // A part that names nothing on its own ("Flat 3") is not matched alone.
     if (!THREE_LETTERS.test(folded.replace(FLAT_WORDS, ""))) continue;
     needles.add(folded);
+    // "Heatherlea Care Home", "c/o Salvation Army Hostel": a note names the place without its kind.
+    const named = ESTABLISHMENT.exec(folded)?.groups?.["name"];
+    if (named !== undefined && THREE_LETTERS.test(named)) needles.add(named);
     const house = HOUSE.exec(`${folded} `);
     const rest = house ? folded.slice(house[0].length).trim() : folded;
     const words = rest.split(" ").filter((w) => w.length > 0);

@@ -335,4 +335,14 @@ describe("own address in other renderings", () => {
   it("a part that names nothing on its own ('Flat 3') is not a needle", () => {
     expect(addressRenderings("Flat 3, 12 Oak Close")).not.toContain("flat 3");
   });
+
+  it("a care home, a hostel or a site is also looked for by its name alone", () => {
+    expect(addressRenderings("Larchfield Care Home, 2 Moor Lane, Otley")).toContain("larchfield");
+    expect(addressRenderings("c/o St Jude's Hostel, 4 Mill Street")).toContain("st judes");
+    expect(addressRenderings("Plot 2, Hollins Travellers Site, Wigan")).toContain("hollins");
+    const out = scrub("Handover at Larchfield: settled night.", [
+      { text: "Larchfield Care Home, 2 Moor Lane, Otley", entity: "ADDRESS" },
+    ]);
+    expect(out).toBe("Handover at [ADDRESS]: settled night.");
+  });
 });
