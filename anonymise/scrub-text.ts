@@ -106,10 +106,52 @@ const MONTH_WORD = `(?-i:${capitalsToo(MONTH_NAMES)}|(?:${capitalsToo(MONTH_ABBR
 const DAY_MONTH_FIGURES =
   "(?<![\\d/.,])(?!10/10)(?:0[1-9]/(?:0[1-9]|1[0-2])|(?:1[0-2])/(?:0[1-9]|1[01])|(?:1[3-9]|2\\d|3[01])/(?:0[1-9]|1[01]|[1-689]))(?![\\d/]|\\.\\d)";
 
-/** A day and a month in figures, any form ("7/5", "12/3", "03/11"), for the patterns that have other evidence. */
-const DAY_MONTH_ANY = "(?:0?[1-9]|[12]\\d|3[01])/(?:0?[1-9]|1[0-2])(?![\\d/]|\\.\\d)";
-/** A time of day, "07:45" or "14.30". */
-const TIME_OF_DAY = "(?:[01]?\\d|2[0-3])[:.][0-5]\\d(?!\\d)";
+/** A day and a month in figures, any form ("7/5", "12/3", "03/11"), read where other evidence makes it a date. */
+const DAY_MONTH_ANY = /(?:0?[1-9]|[12]\d|3[01])\/(?:0?[1-9]|1[0-2])(?![\d/]|\.\d)/y;
+/** A day of the week right before the figures: "Tues 7/5", "FRI, 9/6". */
+const WEEKDAY_BEFORE = new RegExp(`\\b${WEEKDAY_WORD},?[ ]{1,3}$`);
+/** A line's or a quotation's start right before the figures. */
+const ENTRY_START_BEFORE = /(?:^|\n[ ]{0,3}|["“(])$/;
+/** A time of day after the figures ("12/3 07:45"), or "at" and a time ("9/6 at 10:15"). */
+const TIME_AFTER = /,?[ ]{1,2}(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d)/y;
+const AT_TIME_AFTER = /[ ]{1,2}at[ ]{1,2}(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d)/y;
+
+/**
+ * A day and a month in figures in any form where the words around it make it a date, which DAY_MONTH_FIGURES alone
+ * does not take ("7/5" may be a duration): after a day of the week ("Tues 7/5"), before a time at the start of a
+ * line or a quotation (a log entry's "12/3 07:45"), or before "at" and a time ("9/6 at 10:15"). Read at each "/"
+ * with a figure before it, so the notes without one cost a scan for "/".
+ */
+function findDayMonths(text: string, spans: Span[]): void {
+  for (let slash = text.indexOf("/"); slash > 0; slash = text.indexOf("/", slash + 1)) {
+    let start = slash;
+    while (start > 0 && slash - start < 2 && isDigitAt(text, start - 1)) start--;
+    if (start === slash || (start > 0 && PRECEDES_FIGURES.test(text.charAt(start - 1)))) continue;
+    DAY_MONTH_ANY.lastIndex = start;
+    const m = DAY_MONTH_ANY.exec(text);
+    if (m === null) continue;
+    const end = start + m[0].length;
+    const before = text.slice(Math.max(0, start - 14), start);
+    const weekday = WEEKDAY_BEFORE.exec(before);
+    if (weekday !== null) {
+      spans.push({ start: start - weekday[0].length, end, entity: "DATE", replacement: undefined });
+      continue;
+    }
+    TIME_AFTER.lastIndex = end;
+    AT_TIME_AFTER.lastIndex = end;
+    const entry = start === 0 || ENTRY_START_BEFORE.test(before);
+    if ((entry && TIME_AFTER.test(text)) || AT_TIME_AFTER.test(text))
+      spans.push({ start, end, entity: "DATE", replacement: undefined });
+  }
+}
+
+/** Characters that make figures part of something else: a longer number, a fraction, a decimal, a list. */
+const PRECEDES_FIGURES = /[\d/.,]/;
+
+function isDigitAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
 
 /**
  * A month written alone after a word that makes it a time ("in November", "due Sept", "until June", "mid-August",
@@ -117,8 +159,9 @@ const TIME_OF_DAY = "(?:[01]?\\d|2[0-3])[:.][0-5]\\d(?!\\d)";
  * with a capital or in capitals, and not a possessive ("in June's words"). HIPAA's Safe Harbor counts a month as a
  * date element; a year alone is not one, and stays ("in 2019").
  */
-const DATE_AFTER_WORD = new RegExp(
-  `\\b(?:(?:in|since|until|till|during|due|early|late|mid|last|next|this|(?:end|start|beginning|middle)[ ]of)[ -]{1,2}(?<month>${MONTH_WORD})(?!['’]|[ ]?\\d)|(?:on|from|until|till|by|before|after|since)[ ]{1,2}(?<day>the[ ]{1,2}\\d{1,2}(?:st|nd|rd|th))\\b(?![ ]{1,2}(?!(?:at|of|in|and|or|to)\\b)[A-Za-z]))`,
+export const DATE_AFTER_WORD = new RegExp(
+  // The word before is read by a look-behind, run only where a month's capital or "the " stands.
+  `(?=(?-i:[JFMASOND]))(?<=\\b(?:in|since|until|till|during|due|early|late|mid|last|next|this|(?:end|start|beginning|middle)[ ]of)[ -]{1,2})(?<month>${MONTH_WORD})(?!['’]|[ ]?\\d)|(?=the[ ])(?<=\\b(?:on|from|until|till|by|before|after|since)[ ]{1,2})(?<day>the[ ]{1,2}\\d{1,2}(?:st|nd|rd|th))\\b(?![ ]{1,2}(?!(?:at|of|in|and|or|to)\\b)[A-Za-z])`,
   "gi",
 );
 
@@ -189,11 +232,6 @@ export const PATTERNS = {
       `\\b${MONTH_WORD},?[ ]{1,3}(?:\\d{1,2}(?:st|nd|rd|th)|(?:19|20)\\d{2})\\b`,
       `\\b${WEEKDAY_WORD}[ ]{1,3}(?:the[ ]{1,3})?\\d{1,2}(?:st|nd|rd|th)\\b`,
       DAY_MONTH_FIGURES,
-      // "Tues 7/5": a day and a month in figures after a day of the week, in any form.
-      `\\b${WEEKDAY_WORD},?[ ]{1,3}\\d{1,2}/\\d{1,2}(?![\\d/]|\\.\\d)`,
-      // A log entry's "12/3 07:45" at the start of a line or a quotation, or "12/3 at 14:00".
-      `(?<=^|\\n[ ]{0,3}|["“(])${DAY_MONTH_ANY}(?=,?[ ]{1,2}${TIME_OF_DAY})`,
-      `(?<![\\d/.,])${DAY_MONTH_ANY}(?=[ ]{1,2}at[ ]{1,2}${TIME_OF_DAY})`,
     ].join("|")})`,
     "gi",
   ),
@@ -552,9 +590,14 @@ function sentenceStartAt(text: string, at: number): boolean {
   return c === 46 || c === 10 || c === 33 || c === 63 || c === 58;
 }
 
+/** The ranks COLLAR_NUMBER starts with, and the words every SCHOOL match holds: notes without any skip the pattern. */
+const RANKS = ["PC", "PS", "Sgt", "DC"];
+const SCHOOL_WORDS = ["Primary", "Infant", "Junior", "Nursery", "Academy", "School", "Ysgol"];
+
 /** A place someone lives or is held, or a child's school: prisons and schools by name (PATTERNS.PRISON, SCHOOL). */
 function findInstitutions(text: string, spans: Span[]): void {
-  findRegex(text, PATTERNS.PRISON, "ADDRESS", spans);
+  if (text.includes("HM")) findRegex(text, PATTERNS.PRISON, "ADDRESS", spans);
+  if (!SCHOOL_WORDS.some((w) => text.includes(w))) return;
   const re = PATTERNS.SCHOOL;
   re.lastIndex = 0;
   const { WORD_LEVEL, NAMES } = gazetteer();
@@ -620,6 +663,7 @@ function findReferences(text: string, spans: Span[]): void {
 }
 
 function findReferenceCodes(text: string, spans: Span[]): void {
+  if (!REFERENCE_CODE_HINT.test(text)) return;
   const re = PATTERNS.REFERENCE_CODE;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -628,7 +672,11 @@ function findReferenceCodes(text: string, spans: Span[]): void {
   }
 }
 
+/** A capital, a hyphen and a figure: a note without one holds no REFERENCE_CODE. */
+const REFERENCE_CODE_HINT = /[A-Z]-\d/;
+
 function findCollarNumbers(text: string, spans: Span[]): void {
+  if (!RANKS.some((rank) => text.includes(rank))) return;
   const re = PATTERNS.COLLAR_NUMBER;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -1099,6 +1147,7 @@ export function scrubText(
   findRegex(text, PATTERNS.POSTCODE, "POSTCODE", spans);
   findRegex(text, PATTERNS.DATE, "DATE", spans);
   findDatesAfterWords(text, spans);
+  findDayMonths(text, spans);
   findPhones(text, own, spans);
   if (STREET_TYPE_AFTER_SPACE.test(text)) {
     findRegex(text, PATTERNS.STREET, "ADDRESS", spans);

@@ -621,7 +621,11 @@ const NOT_ROLE_MODIFIERS: ReadonlySet<string> = new Set([
 const BRACKETED_ROLE = /[ ]?\(((?:[A-Za-z][A-Za-z&-]{0,20} ){0,2})([A-Za-z]{2,20})\)/y;
 
 function bracketedRoleAfter(text: string, tokens: readonly Token[], last: number): boolean {
-  BRACKETED_ROLE.lastIndex = (tokens[last] as Token).end;
+  const end = (tokens[last] as Token).end;
+  // Most names have no bracket after them: look for one before reading the words in it.
+  if (text.charCodeAt(end) !== 40 && (text.charCodeAt(end) !== 32 || text.charCodeAt(end + 1) !== 40))
+    return false;
+  BRACKETED_ROLE.lastIndex = end;
   const m = BRACKETED_ROLE.exec(text);
   if (m === null) return false;
   for (const word of (m[1] as string).split(" ")) {
