@@ -46,6 +46,13 @@ final class OwnRenderings {
   private static final Pattern APOSTROPHES = Js.regex("['’‘`´]", "gu");
   private static final Pattern UNIT_WORDS = Js.regex("\\b(?:flat|apartment|apt|unit)\\b", "g");
   private static final Pattern THREE_LETTERS = Js.regex("[a-z]{3}");
+  /**
+   * A part of an address that names where someone lives by its kind after its name ("Heatherlea Care Home", "c/o
+   * Salvation Army Hostel"): the name alone, folded, as in own-renderings.ts.
+   */
+  private static final Pattern ESTABLISHMENT =
+      Js.regex(
+          "^(?:c\\/o |c o )?(?<name>.+?) (?:(?:nursing|care|residential|rest|retirement|childrens|group) home|home|hostel|(?:travellers?|gypsy|caravan) (?:site|park)|refuge|supported (?:housing|living))$");
   private static final Pattern HOUSE =
       Js.regex("^(?:(?:flat|apartment|apt|unit)\\s+\\w{1,6}\\s+)?(\\d{1,5})([a-z])?\\s+");
 
@@ -191,6 +198,10 @@ final class OwnRenderings {
       String folded = fold.foldString(part);
       if (!Js.test(THREE_LETTERS, Js.replaceAll(folded, UNIT_WORDS, ""))) continue;
       needles.add(folded);
+      // "Heatherlea Care Home", "c/o Salvation Army Hostel": a note names the place without its kind.
+      Matcher establishment = ESTABLISHMENT.matcher(folded);
+      if (establishment.find() && Js.test(THREE_LETTERS, establishment.group("name")))
+        needles.add(establishment.group("name"));
       Matcher house = HOUSE.matcher(folded + " ");
       boolean housed = house.find();
       String rest = housed ? Js.trim(Js.slice(folded, house.end())) : folded;

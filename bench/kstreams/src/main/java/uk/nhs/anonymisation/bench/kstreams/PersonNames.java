@@ -5,6 +5,9 @@ import static uk.nhs.anonymisation.bench.kstreams.Vocabulary.CLINICAL;
 import static uk.nhs.anonymisation.bench.kstreams.Vocabulary.CUE_PHRASES;
 import static uk.nhs.anonymisation.bench.kstreams.Vocabulary.EPONYM_HEADS;
 import static uk.nhs.anonymisation.bench.kstreams.Vocabulary.FILLERS;
+import static uk.nhs.anonymisation.bench.kstreams.Vocabulary.LANGUAGES;
+import static uk.nhs.anonymisation.bench.kstreams.Vocabulary.LANGUAGE_CUES;
+import static uk.nhs.anonymisation.bench.kstreams.Vocabulary.LANGUAGE_HEADS;
 import static uk.nhs.anonymisation.bench.kstreams.Vocabulary.NAME_JOINERS;
 import static uk.nhs.anonymisation.bench.kstreams.Vocabulary.PERSON_NOUNS;
 import static uk.nhs.anonymisation.bench.kstreams.Vocabulary.PERSON_VERBS;
@@ -12,6 +15,7 @@ import static uk.nhs.anonymisation.bench.kstreams.Vocabulary.PLACE_HEADS;
 import static uk.nhs.anonymisation.bench.kstreams.Vocabulary.PLACE_LEADS;
 import static uk.nhs.anonymisation.bench.kstreams.Vocabulary.ROLE_NOUNS;
 import static uk.nhs.anonymisation.bench.kstreams.Vocabulary.SPEECH_VERBS;
+import static uk.nhs.anonymisation.bench.kstreams.Vocabulary.STAFF_ROLES;
 import static uk.nhs.anonymisation.bench.kstreams.Vocabulary.TITLES;
 
 import java.util.ArrayList;
@@ -63,7 +67,10 @@ final class PersonNames {
   private static final int ROLE_BIT = 32768;
   /** Any word of a cue phrase: kept as a token even when it is a common word. */
   private static final int PHRASE_WORD_BIT = 65536;
-  private static final int LEVEL_SHIFT = 17;
+  private static final int LANGUAGE_BIT = 131072;
+  /** A word about speaking ("speaks", "language"): kept as a token so that languageGroup can see it; never a name. */
+  private static final int LANGUAGE_CUE_BIT = 262144;
+  private static final int LEVEL_SHIFT = 19;
   /** Every bit except the level: a word with none of them is an ordinary word to the detector. */
   private static final int SIGNIFICANT_BITS = (1 << LEVEL_SHIFT) - 1;
 
@@ -95,7 +102,8 @@ final class PersonNames {
     }
   }
 
-  private static final Gap CUE_GAP = Gap.of("(?:'s|’s|s'|')?[\\s:,(\\-–/]{0,6}", "");
+  /** Between a cue and a name: "wife: Jane", "son (Tom)", "friend \"Tommo\"", "called “Gazza”". */
+  private static final Gap CUE_GAP = Gap.of("(?:'s|’s|s'|')?[\\s:,(\\-–/]{0,6}[\"“‘]?", "");
   private static final Gap NAME_GAP = Gap.of(" {1,2}|-", "");
   private static final Gap GAP_1 = Gap.of("[\\s/-]{1,3}", "");
   private static final Gap GAP_2 = Gap.of("\\s{0,3}\\(\\s{0,3}", "");
@@ -109,6 +117,25 @@ final class PersonNames {
   private static final Gap GAP_9 = Gap.of(" {1,2}", "");
   private static final Gap GAP_10 = Gap.of("\\s{0,2}[,&]\\s{0,2}", "");
   private static final Gap GAP_11 = Gap.of(",?\\s{1,2}", "");
+  /** After a role word used as a heading: "DN: Robin". */
+  private static final Gap ROLE_COLON = Gap.of(": {1,2}", "");
+
+  private static final Set<String> INTERPRETING = Set.of("interpreter", "interpreters", "translator", "translators");
+
+  /** One or two capitalised words, then the bracket closes. */
+  private static final Pattern NAME_IN_BRACKET =
+      Js.regex("\\p{Lu}\\p{Ll}[\\p{L}\\p{M}'’-]{0,30}(?:[ ]\\p{Lu}\\p{Ll}[\\p{L}\\p{M}'’-]{0,30})?[ ]{0,2}\\)", "uy");
+
+  /** Titles written short, whose full stop marks the abbreviation. */
+  private static final Set<String> SHORT_TITLES =
+      Set.of("mr", "mrs", "ms", "mx", "dr", "prof", "rev", "revd", "fr", "sr", "cllr", "sgt", "insp", "pc");
+
+  /**
+   * A bracket right after a name that says who the person is, the role alone or with a word or two before it, read
+   * from the text (the tokens leave out ordinary words such as "dialysis"), as in person-names.ts.
+   */
+  private static final Pattern BRACKETED_ROLE =
+      Js.regex("[ ]?\\(((?:[A-Za-z][A-Za-z&-]{0,20} ){0,2})([A-Za-z]{2,20})\\)", "y");
 
   private static final Map<String, List<List<String>>> PHRASES_BY_LAST = new HashMap<>();
   private static final Set<String> PHRASE_WORDS = new HashSet<>();
@@ -139,6 +166,8 @@ final class PersonNames {
     int first;
     int end;
     boolean name;
+    /** A place, an organisation, a language or an eponym (eponymOrPlace): never a name, even in a list. */
+    boolean thing;
   }
 
   private record WordFacts(String key, int bits, boolean accented, List<String> parts, int shape) {}
@@ -166,7 +195,9 @@ final class PersonNames {
             Map.entry(NAME_JOINERS, JOINER_BIT),
             Map.entry(PARTICLES, PARTICLE_BIT),
             Map.entry(CLINICAL, CLINICAL_BIT),
-            Map.entry(ROLE_NOUNS, ROLE_BIT));
+            Map.entry(ROLE_NOUNS, ROLE_BIT),
+            // A role abbreviation is a role noun before a name ("SN Kowalczyk", "CPN Joy"), as in person-names.ts.
+            Map.entry(STAFF_ROLES, PERSON_NOUN_BIT | ROLE_BIT));
   }
 
   // ---- characters and words ----
@@ -228,6 +259,9 @@ final class PersonNames {
     int f = gazetteer.wordLevel.getOrDefault(k, 0) << LEVEL_SHIFT;
     for (Map.Entry<Set<String>, Integer> e : factSets) if (e.getKey().contains(k)) f |= e.getValue();
     if (CALENDAR.contains(k)) f |= CALENDAR_BIT | BLOCK_BIT;
+    // "Punjabi leaflet", "speaks Urdu": a language, though the surname lists have it (eponymOrPlace decides).
+    if (LANGUAGES.contains(k)) f |= LANGUAGE_BIT;
+    if (LANGUAGE_CUES.contains(k)) f |= LANGUAGE_CUE_BIT | BLOCK_BIT;
     if ((f & (CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT)) != 0) f |= BLOCK_BIT;
     if (k.equals("st") || k.equals("saint") || k.equals("royal")) f |= BLOCK_BIT;
     if (SERVICE_ENDING.matcher(k).find()) f |= BLOCK_BIT;
@@ -390,23 +424,52 @@ final class PersonNames {
     return m.lookingAt() && m.end() == right.start;
   }
 
-  private static boolean precededByCue(String text, List<Token> tokens, int first) {
+  /**
+   * After a role word, the name follows a space or a colon ("Physio Sanfeng", "DN: Robin"), or stands alone in a
+   * bracket ("dietitian (Amber)"); after an interpreter, a bracket holds the language too, as in person-names.ts.
+   */
+  private boolean roleGap(String text, List<Token> tokens, int i) {
+    if (gapIs(GAP_9, text, tokens, i)) return true;
+    boolean interpreter = INTERPRETING.contains(tokens.get(i).key);
+    Token next = at(tokens, i + 1);
+    if (next == null) return false;
+    // After a colon a role is often a heading ("Physio: Review in 2/52", "GP: Will see"): only a known given name
+    // follows it as a name ("DN: Robin"), or anything after an interpreter.
+    if (gapIs(ROLE_COLON, text, tokens, i))
+      return interpreter || (has(next, GIVEN_BIT) && notModal(text, tokens, i + 1));
+    if (!gapIs(GAP_2, text, tokens, i)) return false;
+    if (interpreter) return true;
+    return Js.from(NAME_IN_BRACKET, text, next.start).lookingAt();
+  }
+
+  private boolean precededByCue(String text, List<Token> tokens, int first) {
     int i = first - 1;
     int skipped = 0;
+    int languages = 0;
     while (i >= 0) {
       Token t = tokens.get(i);
       if (!gapIs(CUE_GAP, text, tokens, i) && !titleDot(text, tokens, i)) return false;
-      if (isCueWord(tokens, i, text))
-        return !has(t, ROLE_BIT) || (i == first - 1 && gapIs(GAP_9, text, tokens, i));
-      if (!has(t, FILLER_BIT) || ++skipped > 3) return false;
+      if (isCueWord(tokens, i, text)) {
+        // "interpreter (Tigrinya, Selam)": an interpreter's name may follow a bracket and the language.
+        if (INTERPRETING.contains(t.key)) return roleGap(text, tokens, i);
+        if (languages > 0) return false;
+        return !has(t, ROLE_BIT) || (i == first - 1 && roleGap(text, tokens, i));
+      }
+      if (has(t, LANGUAGE_BIT) && !has(t, FILLER_BIT)) languages++;
+      else if (!has(t, FILLER_BIT)) return false;
+      if (++skipped > 3) return false;
       i--;
     }
     return false;
   }
 
-  /** "Dr. Brown", "Fr. Dominic": a title's full stop is not the end of a sentence. */
+  /**
+   * "Dr. Brown", "Fr. Dominic": a short title's full stop is not the end of a sentence; a word's is ("his sister.
+   * Moved to AMU").
+   */
   private static boolean titleDot(String text, List<Token> tokens, int i) {
-    return has(at(tokens, i), TITLE_BIT) && gapIs(GAP_7, text, tokens, i);
+    Token t = at(tokens, i);
+    return has(t, TITLE_BIT) && SHORT_TITLES.contains(t.key) && gapIs(GAP_7, text, tokens, i);
   }
 
   private static boolean phraseEndsAt(List<Token> tokens, int i, List<String> phrase, String text) {
@@ -422,31 +485,37 @@ final class PersonNames {
   private static final Set<String> NOT_ROLE_MODIFIERS =
       Set.of("per", "by", "from", "to", "via", "with", "for", "as", "at", "in", "on", "of", "and", "or", "not", "no", "if");
 
-  /** "Grace (POA nurse)", "Joy (night RN)": a bracket after a name saying who the person is, as in person-names.ts. */
-  private static boolean bracketedRoleAfter(String text, List<Token> tokens, int last) {
-    if (last + 1 >= tokens.size()) return false;
-    Token open = tokens.get(last + 1);
-    String gap = text.substring(tokens.get(last).end, open.start);
-    if (!gap.equals(" (") && !gap.equals("(")) return false;
-    for (int j = last + 2; j <= last + 3 && j < tokens.size(); j++) {
-      Token prev = tokens.get(j - 1);
-      boolean modifier = NOT_ROLE_MODIFIERS.contains(prev.key) || has(prev, PERSON_NOUN_BIT | TITLE_BIT | FILLER_BIT);
-      if (modifier || !text.substring(prev.end, tokens.get(j).start).equals(" ")) return false;
-      Token t = tokens.get(j);
-      if (t.end >= text.length() || text.charAt(t.end) != ')') continue;
-      return has(t, PERSON_NOUN_BIT) || (has(t, TITLE_BIT) && (t.key.equals("nurse") || t.key.equals("sister")));
+  /**
+   * "Liezl (nurse)", "Grace (POA nurse)", "Bex (dialysis physio)": a bracket after a name saying who the person is,
+   * as in person-names.ts. The role is a kinship or role noun, a staff role, or a nurse or sister; the words before
+   * it are no preposition ("(per GP)").
+   */
+  private boolean bracketedRoleAfter(String text, List<Token> tokens, int last) {
+    int end = tokens.get(last).end;
+    // Most names have no bracket after them: look for one before reading the words in it.
+    if (end >= text.length()
+        || (text.charAt(end) != '(' && (text.charAt(end) != ' ' || end + 1 >= text.length() || text.charAt(end + 1) != '(')))
+      return false;
+    Matcher m = Js.from(BRACKETED_ROLE, text, end);
+    if (!m.lookingAt()) return false;
+    for (String word : m.group(1).split(" ")) {
+      if (word.isEmpty()) continue;
+      String key = Js.lower(word);
+      if (NOT_ROLE_MODIFIERS.contains(key) || (factsOf(key) & (PERSON_NOUN_BIT | TITLE_BIT | FILLER_BIT)) != 0)
+        return false;
     }
-    return false;
+    String role = Js.lower(m.group(2));
+    return (factsOf(role) & (PERSON_NOUN_BIT | ROLE_BIT)) != 0 || role.equals("nurse") || role.equals("sister");
   }
 
-  private static boolean followedByCue(String text, List<Token> tokens, int last) {
+  private boolean followedByCue(String text, List<Token> tokens, int last) {
     if (bracketedRoleAfter(text, tokens, last)) return true;
     int i = last + 1;
     int skipped = 0;
     while (i < tokens.size()) {
       Token t = tokens.get(i);
       if (!gapIs(CUE_GAP, text, tokens, i - 1) && !gapIs(GAP_2, text, tokens, i - 1)) return false;
-      if (has(t, PERSON_NOUN_BIT)) return true;
+      if (has(t, PERSON_NOUN_BIT)) return !subjectBeforeRole(text, tokens, last, i);
       if (skipped == 0 && has(t, PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, i - 1)) return true;
       if (!has(t, FILLER_BIT) || ++skipped > 2) return false;
       i++;
@@ -454,14 +523,57 @@ final class PersonNames {
     return false;
   }
 
+  /**
+   * "ESOL teacher", "PhD student", "ICU physio": a word in capitals or mixed case right before a role, a space
+   * between, is the subject or the place of the role, not a person.
+   */
+  private static boolean subjectBeforeRole(String text, List<Token> tokens, int last, int role) {
+    Token t = tokens.get(last);
+    return role == last + 1
+        && has(tokens.get(role), ROLE_BIT)
+        && t.shape != LOWER
+        && capitalsIn(text, t) >= 2
+        && gapIs(GAP_9, text, tokens, last);
+  }
+
+  private static int capitalsIn(String text, Token t) {
+    int n = 0;
+    for (int i = t.start; i < t.end; i++) {
+      char c = text.charAt(i);
+      if (c >= 65 && c <= 90) n++;
+    }
+    return n;
+  }
+
   private static boolean eponymOrPlace(String text, List<Token> tokens, int first, int last) {
     Token next = at(tokens, last + 1);
     if (next != null
         && (has(next, EPONYM_HEAD_BIT) || has(next, PLACE_HEAD_BIT))
         && gapIs(EPONYM_GAP, text, tokens, last)) return true;
+    Token lastToken = tokens.get(last);
+    // "Bengali interpreter", "Kurdish-speaking": a language.
+    if (lastToken.parts.size() > 1 && LANGUAGE_HEADS.contains(lastToken.parts.get(lastToken.parts.size() - 1)))
+      return true;
+    if (next != null && LANGUAGE_HEADS.contains(next.key) && gapIs(GAP_3, text, tokens, last)) return true;
+    if (languageGroup(text, tokens, first, last)) return true;
     for (int k = first + 1; k <= last; k++) if (has(tokens.get(k), EPONYM_HEAD_BIT)) return true;
     Token previous = at(tokens, first - 1);
     return previous != null && PLACE_LEADS.contains(previous.key) && gapIs(GAP_4, text, tokens, first - 1);
+  }
+
+  /**
+   * A language, not a person: a lone language word ("Punjabi leaflet", "speaks Urdu"), or several right after a
+   * word about speaking ("first language Welsh English"); not after a title or kinship word, nor before a kinship
+   * word or a verb of a person, as in person-names.ts.
+   */
+  private static boolean languageGroup(String text, List<Token> tokens, int first, int last) {
+    for (int k = first; k <= last; k++) if (!has(tokens.get(k), LANGUAGE_BIT)) return false;
+    Token before = at(tokens, first - 1);
+    if (has(before, TITLE_BIT | PERSON_NOUN_BIT) && !INTERPRETING.contains(before.key)) return false;
+    Token next = at(tokens, last + 1);
+    if (has(next, SPEECH_BIT | PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, last)) return false;
+    if (has(next, PERSON_NOUN_BIT) && gapIs(GAP_5, text, tokens, last)) return false;
+    return first == last || has(before, LANGUAGE_CUE_BIT);
   }
 
   private static final Pattern SCORE_AFTER =
@@ -519,7 +631,6 @@ final class PersonNames {
       else if (t.kind == WEAK) weak++;
     }
     Token head = group.get(0);
-    if (eponymOrPlace(text, tokens, first, last)) return false;
     boolean cued = precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
     if (group.size() == 1 && kinAdjacent(text, tokens, first)) return true;
     if (!cued && scoreAfter(text, tokens.get(last))) return false;
@@ -572,7 +683,9 @@ final class PersonNames {
     boolean before =
         previous != null
             && (has(previous, PERSON_NOUN_BIT) || has(previous, TITLE_BIT))
-            && (gapIs(has(previous, ROLE_BIT) ? GAP_9 : GAP_5, text, tokens, i - 1) || titleDot(text, tokens, i - 1));
+            && (has(previous, ROLE_BIT)
+                ? roleGap(text, tokens, i - 1)
+                : gapIs(GAP_5, text, tokens, i - 1) || titleDot(text, tokens, i - 1));
     boolean after = next != null && has(next, PERSON_NOUN_BIT) && gapIs(GAP_6, text, tokens, i);
     if (!before && !after) return false;
     if (has(t, EPONYM_HEAD_BIT) || t.digitAdjacent || t.afterSlash) return false;
@@ -640,18 +753,31 @@ final class PersonNames {
     return has(t, TITLE_BIT | PERSON_NOUN_BIT) || (has(t, PHRASE_END_BIT) && endsCuePhrase(tokens, i, text));
   }
 
+  /**
+   * In capitalised prose a short all-capitals word that is in no name list is an abbreviation ("informed DSL",
+   * "Spoke to GMC"), which a verb does not make a name, as in person-names.ts.
+   */
+  private boolean unlistedAbbreviation(Token t) {
+    return mode == CAPITALISED && t.shape == UPPER && t.key.length() <= 3 && !has(t, NAME_BIT | GIVEN_BIT);
+  }
+
   private void promoteCued(String text, List<Token> tokens) {
     for (int i = 0; i < tokens.size(); i++) {
       if (!has(tokens.get(i), TITLE_BIT | PERSON_NOUN_BIT | PHRASE_END_BIT) || !isCueWord(tokens, i, text))
         continue;
-      if (has(tokens.get(i), ROLE_BIT) && !gapIs(GAP_9, text, tokens, i)) continue;
+      if (has(tokens.get(i), ROLE_BIT) && !roleGap(text, tokens, i)) continue;
+      // An interpreter is named after the language too: "interpreter (Tigrinya, Selam)".
+      boolean interpreter = INTERPRETING.contains(tokens.get(i).key);
       int j = i + 1;
-      while (j < tokens.size() && has(tokens.get(j), FILLER_BIT) && j - i <= 3) j++;
+      while (j < tokens.size()
+          && (has(tokens.get(j), FILLER_BIT) || (interpreter && has(tokens.get(j), LANGUAGE_BIT)))
+          && j - i <= 3) j++;
       for (int k = j; k < Math.min(j + 2, tokens.size()); k++) {
         if (!gapIs(CUE_GAP, text, tokens, k - 1) && !titleDot(text, tokens, k - 1)) break;
         Token t = tokens.get(k);
         if (k > j && tokens.get(j).kind != UNKNOWN && tokens.get(j).kind != STRONG) break;
         if (t.kind == NONE
+            && (has(tokens.get(i), TITLE_BIT | PERSON_NOUN_BIT) || !unlistedAbbreviation(t))
             && (nameable(t) || givenBesideKin(text, tokens, k) || wordNameBesideKin(tokens, i, k)))
           t.kind = UNKNOWN;
         else if (t.kind == NONE) break;
@@ -666,7 +792,9 @@ final class PersonNames {
       for (int k = i - 1; k >= Math.max(0, i - 2); k--) {
         Token before = tokens.get(k);
         if (k < i - 1 && !gapIs(NAME_GAP, text, tokens, k)) break;
-        if (before.kind == NONE && (nameable(before) || (kinAfter && givenBesideKin(text, tokens, k))))
+        if (before.kind == NONE
+            && (kinAfter || !unlistedAbbreviation(before))
+            && (nameable(before) || (kinAfter && givenBesideKin(text, tokens, k))))
           before.kind = UNKNOWN;
         else if (before.kind == NONE) break;
       }
@@ -719,7 +847,8 @@ final class PersonNames {
         Group g = new Group();
         g.first = i;
         g.end = end;
-        g.name = decide(text, tokens, i, end);
+        g.thing = eponymOrPlace(text, tokens, i, end);
+        g.name = !g.thing && decide(text, tokens, i, end);
         groups.add(g);
       }
       i = last + 1;
@@ -728,6 +857,8 @@ final class PersonNames {
       for (int g = 0; g < groups.size(); g++) {
         Group group = groups.get(g);
         if (group.name || !listable(tokens, group.first, group.end)) continue;
+        // A list does not make a place, an organisation or a language a person: "carer (Dorota, Bluebird Care)".
+        if (group.thing) continue;
         Group previous = g > 0 ? groups.get(g - 1) : null;
         Group next = g + 1 < groups.size() ? groups.get(g + 1) : null;
         if ((previous != null && previous.name && joined(text, tokens, previous.end, group.first))

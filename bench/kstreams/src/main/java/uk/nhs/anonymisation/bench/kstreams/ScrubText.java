@@ -57,14 +57,18 @@ final class ScrubText {
 
   private static final String MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\\.?";
   private static final String ORDINAL = "(?:st|nd|rd|th)?";
-  /** A month as a date without a year writes it, with a capital or in capitals (case-sensitive), as in scrub-text.ts. */
+  /**
+   * A month as a date without a year writes it, with a capital or in capitals (case-sensitive), as in scrub-text.ts:
+   * only an abbreviation takes a full stop ("Sept.", not "May.").
+   */
   private static final String MONTH_WORD =
       "(?-i:"
           + capitalsToo(
               "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov",
-              "Dec")
-          + ")\\.?(?![A-Za-z])";
+              "November", "December")
+          + "|(?:"
+          + capitalsToo("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec")
+          + ")\\.?)(?![A-Za-z])";
   private static final String WEEKDAY_WORD =
       "(?-i:"
           + capitalsToo(
@@ -118,6 +122,29 @@ final class ScrubText {
     return "(?:\\b(?-i:" + String.join("|", days) + ")\\.?,?[ ]{1,3})?";
   }
   private static final Js.Dual DATE = Js.dual(first("0-9jfmasondtw", WEEKDAY + "(?:" + DATE_SOURCE + ")"), "gi");
+  /**
+   * A month written alone after a word that makes it a time ("in November", "due Sept", "mid-August", "end of
+   * March"), and a day of the month after a preposition ("on the 14th", not "on the 3rd attempt"), as in
+   * scrub-text.ts: the word before is read by a look-behind, run only where a month's capital or "the " stands.
+   */
+  private static final Js.Dual DATE_AFTER_WORD =
+      Js.dual(
+          first(
+              "JFMASONDt",
+              "(?=(?-i:[JFMASOND]))(?<=\\b(?:in|since|until|till|during|due|early|late|mid|last|next|this|(?:end|start|beginning|middle)[ ]of)[ -]{1,2})(?<month>"
+                  + MONTH_WORD
+                  + ")(?!['’]|[ ]?\\d)|(?=the[ ])(?<=\\b(?:on|from|until|till|by|before|after|since)[ ]{1,2})(?<day>the[ ]{1,2}\\d{1,2}(?:st|nd|rd|th))\\b(?![ ]{1,2}(?!(?:at|of|in|and|or|to)\\b)[A-Za-z])"),
+          "gi");
+  /** A day and a month in figures, any form ("7/5", "12/3", "03/11"), read where other evidence makes it a date. */
+  private static final Pattern DAY_MONTH_ANY =
+      Js.regex("(?:0?[1-9]|[12]\\d|3[01])/(?:0?[1-9]|1[0-2])(?![\\d/]|\\.\\d)", "y");
+  /** A day of the week right before the figures: "Tues 7/5", "FRI, 9/6". */
+  private static final Pattern WEEKDAY_BEFORE = Js.regex("\\b" + WEEKDAY_WORD + ",?[ ]{1,3}$");
+  /** A line's or a quotation's start right before the figures. */
+  private static final Pattern ENTRY_START_BEFORE = Js.regex("(?:^|\\n[ ]{0,3}|[\"“(])$");
+  /** A time of day after the figures ("12/3 07:45"), or "at" and a time ("9/6 at 10:15"). */
+  private static final Pattern TIME_AFTER = Js.regex(",?[ ]{1,2}(?:[01]?\\d|2[0-3])[:.][0-5]\\d(?!\\d)", "y");
+  private static final Pattern AT_TIME_AFTER = Js.regex("[ ]{1,2}at[ ]{1,2}(?:[01]?\\d|2[0-3])[:.][0-5]\\d(?!\\d)", "y");
   /** A whole date: "hosp 12/03/2024" is a date after a word, not a hospital number. */
   private static final Pattern DATE_ONLY = Js.regex("^(?:" + WEEKDAY + "(?:" + DATE_SOURCE + "))$", "i");
   /** A hospital number after a site code of three or four capitals ("RNN 0450913") or two joined ("LT1120394"). */
@@ -132,14 +159,52 @@ final class ScrubText {
   private static final Js.Dual REFERENCE_AFTER_CUE =
       Js.dual(
           first(
-              "HhMmUuCcIiRrD",
+              "HhMmUuCcIiRrDPpSsWwEeLlGN",
               "\\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\\.?|[Hh]osp\\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\\.?)?"
                   + "|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\\.?)?)"
                   + "|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?\\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\\.?)?"
                   + "|(?:Datix|DATIX)(?:[ ]?(?:[Rr]ef|[Nn]o)\\.?)?"
+                  + "|(?:[Pp]rison|[Ss]taff|[Ss]ervice|[Cc]ollar|[Ww]arrant|[Cc]ustody|[Pp]ayroll|[Ee]mployee|[Ii]ncident|[Cc]omplaint|[Cc]laim|[Pp]assport|[Pp]upil|[Ss]tudent|[Ll]og)[ ]?(?:[Nn]o|[Nn]um(?:ber)?)\\.?"
+                  + "|(?:GMC|NMC|HCPC|GDC|GPhC|GOC)(?:[ ](?:PIN|[Nn]o\\.?|[Nn]umber|[Rr]eg(?:istration)?(?:[ ][Nn]o\\.?)?))?"
+                  + "|PIN|[Ll]og(?:ged)?(?:[ ]as)?"
                   + "|[Cc]ase [Nn](?:o\\.?|umber)|ID(?:[ ](?:[Nn]o\\.?|[Nn]umber))?)"
                   + "[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])"),
           "g");
+  /**
+   * A case or log reference shaped as capitals and groups of figures joined by hyphens ("PALS-24-2213");
+   * findReferenceCodes keeps those with six figures or more ("COVID-19", "PHQ-9" stay).
+   */
+  private static final Js.Dual REFERENCE_CODE = Js.dual(first("A-Z", "\\b[A-Z]{2,6}(?:-\\d{2,10}){1,3}\\b(?!-)"), "g");
+  /** A police officer's collar number after the rank, and the name after it: "PC 2291 Marsh", "Sgt 1187". */
+  private static final Js.Dual COLLAR_NUMBER =
+      Js.dual(
+          first("PSD", "\\b(?:PC|PCSO|PS|Sgt|DC)[ ]?(?<number>\\d{3,6})\\b(?:[ ](?<name>\\p{Lu}[\\p{Ll}'’-]{1,30}))?"),
+          "gu");
+  /** A prison or young offender institution by its name: "HMP Ashgrove", "HMP YOI Moorland", "HMYOI Wetherby". */
+  private static final Js.Dual PRISON =
+      Js.dual(
+          first(
+              "H",
+              "\\b(?:HMP(?:[ ]?&?[ ]?YOI)?|HMYOI|HM[ ]Prison)[ ]\\p{Lu}[\\p{Ll}'’-]{2,30}(?:[ ]\\p{Lu}[\\p{Ll}'’-]{2,30})?"),
+          "gu");
+  /**
+   * A school or nursery by its name: "Middleton Park Primary", "Little Acorns Nursery", "St Anne's RC Primary
+   * School", "Ysgol Treganna"; findInstitutions drops a sentence's first word when it is a common English word.
+   */
+  private static final Js.Dual SCHOOL =
+      Js.dual(
+          first(
+              "\\p{Lu}",
+              "\\b(?:(?:\\p{Lu}[\\p{Ll}'’-]{1,30}[ ]|St\\.?[ ]|RC[ ]|CE[ ]|C[ ]of[ ]E[ ]){1,4}(?:(?:Primary|Infants?|Juniors?|Nursery|Academy)(?:[ ](?:School|Academy))?|(?:High|Grammar|Secondary|Community|Special|Free|Prep|Preparatory|Junior|Infant|Primary)[ ]School)|Ysgol(?:[ ]\\p{Lu}[\\p{L}'’-]{1,30}){1,3})(?![\\p{L}\\p{N}])"),
+          "gu");
+  /** The ranks COLLAR_NUMBER starts with, and the words every SCHOOL match holds: notes without any skip the pattern. */
+  private static final List<String> RANKS = List.of("PC", "PS", "Sgt", "DC");
+  private static final List<String> SCHOOL_WORDS =
+      List.of("Primary", "Infant", "Junior", "Nursery", "Academy", "School", "Ysgol");
+  /** A capital, a hyphen and a figure: a note without one holds no REFERENCE_CODE. */
+  private static final Pattern REFERENCE_CODE_HINT = Js.regex("[A-Z]-\\d");
+  private static final Pattern FIRST_WORD = Js.regex("^\\p{Lu}[\\p{Ll}'’-]*", "u");
+  private static final Pattern SCHOOL_REST = Js.regex("^\\p{Lu}[\\p{Ll}'’-]{1,30}[ ]\\p{Lu}", "u");
   private static final Js.Dual POSTCODE =
       Js.dual(first("a-z", "\\b(?:[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2}|GIR ?0AA)\\b"), "gi");
   private static final Js.Dual NI_NUMBER = Js.dual(first("a-z", "\\b[A-Z]{2} ?\\d{2} ?\\d{2} ?\\d{2} ?[A-D]\\b"), "gi");
@@ -383,6 +448,102 @@ final class ScrubText {
     while (cue.find()) {
       Matcher s = Js.from(STREET_AFTER_CUE, text, cue.end());
       if (s.lookingAt()) spans.add(new Span(s.start(), s.end(), "ADDRESS", null));
+    }
+  }
+
+  /** Whether the text before `at` ends a sentence or a line (or is empty), as in scrub-text.ts. */
+  private static boolean sentenceStartAt(String text, int at) {
+    int i = at - 1;
+    while (i >= 0 && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) i--;
+    if (i < 0) return true;
+    char c = text.charAt(i);
+    return c == '.' || c == '\n' || c == '!' || c == '?' || c == ':';
+  }
+
+  /** Prisons and schools by name (PRISON, SCHOOL), as in scrub-text.ts. */
+  private void findInstitutions(String text, boolean plain, List<Span> spans) {
+    if (text.contains("HM")) findRegex(text, PRISON.get(plain), "ADDRESS", spans);
+    // Every SCHOOL match holds one of these words: notes without any skip the pattern, as in scrub-text.ts.
+    boolean school = false;
+    for (String w : SCHOOL_WORDS) school |= text.contains(w);
+    if (!school) return;
+    Matcher m = SCHOOL.get(plain).matcher(text);
+    while (m.find()) {
+      int start = m.start();
+      Matcher first = FIRST_WORD.matcher(m.group());
+      // "Attends Nursery", "Starts Primary School": a sentence's first word that is a common English word is the
+      // sentence's verb, not the school's name; what is left must still name the school.
+      if (first.find() && sentenceStartAt(text, start)) {
+        String key = fold.keyOf(first.group());
+        if (wordLevel.getOrDefault(key, 99) <= 35 && !gazetteer.names.contains(key)) {
+          start += first.group().length() + 1;
+          if (!SCHOOL_REST.matcher(Js.slice(text, start, m.end())).find()) continue;
+        }
+      }
+      spans.add(new Span(start, m.end(), "ADDRESS", null));
+    }
+  }
+
+  /** A month alone after a word that makes it a time, a day of the month after a preposition (DATE_AFTER_WORD). */
+  private static void findDatesAfterWords(String text, boolean plain, List<Span> spans) {
+    Matcher m = DATE_AFTER_WORD.get(plain).matcher(text);
+    while (m.find()) {
+      String group = m.group("month") != null ? "month" : "day";
+      int end = m.end();
+      int start = end - m.group(group).length();
+      // A month's abbreviation keeps the full stop that ends a sentence ("due Sept."): it is the sentence's.
+      spans.add(new Span(start, text.charAt(end - 1) == '.' ? end - 1 : end, "DATE", null));
+    }
+  }
+
+  /**
+   * A day and a month in figures in any form where the words around it make it a date, as in scrub-text.ts
+   * (findDayMonths): after a day of the week ("Tues 7/5"), before a time at the start of a line or a quotation
+   * ("12/3 07:45"), or before "at" and a time ("9/6 at 10:15"); read at each "/" with a figure before it.
+   */
+  private static void findDayMonths(String text, List<Span> spans) {
+    // As in scrub-text.ts, the loop ends at a "/" at the very start of the note.
+    for (int slash = text.indexOf('/'); slash > 0; slash = text.indexOf('/', slash + 1)) {
+      int start = slash;
+      while (start > 0 && slash - start < 2 && isDigit(text.charAt(start - 1))) start--;
+      if (start == slash || (start > 0 && "0123456789/.,".indexOf(text.charAt(start - 1)) >= 0)) continue;
+      Matcher m = Js.from(DAY_MONTH_ANY, text, start);
+      if (!m.lookingAt()) continue;
+      int end = m.end();
+      String before = text.substring(Math.max(0, start - 14), start);
+      Matcher weekday = WEEKDAY_BEFORE.matcher(before);
+      if (weekday.find()) {
+        spans.add(new Span(start - weekday.group().length(), end, "DATE", null));
+        continue;
+      }
+      boolean entry = start == 0 || ENTRY_START_BEFORE.matcher(before).find();
+      if ((entry && Js.from(TIME_AFTER, text, end).lookingAt()) || Js.from(AT_TIME_AFTER, text, end).lookingAt())
+        spans.add(new Span(start, end, "DATE", null));
+    }
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static void findReferenceCodes(String text, boolean plain, List<Span> spans) {
+    if (!REFERENCE_CODE_HINT.matcher(text).find()) return;
+    Matcher m = REFERENCE_CODE.get(plain).matcher(text);
+    while (m.find()) if (digitCount(m.group()) >= 6) spans.add(new Span(m.start(), m.end(), "ID_NUMBER", null));
+  }
+
+  private void findCollarNumbers(String text, boolean plain, List<Span> spans) {
+    boolean rank = false;
+    for (String r : RANKS) rank |= text.contains(r);
+    if (!rank) return;
+    Matcher m = COLLAR_NUMBER.get(plain).matcher(text);
+    while (m.find()) {
+      String number = m.group("number");
+      String name = m.group("name");
+      int at = m.start() + m.group().indexOf(number);
+      spans.add(new Span(at, at + number.length(), "ID_NUMBER", null));
+      if (name != null && !Vocabulary.CLINICAL.contains(fold.keyOf(name)))
+        spans.add(new Span(m.end() - name.length(), m.end(), "NAME", null));
     }
   }
 
@@ -717,6 +878,8 @@ final class ScrubText {
     findRegex(text, NI_NUMBER.get(plain), "NI_NUMBER", spans);
     findRegex(text, POSTCODE.get(plain), "POSTCODE", spans);
     findRegex(text, DATE.get(plain), "DATE", spans);
+    findDatesAfterWords(text, plain, spans);
+    findDayMonths(text, spans);
     findPhones(text, plain, spans);
     if (STREET_TYPE_AFTER_SPACE.matcher(text).find()) {
       findRegex(text, STREET.get(plain), "ADDRESS", spans);
@@ -725,6 +888,7 @@ final class ScrubText {
       findRegex(text, STREET_UPPER.get(plain), "ADDRESS", spans);
     }
     findStreetsAfterCue(text, plain, spans);
+    findInstitutions(text, plain, spans);
     findTitledNames(text, plain, spans);
     findSignOff(text, spans);
     if (findPersonNames) {
@@ -734,6 +898,8 @@ final class ScrubText {
     findReferences(text, plain, spans);
     findSiteNumbers(text, plain, spans);
     findRegex(text, ID_NUMBER, "ID_NUMBER", spans);
+    findReferenceCodes(text, plain, spans);
+    findCollarNumbers(text, plain, spans);
     withAddressParts(text, spans);
     withInitials(text, spans);
     return mergeAndReplace(text, spans, counts);

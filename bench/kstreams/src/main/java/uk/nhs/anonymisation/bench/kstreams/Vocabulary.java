@@ -21,6 +21,7 @@ final class Vocabulary {
           """
           mr mrs ms miss mx dr doctor prof professor sir dame lady lord rev revd reverend fr father sister
           nurse master madam mstr cllr councillor
+          pc pcso sgt sergeant insp inspector constable detective pastor imam rabbi canon vicar
           """);
 
   static final Set<String> PERSON_NOUNS =
@@ -33,13 +34,15 @@ final class Vocabulary {
           grandchildren grandmother grandma granny gran nan nanna nana grandfather grandad granddad grandpa
           grampa aunt aunty auntie uncle niece nephew cousin godson goddaughter godmother godfather inlaw
           inlaws relative relatives family carer carers caregiver neighbour neighbours neighbor friend friends
-          flatmate housemate lodger landlord landlady colleague boss employer guardian foster kin nok lpa
+          flatmate housemate lodger landlord landlady colleague workmate classmate teammate boss employer
+          guardian foster kin nok lpa
           attorney advocate imca interpreter translator chaplain keyworker worker coordinator visitor visitors
           daughterinlaw soninlaw motherinlaw fatherinlaw sisterinlaw brotherinlaw exwife exhusband expartner
           stepmum stepdad stepbrother stepsister halfbrother halfsister grandparent grandparents greatgrandson
           greatgranddaughter physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic
           porter receptionist secretary consultant registrar spr sho houseofficer hca matron clinician surgeon
           anaesthetist psychiatrist psychologist counsellor gp ot salt sw
+          teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers
           """);
 
   static final Set<String> ROLE_NOUNS =
@@ -49,6 +52,7 @@ final class Vocabulary {
           receptionist secretary consultant registrar spr sho houseofficer hca matron clinician surgeon
           anaesthetist psychiatrist psychologist counsellor gp ot salt sw worker coordinator advocate
           interpreter translator chaplain
+          teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers
           """);
 
   static final Set<String> FILLERS =
@@ -104,10 +108,16 @@ final class Vocabulary {
           nfa tbc tba dnr dc vit
           uss msu csu ctb cth twoc eua ivf vrii cbg pcm txf
           rn rgn rmn ot pn cn sw dn hv hca anp acp enp sn slt fy spr mw rm cns
+          cpn hcsw rnld odp fsw nnp
           """);
 
   /** Staff roles written as abbreviations, as in vocabulary.ts. */
-  static final Set<String> STAFF_ROLES = set("rn rgn rmn ot pn cn sw dn hv hca anp acp enp sn slt fy spr mw rm cns");
+  static final Set<String> STAFF_ROLES =
+      set(
+          """
+          rn rgn rmn ot pn cn sw dn hv hca anp acp enp sn slt fy spr mw rm cns
+          cpn hcsw rnld odp fsw nnp
+          """);
 
   static final Set<String> SERVICE_ABBREVIATIONS =
       set(
@@ -123,6 +133,8 @@ final class Vocabulary {
           apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday mon
           tue tues wed thu thur thurs fri sat sun today tomorrow yesterday tonight morning afternoon evening
           night overnight weekend
+          mondays tuesdays wednesdays thursdays fridays saturdays sundays weekends mornings afternoons evenings nights
+          christmas easter ramadan eid diwali hanukkah passover lent vaisakhi
           """);
 
   static final Set<String> EPONYM_HEADS =
@@ -135,7 +147,8 @@ final class Vocabulary {
           triad pentad oesophagus esophagus oesophagitis sheath canal membrane curve equation needle forceps
           retractor incision bandage dressing collar splint hoist dementia encephalopathy neuropathy anaemia
           anemia arthritis disorder tear purpura breathing respiration lesion lesions spot spots neuroma
-          contracture tetralogy crisis chorea thyroiditis nodule nodules gait features body airway
+          contracture tetralogy crisis chorea thyroiditis nodule nodules gait features body airway guideline
+          guidelines rule rules
           """);
 
   static final Set<String> PLACE_HEADS =
@@ -159,6 +172,35 @@ final class Vocabulary {
           """
           st saint royal kings king queens queen princess prince university general county city district
           community
+          """);
+
+  /** Right after a word, these make it a language, not a person: "Bengali interpreter", "Polish speaker". */
+  static final Set<String> LANGUAGE_HEADS =
+      set(
+          """
+          interpreter interpreters interpreting translator translators translation speaking speaker speakers
+          """);
+
+  /** Languages (and their adjectives) met in notes: "speaks Urdu", "Punjabi leaflet", as in vocabulary.ts. */
+  static final Set<String> LANGUAGES =
+      set(
+          """
+          english welsh scottish gaelic irish cornish british french german italian spanish portuguese polish
+          romanian bulgarian lithuanian latvian estonian russian ukrainian czech slovak hungarian greek turkish
+          kurdish sorani kurmanji bahdini arabic farsi persian dari pashto urdu hindi punjabi panjabi bengali bangla
+          sylheti gujarati marathi tamil telugu malayalam kannada sinhala sinhalese nepali mandarin cantonese hakka
+          chinese vietnamese thai tagalog filipino japanese korean malay indonesian somali amharic tigrinya oromo
+          swahili yoruba igbo hausa twi akan shona ndebele zulu xhosa lingala wolof krio patois albanian serbian
+          croatian bosnian slovenian macedonian hebrew yiddish armenian georgian azeri azerbaijani uzbek tajik romani
+          romany dutch flemish danish swedish norwegian finnish icelandic maltese catalan basque luganda kinyarwanda
+          kirundi tetum mirpuri pahari hindko saraiki sindhi balochi
+          """);
+
+  /** Words about speaking before a language: "speaks Urdu and English", "first language Welsh". */
+  static final Set<String> LANGUAGE_CUES =
+      set(
+          """
+          speak speaks spoke speaking language languages fluent understands understand reads writes
           """);
 
   static final Set<String> NAME_JOINERS =
