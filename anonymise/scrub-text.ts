@@ -108,13 +108,15 @@ const DAY_MONTH_FIGURES =
 
 /** A day and a month in figures, any form ("7/5", "12/3", "03/11"), read where other evidence makes it a date. */
 const DAY_MONTH_ANY = /(?:0?[1-9]|[12]\d|3[01])\/(?:0?[1-9]|1[0-2])(?![\d/]|\.\d)/y;
+/** Figures and a "/" after a day of the week, whatever they are ("Fri 9/13" is a date written the American way). */
+const ANY_DAY_MONTH = /\d{1,2}\/\d{1,2}(?![\d/]|\.\d)/y;
 /** A day of the week right before the figures: "Tues 7/5", "FRI, 9/6". */
 const WEEKDAY_BEFORE = new RegExp(`\\b${WEEKDAY_WORD},?[ ]{1,3}$`);
 /** A line's or a quotation's start right before the figures. */
 const ENTRY_START_BEFORE = /(?:^|\n[ ]{0,3}|["“(])$/;
 /** A time of day after the figures ("12/3 07:45"), or "at" and a time ("9/6 at 10:15"). */
 const TIME_AFTER = /,?[ ]{1,2}(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d)/y;
-const AT_TIME_AFTER = /[ ]{1,2}at[ ]{1,2}(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d)/y;
+const AT_TIME_AFTER = /[ ]{1,2}at[ ]{1,2}(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d)/iy;
 
 /**
  * A day and a month in figures in any form where the words around it make it a date, which DAY_MONTH_FIGURES alone
@@ -123,20 +125,28 @@ const AT_TIME_AFTER = /[ ]{1,2}at[ ]{1,2}(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d)/y;
  * with a figure before it, so the notes without one cost a scan for "/".
  */
 function findDayMonths(text: string, spans: Span[]): void {
-  for (let slash = text.indexOf("/"); slash > 0; slash = text.indexOf("/", slash + 1)) {
+  for (let slash = text.indexOf("/"); slash >= 0; slash = text.indexOf("/", slash + 1)) {
     let start = slash;
     while (start > 0 && slash - start < 2 && isDigitAt(text, start - 1)) start--;
     if (start === slash || (start > 0 && PRECEDES_FIGURES.test(text.charAt(start - 1)))) continue;
+    const before = text.slice(Math.max(0, start - 14), start);
+    const weekday = WEEKDAY_BEFORE.exec(before);
+    if (weekday !== null) {
+      ANY_DAY_MONTH.lastIndex = start;
+      const any = ANY_DAY_MONTH.exec(text);
+      if (any !== null)
+        spans.push({
+          start: start - weekday[0].length,
+          end: start + any[0].length,
+          entity: "DATE",
+          replacement: undefined,
+        });
+      continue;
+    }
     DAY_MONTH_ANY.lastIndex = start;
     const m = DAY_MONTH_ANY.exec(text);
     if (m === null) continue;
     const end = start + m[0].length;
-    const before = text.slice(Math.max(0, start - 14), start);
-    const weekday = WEEKDAY_BEFORE.exec(before);
-    if (weekday !== null) {
-      spans.push({ start: start - weekday[0].length, end, entity: "DATE", replacement: undefined });
-      continue;
-    }
     TIME_AFTER.lastIndex = end;
     AT_TIME_AFTER.lastIndex = end;
     const entry = start === 0 || ENTRY_START_BEFORE.test(before);
@@ -603,7 +613,7 @@ function findInstitutions(text: string, spans: Span[]): void {
   const { WORD_LEVEL, NAMES } = gazetteer();
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     let start = m.index;
-    const first = /^\p{Lu}[\p{Ll}'’-]*/u.exec(m[0])?.[0];
+    const first = /^[^ ]+/.exec(m[0])?.[0];
     // "Attends Nursery", "Starts Primary School": a sentence's first word that is a common English word is the
     // sentence's verb, not the school's name; what is left must still name the school.
     if (first !== undefined && sentenceStartAt(text, start)) {
@@ -613,8 +623,27 @@ function findInstitutions(text: string, spans: Span[]): void {
         if (!/^\p{Lu}[\p{Ll}'’-]{1,30}[ ]\p{Lu}/u.test(text.slice(start, m.index + m[0].length))) continue;
       }
     }
+    // "RC Primary School", "St Primary": a kind of school with no name is no address.
+    if (
+      !text
+        .slice(start, m.index + m[0].length)
+        .split(" ")
+        .some(namesSchool)
+    )
+      continue;
     spans.push({ start, end: m.index + m[0].length, entity: "ADDRESS", replacement: undefined });
   }
+}
+
+/** The words of a school's kind and denomination, which name no school. */
+const SCHOOL_KIND_WORDS = new Set(
+  "Primary Infant Infants Junior Juniors Nursery Academy School High Grammar Secondary Community Special Free Prep Preparatory RC CE C of E St St.".split(
+    " ",
+  ),
+);
+
+function namesSchool(word: string): boolean {
+  return word.length > 0 && !SCHOOL_KIND_WORDS.has(word);
 }
 
 function findNhsNumbers(text: string, options: ScrubOptions, spans: Span[]): void {

@@ -739,6 +739,8 @@ function languageGroup(text: string, tokens: readonly Token[], first: number, la
   const next = tokens[last + 1];
   if (has(next, SPEECH_BIT | PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, last)) return false;
   if (has(next, PERSON_NOUN_BIT) && gapIs(GAP_5, text, tokens, last)) return false;
+  // "Shona (practice nurse)": a role described in a bracket after it makes the word a person.
+  if (bracketedRoleAfter(text, tokens, last)) return false;
   return first === last || has(before, LANGUAGE_CUE_BIT);
 }
 

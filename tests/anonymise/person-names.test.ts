@@ -70,6 +70,7 @@ describe("cues after a name", () => {
     ["a role in brackets, alone", "Obs stable. Thandeka (nurse) informed.", ["Thandeka"]],
     ["a role in brackets after an ordinary word", "Obs stable. Thandeka (renal nurse) aware.", ["Thandeka"]],
     ["a role in brackets after a word-name", "Transport booked. Robin (physio) aware.", ["Robin"]],
+    ["a role in brackets after a language's name", "Obs stable. Shona (practice nurse) aware.", ["Shona"]],
   ])("%s", (_label, text, expected) => {
     expect(names(text)).toEqual(expected);
   });

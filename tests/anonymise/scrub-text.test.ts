@@ -106,6 +106,9 @@ describe("scrubText: identifiers", () => {
     ["a school by its name", "School: Fernbank Primary, class teacher", "School: [ADDRESS], class"],
     ["a nursery by its name", "Rainbow Tots Nursery raised concerns", "[ADDRESS] raised concerns"],
     ["a Welsh school", "Ysgol Bryn Celyn informed today", "[ADDRESS] informed today"],
+    ["a day of the week before any day and month", "next visit Fri 9/13 am", "next visit [DATE] am"],
+    ["a day and a month before 'AT' and a time", "BOOKED 9/6 AT 10:15", "BOOKED [DATE] AT 10:15"],
+    ["a day and a month in a note starting with '/'", "/ Fri 9/6 visit", "/ [DATE] visit"],
     ["a flat in a named building", "Seen at home Flat 21, Ashcroft House with", "home [ADDRESS] with"],
     [
       "a flat and a building before a street",
@@ -326,6 +329,7 @@ describe("scrubText: a note's last words that are no initials", () => {
     "Seen on the 3rd attempt. In 2019 a fall. Review 2/52. GCS 15/15 at 10:00.",
     "Attends Nursery three days. Medical School placement. Seen in Primary Care. Primary School age.",
     "Lives in London with his sister. Moved to AMU overnight.",
+    "RC Primary School age. Attends RC Primary School.",
     "Pain 8/10 14:00 given. She may come in May's absence. COVID-19 PCR, PHQ-9 12, ICD-10 code.",
     "Abdo pain, RIF tender. Ordered. USS",
     "Dipstick positive. Sent MSU",
