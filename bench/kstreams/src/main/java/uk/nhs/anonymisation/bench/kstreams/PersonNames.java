@@ -545,7 +545,7 @@ final class PersonNames {
     return n;
   }
 
-  private static boolean eponymOrPlace(String text, List<Token> tokens, int first, int last) {
+  private boolean eponymOrPlace(String text, List<Token> tokens, int first, int last) {
     Token next = at(tokens, last + 1);
     if (next != null
         && (has(next, EPONYM_HEAD_BIT) || has(next, PLACE_HEAD_BIT))
@@ -566,13 +566,15 @@ final class PersonNames {
    * word about speaking ("first language Welsh English"); not after a title or kinship word, nor before a kinship
    * word or a verb of a person, as in person-names.ts.
    */
-  private static boolean languageGroup(String text, List<Token> tokens, int first, int last) {
+  private boolean languageGroup(String text, List<Token> tokens, int first, int last) {
     for (int k = first; k <= last; k++) if (!has(tokens.get(k), LANGUAGE_BIT)) return false;
     Token before = at(tokens, first - 1);
     if (has(before, TITLE_BIT | PERSON_NOUN_BIT) && !INTERPRETING.contains(before.key)) return false;
     Token next = at(tokens, last + 1);
     if (has(next, SPEECH_BIT | PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, last)) return false;
     if (has(next, PERSON_NOUN_BIT) && gapIs(GAP_5, text, tokens, last)) return false;
+    // "Shona (practice nurse)": a role described in a bracket after it makes the word a person.
+    if (bracketedRoleAfter(text, tokens, last)) return false;
     return first == last || has(before, LANGUAGE_CUE_BIT);
   }
 

@@ -144,7 +144,9 @@ final class ScrubText {
   private static final Pattern ENTRY_START_BEFORE = Js.regex("(?:^|\\n[ ]{0,3}|[\"“(])$");
   /** A time of day after the figures ("12/3 07:45"), or "at" and a time ("9/6 at 10:15"). */
   private static final Pattern TIME_AFTER = Js.regex(",?[ ]{1,2}(?:[01]?\\d|2[0-3])[:.][0-5]\\d(?!\\d)", "y");
-  private static final Pattern AT_TIME_AFTER = Js.regex("[ ]{1,2}at[ ]{1,2}(?:[01]?\\d|2[0-3])[:.][0-5]\\d(?!\\d)", "y");
+  private static final Pattern AT_TIME_AFTER = Js.regex("[ ]{1,2}at[ ]{1,2}(?:[01]?\\d|2[0-3])[:.][0-5]\\d(?!\\d)", "iy");
+  /** Figures and a "/" after a day of the week, whatever they are ("Fri 9/13"), as in scrub-text.ts. */
+  private static final Pattern ANY_DAY_MONTH = Js.regex("\\d{1,2}/\\d{1,2}(?![\\d/]|\\.\\d)", "y");
   /** A whole date: "hosp 12/03/2024" is a date after a word, not a hospital number. */
   private static final Pattern DATE_ONLY = Js.regex("^(?:" + WEEKDAY + "(?:" + DATE_SOURCE + "))$", "i");
   /** A hospital number after a site code of three or four capitals ("RNN 0450913") or two joined ("LT1120394"). */
@@ -203,7 +205,7 @@ final class ScrubText {
       List.of("Primary", "Infant", "Junior", "Nursery", "Academy", "School", "Ysgol");
   /** A capital, a hyphen and a figure: a note without one holds no REFERENCE_CODE. */
   private static final Pattern REFERENCE_CODE_HINT = Js.regex("[A-Z]-\\d");
-  private static final Pattern FIRST_WORD = Js.regex("^\\p{Lu}[\\p{Ll}'’-]*", "u");
+  private static final Pattern FIRST_WORD = Js.regex("^[^ ]+");
   private static final Pattern SCHOOL_REST = Js.regex("^\\p{Lu}[\\p{Ll}'’-]{1,30}[ ]\\p{Lu}", "u");
   private static final Js.Dual POSTCODE =
       Js.dual(first("a-z", "\\b(?:[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2}|GIR ?0AA)\\b"), "gi");
@@ -480,9 +482,20 @@ final class ScrubText {
           if (!SCHOOL_REST.matcher(Js.slice(text, start, m.end())).find()) continue;
         }
       }
+      // "RC Primary School": a kind of school with no name is no address, as in scrub-text.ts.
+      boolean named = false;
+      for (String w : Js.slice(text, start, m.end()).split(" ", -1))
+        named |= !w.isEmpty() && !SCHOOL_KIND_WORDS.contains(w);
+      if (!named) continue;
       spans.add(new Span(start, m.end(), "ADDRESS", null));
     }
   }
+
+  /** The words of a school's kind and denomination, which name no school. */
+  private static final java.util.Set<String> SCHOOL_KIND_WORDS =
+      java.util.Set.of(
+          "Primary Infant Infants Junior Juniors Nursery Academy School High Grammar Secondary Community Special Free Prep Preparatory RC CE C of E St St."
+              .split(" "));
 
   /** A month alone after a word that makes it a time, a day of the month after a preposition (DATE_AFTER_WORD). */
   private static void findDatesAfterWords(String text, boolean plain, List<Span> spans) {
@@ -502,20 +515,20 @@ final class ScrubText {
    * ("12/3 07:45"), or before "at" and a time ("9/6 at 10:15"); read at each "/" with a figure before it.
    */
   private static void findDayMonths(String text, List<Span> spans) {
-    // As in scrub-text.ts, the loop ends at a "/" at the very start of the note.
-    for (int slash = text.indexOf('/'); slash > 0; slash = text.indexOf('/', slash + 1)) {
+    for (int slash = text.indexOf('/'); slash >= 0; slash = text.indexOf('/', slash + 1)) {
       int start = slash;
       while (start > 0 && slash - start < 2 && isDigit(text.charAt(start - 1))) start--;
       if (start == slash || (start > 0 && "0123456789/.,".indexOf(text.charAt(start - 1)) >= 0)) continue;
-      Matcher m = Js.from(DAY_MONTH_ANY, text, start);
-      if (!m.lookingAt()) continue;
-      int end = m.end();
       String before = text.substring(Math.max(0, start - 14), start);
       Matcher weekday = WEEKDAY_BEFORE.matcher(before);
       if (weekday.find()) {
-        spans.add(new Span(start - weekday.group().length(), end, "DATE", null));
+        Matcher any = Js.from(ANY_DAY_MONTH, text, start);
+        if (any.lookingAt()) spans.add(new Span(start - weekday.group().length(), any.end(), "DATE", null));
         continue;
       }
+      Matcher m = Js.from(DAY_MONTH_ANY, text, start);
+      if (!m.lookingAt()) continue;
+      int end = m.end();
       boolean entry = start == 0 || ENTRY_START_BEFORE.matcher(before).find();
       if ((entry && Js.from(TIME_AFTER, text, end).lookingAt()) || Js.from(AT_TIME_AFTER, text, end).lookingAt())
         spans.add(new Span(start, end, "DATE", null));
