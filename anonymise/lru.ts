@@ -3,16 +3,21 @@
  * one typed array. A lookup reads the hash array first and touches a slot's key only when the hashes agree, so a
  * miss costs about one read of memory the CPU caches do not hold. A V8 Map, whose chains compare each candidate
  * key, costs several (about 1.4 µs a miss across two generations, measured in the engine between the scrubber's
- * passes over a note). Never more than half full: a probe ends at an empty slot within a few steps.
+ * passes over a note). Never more than half full: a probe ends at an empty slot within a few steps. The table
+ * starts small and doubles as it fills, up to the slots its generation needs: a cache that holds few entries stays
+ * compact, as a Map would, and its look-ups stay in the CPU's caches.
  */
 class Generation<V> {
-  readonly #mask: number;
-  readonly #hashes: Int32Array;
+  readonly #maxSlots: number;
+  #mask: number;
+  #hashes: Int32Array;
   /** Slot i's key at 2i and its value at 2i + 1: a hit reads one place of memory for both. */
-  readonly #entries: unknown[];
+  #entries: unknown[];
   size = 0;
 
-  constructor(slots: number) {
+  constructor(maxSlots: number) {
+    this.#maxSlots = maxSlots;
+    const slots = Math.min(INITIAL_SLOTS, maxSlots);
     this.#mask = slots - 1;
     this.#hashes = new Int32Array(slots);
     this.#entries = new Array<unknown>(2 * slots).fill(undefined);
@@ -28,8 +33,9 @@ class Generation<V> {
     }
   }
 
-  /** Adds or replaces; the caller keeps `size` at most half the slots. */
+  /** Adds or replaces; the caller keeps `size` at most half of the most slots. */
   set(key: string, value: V, hash: number): void {
+    if (2 * (this.size + 1) > this.#hashes.length && this.#hashes.length < this.#maxSlots) this.#grow();
     const hashes = this.#hashes;
     const mask = this.#mask;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
@@ -45,6 +51,25 @@ class Generation<V> {
         this.#entries[2 * i + 1] = value;
         return;
       }
+    }
+  }
+
+  /** Twice the slots, every entry placed again by its hash. */
+  #grow(): void {
+    const hashes = this.#hashes;
+    const entries = this.#entries;
+    const slots = 2 * hashes.length;
+    this.#mask = slots - 1;
+    this.#hashes = new Int32Array(slots);
+    this.#entries = new Array<unknown>(2 * slots).fill(undefined);
+    for (let j = 0; j < hashes.length; j++) {
+      const hash = hashes[j] as number;
+      if (hash === 0) continue;
+      let i = hash & this.#mask;
+      while (this.#hashes[i] !== 0) i = (i + 1) & this.#mask;
+      this.#hashes[i] = hash;
+      this.#entries[2 * i] = entries[2 * j];
+      this.#entries[2 * i + 1] = entries[2 * j + 1];
     }
   }
 
@@ -64,7 +89,13 @@ class Generation<V> {
   }
 }
 
-/** FNV-1a over the string's UTF-16 code units, never 0 (0 marks an empty slot). */
+const INITIAL_SLOTS = 64;
+
+/**
+ * FNV-1a over the string's UTF-16 code units, never 0 (0 marks an empty slot). A key longer than 16 characters is
+ * hashed on its length, its first 8 and its last 8 characters: tokens, record ids and addresses differ there, and a
+ * look-up costs the same whatever the key's length (equal hashes are still checked by comparing the keys).
+ */
 function hashOf(key: string): number {
   let h = 0x811c9dc5 | 0;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);

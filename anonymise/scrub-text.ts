@@ -163,31 +163,47 @@ function isDigitAt(text: string, i: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/** A month's name or abbreviation as a date writes it alone (MONTH_WORD), not a possessive, no figure after it. */
+const MONTH_ALONE = new RegExp(`\\b${MONTH_WORD}(?!['’]|[ ]?\\d)`, "g");
+/** The words that make a month alone a time, right before it. */
+const TIME_WORD_BEFORE =
+  /\b(?:in|since|until|till|during|due|early|late|mid|last|next|this|(?:end|start|beginning|middle)[ ]of)[ -]{1,2}$/i;
+/** "the 14th", not "the 3rd attempt". */
+const THE_ORDINAL_DAY =
+  /\bthe[ ]{1,2}\d{1,2}(?:st|nd|rd|th)\b(?![ ]{1,2}(?!(?:at|of|in|and|or|to)\b)[A-Za-z])/gi;
+/** The prepositions that make "the 14th" a date, right before it. */
+const DAY_PREPOSITION_BEFORE = /\b(?:on|from|until|till|by|before|after|since)[ ]{1,2}$/i;
+
 /**
  * A month written alone after a word that makes it a time ("in November", "due Sept", "until June", "mid-August",
  * "end of March"), and a day of the month after a preposition ("on the 14th", not "on the 3rd attempt"). The month
  * with a capital or in capitals, and not a possessive ("in June's words"). HIPAA's Safe Harbor counts a month as a
  * date element; a year alone is not one, and stays ("in 2019").
+ *
+ * Months and days found by MONTH_ALONE and THE_ORDINAL_DAY are kept when the word before them (read on the 20
+ * characters before: the longest is "beginning of ") makes them a date. Matching the month or the day first and
+ * looking back only there costs a scan per note; a look-behind in the pattern ran at every capital of a note full of
+ * names.
  */
-export const DATE_AFTER_WORD = new RegExp(
-  // The word before is read by a look-behind, run only where a month's capital or "the " stands.
-  `(?=(?-i:[JFMASOND]))(?<=\\b(?:in|since|until|till|during|due|early|late|mid|last|next|this|(?:end|start|beginning|middle)[ ]of)[ -]{1,2})(?<month>${MONTH_WORD})(?!['’]|[ ]?\\d)|(?=the[ ])(?<=\\b(?:on|from|until|till|by|before|after|since)[ ]{1,2})(?<day>the[ ]{1,2}\\d{1,2}(?:st|nd|rd|th))\\b(?![ ]{1,2}(?!(?:at|of|in|and|or|to)\\b)[A-Za-z])`,
-  "gi",
-);
-
 function findDatesAfterWords(text: string, spans: Span[]): void {
-  const re = DATE_AFTER_WORD;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const { month, day } = m.groups as { month?: string; day?: string };
-    const [start, end] = groupAtEnd(m, (month ?? day) as string);
+  const months = MONTH_ALONE;
+  months.lastIndex = 0;
+  for (let m = months.exec(text); m !== null; m = months.exec(text)) {
+    if (!TIME_WORD_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) continue;
+    const end = m.index + m[0].length;
     // A month's abbreviation keeps the full stop that ends a sentence ("due Sept."): it is the sentence's.
     spans.push({
-      start,
+      start: m.index,
       end: text.charCodeAt(end - 1) === 46 ? end - 1 : end,
       entity: "DATE",
       replacement: undefined,
     });
+  }
+  const days = THE_ORDINAL_DAY;
+  days.lastIndex = 0;
+  for (let m = days.exec(text); m !== null; m = days.exec(text)) {
+    if (DAY_PREPOSITION_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index)))
+      spans.push({ start: m.index, end: m.index + m[0].length, entity: "DATE", replacement: undefined });
   }
 }
 
