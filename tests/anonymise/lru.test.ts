@@ -68,13 +68,13 @@ describe("LruCache", () => {
   it("keeps every entry while its table grows from a few slots to a generation's", () => {
     const cache = new LruCache<number>(1000);
     const keys = Array.from({ length: 500 }, (_, i) => `NHS-k1-${(i * 2654435761) >>> 0}`);
-    keys.forEach((k, i) => cache.set(k, i));
+    for (const [i, k] of keys.entries()) cache.set(k, i);
     // All in the young generation: hits there insert nothing, so every key must still be found.
-    keys.forEach((k, i) => expect(cache.get(k)).toBe(i));
+    for (const [i, k] of keys.entries()) expect(cache.get(k)).toBe(i);
     expect(cache.size).toBe(500);
     const more = Array.from({ length: 500 }, (_, i) => `more-${i}`);
-    more.forEach((k, i) => cache.set(k, i));
-    more.forEach((k, i) => expect(cache.get(k)).toBe(i));
+    for (const [i, k] of more.entries()) cache.set(k, i);
+    for (const [i, k] of more.entries()) expect(cache.get(k)).toBe(i);
   });
 
   it("counts hits and misses, and holds nothing at capacity 0 or after clear", () => {
