@@ -106,10 +106,10 @@ const MONTH_WORD = `(?-i:${capitalsToo(MONTH_NAMES)}|(?:${capitalsToo(MONTH_ABBR
 const DAY_MONTH_FIGURES =
   "(?<![\\d/.,])(?!10/10)(?:0[1-9]/(?:0[1-9]|1[0-2])|(?:1[0-2])/(?:0[1-9]|1[01])|(?:1[3-9]|2\\d|3[01])/(?:0[1-9]|1[01]|[1-689]))(?![\\d/]|\\.\\d)";
 
-/** A day and a month in figures, any form ("7/5", "12/3", "03/11"), read where other evidence makes it a date. */
-const DAY_MONTH_ANY = /(?:0?[1-9]|[12]\d|3[01])\/(?:0?[1-9]|1[0-2])(?![\d/]|\.\d)/y;
+/** A valid day and month in figures, any form ("7/5", "12/3", "03/11"), read where other evidence makes it a date. */
+const VALID_DAY_MONTH = /(?:0?[1-9]|[12]\d|3[01])\/(?:0?[1-9]|1[0-2])(?![\d/]|\.\d)/y;
 /** Figures and a "/" after a day of the week, whatever they are ("Fri 9/13" is a date written the American way). */
-const ANY_DAY_MONTH = /\d{1,2}\/\d{1,2}(?![\d/]|\.\d)/y;
+const FIGURES_SLASH_FIGURES = /\d{1,2}\/\d{1,2}(?![\d/]|\.\d)/y;
 /** A day of the week right before the figures: "Tues 7/5", "FRI, 9/6". */
 const WEEKDAY_BEFORE = new RegExp(`\\b${WEEKDAY_WORD},?[ ]{1,3}$`);
 /** A line's or a quotation's start right before the figures. */
@@ -132,8 +132,8 @@ function findDayMonths(text: string, spans: Span[]): void {
     const before = text.slice(Math.max(0, start - 14), start);
     const weekday = WEEKDAY_BEFORE.exec(before);
     if (weekday !== null) {
-      ANY_DAY_MONTH.lastIndex = start;
-      const any = ANY_DAY_MONTH.exec(text);
+      FIGURES_SLASH_FIGURES.lastIndex = start;
+      const any = FIGURES_SLASH_FIGURES.exec(text);
       if (any !== null)
         spans.push({
           start: start - weekday[0].length,
@@ -143,8 +143,8 @@ function findDayMonths(text: string, spans: Span[]): void {
         });
       continue;
     }
-    DAY_MONTH_ANY.lastIndex = start;
-    const m = DAY_MONTH_ANY.exec(text);
+    VALID_DAY_MONTH.lastIndex = start;
+    const m = VALID_DAY_MONTH.exec(text);
     if (m === null) continue;
     const end = start + m[0].length;
     TIME_AFTER.lastIndex = end;
