@@ -115,8 +115,9 @@ const WEEKDAY_BEFORE = new RegExp(`\\b${WEEKDAY_WORD},?[ ]{1,3}$`);
 /** A line's or a quotation's start right before the figures. */
 const ENTRY_START_BEFORE = /(?:^|\n[ ]{0,3}|["“(])$/;
 /** A time of day after the figures ("12/3 07:45"), or "at" and a time ("9/6 at 10:15"). */
-const TIME_AFTER = /,?[ ]{1,2}(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d)/y;
-const AT_TIME_AFTER = /[ ]{1,2}at[ ]{1,2}(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d)/iy;
+const TIME_OF_DAY = "(?:[01]?\\d|2[0-3])[:.][0-5]\\d(?!\\d)";
+const TIME_AFTER = new RegExp(`,?[ ]{1,2}${TIME_OF_DAY}`, "y");
+const AT_TIME_AFTER = new RegExp(`[ ]{1,2}at[ ]{1,2}${TIME_OF_DAY}`, "iy");
 
 /**
  * A day and a month in figures in any form where the words around it make it a date, which DAY_MONTH_FIGURES alone
@@ -287,7 +288,7 @@ export const PATTERNS = {
     /\b(?:HMP(?:[ ]?&?[ ]?YOI)?|HMYOI|HM[ ]Prison)[ ]\p{Lu}[\p{Ll}'’-]{2,30}(?:[ ]\p{Lu}[\p{Ll}'’-]{2,30})?/gu,
   /**
    * A school or nursery by its name: "Middleton Park Primary", "Little Acorns Nursery", "St Anne's RC Primary
-   * School", "Brookfield High School", "Ysgol Treganna". findSchools drops a sentence's first word when it is a
+   * School", "Brookfield High School", "Ysgol Treganna". findInstitutions drops a sentence's first word when it is a
    * common English word ("Attends Nursery").
    */
   SCHOOL:
@@ -628,28 +629,26 @@ function findInstitutions(text: string, spans: Span[]): void {
   re.lastIndex = 0;
   const { WORD_LEVEL, NAMES } = gazetteer();
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const end = m.index + m[0].length;
     let start = m.index;
-    const first = /^[^ ]+/.exec(m[0])?.[0];
+    const first = m[0].slice(0, m[0].indexOf(" "));
     // "Attends Nursery", "Starts Primary School": a sentence's first word that is a common English word is the
     // sentence's verb, not the school's name; what is left must still name the school.
-    if (first !== undefined && sentenceStartAt(text, start)) {
+    if (sentenceStartAt(text, start)) {
       const key = keyOf(first);
       if ((WORD_LEVEL.get(key) ?? 99) <= 35 && !NAMES.has(key)) {
         start += first.length + 1;
-        if (!/^\p{Lu}[\p{Ll}'’-]{1,30}[ ]\p{Lu}/u.test(text.slice(start, m.index + m[0].length))) continue;
+        if (!NAMED_SCHOOL_REST.test(text.slice(start, end))) continue;
       }
     }
     // "RC Primary School", "St Primary": a kind of school with no name is no address.
-    if (
-      !text
-        .slice(start, m.index + m[0].length)
-        .split(" ")
-        .some(namesSchool)
-    )
-      continue;
-    spans.push({ start, end: m.index + m[0].length, entity: "ADDRESS", replacement: undefined });
+    if (!text.slice(start, end).split(" ").some(namesSchool)) continue;
+    spans.push({ start, end, entity: "ADDRESS", replacement: undefined });
   }
 }
+
+/** What is left of a school's match after a dropped first word: a capitalised word and another after it. */
+const NAMED_SCHOOL_REST = /^\p{Lu}[\p{Ll}'’-]{1,30}[ ]\p{Lu}/u;
 
 /** The words of a school's kind and denomination, which name no school. */
 const SCHOOL_KIND_WORDS = new Set(
