@@ -168,7 +168,7 @@ function isDigitAt(text: string, i: number): boolean {
 const MONTH_ALONE = new RegExp(`\\b${MONTH_WORD}(?!['’]|[ ]?\\d)`, "g");
 /** The words that make a month alone a time, right before it. */
 const TIME_WORD_BEFORE =
-  /\b(?:in|since|until|till|during|due|early|late|mid|last|next|this|(?:end|start|beginning|middle)[ ]of)[ -]{1,2}$/i;
+  /\b(?:in|since|until|till|during|due|early|late|mid|last|next|this|by|after|before|from|review|LMP|EDD|(?:end|start|beginning|middle)[ ]of)[ -]{1,2}$/i;
 /** "the 14th", not "the 3rd attempt". */
 const THE_ORDINAL_DAY =
   /\bthe[ ]{1,2}\d{1,2}(?:st|nd|rd|th)\b(?![ ]{1,2}(?!(?:at|of|in|and|or|to)\b)[A-Za-z])/gi;
@@ -292,7 +292,7 @@ export const PATTERNS = {
    * common English word ("Attends Nursery").
    */
   SCHOOL:
-    /\b(?:(?:\p{Lu}[\p{Ll}'’-]{1,30}[ ]|St\.?[ ]|RC[ ]|CE[ ]|C[ ]of[ ]E[ ]){1,4}(?:(?:Primary|Infants?|Juniors?|Nursery|Academy)(?:[ ](?:School|Academy))?|(?:High|Grammar|Secondary|Community|Special|Free|Prep|Preparatory|Junior|Infant|Primary)[ ]School)|Ysgol(?:[ ]\p{Lu}[\p{L}'’-]{1,30}){1,3})(?![\p{L}\p{N}])/gu,
+    /\b(?:(?:\p{Lu}[\p{Ll}'’-]{1,30}[ ]|St\.?[ ]|RC[ ]|CE[ ]|C[ ]of[ ]E[ ]){1,4}(?:(?:Primary|Infants?|Juniors?|Nursery|Academy)(?:[ ](?:School|Academy))?|(?:High|Grammar|Secondary|Community|Special|Free|Prep|Preparatory|Junior|Infant|Primary|Girls['’]?|Boys['’]?)[ ]School)|Ysgol(?:[ ]\p{Lu}[\p{L}'’-]{1,30}){1,3})(?![\p{L}\p{N}])/gu,
   /** A street with no house number, in any case ("Oak Dr"), matched only right after STREET_CUE (sticky). */
   STREET_AFTER_CUE: new RegExp(
     "(?:[A-Za-z'’-]{2,20}[ ]{1,3}){1,3}" +
@@ -313,7 +313,7 @@ export const PATTERNS = {
    * The reference ends the match, so its range is the match's end less its length (no match indices to allocate).
    */
   REFERENCE_AFTER_CUE:
-    /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|(?:Datix|DATIX)(?:[ ]?(?:[Rr]ef|[Nn]o)\.?)?|(?:[Pp]rison|[Ss]taff|[Ss]ervice|[Cc]ollar|[Ww]arrant|[Cc]ustody|[Pp]ayroll|[Ee]mployee|[Ii]ncident|[Cc]omplaint|[Cc]laim|[Pp]assport|[Pp]upil|[Ss]tudent|[Ll]og)[ ]?(?:[Nn]o|[Nn]um(?:ber)?)\.?|(?:GMC|NMC|HCPC|GDC|GPhC|GOC)(?:[ ](?:PIN|[Nn]o\.?|[Nn]umber|[Rr]eg(?:istration)?(?:[ ][Nn]o\.?)?))?|PIN|[Ll]og(?:ged)?(?:[ ]as)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/g,
+    /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|(?:Datix|DATIX)(?:[ ]?(?:[Rr]ef|[Nn]o)\.?)?|(?:[Pp]rison|[Cc]linic|[Ss]taff|[Ss]ervice|[Cc]ollar|[Ww]arrant|[Cc]ustody|[Pp]ayroll|[Ee]mployee|[Ii]ncident|[Cc]omplaint|[Cc]laim|[Pp]assport|[Pp]upil|[Ss]tudent|[Ll]og)[ ]?(?:[Nn]o|[Nn]um(?:ber)?)\.?|(?:GMC|NMC|HCPC|GDC|GPhC|GOC)(?:[ ](?:PIN|[Nn]o\.?|[Nn]umber|[Rr]eg(?:istration)?(?:[ ][Nn]o\.?)?))?|PIN|[Ll]og(?:ged)?(?:[ ]as)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/g,
   /**
    * A hospital number written as a site code of three or four capitals and six to eight digits ("RNN 0450913",
    * "QEB4418203"), or two capitals joined to them ("LT1120394"); findSiteNumbers leaves out laboratory values
@@ -624,6 +624,7 @@ const SCHOOL_WORDS = ["Primary", "Infant", "Junior", "Nursery", "Academy", "Scho
 /** A place someone lives or is held, or a child's school: prisons and schools by name (PATTERNS.PRISON, SCHOOL). */
 function findInstitutions(text: string, spans: Span[]): void {
   if (text.includes("HM")) findRegex(text, PATTERNS.PRISON, "ADDRESS", spans);
+  findResidences(text, spans);
   if (!SCHOOL_WORDS.some((w) => text.includes(w))) return;
   const re = PATTERNS.SCHOOL;
   re.lastIndex = 0;
@@ -647,12 +648,106 @@ function findInstitutions(text: string, spans: Span[]): void {
   }
 }
 
+/**
+ * A care home, a hostel or a refuge by its name, before the kind written out: "Cedar Lodge nursing home", "Harbour
+ * House hostel", "The Beeches Care Home". The name alone is taken (the kind stays: it tells the researcher where
+ * the person lives, not which one). Where someone lives or works is finer than the postcode district the research
+ * record keeps.
+ */
+/** The kind of a residence, written out (any case): where a name before it is looked for. */
+const RESIDENCE_KIND =
+  /\b(?:(?:nursing|care|residential|rest|retirement)[ ]home|hostel|refuge)(?![A-Za-z0-9])/gi;
+/** One to three capitalised words right before a residence's kind. */
+const NAME_BEFORE_KIND = /(?<![\p{L}\p{N}'’])(?:\p{Lu}[\p{Ll}'’-]{1,30}[ ]){1,3}$/u;
+/** Words of a residence's kind, or one a sentence may start with: never its name. */
+const RESIDENCE_KIND_WORDS = new Set([
+  "nursing",
+  "care",
+  "residential",
+  "rest",
+  "retirement",
+  "home",
+  "homes",
+  "hostel",
+  "refuge",
+  "private",
+  "local",
+  "council",
+  "supported",
+  "emergency",
+  "homeless",
+  "womens",
+  "women's",
+  "women’s",
+  "a",
+  "an",
+  "the",
+  "her",
+  "his",
+  "their",
+  "same",
+  "new",
+  "previous",
+]);
+/** Whether a note may hold a residence's kind at all: most do not, and skip its case-insensitive scan. */
+function mayNameResidence(text: string): boolean {
+  return (
+    text.includes(" home") ||
+    text.includes(" Home") ||
+    text.includes(" HOME") ||
+    text.includes("ostel") ||
+    text.includes("OSTEL") ||
+    text.includes("efuge") ||
+    text.includes("EFUGE")
+  );
+}
+
+function findResidences(text: string, spans: Span[]): void {
+  if (!mayNameResidence(text)) return;
+  const kinds = RESIDENCE_KIND;
+  kinds.lastIndex = 0;
+  const { WORD_LEVEL, NAMES } = gazetteer();
+  for (let kind = kinds.exec(text); kind !== null; kind = kinds.exec(text)) {
+    const from = Math.max(0, kind.index - 100);
+    const m = NAME_BEFORE_KIND.exec(text.slice(from, kind.index));
+    if (m === null) continue;
+    const words = m[0].trimEnd().split(" ");
+    let start = from + m.index;
+    let k = 0;
+    // Leading words of the kind, articles, abbreviations and clinical words ("GP care home round"), and at a
+    // sentence's start a common English word, are not the name.
+    while (k < words.length) {
+      const word = words[k] as string;
+      const key = keyOf(word);
+      const common = (WORD_LEVEL.get(key) ?? 99) <= 35 && !NAMES.has(key);
+      const abbreviation = word.length <= 4 && word === word.toUpperCase();
+      if (
+        !abbreviation &&
+        !CLINICAL.has(key) &&
+        !RESIDENCE_KIND_WORDS.has(word.toLowerCase()) &&
+        !(common && sentenceStartAt(text, start))
+      )
+        break;
+      start += word.length + 1;
+      k++;
+    }
+    if (k === words.length) continue;
+    if (words.slice(k).some((w) => RESIDENCE_KIND_WORDS.has(w.toLowerCase()))) continue;
+    spans.push({
+      start,
+      end: from + m.index + m[0].trimEnd().length,
+      entity: "ADDRESS",
+      replacement: undefined,
+    });
+  }
+}
+
 /** What is left of a school's match after a dropped first word: a capitalised word and another after it. */
 const NAMED_SCHOOL_REST = /^\p{Lu}[\p{Ll}'’-]{1,30}[ ]\p{Lu}/u;
 
 /** The words of a school's kind and denomination, which name no school. */
 const SCHOOL_KIND_WORDS = new Set(
-  "Primary Infant Infants Junior Juniors Nursery Academy School High Grammar Secondary Community Special Free Prep Preparatory RC CE C of E St St.".split(
+  "Primary Infant Infants Junior Juniors Nursery Academy School High Grammar Secondary Community Special Free Prep Preparatory RC CE C of E St St. Girls Girls' Girls’ Boys Boys' Boys’".split(
     " ",
   ),
 );
@@ -806,9 +901,11 @@ function findTitledNames(text: string, spans: Span[]): void {
  * Read on the note's last 80 characters only.
  */
 const SIGN_OFF =
-  /(?:^|[.!?][ \t]{1,3}|\n[ \t]{0,3})(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}))?(?:[ \t]{0,3}\((?:for|pp)\b[^)\n]{0,60}\))?[ \t]{0,3}\.?\s*$/;
+  /(?:^|[.!?][ \t]{1,3}|\n[ \t]{0,3}|(?<by>\b[Bb]y[ ]{1,2}))(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}|[A-Za-z]{6,12}))?(?:[ \t]{0,3}\((?:(?:for|pp)\b[^)\n]{0,60}|(?<bracket>[A-Za-z][A-Za-z &-]{1,24}))\))?[ \t]{0,3}\.?\s*$/;
+/** A service or a profession written as a word: "podiatry", "physio", "Pharmacy", "Dietetics". */
+const SERVICE_WORD = /(?:ology|iatry|therapy|etics|physio|pharmacy|admin)$/;
 /** Grades and roles a signature gives after the initials, besides STAFF_ROLES and ROLE_NOUNS ("ST4", "CT2", "F1"). */
-const GRADE = /^(?:(?:ST|CT|FY|F|GPST|StR|ACCS)\d{1,2}|SpR|StR|SHO|Reg|ALN|OHN|AHP|PA|FSW)$/;
+const GRADE = /^(?:(?:ST|CT|FY|F|GPST|StR|ACCS)\d{1,2}|SpR|StR|SHO|Reg|ALN|OHN|AHP|PA|FSW|PT)$/;
 /** Small words a note may end on that are no initials. */
 const NOT_INITIALS = new Set(["ok", "am", "pm"]);
 /**
@@ -816,7 +913,14 @@ const NOT_INITIALS = new Set(["ok", "am", "pm"]);
  * them a staff role or a grade: "… O. Brennan TB CNS", "… S. Adeyinka CT1 T&O", "… C. Forde AMU SpR".
  */
 const SIGNATURE =
-  /(?:^|[.!?][ \t]{1,3}|\n[ \t]{0,3})(?<name>\p{Lu}\.[ ]?\p{Lu}[\p{L}\p{M}'’-]{1,30})(?<roles>(?:[ \t]{1,3}[A-Z][A-Za-z&]{0,5}\d{0,2}){1,3})[ \t]{0,3}\.?\s*$/u;
+  /(?:^|[.!?][ \t]{1,3}|\n[ \t]{0,3}|\b[Ss]igned:?[ ]{1,2})(?<name>\p{Lu}\.[ ]?\p{Lu}[\p{L}\p{M}'’-]{1,30})(?<roles>(?:[ \t]{1,3}[A-Z][A-Za-z&]{0,5}\d{0,2}){1,3})[ \t]{0,3}\.?\s*$/u;
+/**
+ * A note signed with a given name alone and a role, grade or team: "… Nikhil PT", "… Tendai MS CNS". The name is one
+ * the name lists hold, or no English word; not one of the commoner English words ("Bloods PT", "Review SpR").
+ */
+const GIVEN_SIGNATURE =
+  /(?:^|[.!?][ \t]{1,3}|\n[ \t]{0,3})(?<name>\p{Lu}\p{Ll}{2,20})(?<roles>(?:[ \t]{1,3}[A-Z][A-Za-z&]{0,5}\d{0,2}){1,2})[ \t]{0,3}\.?\s*$/u;
+
 /**
  * A name (one the name lists hold), the initial of a family name and a staff role or grade, anywhere: "Hannah B
  * RN", "Kirsty B CNS".
@@ -824,26 +928,55 @@ const SIGNATURE =
 const GIVEN_INITIAL_ROLE =
   /(?<=\b(?<given>\p{Lu}\p{Ll}{2,20}))[ ][A-Z]\.?[ ]{1,2}(?<role>[A-Z][A-Za-z]{1,4}\d{0,2})\b/gu;
 
+/** The role words a signature gives after initials: a grade, a staff role or a role noun, a service. */
+function signatureRole(words: string): boolean {
+  const last = words.trim().split(" ").pop() ?? "";
+  const key = keyOf(last);
+  if (GRADE.test(last) || STAFF_ROLES.has(key) || ROLE_NOUNS.has(key) || JOB_TITLES.has(key)) return true;
+  return SERVICE_WORD.test(key) || (/^[A-Z]{2,5}$/.test(last) && !CLINICAL.has(key));
+}
+
 /** A staff role or a grade as a signature writes it ("RN", "CNS", "ST4", "SpR"). */
 function isRoleOrGrade(word: string): boolean {
   return GRADE.test(word) || (word === word.toUpperCase() && STAFF_ROLES.has(keyOf(word)));
 }
 
-/** The signature (SIGNATURE) in a note's `tail`, its last characters from `from`. */
-function findSignature(tail: string, from: number, spans: Span[]): void {
-  const m = SIGNATURE.exec(tail);
+/**
+ * A signature in a note's `tail`, its last characters from `from`: SIGNATURE (an initial and a family name) or
+ * GIVEN_SIGNATURE (a given name alone, which `nameOk` must accept), then role words of which one is a role or grade.
+ */
+function findSignature(
+  tail: string,
+  from: number,
+  spans: Span[],
+  pattern: RegExp,
+  nameOk: (name: string) => boolean,
+): void {
+  const m = pattern.exec(tail);
   if (m === null) return;
   const { name, roles } = m.groups as { name: string; roles: string };
   if (
     !roles
       .trim()
       .split(/[ \t]+/)
-      .some(isRoleOrGrade)
+      .some(isRoleOrGrade) ||
+    !nameOk(name)
   )
     return;
   const start = from + m.index + m[0].indexOf(name);
   spans.push({ start, end: start + name.length, entity: "NAME", replacement: undefined });
 }
+
+/** A given name that may sign alone: a listed name or no English word, not a common one, nothing clinical. */
+function givenSigns(name: string): boolean {
+  const key = keyOf(name);
+  const { NAMES, GIVEN, WORD_LEVEL } = gazetteer();
+  const level = WORD_LEVEL.get(key);
+  if (level !== undefined && (level <= 20 || !(NAMES.has(key) || GIVEN.has(key)))) return false;
+  return !(CLINICAL.has(key) || TITLES.has(key) || CALENDAR.has(key) || ROLE_NOUNS.has(key));
+}
+
+const ANY_NAME = (): boolean => true;
 
 function findGivenInitialRoles(text: string, spans: Span[]): void {
   const re = GIVEN_INITIAL_ROLE;
@@ -872,11 +1005,12 @@ function mayBeSigned(text: string): boolean {
   let start = end;
   while (start > 0 && isSignatureChar(text.charCodeAt(start - 1))) start--;
   const length = end - start;
-  if (length === 0 || length > 7) return false;
+  if (length === 0 || length > 12) return false;
   const first = text.charCodeAt(start);
-  if (first >= 65 && first <= 90) return true;
+  if (length <= 7 && first >= 65 && first <= 90) return true;
   const key = keyOf(text.slice(start, end));
-  return length <= 3 || ROLE_NOUNS.has(key) || STAFF_ROLES.has(key);
+  if (length > 7) return SERVICE_WORD.test(key) || ROLE_NOUNS.has(key) || JOB_TITLES.has(key);
+  return length <= 3 || ROLE_NOUNS.has(key) || STAFF_ROLES.has(key) || SERVICE_WORD.test(key);
 }
 
 /** Letters, digits, "&" and full stops: the characters of initials, roles and grades ("S.B.", "T&O", "CT1"). */
@@ -889,15 +1023,22 @@ function findSignOff(text: string, spans: Span[]): void {
   if (!mayBeSigned(text)) return;
   const from = Math.max(0, text.length - 80);
   const tail = from === 0 ? text : text.slice(from);
-  findSignature(tail, from, spans);
+  findSignature(tail, from, spans, SIGNATURE, ANY_NAME);
+  findSignature(tail, from, spans, GIVEN_SIGNATURE, givenSigns);
   const m = SIGN_OFF.exec(tail);
   if (m === null) return;
-  const { initials, role } = m.groups as { initials: string; role: string | undefined };
+  const { initials, role, bracket, by } = m.groups as Record<string, string | undefined> & {
+    initials: string;
+  };
   const key = keyOf(initials);
+  // "Scanned by TL.": initials after "by" at the end, but not a role or a grade ("seen by RN", "by SHO").
+  if (by !== undefined && (role !== undefined || bracket !== undefined || isRoleOrGrade(initials))) return;
+  // "SK (admin)", "DS (DSN)": a bracket after initials says who signs: a role, a service or its abbreviation.
+  if (bracket !== undefined && !signatureRole(bracket)) return;
   if (role !== undefined) {
-    // Initials then a word: a signature only when the word is a role or a grade ("AO ST4"), never "NG tube".
-    const roleKey = keyOf(role);
-    if (!GRADE.test(role) && !STAFF_ROLES.has(roleKey) && !ROLE_NOUNS.has(roleKey)) return;
+    // Initials then a word: a signature only when the word is a role, a grade or a service ("AO ST4", "GL
+    // podiatry"), never "NG tube".
+    if (!signatureRole(role)) return;
     if (TITLES.has(key)) return;
   } else if (
     CLINICAL.has(key) ||

@@ -530,7 +530,28 @@ function roleGap(text: string, tokens: readonly Token[], i: number): boolean {
 const NAME_IN_BRACKET =
   /\p{Lu}\p{Ll}[\p{L}\p{M}'’-]{0,30}(?:[ ]\p{Lu}\p{Ll}[\p{L}\p{M}'’-]{0,30})?[ ]{0,2}\)/uy;
 
+/** The word before a bracket that opens right before a name: "liaison (", "staff member (". */
+const WORD_BEFORE_BRACKET = /([A-Za-z]{3,20})[ ]{0,2}\([ ]{0,2}$/;
+/** Words for a person at work, besides the job titles, that a name in a bracket may follow. */
+const MEMBER_WORDS: ReadonlySet<string> = new Set(["member", "staff", "colleague", "volunteer", "contact"]);
+
+/**
+ * A name alone in a bracket after a job title or a word for a member of staff: "Alcohol liaison (Terry)", "a second
+ * staff member (Mo)". Read from the text: the tokens leave out ordinary words ("member").
+ */
+function nameAfterJobTitle(text: string, tokens: readonly Token[], first: number): boolean {
+  const t = tokens[first] as Token;
+  if (text.charCodeAt(t.start - 1) !== 40 && text.charCodeAt(t.start - 2) !== 40) return false;
+  const m = WORD_BEFORE_BRACKET.exec(text.slice(Math.max(0, t.start - 24), t.start));
+  if (m === null) return false;
+  const key = (m[1] as string).toLowerCase();
+  if (!JOB_TITLES.has(key) && !MEMBER_WORDS.has(key)) return false;
+  NAME_IN_BRACKET.lastIndex = t.start;
+  return NAME_IN_BRACKET.test(text);
+}
+
 function precededByCue(text: string, tokens: readonly Token[], first: number): boolean {
+  if (nameAfterJobTitle(text, tokens, first)) return true;
   let i = first - 1;
   let skipped = 0;
   let languages = 0;
@@ -638,10 +659,46 @@ function bracketedRoleAfter(text: string, tokens: readonly Token[], last: number
   return (factsOf(role) & (PERSON_NOUN_BIT | ROLE_BIT)) !== 0 || role === "nurse" || role === "sister";
 }
 
+/**
+ * What a person is to do, right after a name: "Martin to drive her in", "Efua will collect him", "Robin has agreed
+ * to stay". The verbs are things people do for a patient; a clinical subject is not followed by them ("Plan to
+ * review", "Dressing to stay" is a thing the tokens never make a name candidate).
+ */
+const PERSON_ACTION_AFTER =
+  /[ ]{1,2}(?:to|will|would|can|could|should|(?:is|are)(?:[ ]going)?[ ]to|(?:has|had)[ ]agreed[ ]to|agreed[ ]to|offered[ ]to)[ ]{1,2}(?:drive|bring|collect|visit|call|ring|phone|come|attend|accompany|pick|stay|help|speak|contact|sit|take|text|email|support|look[ ]after|care[ ]for)\b/y;
+
+/**
+ * A word that is also one of the commonest English words ("Hope", "Will", "Art"), starting a sentence, before an
+ * action: the word's own sense ("Hope to call family") is as likely as a name.
+ */
+function actionAfter(text: string, tokens: readonly Token[], last: number): boolean {
+  const t = tokens[last] as Token;
+  PERSON_ACTION_AFTER.lastIndex = t.end;
+  if (!PERSON_ACTION_AFTER.test(text)) return false;
+  if (MODAL_NAMES.has(t.key)) return false;
+  const level = levelOf(t);
+  return level === undefined || level > 10 || !sentenceStart(text, tokens, last);
+}
+
+/** Where a person comes from: "Jodie from the crisis team", "Dawn from the hospice", "Sue from Social Services". */
+const FROM_SERVICE_AFTER =
+  /[ ]{1,2}from[ ]{1,2}(?:the[ ]{1,2})?(?:\p{Lu}\p{Ll}|hospice|crisis|council|team|practice|surgery|ward|school|nursery|pharmacy|housing|agency|charity|church|mosque|temple|police|social|ambulance|district|community|home[ ]care|care[ ]agency)/uy;
+
+/** A given name, capitalised, before where the person comes from (not a common word starting a sentence). */
+function fromServiceAfter(text: string, tokens: readonly Token[], last: number): boolean {
+  const t = tokens[last] as Token;
+  if (!has(t, GIVEN_BIT) || t.shape !== Shape.Capitalised || MODAL_NAMES.has(t.key)) return false;
+  FROM_SERVICE_AFTER.lastIndex = t.end;
+  if (!FROM_SERVICE_AFTER.test(text)) return false;
+  const level = levelOf(t);
+  return level === undefined || level > 10 || !sentenceStart(text, tokens, last);
+}
+
 function followedByCue(text: string, tokens: readonly Token[], last: number): boolean {
   AGE_SEX_AFTER.lastIndex = (tokens[last] as Token).end;
   if (AGE_SEX_AFTER.test(text)) return true;
   if (bracketedRoleAfter(text, tokens, last)) return true;
+  if (actionAfter(text, tokens, last) || fromServiceAfter(text, tokens, last)) return true;
   let i = last + 1;
   let skipped = 0;
   while (i < tokens.length) {
@@ -1196,7 +1253,8 @@ export function findPersonNames(text: string): NameSpan[] {
     // Particles and initials are names only before a name: trim them off the end.
     let end = last;
     while (end > i && (tokens[end] as Token).kind === Kind.None) end--;
-    if ((tokens[end] as Token).kind !== Kind.None) {
+    if ((tokens[end] as Token).kind !== Kind.None && surnameHeadAfterPerson(text, tokens, i, end)) end++;
+    if ((tokens[end] as Token).kind !== Kind.None || end > last) {
       let group = groupPool[groupCount];
       if (group === undefined) {
         group = { first: 0, end: 0, name: false, thing: false };
@@ -1205,11 +1263,11 @@ export function findPersonNames(text: string): NameSpan[] {
       groupCount++;
       group.first = i;
       group.end = end;
-      group.thing = eponymOrPlace(text, tokens, i, end, mode === Shape.Capitalised);
+      group.thing = end > last ? false : eponymOrPlace(text, tokens, i, end, mode === Shape.Capitalised);
       group.name = !group.thing && decide(text, tokens, i, end, mode);
       groups.push(group);
     }
-    i = last + 1;
+    i = Math.max(last, end) + 1;
   }
   // Lists: "daughters Sarah and Emma", "Jane, Tom and Ali (children)": a name-like group joined to a name is one.
   for (let pass = 0; pass < 2; pass++) {
@@ -1236,7 +1294,14 @@ export function findPersonNames(text: string): NameSpan[] {
     let end = g.end;
     while (end + 1 < tokens.length && end - g.end < 2 && gapIs(NAME_GAP, text, tokens, end)) {
       const next = tokens[end + 1] as Token;
-      if (next.kind !== Kind.None || !(belongsToName(next, tokens[end] as Token) || has(next, PARTICLE_BIT)))
+      if (
+        next.kind !== Kind.None ||
+        !(
+          belongsToName(next, tokens[end] as Token) ||
+          has(next, PARTICLE_BIT) ||
+          nounSurname(text, tokens, end + 1, mode)
+        )
+      )
         break;
       end++;
     }
@@ -1257,6 +1322,7 @@ export function findPersonNames(text: string): NameSpan[] {
     if (!g.name) continue;
     joinedWord(text, tokens, g.end, 1, spans);
     joinedWord(text, tokens, g.first, -1, spans);
+    if (mode === Shape.Capitalised) slashedNames(text, tokens, g, spans);
   }
   if (spans.length > 0) sameNameElsewhere(text, tokens, spans, mode);
   return spans;
@@ -1293,6 +1359,52 @@ function sameNameElsewhere(text: string, tokens: readonly Token[], spans: NameSp
         !eponymOrPlace(text, tokens, i, i, true));
     if (again && !covered(t, spans, found)) spans.push({ start: t.start, end: t.end });
   }
+}
+
+/**
+ * A family name that is also a word for a person or a place ("Janine Foster", "Amy Porter", "Chelsea Ward") right
+ * after a name, capitalised in capitalised prose, and not the start of a role or a place of its own ("Janine Foster
+ * carer", "Rose Ward staff").
+ */
+function nounSurname(text: string, tokens: readonly Token[], i: number, mode: Shape): boolean {
+  const t = tokens[i] as Token;
+  if (mode !== Shape.Capitalised || t.shape !== Shape.Capitalised || !has(t, NAME_BIT)) return false;
+  if (!has(t, PERSON_NOUN_BIT | PLACE_HEAD_BIT) || has(t, TITLE_BIT | ROLE_BIT | EPONYM_HEAD_BIT))
+    return false;
+  // "ward" is a clinical word too, as a place.
+  if (has(t, CLINICAL_BIT) && !has(t, PLACE_HEAD_BIT)) return false;
+  const next = tokens[i + 1];
+  return !(
+    next !== undefined &&
+    (has(next, PERSON_NOUN_BIT | PLACE_HEAD_BIT | ROLE_BIT | CLINICAL_BIT) || JOB_TITLES.has(next.key)) &&
+    gapIs(GAP_3, text, tokens, i)
+  );
+}
+
+/**
+ * "daughter Chelsea Ward", "Mother Kathleen Ward", "worker (Sinead Ward)": after a kinship word, a role or a title,
+ * a name and a place head that is also a family name are a person, not a ward or a hall.
+ */
+function surnameHeadAfterPerson(
+  text: string,
+  tokens: readonly Token[],
+  first: number,
+  last: number,
+): boolean {
+  const next = tokens[last + 1];
+  if (next === undefined || !gapIs(NAME_GAP, text, tokens, last) || !has(next, PLACE_HEAD_BIT)) return false;
+  const before = tokens[first - 1];
+  if (before === undefined || !has(before, PERSON_NOUN_BIT | TITLE_BIT)) return false;
+  // Not after a comma: "Marek, Staff Nurse, Florence Ward" signs with the ward.
+  if (
+    !gapIs(GAP_6, text, tokens, first - 1) &&
+    !gapIs(GAP_9, text, tokens, first - 1) &&
+    !titleDot(text, tokens, first - 1)
+  )
+    return false;
+  return (
+    nounSurname(text, tokens, last + 1, Shape.Capitalised) && (tokens[first] as Token).shape === next.shape
+  );
 }
 
 function carriesOver(t: Token): boolean {
@@ -1340,6 +1452,54 @@ function joinedWord(
     spans.push({ start: other.start, end: other.end });
 }
 
+/** Only a slash between two words, with a space either side or none: "Boothroyd/Kamran", "Precious / Tendai". */
+const SLASH_GAP = gapPattern(/ ?\/ ?/);
+
+/** A capitalised word that may be a name beside a slash: a listed name, or no English word; nothing clinical. */
+function slashNameable(t: Token | undefined): t is Token {
+  if (t === undefined || t.shape !== Shape.Capitalised || t.key.length < 2 || t.digitAdjacent) return false;
+  if (
+    has(
+      t,
+      BLOCK_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT | EPONYM_HEAD_BIT | PLACE_HEAD_BIT | LANGUAGE_BIT,
+    )
+  )
+    return false;
+  const level = levelOf(t);
+  return level === undefined || (has(t, NAME_BIT | GIVEN_BIT) && level >= 20);
+}
+
+/**
+ * Two people written either side of a slash, in capitalised prose: "Crew Chris Boothroyd/Kamran Ali", "Precious /
+ * Tendai Chikore (nurse in charge)". A word after a slash is otherwise no name ("c/o", "Hb/Plt", "Leeds/Bradford"):
+ * here the other side is a name already, and the word and the one after it (its family name) are taken.
+ */
+function slashedNames(text: string, tokens: readonly Token[], g: Group, spans: NameSpan[]): void {
+  const after = tokens[g.end + 1];
+  if (slashNameable(after) && gapIs(SLASH_GAP, text, tokens, g.end)) {
+    let end = g.end + 1;
+    const next = tokens[end + 1];
+    if (slashNameable(next) && gapIs(NAME_GAP, text, tokens, end)) end++;
+    addSpan(spans, after.start, (tokens[end] as Token).end);
+  }
+  const before = tokens[g.first - 1];
+  if (slashNameable(before) && gapIs(SLASH_GAP, text, tokens, g.first - 1))
+    addSpan(spans, before.start, before.end);
+}
+
+/** Adds [start, end) unless a span found already covers it; it takes the place of a span it covers. */
+function addSpan(spans: NameSpan[], start: number, end: number): void {
+  for (let k = 0; k < spans.length; k++) {
+    const s = spans[k] as NameSpan;
+    if (s.start <= start && end <= s.end) return;
+    if (start <= s.start && s.end <= end) {
+      spans[k] = { start, end };
+      return;
+    }
+  }
+  spans.push({ start, end });
+}
+
 function listable(tokens: readonly Token[], first: number, end: number, mode: Shape): boolean {
   for (let k = first; k <= end; k++) {
     const t = tokens[k] as Token;
@@ -1350,14 +1510,20 @@ function listable(tokens: readonly Token[], first: number, end: number, mode: Sh
   return false;
 }
 
-/** Two groups separated by "and", "&" or a comma only. */
+/** A child's age after a name in a list of children: "Hamza 8, Ifrah 6", "Ana 9 and Luca 5", "Kai 18m". */
+const AGE = "[ ]{1,2}\\d{1,2}(?:[ ]?(?:yrs?|yo|y|m|months?))?";
+const AGE_COMMA = gapPattern(new RegExp(`${AGE}[ ]{0,2}[,&][ ]{0,2}`));
+const AGE_BEFORE_JOINER = gapPattern(new RegExp(`${AGE},?[ ]{1,2}`));
+
+/** Two groups separated by "and", "&" or a comma only, or those after an age ("Hamza 8, Ifrah 6"). */
 function joined(text: string, tokens: readonly Token[], leftEnd: number, rightFirst: number): boolean {
-  if (rightFirst === leftEnd + 1) return gapIs(GAP_10, text, tokens, leftEnd);
+  if (rightFirst === leftEnd + 1)
+    return gapIs(GAP_10, text, tokens, leftEnd) || gapIs(AGE_COMMA, text, tokens, leftEnd);
   if (rightFirst === leftEnd + 2) {
     const middle = tokens[leftEnd + 1] as Token;
     return (
       has(middle, JOINER_BIT) &&
-      gapIs(GAP_11, text, tokens, leftEnd) &&
+      (gapIs(GAP_11, text, tokens, leftEnd) || gapIs(AGE_BEFORE_JOINER, text, tokens, leftEnd)) &&
       gapIs(GAP_3, text, tokens, leftEnd + 1)
     );
   }

@@ -31,14 +31,14 @@ export const PERSON_NOUNS = set(`
   inlaw inlaws relative relatives family
   carer carers caregiver neighbour neighbours neighbor friend friends flatmate housemate lodger landlord landlady
   colleague workmate classmate teammate boss employer guardian foster kin nok lpa attorney advocate imca interpreter translator chaplain
-  keyworker worker coordinator visitor visitors
+  keyworker worker coordinator visitor visitors crew
   daughterinlaw soninlaw motherinlaw fatherinlaw sisterinlaw brotherinlaw exwife exhusband expartner
   stepmum stepdad stepbrother stepsister halfbrother halfsister grandparent grandparents greatgrandson
   greatgranddaughter
   physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic porter receptionist
   secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
   psychologist counsellor gp ot salt sw
-  teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers
+  teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers crew
 `);
 
 /**
@@ -49,7 +49,7 @@ export const ROLE_NOUNS = set(`
   physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic porter receptionist
   secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
   psychologist counsellor gp ot salt sw worker coordinator advocate interpreter translator chaplain
-  teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers
+  teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers crew
 `);
 
 /** Multi-word person nouns and verb cues, as sequences of keys: the name follows the last word. */
@@ -160,6 +160,7 @@ export const PERSON_VERBS = set(`
   rang rings phoned phones called calls visited visits visiting says said explained explains agreed agrees asked
   asks wants wanted wishes wished thinks thought believes believed attended attends came arrived arrives brought
   brings lives lived stays stayed declined consented requested requests collected collects tells told
+  sat sits drove drives flew helped helps cried accompanied accompanies texted messaged emailed hugged
 `);
 
 /**

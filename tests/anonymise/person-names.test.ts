@@ -363,6 +363,62 @@ namesFound("staff signing with a role abbreviation, and named after one", [
   ],
 ] as const);
 
+namesFound("what a person is to do, a family name that is also a word, two people either side of a slash", [
+  ["a name before 'to' and an action", "Mobile. Gethin to drive her home.", ["Gethin"]],
+  ["a word-name before 'will' and an action", "Robin will collect him at 5.", ["Robin"]],
+  ["a word-name before a person's past action", "Hazel sat with him overnight.", ["Hazel"]],
+  ["a common word starting a sentence stays", "Hope to call family later. Plan to review.", []],
+  ["a modal name stays", "Mark to start the checklist. Will to follow up.", []],
+  ["a family name that is a person noun", "Spoke to godmother Imelda Foster today.", ["Imelda Foster"]],
+  ["a role word after a name is no family name", "Spoke to Imelda, foster carer, today.", ["Imelda"]],
+  [
+    "a family name that is a place head, after a kinship word",
+    "Seen with sister Roisin Ward.",
+    ["Roisin Ward"],
+  ],
+  ["a ward after a preposition stays", "Moved to Roisin Ward at noon.", []],
+  ["a ward after a role and a comma stays", "Tomasz, Staff Nurse, Cavell Ward", ["Tomasz"]],
+  [
+    "two names joined by a slash",
+    "Crew Ines Falk/Oskar Kowalczyk handed over.",
+    ["Ines Falk", "Oskar Kowalczyk"],
+  ],
+  [
+    "a name before a slash and a name",
+    "Nurse in charge Kofi Mensah / Precious aware.",
+    ["Kofi Mensah", "Precious"],
+  ],
+  ["a slash between clinical words stays", "Hb/Plt normal; U/E and LFT/CRP to Path/Micro.", []],
+] as const);
+
+namesFound(
+  "children listed with their ages, a name in a bracket after a job title, where a person comes from",
+  [
+    [
+      "children with ages after a kinship word",
+      "Children: Tariq 9, Noor 7, Sami 2. Plan made.",
+      ["Tariq", "Noor", "Sami"],
+    ],
+    ["ages in a bracket", "Two sons (Mateo 15, Dario 11) at home.", ["Mateo", "Dario"]],
+    ["ages joined by 'and'", "Daughters Freya 6 and Isla 4 at nursery.", ["Freya", "Isla"]],
+    ["results with numbers stay", "Bloods: Hb 120, Plt 300, Na 135, Urea 7.", []],
+    [
+      "a name alone in a bracket after a job title",
+      "Drug and alcohol liaison (Declan) to review.",
+      ["Declan"],
+    ],
+    ["after a member of staff", "Escorted by a staff member (Bex) to the car.", ["Bex"]],
+    ["a specialty in a bracket after a job title stays", "Clinical lead (Cardiology) aware.", []],
+    [
+      "a given name before where the person comes from",
+      "Call from Shelley from the crisis team at 10.",
+      ["Shelley"],
+    ],
+    ["a word-name before where the person comes from", "Visited by Dawn from the hospice today.", ["Dawn"]],
+    ["a common word starting a sentence stays", "Hope from the start was discharge home.", []],
+  ] as const,
+);
+
 namesFound("an age and sex after a name", [
   ["a handover line", "Bay 3 - Iolanthe Prewitt 79F, #NOF day 2.", ["Iolanthe Prewitt"]],
   ["capitals, a comma and years", "Patient: OSEI Kwabena, 52M, chest pain.", ["OSEI Kwabena"]],
