@@ -689,21 +689,7 @@ const RESIDENCE_KIND_WORDS = new Set([
   "new",
   "previous",
 ]);
-/** Whether a note may hold a residence's kind at all: most do not, and skip its case-insensitive scan. */
-function mayNameResidence(text: string): boolean {
-  return (
-    text.includes(" home") ||
-    text.includes(" Home") ||
-    text.includes(" HOME") ||
-    text.includes("ostel") ||
-    text.includes("OSTEL") ||
-    text.includes("efuge") ||
-    text.includes("EFUGE")
-  );
-}
-
 function findResidences(text: string, spans: Span[]): void {
-  if (!mayNameResidence(text)) return;
   const kinds = RESIDENCE_KIND;
   kinds.lastIndex = 0;
   const { WORD_LEVEL, NAMES } = gazetteer();
