@@ -118,6 +118,9 @@ const ENTRY_START_BEFORE = /(?:^|\n[ ]{0,3}|["“(])$/;
 const TIME_OF_DAY = "(?:[01]?\\d|2[0-3])[:.][0-5]\\d(?!\\d)";
 const TIME_AFTER = new RegExp(`,?[ ]{1,2}${TIME_OF_DAY}`, "y");
 const AT_TIME_AFTER = new RegExp(`[ ]{1,2}at[ ]{1,2}${TIME_OF_DAY}`, "iy");
+/** A log entry's 24-hour time in four figures ("3/12 1600", "2/11 2340hrs"), not a dose or an amount. */
+const FOUR_FIGURE_TIME_AFTER =
+  /,?[ ]{1,2}(?:[01]\d|2[0-3])[0-5]\d(?:[ ]?(?:h|hrs|hours))?(?![\d.:%]|[ ]?(?:mg|mcg|ug|ml|mL|g|kg|units?|iu|IU|mmol|ml\/h)\b)/y;
 
 /**
  * A day and a month in figures in any form where the words around it make it a date, which DAY_MONTH_FIGURES alone
@@ -150,8 +153,9 @@ function findDayMonths(text: string, spans: Span[]): void {
     const end = start + m[0].length;
     TIME_AFTER.lastIndex = end;
     AT_TIME_AFTER.lastIndex = end;
+    FOUR_FIGURE_TIME_AFTER.lastIndex = end;
     const entry = start === 0 || ENTRY_START_BEFORE.test(before);
-    if ((entry && TIME_AFTER.test(text)) || AT_TIME_AFTER.test(text))
+    if ((entry && (TIME_AFTER.test(text) || FOUR_FIGURE_TIME_AFTER.test(text))) || AT_TIME_AFTER.test(text))
       spans.push({ start, end, entity: "DATE", replacement: undefined });
   }
 }
@@ -253,6 +257,8 @@ export const PATTERNS = {
       `\\b${MONTH}[ ]{1,3}\\d{1,2}${ORDINAL},?[ ]{1,3}\\d{4}\\b`,
       // "09-Feb-1989", "12-Mar-24", "3.Jan.2024": the day, the month's name and the year joined by - . or /.
       `(?<!\\d)\\d{1,2}[-/.]${MONTH}[-/.](?:\\d{4}|\\d{2})(?!\\d)`,
+      // "04JUL1948", "4Jul48": an ambulance or alert system's date, the day, the month and the year run together.
+      "(?<!\\d)\\d{1,2}(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?:\\d{4}|\\d{2})(?!\\d)",
       // Without a year, or with two figures, after the forms with four: "14th March", "4 January", "Mon 11 Mar",
       // "8 Mar 24", "Nov 2023", "June 10th", "Tues 13th", "Thursday the 14th", "24/04".
       `\\b\\d{1,2}${ORDINAL}[ ]{1,3}(?:of[ ]{1,3})?${MONTH_WORD}(?:[ ]'?\\d{2}\\b(?![:.]\\d|[ ]?(?:mg|mcg|ug|ml|mL|g|kg|mmol|units?|iu|IU)\\b))?`,
@@ -421,8 +427,10 @@ function renderingsOf(id: OwnIdentifier): Renderings {
   let r = memo.get(id.text);
   if (r === undefined) {
     const name = id.entity === "NAME";
-    const needles = name ? nameRenderings(id.text) : addressRenderings(id.text);
     const others = name && id.otherNames ? nicknameRenderings(id.text) : undefined;
+    const rendered = name ? nameRenderings(id.text) : addressRenderings(id.text);
+    // Other names that are no English word are looked for as the name itself is, in any case.
+    const needles = others ? [...rendered, ...others.plain.filter((n) => !rendered.includes(n))] : rendered;
     const anywhere = others?.titled.filter((n) => !needles.includes(n)) ?? [];
     const midSentence = others?.midSentence.filter((n) => !needles.includes(n)) ?? [];
     r = {
@@ -768,8 +776,23 @@ function referenceLike(ref: string): boolean {
   return digitCount(ref) >= 4 && !NUMERIC_RANGE.test(ref) && !DATE_ONLY.test(ref);
 }
 
+/** REFERENCE_AFTER_CUE for a note written in capitals ("CUSTODY NO WY/BD/26/55812", "REF MET/CAD/1108/0105"). */
+const REFERENCE_AFTER_CUE_CAPITALS = new RegExp(PATTERNS.REFERENCE_AFTER_CUE.source, "gi");
+
+/** The note is written in capitals: its first 60 characters hold capitals and no small letter. */
+function writtenInCapitals(text: string): boolean {
+  let capitals = 0;
+  for (let i = 0, n = Math.min(60, text.length); i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) return false;
+    if (c >= 65 && c <= 90) capitals++;
+  }
+  return capitals >= 10;
+}
+
 function findReferences(text: string, spans: Span[]): void {
-  const re = PATTERNS.REFERENCE_AFTER_CUE;
+  // In capitals the cues are too ("REF", "CUSTODY NO"): the pattern without case; a reference still needs figures.
+  const re = writtenInCapitals(text) ? REFERENCE_AFTER_CUE_CAPITALS : PATTERNS.REFERENCE_AFTER_CUE;
   const own = spans.length;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -994,9 +1017,12 @@ function mayBeSigned(text: string): boolean {
   if (length === 0 || length > 12) return false;
   const first = text.charCodeAt(start);
   if (length <= 7 && first >= 65 && first <= 90) return true;
+  // A longer last word signs only as a service ending in "y" ("podiatry", "radiology", "pharmacy"): most notes
+  // end on a longer word, and are spared the look-ups.
+  if (length > 7 && text.charCodeAt(end - 1) !== 121) return false;
   const key = keyOf(text.slice(start, end));
-  if (length > 7) return SERVICE_WORD.test(key) || ROLE_NOUNS.has(key) || JOB_TITLES.has(key);
-  return length <= 3 || ROLE_NOUNS.has(key) || STAFF_ROLES.has(key) || SERVICE_WORD.test(key);
+  if (length > 7) return SERVICE_WORD.test(key);
+  return length <= 3 || ROLE_NOUNS.has(key) || STAFF_ROLES.has(key) || JOB_TITLES.has(key);
 }
 
 /** Letters, digits, "&" and full stops: the characters of initials, roles and grades ("S.B.", "T&O", "CT1"). */

@@ -124,6 +124,8 @@ const NOT_NICKNAMES = new Set(["jr", "mc", "nan", "nana", "ma", "pa", "gran", "s
 
 /** The other names of a name (nicknameRenderings), in two kinds by how a note must write them to count. */
 export interface OtherNames {
+  /** No English word ("Seun", "Venky"): matched wherever the note writes them, in any case, as the name is. */
+  readonly plain: readonly string[];
   /** Matched where the note writes them with a capital and then small letters ("Dot", "Paddy"). */
   readonly titled: readonly string[];
   /**
@@ -149,19 +151,22 @@ export function nicknameRenderings(value: string): OtherNames {
     const folded = foldString(part);
     if (folded.length >= 2) parts.add(folded);
   }
+  const plain = new Set<string>();
   const titled = new Set<string>();
   const midSentence = new Set<string>();
   for (const part of parts) {
     for (const short of shortenedForms(part))
-      if (!parts.has(short) && !WORD_LEVEL.has(short)) titled.add(short);
+      if (!parts.has(short) && !WORD_LEVEL.has(short)) plain.add(short);
     for (const other of NICKNAMES.get(part) ?? []) {
       const folded = foldString(other);
       if (folded.length < 2 || parts.has(folded) || NOT_NICKNAMES.has(folded)) continue;
       const level = WORD_LEVEL.get(folded);
-      (level !== undefined && level <= MOST_COMMON_LEVEL ? midSentence : titled).add(folded);
+      // Two letters ("Jo", "Al") only as a note writes a name, whatever the word lists say.
+      if (level === undefined && folded.length >= 3) plain.add(folded);
+      else (level !== undefined && level <= MOST_COMMON_LEVEL ? midSentence : titled).add(folded);
     }
   }
-  return { titled: [...titled], midSentence: [...midSentence] };
+  return { plain: [...plain], titled: [...titled], midSentence: [...midSentence] };
 }
 
 /**

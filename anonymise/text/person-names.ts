@@ -95,6 +95,17 @@ const LETTER = /[\p{L}\p{M}]/u;
 const UPPER = /\p{Lu}/u;
 const LOWER = /\p{Ll}/u;
 
+/** The character after one or two spaces at `at` (NaN when there are none, or more). */
+function firstAfterSpaces(text: string, at: number): number {
+  if (text.charCodeAt(at) !== 32) return Number.NaN;
+  const next = text.charCodeAt(at + 1);
+  return next === 32 ? text.charCodeAt(at + 2) : next;
+}
+
+function isLowerAscii(code: number): boolean {
+  return code >= 97 && code <= 122;
+}
+
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
@@ -673,6 +684,8 @@ const PERSON_ACTION_AFTER =
  */
 function actionAfter(text: string, tokens: readonly Token[], last: number): boolean {
   const t = tokens[last] as Token;
+  // Every action starts with a space and a word in small letters: most names are followed by neither.
+  if (!isLowerAscii(firstAfterSpaces(text, t.end))) return false;
   PERSON_ACTION_AFTER.lastIndex = t.end;
   if (!PERSON_ACTION_AFTER.test(text)) return false;
   if (MODAL_NAMES.has(t.key)) return false;
@@ -688,6 +701,7 @@ const FROM_SERVICE_AFTER =
 function fromServiceAfter(text: string, tokens: readonly Token[], last: number): boolean {
   const t = tokens[last] as Token;
   if (!has(t, GIVEN_BIT) || t.shape !== Shape.Capitalised || MODAL_NAMES.has(t.key)) return false;
+  if (firstAfterSpaces(text, t.end) !== 102) return false;
   FROM_SERVICE_AFTER.lastIndex = t.end;
   if (!FROM_SERVICE_AFTER.test(text)) return false;
   const level = levelOf(t);
@@ -1392,7 +1406,7 @@ function surnameHeadAfterPerson(
   last: number,
 ): boolean {
   const next = tokens[last + 1];
-  if (next === undefined || !gapIs(NAME_GAP, text, tokens, last) || !has(next, PLACE_HEAD_BIT)) return false;
+  if (next === undefined || !has(next, PLACE_HEAD_BIT) || !gapIs(NAME_GAP, text, tokens, last)) return false;
   const before = tokens[first - 1];
   if (before === undefined || !has(before, PERSON_NOUN_BIT | TITLE_BIT)) return false;
   // Not after a comma: "Marek, Staff Nurse, Florence Ward" signs with the ward.

@@ -265,25 +265,39 @@ describe("own names by the other names they go by", () => {
 
   it("renderings: nicknames of each part, never the parts themselves, never a suffix", () => {
     const others = nicknameRenderings("Dorothy Ann");
-    expect(others.titled).toEqual(expect.arrayContaining(["dot", "dottie", "dolly", "annie"]));
-    expect([...others.titled, ...others.midSentence]).not.toContain("dorothy");
-    expect([...others.titled, ...others.midSentence]).not.toContain("ann");
-    expect([...others.titled, ...others.midSentence]).not.toContain("nan");
+    const all = (o: ReturnType<typeof nicknameRenderings>) => [...o.plain, ...o.titled, ...o.midSentence];
+    // "Dot" and "Dolly" are words too (matched only as a note writes a name); "Dottie" and "Annie" are not.
+    expect(others.titled).toEqual(expect.arrayContaining(["dot", "dolly"]));
+    expect(others.plain).toEqual(expect.arrayContaining(["dottie", "annie"]));
+    expect(all(others)).not.toContain("dorothy");
+    expect(all(others)).not.toContain("ann");
+    expect(all(others)).not.toContain("nan");
     expect(nicknameRenderings("William").midSentence).toEqual(expect.arrayContaining(["will", "bill"]));
-    const junior = nicknameRenderings("Junior");
-    expect([...junior.titled, ...junior.midSentence]).not.toContain("jr");
-    expect(nicknameRenderings("Paddy")).toEqual({ titled: [], midSentence: [] });
+    expect(all(nicknameRenderings("Junior"))).not.toContain("jr");
+    expect(nicknameRenderings("Paddy")).toEqual({ plain: [], titled: [], midSentence: [] });
+  });
+
+  it("a nickname that is no English word is the name in any case; one that is a word only capitalised", () => {
+    const own = patient("Dorothy");
+    expect(scrub("seen with dottie and her son", own)).toBe("seen with NAME-TOKEN and her son");
+    expect(scrub("DOTTIE SEEN TODAY", own)).toBe("NAME-TOKEN SEEN TODAY");
+    expect(scrub("a dot of cream applied", own)).toBe("a dot of cream applied");
   });
 
   it("a Yoruba name without its first element, an Arabic compound's first element, never an English word", () => {
-    expect(nicknameRenderings("Oluwaseun").titled).toContain("seun");
-    expect(nicknameRenderings("Babatunde").titled).toContain("tunde");
-    expect(nicknameRenderings("Adebayo").titled).toContain("bayo");
-    expect(nicknameRenderings("Abdulrahman").titled).toContain("abdul");
+    const plainOf = (name: string) => nicknameRenderings(name).plain;
+    expect(plainOf("Oluwaseun")).toContain("seun");
+    expect(plainOf("Babatunde")).toContain("tunde");
+    expect(plainOf("Adebayo")).toContain("bayo");
+    expect(plainOf("Abdulrahman")).toContain("abdul");
     expect([
+      ...nicknameRenderings("Adeline").plain,
       ...nicknameRenderings("Adeline").titled,
       ...nicknameRenderings("Adeline").midSentence,
     ]).not.toContain("line");
+    expect(scrub("2/11 2340 seun re-attends, abscess", patient("Oluwaseun"))).toContain(
+      "NAME-TOKEN re-attends",
+    );
     expect(scrub("Haematology WR Seun known to us.", patient("Oluwaseun"))).toBe(
       "Haematology WR NAME-TOKEN known to us.",
     );

@@ -148,6 +148,23 @@ describe("scrubText: identifiers", () => {
       "MDT care home round. Residential care home",
     ],
     ["a girls' school by its name", "Attends Westfield Girls' School, Year 10", "Attends [ADDRESS], Year 10"],
+    ["a day, a month and a year run together", "ALERT: DOB 17MAR1951. ALLERGY", "DOB [DATE]. ALLERGY"],
+    [
+      "a log entry's day and month before a four-figure time",
+      "4/10 0815 seen on ward round",
+      "[DATE] 0815 seen",
+    ],
+    ["a duration before a dose stays", "4/12 1000 mg given", "4/12 1000 mg given"],
+    [
+      "a reference after its cue in a note in capitals",
+      "PT IN CUSTODY. CUSTODY NO NY/KX/26/40211. HX",
+      "CUSTODY NO [ID_NUMBER]. HX",
+    ],
+    [
+      "a referral in capitals stays",
+      "PT IN CUSTODY, STABLE. REF TO CARDIOLOGY TODAY.",
+      "REF TO CARDIOLOGY TODAY.",
+    ],
   ])("%s", (_label, text, expected) => {
     expect(scrub(text).out).toContain(expected);
   });
