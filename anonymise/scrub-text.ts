@@ -255,10 +255,9 @@ export const PATTERNS = {
       "(?<!\\d)\\d{1,2} \\d{1,2} \\d{4}(?!\\d)",
       `\\b\\d{1,2}${ORDINAL}[ ]{1,3}(?:of[ ]{1,3})?${MONTH},?[ ]{1,3}\\d{4}\\b`,
       `\\b${MONTH}[ ]{1,3}\\d{1,2}${ORDINAL},?[ ]{1,3}\\d{4}\\b`,
-      // "09-Feb-1989", "12-Mar-24", "3.Jan.2024": the day, the month's name and the year joined by - . or /.
-      `(?<!\\d)\\d{1,2}[-/.]${MONTH}[-/.](?:\\d{4}|\\d{2})(?!\\d)`,
-      // "04JUL1948", "4Jul48": an ambulance or alert system's date, the day, the month and the year run together.
-      "(?<!\\d)\\d{1,2}(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?:\\d{4}|\\d{2})(?!\\d)",
+      // "09-Feb-1989", "12-Mar-24", "3.Jan.2024": the day, the month's name and the year joined by - . or /; or
+      // run together ("04JUL1948", "4Jul48", as ambulance and alert systems write a date of birth).
+      `(?<!\\d)\\d{1,2}(?:[-/.]${MONTH}[-/.]|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))(?:\\d{4}|\\d{2})(?!\\d)`,
       // Without a year, or with two figures, after the forms with four: "14th March", "4 January", "Mon 11 Mar",
       // "8 Mar 24", "Nov 2023", "June 10th", "Tues 13th", "Thursday the 14th", "24/04".
       `\\b\\d{1,2}${ORDINAL}[ ]{1,3}(?:of[ ]{1,3})?${MONTH_WORD}(?:[ ]'?\\d{2}\\b(?![:.]\\d|[ ]?(?:mg|mcg|ug|ml|mL|g|kg|mmol|units?|iu|IU)\\b))?`,
