@@ -1202,7 +1202,7 @@ const BUILDING_HEADS = "House|Court|Point|Lodge|Mansions|Tower|Heights|Building|
  * Point, 19 Mill St"), read on the 60 characters before it.
  */
 const ADDRESS_LEAD = new RegExp(
-  `(?:^|[\\s(,;:])((?:(?:${FLAT_WORDS}|Room)\\.?[ ]{1,2}\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:(?:\\p{Lu}[\\p{Ll}'’-]{1,20}[ ]){1,3}(?:${BUILDING_HEADS}),?[ ]{1,3})?)$`,
+  `(?:^|[\\s(,;:])((?:(?:${FLAT_WORDS}|Room)\\.?[ ]{1,2}(?:\\d{1,4}[A-Za-z]?|[A-Z](?![\\p{L}\\p{N}])),?[ ]{1,3})?(?:(?:\\p{Lu}[\\p{Ll}'’-]{1,20}[ ]){1,3}(?:${BUILDING_HEADS}),?[ ]{1,3})?)$`,
   "u",
 );
 /** After an address found: its town when a postcode follows ("14 Brook Terrace, Hulme, M15 5BL"). */
@@ -1214,7 +1214,7 @@ const ADDRESS_TOWN = new RegExp(
 const LEAD_WORD = new RegExp(`${FLAT_WORDS}|Room|${BUILDING_HEADS}`);
 /** A flat in a named building, with no street: "Flat 21, Ashcroft House". */
 const FLAT_IN_BUILDING = new RegExp(
-  `\\b(?:${FLAT_WORDS})\\.?[ ]{1,2}\\d{1,4}[A-Za-z]?,?[ ]{1,3}(?:\\p{Lu}[\\p{Ll}'’-]{1,20}[ ]){1,3}(?:${BUILDING_HEADS})\\b`,
+  `\\b(?:${FLAT_WORDS})\\.?[ ]{1,2}(?:\\d{1,4}[A-Za-z]?|[A-Z](?![\\p{L}\\p{N}])),?[ ]{1,3}(?:\\p{Lu}[\\p{Ll}'’-]{1,20}[ ]){1,3}(?:${BUILDING_HEADS})\\b`,
   "gu",
 );
 

@@ -85,6 +85,10 @@ describe("gold JSONL", () => {
   it.each([
     ["independent-notes.jsonl", 248],
     ["independent-notes-2.jsonl", 220],
+    ["independent-notes-3.jsonl", 200],
+    ["independent-notes-4.jsonl", 200],
+    ["independent-notes-5.jsonl", 200],
+    ["independent-notes-6.jsonl", 200],
   ])(
     "the independently written corpus %s parses, and every record in it is anonymised and aligned",
     (file, n) => {

@@ -148,6 +148,21 @@ describe("scrubText: identifiers", () => {
       "MDT care home round. Residential care home",
     ],
     ["a girls' school by its name", "Attends Westfield Girls' School, Year 10", "Attends [ADDRESS], Year 10"],
+    [
+      "a flat by its letter before a street",
+      "Address: Flat D, 7 Mill Lane, LS6 2AB",
+      "Address: [ADDRESS], [POSTCODE]",
+    ],
+    [
+      "a flat by its letter in a named building",
+      "moved to Flat C, Ashcroft House on",
+      "moved to [ADDRESS] on",
+    ],
+    [
+      "a flat's letter alone stays",
+      "Lives in a flat. Flat A fib on the ECG.",
+      "Lives in a flat. Flat A fib on the ECG.",
+    ],
     ["a day, a month and a year run together", "ALERT: DOB 17MAR1951. ALLERGY", "DOB [DATE]. ALLERGY"],
     [
       "a log entry's day and month before a four-figure time",
