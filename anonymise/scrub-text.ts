@@ -270,7 +270,7 @@ export const PATTERNS = {
   POSTCODE: new RegExp(`\\b(?:${POSTCODE_BODY}|GIR ?0AA)\\b`, "gi"),
   NI_NUMBER: /\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/gi,
   TITLE_NAME:
-    /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev)\.?[ ]{1,3}(?<name>(?:\p{Lu}\.[ ]{0,3}|\p{Lu}[ ]{1,3}){0,3}\p{Lu}[\p{L}\p{M}'’-]{1,30}(?:[ ]{1,3}\p{Lu}[\p{L}\p{M}'’-]{1,30})?)/gu,
+    /\b(?<title>Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Nurse|Sister|Father|Rev|MR|MRS|DR|PROF|REV)\.?[ ]{1,3}(?<name>(?:\p{Lu}\.[ ]{0,3}|\p{Lu}[ ]{1,3}){0,3}\p{Lu}[\p{L}\p{M}'’-]{1,30}(?:[ ]{1,3}\p{Lu}[\p{L}\p{M}'’-]{1,30})?)/gu,
   STREET: new RegExp(
     `(?:\\b\\d{1,4}[A-Za-z]?,?[ ]{1,3})?(?:[A-Z](?:[a-z]|['’-][A-Z]?){1,20}[ ]{1,3}){1,3}${typeWord(STREET_TYPES_TITLED)}`,
     "gu",
@@ -895,11 +895,49 @@ function findTitledNames(text: string, spans: Span[]): void {
     const name = m.groups?.["name"] as string;
     // "Nurse Specialist", "Sister Practitioner": a job after these two titles, not a name ("Mr Lead" is one).
     const job = NURSING_TITLE.test(m[0]) && JOB_TITLES.has(keyOf(name));
-    if (!job) {
+    const capitals = isCapitalTitle(m.groups?.["title"] as string);
+    if (!job && !(capitals && !capitalNameAfterTitle(name))) {
       const [start, end] = groupAtEnd(m, name);
-      spans.push({ start, end, entity: "NAME", replacement: undefined });
+      // In capitals a word after the name may be the sentence's ("DR OKONJO TODAY"): a common word is left.
+      spans.push({
+        start,
+        end: capitals ? end - commonLastWord(name) : end,
+        entity: "NAME",
+        replacement: undefined,
+      });
     }
   }
+}
+
+/** The length to drop from a name's end when its second word is a common English word and no name (with its space). */
+function commonLastWord(name: string): number {
+  const space = name.lastIndexOf(" ");
+  if (space < 0) return 0;
+  const key = keyOf(name.slice(space + 1));
+  const { WORD_LEVEL, NAMES, GIVEN } = gazetteer();
+  if ((WORD_LEVEL.get(key) ?? 99) > 50 || NAMES.has(key) || GIVEN.has(key)) return 0;
+  let start = space;
+  while (start > 0 && name.charAt(start - 1) === " ") start--;
+  return name.length - start;
+}
+
+/** A title written in capitals ("MR", "DR"): in a note in capitals, or an abbreviation ("DR screening", "MR scan"). */
+function isCapitalTitle(title: string): boolean {
+  return title.length >= 2 && title === title.toUpperCase();
+}
+
+/**
+ * After a title in capitals, a name only when its first word is no clinical word and no common English word that
+ * is not also a given name: "DR K.P. ANAND", "MR OLUWOLE"; not "DR SCREENING", "MR SCAN", "MR BRAIN".
+ */
+function capitalNameAfterTitle(name: string): boolean {
+  const first = name.split(/[ .]/).find((w) => w.length > 1);
+  if (first === undefined) return true;
+  const key = keyOf(first);
+  if (CLINICAL.has(key) || SERVICE_ABBREVIATIONS.has(key)) return false;
+  const { WORD_LEVEL, GIVEN } = gazetteer();
+  // A common English word here is a word ("MR BRAIN", "DR CLINIC"), unless it is a given name ("MR FRANK").
+  return (WORD_LEVEL.get(key) ?? 99) > 35 || GIVEN.has(key);
 }
 
 /**
@@ -910,6 +948,13 @@ function findTitledNames(text: string, spans: Span[]): void {
  */
 const SIGN_OFF =
   /(?:^|[.!?][ \t]{1,3}|\n[ \t]{0,3}|(?<by>\b[Bb]y[ ]{1,2}))(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}|[A-Za-z]{6,12}))?(?:[ \t]{0,3}\((?:(?:for|pp)\b[^)\n]{0,60}|(?<bracket>[A-Za-z][A-Za-z &-]{1,24}))\))?[ \t]{0,3}\.?\s*$/;
+/**
+ * A letter's reference at its end: the author's initials, a slash and the typist's ("GL/mh", "ICW/ts", "WD/AP",
+ * "A.R./T.H."), as dictated letters end. Both are people's initials.
+ */
+const LETTER_REFERENCE =
+  /(?:^|[\s.,;:)])(?<author>[A-Z]{2,4}|(?:[A-Z]\.){2,3})\/(?<typist>[A-Za-z]{2,3}|(?:[A-Z]\.){2,3})[ \t]*\.?\s*$/;
+
 /** A service or a profession written as a word: "podiatry", "physio", "Pharmacy", "Dietetics". */
 const SERVICE_WORD = /(?:ology|iatry|therapy|etics|physio|pharmacy|admin)$/;
 /** Grades and roles a signature gives after the initials, besides STAFF_ROLES and ROLE_NOUNS ("ST4", "CT2", "F1"). */
@@ -975,6 +1020,27 @@ function findSignature(
   spans.push({ start, end: start + name.length, entity: "NAME", replacement: undefined });
 }
 
+/**
+ * The reference that ends a dictated letter (LETTER_REFERENCE). Not a pair of clinical or service abbreviations
+ * ("OT/PT", "BP/HR", "U/E"): initials in capitals on both sides must be neither; a typist's in small letters after
+ * capitals is the letter's reference whatever it spells ("GL/mh").
+ */
+function findLetterReference(tail: string, from: number, spans: Span[]): void {
+  const m = LETTER_REFERENCE.exec(tail);
+  if (m === null) return;
+  const { author, typist } = m.groups as { author: string; typist: string };
+  const notInitials = (s: string) => {
+    const key = keyOf(s.replaceAll(".", ""));
+    return CLINICAL.has(key) || SERVICE_ABBREVIATIONS.has(key) || STAFF_ROLES.has(key) || TITLES.has(key);
+  };
+  const small = typist === typist.toLowerCase();
+  if (notInitials(author) || (!small && notInitials(typist))) return;
+  const at = from + m.index + m[0].indexOf(author);
+  spans.push({ start: at, end: at + author.length, entity: "NAME", replacement: undefined });
+  const typistAt = at + author.length + 1;
+  spans.push({ start: typistAt, end: typistAt + typist.length, entity: "NAME", replacement: undefined });
+}
+
 /** A given name that may sign alone: a listed name or no English word, not a common one, nothing clinical. */
 function givenSigns(name: string): boolean {
   const key = keyOf(name);
@@ -1034,6 +1100,7 @@ function findSignOff(text: string, spans: Span[]): void {
   if (!mayBeSigned(text)) return;
   const from = Math.max(0, text.length - 80);
   const tail = from === 0 ? text : text.slice(from);
+  findLetterReference(tail, from, spans);
   findSignature(tail, from, spans, SIGNATURE, ANY_NAME);
   findSignature(tail, from, spans, GIVEN_SIGNATURE, givenSigns);
   const m = SIGN_OFF.exec(tail);

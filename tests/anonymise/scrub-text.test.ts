@@ -154,6 +154,20 @@ describe("scrubText: identifiers", () => {
       "Address: [ADDRESS], [POSTCODE]",
     ],
     [
+      "a letter's reference, author and typist",
+      "Yours sincerely, Consultant Urologist\nKM/pt",
+      "Urologist\n[NAME]/[NAME]",
+    ],
+    ["a letter's reference in capitals", "Dictated but not checked. RJB/LM", "checked. [NAME]/[NAME]"],
+    ["a letter's reference with full stops", "Waterlow 12. Signed E.N./D.K.", "Signed [NAME]/[NAME]"],
+    ["two clinical abbreviations at the end stay", "Obs stable, reviewed by OT/PT", "reviewed by OT/PT"],
+    ["a titled name in a note in capitals", "DNACPR SIGNED BY DR T.R. OKONJO TODAY.", "DR [NAME] TODAY."],
+    [
+      "an investigation after a capital title stays",
+      "MR BRAIN BOOKED. DR SCREENING DUE.",
+      "MR BRAIN BOOKED. DR SCREENING DUE.",
+    ],
+    [
       "a flat by its letter in a named building",
       "moved to Flat C, Ashcroft House on",
       "moved to [ADDRESS] on",
