@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { isValidNhsNumber, normaliseNhsNumber, parsePostcode } from "../../anonymise/index.ts";
 import { generateRecords } from "../../dev/synthetic/index.ts";
 import { fromJsonForm } from "../../schemas/json-form.ts";
@@ -50,6 +50,7 @@ describe("CLIs (generate → anonymise-file)", () => {
   const node = process.execPath;
   const dir = mkdtempSync(join(tmpdir(), "anon-cli-"));
   const keyring = new URL("../fixtures/keyring.json", import.meta.url).pathname;
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("generates JSON Lines, anonymises them, reports bad lines by number and code only, exits non-zero", () => {
     const input = join(dir, "in.jsonl");
