@@ -118,7 +118,7 @@ const ENTRY_START_BEFORE = /(?:^|\n[ ]{0,3}|["“(])$/;
 const TIME_OF_DAY = "(?:[01]?\\d|2[0-3])[:.][0-5]\\d(?!\\d)";
 const TIME_AFTER = new RegExp(`,?[ ]{1,2}${TIME_OF_DAY}`, "y");
 const AT_TIME_AFTER = new RegExp(`[ ]{1,2}at[ ]{1,2}${TIME_OF_DAY}`, "iy");
-/** A log entry's 24-hour time in four figures ("3/12 1600", "2/11 2340hrs"), not a dose or an amount. */
+/** A log entry's 24-hour time in four figures ("4/10 0815", "7/9 2215hrs"), not a dose or an amount. */
 const FOUR_FIGURE_TIME_AFTER =
   /,?[ ]{1,2}(?:[01]\d|2[0-3])[0-5]\d(?:[ ]?(?:h|hrs|hours))?(?![\d.:%]|[ ]?(?:mg|mcg|ug|ml|mL|g|kg|units?|iu|IU|mmol|ml\/h)\b)/y;
 
@@ -256,7 +256,7 @@ export const PATTERNS = {
       `\\b\\d{1,2}${ORDINAL}[ ]{1,3}(?:of[ ]{1,3})?${MONTH},?[ ]{1,3}\\d{4}\\b`,
       `\\b${MONTH}[ ]{1,3}\\d{1,2}${ORDINAL},?[ ]{1,3}\\d{4}\\b`,
       // "09-Feb-1989", "12-Mar-24", "3.Jan.2024": the day, the month's name and the year joined by - . or /; or
-      // run together ("04JUL1948", "4Jul48", as ambulance and alert systems write a date of birth).
+      // run together ("17MAR1951", "4Jul48", as ambulance and alert systems write a date of birth).
       `(?<!\\d)\\d{1,2}(?:[-/.]${MONTH}[-/.]|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))(?:\\d{4}|\\d{2})(?!\\d)`,
       // Without a year, or with two figures, after the forms with four: "14th March", "4 January", "Mon 11 Mar",
       // "8 Mar 24", "Nov 2023", "June 10th", "Tues 13th", "Thursday the 14th", "24/04".
@@ -656,7 +656,7 @@ function findInstitutions(text: string, spans: Span[]): void {
 }
 
 /**
- * A care home, a hostel or a refuge by its name, before the kind written out: "Cedar Lodge nursing home", "Harbour
+ * A care home, a hostel or a refuge by its name, before the kind written out: "Larchfield Lodge nursing home", "Quayside
  * House hostel", "The Beeches Care Home". The name alone is taken (the kind stays: it tells the researcher where
  * the person lives, not which one). Where someone lives or works is finer than the postcode district the research
  * record keeps.
@@ -707,7 +707,7 @@ function findResidences(text: string, spans: Span[]): void {
     const words = m[0].trimEnd().split(" ");
     let start = from + m.index;
     let k = 0;
-    // Leading words of the kind, articles, abbreviations and clinical words ("GP care home round"), and at a
+    // Leading words of the kind, articles, abbreviations and clinical words ("MDT care home round"), and at a
     // sentence's start a common English word, are not the name.
     while (k < words.length) {
       const word = words[k] as string;
@@ -775,7 +775,7 @@ function referenceLike(ref: string): boolean {
   return digitCount(ref) >= 4 && !NUMERIC_RANGE.test(ref) && !DATE_ONLY.test(ref);
 }
 
-/** REFERENCE_AFTER_CUE for a note written in capitals ("CUSTODY NO WY/BD/26/55812", "REF MET/CAD/1108/0105"). */
+/** REFERENCE_AFTER_CUE for a note written in capitals ("CUSTODY NO NY/KX/26/40211", "REF ABC/12/3456"). */
 const REFERENCE_AFTER_CUE_CAPITALS = new RegExp(PATTERNS.REFERENCE_AFTER_CUE.source, "gi");
 
 /** The note is written in capitals: its first 60 characters hold capitals and no small letter. */
@@ -928,7 +928,7 @@ function isCapitalTitle(title: string): boolean {
 
 /**
  * After a title in capitals, a name only when its first word is no clinical word and no common English word that
- * is not also a given name: "DR K.P. ANAND", "MR OLUWOLE"; not "DR SCREENING", "MR SCAN", "MR BRAIN".
+ * is not also a given name: "DR T.R. OKONJO", "MR ADEBAYO"; not "DR SCREENING", "MR SCAN", "MR BRAIN".
  */
 function capitalNameAfterTitle(name: string): boolean {
   const first = name.split(/[ .]/).find((w) => w.length > 1);
@@ -949,8 +949,8 @@ function capitalNameAfterTitle(name: string): boolean {
 const SIGN_OFF =
   /(?:^|[.!?][ \t]{1,3}|\n[ \t]{0,3}|(?<by>\b[Bb]y[ ]{1,2}))(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}|[A-Za-z]{6,12}))?(?:[ \t]{0,3}\((?:(?:for|pp)\b[^)\n]{0,60}|(?<bracket>[A-Za-z][A-Za-z &-]{1,24}))\))?[ \t]{0,3}\.?\s*$/;
 /**
- * A letter's reference at its end: the author's initials, a slash and the typist's ("GL/mh", "ICW/ts", "WD/AP",
- * "A.R./T.H."), as dictated letters end. Both are people's initials.
+ * A letter's reference at its end: the author's initials, a slash and the typist's ("KM/pt", "RJB/ln", "TD/AS",
+ * "E.N./D.K."), as dictated letters end. Both are people's initials.
  */
 const LETTER_REFERENCE =
   /(?:^|[\s.,;:)])(?<author>[A-Z]{2,4}|(?:[A-Z]\.){2,3})\/(?<typist>[A-Za-z]{2,3}|(?:[A-Z]\.){2,3})[ \t]*\.?\s*$/;
@@ -968,7 +968,7 @@ const NOT_INITIALS = new Set(["ok", "am", "pm"]);
 const SIGNATURE =
   /(?:^|[.!?][ \t]{1,3}|\n[ \t]{0,3}|\b[Ss]igned:?[ ]{1,2})(?<name>\p{Lu}\.[ ]?\p{Lu}[\p{L}\p{M}'’-]{1,30})(?<roles>(?:[ \t]{1,3}[A-Z][A-Za-z&]{0,5}\d{0,2}){1,3})[ \t]{0,3}\.?\s*$/u;
 /**
- * A note signed with a given name alone and a role, grade or team: "… Nikhil PT", "… Tendai MS CNS". The name is one
+ * A note signed with a given name alone and a role, grade or team: "… Oluwadamilare ST2", "… Ngozi TB CNS". The name is one
  * the name lists hold, or no English word; not one of the commoner English words ("Bloods PT", "Review SpR").
  */
 const GIVEN_SIGNATURE =
@@ -1023,7 +1023,7 @@ function findSignature(
 /**
  * The reference that ends a dictated letter (LETTER_REFERENCE). Not a pair of clinical or service abbreviations
  * ("OT/PT", "BP/HR", "U/E"): initials in capitals on both sides must be neither; a typist's in small letters after
- * capitals is the letter's reference whatever it spells ("GL/mh").
+ * capitals is the letter's reference whatever it spells ("KM/pt").
  */
 function findLetterReference(tail: string, from: number, spans: Span[]): void {
   const m = LETTER_REFERENCE.exec(tail);
@@ -1109,12 +1109,12 @@ function findSignOff(text: string, spans: Span[]): void {
     initials: string;
   };
   const key = keyOf(initials);
-  // "Scanned by TL.": initials after "by" at the end, but not a role or a grade ("seen by RN", "by SHO").
+  // "Uploaded by TW.": initials after "by" at the end, but not a role or a grade ("seen by RN", "by SHO").
   if (by !== undefined && (role !== undefined || bracket !== undefined || isRoleOrGrade(initials))) return;
-  // "SK (admin)", "DS (DSN)": a bracket after initials says who signs: a role, a service or its abbreviation.
+  // "PW (admin)", "KD (TVN)": a bracket after initials says who signs: a role, a service or its abbreviation.
   if (bracket !== undefined && !signatureRole(bracket)) return;
   if (role !== undefined) {
-    // Initials then a word: a signature only when the word is a role, a grade or a service ("AO ST4", "GL
+    // Initials then a word: a signature only when the word is a role, a grade or a service ("AO ST4", "TR
     // podiatry"), never "NG tube".
     if (!signatureRole(role)) return;
     if (TITLES.has(key)) return;

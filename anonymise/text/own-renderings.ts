@@ -124,7 +124,7 @@ const NOT_NICKNAMES = new Set(["jr", "mc", "nan", "nana", "ma", "pa", "gran", "s
 
 /** The other names of a name (nicknameRenderings), in two kinds by how a note must write them to count. */
 export interface OtherNames {
-  /** No English word ("Seun", "Venky"): matched wherever the note writes them, in any case, as the name is. */
+  /** No English word ("Seun", "Dottie"): matched wherever the note writes them, in any case, as the name is. */
   readonly plain: readonly string[];
   /** Matched where the note writes them with a capital and then small letters ("Dot", "Paddy"). */
   readonly titled: readonly string[];

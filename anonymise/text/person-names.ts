@@ -547,8 +547,8 @@ const WORD_BEFORE_BRACKET = /([A-Za-z]{3,20})[ ]{0,2}\([ ]{0,2}$/;
 const MEMBER_WORDS: ReadonlySet<string> = new Set(["member", "staff", "colleague", "volunteer", "contact"]);
 
 /**
- * A name alone in a bracket after a job title or a word for a member of staff: "Alcohol liaison (Terry)", "a second
- * staff member (Mo)". Read from the text: the tokens leave out ordinary words ("member").
+ * A name alone in a bracket after a job title or a word for a member of staff: "drug and alcohol liaison (Declan)", "a
+ * staff member (Bex)". Read from the text: the tokens leave out ordinary words ("member").
  */
 function nameAfterJobTitle(text: string, tokens: readonly Token[], first: number): boolean {
   const t = tokens[first] as Token;
@@ -671,7 +671,7 @@ function bracketedRoleAfter(text: string, tokens: readonly Token[], last: number
 }
 
 /**
- * What a person is to do, right after a name: "Martin to drive her in", "Efua will collect him", "Robin has agreed
+ * What a person is to do, right after a name: "Gethin to drive her in", "Ama will collect him", "Rhodri has agreed
  * to stay". The verbs are things people do for a patient; a clinical subject is not followed by them ("Plan to
  * review", "Dressing to stay" is a thing the tokens never make a name candidate).
  */
@@ -693,7 +693,7 @@ function actionAfter(text: string, tokens: readonly Token[], last: number): bool
   return level === undefined || level > 10 || !sentenceStart(text, tokens, last);
 }
 
-/** Where a person comes from: "Jodie from the crisis team", "Dawn from the hospice", "Sue from Social Services". */
+/** Where a person comes from: "Kerry from the community team", "Ros from the hospice", "Sue from Social Services". */
 const FROM_SERVICE_AFTER =
   /[ ]{1,2}from[ ]{1,2}(?:the[ ]{1,2})?(?:\p{Lu}\p{Ll}|hospice|crisis|council|team|practice|surgery|ward|school|nursery|pharmacy|housing|agency|charity|church|mosque|temple|police|social|ambulance|district|community|home[ ]care|care[ ]agency)/uy;
 
@@ -1376,8 +1376,8 @@ function sameNameElsewhere(text: string, tokens: readonly Token[], spans: NameSp
 }
 
 /**
- * A family name that is also a word for a person or a place ("Janine Foster", "Amy Porter", "Chelsea Ward") right
- * after a name, capitalised in capitalised prose, and not the start of a role or a place of its own ("Janine Foster
+ * A family name that is also a word for a person or a place ("Imelda Foster", "Amy Porter", "Roisin Ward") right
+ * after a name, capitalised in capitalised prose, and not the start of a role or a place of its own ("Imelda Foster
  * carer", "Rose Ward staff").
  */
 function nounSurname(text: string, tokens: readonly Token[], i: number, mode: Shape): boolean {
@@ -1396,7 +1396,7 @@ function nounSurname(text: string, tokens: readonly Token[], i: number, mode: Sh
 }
 
 /**
- * "daughter Chelsea Ward", "Mother Kathleen Ward", "worker (Sinead Ward)": after a kinship word, a role or a title,
+ * "daughter Roisin Ward", "Mother Aoife Ward", "worker (Niamh Ward)": after a kinship word, a role or a title,
  * a name and a place head that is also a family name are a person, not a ward or a hall.
  */
 function surnameHeadAfterPerson(
@@ -1466,7 +1466,7 @@ function joinedWord(
     spans.push({ start: other.start, end: other.end });
 }
 
-/** Only a slash between two words, with a space either side or none: "Boothroyd/Kamran", "Precious / Tendai". */
+/** Only a slash between two words, with a space either side or none: "Falk/Oskar", "Mensah / Adaeze". */
 const SLASH_GAP = gapPattern(/ ?\/ ?/);
 
 /** A capitalised word that may be a name beside a slash: a listed name, or no English word; nothing clinical. */
@@ -1484,8 +1484,8 @@ function slashNameable(t: Token | undefined): t is Token {
 }
 
 /**
- * Two people written either side of a slash, in capitalised prose: "Crew Chris Boothroyd/Kamran Ali", "Precious /
- * Tendai Chikore (nurse in charge)". A word after a slash is otherwise no name ("c/o", "Hb/Plt", "Leeds/Bradford"):
+ * Two people written either side of a slash, in capitalised prose: "Crew Ines Falk/Oskar Kowalczyk", "Adaeze / Kofi
+ * Mensah (nurse in charge)". A word after a slash is otherwise no name ("c/o", "Hb/Plt", "Leeds/Bradford"):
  * here the other side is a name already, and the word and the one after it (its family name) are taken.
  */
 function slashedNames(text: string, tokens: readonly Token[], g: Group, spans: NameSpan[]): void {
@@ -1524,12 +1524,12 @@ function listable(tokens: readonly Token[], first: number, end: number, mode: Sh
   return false;
 }
 
-/** A child's age after a name in a list of children: "Hamza 8, Ifrah 6", "Ana 9 and Luca 5", "Kai 18m". */
+/** A child's age after a name in a list of children: "Tariq 9, Noor 7", "Freya 6 and Isla 4", "Kai 18m". */
 const AGE = "[ ]{1,2}\\d{1,2}(?:[ ]?(?:yrs?|yo|y|m|months?))?";
 const AGE_COMMA = gapPattern(new RegExp(`${AGE}[ ]{0,2}[,&][ ]{0,2}`));
 const AGE_BEFORE_JOINER = gapPattern(new RegExp(`${AGE},?[ ]{1,2}`));
 
-/** Two groups separated by "and", "&" or a comma only, or those after an age ("Hamza 8, Ifrah 6"). */
+/** Two groups separated by "and", "&" or a comma only, or those after an age ("Tariq 9, Noor 7"). */
 function joined(text: string, tokens: readonly Token[], leftEnd: number, rightFirst: number): boolean {
   if (rightFirst === leftEnd + 1)
     return gapIs(GAP_10, text, tokens, leftEnd) || gapIs(AGE_COMMA, text, tokens, leftEnd);

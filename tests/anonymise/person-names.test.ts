@@ -414,7 +414,7 @@ namesFound(
       "Call from Shelley from the crisis team at 10.",
       ["Shelley"],
     ],
-    ["a word-name before where the person comes from", "Visited by Dawn from the hospice today.", ["Dawn"]],
+    ["a word-name before where the person comes from", "Visited by Fern from the hospice today.", ["Fern"]],
     ["a common word starting a sentence stays", "Hope from the start was discharge home.", []],
   ] as const,
 );
