@@ -635,19 +635,15 @@ function findInstitutions(text: string, spans: Span[]): void {
   if (!SCHOOL_WORDS.some((w) => text.includes(w))) return;
   const re = PATTERNS.SCHOOL;
   re.lastIndex = 0;
-  const { WORD_LEVEL, NAMES } = gazetteer();
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const end = m.index + m[0].length;
     let start = m.index;
     const first = m[0].slice(0, m[0].indexOf(" "));
     // "Attends Nursery", "Starts Primary School": a sentence's first word that is a common English word is the
     // sentence's verb, not the school's name; what is left must still name the school.
-    if (sentenceStartAt(text, start)) {
-      const key = keyOf(first);
-      if ((WORD_LEVEL.get(key) ?? 99) <= 35 && !NAMES.has(key)) {
-        start += first.length + 1;
-        if (!NAMED_SCHOOL_REST.test(text.slice(start, end))) continue;
-      }
+    if (commonWordOpening(text, start, first)) {
+      start += first.length + 1;
+      if (!NAMED_SCHOOL_REST.test(text.slice(start, end))) continue;
     }
     // "RC Primary School", "St Primary": a kind of school with no name is no address.
     if (!text.slice(start, end).split(" ").some(namesSchool)) continue;
@@ -699,7 +695,6 @@ const RESIDENCE_KIND_WORDS = new Set([
 function findResidences(text: string, spans: Span[]): void {
   const kinds = RESIDENCE_KIND;
   kinds.lastIndex = 0;
-  const { WORD_LEVEL, NAMES } = gazetteer();
   for (let kind = kinds.exec(text); kind !== null; kind = kinds.exec(text)) {
     const from = Math.max(0, kind.index - 100);
     const m = NAME_BEFORE_KIND.exec(text.slice(from, kind.index));
@@ -712,13 +707,12 @@ function findResidences(text: string, spans: Span[]): void {
     while (k < words.length) {
       const word = words[k] as string;
       const key = keyOf(word);
-      const common = (WORD_LEVEL.get(key) ?? 99) <= 35 && !NAMES.has(key);
       const abbreviation = word.length <= 4 && word === word.toUpperCase();
       if (
         !abbreviation &&
         !CLINICAL.has(key) &&
         !RESIDENCE_KIND_WORDS.has(word.toLowerCase()) &&
-        !(common && sentenceStartAt(text, start))
+        !commonWordOpening(text, start, word)
       )
         break;
       start += word.length + 1;
@@ -733,6 +727,17 @@ function findResidences(text: string, spans: Span[]): void {
       replacement: undefined,
     });
   }
+}
+
+/**
+ * `word`, at `at`, opens a sentence and is a common English word that is no name: the sentence's own word ("Attends
+ * Nursery", "Visited Larchfield Lodge nursing home"), not the start of a place's name.
+ */
+function commonWordOpening(text: string, at: number, word: string): boolean {
+  if (!sentenceStartAt(text, at)) return false;
+  const key = keyOf(word);
+  const { WORD_LEVEL, NAMES } = gazetteer();
+  return (WORD_LEVEL.get(key) ?? 99) <= 35 && !NAMES.has(key);
 }
 
 /** What is left of a school's match after a dropped first word: a capitalised word and another after it. */
