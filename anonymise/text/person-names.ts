@@ -143,6 +143,8 @@ interface WordFacts {
 }
 
 const ACCENTED = /[\u0080-\uffff]/;
+/** The pronoun "I" with a verb ("I'm", "I'll"): the speaker, never a name part. */
+const CONTRACTION = /^I['’](?:ve|m|ll|d)$/;
 
 /** Key, parts and shape of a word as written, memoised: words recur from note to note. */
 const wordMemo = new Map<string, WordFacts>();
@@ -153,7 +155,8 @@ function wordFacts(word: string): WordFacts {
     const key = keyOf(word);
     w = {
       key,
-      bits: factsOf(key),
+      // "I've", "I'm", "I'll", "I'd": the speaker, never part of a name, whatever the gazetteer says of "Ive".
+      bits: CONTRACTION.test(word) ? BLOCK_BIT : factsOf(key),
       accented: ACCENTED.test(word),
       parts: word.includes("-") ? word.split("-").map(keyOf) : [],
       shape: shapeOf(word),
@@ -817,8 +820,6 @@ function languageGroup(text: string, tokens: readonly Token[], first: number, la
 
 const PLACE_PREPOSITIONS: ReadonlySet<string> = new Set(["in", "at", "from", "near"]);
 
-const CONTRACTION = /^I['’](?:ve|m|ll|d)$/;
-
 /** Heads right after an eponym or a few words on: "Garden classification", "Payne-Martin category II". */
 const CLASS_HEADS: ReadonlySet<string> = new Set(["category", "classification"]);
 /** A procedure named after its surgeon: "… oesophagectomy", "… fundoplication", "… manoeuvre". */
@@ -874,9 +875,13 @@ function placePreposition(text: string, tokens: readonly Token[], first: number)
   );
 }
 
-/** A short number, a class letter or a Roman numeral right after a word ("Wells 4", "Weber B", "Garden III"). */
+/**
+ * A short number, a class letter or a Roman numeral right after a word ("Wells 4", "Weber B", "Garden III"). A lone
+ * "I" is the speaker when a contraction or a word that follows the pronoun comes next ("tell Omari I'm fine",
+ * "Omari I think rang"), not a class.
+ */
 const SCORE_AFTER =
-  /(?:'s|’s|s'|')?[ ]{1,2}(?:\d{1,3}(?:[.,/]\d{1,3})?(?![\d]| \d)|[A-E](?![\p{L}\p{N}])|(?:I{1,3}|IV|V)(?![\p{L}\p{N}]))/uy;
+  /(?:'s|’s|s'|')?[ ]{1,2}(?:\d{1,3}(?:[.,/]\d{1,3})?(?![\d]| \d)|[A-E](?![\p{L}\p{N}])|(?:I{2,3}|IV|V|I(?!['’]| {1,2}(?:am|was|have|had|will|would|can|could|cannot|can't|do|did|don't|didn't|think|thought|feel|felt|need|want|know|knew|hope|miss|love|said|told|asked|just|also|really|still|never|always|only|got|went|saw|called|rang|phoned|spoke|should|must|might|may)(?![\p{L}\p{N}])))(?![\p{L}\p{N}]))/uy;
 
 function scoreAfter(text: string, t: Token): boolean {
   SCORE_AFTER.lastIndex = t.end;
@@ -926,8 +931,6 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     else if (t.kind === Kind.Weak) weak++;
   }
   const head = tokens[first] as Token;
-  // "I've", "I'm", "I'll", "I'd": the speaker, whatever the gazetteer says of "Ive".
-  if (size === 1 && CONTRACTION.test(text.slice(head.start, head.end))) return false;
   // "follow-up", "drop-in": a lower-case compound of English words in capitalised prose is a word, cue or not.
   if (
     size === 1 &&
@@ -1212,6 +1215,45 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
   }
 }
 
+/**
+ * Words that open a request or a message before the person it is addressed to: "Tell Omari the plan", "Ask
+ * Precious to ring", "Dear Omari". Each is also a family name somewhere, so the detector may take it into the name.
+ */
+const OPENING_WORDS: ReadonlySet<string> = new Set([
+  "tell",
+  "ask",
+  "call",
+  "ring",
+  "phone",
+  "text",
+  "email",
+  "let",
+  "remind",
+  "thank",
+  "inform",
+  "update",
+  "advise",
+  "warn",
+  "please",
+  "dear",
+]);
+
+/**
+ * A sentence's opening word of OPENING_WORDS, at the head of a group taken as a name, is that word and stays (only a
+ * family name alone could stand there, and these are among the commonest words). The group is still decided with
+ * it; only the span is narrowed.
+ */
+function openingWord(text: string, tokens: readonly Token[], i: number, mode: Shape): boolean {
+  const t = tokens[i] as Token;
+  return (
+    mode === Shape.Capitalised &&
+    (t.kind === Kind.Weak || t.kind === Kind.AmbiguousGiven) &&
+    t.shape === Shape.Capitalised &&
+    OPENING_WORDS.has(t.key) &&
+    sentenceStart(text, tokens, i)
+  );
+}
+
 function groupStarts(text: string, t: Token, mode: Shape): boolean {
   if (t.kind !== Kind.None) return true;
   return (
@@ -1279,6 +1321,7 @@ export function findPersonNames(text: string): NameSpan[] {
       group.end = end;
       group.thing = end > last ? false : eponymOrPlace(text, tokens, i, end, mode === Shape.Capitalised);
       group.name = !group.thing && decide(text, tokens, i, end, mode);
+      if (group.name && end > i && openingWord(text, tokens, i, mode)) group.first = i + 1;
       groups.push(group);
     }
     i = Math.max(last, end) + 1;

@@ -478,3 +478,16 @@ namesFound("an eponym a few words before its head", [
   ],
   ["a cue keeps the person", "Spoke to Tomasz about his pain score.", ["Tomasz"]],
 ] as const);
+
+namesFound("messages: requests, greetings and the speaker", [
+  ["the speaker after a name", "Said to tell Tendai I'm fine and not to worry.", ["Tendai"]],
+  ["the pronoun after a name is no class", "Tendai I think rang twice.", ["Tendai"]],
+  ["a class numeral after an eponym stays", "Garden I fracture, conservative plan.", []],
+  ["a request's opening verb stays", "Ask Tendai to bring his hearing aids.", ["Tendai"]],
+  ["an opening verb before a two-word name", "Ring Ekene Obi after the scan.", ["Ekene Obi"]],
+  ["a message to someone no list holds", "Message to Ozioma re bloods.", ["Ozioma"]],
+  ["a text from someone", "Text from Ozioma: running late.", ["Ozioma"]],
+  ["a greeting", "Hello Ozioma, is bay 3 free?", ["Ozioma"]],
+  ["a sign-off", "Kind regards, Ozioma", ["Ozioma"]],
+  ["thanks to a service stays", "Thanks Pharmacy, TTO collected.", []],
+] as const);
