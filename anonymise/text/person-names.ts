@@ -973,14 +973,13 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     if (strong + unknown > 0) return true;
     if (ambiguous > 0) return capitalText ? head.shape !== Shape.Lower : notModal(text, tokens, last);
     // A weak word (a surname that is also a word) after a cue: only capitalised, not a very common word, and
-    // after a kinship word or title ("neighbour Walker"), not a verb ("reviewed by Tissue Viability").
-    return (
-      weak > 0 &&
-      capitalText &&
-      head.shape !== Shape.Lower &&
-      (WORD_LEVEL.get(head.key) ?? 99) >= 35 &&
-      (signed || has(tokens[first - 1], PERSON_NOUN_BIT | TITLE_BIT))
-    );
+    // after a kinship word or title ("neighbour Walker"), not a verb ("reviewed by Tissue Viability"), or before
+    // a staff role that signs it. Before a role described in a bracket ("Blossom (night nurse)") a less common
+    // word will do: a thing is not followed by who it is (while "Lung CNS" is a service).
+    if (weak === 0 || !capitalText || head.shape === Shape.Lower) return false;
+    const level = WORD_LEVEL.get(head.key) ?? 99;
+    if (level >= 35 && (signed || has(tokens[first - 1], PERSON_NOUN_BIT | TITLE_BIT))) return true;
+    return level >= 20 && bracketedRoleAfter(text, tokens, last);
   }
   if (size >= 2) {
     if (strong >= 1) return true;
@@ -1372,7 +1371,12 @@ export function findPersonNames(text: string): NameSpan[] {
       )
         first--;
     }
-    spans.push({ start: (tokens[first] as Token).start, end: (tokens[end] as Token).end });
+    const start = (tokens[first] as Token).start;
+    const previous = spans[spans.length - 1];
+    // A nickname in quotes that is a name in its own right was taken with the name before it.
+    if (previous?.start === start && previous.end >= (tokens[end] as Token).end) continue;
+    spans.push({ start, end: (tokens[end] as Token).end });
+    quotedNickname(text, tokens, end, spans, mode);
   }
   // "lives with purna and jazariah": an unlisted word joined by "and" or "&" to a name is a name too.
   for (const g of groups) {
@@ -1415,6 +1419,38 @@ function sameNameElsewhere(text: string, tokens: readonly Token[], spans: NameSp
         t.shape === Shape.Capitalised &&
         !eponymOrPlace(text, tokens, i, i, true));
     if (again && !covered(t, spans, found)) spans.push({ start: t.start, end: t.end });
+  }
+}
+
+/** Between a name and the nickname in quotes after it: ` ("`, ` "`, `, 93 "`, ` (“`. */
+const NICKNAME_OPEN = gapPattern(/,?[ ]{1,2}(?:\d{1,3}[ ]{1,2})?\(?[ ]?["“‘]/);
+const NICKNAME_CLOSE = /["”’]/y;
+
+/**
+ * 'Mr Okafor ("Chidi")', 'Mrs Baker "Dot"': one or two words in quotes right after a name are what the person is
+ * called, whatever they are as words, when written as a name is (capitalised in capitalised prose; elsewhere no
+ * common word): 'Son Tom "furious"' quotes him instead. Found before sameNameElsewhere, so the nickname used alone
+ * later in the note goes too.
+ */
+function quotedNickname(
+  text: string,
+  tokens: readonly Token[],
+  last: number,
+  spans: NameSpan[],
+  mode: Shape,
+): void {
+  const first = last + 1;
+  if (first >= tokens.length || !gapIs(NICKNAME_OPEN, text, tokens, last)) return;
+  for (let end = first; end < first + 2 && end < tokens.length; end++) {
+    if (end > first && !gapIs(GAP_9, text, tokens, end - 1)) return;
+    const t = tokens[end] as Token;
+    if (mode === Shape.Capitalised ? t.shape !== Shape.Capitalised : (levelOf(t) ?? 99) <= COMMON_LEVEL)
+      return;
+    NICKNAME_CLOSE.lastIndex = (tokens[end] as Token).end;
+    if (NICKNAME_CLOSE.test(text)) {
+      spans.push({ start: (tokens[first] as Token).start, end: (tokens[end] as Token).end });
+      return;
+    }
   }
 }
 

@@ -37,7 +37,7 @@ export const PERSON_NOUNS = set(`
   greatgranddaughter
   physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic porter receptionist
   secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
-  psychologist counsellor gp ot salt sw
+  psychologist counsellor gp ot salt sw admin administrator clerk scribe
   teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers crew
 `);
 
@@ -48,7 +48,7 @@ export const PERSON_NOUNS = set(`
 export const ROLE_NOUNS = set(`
   physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic porter receptionist
   secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
-  psychologist counsellor gp ot salt sw worker coordinator advocate interpreter translator chaplain
+  psychologist counsellor gp ot salt sw admin administrator clerk scribe worker coordinator advocate interpreter translator chaplain
   teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers crew
 `);
 

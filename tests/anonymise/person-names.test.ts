@@ -491,3 +491,22 @@ namesFound("messages: requests, greetings and the speaker", [
   ["a sign-off", "Kind regards, Ozioma", ["Ozioma"]],
   ["thanks to a service stays", "Thanks Pharmacy, TTO collected.", []],
 ] as const);
+
+namesFound("nicknames in quotes and roles in brackets", [
+  ["a nickname in quotes in a bracket", 'Mr Adeyemi ("Tunde") has CKD.', ["Adeyemi", "Tunde"]],
+  ["a nickname in quotes after the age", 'Mrs Baker 93 "Dot" leg ulcer.', ["Baker", "Dot"]],
+  [
+    "the nickname alone later in the note",
+    'Mr Raghunathan ("Ravi") has CKD. Ravi started HD today.',
+    ["Raghunathan", "Ravi", "Ravi"],
+  ],
+  ["a quoted word in small letters quotes the person", 'Son Tom "furious" per GP.', ["Tom"]],
+  ["a product in quotes stays", 'Dressing ("Aquacel") applied.', []],
+  [
+    "a name that is also a word, before a bracketed role",
+    "Seen in clinic. Blessing (VW nurse) present.",
+    ["Blessing"],
+  ],
+  ["before an administrative role", "Letter sent. Ruby (admin)", ["Ruby"]],
+  ["a specialty before a nurse role stays", "Reviewed by Lung CNS today.", []],
+] as const);
