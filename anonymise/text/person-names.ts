@@ -1253,6 +1253,21 @@ function openingWord(text: string, tokens: readonly Token[], i: number, mode: Sh
   );
 }
 
+/**
+ * "Pauline Ng", "Dr Ng", "Mei Po": a family name of two letters that is also a clinical abbreviation ("ng", "po",
+ * "im"), written as a name is (a capital, then a small letter) right after a title or a capitalised name word.
+ * Abbreviations are written in small letters or capitals, and follow a number or a drug rather than a name.
+ */
+function shortSurname(text: string, tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i] as Token;
+  if (t.end - t.start !== 2 || t.shape !== Shape.Capitalised || !has(t, NAME_BIT) || !has(t, CLINICAL_BIT))
+    return false;
+  const previous = tokens[i - 1];
+  if (previous === undefined || previous.shape !== Shape.Capitalised) return false;
+  if (has(previous, TITLE_BIT)) return gapIs(GAP_4, text, tokens, i - 1);
+  return previous.kind !== Kind.None && previous.kind !== Kind.Weak && gapIs(GAP_9, text, tokens, i - 1);
+}
+
 function groupStarts(text: string, t: Token, mode: Shape): boolean {
   if (t.kind !== Kind.None) return true;
   return (
@@ -1266,8 +1281,11 @@ export function findPersonNames(text: string): NameSpan[] {
   const tokens = current;
   if (tokens.length === 0) return [];
   let candidates = false;
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
     t.kind = classify(t, mode);
+    if (t.kind === Kind.None && mode === Shape.Capitalised && shortSurname(text, tokens, i))
+      t.kind = Kind.Strong;
     if (t.kind !== Kind.None || t.end - t.start === 1 || (t.bits & PARTICLE_BIT) !== 0) candidates = true;
   }
   if ((noteBits & (TITLE_BIT | PERSON_NOUN_BIT | PHRASE_END_BIT | SPEECH_BIT)) !== 0) {

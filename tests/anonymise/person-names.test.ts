@@ -510,3 +510,10 @@ namesFound("nicknames in quotes and roles in brackets", [
   ["before an administrative role", "Letter sent. Ruby (admin)", ["Ruby"]],
   ["a specialty before a nurse role stays", "Reviewed by Lung CNS today.", []],
 ] as const);
+
+namesFound("a two-letter family name that is also a clinical abbreviation", [
+  ["after a given name", "Discussed with Pauline Ng, ward sister.", ["Pauline Ng"]],
+  ["after a title", "Seen by Dr Ng in clinic.", ["Ng"]],
+  ["an abbreviation in capitals stays", "NG tube placed, Paracetamol PO given.", []],
+  ["a route after a drug in small letters stays", "Paracetamol po given.", []],
+] as const);
