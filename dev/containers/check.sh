@@ -23,9 +23,16 @@ npm run -s preflight
 
 cleanup() {
   status=$?
-  # The specs stop what they start; this is the safety net for a run that died half-way.
+  # The specs stop what they start; this is the safety net for a run that died half-way: the containers-mode stack,
+  # the compose project (network and volume too), any other container with a project label, and the conmon processes
+  # of the removed ones (podman leaves one pair per Docker API exec for 300 s; reap_project_conmon names them).
   npm run -s stack:down >/dev/null 2>&1 || true
-  podman ps --all --quiet --filter label=nhs-anonymiser.check=image | xargs -r podman rm --force >/dev/null 2>&1 || true
+  if [ -n "$(existing_project_containers)" ] && command -v docker-compose >/dev/null; then
+    KEYRING_JSON=unused docker-compose --project-name "$COMPOSE_PROJECT" --profile producer \
+      down --volumes --remove-orphans --timeout 10 >/dev/null 2>&1 || true
+  fi
+  remove_project_containers >/dev/null 2>&1 || true
+  reap_project_conmon || true
   exit "$status"
 }
 trap cleanup EXIT INT TERM
@@ -39,6 +46,14 @@ step "engine answers (Docker API)" engine_answers || no_engine
 # The local images (official ones cannot be pulled here): BASE_IMAGE, KAFKA_IMAGE, REGISTRY_IMAGE, ...
 while IFS='=' read -r key value; do export "$key=$value"; done < <("$NODE_BIN" dev/containers/images.ts env)
 
+nothing_left() {
+  if project_leftovers; then
+    echo "no project container and no conmon process of a removed one"
+  else
+    return 1
+  fi
+}
+
 build() {
   podman build --format docker --layers --build-arg "BASE_IMAGE=$BASE_IMAGE" --target "$1" --tag "$2" .
 }
@@ -50,6 +65,8 @@ step "containers-mode smoke test" "$VITEST" run --project integration tests/inte
 step "containers-mode end-to-end test" "$VITEST" run --project integration tests/integration/pipeline-e2e.test.ts
 step "containers-mode stack down" npm run -s stack:down
 step "compose up, producer, 2 replicas, Prometheus, down" "$VITEST" run --config vitest.containers.config.ts --project compose
+# Every step stops what it started: no project container, and no conmon process of a removed one (lib.sh).
+step "nothing left running (containers, conmon processes)" nothing_left
 
 size=$(podman image inspect --format '{{.Size}}' "$PIPELINE_IMAGE")
 echo "info  image $PIPELINE_IMAGE: $((size / 1000000)) MB"

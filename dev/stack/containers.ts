@@ -2,9 +2,17 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { PostgreSqlContainer } from "@testcontainers/postgresql";
-import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer, Wait } from "testcontainers";
+import {
+  type BoundPorts,
+  GenericContainer,
+  getContainerRuntimeClient,
+  type StartedTestContainer,
+  Wait,
+  type WaitStrategy,
+} from "testcontainers";
 import type { StackEndpoints } from "./env-file.ts";
 import { StackError } from "./errors.ts";
+import { postgresAnswers } from "./postgres-local.ts";
 import { STACK_IMAGES } from "./versions.ts";
 
 /** The Docker-API socket that `npm run containers:setup` starts (podman; docs/deployment.md). */
@@ -53,6 +61,47 @@ export async function containerEngineAvailable(timeoutMs = 5_000): Promise<boole
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Ready when PostgreSQL answers `SELECT 1` on the published port, asked from this host as the stack's clients ask.
+ * Nothing runs inside the container: every exec through the Docker API (Testcontainers' `Wait.forSuccessfulCommand`
+ * polls one every 100 ms) leaves a podman `conmon` pair waiting out the engine's `exit_command_delay` (300 s), and
+ * removing the container does not end them. The official image's first-start server does not listen on TCP, so this
+ * also waits out its initialisation.
+ */
+class PostgresAnswersWait implements WaitStrategy {
+  #timeoutMs = 120_000;
+  #timeoutSet = false;
+
+  withStartupTimeout(timeoutMs: number): this {
+    this.#timeoutMs = timeoutMs;
+    this.#timeoutSet = true;
+    return this;
+  }
+
+  isStartupTimeoutSet(): boolean {
+    return this.#timeoutSet;
+  }
+
+  getStartupTimeout(): number {
+    return this.#timeoutMs;
+  }
+
+  async waitUntilReady(_container: unknown, boundPorts: BoundPorts): Promise<void> {
+    const host = (await getContainerRuntimeClient()).info.containerRuntime.host;
+    // The credentials PostgreSqlContainer sets by default (its connection URI uses the same).
+    const url = `postgres://test:test@${host}:${boundPorts.getBinding(5432)}/test`;
+    const deadline = Date.now() + this.#timeoutMs;
+    while (!(await postgresAnswers(url).catch(() => false))) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `PostgreSQL did not answer on ${host}:${boundPorts.getBinding(5432)} within ${this.#timeoutMs} ms`,
+        );
+      }
+      await new Promise((resolvePromise) => setTimeout(resolvePromise, 250));
+    }
   }
 }
 
@@ -122,12 +171,11 @@ export async function startContainerStack(): Promise<ContainerStack> {
     .withWaitStrategy(Wait.forHttp("/apis/ccompat/v7/subjects", 8080))
     .withStartupTimeout(180_000)
     .start();
-  // Ready when it accepts TCP connections: the module's default waits for the container health check, which podman
-  // runs only through systemd timers (absent on these machines). The official image's first-start server does not
-  // listen on TCP, so this also waits out its initialisation.
+  // Ready when it answers a query on its published port (PostgresAnswersWait): the module's default waits for the
+  // container health check, which podman runs only through systemd timers (absent on these machines).
   const postgresStart = new PostgreSqlContainer(images.postgres)
     .withLabels(label)
-    .withWaitStrategy(Wait.forSuccessfulCommand("pg_isready --host 127.0.0.1 --port 5432 --username test"))
+    .withWaitStrategy(new PostgresAnswersWait())
     .start();
   const started: StartedTestContainer[] = [];
   const results = await Promise.allSettled([kafkaStart, registryStart, postgresStart]);

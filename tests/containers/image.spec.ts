@@ -131,6 +131,8 @@ describe(`the pipeline image (${IMAGE})`, () => {
     const subjects = await cli([
       "run",
       "--rm",
+      "--label",
+      "nhs-anonymiser.check=image",
       "--network",
       "none",
       "--read-only",
