@@ -957,11 +957,14 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   // "Abbey pain scale", "Ottawa ankle rules", "Ivor Lewis oesophagectomy": an eponym a few words before its head.
   if (!cued && eponymAhead(text, tokens, last)) return false;
   // "Marie Curie", "Sarah Hodgkin…": a name-like word right before a clinical word is part of a clinical phrase.
+  // Not a role right after a name that is no lone unknown word: it says who the person is ("Gareth Pryce physio";
+  // not "Post-op physio").
+  const roleAfter = has(after, PERSON_NOUN_BIT) && (size >= 2 || strong + ambiguous > 0);
   if (
     !signed &&
     after !== undefined &&
     has(after, CLINICAL_BIT) &&
-    (!cued || !has(after, PLACE_HEAD_BIT)) &&
+    (!cued || !(has(after, PLACE_HEAD_BIT) || roleAfter)) &&
     gapIs(GAP_9, text, tokens, last)
   )
     return false;

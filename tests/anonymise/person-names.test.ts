@@ -517,3 +517,14 @@ namesFound("a two-letter family name that is also a clinical abbreviation", [
   ["an abbreviation in capitals stays", "NG tube placed, Paracetamol PO given.", []],
   ["a route after a drug in small letters stays", "Paracetamol po given.", []],
 ] as const);
+
+namesFound("a role word right after a name", [
+  [
+    "a full name before a role that is also a service",
+    "Exercises taught. Gareth Pryce physio",
+    ["Gareth Pryce"],
+  ],
+  ["a service before a role stays", "Chest physio given. Stroke physio to see.", []],
+  ["a lone unknown word before a role stays", "Post-op physio booked.", []],
+  ["a specialty before a nurse role stays", "Stoma CNS visited and changed the bag.", []],
+] as const);
