@@ -503,7 +503,7 @@ const EPONYM_GAP = gapPattern(/(?:'s|’s|s'|')?\s{1,2}/i);
 const GAP_3 = gapPattern(/\s{1,2}/);
 const GAP_4 = gapPattern(/\.?\s{1,2}/);
 /** After a kinship word: "wife Jane", "son: Tom", "her son, Tom", "mother (Precious)". */
-const GAP_5 = gapPattern(/[:,]? {1,2}| {0,2}\( {0,2}/);
+const GAP_5 = gapPattern(/(?:[:,]? {1,2}| {0,2}\( {0,2})["“‘]?/);
 const GAP_6 = gapPattern(/ {0,2}\( {0,2}/);
 const GAP_7 = gapPattern(/\. {1,2}/);
 const GAP_8 = gapPattern(/\s{0,2}[(,–-]\s{0,2}/);
@@ -530,6 +530,11 @@ function roleGap(text: string, tokens: readonly Token[], i: number): boolean {
   const interpreter = INTERPRETING.has((tokens[i] as Token).key);
   const next = tokens[i + 1];
   if (next === undefined) return false;
+  // 'cellmate "Smudge"': a name in quotes.
+  if (gapIs(QUOTE_OPEN, text, tokens, i)) {
+    NICKNAME_CLOSE.lastIndex = next.end;
+    return NICKNAME_CLOSE.test(text);
+  }
   // After a colon a role is often a heading ("Physio: Review in 2/52", "GP: Will see"): only a known given name
   // follows it as a name ("DN: Robin"), or anything after an interpreter ("Interpreter: Amharic, Selam").
   if (gapIs(ROLE_COLON, text, tokens, i))
@@ -1446,6 +1451,7 @@ function sameNameElsewhere(text: string, tokens: readonly Token[], spans: NameSp
 /** Between a name and the nickname in quotes after it: ` ("`, ` "`, `, 93 "`, ` (“`. */
 const NICKNAME_OPEN = gapPattern(/,?[ ]{1,2}(?:\d{1,3}[ ]{1,2})?\(?[ ]?["“‘]/);
 const NICKNAME_CLOSE = /["”’]/y;
+const QUOTE_OPEN = gapPattern(/ {1,2}["“‘]/);
 
 /**
  * 'Mr Okafor ("Chidi")', 'Mrs Baker "Dot"': one or two words in quotes right after a name are what the person is

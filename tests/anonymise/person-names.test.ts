@@ -528,3 +528,9 @@ namesFound("a role word right after a name", [
   ["a lone unknown word before a role stays", "Post-op physio booked.", []],
   ["a specialty before a nurse role stays", "Stoma CNS visited and changed the bag.", []],
 ] as const);
+
+namesFound("a name in quotes after a kinship or role word", [
+  ["after a role word", 'Cellmate "Smudge" reports he is low.', ["Smudge"]],
+  ["after a kinship word", 'Her friend "Bash" visited.', ["Bash"]],
+  ["a quoted phrase after a kinship word stays", 'Daughter "upset" per staff.', []],
+] as const);
