@@ -1276,6 +1276,22 @@ function shortSurname(text: string, tokens: readonly Token[], i: number): boolea
   return previous.kind !== Kind.None && previous.kind !== Kind.Weak && gapIs(GAP_9, text, tokens, i - 1);
 }
 
+/**
+ * "Mrs R tearful", "Mr W. (known)", "Dr S to review": a title and one capital letter, no name after it, is a person
+ * named by an initial.
+ */
+function initialAfterTitle(text: string, tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i] as Token;
+  const previous = tokens[i - 1];
+  if (t.end - t.start !== 1 || t.shape !== Shape.Capitalised || t.digitAdjacent || t.afterSlash) return false;
+  if (previous === undefined || !SHORT_TITLES.has(previous.key) || previous.shape !== Shape.Capitalised)
+    return false;
+  if (!gapIs(GAP_4, text, tokens, i - 1)) return false;
+  // "Mr T Okafor": the initial of the name after it, which the group takes with it.
+  const next = tokens[i + 1];
+  return next === undefined || next.shape !== Shape.Capitalised || !gapIs(GAP_4, text, tokens, i);
+}
+
 function groupStarts(text: string, t: Token, mode: Shape): boolean {
   if (t.kind !== Kind.None) return true;
   return (
@@ -1292,7 +1308,11 @@ export function findPersonNames(text: string): NameSpan[] {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     t.kind = classify(t, mode);
-    if (t.kind === Kind.None && mode === Shape.Capitalised && shortSurname(text, tokens, i))
+    if (
+      t.kind === Kind.None &&
+      mode === Shape.Capitalised &&
+      (shortSurname(text, tokens, i) || initialAfterTitle(text, tokens, i))
+    )
       t.kind = Kind.Strong;
     if (t.kind !== Kind.None || t.end - t.start === 1 || (t.bits & PARTICLE_BIT) !== 0) candidates = true;
   }

@@ -534,3 +534,9 @@ namesFound("a name in quotes after a kinship or role word", [
   ["after a kinship word", 'Her friend "Bash" visited.', ["Bash"]],
   ["a quoted phrase after a kinship word stays", 'Daughter "upset" per staff.', []],
 ] as const);
+
+namesFound("a person named by a title and an initial", [
+  ["a title and a letter", "Mrs R tearful on the ward round.", ["R"]],
+  ["with a full stop", 'Needle-stick from resident "Mr W." (known hep B neg).', ["W"]],
+  ["the initial of a name after it goes with the name", "Mr T Okafor seen.", ["T Okafor"]],
+] as const);
