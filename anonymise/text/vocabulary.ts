@@ -190,6 +190,8 @@ export const PERSON_VERBS = set(`
   asks wants wanted wishes wished thinks thought believes believed attended attends came arrived arrives brought
   brings lives lived stays stayed declined consented requested requests collected collects tells told
   sat sits drove drives flew helped helps cried accompanied accompanies texted messaged emailed hugged
+  taught teaches promised apologised apologized shouted screamed laughed smokes smoked cooks cooked knows knew
+  hopes hoped worries worried landed
 `);
 
 /**

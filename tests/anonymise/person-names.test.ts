@@ -540,3 +540,9 @@ namesFound("a person named by a title and an initial", [
   ["with a full stop", 'Needle-stick from resident "Mr W." (known hep B neg).', ["W"]],
   ["the initial of a name after it goes with the name", "Mr T Okafor seen.", ["T Okafor"]],
 ] as const);
+
+namesFound("more things only a person does, after a given name that is also a word", [
+  ["taught", "Holly taught him the inhaler technique.", ["Holly"]],
+  ["smokes", "Rose smokes 10 a day, wants to stop.", ["Rose"]],
+  ["a drug that helped stays a drug", "Oramorph given at 02:00 and settled.", []],
+] as const);
