@@ -651,19 +651,13 @@ function findInstitutions(text: string, spans: Span[]): void {
   }
 }
 
-/**
- * A care home, a hostel or a refuge by its name, before the kind written out: "Larchfield Lodge nursing home", "Quayside
- * House hostel", "The Beeches Care Home". The name alone is taken (the kind stays: it tells the researcher where
- * the person lives, not which one). Where someone lives or works is finer than the postcode district the research
- * record keeps.
- */
 /** The kind of a residence, written out (any case): where a name before it is looked for. */
 const RESIDENCE_KIND =
   /\b(?:(?:nursing|care|residential|rest|retirement)[ ]home|hostel|refuge)(?![A-Za-z0-9])/gi;
 /** One to three capitalised words right before a residence's kind. */
 const NAME_BEFORE_KIND = /(?<![\p{L}\p{N}'’])(?:\p{Lu}[\p{Ll}'’-]{1,30}[ ]){1,3}$/u;
-/** Words of a residence's kind, or one a sentence may start with: never its name. */
-const RESIDENCE_KIND_WORDS = new Set([
+/** Words that describe a residence's kind ("Private Nursing Home", "Supported Housing hostel"): never its name. */
+const RESIDENCE_KIND_WORDS: ReadonlySet<string> = new Set([
   "nursing",
   "care",
   "residential",
@@ -682,6 +676,9 @@ const RESIDENCE_KIND_WORDS = new Set([
   "womens",
   "women's",
   "women’s",
+]);
+/** Words that may come before a residence's name in a sentence ("The", "Her previous"): never the name either. */
+const RESIDENCE_LEADING_WORDS: ReadonlySet<string> = new Set([
   "a",
   "an",
   "the",
@@ -692,6 +689,18 @@ const RESIDENCE_KIND_WORDS = new Set([
   "new",
   "previous",
 ]);
+
+function notResidenceName(word: string): boolean {
+  const lower = word.toLowerCase();
+  return RESIDENCE_KIND_WORDS.has(lower) || RESIDENCE_LEADING_WORDS.has(lower);
+}
+
+/**
+ * A care home, a hostel or a refuge by its name, before the kind written out: "Larchfield Lodge nursing home", "Quayside
+ * House hostel", "The Beeches Care Home". The name alone is taken (the kind stays: it tells the researcher where
+ * the person lives, not which one). Where someone lives or works is finer than the postcode district the research
+ * record keeps.
+ */
 function findResidences(text: string, spans: Span[]): void {
   const kinds = RESIDENCE_KIND;
   kinds.lastIndex = 0;
@@ -711,7 +720,7 @@ function findResidences(text: string, spans: Span[]): void {
       if (
         !abbreviation &&
         !CLINICAL.has(key) &&
-        !RESIDENCE_KIND_WORDS.has(word.toLowerCase()) &&
+        !notResidenceName(word) &&
         !commonWordOpening(text, start, word)
       )
         break;
@@ -719,7 +728,7 @@ function findResidences(text: string, spans: Span[]): void {
       k++;
     }
     if (k === words.length) continue;
-    if (words.slice(k).some((w) => RESIDENCE_KIND_WORDS.has(w.toLowerCase()))) continue;
+    if (words.slice(k).some(notResidenceName)) continue;
     spans.push({
       start,
       end: from + m.index + m[0].trimEnd().length,
