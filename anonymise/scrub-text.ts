@@ -955,26 +955,27 @@ function capitalNameAfterTitle(name: string): boolean {
 }
 
 /**
- * The end of a note signed with its writer's initials, after its last sentence or on a line of their own: "… next
- * call weds. SB", "… AO ST4", "… JP OHN", "… tomorrow am. kp", "… BB (for Mr L. Baptiste)". Two or three letters,
+ * The end of a note signed with its writer's initials, after its last sentence, a closing bracket, a dash or a slash,
+ * or on a line of their own: "… next call weds. SB", "… AO ST4", "… JP OHN", "… tomorrow am. kp", "… BB (for Mr L.
+ * Baptiste)", "… (pharmacist) – YK", "… Sam RN / TW HCA", "… typed LK". Two or three letters,
  * all capitals (dots allowed) or all small, then optionally a staff role or grade and a bracket saying for whom.
  * Read on the note's last 80 characters only.
  */
 const SIGN_OFF =
-  /(?:^|[.!?][ \t]{1,3}|\n[ \t]{0,3}|(?<by>\b[Bb]y[ ]{1,2}))(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}|[A-Za-z]{6,12}))?(?:[ \t]{0,3}\((?:(?:for|pp)\b[^)\n]{0,60}|(?<bracket>[A-Za-z][A-Za-z &-]{1,24}))\))?[ \t]{0,3}\.?\s*$/;
+  /(?:^|[.!?)][ \t]{1,3}|\n[ \t]{0,3}|[ \t][–—/-][ \t]{1,3}|(?<by>\b(?:[Bb]y|[Tt]yped:?)[ ]{1,2}))(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}|[A-Za-z]{6,12}))?(?:[ \t]{0,3}\((?:(?:for|pp)\b[^)\n]{0,60}|(?<bracket>[A-Za-z][A-Za-z &-]{1,24}))\))?[ \t]{0,3}\.?\s*$/;
 /**
  * A letter's reference at its end: the author's initials, a slash and the typist's ("KM/pt", "RJB/ln", "TD/AS",
- * "E.N./D.K."), as dictated letters end. Both are people's initials.
+ * "E.N./D.K.", "MC / LN"), as dictated letters and handover entries end. Both are people's initials.
  */
 const LETTER_REFERENCE =
-  /(?:^|[\s.,;:)])(?<author>[A-Z]{2,4}|(?:[A-Z]\.){2,3})\/(?<typist>[A-Za-z]{2,3}|(?:[A-Z]\.){2,3})[ \t]*\.?\s*$/;
+  /(?:^|[\s.,;:)])(?<author>[A-Z]{2,4}|(?:[A-Z]\.){2,3})[ ]?\/[ ]?(?<typist>[A-Za-z]{2,3}|(?:[A-Z]\.){2,3})[ \t]*\.?\s*$/;
 
 /** A service or a profession written as a word: "podiatry", "physio", "Pharmacy", "Dietetics". */
 const SERVICE_WORD = /(?:ology|iatry|therapy|etics|physio|pharmacy|admin)$/;
 /** Grades and roles a signature gives after the initials, besides STAFF_ROLES and ROLE_NOUNS ("ST4", "CT2", "F1"). */
 const GRADE = /^(?:(?:ST|CT|FY|F|GPST|StR|ACCS)\d{1,2}|SpR|StR|SHO|Reg|ALN|OHN|AHP|PA|FSW|PT)$/;
-/** Small words a note may end on that are no initials. */
-const NOT_INITIALS = new Set(["ok", "am", "pm"]);
+/** Small words a note may end on that are no initials ("cc GP" copies a letter). */
+const NOT_INITIALS = new Set(["ok", "am", "pm", "cc"]);
 /**
  * A note signed with an initial and a family name, then one to three short words of role, grade or team, one of
  * them a staff role or a grade: "… O. Brennan TB CNS", "… S. Adeyinka CT1 T&O", "… C. Forde AMU SpR".
@@ -1051,7 +1052,7 @@ function findLetterReference(tail: string, from: number, spans: Span[]): void {
   if (notInitials(author) || (!small && notInitials(typist))) return;
   const at = from + m.index + m[0].indexOf(author);
   spans.push({ start: at, end: at + author.length, entity: "NAME", replacement: undefined });
-  const typistAt = at + author.length + 1;
+  const typistAt = from + m.index + m[0].lastIndexOf(typist);
   spans.push({ start: typistAt, end: typistAt + typist.length, entity: "NAME", replacement: undefined });
 }
 
@@ -1123,7 +1124,8 @@ function findSignOff(text: string, spans: Span[]): void {
     initials: string;
   };
   const key = keyOf(initials);
-  // "Uploaded by TW.": initials after "by" at the end, but not a role or a grade ("seen by RN", "by SHO").
+  // "Uploaded by TW.", "typed LK": initials after "by" or "typed" at the end, but not a role or a grade ("seen by
+  // RN", "by SHO").
   if (by !== undefined && (role !== undefined || bracket !== undefined || isRoleOrGrade(initials))) return;
   // "PW (admin)", "KD (TVN)": a bracket after initials says who signs: a role, a service or its abbreviation.
   if (bracket !== undefined && !signatureRole(bracket)) return;
@@ -1131,7 +1133,7 @@ function findSignOff(text: string, spans: Span[]): void {
     // Initials then a word: a signature only when the word is a role, a grade or a service ("AO ST4", "TR
     // podiatry"), never "NG tube".
     if (!signatureRole(role)) return;
-    if (TITLES.has(key)) return;
+    if (TITLES.has(key) || NOT_INITIALS.has(key)) return;
   } else if (
     CLINICAL.has(key) ||
     SERVICE_ABBREVIATIONS.has(key) ||

@@ -251,7 +251,7 @@ export const CLINICAL: ReadonlySet<string> = new Set([
   perla perrla situ janeway roth cheyne stokes henoch schonlein blatchford mallory hugger
   nocte stat inh supp pess susp liq gtt oculent subcut intramuscular behcet behcets
   ortho orthos cardio cardiology gastro neuro haem haemonc onc derm psych paeds gynae maxfax rheum resp endo geris
-  palliatives ccot ccrt medics surgeons anaesthetics stoma
+  palliatives ccot ccrt medics surgeons anaesthetics stoma wnb
   pt tel tele cc abdo creps biba abpm bph svd lscs nvd hpb csc bm bms anticoag lac rx tx dx hx fx sx ddx pmh dh
   sh fh hpc oe nkda nka tto ttos tta fup cbt dbt emdr nipe npdr nyha epse epses ntprobnp hep
   dna rna hcg hiv hbv hcv cmv ebv wbc rbc
