@@ -1110,6 +1110,46 @@ function isSignatureChar(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 38 || c === 46;
 }
 
+const ROMAN = /^[IVX]+$/;
+
+/** Two or three capitals that are no clinical, service, role, title, calendar or common English word: initials. */
+function staffInitials(letters: string): boolean {
+  const key = keyOf(letters);
+  if (
+    ROMAN.test(letters) ||
+    CLINICAL.has(key) ||
+    SERVICE_ABBREVIATIONS.has(key) ||
+    STAFF_ROLES.has(key) ||
+    TITLES.has(key) ||
+    CALENDAR.has(key) ||
+    NOT_INITIALS.has(key)
+  )
+    return false;
+  return (gazetteer().WORD_LEVEL.get(key) ?? 99) > 35;
+}
+
+/** A handover from one person to the next at a line's end: "SP → KJ", "AS -> JT 14:20", "KB → Mhairi". */
+const HANDOVER =
+  /(?<![\p{L}\p{N}])(?<from>[A-Z]{2,3})[ ]?(?:→|->)[ ]?(?<to>[A-Z]{2,3}|\p{Lu}\p{Ll}{2,20})(?:[ ]\d{1,2}[:.]?\d{2})?[ \t]*\.?[ \t]*(?:$|\n)/gu;
+/**
+ * Staff initials in handover sheets, away from a note's end: a handover between two people at a line's end. The
+ * letters must be no clinical, service, role or common word, nor a Roman numeral ("IV → PO", "NYHA III → II").
+ */
+function findHandovers(text: string, spans: Span[]): void {
+  const push = (start: number, letters: string) =>
+    spans.push({ start, end: start + letters.length, entity: "NAME", replacement: undefined });
+  HANDOVER.lastIndex = 0;
+  for (let m = HANDOVER.exec(text); m !== null; m = HANDOVER.exec(text)) {
+    const { from, to } = m.groups as { from: string; to: string };
+    const toInitials = to.length <= 3 && to === to.toUpperCase();
+    if (!staffInitials(from) && (!toInitials || !staffInitials(to))) continue;
+    push(m.index, from);
+    // A name after the arrow goes too, unless it is an English word ("AS → Discharge").
+    if (toInitials || !gazetteer().WORD_LEVEL.has(keyOf(to)))
+      push(m.index + m[0].indexOf(to, from.length), to);
+  }
+}
+
 function findSignOff(text: string, spans: Span[]): void {
   findGivenInitialRoles(text, spans);
   if (!mayBeSigned(text)) return;
@@ -1438,6 +1478,7 @@ export function scrubText(
   findInstitutions(text, spans);
   findTitledNames(text, spans);
   findSignOff(text, spans);
+  if (text.includes("→") || text.includes("->")) findHandovers(text, spans);
   if (options.personNames !== false) {
     for (const name of findPersonNames(text))
       spans.push({ start: name.start, end: name.end, entity: "NAME", replacement: undefined });
