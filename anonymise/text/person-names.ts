@@ -1262,18 +1262,40 @@ function openingWord(text: string, tokens: readonly Token[], i: number, mode: Sh
 }
 
 /**
- * "Pauline Ng", "Dr Ng", "Mei Po": a family name of two letters that is also a clinical abbreviation ("ng", "po",
- * "im"), written as a name is (a capital, then a small letter) right after a title or a capitalised name word.
- * Abbreviations are written in small letters or capitals, and follow a number or a drug rather than a name.
+ * A family name that is also a clinical word, written as a name is (a capital, then small letters):
+ * - "Pauline Ng", "Dr Ng", "Mei Po": one of two letters that is also an abbreviation ("ng", "po", "im"), right after
+ *   a title or a capitalised name word. Abbreviations are written in small letters or capitals, and follow a number
+ *   or a drug rather than a name.
+ * - "Gemma Stokes", "Sarah Parkinson": a longer one (an eponym, mostly) right after a name word, not before a word
+ *   that would make the two a clinical or an organisation's name ("… disease", "… Trust"), and not one that names an
+ *   institution ("Marie Curie"); a place word ("Ward") only before a role in a bracket or a home.
  */
-function shortSurname(text: string, tokens: readonly Token[], i: number): boolean {
+/** Eponyms that name a charity, a hospital or a ward in notes far more often than a person ("Marie Curie"). */
+const INSTITUTION_EPONYMS: ReadonlySet<string> = new Set(["curie", "macmillan", "nightingale", "papworth"]);
+
+function clinicalSurname(text: string, tokens: readonly Token[], i: number): boolean {
   const t = tokens[i] as Token;
-  if (t.end - t.start !== 2 || t.shape !== Shape.Capitalised || !has(t, NAME_BIT) || !has(t, CLINICAL_BIT))
-    return false;
+  if (t.shape !== Shape.Capitalised || !has(t, NAME_BIT) || !has(t, CLINICAL_BIT)) return false;
   const previous = tokens[i - 1];
   if (previous === undefined || previous.shape !== Shape.Capitalised) return false;
-  if (has(previous, TITLE_BIT)) return gapIs(GAP_4, text, tokens, i - 1);
-  return previous.kind !== Kind.None && previous.kind !== Kind.Weak && gapIs(GAP_9, text, tokens, i - 1);
+  if (t.end - t.start === 2) {
+    if (has(previous, TITLE_BIT)) return gapIs(GAP_4, text, tokens, i - 1);
+    return previous.kind !== Kind.None && previous.kind !== Kind.Weak && gapIs(GAP_9, text, tokens, i - 1);
+  }
+  if (INSTITUTION_EPONYMS.has(t.key)) return false;
+  if (previous.kind !== Kind.Strong && previous.kind !== Kind.AmbiguousGiven) return false;
+  if (!gapIs(GAP_9, text, tokens, i - 1)) return false;
+  // "Julie Ward (HV)", "Tracey Ward's house": a place word is a family name only with a role or a home after it.
+  if (has(t, PLACE_HEAD_BIT)) {
+    const after = tokens[i + 1];
+    return bracketedRoleAfter(text, tokens, i) || (after !== undefined && possessiveHome(text, t, after));
+  }
+  const next = tokens[i + 1];
+  return !(
+    next !== undefined &&
+    gapIs(EPONYM_GAP, text, tokens, i) &&
+    (has(next, PERSON_NOUN_BIT | PLACE_HEAD_BIT | EPONYM_HEAD_BIT | CLINICAL_BIT) || ORG_HEADS.has(next.key))
+  );
 }
 
 /**
@@ -1311,7 +1333,7 @@ export function findPersonNames(text: string): NameSpan[] {
     if (
       t.kind === Kind.None &&
       mode === Shape.Capitalised &&
-      (shortSurname(text, tokens, i) || initialAfterTitle(text, tokens, i))
+      (clinicalSurname(text, tokens, i) || initialAfterTitle(text, tokens, i))
     )
       t.kind = Kind.Strong;
     if (t.kind !== Kind.None || t.end - t.start === 1 || (t.bits & PARTICLE_BIT) !== 0) candidates = true;
@@ -1491,8 +1513,15 @@ function quotedNickname(
   for (let end = first; end < first + 2 && end < tokens.length; end++) {
     if (end > first && !gapIs(GAP_9, text, tokens, end - 1)) return;
     const t = tokens[end] as Token;
-    if (mode === Shape.Capitalised ? t.shape !== Shape.Capitalised : (levelOf(t) ?? 99) <= COMMON_LEVEL)
-      return;
+    // Initials in capitals ("TJ") as a name is written too, when no common word ("OK").
+    const written =
+      t.shape === Shape.Capitalised ||
+      (t.shape === Shape.Upper &&
+        t.key.length <= 3 &&
+        t.key !== "ok" &&
+        !has(t, BLOCK_BIT) &&
+        (levelOf(t) ?? 99) > COMMON_LEVEL);
+    if (mode === Shape.Capitalised ? !written : (levelOf(t) ?? 99) <= COMMON_LEVEL) return;
     NICKNAME_CLOSE.lastIndex = (tokens[end] as Token).end;
     if (NICKNAME_CLOSE.test(text)) {
       spans.push({ start: (tokens[first] as Token).start, end: (tokens[end] as Token).end });

@@ -546,3 +546,18 @@ namesFound("more things only a person does, after a given name that is also a wo
   ["smokes", "Rose smokes 10 a day, wants to stop.", ["Rose"]],
   ["a drug that helped stays a drug", "Oramorph given at 02:00 and settled.", []],
 ] as const);
+
+namesFound("family names that are clinical or place words, after a name", [
+  ["an eponym as a family name", "Informed care coordinator Gemma Stokes by email.", ["Gemma Stokes"]],
+  ["the eponym's clinical sense stays", "Cheyne Stokes breathing noted overnight.", []],
+  ["a charity named after a person stays", "Marie Curie nurse visiting tonight.", []],
+  [
+    "a ward word before a role in a bracket",
+    "Present: Julie Ward (HV), Sam Hill (SW).",
+    ["Julie Ward", "Sam Hill"],
+  ],
+  ["a ward word before a home", "Staying at Tracey Ward's house for now.", ["Tracey Ward"]],
+  ["a ward stays a ward", "Transferred to Florence Ward yesterday.", []],
+  ["initials in quotes as a nickname", 'Review of Tyler-James ("TJ") with mum.', ["Tyler-James", "TJ"]],
+  ["a quoted common word stays", 'Son Tom "OK" per staff.', ["Tom"]],
+] as const);
