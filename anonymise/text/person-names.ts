@@ -1270,6 +1270,8 @@ function openingWord(text: string, tokens: readonly Token[], i: number, mode: Sh
  *   that would make the two a clinical or an organisation's name ("… disease", "… Trust"), and not one that names an
  *   institution ("Marie Curie"); a place word ("Ward") only before a role in a bracket or a home.
  */
+const CLINICAL_NAME = NAME_BIT | CLINICAL_BIT;
+
 /** Eponyms that name a charity, a hospital or a ward in notes far more often than a person ("Marie Curie"). */
 const INSTITUTION_EPONYMS: ReadonlySet<string> = new Set(["curie", "macmillan", "nightingale", "papworth"]);
 
@@ -1330,9 +1332,12 @@ export function findPersonNames(text: string): NameSpan[] {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     t.kind = classify(t, mode);
+    // Only capitalised words that are a family name and a clinical word, or one letter, can be promoted.
     if (
       t.kind === Kind.None &&
       mode === Shape.Capitalised &&
+      t.shape === Shape.Capitalised &&
+      ((t.bits & CLINICAL_NAME) === CLINICAL_NAME || t.end - t.start === 1) &&
       (clinicalSurname(text, tokens, i) || initialAfterTitle(text, tokens, i))
     )
       t.kind = Kind.Strong;
