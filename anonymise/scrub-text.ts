@@ -957,7 +957,7 @@ function capitalNameAfterTitle(name: string): boolean {
 /**
  * The end of a note signed with its writer's initials, after its last sentence, a closing bracket, a dash or a slash,
  * or on a line of their own: "… next call weds. SB", "… AO ST4", "… JP OHN", "… tomorrow am. kp", "… BB (for Mr L.
- * Baptiste)", "… (pharmacist) – YK", "… Sam RN / TW HCA", "… typed LK". Two or three letters,
+ * Baptiste)", "… (pharmacist) – TQ", "… Sam RN / TW HCA", "… typed LK". Two or three letters,
  * all capitals (dots allowed) or all small, then optionally a staff role or grade and a bracket saying for whom.
  * Read on the note's last 80 characters only.
  */
@@ -965,7 +965,7 @@ const SIGN_OFF =
   /(?:^|[.!?)][ \t]{1,3}|\n[ \t]{0,3}|[ \t][–—/-][ \t]{1,3}|(?<by>\b(?:[Bb]y|[Tt]yped:?)[ ]{1,2}))(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}|[A-Za-z]{6,12}))?(?:[ \t]{0,3}\((?:(?:for|pp)\b[^)\n]{0,60}|(?<bracket>[A-Za-z][A-Za-z &-]{1,24}))\))?[ \t]{0,3}\.?\s*$/;
 /**
  * A letter's reference at its end: the author's initials, a slash and the typist's ("KM/pt", "RJB/ln", "TD/AS",
- * "E.N./D.K.", "MC / LN"), as dictated letters and handover entries end. Both are people's initials.
+ * "E.N./D.K.", "QT / VB"), as dictated letters and handover entries end. Both are people's initials.
  */
 const LETTER_REFERENCE =
   /(?:^|[\s.,;:)])(?<author>[A-Z]{2,4}|(?:[A-Z]\.){2,3})[ ]?\/[ ]?(?<typist>[A-Za-z]{2,3}|(?:[A-Z]\.){2,3})[ \t]*\.?\s*$/;
@@ -1128,7 +1128,7 @@ function staffInitials(letters: string): boolean {
   return (gazetteer().WORD_LEVEL.get(key) ?? 99) > 35;
 }
 
-/** A handover from one person to the next at a line's end: "SP → KJ", "AS -> JT 14:20", "KB → Mhairi". */
+/** A handover from one person to the next at a line's end: "QT → VB", "RD -> PH 14:20", "QT → Morag". */
 const HANDOVER =
   /(?<![\p{L}\p{N}])(?<from>[A-Z]{2,3})[ ]?(?:→|->)[ ]?(?<to>[A-Z]{2,3}|\p{Lu}\p{Ll}{2,20})(?:[ ]\d{1,2}[:.]?\d{2})?[ \t]*\.?[ \t]*(?:$|\n)/gu;
 /**

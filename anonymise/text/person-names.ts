@@ -530,7 +530,7 @@ function roleGap(text: string, tokens: readonly Token[], i: number): boolean {
   const interpreter = INTERPRETING.has((tokens[i] as Token).key);
   const next = tokens[i + 1];
   if (next === undefined) return false;
-  // 'cellmate "Smudge"': a name in quotes.
+  // 'cellmate "Tonka"': a name in quotes.
   if (gapIs(QUOTE_OPEN, text, tokens, i)) {
     NICKNAME_CLOSE.lastIndex = next.end;
     return NICKNAME_CLOSE.test(text);
@@ -1263,10 +1263,10 @@ function openingWord(text: string, tokens: readonly Token[], i: number, mode: Sh
 
 /**
  * A family name that is also a clinical word, written as a name is (a capital, then small letters):
- * - "Pauline Ng", "Dr Ng", "Mei Po": one of two letters that is also an abbreviation ("ng", "po", "im"), right after
+ * - "Doreen Ng", "Dr Ng", "Mei Po": one of two letters that is also an abbreviation ("ng", "po", "im"), right after
  *   a title or a capitalised name word. Abbreviations are written in small letters or capitals, and follow a number
  *   or a drug rather than a name.
- * - "Gemma Stokes", "Sarah Parkinson": a longer one (an eponym, mostly) right after a name word, not before a word
+ * - "Ines Stokes", "Sarah Parkinson": a longer one (an eponym, mostly) right after a name word, not before a word
  *   that would make the two a clinical or an organisation's name ("… disease", "… Trust"), and not one that names an
  *   institution ("Marie Curie"); a place word ("Ward") only before a role in a bracket or a home.
  */
@@ -1287,7 +1287,7 @@ function clinicalSurname(text: string, tokens: readonly Token[], i: number): boo
   if (INSTITUTION_EPONYMS.has(t.key)) return false;
   if (previous.kind !== Kind.Strong && previous.kind !== Kind.AmbiguousGiven) return false;
   if (!gapIs(GAP_9, text, tokens, i - 1)) return false;
-  // "Julie Ward (HV)", "Tracey Ward's house": a place word is a family name only with a role or a home after it.
+  // "Nadia Ward (HV)", "Petra Ward's house": a place word is a family name only with a role or a home after it.
   if (has(t, PLACE_HEAD_BIT)) {
     const after = tokens[i + 1];
     return bracketedRoleAfter(text, tokens, i) || (after !== undefined && possessiveHome(text, t, after));
@@ -1301,7 +1301,7 @@ function clinicalSurname(text: string, tokens: readonly Token[], i: number): boo
 }
 
 /**
- * "Mrs R tearful", "Mr W. (known)", "Dr S to review": a title and one capital letter, no name after it, is a person
+ * "Mrs K anxious", "Mr D. (visitor)", "Dr S to review": a title and one capital letter, no name after it, is a person
  * named by an initial.
  */
 function initialAfterTitle(text: string, tokens: readonly Token[], i: number): boolean {
@@ -1501,7 +1501,7 @@ const NICKNAME_CLOSE = /["”’]/y;
 const QUOTE_OPEN = gapPattern(/ {1,2}["“‘]/);
 
 /**
- * 'Mr Okafor ("Chidi")', 'Mrs Baker "Dot"': one or two words in quotes right after a name are what the person is
+ * 'Mr Okafor ("Emeka")', 'Mrs Hale "Bunty"': one or two words in quotes right after a name are what the person is
  * called, whatever they are as words, when written as a name is (capitalised in capitalised prose; elsewhere no
  * common word): 'Son Tom "furious"' quotes him instead. Found before sameNameElsewhere, so the nickname used alone
  * later in the note goes too.
@@ -1518,7 +1518,7 @@ function quotedNickname(
   for (let end = first; end < first + 2 && end < tokens.length; end++) {
     if (end > first && !gapIs(GAP_9, text, tokens, end - 1)) return;
     const t = tokens[end] as Token;
-    // Initials in capitals ("TJ") as a name is written too, when no common word ("OK").
+    // Initials in capitals ("LJ") as a name is written too, when no common word ("OK").
     const written =
       t.shape === Shape.Capitalised ||
       (t.shape === Shape.Upper &&

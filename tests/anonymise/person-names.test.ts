@@ -480,10 +480,10 @@ namesFound("an eponym a few words before its head", [
 ] as const);
 
 namesFound("messages: requests, greetings and the speaker", [
-  ["the speaker after a name", "Said to tell Tendai I'm fine and not to worry.", ["Tendai"]],
-  ["the pronoun after a name is no class", "Tendai I think rang twice.", ["Tendai"]],
+  ["the speaker after a name", "Said to tell Farai I'm fine and not to worry.", ["Farai"]],
+  ["the pronoun after a name is no class", "Farai I think rang twice.", ["Farai"]],
   ["a class numeral after an eponym stays", "Garden I fracture, conservative plan.", []],
-  ["a request's opening verb stays", "Ask Tendai to bring his hearing aids.", ["Tendai"]],
+  ["a request's opening verb stays", "Ask Farai to bring his hearing aids.", ["Farai"]],
   ["an opening verb before a two-word name", "Ring Ekene Obi after the scan.", ["Ekene Obi"]],
   ["a message to someone no list holds", "Message to Ozioma re bloods.", ["Ozioma"]],
   ["a text from someone", "Text from Ozioma: running late.", ["Ozioma"]],
@@ -494,25 +494,25 @@ namesFound("messages: requests, greetings and the speaker", [
 
 namesFound("nicknames in quotes and roles in brackets", [
   ["a nickname in quotes in a bracket", 'Mr Adeyemi ("Tunde") has CKD.', ["Adeyemi", "Tunde"]],
-  ["a nickname in quotes after the age", 'Mrs Baker 93 "Dot" leg ulcer.', ["Baker", "Dot"]],
+  ["a nickname in quotes after the age", 'Mrs Hale 88 "Bunty" seen at home.', ["Hale", "Bunty"]],
   [
     "the nickname alone later in the note",
-    'Mr Raghunathan ("Ravi") has CKD. Ravi started HD today.',
-    ["Raghunathan", "Ravi", "Ravi"],
+    'Mr Iyer ("Ravi") has CKD. Ravi started HD today.',
+    ["Iyer", "Ravi", "Ravi"],
   ],
   ["a quoted word in small letters quotes the person", 'Son Tom "furious" per GP.', ["Tom"]],
   ["a product in quotes stays", 'Dressing ("Aquacel") applied.', []],
   [
     "a name that is also a word, before a bracketed role",
-    "Seen in clinic. Blessing (VW nurse) present.",
+    "Seen in clinic. Blessing (night HCA) present.",
     ["Blessing"],
   ],
-  ["before an administrative role", "Letter sent. Ruby (admin)", ["Ruby"]],
+  ["before an administrative role", "Transport booked. Ivy (admin)", ["Ivy"]],
   ["a specialty before a nurse role stays", "Reviewed by Lung CNS today.", []],
 ] as const);
 
 namesFound("a two-letter family name that is also a clinical abbreviation", [
-  ["after a given name", "Discussed with Pauline Ng, ward sister.", ["Pauline Ng"]],
+  ["after a given name", "Discussed with Doreen Ng, ward sister.", ["Doreen Ng"]],
   ["after a title", "Seen by Dr Ng in clinic.", ["Ng"]],
   ["an abbreviation in capitals stays", "NG tube placed, Paracetamol PO given.", []],
   ["a route after a drug in small letters stays", "Paracetamol po given.", []],
@@ -525,19 +525,19 @@ namesFound("a role word right after a name", [
     ["Gareth Pryce"],
   ],
   ["a service before a role stays", "Chest physio given. Stroke physio to see.", []],
-  ["a lone unknown word before a role stays", "Post-op physio booked.", []],
+  ["a lone unknown word before a role stays", "Pre-op physio booked.", []],
   ["a specialty before a nurse role stays", "Stoma CNS visited and changed the bag.", []],
 ] as const);
 
 namesFound("a name in quotes after a kinship or role word", [
-  ["after a role word", 'Cellmate "Smudge" reports he is low.', ["Smudge"]],
-  ["after a kinship word", 'Her friend "Bash" visited.', ["Bash"]],
+  ["after a role word", 'Cellmate "Tonka" says he is low.', ["Tonka"]],
+  ["after a kinship word", 'Her friend "Deano" visited.', ["Deano"]],
   ["a quoted phrase after a kinship word stays", 'Daughter "upset" per staff.', []],
 ] as const);
 
 namesFound("a person named by a title and an initial", [
-  ["a title and a letter", "Mrs R tearful on the ward round.", ["R"]],
-  ["with a full stop", 'Needle-stick from resident "Mr W." (known hep B neg).', ["W"]],
+  ["a title and a letter", "Mrs K anxious before theatre.", ["K"]],
+  ["with a full stop", 'Visitor "Mr D." waited in the day room.', ["D"]],
   ["the initial of a name after it goes with the name", "Mr T Okafor seen.", ["T Okafor"]],
 ] as const);
 
@@ -548,16 +548,16 @@ namesFound("more things only a person does, after a given name that is also a wo
 ] as const);
 
 namesFound("family names that are clinical or place words, after a name", [
-  ["an eponym as a family name", "Informed care coordinator Gemma Stokes by email.", ["Gemma Stokes"]],
+  ["an eponym as a family name", "Rang Ines Stokes, the care coordinator.", ["Ines Stokes"]],
   ["the eponym's clinical sense stays", "Cheyne Stokes breathing noted overnight.", []],
   ["a charity named after a person stays", "Marie Curie nurse visiting tonight.", []],
   [
     "a ward word before a role in a bracket",
-    "Present: Julie Ward (HV), Sam Hill (SW).",
-    ["Julie Ward", "Sam Hill"],
+    "Present: Nadia Ward (HV), Sam Hill (SW).",
+    ["Nadia Ward", "Sam Hill"],
   ],
-  ["a ward word before a home", "Staying at Tracey Ward's house for now.", ["Tracey Ward"]],
+  ["a ward word before a home", "Staying at Petra Ward's house for now.", ["Petra Ward"]],
   ["a ward stays a ward", "Transferred to Florence Ward yesterday.", []],
-  ["initials in quotes as a nickname", 'Review of Tyler-James ("TJ") with mum.', ["Tyler-James", "TJ"]],
+  ["initials in quotes as a nickname", 'Review of Leo-James ("LJ") with dad.', ["Leo-James", "LJ"]],
   ["a quoted common word stays", 'Son Tom "OK" per staff.', ["Tom"]],
 ] as const);

@@ -140,7 +140,7 @@ describe("scrubText: identifiers", () => {
     ["a copy line after a dash stays", "Letter to follow – cc GP", "– cc GP"],
     ["a change of route stays", "Antibiotics: switch IV / PO", "switch IV / PO"],
     ["a handover between initials", "Stool chart started. QT → VB", "started. [NAME] → [NAME]"],
-    ["a handover to a name", "Anxious about work. QT → Eilidh", "work. [NAME] → [NAME]"],
+    ["a handover to a name", "Anxious about work. QT → Morag", "work. [NAME] → [NAME]"],
     ["a change of route by arrow stays", "Abx: IV → PO", "Abx: IV → PO"],
     ["a change of class stays", "NYHA III → II today.", "NYHA III → II"],
     ["initials and a role in a bracket", "Transport rebooked. PW (admin)", "rebooked. [NAME] (admin)"],
