@@ -9,6 +9,7 @@ import {
   CALENDAR,
   CLINICAL,
   JOB_TITLES,
+  NOT_INITIALS,
   ROLE_NOUNS,
   SERVICE_ABBREVIATIONS,
   STAFF_ROLES,
@@ -974,8 +975,22 @@ const LETTER_REFERENCE =
 const SERVICE_WORD = /(?:ology|iatry|therapy|etics|physio|pharmacy|admin)$/;
 /** Grades and roles a signature gives after the initials, besides STAFF_ROLES and ROLE_NOUNS ("ST4", "CT2", "F1"). */
 const GRADE = /^(?:(?:ST|CT|FY|F|GPST|StR|ACCS)\d{1,2}|SpR|StR|SHO|Reg|ALN|OHN|AHP|PA|FSW|PT)$/;
-/** Small words a note may end on that are no initials ("cc GP" copies a letter). */
-const NOT_INITIALS = new Set(["ok", "am", "pm", "cc"]);
+/**
+ * Letters that stand for a word before they stand for a person, wherever a note writes someone's initials (a
+ * sign-off, a letter's reference, a handover): a clinical or service abbreviation, a staff role, a title, a day
+ * or a month, or a small word a note ends on. Full stops are ignored ("S.B." is "sb").
+ */
+function abbreviation(letters: string): boolean {
+  const key = keyOf(letters);
+  return (
+    CLINICAL.has(key) ||
+    SERVICE_ABBREVIATIONS.has(key) ||
+    STAFF_ROLES.has(key) ||
+    TITLES.has(key) ||
+    CALENDAR.has(key) ||
+    NOT_INITIALS.has(key)
+  );
+}
 /**
  * A note signed with an initial and a family name, then one to three short words of role, grade or team, one of
  * them a staff role or a grade: "… O. Brennan TB CNS", "… S. Adeyinka CT1 T&O", "… C. Forde AMU SpR".
@@ -1044,12 +1059,8 @@ function findLetterReference(tail: string, from: number, spans: Span[]): void {
   const m = LETTER_REFERENCE.exec(tail);
   if (m === null) return;
   const { author, typist } = m.groups as { author: string; typist: string };
-  const notInitials = (s: string) => {
-    const key = keyOf(s.replaceAll(".", ""));
-    return CLINICAL.has(key) || SERVICE_ABBREVIATIONS.has(key) || STAFF_ROLES.has(key) || TITLES.has(key);
-  };
   const small = typist === typist.toLowerCase();
-  if (notInitials(author) || (!small && notInitials(typist))) return;
+  if (abbreviation(author) || (!small && abbreviation(typist))) return;
   const at = from + m.index + m[0].indexOf(author);
   spans.push({ start: at, end: at + author.length, entity: "NAME", replacement: undefined });
   const typistAt = from + m.index + m[0].lastIndexOf(typist);
@@ -1112,28 +1123,20 @@ function isSignatureChar(c: number): boolean {
 
 const ROMAN = /^[IVX]+$/;
 
-/** Two or three capitals that are no clinical, service, role, title, calendar or common English word: initials. */
+/** Two or three capitals that are no abbreviation (see abbreviation), Roman numeral or common English word. */
 function staffInitials(letters: string): boolean {
-  const key = keyOf(letters);
-  if (
-    ROMAN.test(letters) ||
-    CLINICAL.has(key) ||
-    SERVICE_ABBREVIATIONS.has(key) ||
-    STAFF_ROLES.has(key) ||
-    TITLES.has(key) ||
-    CALENDAR.has(key) ||
-    NOT_INITIALS.has(key)
-  )
-    return false;
-  return (gazetteer().WORD_LEVEL.get(key) ?? 99) > 35;
+  if (ROMAN.test(letters) || abbreviation(letters)) return false;
+  return (gazetteer().WORD_LEVEL.get(keyOf(letters)) ?? 99) > 35;
 }
 
 /** A handover from one person to the next at a line's end: "QT → VB", "RD -> PH 14:20", "QT → Morag". */
 const HANDOVER =
   /(?<![\p{L}\p{N}])(?<from>[A-Z]{2,3})[ ]?(?:→|->)[ ]?(?<to>[A-Z]{2,3}|\p{Lu}\p{Ll}{2,20})(?:[ ]\d{1,2}[:.]?\d{2})?[ \t]*\.?[ \t]*(?:$|\n)/gu;
 /**
- * Staff initials in handover sheets, away from a note's end: a handover between two people at a line's end. The
- * letters must be no clinical, service, role or common word, nor a Roman numeral ("IV → PO", "NYHA III → II").
+ * Staff initials in handover sheets, away from a note's end: a handover between two people at a line's end. One
+ * side's letters at least must be initials (staffInitials: no clinical, service, role or common word, nor a Roman
+ * numeral: "IV → PO", "NYHA III → II" stay); then both sides are people, the other side taken too unless it is a
+ * name that is an English word ("AS → Discharge").
  */
 function findHandovers(text: string, spans: Span[]): void {
   const push = (start: number, letters: string) =>
@@ -1175,11 +1178,7 @@ function findSignOff(text: string, spans: Span[]): void {
     if (!signatureRole(role)) return;
     if (TITLES.has(key) || NOT_INITIALS.has(key)) return;
   } else if (
-    CLINICAL.has(key) ||
-    SERVICE_ABBREVIATIONS.has(key) ||
-    CALENDAR.has(key) ||
-    TITLES.has(key) ||
-    NOT_INITIALS.has(key) ||
+    abbreviation(initials) ||
     // In small letters, an English word ends a sentence ("… as before. yes").
     (initials === initials.toLowerCase() && gazetteer().WORD_LEVEL.has(key))
   )

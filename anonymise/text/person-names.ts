@@ -1,16 +1,20 @@
 import { keyOf } from "./fold.ts";
 import { gazetteer } from "./gazetteer.ts";
 import {
+  AFTER_PRONOUN_I,
   CALENDAR,
   CLINICAL,
   CUE_PHRASES,
   EPONYM_HEADS,
   FILLERS,
+  INSTITUTION_EPONYMS,
   JOB_TITLES,
   LANGUAGE_CUES,
   LANGUAGE_HEADS,
   LANGUAGES,
   NAME_JOINERS,
+  NOT_INITIALS,
+  OPENING_WORDS,
   ORG_HEADS,
   PERSON_NOUNS,
   PERSON_VERBS,
@@ -886,11 +890,22 @@ function placePreposition(text: string, tokens: readonly Token[], first: number)
  * "Omari I think rang"), not a class.
  */
 const SCORE_AFTER =
-  /(?:'s|’s|s'|')?[ ]{1,2}(?:\d{1,3}(?:[.,/]\d{1,3})?(?![\d]| \d)|[A-E](?![\p{L}\p{N}])|(?:I{2,3}|IV|V|I(?!['’]| {1,2}(?:am|was|have|had|will|would|can|could|cannot|can't|do|did|don't|didn't|think|thought|feel|felt|need|want|know|knew|hope|miss|love|said|told|asked|just|also|really|still|never|always|only|got|went|saw|called|rang|phoned|spoke|should|must|might|may)(?![\p{L}\p{N}])))(?![\p{L}\p{N}]))/uy;
+  /(?:'s|’s|s'|')?[ ]{1,2}(?:\d{1,3}(?:[.,/]\d{1,3})?(?![\d]| \d)|[A-E](?![\p{L}\p{N}])|(?<roman>I{1,3}|IV|V)(?![\p{L}\p{N}]))/uy;
+/** The pronoun's contraction ("I'm", "I’d"), or one to two spaces and a word that may follow it. */
+const PRONOUN_FOLLOWS = /['’]|[ ]{1,2}(?<word>[a-z]+(?:'[a-z]+)?)(?![\p{L}\p{N}])/uy;
 
 function scoreAfter(text: string, t: Token): boolean {
   SCORE_AFTER.lastIndex = t.end;
-  return SCORE_AFTER.test(text);
+  const m = SCORE_AFTER.exec(text);
+  if (m === null) return false;
+  if (m.groups?.["roman"] !== "I") return true;
+  PRONOUN_FOLLOWS.lastIndex = SCORE_AFTER.lastIndex;
+  const next = PRONOUN_FOLLOWS.exec(text);
+  if (next === null) return true;
+  const word = next.groups?.["word"];
+  return (
+    word !== undefined && !AFTER_PRONOUN_I.has(word) && !AFTER_PRONOUN_I.has(word.replace(/'[a-z]+$/, ""))
+  );
 }
 
 /** The note's casing: capitalised prose, all capitals, or all lower case (capitals then say nothing). */
@@ -1223,29 +1238,6 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
 }
 
 /**
- * Words that open a request or a message before the person it is addressed to: "Tell Omari the plan", "Ask
- * Precious to ring", "Dear Omari". Each is also a family name somewhere, so the detector may take it into the name.
- */
-const OPENING_WORDS: ReadonlySet<string> = new Set([
-  "tell",
-  "ask",
-  "call",
-  "ring",
-  "phone",
-  "text",
-  "email",
-  "let",
-  "remind",
-  "thank",
-  "inform",
-  "update",
-  "advise",
-  "warn",
-  "please",
-  "dear",
-]);
-
-/**
  * A sentence's opening word of OPENING_WORDS, at the head of a group taken as a name, is that word and stays (only a
  * family name alone could stand there, and these are among the commonest words). The group is still decided with
  * it; only the span is narrowed.
@@ -1271,9 +1263,6 @@ function openingWord(text: string, tokens: readonly Token[], i: number, mode: Sh
  *   institution ("Marie Curie"); a place word ("Ward") only before a role in a bracket or a home.
  */
 const CLINICAL_NAME = NAME_BIT | CLINICAL_BIT;
-
-/** Eponyms that name a charity, a hospital or a ward in notes far more often than a person ("Marie Curie"). */
-const INSTITUTION_EPONYMS: ReadonlySet<string> = new Set(["curie", "macmillan", "nightingale", "papworth"]);
 
 function clinicalSurname(text: string, tokens: readonly Token[], i: number): boolean {
   const t = tokens[i] as Token;
@@ -1415,8 +1404,10 @@ export function findPersonNames(text: string): NameSpan[] {
     }
   }
   const spans: NameSpan[] = [];
+  /** The last token of a nickname in quotes taken with the name before it (a name in its own right is taken once). */
+  let nicknameEnd = -1;
   for (const g of groups) {
-    if (!g.name) continue;
+    if (!g.name || g.end <= nicknameEnd) continue;
     // A name's other words that no list knows ("Opeyemi Ajewole", "achalesvara Bharadwaj"): words next to it that
     // are no English word and nothing clinical belong to it.
     let first = g.first;
@@ -1444,12 +1435,8 @@ export function findPersonNames(text: string): NameSpan[] {
       )
         first--;
     }
-    const start = (tokens[first] as Token).start;
-    const previous = spans[spans.length - 1];
-    // A nickname in quotes that is a name in its own right was taken with the name before it.
-    if (previous?.start === start && previous.end >= (tokens[end] as Token).end) continue;
-    spans.push({ start, end: (tokens[end] as Token).end });
-    quotedNickname(text, tokens, end, spans, mode);
+    spans.push({ start: (tokens[first] as Token).start, end: (tokens[end] as Token).end });
+    nicknameEnd = quotedNickname(text, tokens, end, spans, mode);
   }
   // "lives with purna and jazariah": an unlisted word joined by "and" or "&" to a name is a name too.
   for (const g of groups) {
@@ -1504,7 +1491,7 @@ const QUOTE_OPEN = gapPattern(/ {1,2}["“‘]/);
  * 'Mr Okafor ("Emeka")', 'Mrs Hale "Bunty"': one or two words in quotes right after a name are what the person is
  * called, whatever they are as words, when written as a name is (capitalised in capitalised prose; elsewhere no
  * common word): 'Son Tom "furious"' quotes him instead. Found before sameNameElsewhere, so the nickname used alone
- * later in the note goes too.
+ * later in the note goes too. Returns the index of the nickname's last token, or -1 when there is none.
  */
 function quotedNickname(
   text: string,
@@ -1512,27 +1499,28 @@ function quotedNickname(
   last: number,
   spans: NameSpan[],
   mode: Shape,
-): void {
+): number {
   const first = last + 1;
-  if (first >= tokens.length || !gapIs(NICKNAME_OPEN, text, tokens, last)) return;
+  if (first >= tokens.length || !gapIs(NICKNAME_OPEN, text, tokens, last)) return -1;
   for (let end = first; end < first + 2 && end < tokens.length; end++) {
-    if (end > first && !gapIs(GAP_9, text, tokens, end - 1)) return;
+    if (end > first && !gapIs(GAP_9, text, tokens, end - 1)) return -1;
     const t = tokens[end] as Token;
     // Initials in capitals ("LJ") as a name is written too, when no common word ("OK").
     const written =
       t.shape === Shape.Capitalised ||
       (t.shape === Shape.Upper &&
         t.key.length <= 3 &&
-        t.key !== "ok" &&
+        !NOT_INITIALS.has(t.key) &&
         !has(t, BLOCK_BIT) &&
         (levelOf(t) ?? 99) > COMMON_LEVEL);
-    if (mode === Shape.Capitalised ? !written : (levelOf(t) ?? 99) <= COMMON_LEVEL) return;
+    if (mode === Shape.Capitalised ? !written : (levelOf(t) ?? 99) <= COMMON_LEVEL) return -1;
     NICKNAME_CLOSE.lastIndex = (tokens[end] as Token).end;
     if (NICKNAME_CLOSE.test(text)) {
       spans.push({ start: (tokens[first] as Token).start, end: (tokens[end] as Token).end });
-      return;
+      return end;
     }
   }
+  return -1;
 }
 
 /**

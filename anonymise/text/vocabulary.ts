@@ -343,3 +343,27 @@ export const PLACE_LEADS = set(`
 
 /** Words between two names that keep them in one list: "Jane and Tom", "Sarah & Emma". */
 export const NAME_JOINERS = set(`and or`);
+
+/**
+ * Words that open a request or a message before the person it is addressed to: "Tell Omari the plan", "Ask
+ * Precious to ring", "Dear Omari". Each is also a family name somewhere, so the detector may take it into the name.
+ */
+export const OPENING_WORDS = set(`
+  tell ask call ring phone text email let remind thank inform update advise warn please dear
+`);
+
+/** Eponyms that name a charity, a hospital or a ward in notes far more often than a person ("Marie Curie"). */
+export const INSTITUTION_EPONYMS = set(`curie macmillan nightingale papworth`);
+
+/** Small words a note may end on or quote that are no initials: "OK", "am", "pm", "cc" (copies a letter). */
+export const NOT_INITIALS = set(`ok am pm cc`);
+
+/**
+ * Words that follow the pronoun "I" ("I think", "I've rang", "I can't"): after one of them a lone capital I is the
+ * speaker, not a class or a Roman numeral ("Garden I"). Written as a note writes them, in small letters.
+ */
+export const AFTER_PRONOUN_I = set(`
+  am was have had will would can could cannot can't do did don't didn't think thought feel felt need want know knew
+  hope miss love said told asked just also really still never always only got went saw called rang phoned spoke
+  should must might may
+`);
