@@ -9,6 +9,7 @@ import {
   CALENDAR,
   CLINICAL,
   JOB_TITLES,
+  LANGUAGES,
   NOT_INITIALS,
   ROLE_NOUNS,
   SERVICE_ABBREVIATIONS,
@@ -1067,13 +1068,96 @@ function findLetterReference(tail: string, from: number, spans: Span[]): void {
   spans.push({ start: typistAt, end: typistAt + typist.length, entity: "NAME", replacement: undefined });
 }
 
-/** A given name that may sign alone: a listed name or no English word, not a common one, nothing clinical. */
+/**
+ * A given name that may sign alone or stand beside a role: a listed name or no English word, nothing clinical; a
+ * common English word only when it is an English given name too ("Grace", "Will", not "Stable" or "Good").
+ */
 function givenSigns(name: string): boolean {
   const key = keyOf(name);
   const { NAMES, GIVEN, WORD_LEVEL } = gazetteer();
   const level = WORD_LEVEL.get(key);
-  if (level !== undefined && (level <= 20 || !(NAMES.has(key) || GIVEN.has(key)))) return false;
-  return !(CLINICAL.has(key) || TITLES.has(key) || CALENDAR.has(key) || ROLE_NOUNS.has(key));
+  if (level !== undefined && (level <= 20 ? !GIVEN.has(key) : !(NAMES.has(key) || GIVEN.has(key))))
+    return false;
+  return !(
+    CLINICAL.has(key) ||
+    TITLES.has(key) ||
+    CALENDAR.has(key) ||
+    ROLE_NOUNS.has(key) ||
+    LANGUAGES.has(key)
+  );
+}
+
+/**
+ * A name and a role together in brackets: "(Tunde, DSN)", "(Joy – TVN)", "(Grace, care navigator)". One or two
+ * capitalised words that givenSigns accepts, then a role, a grade or a service (signatureRole).
+ */
+const NAME_ROLE_BRACKET =
+  /\((?<name>\p{Lu}\p{Ll}{1,20}(?:[ -]\p{Lu}\p{Ll}{1,20})?)(?:,|[ ]?[–—-])[ ]{1,2}(?<role>[A-Za-z][A-Za-z0-9 &]{1,24})\)/uy;
+
+function findNameRoleBrackets(text: string, spans: Span[]): void {
+  for (let open = text.indexOf("("); open >= 0; open = text.indexOf("(", open + 1)) {
+    NAME_ROLE_BRACKET.lastIndex = open;
+    const m = NAME_ROLE_BRACKET.exec(text);
+    if (m === null) continue;
+    const { name, role } = m.groups as { name: string; role: string };
+    if (!signatureRole(role) || !name.split(/[ -]/).every(givenSigns)) continue;
+    spans.push({ start: open + 1, end: open + 1 + name.length, entity: "NAME", replacement: undefined });
+  }
+}
+
+/**
+ * A line of a pasted conversation (texts, WhatsApp, a transcript) that opens with its speaker and a colon, perhaps
+ * after a time stamp and with a role in brackets: "Tendai: …", "02/03 21:14 Sofia (MW): …", "[10:42] LM: …".
+ */
+const SPEAKER_LINE =
+  /(?:^|\n)[ \t]{0,3}(?:\[?(?:\d{1,2}\/\d{1,2}(?:\/\d{2,4})?,?[ ]{1,2})?\d{1,2}:\d{2}(?::\d{2})?\]?[ ]{1,2}(?:[-–][ ])?)?(?<speaker>\p{Lu}[\p{Ll}'’-]{1,20}|[A-Z]{2,3})(?:[ ]\([^)\n]{1,20}\))?:[ ]/gu;
+
+/**
+ * The speakers of a pasted conversation: where three lines or more open with a speaker (SPEAKER_LINE), two speakers
+ * or more take turns and one speaks at least twice, each speaker that is a given name (givenSigns) or initials that
+ * are no abbreviation (staffInitials; these must speak twice) is a person. A history's headings ("PMH:", "DH:",
+ * "Plan:") are words or abbreviations, and rarely come back.
+ */
+function findSpeakers(text: string, spans: Span[]): void {
+  const re = SPEAKER_LINE;
+  re.lastIndex = 0;
+  const lines: Array<{ at: number; speaker: string }> = [];
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const speaker = m.groups?.["speaker"] as string;
+    lines.push({ at: m.index + m[0].indexOf(speaker, m[0].startsWith("\n") ? 1 : 0), speaker });
+    // The colon's line is read; the next line may start right after it.
+    re.lastIndex = m.index + m[0].length;
+  }
+  if (lines.length < 3) return;
+  const turns = new Map<string, number>();
+  for (const { speaker } of lines) turns.set(speaker, (turns.get(speaker) ?? 0) + 1);
+  if (turns.size < 2 || Math.max(...turns.values()) < 2) return;
+  for (const { at, speaker } of lines) {
+    const initials = speaker.length <= 3 && speaker === speaker.toUpperCase();
+    if (initials ? (turns.get(speaker) ?? 0) < 2 || !staffInitials(speaker) : !givenSigns(speaker)) continue;
+    spans.push({ start: at, end: at + speaker.length, entity: "NAME", replacement: undefined });
+  }
+}
+
+/**
+ * Initials that sign an entry of a timed log at the end of its line, the next line starting with a time (and
+ * perhaps a day and month): "… resps observed. QT⏎09:15 …", "… settled. BV⏎13/3 07:50 …". The note's last entry is
+ * a sign-off (SIGN_OFF).
+ */
+const LOG_ENTRY_INITIALS =
+  /[.!?)][ \t]{1,3}(?<initials>[A-Z]{2,3})[ \t]*\r?\n[ \t]{0,3}(?:\d{1,2}\/\d{1,2}[ ]{1,2})?(?:[01]?\d|2[0-3])[:.]?[0-5]\d(?!\d)/g;
+
+function findLogEntryInitials(text: string, spans: Span[]): void {
+  const re = LOG_ENTRY_INITIALS;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const initials = m.groups?.["initials"] as string;
+    // The next entry's line starts where this match ends: let the search go on from there.
+    re.lastIndex = m.index + m[0].indexOf("\n") + 1;
+    if (!staffInitials(initials)) continue;
+    const start = m.index + m[0].indexOf(initials, 1);
+    spans.push({ start, end: start + initials.length, entity: "NAME", replacement: undefined });
+  }
 }
 
 const ANY_NAME = (): boolean => true;
@@ -1155,6 +1239,11 @@ function findHandovers(text: string, spans: Span[]): void {
 
 function findSignOff(text: string, spans: Span[]): void {
   findGivenInitialRoles(text, spans);
+  findNameRoleBrackets(text, spans);
+  if (text.includes("\n")) {
+    findLogEntryInitials(text, spans);
+    if (text.includes(": ")) findSpeakers(text, spans);
+  }
   if (!mayBeSigned(text)) return;
   const from = Math.max(0, text.length - 80);
   const tail = from === 0 ? text : text.slice(from);
@@ -1389,6 +1478,35 @@ function initialsLead(text: string, start: number, initials: string, spans: read
 }
 
 /**
+ * A word the structural detectors above took as someone's name or initials (a signature, a speaker, a name beside a
+ * role) is that person wherever else the note writes it the same way: "Kemi: …" then "Morning Kemi!". A given name
+ * must pass givenSigns and initials staffInitials; whole words only, as written (the person-name detector carries its
+ * own names over itself).
+ */
+function sameStructuralNameElsewhere(text: string, spans: Span[], from: number, to: number): void {
+  const seen = new Set<string>();
+  for (let k = from; k < to; k++) {
+    const span = spans[k] as Span;
+    if (span.entity !== "NAME" || span.replacement !== undefined) continue;
+    const word = text.slice(span.start, span.end);
+    if (seen.has(word) || word.length < 2 || !/^\p{Lu}(?:\p{Ll}+|[A-Z]{1,2})$/u.test(word)) continue;
+    seen.add(word);
+    if (!(word.length <= 3 && word === word.toUpperCase() ? staffInitials(word) : givenSigns(word))) continue;
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
+      const end = at + word.length;
+      if (isWordCharAt(text, at - 1) || isWordCharAt(text, end)) continue;
+      if (!spans.some((s) => s.start <= at && end <= s.end))
+        spans.push({ start: at, end, entity: "NAME", replacement: undefined });
+    }
+  }
+}
+
+/** A letter or a digit at `i` (false outside the text). */
+function isWordCharAt(text: string, i: number): boolean {
+  return i >= 0 && i < text.length && /[\p{L}\p{N}]/u.test(text.charAt(i));
+}
+
+/**
  * Names of other people take the initials written beside them: a name found without its initial would leave the
  * initial, which narrows who it was.
  */
@@ -1476,8 +1594,10 @@ export function scrubText(
   findStreetsAfterCue(text, spans);
   findInstitutions(text, spans);
   findTitledNames(text, spans);
+  const structural = spans.length;
   findSignOff(text, spans);
   if (text.includes("→") || text.includes("->")) findHandovers(text, spans);
+  if (spans.length > structural) sameStructuralNameElsewhere(text, spans, structural, spans.length);
   if (options.personNames !== false) {
     for (const name of findPersonNames(text))
       spans.push({ start: name.start, end: name.end, entity: "NAME", replacement: undefined });
