@@ -530,7 +530,8 @@ const INTERPRETING: ReadonlySet<string> = new Set([
  * ("interpreter (Tigrinya, Selam)").
  */
 function roleGap(text: string, tokens: readonly Token[], i: number): boolean {
-  if (gapIs(GAP_9, text, tokens, i)) return true;
+  // "SHO Will review", "FY1 May need": a role and a modal verb, not a name.
+  if (gapIs(GAP_9, text, tokens, i) || gradeGap(text, tokens, i)) return notModal(text, tokens, i + 1);
   const interpreter = INTERPRETING.has((tokens[i] as Token).key);
   const next = tokens[i + 1];
   if (next === undefined) return false;
@@ -547,6 +548,13 @@ function roleGap(text: string, tokens: readonly Token[], i: number): boolean {
   if (interpreter) return true;
   NAME_IN_BRACKET.lastIndex = next.start;
   return NAME_IN_BRACKET.test(text);
+}
+
+/** A foundation doctor's year between the role and the name: "fy1 Chinwe", "FY2: Bola", "s/b fy1 adaeze". */
+const GRADE_GAP = gapPattern(/\d[ ]{1,2}/);
+
+function gradeGap(text: string, tokens: readonly Token[], i: number): boolean {
+  return (tokens[i] as Token).key === "fy" && gapIs(GRADE_GAP, text, tokens, i);
 }
 
 /** One or two capitalised words, then the bracket closes. */
@@ -580,7 +588,7 @@ function precededByCue(text: string, tokens: readonly Token[], first: number): b
   let languages = 0;
   while (i >= 0) {
     const t = tokens[i] as Token;
-    if (!gapIs(CUE_GAP, text, tokens, i) && !titleDot(text, tokens, i)) return false;
+    if (!gapIs(CUE_GAP, text, tokens, i) && !titleDot(text, tokens, i) && !gradeGap(text, tokens, i)) return false;
     if (isCueWord(tokens, i, text)) {
       // "interpreter (Tigrinya, Selam)": an interpreter's name may follow a bracket and the language.
       if (INTERPRETING.has(t.key)) return roleGap(text, tokens, i);
@@ -1104,9 +1112,14 @@ function notModal(text: string, tokens: readonly Token[], last: number): boolean
   NEXT_WORD.lastIndex = t.end;
   const next = NEXT_WORD.exec(text)?.[1]?.toLowerCase();
   if (next === undefined) return true;
-  // "son will called", "May rang": a past tense or a verb of speech after it makes it a name.
-  return (factsOf(next) & (SPEECH_BIT | PERSON_VERB_BIT)) !== 0 || next.endsWith("ed");
+  // "son will called", "May rang": a past tense or a verb of speech after it makes it a name; so does a word no
+  // modal verb comes before ("Will to mobilise him", "May is aware").
+  return (
+    (factsOf(next) & (SPEECH_BIT | PERSON_VERB_BIT)) !== 0 || next.endsWith("ed") || NOT_AFTER_MODAL.has(next)
+  );
 }
+
+const NOT_AFTER_MODAL: ReadonlySet<string> = new Set(["to", "is", "was", "has", "and", "says"]);
 
 const PARTICLES: ReadonlySet<string> = new Set([
   "o",
@@ -1203,7 +1216,8 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
     )
       j++;
     for (let k = j; k < Math.min(j + 2, tokens.length); k++) {
-      if (!gapIs(CUE_GAP, text, tokens, k - 1) && !titleDot(text, tokens, k - 1)) break;
+      if (!gapIs(CUE_GAP, text, tokens, k - 1) && !titleDot(text, tokens, k - 1) && !gradeGap(text, tokens, k - 1))
+        break;
       const t = tokens[k] as Token;
       // The second word after a cue only follows a first that is a name ("JIA YAN"; not "Called Age UK").
       if (k > j && (tokens[j] as Token).kind !== Kind.Unknown && (tokens[j] as Token).kind !== Kind.Strong)

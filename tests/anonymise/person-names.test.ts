@@ -361,6 +361,10 @@ namesFound("staff signing with a role abbreviation, and named after one", [
     "Reviewed: K. Odukoya FY2 bleep 2210.",
     ["K. Odukoya"],
   ],
+  ["a foundation year's grade before a name, in small letters", "s/b fy1 ifeoluwa bleep 2231 obs ok", ["ifeoluwa"]],
+  ["a grade alone stays", "fy1 to review; fy2 aware. FY1: Review in am.", []],
+  ["a role and a modal verb stay", "SHO Will review. FY1 May need bloods.", []],
+  ["a role and a word-name before 'to'", "Physio Will to mobilise him this am.", ["Will"]],
 ] as const);
 
 namesFound("what a person is to do, a family name that is also a word, two people either side of a slash", [
