@@ -1088,7 +1088,7 @@ function givenSigns(name: string): boolean {
 }
 
 /**
- * A name and a role together in brackets: "(Tunde, DSN)", "(Joy – TVN)", "(Grace, care navigator)". One or two
+ * A name and a role together in brackets: "(Ugochi, DSN)", "(Temitope – TVN)", "(Grace, care navigator)". One or two
  * capitalised words that givenSigns accepts, then a role, a grade or a service (signatureRole).
  */
 const NAME_ROLE_BRACKET =
@@ -1479,7 +1479,7 @@ function initialsLead(text: string, start: number, initials: string, spans: read
 
 /**
  * A word the structural detectors above took as someone's name or initials (a signature, a speaker, a name beside a
- * role) is that person wherever else the note writes it the same way: "Kemi: …" then "Morning Kemi!". A given name
+ * role) is that person wherever else the note writes it the same way: "Nneka: …" then "Morning Nneka!". A given name
  * must pass givenSigns and initials staffInitials; whole words only, as written (the person-name detector carries its
  * own names over itself).
  */

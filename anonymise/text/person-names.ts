@@ -550,7 +550,7 @@ function roleGap(text: string, tokens: readonly Token[], i: number): boolean {
   return NAME_IN_BRACKET.test(text);
 }
 
-/** A foundation doctor's year between the role and the name: "fy1 Chinwe", "FY2: Bola", "s/b fy1 adaeze". */
+/** A foundation doctor's year between the role and the name: "fy1 Temitope", "s/b fy1 oyinkan". */
 const GRADE_GAP = gapPattern(/\d[ ]{1,2}/);
 
 function gradeGap(text: string, tokens: readonly Token[], i: number): boolean {
@@ -588,7 +588,8 @@ function precededByCue(text: string, tokens: readonly Token[], first: number): b
   let languages = 0;
   while (i >= 0) {
     const t = tokens[i] as Token;
-    if (!gapIs(CUE_GAP, text, tokens, i) && !titleDot(text, tokens, i) && !gradeGap(text, tokens, i)) return false;
+    if (!gapIs(CUE_GAP, text, tokens, i) && !titleDot(text, tokens, i) && !gradeGap(text, tokens, i))
+      return false;
     if (isCueWord(tokens, i, text)) {
       // "interpreter (Tigrinya, Selam)": an interpreter's name may follow a bracket and the language.
       if (INTERPRETING.has(t.key)) return roleGap(text, tokens, i);
@@ -1216,7 +1217,11 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
     )
       j++;
     for (let k = j; k < Math.min(j + 2, tokens.length); k++) {
-      if (!gapIs(CUE_GAP, text, tokens, k - 1) && !titleDot(text, tokens, k - 1) && !gradeGap(text, tokens, k - 1))
+      if (
+        !gapIs(CUE_GAP, text, tokens, k - 1) &&
+        !titleDot(text, tokens, k - 1) &&
+        !gradeGap(text, tokens, k - 1)
+      )
         break;
       const t = tokens[k] as Token;
       // The second word after a cue only follows a first that is a name ("JIA YAN"; not "Called Age UK").
@@ -1450,7 +1455,7 @@ export function findPersonNames(text: string): NameSpan[] {
         first--;
     }
     spans.push({ start: (tokens[first] as Token).start, end: (tokens[end] as Token).end });
-    nicknameEnd = quotedNickname(text, tokens, end, spans, mode);
+    nicknameEnd = quotedNickname(text, tokens, first, end, spans, mode);
   }
   // "lives with purna and jazariah": an unlisted word joined by "and" or "&" to a name is a name too.
   for (const g of groups) {
@@ -1510,12 +1515,14 @@ const QUOTE_OPEN = gapPattern(/ {1,2}["“‘]/);
 function quotedNickname(
   text: string,
   tokens: readonly Token[],
+  start: number,
   last: number,
   spans: NameSpan[],
   mode: Shape,
 ): number {
   const first = last + 1;
-  if (first >= tokens.length || !gapIs(NICKNAME_OPEN, text, tokens, last)) return -1;
+  if (first >= tokens.length) return -1;
+  if (!gapIs(NICKNAME_OPEN, text, tokens, last)) return bracketedOtherName(text, tokens, start, last, spans);
   for (let end = first; end < first + 2 && end < tokens.length; end++) {
     if (end > first && !gapIs(GAP_9, text, tokens, end - 1)) return -1;
     const t = tokens[end] as Token;
@@ -1535,6 +1542,39 @@ function quotedNickname(
     }
   }
   return -1;
+}
+
+const BRACKET_OPEN = gapPattern(/ {1,2}\( ?/);
+const BRACKET_CLOSE = / ?\)/y;
+/** Never another name of a person in a bracket after a name: a role, a place, a language, a kinship or a cue word. */
+const NOT_OTHER_NAME = BLOCK_BIT | ROLE_BIT | TITLE_BIT | PERSON_NOUN_BIT | LANGUAGE_BIT | PLACE_HEAD_BIT;
+
+/**
+ * "Mr Sivarajah (Kanthan)": one capitalised word that is no English word, alone in a bracket right after a short
+ * title ("Mr", "Dr", "Mrs"; not "Nurse") and a name, is the person's other name (what they are called, or a name the lists do not hold). After a name without a
+ * title such a word is as often a place or a product ("flew to Tallinn (…)", "dressed by X (Mepore)"). Returns its
+ * token's index, or -1.
+ */
+function bracketedOtherName(
+  text: string,
+  tokens: readonly Token[],
+  start: number,
+  last: number,
+  spans: NameSpan[],
+): number {
+  const t = tokens[last + 1] as Token;
+  if (t.shape !== Shape.Capitalised || levelOf(t) !== undefined || has(t, NOT_OTHER_NAME) || t.key.length < 3)
+    return -1;
+  const title = tokens[start - 1];
+  if (title === undefined || !SHORT_TITLES.has(title.key) || !gapIs(GAP_4, text, tokens, start - 1))
+    return -1;
+  // Capitalised, then small letters only ("StR" is a grade).
+  if (!/^\p{Lu}[\p{Ll}'’-]+$/u.test(text.slice(t.start, t.end))) return -1;
+  if (!gapIs(BRACKET_OPEN, text, tokens, last)) return -1;
+  BRACKET_CLOSE.lastIndex = t.end;
+  if (!BRACKET_CLOSE.test(text)) return -1;
+  spans.push({ start: t.start, end: t.end });
+  return last + 1;
 }
 
 /**

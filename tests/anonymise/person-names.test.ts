@@ -361,7 +361,11 @@ namesFound("staff signing with a role abbreviation, and named after one", [
     "Reviewed: K. Odukoya FY2 bleep 2210.",
     ["K. Odukoya"],
   ],
-  ["a foundation year's grade before a name, in small letters", "s/b fy1 ifeoluwa bleep 2231 obs ok", ["ifeoluwa"]],
+  [
+    "a foundation year's grade before a name, in small letters",
+    "s/b fy1 ifeoluwa bleep 2231 obs ok",
+    ["ifeoluwa"],
+  ],
   ["a grade alone stays", "fy1 to review; fy2 aware. FY1: Review in am.", []],
   ["a role and a modal verb stay", "SHO Will review. FY1 May need bloods.", []],
   ["a role and a word-name before 'to'", "Physio Will to mobilise him this am.", ["Will"]],
@@ -498,6 +502,17 @@ namesFound("messages: requests, greetings and the speaker", [
 
 namesFound("nicknames in quotes and roles in brackets", [
   ["a nickname in quotes in a bracket", 'Mr Adeyemi ("Tunde") has CKD.', ["Adeyemi", "Tunde"]],
+  [
+    "another name in a bracket after a title and a name",
+    "Mr Sivarajah (Kanthan) is frail.",
+    ["Sivarajah", "Kanthan"],
+  ],
+  [
+    "a product in a bracket after a name without a short title stays",
+    "Dressed by Nurse Obi (Mepore).",
+    ["Obi"],
+  ],
+  ["a grade in a bracket after a title and a name stays", "Dr Obi (StR) aware.", ["Obi"]],
   ["a nickname in quotes after the age", 'Mrs Hale 88 "Bunty" seen at home.', ["Hale", "Bunty"]],
   [
     "the nickname alone later in the note",

@@ -153,10 +153,10 @@ describe("scrubText: identifiers", () => {
       "06:00 Obs taken. NAD\n08:30 Up and dressed. OK\n09:00 Asked for tea. AT\n10:00 Settled.",
       "Obs taken. NAD\n08:30 Up and dressed. OK\n09:00 Asked for tea. AT\n",
     ],
-    ["a name and a role in a bracket", "Insulin adjusted by the team (Folake, DSN).", "team ([NAME], DSN)."],
+    ["a name and a role in a bracket", "Insulin adjusted by the team (Ugochi, DSN).", "team ([NAME], DSN)."],
     [
       "a name and a role after a dash in a bracket",
-      "Dressing advice given (Joy – TVN).",
+      "Dressing advice given (Temitope – TVN).",
       "given ([NAME] – TVN).",
     ],
     ["an English word and a role in a bracket stays", "Chest pain (Central, ECG) today.", "(Central, ECG)"],
@@ -173,12 +173,12 @@ describe("scrubText: identifiers", () => {
     ["a common word before a grade stays", "Discussed today. Stable ST2", "Stable ST2"],
     [
       "the speakers of pasted messages, and a speaker's name later in them",
-      "Texts copied with consent\nIfeoma: my leg is sore again\nTobi (DN): Hi Ifeoma, I will call round\nIfeoma: thanks",
+      "Texts copied with consent\nNneka: my leg is sore again\nAyodeji (DN): Hi Nneka, I will call round\nNneka: thanks",
       "consent\n[NAME]: my leg is sore again\n[NAME] (DN): Hi [NAME], I will call round\n[NAME]: thanks",
     ],
     [
       "initials speaking twice in pasted messages",
-      "Chat log\n10:02 WQ: are you home\n10:05 Dami: yes\n10:06 WQ: on my way",
+      "Chat log\n10:02 WQ: are you home\n10:05 Ebun: yes\n10:06 WQ: on my way",
       "10:02 [NAME]: are you home\n10:05 [NAME]: yes\n10:06 [NAME]: on my way",
     ],
     [
