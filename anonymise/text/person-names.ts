@@ -741,11 +741,42 @@ function followedByCue(text: string, tokens: readonly Token[], last: number): bo
     if (!gapIs(CUE_GAP, text, tokens, i - 1) && !gapIs(GAP_2, text, tokens, i - 1)) return false;
     if (has(t, PERSON_NOUN_BIT)) return !subjectBeforeRole(text, tokens, last, i);
     if (skipped === 0 && has(t, PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, i - 1)) return true;
+    // "Adaobi reports she…", "Myrtle states that…": a verb of speech after a capitalised given name or a word no
+    // list knows, not even as an English word, then what a person reports (a pronoun, "that", "feeling"…); not
+    // after a family name, which may be a device's or a test's ("Holter reports"), a rare English word ("Angiogram
+    // reported"), an abbreviation ("LOC reported"), nor before a result ("Troponin reported as 5").
+    if (skipped === 0 && has(t, SPEECH_BIT) && gapIs(GAP_3, text, tokens, i - 1)) {
+      const name = tokens[last] as Token;
+      if (last !== i - 1 || name.shape !== Shape.Capitalised || has(name, CLINICAL_BIT)) return false;
+      if (!((name.kind === Kind.Unknown && levelOf(name) === undefined) || has(name, GIVEN_BIT)))
+        return false;
+      NEXT_WORD.lastIndex = t.end;
+      const reported = NEXT_WORD.exec(text)?.[1]?.toLowerCase();
+      return reported !== undefined && WHAT_A_PERSON_REPORTS.has(reported);
+    }
     if (!has(t, FILLER_BIT) || ++skipped > 2) return false;
     i++;
   }
   return false;
 }
+
+/** Words that open what a person says after a verb of speech: "reports she…", "states that…", "denies feeling…". */
+const WHAT_A_PERSON_REPORTS: ReadonlySet<string> = new Set([
+  "she",
+  "he",
+  "they",
+  "that",
+  "i",
+  "her",
+  "his",
+  "their",
+  "feeling",
+  "being",
+  "having",
+  "no",
+  "not",
+  "to",
+]);
 
 /**
  * "ESOL teacher", "PhD student", "ICU physio": a word in capitals or mixed case right before a role, a space

@@ -333,7 +333,8 @@ export const PLACE_HEADS = set(`
 /** Verbs of speech and thought right after an unknown word make it a person: "Shristi thinks", "Nnamdi rang". */
 export const SPEECH_VERBS = set(`
   rang phoned called says said thinks thought wants wanted wishes wished asked asks agreed agrees explained explains
-  told tells believes believed visited visits
+  told tells believes believed visited visits reports reported states stated feels describes described denies
+  denied mentioned admits admitted hopes worries
 `);
 
 /** A capitalised word after one of these is part of a place or institution: "St Mary's", "Royal Albert". */

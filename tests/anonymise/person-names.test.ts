@@ -375,6 +375,12 @@ namesFound("what a person is to do, a family name that is also a word, two peopl
   ["a name before 'to' and an action", "Mobile. Gethin to drive her home.", ["Gethin"]],
   ["a word-name before 'will' and an action", "Robin will collect him at 5.", ["Robin"]],
   ["a word-name before a person's past action", "Hazel sat with him overnight.", ["Hazel"]],
+  ["an unknown word before a verb of speech", "Seen at home. Oyinkan reports she slept well.", ["Oyinkan"]],
+  [
+    "a device, a test, a result or an abbreviation before a verb of speech stays",
+    "Holter reports AF. No LOC reported. Angiogram reported as normal. Troponin reported as 5.",
+    [],
+  ],
   ["a common word starting a sentence stays", "Hope to call family later. Plan to review.", []],
   ["a modal name stays", "Mark to start the checklist. Will to follow up.", []],
   ["a family name that is a person noun", "Spoke to godmother Imelda Foster today.", ["Imelda Foster"]],
