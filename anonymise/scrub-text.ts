@@ -11,6 +11,7 @@ import {
   JOB_TITLES,
   LANGUAGES,
   NOT_INITIALS,
+  PERSON_NOUNS,
   ROLE_NOUNS,
   SERVICE_ABBREVIATIONS,
   STAFF_ROLES,
@@ -505,6 +506,60 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
       }
     }
   }
+}
+
+/** The record's name, then what the person is called in a bracket: "Mustafa Yıldırım (Musti)", "(Bhaji to family)". */
+const CALLED_AFTER_OWN =
+  /[ ]{0,2}\([ ]?(?<called>\p{Lu}\p{Ll}[\p{Ll}'’-]{0,15})(?:[ ]?\)|[ ](?:to|as|by)[ ])/uy;
+/** What the person is called, then the record's name in a bracket: "Dawnie (Dawn Hadley, …)". */
+const CALLED_BEFORE_OWN = /(?<![\p{L}\p{N}])(?<called>\p{Lu}\p{Ll}[\p{Ll}'’-]{0,15})[ ]{0,2}\([ ]?$/u;
+
+/**
+ * A name the patient goes by, written in a bracket beside the record's own name, is the patient wherever the note
+ * writes it (as written: a capital, then small letters), with the given name's replacement: nicknames no list holds
+ * ("Mustafa Yıldırım (Musti)", "Dawnie (Dawn Hadley)"). Not a word for a person, a role, a clinical, calendar or
+ * common English word ("Jane Smith (Mum)", "(Patient)"), nor two letters (a kinship word in many languages).
+ */
+function ownCalledNames(text: string, own: readonly OwnIdentifier[], spans: Span[], from: number): void {
+  const to = spans.length;
+  const replacement = own.find((id) => id.entity === "NAME" && id.otherNames)?.replacement;
+  const called = new Set<string>();
+  for (let k = from; k < to; k++) {
+    const span = spans[k] as Span;
+    if (span.entity !== "NAME") continue;
+    CALLED_AFTER_OWN.lastIndex = span.end;
+    const after = CALLED_AFTER_OWN.exec(text)?.groups?.["called"];
+    if (after !== undefined && calledName(after)) called.add(after);
+    let open = span.start - 1;
+    while (open >= 0 && text.charCodeAt(open) === 32) open--;
+    if (text.charCodeAt(open) !== 40) continue;
+    const before = CALLED_BEFORE_OWN.exec(text.slice(Math.max(0, span.start - 20), span.start))?.groups?.[
+      "called"
+    ];
+    if (before !== undefined && calledName(before)) called.add(before);
+  }
+  for (const word of called)
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
+      const end = at + word.length;
+      if (isWordCharAt(text, at - 1) || isWordCharAt(text, end)) continue;
+      if (!spans.some((s) => s.start <= at && end <= s.end))
+        spans.push({ start: at, end, entity: "NAME", replacement });
+    }
+}
+
+function calledName(word: string): boolean {
+  const key = keyOf(word);
+  if (key.length < 3 || PERSON_NOUNS.has(key) || ROLE_NOUNS.has(key) || STAFF_ROLES.has(key)) return false;
+  const { GIVEN, WORD_LEVEL } = gazetteer();
+  const level = WORD_LEVEL.get(key);
+  if (level !== undefined && level <= 35 && !GIVEN.has(key)) return false;
+  return !(
+    CLINICAL.has(key) ||
+    TITLES.has(key) ||
+    CALENDAR.has(key) ||
+    LANGUAGES.has(key) ||
+    JOB_TITLES.has(key)
+  );
 }
 
 function needlesOfOthers(
@@ -1069,6 +1124,41 @@ function findLetterReference(tail: string, from: number, spans: Span[]): void {
 }
 
 /**
+ * A letter's reference after its cue, wherever the letter puts it (the header, mostly): the author's initials, a
+ * slash and the typist's, perhaps a file number after another slash ("Ref: KM/pt", "Our ref: DLT/sh/C1045567",
+ * "Your ref: CMcK/ob"). Both are people's initials; the number is the reference detectors'.
+ */
+const CUED_LETTER_REFERENCE =
+  /\b(?:[Rr]ef(?:erence)?|REF)\.?:?[ ]{1,2}(?<author>[A-Z](?:[A-Z]|Mc|Mac){1,3}[A-Z]?|(?:[A-Z]\.){2,3})[ ]?\/[ ]?(?<typist>[A-Za-z]{2,3}|(?:[A-Z]\.){2,3})(?![A-Za-z0-9])/y;
+
+/** The next "ef" or "EF" after an "R" or "r" at or after `from`, or -1. */
+function nextRef(text: string, from: number): number {
+  for (let at = from; ; at++) {
+    const lower = text.indexOf("ef", at);
+    const upper = text.indexOf("EF", at);
+    at = lower < 0 ? upper : upper < 0 ? lower : Math.min(lower, upper);
+    if (at < 0) return -1;
+    if ((text.charCodeAt(at - 1) | 32) === 114) return at;
+  }
+}
+
+function findCuedLetterReferences(text: string, spans: Span[]): void {
+  const re = CUED_LETTER_REFERENCE;
+  for (let at = nextRef(text, 1); at >= 0; at = nextRef(text, at + 2)) {
+    re.lastIndex = at - 1;
+    const m = re.exec(text);
+    if (m === null) continue;
+    const { author, typist } = m.groups as { author: string; typist: string };
+    const small = typist === typist.toLowerCase();
+    if (abbreviation(author) || (!small && abbreviation(typist))) continue;
+    const authorAt = m.index + m[0].lastIndexOf(author, m[0].length - typist.length - 1);
+    spans.push({ start: authorAt, end: authorAt + author.length, entity: "NAME", replacement: undefined });
+    const typistAt = m.index + m[0].length - typist.length;
+    spans.push({ start: typistAt, end: typistAt + typist.length, entity: "NAME", replacement: undefined });
+  }
+}
+
+/**
  * A given name that may sign alone or stand beside a role: a listed name or no English word, nothing clinical; a
  * common English word only when it is an English given name too ("Grace", "Will", not "Stable" or "Good").
  */
@@ -1140,24 +1230,34 @@ function findSpeakers(text: string, spans: Span[]): void {
 }
 
 /**
- * Initials that sign an entry of a timed log at the end of its line, the next line starting with a time (and
- * perhaps a day and month): "… resps observed. QT⏎09:15 …", "… settled. BV⏎13/3 07:50 …". The note's last entry is
- * a sign-off (SIGN_OFF).
+ * Initials that sign an entry of a timed log at the end of its line, after the entry's last sentence or a dash, the
+ * next line starting with a time (and perhaps a day and month): "… resps observed. QT⏎09:15 …", "… settled – BV⏎13/3
+ * 07:50 …". The note's last entry is a sign-off (SIGN_OFF).
  */
-const LOG_ENTRY_INITIALS =
-  /[.!?)][ \t]{1,3}(?<initials>[A-Z]{2,3})[ \t]*\r?\n[ \t]{0,3}(?:\d{1,2}\/\d{1,2}[ ]{1,2})?(?:[01]?\d|2[0-3])[:.]?[0-5]\d(?!\d)/g;
+const LOG_ENTRY_INITIALS = /(?:[.!?)]|[ \t][–—-])[ \t]{1,3}(?<initials>[A-Z]{2,3})[ \t]*\r?$/;
+/** A log entry's time at a line's start, perhaps after a day and month ("09:15", "0800", "13/3 07:50"). */
+const ENTRY_TIME = /[ \t]{0,3}(?:\d{1,2}\/\d{1,2}[ ]{1,2})?(?:[01]?\d|2[0-3])[:.]?[0-5]\d(?!\d)/y;
 
 function findLogEntryInitials(text: string, spans: Span[]): void {
-  const re = LOG_ENTRY_INITIALS;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const initials = m.groups?.["initials"] as string;
-    // The next entry's line starts where this match ends: let the search go on from there.
-    re.lastIndex = m.index + m[0].indexOf("\n") + 1;
-    if (!staffInitials(initials)) continue;
-    const start = m.index + m[0].indexOf(initials, 1);
+  for (let newline = text.indexOf("\n"); newline >= 0; newline = text.indexOf("\n", newline + 1)) {
+    // Read only lines that end on two capitals (spaces and a carriage return aside) and go on with a time.
+    let end = newline;
+    while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 13)) end--;
+    if (!isCapitalAt(text, end - 1) || !isCapitalAt(text, end - 2)) continue;
+    ENTRY_TIME.lastIndex = newline + 1;
+    if (!ENTRY_TIME.test(text)) continue;
+    const from = Math.max(0, newline - 12);
+    const m = LOG_ENTRY_INITIALS.exec(text.slice(from, newline));
+    const initials = m?.groups?.["initials"];
+    if (m === null || initials === undefined || !staffInitials(initials)) continue;
+    const start = from + m.index + m[0].indexOf(initials, 1);
     spans.push({ start, end: start + initials.length, entity: "NAME", replacement: undefined });
   }
+}
+
+function isCapitalAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c >= 65 && c <= 90;
 }
 
 const ANY_NAME = (): boolean => true;
@@ -1240,6 +1340,7 @@ function findHandovers(text: string, spans: Span[]): void {
 function findSignOff(text: string, spans: Span[]): void {
   findGivenInitialRoles(text, spans);
   findNameRoleBrackets(text, spans);
+  if (text.includes("/")) findCuedLetterReferences(text, spans);
   if (text.includes("\n")) {
     findLogEntryInitials(text, spans);
     if (text.includes(": ")) findSpeakers(text, spans);
@@ -1506,6 +1607,93 @@ function isWordCharAt(text: string, i: number): boolean {
   return i >= 0 && i < text.length && /[\p{L}\p{N}]/u.test(text.charAt(i));
 }
 
+/** Initials right after a name, perhaps after a role: "Lauren Tse RN (LT)", "Bethan (BM)", "jess abara / ja". */
+const LETTERS_AFTER_NAME =
+  /(?:[ ]{1,2}[A-Z][A-Za-z]{1,4})?(?:[ ]{0,2}\([ ]?|[ ]{1,2}[/=–—-][ ]{1,2}|,[ ]{1,2})(?<letters>[A-Za-z]{2,3})(?![\p{L}\p{N}])/uy;
+/** Initials right before a name: "RM (Remi Martins, …)", "DB = Danielle Birch", "LP / Llinos Prosser". */
+const LETTERS_BEFORE_NAME =
+  /(?<![\p{L}\p{N}])(?<letters>[A-Za-z]{2,3})(?:[ ]{0,2}\([ ]?|[ ]{1,2}[/=–—:-][ ]{1,2})$/u;
+
+/** The first letters of a name's words, in capitals ("Kerry-Ann Blake" → "KB", "Lauren Tse" → "LT"); "" if none. */
+function initialsOf(name: string): string {
+  let out = "";
+  for (const word of name.split(/[ ]+/)) if (word.length > 0) out += word.charAt(0).toUpperCase();
+  return /^\p{L}+$/u.test(out) ? out : "";
+}
+
+/** Letters that are a name's initials (every word's, or the first and last), and no abbreviation. */
+function initialsMatch(letters: string, initials: string): boolean {
+  const upper = letters.toUpperCase();
+  return (
+    (upper === initials || upper === `${initials.charAt(0)}${initials.charAt(initials.length - 1)}`) &&
+    !abbreviation(upper)
+  );
+}
+
+/** Two capitals in a row and a bracket, a slash, an equals sign, a dash or a comma in [from, to). */
+function initialsShape(text: string, from: number, to: number): boolean {
+  let capitals = 0;
+  let pair = false;
+  let separator = false;
+  for (let i = Math.max(0, from); i < to && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) {
+      if (++capitals === 2) pair = true;
+      continue;
+    }
+    capitals = 0;
+    if (c === 40 || c === 47 || c === 61 || c === 44 || c === 45 || c === 0x2013 || c === 0x2014)
+      separator = true;
+  }
+  return pair && separator;
+}
+
+/**
+ * Letters beside a name that are its initials are that person, and so is every other place the note writes them:
+ * a key to a log's initials ("DB = Danielle Birch"), a signature spelled out ("– RM (Remi Martins)", "Lauren Tse RN
+ * (LT)"). The letters, in capitals, must be the initials of a name of two words or more (first and last, or every
+ * word's) and no abbreviation ("Dana Obi, DOB"). They are carried over only when they are no English word either
+ * ("SO").
+ */
+function initialsOfNames(text: string, spans: Span[]): void {
+  let found: Array<{ start: number; letters: string }> | undefined;
+  for (const span of spans) {
+    if (span.entity !== "NAME") continue;
+    // Most names have no initials beside them: only a window holding two capitals, a slash or a bracket is read.
+    const afterShape = initialsShape(text, span.end, span.end + 14);
+    const beforeShape = initialsShape(text, span.start - 8, span.start);
+    if (!afterShape && !beforeShape) continue;
+    const initials = initialsOf(text.slice(span.start, span.end));
+    if (initials.length < 2) continue;
+    if (afterShape) {
+      LETTERS_AFTER_NAME.lastIndex = span.end;
+      const after = LETTERS_AFTER_NAME.exec(text);
+      const letters = after?.groups?.["letters"];
+      if (after && letters !== undefined && initialsMatch(letters, initials))
+        (found ??= []).push({ start: span.end + after[0].length - letters.length, letters });
+    }
+    if (beforeShape) {
+      const before = LETTERS_BEFORE_NAME.exec(text.slice(Math.max(0, span.start - 8), span.start));
+      const letters = before?.groups?.["letters"];
+      if (before && letters !== undefined && initialsMatch(letters, initials))
+        (found ??= []).push({ start: span.start - before[0].length, letters });
+    }
+  }
+  if (found === undefined) return;
+  const carried = new Set<string>();
+  for (const { start, letters } of found) {
+    spans.push({ start, end: start + letters.length, entity: "NAME", replacement: undefined });
+    if (carried.has(letters) || !staffInitials(letters)) continue;
+    carried.add(letters);
+    for (let at = text.indexOf(letters); at >= 0; at = text.indexOf(letters, at + letters.length)) {
+      const end = at + letters.length;
+      if (isWordCharAt(text, at - 1) || isWordCharAt(text, end)) continue;
+      if (!spans.some((s) => s.start <= at && end <= s.end))
+        spans.push({ start: at, end, entity: "NAME", replacement: undefined });
+    }
+  }
+}
+
 /**
  * Names of other people take the initials written beside them: a name found without its initial would leave the
  * initial, which narrows who it was.
@@ -1578,7 +1766,10 @@ export function scrubText(
   const spans: Span[] = [];
   findNhsNumbers(text, options, spans);
   findEmails(text, spans);
-  if (own.length > 0) findOwn(text, own, spans);
+  if (own.length > 0) {
+    findOwn(text, own, spans);
+    if (spans.length > 0 && text.includes("(")) ownCalledNames(text, own, spans, 0);
+  }
   findRegex(text, PATTERNS.NI_NUMBER, "NI_NUMBER", spans);
   findRegex(text, PATTERNS.POSTCODE, "POSTCODE", spans);
   findRegex(text, PATTERNS.DATE, "DATE", spans);
@@ -1608,6 +1799,7 @@ export function scrubText(
   findReferenceCodes(text, spans);
   findCollarNumbers(text, spans);
   withAddressParts(text, spans);
+  initialsOfNames(text, spans);
   withInitials(text, spans);
   return mergeAndReplace(text, spans, counts);
 }

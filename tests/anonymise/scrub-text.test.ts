@@ -182,6 +182,42 @@ describe("scrubText: identifiers", () => {
       "10:02 [NAME]: are you home\n10:05 [NAME]: yes\n10:06 [NAME]: on my way",
     ],
     [
+      "initials ending a timed log's entries after a dash",
+      "0700 Up and washed. – QB\n0930 Walked to lounge – QB\n1100 Settled.",
+      "0700 Up and washed. – [NAME]\n0930 Walked to lounge – [NAME]\n",
+    ],
+    [
+      "a key to a log's initials, and the initials wherever the log writes them",
+      "0700 Up and washed. Slept well TQ\n1100 Settled. TQ = Tamsin Quayle",
+      "0700 Up and washed. Slept well [NAME]\n1100 Settled. [NAME] = [NAME]",
+    ],
+    [
+      "a signature spelled out in a bracket",
+      "Reviewed the chart. – WQ (Wanjiru Quayle, night nurse). WQ to hand over.",
+      "– [NAME] ([NAME], night nurse). [NAME] to hand over.",
+    ],
+    [
+      "a name's initials after it in a bracket",
+      "Dose checked by Ngaire Tuhoe RN (NT).",
+      "checked by [NAME] RN ([NAME]).",
+    ],
+    [
+      "an abbreviation beside a name that spells its initials stays",
+      "Identity checked: Dana Obi, DOB 1 May 1950.",
+      "Identity checked: [NAME], DOB [DATE].",
+    ],
+    [
+      "a letter's reference after its cue, in the header",
+      "Eye Clinic. Our ref: QJ/ty Hosp no 4471. Dear Dr Mensah, thank you.",
+      "Our ref: [NAME]/[NAME] Hosp no",
+    ],
+    [
+      "a letter's reference without a file number",
+      "Result letter Ref: DQV/hn Dear Dr Mensah,",
+      "Ref: [NAME]/[NAME] Dear",
+    ],
+    ["a pair of abbreviations after a cue stays", "Referral ref: OT/PT joint visit.", "ref: OT/PT joint"],
+    [
       "a history's headings are no speakers",
       "PC: cough\nHPC: 3 days\nPMH: asthma\nDH: salbutamol\nSH: lives alone\nPlan: CXR\nPlan: review",
       "PC: cough\nHPC: 3 days\nPMH: asthma\nDH: salbutamol\nSH: lives alone\nPlan: CXR\nPlan: review",
@@ -284,6 +320,23 @@ describe("scrubText: identifiers", () => {
       { text: "Adebayo", entity: "NAME" },
     ];
     expect(scrub("Hb 84 g/L. Adebayo seen.", lola).out).toBe("Hb 84 g/L. [NAME] seen.");
+  });
+
+  it("a name the patient goes by, in a bracket beside the record's name, is the patient wherever the note writes it", () => {
+    const own: OwnIdentifier[] = [
+      { text: "Teodoro", entity: "NAME", otherNames: true },
+      { text: "Vasquez", entity: "NAME" },
+    ];
+    expect(scrub("Teodoro Vasquez (Teddo to family) seen. Teddo ate well; Mum visited.", own).out).toBe(
+      "[NAME] ([NAME] to family) seen. [NAME] ate well; Mum visited.",
+    );
+    expect(scrub("Tedz (Teodoro Vasquez) at home. Tedz settled.", own).out).toBe(
+      "[NAME] ([NAME]) at home. [NAME] settled.",
+    );
+    // A word for a person, a common word or two letters in the bracket is no name of the patient's.
+    expect(scrub("Teodoro Vasquez (Dad) and Dad. Teodoro Vasquez (Ba) and Ba.", own).out).toBe(
+      "[NAME] (Dad) and Dad. [NAME] (Ba) and Ba.",
+    );
   });
 
   it("a name whose other name starts with a letter folded to two (Ж → zh) is still removed whole", () => {
