@@ -508,16 +508,16 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
   }
 }
 
-/** The record's name, then what the person is called in a bracket: "Mustafa Yıldırım (Musti)", "(Bhaji to family)". */
+/** The record's name, then what the person is called in a bracket: "Teodoro Vasquez (Teddo)", "(Teddo to family)". */
 const CALLED_AFTER_OWN =
   /[ ]{0,2}\([ ]?(?<called>\p{Lu}\p{Ll}[\p{Ll}'’-]{0,15})(?:[ ]?\)|[ ](?:to|as|by)[ ])/uy;
-/** What the person is called, then the record's name in a bracket: "Dawnie (Dawn Hadley, …)". */
+/** What the person is called, then the record's name in a bracket: "Tedz (Teodoro Vasquez, …)". */
 const CALLED_BEFORE_OWN = /(?<![\p{L}\p{N}])(?<called>\p{Lu}\p{Ll}[\p{Ll}'’-]{0,15})[ ]{0,2}\([ ]?$/u;
 
 /**
  * A name the patient goes by, written in a bracket beside the record's own name, is the patient wherever the note
  * writes it (as written: a capital, then small letters), with the given name's replacement: nicknames no list holds
- * ("Mustafa Yıldırım (Musti)", "Dawnie (Dawn Hadley)"). Not a word for a person, a role, a clinical, calendar or
+ * ("Teodoro Vasquez (Teddo)", "Tedz (Teodoro Vasquez)"). Not a word for a person, a role, a clinical, calendar or
  * common English word ("Jane Smith (Mum)", "(Patient)"), nor two letters (a kinship word in many languages).
  */
 function ownCalledNames(text: string, own: readonly OwnIdentifier[], spans: Span[], from: number): void {
@@ -1047,6 +1047,7 @@ function abbreviation(letters: string): boolean {
     NOT_INITIALS.has(key)
   );
 }
+
 /**
  * A note signed with an initial and a family name, then one to three short words of role, grade or team, one of
  * them a staff role or a grade: "… O. Brennan TB CNS", "… S. Adeyinka CT1 T&O", "… C. Forde AMU SpR".
@@ -1113,20 +1114,33 @@ function findSignature(
  */
 function findLetterReference(tail: string, from: number, spans: Span[]): void {
   const m = LETTER_REFERENCE.exec(tail);
-  if (m === null) return;
+  if (m !== null) referenceInitials(m, from, spans);
+}
+
+/**
+ * The author's and the typist's initials of a letter's reference (a match of LETTER_REFERENCE or
+ * CUED_LETTER_REFERENCE, `offset` into the note), unless the author's, or the typist's in capitals, are an
+ * abbreviation.
+ */
+function referenceInitials(m: RegExpExecArray, offset: number, spans: Span[]): void {
   const { author, typist } = m.groups as { author: string; typist: string };
   const small = typist === typist.toLowerCase();
   if (abbreviation(author) || (!small && abbreviation(typist))) return;
-  const at = from + m.index + m[0].indexOf(author);
-  spans.push({ start: at, end: at + author.length, entity: "NAME", replacement: undefined });
-  const typistAt = from + m.index + m[0].lastIndexOf(typist);
-  spans.push({ start: typistAt, end: typistAt + typist.length, entity: "NAME", replacement: undefined });
+  const typistAt = m[0].lastIndexOf(typist);
+  const authorAt = m[0].lastIndexOf(author, m[0].lastIndexOf("/", typistAt));
+  for (const [at, letters] of [
+    [authorAt, author],
+    [typistAt, typist],
+  ] as const) {
+    const start = offset + m.index + at;
+    spans.push({ start, end: start + letters.length, entity: "NAME", replacement: undefined });
+  }
 }
 
 /**
  * A letter's reference after its cue, wherever the letter puts it (the header, mostly): the author's initials, a
- * slash and the typist's, perhaps a file number after another slash ("Ref: KM/pt", "Our ref: DLT/sh/C1045567",
- * "Your ref: CMcK/ob"). Both are people's initials; the number is the reference detectors'.
+ * slash and the typist's, perhaps a file number after another slash ("Ref: KM/pt", "Our ref: DQV/hn/C2291",
+ * "Your ref: AMcR/lw"). Both are people's initials; the number is the reference detectors'.
  */
 const CUED_LETTER_REFERENCE =
   /\b(?:[Rr]ef(?:erence)?|REF)\.?:?[ ]{1,2}(?<author>[A-Z](?:[A-Z]|Mc|Mac){1,3}[A-Z]?|(?:[A-Z]\.){2,3})[ ]?\/[ ]?(?<typist>[A-Za-z]{2,3}|(?:[A-Z]\.){2,3})(?![A-Za-z0-9])/y;
@@ -1147,14 +1161,7 @@ function findCuedLetterReferences(text: string, spans: Span[]): void {
   for (let at = nextRef(text, 1); at >= 0; at = nextRef(text, at + 2)) {
     re.lastIndex = at - 1;
     const m = re.exec(text);
-    if (m === null) continue;
-    const { author, typist } = m.groups as { author: string; typist: string };
-    const small = typist === typist.toLowerCase();
-    if (abbreviation(author) || (!small && abbreviation(typist))) continue;
-    const authorAt = m.index + m[0].lastIndexOf(author, m[0].length - typist.length - 1);
-    spans.push({ start: authorAt, end: authorAt + author.length, entity: "NAME", replacement: undefined });
-    const typistAt = m.index + m[0].length - typist.length;
-    spans.push({ start: typistAt, end: typistAt + typist.length, entity: "NAME", replacement: undefined });
+    if (m !== null) referenceInitials(m, 0, spans);
   }
 }
 
@@ -1197,7 +1204,7 @@ function findNameRoleBrackets(text: string, spans: Span[]): void {
 
 /**
  * A line of a pasted conversation (texts, WhatsApp, a transcript) that opens with its speaker and a colon, perhaps
- * after a time stamp and with a role in brackets: "Tendai: …", "02/03 21:14 Sofia (MW): …", "[10:42] LM: …".
+ * after a time stamp and with a role in brackets: "Nneka: …", "11/06 08:02 Ifan (HV): …", "[10:42] TQ: …".
  */
 const SPEAKER_LINE =
   /(?:^|\n)[ \t]{0,3}(?:\[?(?:\d{1,2}\/\d{1,2}(?:\/\d{2,4})?,?[ ]{1,2})?\d{1,2}:\d{2}(?::\d{2})?\]?[ ]{1,2}(?:[-–][ ])?)?(?<speaker>\p{Lu}[\p{Ll}'’-]{1,20}|[A-Z]{2,3})(?:[ ]\([^)\n]{1,20}\))?:[ ]/gu;
@@ -1231,11 +1238,11 @@ function findSpeakers(text: string, spans: Span[]): void {
 
 /**
  * Initials that sign an entry of a timed log at the end of its line, after the entry's last sentence or a dash, the
- * next line starting with a time (and perhaps a day and month): "… resps observed. QT⏎09:15 …", "… settled – BV⏎13/3
+ * next line starting with a time (and perhaps a day and month): "… ate breakfast. QT⏎09:15 …", "… settled – BV⏎4/11
  * 07:50 …". The note's last entry is a sign-off (SIGN_OFF).
  */
 const LOG_ENTRY_INITIALS = /(?:[.!?)]|[ \t][–—-])[ \t]{1,3}(?<initials>[A-Z]{2,3})[ \t]*\r?$/;
-/** A log entry's time at a line's start, perhaps after a day and month ("09:15", "0800", "13/3 07:50"). */
+/** A log entry's time at a line's start, perhaps after a day and month ("09:15", "0800", "4/11 06:40"). */
 const ENTRY_TIME = /[ \t]{0,3}(?:\d{1,2}\/\d{1,2}[ ]{1,2})?(?:[01]?\d|2[0-3])[:.]?[0-5]\d(?!\d)/y;
 
 function findLogEntryInitials(text: string, spans: Span[]): void {
@@ -1607,14 +1614,14 @@ function isWordCharAt(text: string, i: number): boolean {
   return i >= 0 && i < text.length && /[\p{L}\p{N}]/u.test(text.charAt(i));
 }
 
-/** Initials right after a name, perhaps after a role: "Lauren Tse RN (LT)", "Bethan (BM)", "jess abara / ja". */
+/** Initials right after a name, perhaps after a role: "Ngaire Tuhoe RN (NT)", "Ifan Kamau / IK". */
 const LETTERS_AFTER_NAME =
   /(?:[ ]{1,2}[A-Z][A-Za-z]{1,4})?(?:[ ]{0,2}\([ ]?|[ ]{1,2}[/=–—-][ ]{1,2}|,[ ]{1,2})(?<letters>[A-Za-z]{2,3})(?![\p{L}\p{N}])/uy;
-/** Initials right before a name: "RM (Remi Martins, …)", "DB = Danielle Birch", "LP / Llinos Prosser". */
+/** Initials right before a name: "PQ (Perpetua Quill, …)", "TQ = Teodora Quill", "IK / Ifan Kamau". */
 const LETTERS_BEFORE_NAME =
   /(?<![\p{L}\p{N}])(?<letters>[A-Za-z]{2,3})(?:[ ]{0,2}\([ ]?|[ ]{1,2}[/=–—:-][ ]{1,2})$/u;
 
-/** The first letters of a name's words, in capitals ("Kerry-Ann Blake" → "KB", "Lauren Tse" → "LT"); "" if none. */
+/** The first letters of a name's words, in capitals ("Mary-Jo Quill" → "MQ", "Ngaire Tuhoe" → "NT"); "" if none. */
 function initialsOf(name: string): string {
   let out = "";
   for (const word of name.split(/[ ]+/)) if (word.length > 0) out += word.charAt(0).toUpperCase();
@@ -1650,9 +1657,9 @@ function initialsShape(text: string, from: number, to: number): boolean {
 
 /**
  * Letters beside a name that are its initials are that person, and so is every other place the note writes them:
- * a key to a log's initials ("DB = Danielle Birch"), a signature spelled out ("– RM (Remi Martins)", "Lauren Tse RN
- * (LT)"). The letters, in capitals, must be the initials of a name of two words or more (first and last, or every
- * word's) and no abbreviation ("Dana Obi, DOB"). They are carried over only when they are no English word either
+ * a key to a log's initials ("TQ = Teodora Quill"), a signature spelled out ("– PQ (Perpetua Quill)", "Ngaire Tuhoe
+ * RN (NT)"). The letters, in capitals, must be the initials of a name of two words or more (first and last, or every
+ * word's) and no abbreviation ("Dana Ezeh, DOB"). They are carried over only when they are no English word either
  * ("SO").
  */
 function initialsOfNames(text: string, spans: Span[]): void {
@@ -1669,14 +1676,18 @@ function initialsOfNames(text: string, spans: Span[]): void {
       LETTERS_AFTER_NAME.lastIndex = span.end;
       const after = LETTERS_AFTER_NAME.exec(text);
       const letters = after?.groups?.["letters"];
-      if (after && letters !== undefined && initialsMatch(letters, initials))
-        (found ??= []).push({ start: span.end + after[0].length - letters.length, letters });
+      if (after && letters !== undefined && initialsMatch(letters, initials)) {
+        found ??= [];
+        found.push({ start: span.end + after[0].length - letters.length, letters });
+      }
     }
     if (beforeShape) {
       const before = LETTERS_BEFORE_NAME.exec(text.slice(Math.max(0, span.start - 8), span.start));
       const letters = before?.groups?.["letters"];
-      if (before && letters !== undefined && initialsMatch(letters, initials))
-        (found ??= []).push({ start: span.start - before[0].length, letters });
+      if (before && letters !== undefined && initialsMatch(letters, initials)) {
+        found ??= [];
+        found.push({ start: span.start - before[0].length, letters });
+      }
     }
   }
   if (found === undefined) return;

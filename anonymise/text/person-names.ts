@@ -741,7 +741,7 @@ function followedByCue(text: string, tokens: readonly Token[], last: number): bo
     if (!gapIs(CUE_GAP, text, tokens, i - 1) && !gapIs(GAP_2, text, tokens, i - 1)) return false;
     if (has(t, PERSON_NOUN_BIT)) return !subjectBeforeRole(text, tokens, last, i);
     if (skipped === 0 && has(t, PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, i - 1)) return true;
-    // "Adaobi reports she…", "Myrtle states that…": a verb of speech after a capitalised given name or a word no
+    // "Oyinkan reports she…", "Clemency states that…": a verb of speech after a capitalised given name or a word no
     // list knows, not even as an English word, then what a person reports (a pronoun, "that", "feeling"…); not
     // after a family name, which may be a device's or a test's ("Holter reports"), a rare English word ("Angiogram
     // reported"), an abbreviation ("LOC reported"), nor before a result ("Troponin reported as 5").

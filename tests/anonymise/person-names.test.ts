@@ -515,10 +515,10 @@ namesFound("nicknames in quotes and roles in brackets", [
   ],
   [
     "a product in a bracket after a name without a short title stays",
-    "Dressed by Nurse Obi (Mepore).",
-    ["Obi"],
+    "Dressed by Nurse Ezeh (Mepore).",
+    ["Ezeh"],
   ],
-  ["a grade in a bracket after a title and a name stays", "Dr Obi (StR) aware.", ["Obi"]],
+  ["a grade in a bracket after a title and a name stays", "Dr Ezeh (StR) aware.", ["Ezeh"]],
   ["a nickname in quotes after the age", 'Mrs Hale 88 "Bunty" seen at home.', ["Hale", "Bunty"]],
   [
     "the nickname alone later in the note",

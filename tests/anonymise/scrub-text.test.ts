@@ -188,12 +188,12 @@ describe("scrubText: identifiers", () => {
     ],
     [
       "a key to a log's initials, and the initials wherever the log writes them",
-      "0700 Up and washed. Slept well TQ\n1100 Settled. TQ = Tamsin Quayle",
+      "0700 Up and washed. Slept well TQ\n1100 Settled. TQ = Teodora Quill",
       "0700 Up and washed. Slept well [NAME]\n1100 Settled. [NAME] = [NAME]",
     ],
     [
       "a signature spelled out in a bracket",
-      "Reviewed the chart. – WQ (Wanjiru Quayle, night nurse). WQ to hand over.",
+      "Reviewed the chart. – PQ (Perpetua Quill, night nurse). PQ to hand over.",
       "– [NAME] ([NAME], night nurse). [NAME] to hand over.",
     ],
     [
@@ -203,17 +203,17 @@ describe("scrubText: identifiers", () => {
     ],
     [
       "an abbreviation beside a name that spells its initials stays",
-      "Identity checked: Dana Obi, DOB 1 May 1950.",
+      "Identity checked: Dana Ezeh, DOB 1 May 1950.",
       "Identity checked: [NAME], DOB [DATE].",
     ],
     [
       "a letter's reference after its cue, in the header",
-      "Eye Clinic. Our ref: QJ/ty Hosp no 4471. Dear Dr Mensah, thank you.",
+      "Eye Clinic. Our ref: QJ/ty Hosp no 4471. Dear Dr Asamoah, thank you.",
       "Our ref: [NAME]/[NAME] Hosp no",
     ],
     [
       "a letter's reference without a file number",
-      "Result letter Ref: DQV/hn Dear Dr Mensah,",
+      "Result letter Ref: DQV/hn Dear Dr Asamoah,",
       "Ref: [NAME]/[NAME] Dear",
     ],
     ["a pair of abbreviations after a cue stays", "Referral ref: OT/PT joint visit.", "ref: OT/PT joint"],
