@@ -12,6 +12,7 @@ import {
   LANGUAGES,
   NOT_INITIALS,
   PERSON_NOUNS,
+  RECORD_ABBREVIATIONS,
   ROLE_NOUNS,
   SERVICE_ABBREVIATIONS,
   STAFF_ROLES,
@@ -511,40 +512,27 @@ function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): vo
 /** The record's name, then what the person is called in a bracket: "Teodoro Vasquez (Teddo)", "(Teddo to family)". */
 const CALLED_AFTER_OWN =
   /[ ]{0,2}\([ ]?(?<called>\p{Lu}\p{Ll}[\p{Ll}'’-]{0,15})(?:[ ]?\)|[ ](?:to|as|by)[ ])/uy;
-/** What the person is called, then the record's name in a bracket: "Tedz (Teodoro Vasquez, …)". */
-const CALLED_BEFORE_OWN = /(?<![\p{L}\p{N}])(?<called>\p{Lu}\p{Ll}[\p{Ll}'’-]{0,15})[ ]{0,2}\([ ]?$/u;
 
 /**
- * A name the patient goes by, written in a bracket beside the record's own name, is the patient wherever the note
- * writes it (as written: a capital, then small letters), with the given name's replacement: nicknames no list holds
- * ("Teodoro Vasquez (Teddo)", "Tedz (Teodoro Vasquez)"). Not a word for a person, a role, a clinical, calendar or
- * common English word ("Jane Smith (Mum)", "(Patient)"), nor two letters (a kinship word in many languages).
+ * A name the patient goes by, written in a bracket right after the record's own name, is the patient wherever the
+ * note writes it (as written: a capital, then small letters): nicknames no list holds ("Teodoro Vasquez (Teddo)",
+ * "(Teddo to family)"). Not a word for a person, a role, a clinical, calendar or common English word ("Jane Smith
+ * (Mum)", "(Patient)"), nor two letters (a kinship word in many languages). Replaced by the placeholder, not a
+ * token: a policy may list more than the patient's names as the record's own.
  */
-function ownCalledNames(text: string, own: readonly OwnIdentifier[], spans: Span[], from: number): void {
+function ownCalledNames(text: string, spans: Span[], from: number): void {
   const to = spans.length;
-  const replacement = own.find((id) => id.entity === "NAME" && id.otherNames)?.replacement;
-  const called = new Set<string>();
+  let called: Set<string> | undefined;
   for (let k = from; k < to; k++) {
     const span = spans[k] as Span;
     if (span.entity !== "NAME") continue;
     CALLED_AFTER_OWN.lastIndex = span.end;
-    const after = CALLED_AFTER_OWN.exec(text)?.groups?.["called"];
-    if (after !== undefined && calledName(after)) called.add(after);
-    let open = span.start - 1;
-    while (open >= 0 && text.charCodeAt(open) === 32) open--;
-    if (text.charCodeAt(open) !== 40) continue;
-    const before = CALLED_BEFORE_OWN.exec(text.slice(Math.max(0, span.start - 20), span.start))?.groups?.[
-      "called"
-    ];
-    if (before !== undefined && calledName(before)) called.add(before);
+    const word = CALLED_AFTER_OWN.exec(text)?.groups?.["called"];
+    if (word === undefined || !calledName(word)) continue;
+    called ??= new Set();
+    called.add(word);
   }
-  for (const word of called)
-    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
-      const end = at + word.length;
-      if (isWordCharAt(text, at - 1) || isWordCharAt(text, end)) continue;
-      if (!spans.some((s) => s.start <= at && end <= s.end))
-        spans.push({ start: at, end, entity: "NAME", replacement });
-    }
+  for (const word of called ?? []) carryOver(text, word, spans);
 }
 
 function calledName(word: string): boolean {
@@ -1076,6 +1064,19 @@ function signatureRole(words: string): boolean {
   return SERVICE_WORD.test(key) || (/^[A-Z]{2,5}$/.test(last) && !CLINICAL.has(key));
 }
 
+/** A role, a grade or a service written as such, not any capitals: "RN", "ST2", "care navigator", "physio". */
+function strictRole(words: string): boolean {
+  const last = words.trim().split(" ").pop() ?? "";
+  const key = keyOf(last);
+  return (
+    isRoleOrGrade(last) ||
+    STAFF_ROLES.has(key) ||
+    ROLE_NOUNS.has(key) ||
+    JOB_TITLES.has(key) ||
+    SERVICE_WORD.test(key)
+  );
+}
+
 /** A staff role or a grade as a signature writes it ("RN", "CNS", "ST4", "SpR"). */
 function isRoleOrGrade(word: string): boolean {
   return GRADE.test(word) || (word === word.toUpperCase() && STAFF_ROLES.has(keyOf(word)));
@@ -1143,26 +1144,19 @@ function referenceInitials(m: RegExpExecArray, offset: number, spans: Span[]): v
  * "Your ref: AMcR/lw"). Both are people's initials; the number is the reference detectors'.
  */
 const CUED_LETTER_REFERENCE =
-  /\b(?:[Rr]ef(?:erence)?|REF)\.?:?[ ]{1,2}(?<author>[A-Z](?:[A-Z]|Mc|Mac){1,3}[A-Z]?|(?:[A-Z]\.){2,3})[ ]?\/[ ]?(?<typist>[A-Za-z]{2,3}|(?:[A-Z]\.){2,3})(?![A-Za-z0-9])/y;
+  /\b(?:[Rr]ef(?:erence)?|REF(?:ERENCE)?)\.?(?:[ ]?(?:[Nn]o|NO)\.?)?:?[ ]{0,2}(?<author>[A-Z](?:[A-Z]|Mc|Mac){1,3}[A-Z]?|(?:[A-Z]\.){2,3})[ ]?\/[ ]?(?<typist>[A-Za-z]{2,3}|(?:[A-Z]\.){2,3})(?![A-Za-z0-9])/y;
 
 /** The next "ef" or "EF" after an "R" or "r" at or after `from`, or -1. */
-function nextRef(text: string, from: number): number {
-  for (let at = from; ; at++) {
-    const lower = text.indexOf("ef", at);
-    const upper = text.indexOf("EF", at);
-    at = lower < 0 ? upper : upper < 0 ? lower : Math.min(lower, upper);
-    if (at < 0) return -1;
-    if ((text.charCodeAt(at - 1) | 32) === 114) return at;
-  }
-}
-
 function findCuedLetterReferences(text: string, spans: Span[]): void {
   const re = CUED_LETTER_REFERENCE;
-  for (let at = nextRef(text, 1); at >= 0; at = nextRef(text, at + 2)) {
-    re.lastIndex = at - 1;
-    const m = re.exec(text);
-    if (m !== null) referenceInitials(m, 0, spans);
-  }
+  // Each spelling's next place is looked up once, each search starting after the last: linear in the note.
+  for (const cue of ["ef", "EF"])
+    for (let at = text.indexOf(cue, 1); at >= 0; at = text.indexOf(cue, at + 2)) {
+      if ((text.charCodeAt(at - 1) | 32) !== 114) continue;
+      re.lastIndex = at - 1;
+      const m = re.exec(text);
+      if (m !== null) referenceInitials(m, 0, spans);
+    }
 }
 
 /**
@@ -1184,6 +1178,13 @@ function givenSigns(name: string): boolean {
   );
 }
 
+/** A word the name lists hold (a given or a family name). */
+function listedName(word: string): boolean {
+  const key = keyOf(word);
+  const { NAMES, GIVEN } = gazetteer();
+  return NAMES.has(key) || GIVEN.has(key);
+}
+
 /**
  * A name and a role together in brackets: "(Ugochi, DSN)", "(Temitope – TVN)", "(Grace, care navigator)". One or two
  * capitalised words that givenSigns accepts, then a role, a grade or a service (signatureRole).
@@ -1191,13 +1192,18 @@ function givenSigns(name: string): boolean {
 const NAME_ROLE_BRACKET =
   /\((?<name>\p{Lu}\p{Ll}{1,20}(?:[ -]\p{Lu}\p{Ll}{1,20})?)(?:,|[ ]?[–—-])[ ]{1,2}(?<role>[A-Za-z][A-Za-z0-9 &]{1,24})\)/uy;
 
+const NAME_WORD_SEPARATOR = /[ -]/;
+
 function findNameRoleBrackets(text: string, spans: Span[]): void {
   for (let open = text.indexOf("("); open >= 0; open = text.indexOf("(", open + 1)) {
     NAME_ROLE_BRACKET.lastIndex = open;
     const m = NAME_ROLE_BRACKET.exec(text);
     if (m === null) continue;
     const { name, role } = m.groups as { name: string; role: string };
-    if (!signatureRole(role) || !name.split(/[ -]/).every(givenSigns)) continue;
+    const words = name.split(NAME_WORD_SEPARATOR);
+    if (!words.every(givenSigns)) continue;
+    // A word no list holds beside an abbreviation is as often a drug and its class ("Sertraline, SSRI").
+    if (!(words.every(listedName) ? signatureRole(role) : strictRole(role))) continue;
     spans.push({ start: open + 1, end: open + 1 + name.length, entity: "NAME", replacement: undefined });
   }
 }
@@ -1207,13 +1213,14 @@ function findNameRoleBrackets(text: string, spans: Span[]): void {
  * after a time stamp and with a role in brackets: "Nneka: …", "11/06 08:02 Ifan (HV): …", "[10:42] TQ: …".
  */
 const SPEAKER_LINE =
-  /(?:^|\n)[ \t]{0,3}(?:\[?(?:\d{1,2}\/\d{1,2}(?:\/\d{2,4})?,?[ ]{1,2})?\d{1,2}:\d{2}(?::\d{2})?\]?[ ]{1,2}(?:[-–][ ])?)?(?<speaker>\p{Lu}[\p{Ll}'’-]{1,20}|[A-Z]{2,3})(?:[ ]\([^)\n]{1,20}\))?:[ ]/gu;
+  /(?:^|\n)[ \t]{0,3}(?:\[?(?:\d{1,2}\/\d{1,2}(?:\/\d{2,4})?,?[ ]{1,2})?\d{1,2}:\d{2}(?::\d{2})?\]?[ ]{1,2}(?:[-–][ ])?)?(?<speaker>\p{Lu}[\p{Ll}'’-]{1,20}|[A-Z]{2,3})(?:[ ]\([^)\n]{1,20}\))?:[ ](?![ ]*[\d.+-])/gu;
 
 /**
  * The speakers of a pasted conversation: where three lines or more open with a speaker (SPEAKER_LINE), two speakers
- * or more take turns and one speaks at least twice, each speaker that is a given name (givenSigns) or initials that
- * are no abbreviation (staffInitials; these must speak twice) is a person. A history's headings ("PMH:", "DH:",
- * "Plan:") are words or abbreviations, and rarely come back.
+ * or more take turns and one speaks at least twice, each speaker that is a given name (givenSigns: a listed name, or
+ * any such word speaking twice) or initials that are no abbreviation (staffInitials, speaking twice) is a person. A
+ * line that goes on with a figure is a reading, not a message ("BP: 132/84", "Na: 131"); a history's headings
+ * ("PMH:", "DH:", "Plan:") are words or abbreviations, and rarely come back.
  */
 function findSpeakers(text: string, spans: Span[]): void {
   const re = SPEAKER_LINE;
@@ -1222,16 +1229,18 @@ function findSpeakers(text: string, spans: Span[]): void {
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const speaker = m.groups?.["speaker"] as string;
     lines.push({ at: m.index + m[0].indexOf(speaker, m[0].startsWith("\n") ? 1 : 0), speaker });
-    // The colon's line is read; the next line may start right after it.
-    re.lastIndex = m.index + m[0].length;
   }
   if (lines.length < 3) return;
   const turns = new Map<string, number>();
   for (const { speaker } of lines) turns.set(speaker, (turns.get(speaker) ?? 0) + 1);
   if (turns.size < 2 || Math.max(...turns.values()) < 2) return;
   for (const { at, speaker } of lines) {
+    const twice = (turns.get(speaker) ?? 0) >= 2;
     const initials = speaker.length <= 3 && speaker === speaker.toUpperCase();
-    if (initials ? (turns.get(speaker) ?? 0) < 2 || !staffInitials(speaker) : !givenSigns(speaker)) continue;
+    if (
+      initials ? !twice || !staffInitials(speaker) : !givenSigns(speaker) || !(twice || listedName(speaker))
+    )
+      continue;
     spans.push({ start: at, end: at + speaker.length, entity: "NAME", replacement: undefined });
   }
 }
@@ -1242,8 +1251,12 @@ function findSpeakers(text: string, spans: Span[]): void {
  * 07:50 …". The note's last entry is a sign-off (SIGN_OFF).
  */
 const LOG_ENTRY_INITIALS = /(?:[.!?)]|[ \t][–—-])[ \t]{1,3}(?<initials>[A-Z]{2,3})[ \t]*\r?$/;
-/** A log entry's time at a line's start, perhaps after a day and month ("09:15", "0800", "4/11 06:40"). */
-const ENTRY_TIME = /[ \t]{0,3}(?:\d{1,2}\/\d{1,2}[ ]{1,2})?(?:[01]?\d|2[0-3])[:.]?[0-5]\d(?!\d)/y;
+/**
+ * A log entry's time at a line's start, with a colon or a full stop or in four figures, perhaps after a date ("09:15",
+ * "0800", "4/11 06:40", "4/11/24 06:40"; not "120/80" or "150 mL").
+ */
+const ENTRY_TIME =
+  /[ \t]{0,3}(?:\d{1,2}\/\d{1,2}(?:\/\d{2,4})?[ ]{1,2})?(?:(?:[01]?\d|2[0-3])[:.][0-5]\d|(?:[01]\d|2[0-3])[0-5]\d)(?![\d/.])/y;
 
 function findLogEntryInitials(text: string, spans: Span[]): void {
   for (let newline = text.indexOf("\n"); newline >= 0; newline = text.indexOf("\n", newline + 1)) {
@@ -1314,9 +1327,13 @@ function isSignatureChar(c: number): boolean {
 
 const ROMAN = /^[IVX]+$/;
 
-/** Two or three capitals that are no abbreviation (see abbreviation), Roman numeral or common English word. */
+/**
+ * Two or three capitals that are no abbreviation (see abbreviation), a chart's or care record's abbreviation ("BP",
+ * "BO"), a Roman numeral or a common English word: initials away from a note's end, where a record's abbreviations
+ * end entries too.
+ */
 function staffInitials(letters: string): boolean {
-  if (ROMAN.test(letters) || abbreviation(letters)) return false;
+  if (ROMAN.test(letters) || abbreviation(letters) || RECORD_ABBREVIATIONS.has(keyOf(letters))) return false;
   return (gazetteer().WORD_LEVEL.get(keyOf(letters)) ?? 99) > 35;
 }
 
@@ -1591,53 +1608,82 @@ function initialsLead(text: string, start: number, initials: string, spans: read
  * must pass givenSigns and initials staffInitials; whole words only, as written (the person-name detector carries its
  * own names over itself).
  */
+const NAME_OR_INITIALS = /^\p{Lu}(?:\p{Ll}+|[A-Z]{1,2})$/u;
+
 function sameStructuralNameElsewhere(text: string, spans: Span[], from: number, to: number): void {
   const seen = new Set<string>();
   for (let k = from; k < to; k++) {
     const span = spans[k] as Span;
     if (span.entity !== "NAME" || span.replacement !== undefined) continue;
     const word = text.slice(span.start, span.end);
-    if (seen.has(word) || word.length < 2 || !/^\p{Lu}(?:\p{Ll}+|[A-Z]{1,2})$/u.test(word)) continue;
+    if (seen.has(word) || word.length < 2 || !NAME_OR_INITIALS.test(word)) continue;
     seen.add(word);
-    if (!(word.length <= 3 && word === word.toUpperCase() ? staffInitials(word) : givenSigns(word))) continue;
-    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
-      const end = at + word.length;
-      if (isWordCharAt(text, at - 1) || isWordCharAt(text, end)) continue;
-      if (!spans.some((s) => s.start <= at && end <= s.end))
-        spans.push({ start: at, end, entity: "NAME", replacement: undefined });
-    }
+    const initials = word.length <= 3 && word === word.toUpperCase();
+    // A given name that is also a common English word is not carried ("Will ST2" signs; "Will repeat" is a verb).
+    if (initials ? !staffInitials(word) : !givenSigns(word) || commonWord(word)) continue;
+    carryOver(text, word, spans);
   }
 }
 
+/** One of the commoner English words (SCOWL level 35 or below). */
+function commonWord(word: string): boolean {
+  return (gazetteer().WORD_LEVEL.get(keyOf(word)) ?? 99) <= 35;
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
 /** A letter or a digit at `i` (false outside the text). */
 function isWordCharAt(text: string, i: number): boolean {
-  return i >= 0 && i < text.length && /[\p{L}\p{N}]/u.test(text.charAt(i));
+  return i >= 0 && i < text.length && WORD_CHAR.test(text.charAt(i));
+}
+
+/** Every other place the note writes `word`, as a whole word and as written, becomes a span like the first. */
+function carryOver(
+  text: string,
+  word: string,
+  spans: Span[],
+  replacement: string | undefined = undefined,
+): void {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
+    const end = at + word.length;
+    if (isWordCharAt(text, at - 1) || isWordCharAt(text, end)) continue;
+    if (!spans.some((s) => s.start <= at && end <= s.end))
+      spans.push({ start: at, end, entity: "NAME", replacement });
+  }
 }
 
 /** Initials right after a name, perhaps after a role: "Ngaire Tuhoe RN (NT)", "Ifan Kamau / IK". */
 const LETTERS_AFTER_NAME =
-  /(?:[ ]{1,2}[A-Z][A-Za-z]{1,4})?(?:[ ]{0,2}\([ ]?|[ ]{1,2}[/=–—-][ ]{1,2}|,[ ]{1,2})(?<letters>[A-Za-z]{2,3})(?![\p{L}\p{N}])/uy;
+  /(?:[ ]{1,2}[A-Z][A-Za-z]{1,4})?(?:[ ]{0,2}\([ ]?|[ ]{1,2}[/=–—-][ ]{1,2}|,[ ]{1,2})(?<letters>[A-Z]{2,3})(?![\p{L}\p{N}]|[ ]?[\d:])/uy;
 /** Initials right before a name: "PQ (Perpetua Quill, …)", "TQ = Teodora Quill", "IK / Ifan Kamau". */
 const LETTERS_BEFORE_NAME =
-  /(?<![\p{L}\p{N}])(?<letters>[A-Za-z]{2,3})(?:[ ]{0,2}\([ ]?|[ ]{1,2}[/=–—:-][ ]{1,2})$/u;
+  /(?<![\p{L}\p{N}])(?<letters>[A-Z]{2,3})(?:[ ]{0,2}\([ ]?|[ ]{1,2}[/=–—-][ ]{1,2}|[ ]?[:=][ ]{1,2})$/u;
 
 /** The first letters of a name's words, in capitals ("Mary-Jo Quill" → "MQ", "Ngaire Tuhoe" → "NT"); "" if none. */
 function initialsOf(name: string): string {
   let out = "";
-  for (const word of name.split(/[ ]+/)) if (word.length > 0) out += word.charAt(0).toUpperCase();
-  return /^\p{L}+$/u.test(out) ? out : "";
+  for (const word of name.split(SPACES)) if (word.length > 0) out += word.charAt(0).toUpperCase();
+  return LETTERS_ONLY.test(out) ? out : "";
 }
 
-/** Letters that are a name's initials (every word's, or the first and last), and no abbreviation. */
+const SPACES = /[ ]+/;
+const LETTERS_ONLY = /^\p{L}+$/u;
+
+/**
+ * Letters that are a name's initials: both words' of a name of two ("RN" beside "Rhoswen Nant", whatever else the
+ * letters spell), or every word's or the first and last word's when they could be no one else's (staffInitials:
+ * "NOK" stays).
+ */
 function initialsMatch(letters: string, initials: string): boolean {
   const upper = letters.toUpperCase();
+  if (upper === initials && upper.length === 2) return true;
   return (
     (upper === initials || upper === `${initials.charAt(0)}${initials.charAt(initials.length - 1)}`) &&
-    !abbreviation(upper)
+    staffInitials(upper)
   );
 }
 
-/** Two capitals in a row and a bracket, a slash, an equals sign, a dash or a comma in [from, to). */
+/** Two capitals in a row and a bracket, a slash, an equals sign, a dash, a colon or a comma in [from, to). */
 function initialsShape(text: string, from: number, to: number): boolean {
   let capitals = 0;
   let pair = false;
@@ -1649,7 +1695,7 @@ function initialsShape(text: string, from: number, to: number): boolean {
       continue;
     }
     capitals = 0;
-    if (c === 40 || c === 47 || c === 61 || c === 44 || c === 45 || c === 0x2013 || c === 0x2014)
+    if (c === 40 || c === 47 || c === 61 || c === 44 || c === 45 || c === 58 || c === 0x2013 || c === 0x2014)
       separator = true;
   }
   return pair && separator;
@@ -1658,9 +1704,8 @@ function initialsShape(text: string, from: number, to: number): boolean {
 /**
  * Letters beside a name that are its initials are that person, and so is every other place the note writes them:
  * a key to a log's initials ("TQ = Teodora Quill"), a signature spelled out ("– PQ (Perpetua Quill)", "Ngaire Tuhoe
- * RN (NT)"). The letters, in capitals, must be the initials of a name of two words or more (first and last, or every
- * word's) and no abbreviation ("Dana Ezeh, DOB"). They are carried over only when they are no English word either
- * ("SO").
+ * RN (NT)"). The letters, in capitals, must be the initials of a name of two words or more (initialsMatch). They
+ * are carried over to the note's other places only when they are no abbreviation or English word ("DA", "SO").
  */
 function initialsOfNames(text: string, spans: Span[]): void {
   let found: Array<{ start: number; letters: string }> | undefined;
@@ -1696,12 +1741,7 @@ function initialsOfNames(text: string, spans: Span[]): void {
     spans.push({ start, end: start + letters.length, entity: "NAME", replacement: undefined });
     if (carried.has(letters) || !staffInitials(letters)) continue;
     carried.add(letters);
-    for (let at = text.indexOf(letters); at >= 0; at = text.indexOf(letters, at + letters.length)) {
-      const end = at + letters.length;
-      if (isWordCharAt(text, at - 1) || isWordCharAt(text, end)) continue;
-      if (!spans.some((s) => s.start <= at && end <= s.end))
-        spans.push({ start: at, end, entity: "NAME", replacement: undefined });
-    }
+    carryOver(text, letters, spans);
   }
 }
 
@@ -1779,7 +1819,7 @@ export function scrubText(
   findEmails(text, spans);
   if (own.length > 0) {
     findOwn(text, own, spans);
-    if (spans.length > 0 && text.includes("(")) ownCalledNames(text, own, spans, 0);
+    if (spans.length > 0 && text.includes("(")) ownCalledNames(text, spans, 0);
   }
   findRegex(text, PATTERNS.NI_NUMBER, "NI_NUMBER", spans);
   findRegex(text, PATTERNS.POSTCODE, "POSTCODE", spans);

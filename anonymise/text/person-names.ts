@@ -773,8 +773,6 @@ const WHAT_A_PERSON_REPORTS: ReadonlySet<string> = new Set([
   "feeling",
   "being",
   "having",
-  "no",
-  "not",
   "to",
 ]);
 
@@ -1401,10 +1399,11 @@ export function findPersonNames(text: string): NameSpan[] {
     while (last + 1 < tokens.length && last - i < 4 && joinsGroup(text, tokens, last)) {
       const next = tokens[last + 1] as Token;
       const particle = has(next, PARTICLE_BIT) && next.end - next.start <= 3;
+      // "Mrs Von reports", "van says": a verb after a particle is no part of the name.
       const afterParticle =
         has(tokens[last], PARTICLE_BIT) &&
         next.key.length >= 2 &&
-        !has(next, TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT);
+        !has(next, TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT | SPEECH_BIT | PERSON_VERB_BIT);
       if (afterParticle && next.kind === Kind.None) next.kind = Kind.Unknown;
       if (!groupStarts(text, next, mode) && !particle && !afterParticle) break;
       if (
@@ -1486,7 +1485,7 @@ export function findPersonNames(text: string): NameSpan[] {
         first--;
     }
     spans.push({ start: (tokens[first] as Token).start, end: (tokens[end] as Token).end });
-    nicknameEnd = quotedNickname(text, tokens, first, end, spans, mode);
+    nicknameEnd = quotedNickname(text, tokens, end, spans, mode);
   }
   // "lives with purna and jazariah": an unlisted word joined by "and" or "&" to a name is a name too.
   for (const g of groups) {
@@ -1546,14 +1545,13 @@ const QUOTE_OPEN = gapPattern(/ {1,2}["“‘]/);
 function quotedNickname(
   text: string,
   tokens: readonly Token[],
-  start: number,
   last: number,
   spans: NameSpan[],
   mode: Shape,
 ): number {
   const first = last + 1;
   if (first >= tokens.length) return -1;
-  if (!gapIs(NICKNAME_OPEN, text, tokens, last)) return bracketedOtherName(text, tokens, start, last, spans);
+  if (!gapIs(NICKNAME_OPEN, text, tokens, last)) return -1;
   for (let end = first; end < first + 2 && end < tokens.length; end++) {
     if (end > first && !gapIs(GAP_9, text, tokens, end - 1)) return -1;
     const t = tokens[end] as Token;
@@ -1573,39 +1571,6 @@ function quotedNickname(
     }
   }
   return -1;
-}
-
-const BRACKET_OPEN = gapPattern(/ {1,2}\( ?/);
-const BRACKET_CLOSE = / ?\)/y;
-/** Never another name of a person in a bracket after a name: a role, a place, a language, a kinship or a cue word. */
-const NOT_OTHER_NAME = BLOCK_BIT | ROLE_BIT | TITLE_BIT | PERSON_NOUN_BIT | LANGUAGE_BIT | PLACE_HEAD_BIT;
-
-/**
- * "Mr Sivarajah (Kanthan)": one capitalised word that is no English word, alone in a bracket right after a short
- * title ("Mr", "Dr", "Mrs"; not "Nurse") and a name, is the person's other name (what they are called, or a name the lists do not hold). After a name without a
- * title such a word is as often a place or a product ("flew to Tallinn (…)", "dressed by X (Mepore)"). Returns its
- * token's index, or -1.
- */
-function bracketedOtherName(
-  text: string,
-  tokens: readonly Token[],
-  start: number,
-  last: number,
-  spans: NameSpan[],
-): number {
-  const t = tokens[last + 1] as Token;
-  if (t.shape !== Shape.Capitalised || levelOf(t) !== undefined || has(t, NOT_OTHER_NAME) || t.key.length < 3)
-    return -1;
-  const title = tokens[start - 1];
-  if (title === undefined || !SHORT_TITLES.has(title.key) || !gapIs(GAP_4, text, tokens, start - 1))
-    return -1;
-  // Capitalised, then small letters only ("StR" is a grade).
-  if (!/^\p{Lu}[\p{Ll}'’-]+$/u.test(text.slice(t.start, t.end))) return -1;
-  if (!gapIs(BRACKET_OPEN, text, tokens, last)) return -1;
-  BRACKET_CLOSE.lastIndex = t.end;
-  if (!BRACKET_CLOSE.test(text)) return -1;
-  spans.push({ start: t.start, end: t.end });
-  return last + 1;
 }
 
 /**

@@ -213,7 +213,7 @@ export const JOB_TITLES = set(`
   assistant assistants technician administrator admin liaison
 `);
 export const SERVICE_ABBREVIATIONS = set(`
-  camhs cmht crht htt iapt ehcp senco sendco amhp idva isva marac mappa mash dsl cin nrm cpoms fcp cpa cto
+  camhs cmht crht htt iapt ehcp senco sendco amhp idva isva marac mappa mash dsl cin nrm cpoms fcp cpa cto da
   las nwas yas neas emas wmas eeast secamb scas swast ooh hems
 `);
 
@@ -367,4 +367,14 @@ export const AFTER_PRONOUN_I = set(`
   am was have had will would can could cannot can't do did don't didn't think thought feel felt need want know knew
   hope miss love said told asked just also really still never always only got went saw called rang phoned spoke
   should must might may
+`);
+
+/**
+ * Abbreviations that label a reading or end an entry in observation charts and care records ("BP: 132/84", "…
+ * Toileted. BO", "PU x2"), not someone's initials there. The scrubber's rules for initials within a note read them
+ * (a log's entries, speakers, initials carried over); a note's closing initials do not.
+ */
+export const RECORD_ABBREVIATIONS = set(`
+  bp hr rr sr pr bo bno pu uo fb bmi lmp edd tb nok obs sats spo bm gcs news avpu ews mews fbc ue lft crp inr
+  ecg abg vbg ct mri cxr axr usg dna dnr tto ttos
 `);

@@ -377,6 +377,12 @@ namesFound("what a person is to do, a family name that is also a word, two peopl
   ["a word-name before a person's past action", "Hazel sat with him overnight.", ["Hazel"]],
   ["an unknown word before a verb of speech", "Seen at home. Oyinkan reports she slept well.", ["Oyinkan"]],
   [
+    "a verb after a particle is no part of the name",
+    "Mrs Von reports feeling better. Daughter Mrs Greta Van attended.",
+    ["Von", "Greta Van"],
+  ],
+  ["an abbreviation before a verb stays", "Routine enquiry re DA asked when alone.", []],
+  [
     "a device, a test, a result or an abbreviation before a verb of speech stays",
     "Holter reports AF. No LOC reported. Angiogram reported as normal. Troponin reported as 5.",
     [],
@@ -509,9 +515,9 @@ namesFound("messages: requests, greetings and the speaker", [
 namesFound("nicknames in quotes and roles in brackets", [
   ["a nickname in quotes in a bracket", 'Mr Adeyemi ("Tunde") has CKD.', ["Adeyemi", "Tunde"]],
   [
-    "another name in a bracket after a title and a name",
-    "Mr Sivarajah (Kanthan) is frail.",
-    ["Sivarajah", "Kanthan"],
+    "a place of care in a bracket after a title and a name stays",
+    "Discussed with Dr Rao (Derriford) and Mr Sivarajah (Kanthan).",
+    ["Rao", "Sivarajah"],
   ],
   [
     "a product in a bracket after a name without a short title stays",
