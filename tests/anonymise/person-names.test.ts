@@ -381,7 +381,7 @@ namesFound("what a person is to do, a family name that is also a word, two peopl
     "Mrs Von reports feeling better. Daughter Mrs Greta Van attended.",
     ["Von", "Greta Van"],
   ],
-  ["an abbreviation before a verb stays", "Routine enquiry re DA asked when alone.", []],
+  ["an abbreviation before a verb stays", "Safeguarding screen: DA asked about in private.", []],
   [
     "a device, a test, a result or an abbreviation before a verb of speech stays",
     "Holter reports AF. No LOC reported. Angiogram reported as normal. Troponin reported as 5.",
@@ -516,8 +516,8 @@ namesFound("nicknames in quotes and roles in brackets", [
   ["a nickname in quotes in a bracket", 'Mr Adeyemi ("Tunde") has CKD.', ["Adeyemi", "Tunde"]],
   [
     "a place of care in a bracket after a title and a name stays",
-    "Discussed with Dr Rao (Derriford) and Mr Sivarajah (Kanthan).",
-    ["Rao", "Sivarajah"],
+    "Discussed with Dr Tregenza (Derriford) and Mr Sivarajah (Kanthan).",
+    ["Tregenza", "Sivarajah"],
   ],
   [
     "a product in a bracket after a name without a short title stays",

