@@ -541,13 +541,7 @@ function calledName(word: string): boolean {
   const { GIVEN, WORD_LEVEL } = gazetteer();
   const level = WORD_LEVEL.get(key);
   if (level !== undefined && level <= 35 && !GIVEN.has(key)) return false;
-  return !(
-    CLINICAL.has(key) ||
-    TITLES.has(key) ||
-    CALENDAR.has(key) ||
-    LANGUAGES.has(key) ||
-    JOB_TITLES.has(key)
-  );
+  return !(JOB_TITLES.has(key) || namesSomethingElse(key));
 }
 
 function needlesOfOthers(
@@ -1169,12 +1163,13 @@ function givenSigns(name: string): boolean {
   const level = WORD_LEVEL.get(key);
   if (level !== undefined && (level <= 20 ? !GIVEN.has(key) : !(NAMES.has(key) || GIVEN.has(key))))
     return false;
-  return !(
-    CLINICAL.has(key) ||
-    TITLES.has(key) ||
-    CALENDAR.has(key) ||
-    ROLE_NOUNS.has(key) ||
-    LANGUAGES.has(key)
+  return !namesSomethingElse(key);
+}
+
+/** A clinical word, a title, a day or month, a role or a language: what a lone capitalised word names before a person. */
+function namesSomethingElse(key: string): boolean {
+  return (
+    CLINICAL.has(key) || TITLES.has(key) || CALENDAR.has(key) || ROLE_NOUNS.has(key) || LANGUAGES.has(key)
   );
 }
 
