@@ -48,12 +48,15 @@ const PARTICLES = new Set([
 
 /** Patterns used when renderings are built (once per distinct value, memoised by the caller). */
 const NAME_SEPARATOR = /['’‘`´-]/gu;
+const HAS_NAME_SEPARATOR = /['’‘`´-]/u;
 const NAME_PARTS = /[\s\-‐–—'’‘`´]+/u;
 const ADDRESS_PARTS = /[,;\n]/;
 const APOSTROPHES = /['’‘`´]/gu;
 const THREE_LETTERS = /[a-z]{3}/;
 const FLAT_WORDS = /\b(?:flat|apartment|apt|unit)\b/g;
 
+/** Any letter TWO_LETTER_SPELLINGS rewrites: a value without one has no other spelling. */
+const SPELLED_TWO_WAYS = /[äÄöÖüÜøØåÅ]/;
 const TWO_LETTER_SPELLINGS: ReadonlyArray<readonly [RegExp, string]> = [
   [/[äÄ]/g, "ae"],
   [/[öÖ]/g, "oe"],
@@ -74,18 +77,24 @@ const PREFIX_CLASSES: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
   [NI_PREFIX, ["ni ", "nic "]],
 ];
 
+/** The first letters a Gaelic prefix can start with (O, Ó, Ua, Ui; Mac, Mc, M'; Ní, Nic, Nig), in either case. */
+const PREFIX_FIRST = /^[OoÓóUuMmNn]/;
+const NO_VARIANTS: readonly string[] = [];
+
 /** Gaelic prefix variants of a family name: O'Brien → o brien, obrien, ua brien; McLeod → macleod, mac leod… */
-function gaelicVariants(word: string): string[] {
+function gaelicVariants(word: string): readonly string[] {
+  if (!PREFIX_FIRST.test(word)) return NO_VARIANTS;
   for (const [re, forms] of PREFIX_CLASSES) {
     // The O class is case-sensitive on purpose: "OBrien" is O'Brien, "Olive" and "Omar" are not.
     const m = re.exec(word);
     if (m) return forms.map((f) => f + word.slice(m[0].length));
   }
-  return [];
+  return NO_VARIANTS;
 }
 
 function withSpellings(value: string): string[] {
   const out = [value];
+  if (!SPELLED_TWO_WAYS.test(value)) return out;
   let german = value;
   for (const [re, two] of TWO_LETTER_SPELLINGS) german = german.replace(re, two);
   if (german !== value) out.push(german);
@@ -103,7 +112,7 @@ export function nameRenderings(value: string): string[] {
   for (const v of withSpellings(value.trim())) {
     addFolded(needles, v);
     // Separators dropped: "O'Neill" → "ONeill", "Smith-Jones" → "SmithJones".
-    addFolded(needles, v.replace(NAME_SEPARATOR, ""));
+    if (HAS_NAME_SEPARATOR.test(v)) addFolded(needles, v.replace(NAME_SEPARATOR, ""));
     // Gaelic prefixes: a multi-word value ("Ó Súilleabháin", "Nic Dhòmhnaill") or one word ("McDonald").
     for (const g of gaelicVariants(v)) addFolded(needles, g);
     for (const part of v.split(NAME_PARTS)) {
@@ -246,6 +255,9 @@ for (const forms of STREET_TYPES) for (const f of forms) TYPE_FORMS.set(f, forms
 const ESTABLISHMENT =
   /^(?:c\/o |c o )?(?<name>.+?) (?:(?:nursing|care|residential|rest|retirement|childrens|group) home|home|hostel|(?:travellers?|gypsy|caravan) (?:site|park)|refuge|supported (?:housing|living))$/;
 
+/** The last word of every kind ESTABLISHMENT ends with: a part without one is no establishment. */
+const ESTABLISHMENT_KIND = / (?:home|hostel|site|park|refuge|housing|living)$/;
+
 const HOUSE = /^(?:(?:flat|apartment|apt|unit)\s+\w{1,6}\s+)?(\d{1,5})([a-z])?\s+/;
 
 /** Folded needles for an address line: the whole line, the street with and without the number, every type form. */
@@ -262,7 +274,7 @@ export function addressRenderings(value: string): string[] {
     if (!THREE_LETTERS.test(folded.replace(FLAT_WORDS, ""))) continue;
     needles.add(folded);
     // "Heatherlea Care Home", "c/o Salvation Army Hostel": a note names the place without its kind.
-    const named = ESTABLISHMENT.exec(folded)?.groups?.["name"];
+    const named = ESTABLISHMENT_KIND.test(folded) ? ESTABLISHMENT.exec(folded)?.groups?.["name"] : undefined;
     if (named !== undefined && THREE_LETTERS.test(named)) needles.add(named);
     const house = HOUSE.exec(`${folded} `);
     const rest = house ? folded.slice(house[0].length).trim() : folded;
