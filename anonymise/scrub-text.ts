@@ -1270,6 +1270,44 @@ function findLogEntryInitials(text: string, spans: Span[]): void {
   }
 }
 
+/**
+ * A role (or "Signed") and a colon before initials at the end of a timed log's line: "22:10 Settled in bed. HCA: QD",
+ * "07:45 Washed and dressed. Signed: PV". The line's time makes it a log entry and the role says who wrote it.
+ */
+const ROLE_COLON_INITIALS =
+  /(?<![\p{L}\p{N}])(?<role>\p{L}{2,12})[ ]?:[ ]{0,2}(?<initials>[A-Z]{2,3})[ \t]*\.?[ \t]*\r?$/u;
+/** Words before a colon that say who signs a log entry, besides the roles. */
+const SIGNED_CUES = new Set(["signed", "sig", "sign", "initials", "by"]);
+
+function findRoleColonInitials(text: string, spans: Span[]): void {
+  for (let lineStart = 0; lineStart < text.length; ) {
+    const newline = text.indexOf("\n", lineStart);
+    const lineEnd = newline < 0 ? text.length : newline;
+    const next = lineEnd + 1;
+    let end = lineEnd;
+    while (
+      end > lineStart &&
+      (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 13 || text.charCodeAt(end - 1) === 46)
+    )
+      end--;
+    if (!isCapitalAt(text, end - 1) || !isCapitalAt(text, end - 2)) {
+      lineStart = next;
+      continue;
+    }
+    ENTRY_TIME.lastIndex = lineStart;
+    const from = Math.max(lineStart, lineEnd - 24);
+    const m = ENTRY_TIME.test(text) ? ROLE_COLON_INITIALS.exec(text.slice(from, lineEnd)) : null;
+    lineStart = next;
+    if (m === null) continue;
+    const { role, initials } = m.groups as { role: string; initials: string };
+    const key = keyOf(role);
+    if (!(STAFF_ROLES.has(key) || ROLE_NOUNS.has(key) || SIGNED_CUES.has(key)) || !staffInitials(initials))
+      continue;
+    const start = from + m.index + m[0].lastIndexOf(initials);
+    spans.push({ start, end: start + initials.length, entity: "NAME", replacement: undefined });
+  }
+}
+
 function isCapitalAt(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   return c >= 65 && c <= 90;
@@ -1360,6 +1398,7 @@ function findSignOff(text: string, spans: Span[]): void {
   findGivenInitialRoles(text, spans);
   findNameRoleBrackets(text, spans);
   if (text.includes("/")) findCuedLetterReferences(text, spans);
+  if (text.includes(":")) findRoleColonInitials(text, spans);
   if (text.includes("\n")) {
     findLogEntryInitials(text, spans);
     if (text.includes(": ")) findSpeakers(text, spans);

@@ -192,6 +192,7 @@ export const PERSON_VERBS = set(`
   sat sits drove drives flew helped helps cried accompanied accompanies texted messaged emailed hugged
   taught teaches promised apologised apologized shouted screamed laughed smokes smoked cooks cooked knows knew
   hopes hoped worries worried landed
+  assisted assists gave gives washed showered bathed repositioned escorted prompted reassured noticed witnessed
 `);
 
 /**

@@ -187,6 +187,26 @@ describe("scrubText: identifiers", () => {
       "0700 Up and washed. – [NAME]\n0930 Walked to lounge – [NAME]\n",
     ],
     [
+      "initials after a role or 'Signed' and a colon ending a timed log's line",
+      "22:10 Settled in bed, checked hourly. HCA: QD\n23:00 Asleep. RN: PV.\n07:45 Washed and dressed. Signed: WL",
+      "hourly. HCA: [NAME]\n23:00 Asleep. RN: [NAME].\n07:45 Washed and dressed. Signed: [NAME]",
+    ],
+    [
+      "a reading, a heading or an untimed line before a colon and capitals stays",
+      "09:00 BP: NAD\n09:30 Plan: ADL\nReferral made. OT: ADL",
+      "09:00 BP: NAD\n09:30 Plan: ADL\nReferral made. OT: ADL",
+    ],
+    [
+      "a given name before a verb of care",
+      "Settled well. Prudence gave him a drink of water.",
+      "well. [NAME] gave him",
+    ],
+    [
+      "a given name that is a word, before another verb, stays",
+      "Prudence advised when mobilising.",
+      "Prudence advised",
+    ],
+    [
       "a key to a log's initials, and the initials wherever the log writes them",
       "0700 Up and washed. Slept well TQ\n1100 Settled. TQ = Teodora Quill",
       "0700 Up and washed. Slept well [NAME]\n1100 Settled. [NAME] = [NAME]",
