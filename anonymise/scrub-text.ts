@@ -1253,23 +1253,6 @@ const LOG_ENTRY_INITIALS = /(?:[.!?)]|[ \t][–—-])[ \t]{1,3}(?<initials>[A-Z]
 const ENTRY_TIME =
   /[ \t]{0,3}(?:\d{1,2}\/\d{1,2}(?:\/\d{2,4})?[ ]{1,2})?(?:(?:[01]?\d|2[0-3])[:.][0-5]\d|(?:[01]\d|2[0-3])[0-5]\d)(?![\d/.])/y;
 
-function findLogEntryInitials(text: string, spans: Span[]): void {
-  for (let newline = text.indexOf("\n"); newline >= 0; newline = text.indexOf("\n", newline + 1)) {
-    // Read only lines that end on two capitals (spaces and a carriage return aside) and go on with a time.
-    let end = newline;
-    while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 13)) end--;
-    if (!isCapitalAt(text, end - 1) || !isCapitalAt(text, end - 2)) continue;
-    ENTRY_TIME.lastIndex = newline + 1;
-    if (!ENTRY_TIME.test(text)) continue;
-    const from = Math.max(0, newline - 12);
-    const m = LOG_ENTRY_INITIALS.exec(text.slice(from, newline));
-    const initials = m?.groups?.["initials"];
-    if (m === null || initials === undefined || !staffInitials(initials)) continue;
-    const start = from + m.index + m[0].indexOf(initials, 1);
-    spans.push({ start, end: start + initials.length, entity: "NAME", replacement: undefined });
-  }
-}
-
 /**
  * A role (or "Signed") and a colon before initials at the end of a timed log's line: "22:10 Settled in bed. HCA: QD",
  * "07:45 Washed and dressed. Signed: PV". The line's time makes it a log entry and the role says who wrote it.
@@ -1279,32 +1262,46 @@ const ROLE_COLON_INITIALS =
 /** Words before a colon that say who signs a log entry, besides the roles. */
 const SIGNED_CUES = new Set(["signed", "sig", "sign", "initials", "by"]);
 
-function findRoleColonInitials(text: string, spans: Span[]): void {
+/**
+ * The initials that sign a timed log's entries, in one pass over the lines: after the entry's last sentence or a
+ * dash when the next line starts with a time (LOG_ENTRY_INITIALS), after a role and a colon when the line itself
+ * does (ROLE_COLON_INITIALS). Only lines that end on two capitals (spaces, a full stop and a carriage return aside)
+ * are read.
+ */
+function findLogEntryInitials(text: string, spans: Span[]): void {
+  const push = (from: number, m: RegExpExecArray, initials: string) => {
+    const start = from + m.index + m[0].lastIndexOf(initials);
+    spans.push({ start, end: start + initials.length, entity: "NAME", replacement: undefined });
+  };
   for (let lineStart = 0; lineStart < text.length; ) {
     const newline = text.indexOf("\n", lineStart);
     const lineEnd = newline < 0 ? text.length : newline;
-    const next = lineEnd + 1;
+    const line = lineStart;
+    lineStart = lineEnd + 1;
     let end = lineEnd;
-    while (
-      end > lineStart &&
-      (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 13 || text.charCodeAt(end - 1) === 46)
+    for (
+      let c = text.charCodeAt(end - 1);
+      end > line && (c === 32 || c === 13 || c === 46);
+      c = text.charCodeAt(end - 1)
     )
       end--;
-    if (!isCapitalAt(text, end - 1) || !isCapitalAt(text, end - 2)) {
-      lineStart = next;
-      continue;
-    }
+    if (!isCapitalAt(text, end - 1) || !isCapitalAt(text, end - 2)) continue;
     ENTRY_TIME.lastIndex = lineStart;
-    const from = Math.max(lineStart, lineEnd - 24);
-    const m = ENTRY_TIME.test(text) ? ROLE_COLON_INITIALS.exec(text.slice(from, lineEnd)) : null;
-    lineStart = next;
+    if (newline >= 0 && ENTRY_TIME.test(text)) {
+      const from = Math.max(line, lineEnd - 12);
+      const m = LOG_ENTRY_INITIALS.exec(text.slice(from, lineEnd));
+      const initials = m?.groups?.["initials"];
+      if (m !== null && initials !== undefined && staffInitials(initials)) push(from, m, initials);
+    }
+    ENTRY_TIME.lastIndex = line;
+    if (!ENTRY_TIME.test(text)) continue;
+    const from = Math.max(line, lineEnd - 24);
+    const m = ROLE_COLON_INITIALS.exec(text.slice(from, lineEnd));
     if (m === null) continue;
     const { role, initials } = m.groups as { role: string; initials: string };
     const key = keyOf(role);
-    if (!(STAFF_ROLES.has(key) || ROLE_NOUNS.has(key) || SIGNED_CUES.has(key)) || !staffInitials(initials))
-      continue;
-    const start = from + m.index + m[0].lastIndexOf(initials);
-    spans.push({ start, end: start + initials.length, entity: "NAME", replacement: undefined });
+    if ((STAFF_ROLES.has(key) || ROLE_NOUNS.has(key) || SIGNED_CUES.has(key)) && staffInitials(initials))
+      push(from, m, initials);
   }
 }
 
@@ -1398,11 +1395,8 @@ function findSignOff(text: string, spans: Span[]): void {
   findGivenInitialRoles(text, spans);
   findNameRoleBrackets(text, spans);
   if (text.includes("/")) findCuedLetterReferences(text, spans);
-  if (text.includes(":")) findRoleColonInitials(text, spans);
-  if (text.includes("\n")) {
-    findLogEntryInitials(text, spans);
-    if (text.includes(": ")) findSpeakers(text, spans);
-  }
+  if (text.includes(":") || text.includes("\n")) findLogEntryInitials(text, spans);
+  if (text.includes("\n") && text.includes(": ")) findSpeakers(text, spans);
   if (!mayBeSigned(text)) return;
   const from = Math.max(0, text.length - 80);
   const tail = from === 0 ? text : text.slice(from);
