@@ -20,6 +20,7 @@ import {
   PERSON_VERBS,
   PLACE_HEADS,
   PLACE_LEADS,
+  RELATION_MODIFIERS,
   ROLE_NOUNS,
   SERVICE_ABBREVIATIONS,
   SPEECH_VERBS,
@@ -729,9 +730,29 @@ function fromServiceAfter(text: string, tokens: readonly Token[], last: number):
   return level === undefined || level > 10 || !sentenceStart(text, tokens, last);
 }
 
+/**
+ * A copula and what the person is to the patient after a name, with up to two words that describe it between
+ * (RELATION_MODIFIERS): "Penny has been her main carer", "Sandy was his key worker", "Mercy is the ward sister".
+ */
+const COPULA_RELATION_AFTER =
+  /[ ]{1,2}(?:is|was|has been|had been|will be|remains|became)[ ]{1,2}(?:(?:her|his|their|the|our|my|a|an)[ ]{1,2})?(\p{Ll}+)(?:[ ]{1,2}(\p{Ll}+))?(?:[ ]{1,2}(\p{Ll}+))?/uy;
+
+function relationAfter(text: string, t: Token): boolean {
+  COPULA_RELATION_AFTER.lastIndex = t.end;
+  const m = COPULA_RELATION_AFTER.exec(text);
+  if (m === null) return false;
+  for (let k = 1; k <= 3 && m[k] !== undefined; k++) {
+    const word = m[k] as string;
+    if ((factsOf(keyOf(word)) & (PERSON_NOUN_BIT | ROLE_BIT)) !== 0) return true;
+    if (!RELATION_MODIFIERS.has(word)) return false;
+  }
+  return false;
+}
+
 function followedByCue(text: string, tokens: readonly Token[], last: number): boolean {
   AGE_SEX_AFTER.lastIndex = (tokens[last] as Token).end;
   if (AGE_SEX_AFTER.test(text)) return true;
+  if (relationAfter(text, tokens[last] as Token)) return true;
   if (bracketedRoleAfter(text, tokens, last)) return true;
   if (actionAfter(text, tokens, last) || fromServiceAfter(text, tokens, last)) return true;
   let i = last + 1;

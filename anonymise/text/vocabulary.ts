@@ -159,6 +159,10 @@ export const CUE_PHRASES: readonly (readonly string[])[] = [
   "witnessed by",
   "checked by",
   "clerked by",
+  "chased by",
+  "call back from",
+  "callback from",
+  "results given to",
   "escalated to",
   "bleeped",
   // Greetings and sign-offs of messages: "Hello Omari,", "Thanks Omari!", "Kind regards, Omari".
@@ -182,6 +186,15 @@ export const CUE_PHRASES: readonly (readonly string[])[] = [
 export const FILLERS = set(`
   his her their the a an pt pt's patient patients patient's is was are were who whose own one eldest youngest
   elder older younger oldest middle only late
+`);
+
+/**
+ * Words that describe what a person is to the patient, between a copula and the word for the person: "is her main
+ * carer", "has been his key worker", "is the ward sister".
+ */
+export const RELATION_MODIFIERS = set(`
+  main best key usual named primary lead allocated new regular paid informal former only eldest youngest older
+  younger elder oldest middle close link ward night day bedside own current previous twin
 `);
 
 /** Verbs that only a person does, right after a name: "Precious rang", "Tomasz says" (not "reported": a scan reports). */

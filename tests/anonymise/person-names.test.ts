@@ -71,6 +71,11 @@ describe("cues after a name", () => {
     ["a role in brackets after an ordinary word", "Obs stable. Thandeka (renal nurse) aware.", ["Thandeka"]],
     ["a role in brackets after a word-name", "Transport booked. Robin (physio) aware.", ["Robin"]],
     ["a role in brackets after a language's name", "Obs stable. Shona (practice nurse) aware.", ["Shona"]],
+    ["a cue of a chase", "Chased by Honey in pharmacy.", ["Honey"]],
+    ["a cue of a call back", "Awaiting a call back from Dusty re the work-up.", ["Dusty"]],
+    ["a copula and a relation", "Honey has been her main carer since the stroke.", ["Honey"]],
+    ["a copula and a role with its ward", "Dusty is the ward sister tonight.", ["Dusty"]],
+    ["a copula and no person after it", "Honey is her main treat. Storm is his main problem.", []],
   ])("%s", (_label, text, expected) => {
     expect(names(text)).toEqual(expected);
   });
