@@ -271,6 +271,7 @@ export const CLINICAL: ReadonlySet<string> = new Set([
   dna rna hcg hiv hbv hcv cmv ebv wbc rbc
   nfa tbc tba dnr dc vit
   uss msu csu ctb cth twoc eua ivf vrii cbg pcm txf
+  dosette dosettes blister mds
 `),
   // Staff role abbreviations are clinical words too: "OT assessment", "SN to review".
   ...STAFF_ROLES,

@@ -133,6 +133,7 @@ describe("clinical text stays", () => {
     "Addison's disease, hydrocortisone 20 mg.",
     "Hodgkin lymphoma 2019.",
     "Bell's palsy resolved.",
+    "Tablets taken from her Dosette at 08:00; carer checks the blister pack.",
     "Graves' disease, carbimazole.",
     "Murphy's sign negative.",
     "Wells score 4; CURB-65 2.",
