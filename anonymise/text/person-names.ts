@@ -1039,8 +1039,17 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   // Not a role right after a name that is no lone unknown word: it says who the person is ("Gareth Pryce physio";
   // not "Post-op physio").
   const roleAfter = has(after, PERSON_NOUN_BIT) && (size >= 2 || strong + ambiguous > 0);
+  // Nor an abbreviation in capitals after a cued name, or one of two words with a name the lists know, in
+  // capitalised prose: it is a role or a finding beside the person ("Jenna Moffat PT", "father Donald MacLeod MI at
+  // 46"), not the end of a phrase ("R. Mild NPDR", "E. coli UTI" stay).
+  const abbreviationAfter =
+    capitalText &&
+    after?.shape === Shape.Upper &&
+    (tokens[last] as Token).shape === Shape.Capitalised &&
+    (cued || (size >= 2 && strong + ambiguous > 0));
   if (
     !signed &&
+    !abbreviationAfter &&
     after !== undefined &&
     has(after, CLINICAL_BIT) &&
     (!cued || !(has(after, PLACE_HEAD_BIT) || roleAfter)) &&

@@ -73,6 +73,21 @@ describe("cues after a name", () => {
     ["a role in brackets after a language's name", "Obs stable. Shona (practice nurse) aware.", ["Shona"]],
     ["a cue of a chase", "Chased by Honey in pharmacy.", ["Honey"]],
     ["a cue of a call back", "Awaiting a call back from Dusty re the work-up.", ["Dusty"]],
+    [
+      "a role abbreviation in capitals after a full name",
+      "Next week with Ysolde Brereton PT.",
+      ["Ysolde Brereton"],
+    ],
+    [
+      "a finding in capitals after a cued name",
+      "Late uncle Crispin Dunleavy MI at 50.",
+      ["Crispin Dunleavy"],
+    ],
+    [
+      "an initial and a word before a finding stay",
+      "Dense cataract R. Mild NPDR. Sepsis 2° E. coli UTI.",
+      [],
+    ],
     ["a copula and a relation", "Honey has been her main carer since the stroke.", ["Honey"]],
     ["a copula and a role with its ward", "Dusty is the ward sister tonight.", ["Dusty"]],
     ["a copula and no person after it", "Honey is her main treat. Storm is his main problem.", []],
