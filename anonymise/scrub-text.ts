@@ -1305,6 +1305,11 @@ function findLogEntryInitials(text: string, spans: Span[]): void {
   }
 }
 
+/** Whether the character at `i` is a letter (false before the text's start). */
+function isLetterAt(text: string, i: number): boolean {
+  return i >= 0 && /\p{L}/u.test(text.charAt(i));
+}
+
 function isCapitalAt(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   return c >= 65 && c <= 90;
@@ -1421,13 +1426,17 @@ function findSignOff(text: string, spans: Span[]): void {
     if (TITLES.has(key) || NOT_INITIALS.has(key)) return;
   } else if (
     abbreviation(initials) ||
-    // In small letters, an English word ends a sentence ("… as before. yes").
-    (initials === initials.toLowerCase() && gazetteer().WORD_LEVEL.has(key))
+    // In small letters, an English word ends a sentence ("… as before. yes", "… ok ta"); a rare one ("ja", "jo")
+    // is more likely the writer's initials.
+    (initials === initials.toLowerCase() && (gazetteer().WORD_LEVEL.get(key) ?? 99) <= RARE_WORD_LEVEL)
   )
     return;
   const start = from + m.index + m[0].indexOf(initials);
   spans.push({ start, end: start + initials.length, entity: "NAME", replacement: undefined });
 }
+
+/** SCOWL levels above this are rare words: initials in small letters that spell one still sign a note. */
+const RARE_WORD_LEVEL = 55;
 
 const LOCAL_CHARS = /[A-Za-z0-9._%+-]/;
 const DOMAIN_CHARS = /[A-Za-z0-9.-]/;
@@ -1780,6 +1789,14 @@ function initialsOfNames(text: string, spans: Span[]): void {
 function withInitials(text: string, spans: Span[]): void {
   for (const span of spans) {
     if (span.entity !== "NAME" || span.replacement !== undefined) continue;
+    // "A.J. Pemberton": initials written together are one; a name found from the last of them takes them all.
+    while (
+      span.start >= 2 &&
+      text.charCodeAt(span.start - 1) === 46 &&
+      isCapitalAt(text, span.start - 2) &&
+      !isLetterAt(text, span.start - 3)
+    )
+      span.start -= 2;
     // The patterns are tried only where they can match: a full stop at most three spaces before the name, a space
     // and a capital (or a letter beyond ASCII) after it.
     let k = span.start - 1;

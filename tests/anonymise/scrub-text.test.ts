@@ -131,6 +131,17 @@ describe("scrubText: identifiers", () => {
     ["initials and a role after a slash", "Bed bath given. Ayo RN / PK HCA", "RN / [NAME] HCA"],
     ["initials after a bracket", "Clinic letter sent. Amy Shaw (dietitian) AS", "(dietitian) [NAME]"],
     ["initials after 'typed'", "Dictated 4/3, typed QV.", "typed [NAME]."],
+    ["initials in small letters that spell a rare word", "Call back arranged. - jo", "arranged. - [NAME]"],
+    [
+      "a common word in small letters ending a note stays",
+      "No change since last week. as before. yes",
+      "before. yes",
+    ],
+    [
+      "initials written together before a name",
+      "Complaint closed. Q.V. Quennell-Pryce, PALS",
+      "closed. [NAME], PALS",
+    ],
     [
       "two writers' initials with spaces around the slash",
       "Family updated. QT / VB",
