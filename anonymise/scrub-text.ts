@@ -1808,7 +1808,7 @@ function withInitials(text: string, spans: Span[]): void {
         if (initialsLead(text, start, before[1] as string, spans)) span.start = start;
       }
     }
-    if (text.charCodeAt(span.end) !== 32) continue;
+    if (lowerCaseInitials(text, span) || text.charCodeAt(span.end) !== 32) continue;
     const next = text.charCodeAt(text.charCodeAt(span.end + 1) === 32 ? span.end + 2 : span.end + 1);
     if (!((next >= 65 && next <= 90) || next >= 128)) continue;
     // In capitals a letter after a name may as well be a word ("MARY A NEW PLAN"): not taken.
@@ -1817,6 +1817,30 @@ function withInitials(text: string, spans: Span[]): void {
     const after = INITIAL_AFTER.exec(text.slice(span.end, span.end + 8));
     if (after !== null) span.end += after[0].length;
   }
+}
+
+/** A title in small letters, a letter and a space right before a name: "dr s ", "mr j ". */
+const LOWER_TITLE_INITIAL = /(?:^|[\s(,;:])(?:dr|mr|mrs|ms|miss|prof)\.?[ ](\p{Ll})[ ]$/u;
+/**
+ * One letter after a name in small letters, before a space, a mark or the end ("hollie m PT"); not a letter that
+ * terse notes write for a word: "a", "i", "o", "w" and "c" (with), "x" (times), "s" (without), "r" and "l" (right,
+ * left), "y" (years).
+ */
+const LOWER_INITIAL_AFTER = /^[ ](?![aiowcxsrly](?:[ ,;:.)]|$))\p{Ll}(?=[ ,;:.)]|$)/u;
+
+/**
+ * A name written in small letters takes a lone small letter beside it as its initial: after a title ("dr s
+ * mehta"), or after the name ("hollie m"). True when the name is in small letters (the patterns
+ * for capitals then have nothing to take).
+ */
+function lowerCaseInitials(text: string, span: Span): boolean {
+  const name = text.slice(span.start, span.end);
+  if (name !== name.toLowerCase()) return false;
+  const before = LOWER_TITLE_INITIAL.exec(text.slice(Math.max(0, span.start - 8), span.start));
+  if (before !== null) span.start -= 2;
+  const after = LOWER_INITIAL_AFTER.exec(text.slice(span.end, span.end + 3));
+  if (after !== null) span.end += after[0].length;
+  return true;
 }
 
 function mergeAndReplace(text: string, spans: Span[], counts: Record<string, number>): string {

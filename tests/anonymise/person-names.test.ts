@@ -72,6 +72,7 @@ describe("cues after a name", () => {
     ["a role in brackets after a word-name", "Transport booked. Robin (physio) aware.", ["Robin"]],
     ["a role in brackets after a language's name", "Obs stable. Shona (practice nurse) aware.", ["Shona"]],
     ["a cue of a chase", "Chased by Honey in pharmacy.", ["Honey"]],
+    ["a cue of who did the work", "Home visit done by Ysolde Quarrie on Monday.", ["Ysolde Quarrie"]],
     ["a cue of a call back", "Awaiting a call back from Dusty re the work-up.", ["Dusty"]],
     [
       "a role abbreviation in capitals after a full name",

@@ -138,6 +138,21 @@ describe("scrubText: identifiers", () => {
       "before. yes",
     ],
     [
+      "a small initial after a title in a note in small letters",
+      "tel call. dr q brennock called back.",
+      "dr [NAME] called",
+    ],
+    [
+      "a small initial after a name in small letters",
+      "plan repeat x3. son amos t watched.",
+      "son [NAME] watched",
+    ],
+    [
+      "a letter for a word after a name in small letters stays",
+      "s/b reg dr brennock w sn amos",
+      "[NAME] w sn",
+    ],
+    [
       "initials written together before a name",
       "Complaint closed. Q.V. Quennell-Pryce, PALS",
       "closed. [NAME], PALS",
