@@ -749,10 +749,20 @@ function relationAfter(text: string, t: Token): boolean {
   return false;
 }
 
+/** Who was there or was told, closing the clause: "Jo present.", "Tunde aware, agrees". */
+const ATTENDANCE_AFTER = /[ ]{1,2}(?:present|aware|in attendance)(?:[ ]throughout)?(?=[ ]?[.,;)\n]|$)/y;
+
+/** A given name, capitalised, before ATTENDANCE_AFTER ("Pain present", "Family aware" are no names). */
+function attendanceAfter(text: string, t: Token): boolean {
+  if (t.shape !== Shape.Capitalised || !has(t, GIVEN_BIT) || has(t, CLINICAL_BIT)) return false;
+  ATTENDANCE_AFTER.lastIndex = t.end;
+  return ATTENDANCE_AFTER.test(text);
+}
+
 function followedByCue(text: string, tokens: readonly Token[], last: number): boolean {
   AGE_SEX_AFTER.lastIndex = (tokens[last] as Token).end;
   if (AGE_SEX_AFTER.test(text)) return true;
-  if (relationAfter(text, tokens[last] as Token)) return true;
+  if (relationAfter(text, tokens[last] as Token) || attendanceAfter(text, tokens[last] as Token)) return true;
   if (bracketedRoleAfter(text, tokens, last)) return true;
   if (actionAfter(text, tokens, last) || fromServiceAfter(text, tokens, last)) return true;
   let i = last + 1;

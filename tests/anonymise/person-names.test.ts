@@ -89,6 +89,12 @@ describe("cues after a name", () => {
       "Dense cataract R. Mild NPDR. Sepsis 2° E. coli UTI.",
       [],
     ],
+    ["a given name present or aware", "Consent signed. Jo present. Radoslava aware.", ["Jo", "Radoslava"]],
+    [
+      "a finding present or a group aware stays",
+      "Blood present. Family aware. Mark present on left shin.",
+      [],
+    ],
     ["a copula and a relation", "Honey has been her main carer since the stroke.", ["Honey"]],
     ["a copula and a role with its ward", "Dusty is the ward sister tonight.", ["Dusty"]],
     ["a copula and no person after it", "Honey is her main treat. Storm is his main problem.", []],
