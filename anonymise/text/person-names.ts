@@ -1222,7 +1222,7 @@ function joinsGroup(text: string, tokens: readonly Token[], i: number): boolean 
 
 /** A word that could be a name nobody listed: letters, not a common word, not clinical, not a cue. */
 /** Endings of specialties and services, not names: "Orthogeriatrics", "Neuroradiology", "Physiotherapy". */
-const SERVICE_ENDING = /(?:ology|ologist|ologists|iatrics|iatry|therapy|graphy|ics)$/;
+const SERVICE_ENDING = /(?:ology|ologist|ologists|iatrics|iatry|therapy|graphy|ics|typing)$/;
 
 /**
  * In capitalised prose a short all-capitals word is an abbreviation ("used CBT thought", "informed DSL"), which a

@@ -31,6 +31,7 @@ export const PERSON_NOUNS = set(`
   inlaw inlaws relative relatives family
   carer carers caregiver neighbour neighbours neighbor friend friends flatmate housemate lodger landlord landlady
   colleague workmate classmate teammate boss employer guardian foster kin nok lpa attorney advocate imca interpreter translator chaplain
+  referrer requester
   keyworker worker coordinator visitor visitors crew
   daughterinlaw soninlaw motherinlaw fatherinlaw sisterinlaw brotherinlaw exwife exhusband expartner
   stepmum stepdad stepbrother stepsister halfbrother halfsister grandparent grandparents greatgrandson
@@ -236,7 +237,8 @@ export const STAFF_ROLES = set(`
  */
 export const JOB_TITLES = set(`
   specialist specialists practitioner practitioners navigator manager managers lead leads advisor adviser officer
-  assistant assistants technician administrator admin liaison
+  assistant assistants technician administrator admin liaison clinical medical surgical geneticist geneticists
+  portering housekeeping
 `);
 export const SERVICE_ABBREVIATIONS = set(`
   camhs cmht crht htt iapt ehcp senco sendco amhp idva isva marac mappa mash dsl cin nrm cpoms fcp cpa cto da
@@ -284,6 +286,8 @@ export const CLINICAL: ReadonlySet<string> = new Set([
   nfa tbc tba dnr dc vit
   uss msu csu ctb cth twoc eua ivf vrii cbg pcm txf
   dosette dosettes blister mds
+  taci paci poci tacs pacs pocs
+  cipro amox doxy fluclox vanc tazocin
 `),
   // Staff role abbreviations are clinical words too: "OT assessment", "SN to review".
   ...STAFF_ROLES,

@@ -156,6 +156,8 @@ describe("clinical text stays", () => {
     "Hodgkin lymphoma 2019.",
     "Bell's palsy resolved.",
     "Tablets taken from her Dosette at 08:00; carer checks the blister pack.",
+    "Letter from the Consultant Clinical Geneticist and the Consultant Medical Oncologist.",
+    "Admitted with a R TACI. Genotyping requested. Given cipro for the UTI.",
     "Graves' disease, carbimazole.",
     "Murphy's sign negative.",
     "Wells score 4; CURB-65 2.",
