@@ -91,6 +91,7 @@ describe("gold JSONL", () => {
     ["independent-notes-6.jsonl", 200],
     ["independent-notes-7.jsonl", 200],
     ["independent-notes-8.jsonl", 200],
+    ["independent-notes-9.jsonl", 200],
   ])(
     "the independently written corpus %s parses, and every record in it is anonymised and aligned",
     (file, n) => {
