@@ -1789,7 +1789,7 @@ function initialsOfNames(text: string, spans: Span[]): void {
 function withInitials(text: string, spans: Span[]): void {
   for (const span of spans) {
     if (span.entity !== "NAME" || span.replacement !== undefined) continue;
-    // "A.J. Pemberton": initials written together are one; a name found from the last of them takes them all.
+    // "R.T. Hollinshead": initials written together are one; a name found from the last of them takes them all.
     while (
       span.start >= 2 &&
       text.charCodeAt(span.start - 1) === 46 &&
@@ -1822,15 +1822,15 @@ function withInitials(text: string, spans: Span[]): void {
 /** A title in small letters, a letter and a space right before a name: "dr s ", "mr j ". */
 const LOWER_TITLE_INITIAL = /(?:^|[\s(,;:])(?:dr|mr|mrs|ms|miss|prof)\.?[ ](\p{Ll})[ ]$/u;
 /**
- * One letter after a name in small letters, before a space, a mark or the end ("hollie m PT"); not a letter that
+ * One letter after a name in small letters, before a space, a mark or the end ("ysolde t PT"); not a letter that
  * terse notes write for a word: "a", "i", "o", "w" and "c" (with), "x" (times), "s" (without), "r" and "l" (right,
  * left), "y" (years).
  */
 const LOWER_INITIAL_AFTER = /^[ ](?![aiowcxsrly](?:[ ,;:.)]|$))\p{Ll}(?=[ ,;:.)]|$)/u;
 
 /**
- * A name written in small letters takes a lone small letter beside it as its initial: after a title ("dr s
- * mehta"), or after the name ("hollie m"). True when the name is in small letters (the patterns
+ * A name written in small letters takes a lone small letter beside it as its initial: after a title ("dr q
+ * brennock"), or after the name ("ysolde t"). True when the name is in small letters (the patterns
  * for capitals then have nothing to take).
  */
 function lowerCaseInitials(text: string, span: Span): boolean {

@@ -732,7 +732,7 @@ function fromServiceAfter(text: string, tokens: readonly Token[], last: number):
 
 /**
  * A copula and what the person is to the patient after a name, with up to two words that describe it between
- * (RELATION_MODIFIERS): "Penny has been her main carer", "Sandy was his key worker", "Mercy is the ward sister".
+ * (RELATION_MODIFIERS): "Honey has been her main carer", "Dusty was his key worker", "Dusty is the ward sister".
  */
 const COPULA_RELATION_AFTER =
   /[ ]{1,2}(?:is|was|has been|had been|will be|remains|became)[ ]{1,2}(?:(?:her|his|their|the|our|my|a|an)[ ]{1,2})?(\p{Ll}+)(?:[ ]{1,2}(\p{Ll}+))?(?:[ ]{1,2}(\p{Ll}+))?/uy;
@@ -749,7 +749,7 @@ function relationAfter(text: string, t: Token): boolean {
   return false;
 }
 
-/** Who was there or was told, closing the clause: "Jo present.", "Tunde aware, agrees". */
+/** Who was there or was told, closing the clause: "Dusty present.", "Radoslava aware, agrees". */
 const ATTENDANCE_AFTER = /[ ]{1,2}(?:present|aware|in attendance)(?:[ ]throughout)?(?=[ ]?[.,;)\n]|$)/y;
 
 /** A given name, capitalised, before ATTENDANCE_AFTER ("Pain present", "Family aware" are no names). */
@@ -1050,8 +1050,8 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   // not "Post-op physio").
   const roleAfter = has(after, PERSON_NOUN_BIT) && (size >= 2 || strong + ambiguous > 0);
   // Nor an abbreviation in capitals after a cued name, or one of two words with a name the lists know, in
-  // capitalised prose: it is a role or a finding beside the person ("Jenna Moffat PT", "father Donald MacLeod MI at
-  // 46"), not the end of a phrase ("R. Mild NPDR", "E. coli UTI" stay).
+  // capitalised prose: it is a role or a finding beside the person ("Ysolde Brereton PT", "uncle Crispin Dunleavy
+  // MI at 50"), not the end of a phrase ("L. Faint NPDR", "E. coli UTI" stay).
   const abbreviationAfter =
     capitalText &&
     after?.shape === Shape.Upper &&

@@ -86,10 +86,14 @@ describe("cues after a name", () => {
     ],
     [
       "an initial and a word before a finding stay",
-      "Dense cataract R. Mild NPDR. Sepsis 2° E. coli UTI.",
+      "Lungs clear. L. Faint NPDR. Urine grew E. coli UTI.",
       [],
     ],
-    ["a given name present or aware", "Consent signed. Jo present. Radoslava aware.", ["Jo", "Radoslava"]],
+    [
+      "a given name present or aware",
+      "Consent signed. Dusty present. Radoslava aware.",
+      ["Dusty", "Radoslava"],
+    ],
     [
       "a finding present or a group aware stays",
       "Blood present. Family aware. Mark present on left shin.",

@@ -154,7 +154,7 @@ describe("scrubText: identifiers", () => {
     ],
     [
       "initials written together before a name",
-      "Complaint closed. Q.V. Quennell-Pryce, PALS",
+      "Complaint closed. R.T. Hollinshead, PALS",
       "closed. [NAME], PALS",
     ],
     [
