@@ -1245,7 +1245,7 @@ function findSpeakers(text: string, spans: Span[]): void {
  * next line starting with a time (and perhaps a day and month): "… ate breakfast. QT⏎09:15 …", "… settled – BV⏎4/11
  * 07:50 …". The note's last entry is a sign-off (SIGN_OFF).
  */
-const LOG_ENTRY_INITIALS = /(?:[.!?)]|[ \t][–—-])[ \t]{1,3}(?<initials>[A-Z]{2,3})[ \t]*\r?$/;
+const LOG_ENTRY_INITIALS = /(?:[.!?)]|[ \t][–—-])[ \t]{1,3}(?<initials>[A-Z]{2,3})[ \t]*\.?[ \t]*\r?$/;
 /**
  * A log entry's time at a line's start, with a colon or a full stop or in four figures, perhaps after a date ("09:15",
  * "0800", "4/11 06:40", "4/11/24 06:40"; not "120/80" or "150 mL").
@@ -1259,8 +1259,8 @@ const ENTRY_TIME =
  */
 const ROLE_COLON_INITIALS =
   /(?<![\p{L}\p{N}])(?<role>\p{L}{2,12})[ ]?:[ ]{0,2}(?<initials>[A-Z]{2,3})[ \t]*\.?[ \t]*\r?$/u;
-/** Words before a colon that say who signs a log entry, besides the roles. */
-const SIGNED_CUES = new Set(["signed", "sig", "sign", "initials", "by"]);
+/** Words before a colon that say who signs a log entry, besides the staff roles' abbreviations. */
+const SIGNED_CUES = new Set(["signed", "sig", "sign", "initials"]);
 
 /**
  * The initials that sign a timed log's entries, in one pass over the lines: after the entry's last sentence or a
@@ -1281,7 +1281,7 @@ function findLogEntryInitials(text: string, spans: Span[]): void {
     let end = lineEnd;
     for (
       let c = text.charCodeAt(end - 1);
-      end > line && (c === 32 || c === 13 || c === 46);
+      end > line && (c === 32 || c === 9 || c === 13 || c === 46);
       c = text.charCodeAt(end - 1)
     )
       end--;
@@ -1300,8 +1300,7 @@ function findLogEntryInitials(text: string, spans: Span[]): void {
     if (m === null) continue;
     const { role, initials } = m.groups as { role: string; initials: string };
     const key = keyOf(role);
-    if ((STAFF_ROLES.has(key) || ROLE_NOUNS.has(key) || SIGNED_CUES.has(key)) && staffInitials(initials))
-      push(from, m, initials);
+    if ((STAFF_ROLES.has(key) || SIGNED_CUES.has(key)) && staffInitials(initials)) push(from, m, initials);
   }
 }
 
@@ -1396,6 +1395,9 @@ function findHandovers(text: string, spans: Span[]): void {
   }
 }
 
+/** SCOWL levels above this are rare words: initials in small letters that spell one still sign a note. */
+const RARE_WORD_LEVEL = 55;
+
 function findSignOff(text: string, spans: Span[]): void {
   findGivenInitialRoles(text, spans);
   findNameRoleBrackets(text, spans);
@@ -1434,9 +1436,6 @@ function findSignOff(text: string, spans: Span[]): void {
   const start = from + m.index + m[0].indexOf(initials);
   spans.push({ start, end: start + initials.length, entity: "NAME", replacement: undefined });
 }
-
-/** SCOWL levels above this are rare words: initials in small letters that spell one still sign a note. */
-const RARE_WORD_LEVEL = 55;
 
 const LOCAL_CHARS = /[A-Za-z0-9._%+-]/;
 const DOMAIN_CHARS = /[A-Za-z0-9.-]/;
@@ -1824,9 +1823,10 @@ const LOWER_TITLE_INITIAL = /(?:^|[\s(,;:])(?:dr|mr|mrs|ms|miss|prof)\.?[ ](\p{L
 /**
  * One letter after a name in small letters, before a space, a mark or the end ("ysolde t PT"); not a letter that
  * terse notes write for a word: "a", "i", "o", "w" and "c" (with), "x" (times), "s" (without), "r" and "l" (right,
- * left), "y" (years).
+ * left), "y" (years), "m" and "f" (sex), "u" (you), "n", "d", "h", "b", "e", "p", "v", "q" (abbreviations such as
+ * "p.m.", "n.b.", "d 3"), nor a letter before a full stop and another letter.
  */
-const LOWER_INITIAL_AFTER = /^[ ](?![aiowcxsrly](?:[ ,;:.)]|$))\p{Ll}(?=[ ,;:.)]|$)/u;
+const LOWER_INITIAL_AFTER = /^[ ](?![aiowcxsrlymfundhbepvq](?:[ ,;:.)]|$))\p{Ll}(?=[ ,;:)]|\.(?!\p{L})|$)/u;
 
 /**
  * A name written in small letters takes a lone small letter beside it as its initial: after a title ("dr q
@@ -1838,7 +1838,7 @@ function lowerCaseInitials(text: string, span: Span): boolean {
   if (name !== name.toLowerCase()) return false;
   const before = LOWER_TITLE_INITIAL.exec(text.slice(Math.max(0, span.start - 8), span.start));
   if (before !== null) span.start -= 2;
-  const after = LOWER_INITIAL_AFTER.exec(text.slice(span.end, span.end + 3));
+  const after = LOWER_INITIAL_AFTER.exec(text.slice(span.end, span.end + 4));
   if (after !== null) span.end += after[0].length;
   return true;
 }

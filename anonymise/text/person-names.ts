@@ -735,7 +735,10 @@ function fromServiceAfter(text: string, tokens: readonly Token[], last: number):
  * (RELATION_MODIFIERS): "Honey has been her main carer", "Dusty was his key worker", "Dusty is the ward sister".
  */
 const COPULA_RELATION_AFTER =
-  /[ ]{1,2}(?:is|was|has been|had been|will be|remains|became)[ ]{1,2}(?:(?:her|his|their|the|our|my|a|an)[ ]{1,2})?(\p{Ll}+)(?:[ ]{1,2}(\p{Ll}+))?(?:[ ]{1,2}(\p{Ll}+))?/uy;
+  /[ ]{1,2}(?:is|was|has[ ]{1,2}been|had[ ]{1,2}been|will[ ]{1,2}be|remains|became)[ ]{1,2}(?:(?:her|his|their|the|our|my|a|an)[ ]{1,2})?(\p{Ll}+)(?:[ ]{1,2}(\p{Ll}+))?(?:[ ]{1,2}(\p{Ll}+))?/uy;
+/** After the word for the person, a word that makes it an organisation's: "is her main carer agency". */
+const ORGANISATION_AFTER =
+  /[ ]{1,2}(?:agency|agencies|service|services|team|company|provider|firm|scheme)\b/y;
 
 function relationAfter(text: string, t: Token): boolean {
   COPULA_RELATION_AFTER.lastIndex = t.end;
@@ -743,26 +746,39 @@ function relationAfter(text: string, t: Token): boolean {
   if (m === null) return false;
   for (let k = 1; k <= 3 && m[k] !== undefined; k++) {
     const word = m[k] as string;
-    if ((factsOf(keyOf(word)) & (PERSON_NOUN_BIT | ROLE_BIT)) !== 0) return true;
+    if ((factsOf(keyOf(word)) & (PERSON_NOUN_BIT | ROLE_BIT)) !== 0) {
+      ORGANISATION_AFTER.lastIndex = t.end + m[0].lastIndexOf(word) + word.length;
+      return !ORGANISATION_AFTER.test(text);
+    }
     if (!RELATION_MODIFIERS.has(word)) return false;
   }
   return false;
 }
 
-/** Who was there or was told, closing the clause: "Dusty present.", "Radoslava aware, agrees". */
-const ATTENDANCE_AFTER = /[ ]{1,2}(?:present|aware|in attendance)(?:[ ]throughout)?(?=[ ]?[.,;)\n]|$)/y;
+/** Being present or told, closing the clause: "Jo present.", "Radoslava aware, agrees". */
+const PRESENT_AFTER = /[ ]{1,2}(?:present|aware|in attendance)(?:[ ]throughout)?(?=[ ]?[.,;)\r\n]|$)/y;
+/** A verb of care: "Radoslava gave him a drink", "Jo escorted her back". */
+const CARE_VERB_AFTER =
+  /[ ]{1,2}(?:gave|gives|assisted|assists|washed|showered|bathed|repositioned|escorted|prompted|reassured|noticed|witnessed)[ ]/y;
 
-/** A given name, capitalised, before ATTENDANCE_AFTER ("Pain present", "Family aware" are no names). */
-function attendanceAfter(text: string, t: Token): boolean {
+/**
+ * A capitalised given name that is no clinical word, before a verb of care, or before PRESENT_AFTER when it is no
+ * English word of the common levels either (SCOWL 35 and below): not "Oramorph gave good relief" (no given name),
+ * "Pain present", "Family aware", "Bank aware", "Iris present".
+ */
+function givenNameAction(text: string, t: Token): boolean {
   if (t.shape !== Shape.Capitalised || !has(t, GIVEN_BIT) || has(t, CLINICAL_BIT)) return false;
-  ATTENDANCE_AFTER.lastIndex = t.end;
-  return ATTENDANCE_AFTER.test(text);
+  CARE_VERB_AFTER.lastIndex = t.end;
+  if (CARE_VERB_AFTER.test(text)) return true;
+  if ((levelOf(t) ?? 99) <= 35) return false;
+  PRESENT_AFTER.lastIndex = t.end;
+  return PRESENT_AFTER.test(text);
 }
 
 function followedByCue(text: string, tokens: readonly Token[], last: number): boolean {
   AGE_SEX_AFTER.lastIndex = (tokens[last] as Token).end;
   if (AGE_SEX_AFTER.test(text)) return true;
-  if (relationAfter(text, tokens[last] as Token) || attendanceAfter(text, tokens[last] as Token)) return true;
+  if (relationAfter(text, tokens[last] as Token) || givenNameAction(text, tokens[last] as Token)) return true;
   if (bracketedRoleAfter(text, tokens, last)) return true;
   if (actionAfter(text, tokens, last) || fromServiceAfter(text, tokens, last)) return true;
   let i = last + 1;
@@ -1001,6 +1017,11 @@ function isInitial(text: string, t: Token): boolean {
   return t.end - t.start === 1 && !t.digitAdjacent && !t.afterSlash && UPPER.test(text[t.start] as string);
 }
 
+/** Units and services a hospital's name may stand before: "John Radcliffe ICU", "Mary Seacole HDU". */
+const UNIT_ABBREVIATIONS: ReadonlySet<string> = new Set(
+  "icu itu hdu ccu cicu nicu picu scbu amu cdu sdec ed ae opd mau sau ent mdt mri ct pet ward gp".split(" "),
+);
+
 function decide(text: string, tokens: readonly Token[], first: number, last: number, mode: Shape): boolean {
   const size = last - first + 1;
   let lowerNonStrong = false;
@@ -1055,6 +1076,7 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   const abbreviationAfter =
     capitalText &&
     after?.shape === Shape.Upper &&
+    !UNIT_ABBREVIATIONS.has(after.key) &&
     (tokens[last] as Token).shape === Shape.Capitalised &&
     (cued || (size >= 2 && strong + ambiguous > 0));
   if (
@@ -1222,7 +1244,7 @@ function joinsGroup(text: string, tokens: readonly Token[], i: number): boolean 
 
 /** A word that could be a name nobody listed: letters, not a common word, not clinical, not a cue. */
 /** Endings of specialties and services, not names: "Orthogeriatrics", "Neuroradiology", "Physiotherapy". */
-const SERVICE_ENDING = /(?:ology|ologist|ologists|iatrics|iatry|therapy|graphy|ics|typing)$/;
+const SERVICE_ENDING = /(?:ology|ologist|ologists|iatrics|iatry|therapy|graphy|ics|typing|otomy)$/;
 
 /**
  * In capitalised prose a short all-capitals word is an abbreviation ("used CBT thought", "informed DSL"), which a

@@ -165,17 +165,13 @@ export const CUE_PHRASES: readonly (readonly string[])[] = [
   "completed by",
   "performed by",
   "undertaken by",
-  "reported by",
   "requested by",
   "authorised by",
   "authorized by",
   "approved by",
-  "logged by",
-  "recorded by",
   "triaged by",
   "call back from",
   "callback from",
-  "results given to",
   "escalated to",
   "bleeped",
   // Greetings and sign-offs of messages: "Hello Omari,", "Thanks Omari!", "Kind regards, Omari".
@@ -207,7 +203,8 @@ export const FILLERS = set(`
  */
 export const RELATION_MODIFIERS = set(`
   main best key usual named primary lead allocated new regular paid informal former only eldest youngest older
-  younger elder oldest middle close link ward night day bedside own current previous twin
+  younger elder oldest middle close link ward night day bedside own current previous twin support social district
+  community staff
 `);
 
 /** Verbs that only a person does, right after a name: "Precious rang", "Tomasz says" (not "reported": a scan reports). */
@@ -218,7 +215,6 @@ export const PERSON_VERBS = set(`
   sat sits drove drives flew helped helps cried accompanied accompanies texted messaged emailed hugged
   taught teaches promised apologised apologized shouted screamed laughed smokes smoked cooks cooked knows knew
   hopes hoped worries worried landed
-  assisted assists gave gives washed showered bathed repositioned escorted prompted reassured noticed witnessed
 `);
 
 /**
@@ -285,9 +281,9 @@ export const CLINICAL: ReadonlySet<string> = new Set([
   dna rna hcg hiv hbv hcv cmv ebv wbc rbc
   nfa tbc tba dnr dc vit
   uss msu csu ctb cth twoc eua ivf vrii cbg pcm txf
-  dosette dosettes blister mds
-  taci paci poci tacs pacs pocs
-  cipro amox doxy fluclox vanc tazocin
+  dosette dosettes blister
+  taci poci tacs pacs pocs
+  amox doxy fluclox vanc tazocin
 `),
   // Staff role abbreviations are clinical words too: "OT assessment", "SN to review".
   ...STAFF_ROLES,
@@ -388,7 +384,7 @@ export const OPENING_WORDS = set(`
 export const INSTITUTION_EPONYMS = set(`curie macmillan nightingale papworth`);
 
 /** Small words a note may end on or quote that are no initials: "OK", "am", "pm", "cc" (copies a letter). */
-export const NOT_INITIALS = set(`ok am pm cc`);
+export const NOT_INITIALS = set(`ok am pm cc adl adls fwb pwb nwb twb ons rsi vte utc pcn`);
 
 /**
  * Words that follow the pronoun "I" ("I think", "I've rang", "I can't"): after one of them a lone capital I is the

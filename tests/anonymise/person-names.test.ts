@@ -91,17 +91,18 @@ describe("cues after a name", () => {
     ],
     [
       "a given name present or aware",
-      "Consent signed. Dusty present. Radoslava aware.",
-      ["Dusty", "Radoslava"],
+      "Consent signed. Isadora present. Marcellus aware.",
+      ["Isadora", "Marcellus"],
     ],
     [
       "a finding present or a group aware stays",
-      "Blood present. Family aware. Mark present on left shin.",
+      "Blood present. Family aware. Bank aware. Iris present. Mark present on left shin.",
       [],
     ],
     ["a copula and a relation", "Honey has been her main carer since the stroke.", ["Honey"]],
     ["a copula and a role with its ward", "Dusty is the ward sister tonight.", ["Dusty"]],
     ["a copula and no person after it", "Honey is her main treat. Storm is his main problem.", []],
+    ["a copula and an organisation", "Caremark is her main carer agency.", []],
   ])("%s", (_label, text, expected) => {
     expect(names(text)).toEqual(expected);
   });
@@ -161,7 +162,7 @@ describe("clinical text stays", () => {
     "Bell's palsy resolved.",
     "Tablets taken from her Dosette at 08:00; carer checks the blister pack.",
     "Letter from the Consultant Clinical Geneticist and the Consultant Medical Oncologist.",
-    "Admitted with a R TACI. Genotyping requested. Given cipro for the UTI.",
+    "Admitted with a R TACI. Genotyping requested. Given amox for the UTI.",
     "Graves' disease, carbimazole.",
     "Murphy's sign negative.",
     "Wells score 4; CURB-65 2.",

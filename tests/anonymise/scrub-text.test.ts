@@ -224,9 +224,35 @@ describe("scrubText: identifiers", () => {
     ],
     [
       "a given name before a verb of care",
-      "Settled well. Prudence gave him a drink of water.",
-      "well. [NAME] gave him",
+      "Settled well. Octavia gave him a drink of water. Oramorph gave good relief.",
+      "well. [NAME] gave him a drink of water. Oramorph gave good relief.",
     ],
+    [
+      "a unit after a hospital's name stays",
+      "Transferred to John Radcliffe ICU overnight; discussed with Harefield ICU.",
+      "Transferred to John Radcliffe ICU overnight; discussed with Harefield ICU.",
+    ],
+    [
+      "a role noun, a reading or 'by' before a colon and capitals on a timed line stays",
+      "10:00 Mobilised with frame. Physio: FWB\n12:00 Feeding plan. Dietitian: ONS\n16:00 Assessed by: UTC",
+      "Physio: FWB\n12:00 Feeding plan. Dietitian: ONS\n16:00 Assessed by: UTC",
+    ],
+    [
+      "a timed log's initials after a dash and before a full stop",
+      "0700 Up and washed – QB.\n0800 Breakfast.",
+      "washed – [NAME].\n0800",
+    ],
+    [
+      "an abbreviation or the sex after a name in small letters stays",
+      "phoned son amos p.m. re plan. daughter ysolde f 52 here",
+      "son [NAME] p.m. re plan. daughter [NAME] f 52",
+    ],
+    [
+      "a log's initials that spell a clinical abbreviation no list keeps",
+      "0800 Washed. MDS\n0900 Meds given. MDS\n1000 Settled.",
+      "Washed. [NAME]\n0900 Meds given. [NAME]\n",
+    ],
+    ["a service after 'done by' stays", "Bloods done by Phlebotomy at 08:00.", "done by Phlebotomy at"],
     [
       "a given name that is a word, before another verb, stays",
       "Prudence advised when mobilising.",
