@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { hmacSha256 } from "./hmac.ts";
 import type { Keyring } from "./keyring.ts";
 import { LruCache } from "./lru.ts";
 import { normaliseNhsNumber } from "./nhs-number.ts";
@@ -143,9 +143,7 @@ export function createPseudonymiser(keyring: Keyring, cacheSize: number): Pseudo
   /** Every cache of either map, for the statistics. */
   const kinds: KindCache<unknown, unknown>[] = [];
 
-  function mac(input: string): string {
-    return createHmac("sha256", key).update(input).digest("binary");
-  }
+  const mac = hmacSha256(key);
 
   function computeToken(prefix: string, normalised: string): string {
     return `${prefix}-${keyId}-${base32(mac(`${prefix}:${normalised}`), TOKEN_BODY_LENGTH)}`;
