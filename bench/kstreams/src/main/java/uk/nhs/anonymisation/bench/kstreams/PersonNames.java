@@ -803,6 +803,47 @@ final class PersonNames {
     }
   }
 
+  /** Eponyms that name a charity, a hospital or a ward in notes far more often than a person, as in person-names.ts. */
+  private static final Set<String> INSTITUTION_EPONYMS = Set.of("curie", "macmillan", "nightingale", "papworth");
+  private static final Set<String> HOME_WORDS = Set.of("house", "place", "home", "flat", "bungalow", "caravan");
+  private static final Set<String> ORG_HEADS =
+      Set.of(
+          "care", "council", "councils", "uk", "cymru", "foods", "services", "agency", "agencies", "society",
+          "association", "charity", "team", "teams", "network", "partnership", "hub");
+
+  /** "Tracey Ward's house": a possessive before a word for a home, as in person-names.ts. */
+  private static boolean possessiveHome(String text, Token group, Token head) {
+    return group.end < text.length()
+        && isApostrophe(text.charAt(group.end))
+        && head.shape == LOWER
+        && HOME_WORDS.contains(head.key);
+  }
+
+  /**
+   * clinicalSurname of person-names.ts: a family name that is also a clinical word, written as a name is, right
+   * after a title or a name word ("Pauline Ng", "Gemma Stokes"), not before a word that makes the two a clinical or
+   * an organisation's name.
+   */
+  private boolean clinicalSurname(String text, List<Token> tokens, int i) {
+    Token t = tokens.get(i);
+    if (t.shape != CAPITALISED || !has(t, NAME_BIT) || !has(t, CLINICAL_BIT) || i == 0) return false;
+    Token previous = tokens.get(i - 1);
+    if (previous.shape != CAPITALISED) return false;
+    if (t.end - t.start == 2) {
+      if (has(previous, TITLE_BIT)) return gapIs(GAP_4, text, tokens, i - 1);
+      return previous.kind != NONE && previous.kind != WEAK && gapIs(GAP_9, text, tokens, i - 1);
+    }
+    if (INSTITUTION_EPONYMS.contains(t.key)) return false;
+    if (previous.kind != STRONG && previous.kind != AMBIGUOUS_GIVEN) return false;
+    if (!gapIs(GAP_9, text, tokens, i - 1)) return false;
+    Token next = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
+    if (has(t, PLACE_HEAD_BIT))
+      return bracketedRoleAfter(text, tokens, i) || (next != null && possessiveHome(text, t, next));
+    return !(next != null
+        && gapIs(EPONYM_GAP, text, tokens, i)
+        && (has(next, PERSON_NOUN_BIT | PLACE_HEAD_BIT | EPONYM_HEAD_BIT | CLINICAL_BIT) || ORG_HEADS.contains(next.key)));
+  }
+
   private boolean groupStarts(String text, Token t) {
     if (t.kind != NONE) return true;
     return mode == CAPITALISED && t.shape != LOWER && (isInitial(text, t) || has(t, PARTICLE_BIT));
@@ -813,8 +854,10 @@ final class PersonNames {
     List<Span> spans = new ArrayList<>();
     if (tokens.isEmpty()) return spans;
     boolean candidates = false;
-    for (Token t : tokens) {
+    for (int i = 0; i < tokens.size(); i++) {
+      Token t = tokens.get(i);
       t.kind = classify(t);
+      if (t.kind == NONE && mode == CAPITALISED && clinicalSurname(text, tokens, i)) t.kind = STRONG;
       if (t.kind != NONE || t.end - t.start == 1 || (t.bits & PARTICLE_BIT) != 0) candidates = true;
     }
     if ((noteBits & (TITLE_BIT | PERSON_NOUN_BIT | PHRASE_END_BIT | SPEECH_BIT)) != 0) {
@@ -836,7 +879,7 @@ final class PersonNames {
         boolean afterParticle =
             has(tokens.get(last), PARTICLE_BIT)
                 && next.key.length() >= 2
-                && !has(next, TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT);
+                && !has(next, TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT | SPEECH_BIT | PERSON_VERB_BIT);
         if (afterParticle && next.kind == NONE) next.kind = UNKNOWN;
         if (!groupStarts(text, next) && !particle && !afterParticle) break;
         if (mode == CAPITALISED && next.shape == LOWER && next.kind != STRONG && next.kind != UNKNOWN && !particle)
