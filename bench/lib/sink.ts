@@ -78,8 +78,15 @@ export async function sinkBench(
 
   const url = await createDatabase(endpoints, "sink");
   const stores = {
-    copy: new PostgresStore(url, { poolSize: 4, insertMode: "copy" }),
-    unnest: new PostgresStore(url, { poolSize: 4, insertMode: "unnest" }),
+    // Each store its own application name: two pools of one configuration make pg-promise warn of a duplicate.
+    copy: new PostgresStore(
+      { connectionString: url, application_name: "bench-sink-copy" },
+      { poolSize: 4, insertMode: "copy" },
+    ),
+    unnest: new PostgresStore(
+      { connectionString: url, application_name: "bench-sink-unnest" },
+      { poolSize: 4, insertMode: "unnest" },
+    ),
   };
   await migrate(stores.copy.db);
   const db = pgp(url);
