@@ -10,8 +10,12 @@ const SCRATCH = 256;
  * them), byte for byte what `createHmac("sha256", key).update(input).digest("binary")` returns.
  *
  * Built from two one-shot hashes over the key's inner and outer pads, which are computed once: `createHmac` makes a
- * native object per call, and in the engine, among many other allocations, that cost several times the hashing
- * itself (the pipeline's mix spent about a fifth of the engine's time there).
+ * native object per call. Timed alone the two forms cost about the same (1.2–2 µs); inside the engine, among its
+ * other work, the per-call object cost several times that, and this form took the engine's time on the pipeline's
+ * mix to 0.905 of what it was (paired A/B over 100,000 records, 0 outputs differing).
+ *
+ * The pads are the key's material XOR-ed with constants, so they are held as the key is: only in this closure,
+ * never on an object that could be logged or serialised; the exported copy of the key is wiped once they are made.
  */
 export function hmacSha256(key: KeyObject): (input: string) => string {
   const exported = key.export();
