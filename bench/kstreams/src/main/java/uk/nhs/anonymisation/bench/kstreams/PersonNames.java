@@ -808,7 +808,7 @@ final class PersonNames {
   private static final Set<String> HOME_WORDS = Set.of("house", "place", "home", "flat", "bungalow", "caravan");
   private static final Set<String> ORG_HEADS =
       Set.of(
-          "care", "council", "councils", "uk", "cymru", "foods", "services", "agency", "agencies", "society",
+          "care", "council", "councils", "uk", "cymru", "foods", "service", "services", "agency", "agencies", "society",
           "association", "charity", "team", "teams", "network", "partnership", "hub");
 
   /** "Tracey Ward's house": a possessive before a word for a home, as in person-names.ts. */

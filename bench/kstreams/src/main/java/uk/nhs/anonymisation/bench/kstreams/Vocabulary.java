@@ -74,7 +74,7 @@ final class Vocabulary {
   static final Set<String> CLINICAL =
       set(
           """
-          dna rna hcg hiv hbv hcv cmv ebv wbc rbc
+          dna rna hcg hiv hbv hcv cmv ebv wbc rbc chole
           parkinson parkinsons parkinsonism crohn crohns hodgkin hodgkins alzheimer alzheimers cushing
           cushings hashimoto hashimotos raynaud raynauds sjogren sjogrens paget pagets huntington huntingtons
           kaposi kaposis apgar waterlow barthel babinski romberg trendelenburg whipple whipples nissen colles
