@@ -1100,8 +1100,6 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     // a staff role that signs it. Before a role described in a bracket ("Blossom (night nurse)") a less common
     // word will do: a thing is not followed by who it is (while "Lung CNS" is a service).
     if (weak === 0 || !capitalText || head.shape === Shape.Lower) return false;
-    // "Summer's mum", "Stone's husband": one word whose family, by the possessive, is a person's.
-    if (size === 1 && head.shape === Shape.Capitalised && kinPossessive(text, head)) return true;
     const level = WORD_LEVEL.get(head.key) ?? 99;
     if (level >= 35 && (signed || has(tokens[first - 1], PERSON_NOUN_BIT | TITLE_BIT))) return true;
     return level >= 20 && bracketedRoleAfter(text, tokens, last);
@@ -1139,15 +1137,6 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     return head.key.length >= 3;
   }
   return false;
-}
-
-/** A possessive, then a word of family: "'s mum", "’s husband", "'s children". */
-const KIN_POSSESSIVE =
-  /['’]s[ ]{1,2}(?:wife|husband|partner|fiance|fiancee|girlfriend|boyfriend|son|sons|daughter|daughters|children|kids|mother|mum|mom|mam|father|dad|parents|brother|brothers|sister|sisters|grandmother|grandma|nan|nana|gran|granny|grandfather|grandad|granddad|grandpa|aunt|aunty|auntie|uncle|niece|nephew|cousin|stepmum|stepdad)\b/y;
-
-function kinPossessive(text: string, t: Token): boolean {
-  KIN_POSSESSIVE.lastIndex = t.end;
-  return KIN_POSSESSIVE.test(text);
 }
 
 /**
