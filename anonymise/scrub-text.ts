@@ -1001,7 +1001,7 @@ function capitalNameAfterTitle(name: string): boolean {
  * Read on the note's last 80 characters only.
  */
 const SIGN_OFF =
-  /(?:^|[.!?)][ \t]{1,3}|\n[ \t]{0,3}|[ \t][–—/-][ \t]{1,3}|(?<slash>(?:^|[ \t\n])\/)|(?<by>\b(?:[Bb]y|[Tt]yped:?)[ ]{1,2}))(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}|[A-Za-z]{6,12}))?(?:[ \t]{0,3}\((?:(?:for|pp)\b[^)\n]{0,60}|(?<bracket>[A-Za-z][A-Za-z &-]{1,24}))\))?[ \t]{0,3}\.?\s*$/;
+  /(?:^|[.!?)][ \t]{1,3}|\n[ \t]{0,3}(?:[–—-][ \t]{1,3})?|[ \t][–—/-][ \t]{1,3}|(?<slash>(?:^|[ \t\n])\/)|(?<by>\b(?:[Bb]y|[Tt]yped:?)[ ]{1,2}))(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}|[A-Z]\d{1,2}|[A-Za-z]{6,12}))?(?:[ \t]{0,3}\((?:(?:for|pp)\b[^)\n]{0,60}|(?<bracket>[A-Za-z][A-Za-z &-]{1,24}))\))?[ \t]{0,3}\.?\s*$/;
 /**
  * A letter's reference at its end: the author's initials, a slash and the typist's ("KM/pt", "RJB/ln", "TD/AS",
  * "E.N./D.K.", "QT / VB"), as dictated letters and handover entries end. Both are people's initials.
@@ -1055,6 +1055,8 @@ function signatureRole(words: string): boolean {
   const last = words.trim().split(" ").pop() ?? "";
   const key = keyOf(last);
   if (GRADE.test(last) || STAFF_ROLES.has(key) || ROLE_NOUNS.has(key) || JOB_TITLES.has(key)) return true;
+  // "(TCS reg)", "(on call)": a registrar or whoever is on call.
+  if (key === "reg" || /\bon[ -]call$/i.test(words.trim())) return true;
   return SERVICE_WORD.test(key) || (/^[A-Z]{2,5}$/.test(last) && !CLINICAL.has(key));
 }
 
@@ -1245,6 +1247,9 @@ function findSpeakers(text: string, spans: Span[]): void {
  * next line starting with a time (and perhaps a day and month): "… ate breakfast. QT⏎09:15 …", "… settled – BV⏎4/11
  * 07:50 …". The note's last entry is a sign-off (SIGN_OFF).
  */
+/** A line with a date on it, then a dash and two or three capitals at its end (findLogEntryInitials). */
+const DATED_LINE_INITIALS =
+  /[^\n]{0,60}?\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b[^\n]{0,40}?[ \t][–—-][ \t]{1,3}(?<initials>[A-Z]{2,3})(?=[ \t]*\.?[ \t]*\r?(?:\n|$))/y;
 /** A timed entry's end: a space, a slash and the writer's initials ("… settled /kp", "… obs done / JT"). */
 const SLASH_INITIALS = /[ \t]\/[ \t]?(?<initials>[a-z]{2,3}|[A-Z]{2,3})$/;
 const LOG_ENTRY_INITIALS = /(?:[.!?)]|[ \t][–—-])[ \t]{1,3}(?<initials>[A-Z]{2,3})[ \t]*\.?[ \t]*\r?$/;
@@ -1305,6 +1310,16 @@ function findLogEntryInitials(text: string, spans: Span[]): void {
       if (m !== null) continue;
     }
     if (!isCapitalAt(text, end - 1) || !isCapitalAt(text, end - 2)) continue;
+    // "Diabetes review 10/03/25 - GR": a dated heading that ends with its writer's initials after a dash.
+    DATED_LINE_INITIALS.lastIndex = line;
+    const dated = DATED_LINE_INITIALS.exec(text);
+    if (dated !== null && dated.index + dated[0].length === end) {
+      const initials = dated.groups?.["initials"] as string;
+      if (staffInitials(initials)) {
+        push(0, dated, initials);
+        continue;
+      }
+    }
     ENTRY_TIME.lastIndex = lineStart;
     if (newline >= 0 && ENTRY_TIME.test(text)) {
       const from = Math.max(line, lineEnd - 12);
@@ -1417,8 +1432,61 @@ function findHandovers(text: string, spans: Span[]): void {
 /** SCOWL levels above this are rare words: initials in small letters that spell one still sign a note. */
 const RARE_WORD_LEVEL = 55;
 
+/**
+ * A note's last line that signs it: a name written short ("E. Nwosu", "Femi C", "rhian b", "b pryce") or initials
+ * ("MT", "cl"), perhaps after a dash, then perhaps a role of a few words ("ward sister", "trauma coordinator",
+ * "- ENT secretary", ", LD liaison nurse"). Initials need the role.
+ */
+const LAST_LINE_SIGNATURE =
+  /\n[ \t]{0,3}(?:[–—-][ \t]{1,3})?(?:(?<short>\p{Lu}\.?[ ]?\p{Lu}[\p{Ll}'’-]{1,30}|\p{Ll}\.?[ ]\p{Ll}[\p{Ll}'’-]{1,30}|\p{L}\p{Ll}{1,20}[ ]\p{L}\.?)|(?<initials>[A-Z]{2,3}|[a-z]{2,3}))(?:(?:[ \t]{0,3}[,–—-][ \t]{0,3}|[ \t]{1,3})(?<roles>[A-Za-z][A-Za-z&]{1,15}(?:[ \t]{1,2}[A-Za-z][A-Za-z&]{1,15}){0,3}))?[ \t]{0,3}\.?\s*$/u;
+
+/** Roles a last line may end on, besides those signatureRole knows: "ward sister", "liaison nurse". */
+const SIGNING_TITLES: ReadonlySet<string> = new Set(["sister", "nurse", "matron", "secretary", "podiatrist"]);
+
+function findLastLineSignature(text: string, spans: Span[]): void {
+  const lastLine = text.lastIndexOf("\n", text.length - 2);
+  if (lastLine < 0 || text.length - lastLine > 60) return;
+  const tail = text.slice(lastLine);
+  const m = LAST_LINE_SIGNATURE.exec(tail);
+  if (m === null) return;
+  const { short, initials, roles } = m.groups as Record<string, string | undefined>;
+  if (roles !== undefined) {
+    const last = keyOf(
+      roles
+        .trim()
+        .split(/[ \t]+/)
+        .pop() ?? "",
+    );
+    if (!signatureRole(roles) && !SIGNING_TITLES.has(last)) return;
+  }
+  const { NAMES, GIVEN, WORD_LEVEL } = gazetteer();
+  const plain = (word: string) => {
+    const key = keyOf(word);
+    if (key.length < 2) return true;
+    if (CLINICAL.has(key) || TITLES.has(key) || STAFF_ROLES.has(key) || ROLE_NOUNS.has(key)) return false;
+    const level = WORD_LEVEL.get(key);
+    return level === undefined || level > 35 || ((NAMES.has(key) || GIVEN.has(key)) && level >= 20);
+  };
+  let name: string;
+  if (short !== undefined) {
+    // Every word of the short name is a name or no common word: not "plan b", "hep B", "vitamin d".
+    if (!short.split(/[ .]+/).every(plain)) return;
+    name = short;
+  } else {
+    if (initials === undefined || roles === undefined) return;
+    const key = keyOf(initials);
+    if (STAFF_ROLES.has(key) || TITLES.has(key) || NOT_INITIALS.has(key) || SERVICE_ABBREVIATIONS.has(key))
+      return;
+    if (initials === initials.toLowerCase() && (WORD_LEVEL.get(key) ?? 99) <= RARE_WORD_LEVEL) return;
+    name = initials;
+  }
+  const start = lastLine + m.index + m[0].indexOf(name);
+  spans.push({ start, end: start + name.length, entity: "NAME", replacement: undefined });
+}
+
 function findSignOff(text: string, spans: Span[]): void {
   findGivenInitialRoles(text, spans);
+  if (text.includes("\n")) findLastLineSignature(text, spans);
   findNameRoleBrackets(text, spans);
   if (text.includes("/")) findCuedLetterReferences(text, spans);
   if (text.includes(":") || text.includes("\n")) findLogEntryInitials(text, spans);
@@ -1446,7 +1514,21 @@ function findSignOff(text: string, spans: Span[]): void {
     if (!signatureRole(role)) return;
     if (TITLES.has(key) || NOT_INITIALS.has(key)) return;
   } else if (
-    abbreviation(initials) ||
+    // Two capitals on the note's last line, alone: initials even when they spell a clinical abbreviation
+    // ("…\nRA", "…\nHB"), a note ending in a finding on a line of its own being rarer than one signed; not a role,
+    // a title, a day, a chart's abbreviation or a word notes end on ("…\nOT", "…\nBO", "…\nOK").
+    (abbreviation(initials) &&
+      !(
+        /^\n[ \t]*$/.test(tail.slice(m.index, m.index + m[0].indexOf(initials))) &&
+        /^[A-Z]{2}$/.test(initials) &&
+        !RECORD_ABBREVIATIONS.has(key) &&
+        !isRoleOrGrade(initials) &&
+        !SERVICE_ABBREVIATIONS.has(key) &&
+        !TITLES.has(key) &&
+        !CALENDAR.has(key) &&
+        !NOT_INITIALS.has(key) &&
+        !ROLE_NOUNS.has(key)
+      )) ||
     // In small letters, an English word ends a sentence ("… as before. yes", "… ok ta"); a rare one ("ja", "jo")
     // is more likely the writer's initials.
     (initials === initials.toLowerCase() && (gazetteer().WORD_LEVEL.get(key) ?? 99) <= RARE_WORD_LEVEL)

@@ -4,6 +4,7 @@ import {
   AFTER_PRONOUN_I,
   CALENDAR,
   CLINICAL,
+  COUNTRIES,
   CUE_PHRASES,
   EPONYM_HEADS,
   FILLERS,
@@ -373,7 +374,9 @@ const PHRASE_WORD_BIT = 65536;
 const LANGUAGE_BIT = 131072;
 /** A word about speaking ("speaks", "language"): kept as a token so that languageGroup can see it; never a name. */
 const LANGUAGE_CUE_BIT = 262144;
-const LEVEL_SHIFT = 19;
+/** A country's name (COUNTRIES): a place unless a title or kinship word names it. */
+const COUNTRY_BIT = 524288;
+const LEVEL_SHIFT = 20;
 /** Every bit except the level: a word with none of them is an ordinary word to the detector. */
 const SIGNIFICANT_BITS = (1 << LEVEL_SHIFT) - 1;
 
@@ -388,6 +391,7 @@ function factsOf(k: string): number {
     if (CALENDAR.has(k)) f |= CALENDAR_BIT | BLOCK_BIT;
     // "Punjabi leaflet", "speaks Urdu": a language, though the surname lists have it (eponymOrPlace decides).
     if (LANGUAGES.has(k)) f |= LANGUAGE_BIT;
+    if (COUNTRIES.has(k)) f |= COUNTRY_BIT;
     if (LANGUAGE_CUES.has(k)) f |= LANGUAGE_CUE_BIT | BLOCK_BIT;
     // "Specialist", "CAMHS": never a name part, but not a clinical word that would hide the name before it.
     if (JOB_TITLES.has(k) || SERVICE_ABBREVIATIONS.has(k)) f |= BLOCK_BIT;
@@ -865,6 +869,12 @@ function eponymOrPlace(
 ): boolean {
   const next = tokens[last + 1];
   const lastToken = tokens[last] as Token;
+  // "From Eritrea via Ethiopia, Sudan", "still in Libya": a country that is no given name, unless a title or a
+  // kinship word names it ("Mr France"; "cousin Chad" and "Georgia Wales" stay people: given names are there).
+  if ((noteBits & COUNTRY_BIT) !== 0 && countryIn(tokens, first, last)) {
+    const previous = tokens[first - 1];
+    if (!has(previous, TITLE_BIT | PERSON_NOUN_BIT) || !gapIs(GAP_5, text, tokens, first - 1)) return true;
+  }
   if (
     next &&
     (has(next, EPONYM_HEAD_BIT) || (has(next, PLACE_HEAD_BIT) && !possessiveHome(text, lastToken, next))) &&
@@ -892,6 +902,21 @@ function eponymOrPlace(
   for (let k = first + 1; k <= last; k++) if (has(tokens[k] as Token, EPONYM_HEAD_BIT)) return true;
   const previous = tokens[first - 1];
   return previous !== undefined && PLACE_LEADS.has(previous.key) && gapIs(GAP_4, text, tokens, first - 1);
+}
+
+/**
+ * A country that is no given name is in the group, and no other word of it is a given name or a name no list
+ * gives as a word ("Georgia Wales", "Ysbeth Wales" are people; "From Eritrea" is a place).
+ */
+function countryIn(tokens: readonly Token[], first: number, last: number): boolean {
+  let country = false;
+  for (let k = first; k <= last; k++) {
+    const t = tokens[k] as Token;
+    if (has(t, GIVEN_BIT)) return false;
+    if (has(t, COUNTRY_BIT)) country = true;
+    else if (t.kind === Kind.Strong || t.kind === Kind.Unknown) return false;
+  }
+  return country;
 }
 
 /**
@@ -975,7 +1000,7 @@ function placePreposition(text: string, tokens: readonly Token[], first: number)
  * "Omari I think rang"), not a class.
  */
 const SCORE_AFTER =
-  /(?:'s|’s|s'|')?[ ]{1,2}(?:\d{1,3}(?:[.,/]\d{1,3})?(?![\d]| \d)|[A-E](?![\p{L}\p{N}])|(?<roman>I{1,3}|IV|V)(?![\p{L}\p{N}]))/uy;
+  /(?:'s|’s|s'|')?[ ]{1,2}(?:(?<of>\d{1,3})(?:[.,]\d{1,3}|\/(?<max>\d{1,3}))?(?![\d]| \d)|[A-E](?![\p{L}\p{N}])|(?<roman>I{1,3}|IV|V)(?![\p{L}\p{N}]))/uy;
 /** The pronoun's contraction ("I'm", "I’d"), or one to two spaces and a word that may follow it. */
 const PRONOUN_FOLLOWS = /['’]|[ ]{1,2}(?<word>[a-z]+(?:'[a-z]+)?)(?![\p{L}\p{N}])/uy;
 
@@ -983,6 +1008,9 @@ function scoreAfter(text: string, t: Token): boolean {
   SCORE_AFTER.lastIndex = t.end;
   const m = SCORE_AFTER.exec(text);
   if (m === null) return false;
+  // "Gemma 24/10": more than the maximum is a day and a month, not a score out of it ("MMSE 24/30").
+  const max = m.groups?.["max"];
+  if (max !== undefined) return Number(m.groups?.["of"]) <= Number(max);
   if (m.groups?.["roman"] !== "I") return true;
   PRONOUN_FOLLOWS.lastIndex = SCORE_AFTER.lastIndex;
   const next = PRONOUN_FOLLOWS.exec(text);
@@ -1063,7 +1091,10 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   const cued = signed || precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
   if (size === 1 && kinAdjacent(text, tokens, first, mode)) return true;
   // "Wells 4", "Rockall 3", "Weber B", "Garden III", "Dukes' C": a score or a class, unless a cue names a person.
-  if (!cued && scoreAfter(text, tokens[last] as Token)) return false;
+  // Not after a known given name and a family name ("Gillian Rook 10/12"): scores follow one eponym.
+  const givenAndFamily =
+    size >= 2 && head.kind === Kind.Strong && has(head, GIVEN_BIT) && has(tokens[last], NAME_BIT);
+  if (!cued && !givenAndFamily && scoreAfter(text, tokens[last] as Token)) return false;
   // "Abbey pain scale", "Ottawa ankle rules", "Ivor Lewis oesophagectomy": an eponym a few words before its head.
   if (!cued && eponymAhead(text, tokens, last)) return false;
   // "Marie Curie", "Sarah Hodgkin…": a name-like word right before a clinical word is part of a clinical phrase.

@@ -13,7 +13,7 @@ function set(words: string): ReadonlySet<string> {
 export const TITLES = set(`
   mr mrs ms miss mx dr doctor prof professor sir dame lady lord rev revd reverend fr father sister nurse
   master madam mstr cllr councillor
-  pc pcso sgt sergeant insp inspector constable detective pastor imam rabbi canon vicar
+  pc pcso sgt sergeant insp inspector constable detective pastor imam rabbi canon vicar judge hhj
 `);
 
 /**
@@ -30,7 +30,7 @@ export const PERSON_NOUNS = set(`
   aunt aunty auntie uncle niece nephew cousin godson goddaughter godmother godfather
   inlaw inlaws relative relatives family
   carer carers caregiver neighbour neighbours neighbor friend friends flatmate housemate lodger landlord landlady
-  colleague workmate classmate teammate boss employer guardian foster kin nok lpa attorney advocate imca interpreter translator chaplain
+  colleague workmate classmate teammate roommate roommates boss employer guardian foster kin nok lpa attorney advocate imca interpreter translator chaplain
   referrer requester
   keyworker worker coordinator visitor visitors crew
   daughterinlaw soninlaw motherinlaw fatherinlaw sisterinlaw brotherinlaw exwife exhusband expartner
@@ -406,3 +406,35 @@ export const RECORD_ABBREVIATIONS = set(`
   bp hr rr sr pr bo bno pu uo fb bmi lmp edd tb nok obs sats spo bm gcs news avpu ews mews fbc ue lft crp inr
   ecg abg vbg ct mri cxr axr usg dna dnr tto ttos
 `);
+
+/**
+ * Countries and nations of one word, in English ("Eritrea", "Libya", "Syria", "Wales"): ICU's names of the world's
+ * regions, as the runtime has them (no list is typed in), and the nations and older names it lacks. A place, not a
+ * person, unless a title or a kinship word names it ("Mr France"); given names among them stay names (person-names.ts).
+ */
+export const COUNTRIES: ReadonlySet<string> = (() => {
+  const regions = new Intl.DisplayNames(["en-GB"], { type: "region", fallback: "none" });
+  const out = new Set([
+    "england",
+    "scotland",
+    "wales",
+    "britain",
+    "palestine",
+    "kurdistan",
+    "turkey",
+    "burma",
+  ]);
+  for (let a = 65; a <= 90; a++) {
+    for (let b = 65; b <= 90; b++) {
+      const name = regions.of(String.fromCharCode(a, b));
+      if (name === undefined || name.includes(" ") || name.startsWith("Pseudo")) continue;
+      out.add(
+        name
+          .normalize("NFD")
+          .replace(/[^A-Za-z]/g, "")
+          .toLowerCase(),
+      );
+    }
+  }
+  return out;
+})();

@@ -642,3 +642,27 @@ namesFound("a possessive before a word of family, after a word for a person, sta
   ["a day", "Today's carer was late.", []],
   ["an eponym before a role", "Parkinson's nurse to review.", []],
 ] as const);
+
+namesFound("titles, people and dates beside names", [
+  ["a judge", "Hearing listed before District Judge Haverford.", ["Haverford"]],
+  ["a roommate", "Itchy rash; roommate Tolulope has the same.", ["Tolulope"]],
+  [
+    "a day and a month after a given name",
+    "Teaching booked with Perpetua 28/11 at the clinic.",
+    ["Perpetua"],
+  ],
+  [
+    "a date after a given and a family name",
+    "Training with Eudora Pennock 11/12 on the ward.",
+    ["Eudora Pennock"],
+  ],
+  ["a score out of its maximum stays", "MMSE 24/30 and Wells 4 today.", []],
+] as const);
+
+namesFound("countries are places, unless a title, a kinship word or a given name makes a person", [
+  ["a journey", "Journey via Mali, Niger and Algeria over two years.", []],
+  ["after 'in'", "Her sister is still in Algeria.", []],
+  ["after a title", "Seen by Dr Ireland in clinic.", ["Ireland"]],
+  ["a family name after a given name", "Reviewed by Ysbeth Wales (SN).", ["Ysbeth Wales"]],
+  ["a given name that is a country", "Cousin Chad rang from work.", ["Chad"]],
+] as const);

@@ -408,6 +408,51 @@ describe("scrubText: identifiers", () => {
       "Day 1 post lap chole, eating well.",
       "post lap chole,",
     ],
+    [
+      "a name written short and a role on the last line",
+      "Wound reviewed.\nL. Radzik ward sister",
+      "\n[NAME] ward sister",
+    ],
+    [
+      "initials and a role of two words on the last line",
+      "Plan agreed.\nKC discharge coordinator",
+      "\n[NAME] discharge",
+    ],
+    [
+      "initials in small letters and a role on the last line",
+      "Insoles fitted.\nvb podiatrist",
+      "\n[NAME] podiatrist",
+    ],
+    [
+      "a given name and its initial in small letters after a dash",
+      "Seen at home.\n- ludmila p",
+      "\n- [NAME]",
+    ],
+    [
+      "a given name and a role after a comma on the last line",
+      "Reviewed.\nKasimir D, LD liaison nurse",
+      "\n[NAME], LD",
+    ],
+    ["initials after a dash on the last line", "Family updated.\n- TW", "\n- [NAME]"],
+    ["initials and a one-letter grade", "Plaster checked.\nTW F2", "\n[NAME] F2"],
+    ["initials and a registrar in a bracket", "Consented.\nQR (ortho reg)", "\n[NAME] (ortho reg)"],
+    ["initials and who was on call", "Certified.\nQR (on call)", "\n[NAME] (on call)"],
+    ["two capitals alone on the last line, though an abbreviation", "Letter to GP.\nAF", "GP.\n[NAME]"],
+    ["a role alone on the last line stays", "Seen.\nOT", "Seen.\nOT"],
+    ["a word alone on the last line stays", "Done.\nOK", "Done.\nOK"],
+    ["a finding of three capitals on the last line stays", "Obs.\nNAD", "Obs.\nNAD"],
+    ["a plan's letter on the last line stays", "Start insulin.\nPlan b", "Start insulin.\nPlan b"],
+    ["a vitamin on the last line stays", "Low levels.\nvitamin d", "Low levels.\nvitamin d"],
+    [
+      "initials after a dash at the end of a dated heading",
+      "Foot clinic review 04/11/25 - KW\nPulses present.",
+      "[DATE] - [NAME]\nPulses",
+    ],
+    [
+      "countries stay places",
+      "From Mali via Niger, Algeria and Libya; sister still in Algeria.",
+      "From Mali via Niger, Algeria and Libya; sister still in Algeria.",
+    ],
   ])("%s", (_label, text, expected) => {
     expect(scrub(text).out).toContain(expected);
   });

@@ -21,7 +21,7 @@ final class Vocabulary {
           """
           mr mrs ms miss mx dr doctor prof professor sir dame lady lord rev revd reverend fr father sister
           nurse master madam mstr cllr councillor
-          pc pcso sgt sergeant insp inspector constable detective pastor imam rabbi canon vicar
+          pc pcso sgt sergeant insp inspector constable detective pastor imam rabbi canon vicar judge hhj
           """);
 
   static final Set<String> PERSON_NOUNS =
@@ -34,7 +34,7 @@ final class Vocabulary {
           grandchildren grandmother grandma granny gran nan nanna nana grandfather grandad granddad grandpa
           grampa aunt aunty auntie uncle niece nephew cousin godson goddaughter godmother godfather inlaw
           inlaws relative relatives family carer carers caregiver neighbour neighbours neighbor friend friends
-          flatmate housemate lodger landlord landlady colleague workmate classmate teammate boss employer
+          flatmate housemate lodger landlord landlady colleague workmate classmate teammate roommate roommates boss employer
           guardian foster kin nok lpa
           attorney advocate imca interpreter translator chaplain keyworker worker coordinator visitor visitors
           daughterinlaw soninlaw motherinlaw fatherinlaw sisterinlaw brotherinlaw exwife exhusband expartner
