@@ -649,6 +649,10 @@ function phraseEndsAt(tokens: readonly Token[], i: number, phrase: readonly stri
 /** An age and sex right after a name: "Edna Cartwright 88F", "ZHANG Wei, 67M", "Tom 4yo". */
 const AGE_SEX_AFTER = /,?[ ]{1,2}\d{1,3}[ ]?(?:[MF]|yo|y\/o|yrs?|years?[ -]old)(?![\p{L}\p{N}])/uy;
 
+/** A UK phone number in a bracket right after a name: "Morwenna (07700 900123)", "Idris (tel 0161 496 0000)". */
+const PHONE_AFTER =
+  /[ ]{0,2}\((?:tel:?|mob:?|mobile:?)?[ ]?(?:\+44[ ]?(?:\(0\))?[ ]?|0)\d(?:[ ]?\d){8,9}\)/uy;
+
 /** Words that may not describe the role in a bracket after a name: "Bisoprolol (per GP)" is no person. */
 const NOT_ROLE_MODIFIERS: ReadonlySet<string> = new Set([
   "per",
@@ -782,6 +786,8 @@ function givenNameAction(text: string, t: Token): boolean {
 function followedByCue(text: string, tokens: readonly Token[], last: number): boolean {
   AGE_SEX_AFTER.lastIndex = (tokens[last] as Token).end;
   if (AGE_SEX_AFTER.test(text)) return true;
+  PHONE_AFTER.lastIndex = (tokens[last] as Token).end;
+  if (PHONE_AFTER.test(text)) return true;
   if (relationAfter(text, tokens[last] as Token) || givenNameAction(text, tokens[last] as Token)) return true;
   if (bracketedRoleAfter(text, tokens, last)) return true;
   if (actionAfter(text, tokens, last) || fromServiceAfter(text, tokens, last)) return true;

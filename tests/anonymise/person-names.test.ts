@@ -657,6 +657,12 @@ namesFound("titles, people and dates beside names", [
     ["Eudora Pennock"],
   ],
   ["a score out of its maximum stays", "MMSE 24/30 and Wells 4 today.", []],
+  [
+    "a phone number in a bracket after a name",
+    "Agreed to write.\nTeleri (07700 900123) wants a copy.",
+    ["Teleri"],
+  ],
+  ["a phone number after a service stays", "Ring Pharmacy (0161 496 0000) for stock.", []],
 ] as const);
 
 namesFound("countries are places, unless a title, a kinship word or a given name makes a person", [
