@@ -1250,6 +1250,10 @@ function findSpeakers(text: string, spans: Span[]): void {
 /** A line with a date on it, then a dash and two or three capitals at its end (findLogEntryInitials). */
 const DATED_LINE_INITIALS =
   /[^\n]{0,60}?\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b[^\n]{0,40}?[ \t][–—-][ \t]{1,3}(?<initials>[A-Z]{2,3})(?=[ \t]*\.?[ \t]*\r?(?:\n|$))/y;
+/** Units written after a slash ("/min", "/wk"): never a writer's initials. */
+const SLASH_UNITS: ReadonlySet<string> = new Set(
+  "min mins hr hrs h wk wks yr yrs mth mths sec secs day kg ml mg mcg dl l d".split(" "),
+);
 /** A timed entry's end: a space, a slash and the writer's initials ("… settled /kp", "… obs done / JT"). */
 const SLASH_INITIALS = /[ \t]\/[ \t]?(?<initials>[a-z]{2,3}|[A-Z]{2,3})$/;
 const LOG_ENTRY_INITIALS = /(?:[.!?)]|[ \t][–—-])[ \t]{1,3}(?<initials>[A-Z]{2,3})[ \t]*\.?[ \t]*\r?$/;
@@ -1304,6 +1308,7 @@ function findLogEntryInitials(text: string, spans: Span[]): void {
         m !== null &&
         initials !== undefined &&
         (timed || (newline >= 0 && ENTRY_TIME.test(text))) &&
+        !SLASH_UNITS.has(keyOf(initials)) &&
         staffInitials(initials)
       )
         push(from, m, initials);
@@ -1440,15 +1445,31 @@ const RARE_WORD_LEVEL = 55;
 const LAST_LINE_SIGNATURE =
   /\n[ \t]{0,3}(?:[–—-][ \t]{1,3})?(?:(?<short>\p{Lu}\.?[ ]?\p{Lu}[\p{Ll}'’-]{1,30}|\p{Ll}\.?[ ]\p{Ll}[\p{Ll}'’-]{1,30}|\p{L}\p{Ll}{1,20}[ ]\p{L}\.?)|(?<initials>[A-Z]{2,3}|[a-z]{2,3}))(?:(?:[ \t]{0,3}[,–—-][ \t]{0,3}|[ \t]{1,3})(?<roles>[A-Za-z][A-Za-z&]{1,15}(?:[ \t]{1,2}[A-Za-z][A-Za-z&]{1,15}){0,3}))?[ \t]{0,3}\.?\s*$/u;
 
+/** Specialties' abbreviations written before a nurse or a secretary: "DM nurse", "HF nurse", "MSK podiatrist". */
+const SPECIALTIES: ReadonlySet<string> = new Set(
+  "dm hf pd cf tv tvn msk afu ibd copd hcc dsn ms mnd ckd oa ra".split(" "),
+);
+
 /** Roles a last line may end on, besides those signatureRole knows: "ward sister", "liaison nurse". */
 const SIGNING_TITLES: ReadonlySet<string> = new Set(["sister", "nurse", "matron", "secretary", "podiatrist"]);
+
+/** The line after `lineBreak` and the one before it both start with a dash: a list's items, not a signature. */
+function lastOfDashList(text: string, lineBreak: number): boolean {
+  const dash = (c: number) => c === 45 || c === 0x2013 || c === 0x2014 || c === 0x2022;
+  let i = lineBreak + 1;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  if (!dash(text.charCodeAt(i))) return false;
+  let j = text.lastIndexOf("\n", lineBreak - 1) + 1;
+  while (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9) j++;
+  return dash(text.charCodeAt(j));
+}
 
 function findLastLineSignature(text: string, spans: Span[]): void {
   const lastLine = text.lastIndexOf("\n", text.length - 2);
   if (lastLine < 0 || text.length - lastLine > 60) return;
   const tail = text.slice(lastLine);
   const m = LAST_LINE_SIGNATURE.exec(tail);
-  if (m === null) return;
+  if (m === null || lastOfDashList(text, lastLine)) return;
   const { short, initials, roles } = m.groups as Record<string, string | undefined>;
   if (roles !== undefined) {
     const last = keyOf(
@@ -1475,8 +1496,8 @@ function findLastLineSignature(text: string, spans: Span[]): void {
   } else {
     if (initials === undefined || roles === undefined) return;
     const key = keyOf(initials);
-    if (STAFF_ROLES.has(key) || TITLES.has(key) || NOT_INITIALS.has(key) || SERVICE_ABBREVIATIONS.has(key))
-      return;
+    // Not a specialty, a unit or a finding before the role ("DM nurse", "ITU sister", "ENT secretary").
+    if (abbreviation(initials) || RECORD_ABBREVIATIONS.has(key) || SPECIALTIES.has(key)) return;
     if (initials === initials.toLowerCase() && (WORD_LEVEL.get(key) ?? 99) <= RARE_WORD_LEVEL) return;
     name = initials;
   }
@@ -1499,10 +1520,14 @@ function findSignOff(text: string, spans: Span[]): void {
   findSignature(tail, from, spans, GIVEN_SIGNATURE, givenSigns);
   const m = SIGN_OFF.exec(tail);
   if (m === null) return;
-  const { initials, role, bracket, by } = m.groups as Record<string, string | undefined> & {
+  // "Problems:⏎- asthma⏎- DM": the last item of a list of dashes, not a signature.
+  if (/^\n[ \t]{0,3}[–—-]/.test(m[0]) && lastOfDashList(text, from + m.index)) return;
+  const { initials, role, bracket, by, slash } = m.groups as Record<string, string | undefined> & {
     initials: string;
   };
   const key = keyOf(initials);
+  // "… 80 beats /min", "1 kg /wk": a unit after a slash.
+  if (slash !== undefined && SLASH_UNITS.has(key)) return;
   // "Uploaded by TW.", "typed LK": initials after "by" or "typed" at the end, but not a role or a grade ("seen by
   // RN", "by SHO").
   if (by !== undefined && (role !== undefined || bracket !== undefined || isRoleOrGrade(initials))) return;
@@ -1520,6 +1545,8 @@ function findSignOff(text: string, spans: Span[]): void {
     (abbreviation(initials) &&
       !(
         /^\n[ \t]*$/.test(tail.slice(m.index, m.index + m[0].indexOf(initials))) &&
+        !/:[ \t]*$/.test(tail.slice(0, m.index)) &&
+        !ROMAN.test(initials) &&
         /^[A-Z]{2}$/.test(initials) &&
         !RECORD_ABBREVIATIONS.has(key) &&
         !isRoleOrGrade(initials) &&

@@ -63,6 +63,9 @@ function nicknames(): Map<string, string[]> {
   return table;
 }
 
+/** Names in the recent lists that are also things on a ward, written capitalised in notes ("Crash Mat"). */
+const WARD_THINGS: ReadonlySet<string> = new Set(["mat", "tray", "jet", "dash", "flick", "rider"]);
+
 function build(): Gazetteer {
   const list = (name: string) => json(name) as string[];
   const given = [
@@ -71,7 +74,7 @@ function build(): Gazetteer {
   ];
   // Names given in the UK in recent decades that the older lists lack ("Summer", "Sage", "Precious", "Cerys"),
   // but not those that are among the commonest English words ("Said", "Grey", "Stone"; a cue beside such a word
-  // is as likely to be a verb's or an adjective's as a name's) nor months ("July").
+  // is as likely to be a verb's or an adjective's as a name's), months ("July") or things on a ward ("Mat").
   const recent = [
     ...list("human-names/data/female-human-names-en.json"),
     ...list("human-names/data/male-human-names-en.json"),
@@ -103,7 +106,13 @@ function build(): Gazetteer {
   return {
     NAMES: keys(Object.keys(json("humannames/index.json") as Record<string, number>), 2),
     GIVEN: keys(
-      [...given, ...recent.filter((name) => wordLevel.get(keyOf(name)) !== 10 && !CALENDAR.has(keyOf(name)))],
+      [
+        ...given,
+        ...recent.filter((name) => {
+          const key = keyOf(name);
+          return wordLevel.get(key) !== 10 && !CALENDAR.has(key) && !WARD_THINGS.has(key);
+        }),
+      ],
       2,
     ),
     WORD_LEVEL: wordLevel,

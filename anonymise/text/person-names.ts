@@ -510,6 +510,8 @@ const GAP_2 = gapPattern(/\s{0,3}\(\s{0,3}/);
 /** Between an eponym and its head: "Crohn's disease", "Graves' disease", "Hudson mask". */
 const EPONYM_GAP = gapPattern(/(?:'s|’s|s'|')?\s{1,2}/i);
 const GAP_3 = gapPattern(/\s{1,2}/);
+/** Between two items of a list: a comma, a slash or an arrow, spaces. */
+const LIST_GAP = gapPattern(/[ ]{0,2}(?:[,/→]|->)[ ]{0,2}/);
 const GAP_4 = gapPattern(/\.?\s{1,2}/);
 /** After a kinship word: "wife Jane", "son: Tom", "her son, Tom", "mother (Precious)". */
 const GAP_5 = gapPattern(/(?:[:,]? {1,2}| {0,2}\( {0,2})["“‘]?/);
@@ -875,20 +877,30 @@ function eponymOrPlace(
 ): boolean {
   const next = tokens[last + 1];
   const lastToken = tokens[last] as Token;
-  // "From Eritrea via Ethiopia, Sudan", "still in Libya": a country that is no given name, unless a title or a
-  // kinship word names it ("Mr France"; "cousin Chad" and "Georgia Wales" stay people: given names are there).
-  if ((noteBits & COUNTRY_BIT) !== 0 && countryIn(tokens, first, last)) {
-    const previous = tokens[first - 1];
-    if (!has(previous, TITLE_BIT | PERSON_NOUN_BIT) || !gapIs(GAP_5, text, tokens, first - 1)) return true;
-  }
+  // "From Eritrea via Ethiopia, Sudan", "still in Libya": a country after a word of where one is or goes, or in a
+  // list beside another country. A country anywhere else may be a person ("Kenya rang", "Sudan (son)").
+  if ((noteBits & COUNTRY_BIT) !== 0 && countryPlace(text, tokens, first, last)) return true;
   if (
     next &&
     (has(next, EPONYM_HEAD_BIT) || (has(next, PLACE_HEAD_BIT) && !possessiveHome(text, lastToken, next))) &&
     gapIs(EPONYM_GAP, text, tokens, last)
   )
     return true;
-  // "Bluebird Care", "Age UK": the organisation head is the group's own last word.
-  if (capitalText && last > first && lastToken.shape === Shape.Capitalised && ORG_HEADS.has(lastToken.key))
+  // "Bluebird Care", "Age UK": the organisation head is the group's own last word; not "Service" before a job
+  // ("Anna Hughes Service Manager") or after a given name alone ("Tariq Service").
+  if (
+    capitalText &&
+    last > first &&
+    lastToken.shape === Shape.Capitalised &&
+    ORG_HEADS.has(lastToken.key) &&
+    !(
+      lastToken.key === "service" &&
+      ((next !== undefined && (JOB_TITLES.has(next.key) || next.key === "user" || next.key === "users")) ||
+        (last === first + 1 &&
+          has(tokens[first], GIVEN_BIT) &&
+          (tokens[first] as Token).kind === Kind.Strong))
+    )
+  )
     return true;
   // "Bengali interpreter", "Kurdish-speaking": a language.
   if (lastToken.parts.length > 1 && LANGUAGE_HEADS.has(lastToken.parts[lastToken.parts.length - 1] as string))
@@ -910,19 +922,97 @@ function eponymOrPlace(
   return previous !== undefined && PLACE_LEADS.has(previous.key) && gapIs(GAP_4, text, tokens, first - 1);
 }
 
+/** Words after which a country is where someone is, comes from or goes: "in Libya", "via Sudan", "fled Syria". */
+const COUNTRY_LEADS: ReadonlySet<string> = new Set([
+  "in",
+  "of",
+  "from",
+  "via",
+  "through",
+  "across",
+  "into",
+  "fled",
+  "left",
+  "leaving",
+  "visiting",
+  "born",
+]);
+/** The one or two words right before a word, on its line. */
+const WORDS_BEFORE = /(?:(?<motion>[A-Za-z]+)[ ]{1,2})?(?<lead>[A-Za-z]+)[ ]{1,2}$/;
+/** Going somewhere: "to" before a country only after one of these ("went to Jamaica", not "spoke to Kenya"). */
+const MOTION_BEFORE_TO: ReadonlySet<string> = new Set([
+  "go",
+  "goes",
+  "going",
+  "went",
+  "gone",
+  "travel",
+  "travels",
+  "travelling",
+  "travelled",
+  "return",
+  "returns",
+  "returning",
+  "returned",
+  "move",
+  "moves",
+  "moving",
+  "moved",
+  "fly",
+  "flies",
+  "flying",
+  "flew",
+  "flown",
+  "back",
+  "deported",
+  "removed",
+  "holiday",
+  "trip",
+  "home",
+]);
+
 /**
- * A country that is no given name is in the group, and no other word of it is a given name or a name no list
- * gives as a word ("Georgia Wales", "Ysbeth Wales" are people; "From Eritrea" is a place).
+ * The group is one country that is no given name ("Chad", "Jordan", "Georgia", "India" are), with at most a word
+ * that leads it ("From Eritrea" at a line's start), after a word of where one is or goes, or beside another
+ * country in a list ("via Ethiopia, Sudan, Libya"): a place. Nothing after it may say it is a person: a bracket,
+ * a verb of a person or of speech.
  */
-function countryIn(tokens: readonly Token[], first: number, last: number): boolean {
-  let country = false;
+function countryPlace(text: string, tokens: readonly Token[], first: number, last: number): boolean {
+  let at = -1;
   for (let k = first; k <= last; k++) {
     const t = tokens[k] as Token;
-    if (has(t, GIVEN_BIT)) return false;
-    if (has(t, COUNTRY_BIT)) country = true;
-    else if (t.kind === Kind.Strong || t.kind === Kind.Unknown) return false;
+    if (has(t, COUNTRY_BIT) && !has(t, GIVEN_BIT)) {
+      if (at >= 0) return false;
+      at = k;
+    } else if (!COUNTRY_LEADS.has(t.key)) return false;
   }
-  return country;
+  if (at < 0) return false;
+  const country = tokens[at] as Token;
+  if (text.charCodeAt(country.end) === 40 || firstAfterSpaces(text, country.end) === 40) return false;
+  // The words before it, read from the text (the tokens leave common words out).
+  const before = WORDS_BEFORE.exec(text.slice(Math.max(0, country.start - 40), country.start))?.groups;
+  const lead = before?.["lead"]?.toLowerCase();
+  if (lead !== undefined) {
+    if (COUNTRY_LEADS.has(lead)) return true;
+    const motion = before?.["motion"]?.toLowerCase();
+    if (lead === "to" && motion !== undefined && MOTION_BEFORE_TO.has(motion)) return true;
+  }
+  // "Lagos, Nigeria": a town, then its country.
+  if (/\p{Lu}\p{Ll}+, $/u.test(text.slice(Math.max(0, country.start - 30), country.start))) return true;
+  const next = tokens[at + 1];
+  if (next !== undefined && has(next, PERSON_VERB_BIT | SPEECH_BIT) && gapIs(GAP_3, text, tokens, at))
+    return false;
+  // In a list: a country right before or after it, a comma or "and" between.
+  const listed = (k: number) => {
+    const t = tokens[k];
+    return t !== undefined && has(t, COUNTRY_BIT) && !has(t, GIVEN_BIT);
+  };
+  return (
+    (listed(at - 1) && gapIs(LIST_GAP, text, tokens, at - 1)) ||
+    (listed(at + 1) && gapIs(LIST_GAP, text, tokens, at)) ||
+    (tokens[at - 1]?.key === "and" && listed(at - 2)) ||
+    (tokens[at + 1]?.key === "and" && listed(at + 2))
+  );
 }
 
 /**
@@ -1009,6 +1099,14 @@ const SCORE_AFTER =
   /(?:'s|’s|s'|')?[ ]{1,2}(?:(?<of>\d{1,3})(?:[.,]\d{1,3}|\/(?<max>\d{1,3}))?(?![\d]| \d)|[A-E](?![\p{L}\p{N}])|(?<roman>I{1,3}|IV|V)(?![\p{L}\p{N}]))/uy;
 /** The pronoun's contraction ("I'm", "I’d"), or one to two spaces and a word that may follow it. */
 const PRONOUN_FOLLOWS = /['’]|[ ]{1,2}(?<word>[a-z]+(?:'[a-z]+)?)(?![\p{L}\p{N}])/uy;
+
+/** A day and a month right after a word: "… Pennock 11/12". */
+const DAY_MONTH_AFTER = /[ ]{1,2}\d{1,2}\/\d{1,2}(?![\d/])/y;
+
+function dayMonthAfter(text: string, t: Token): boolean {
+  DAY_MONTH_AFTER.lastIndex = t.end;
+  return DAY_MONTH_AFTER.test(text);
+}
 
 function scoreAfter(text: string, t: Token): boolean {
   SCORE_AFTER.lastIndex = t.end;
@@ -1099,7 +1197,11 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   // "Wells 4", "Rockall 3", "Weber B", "Garden III", "Dukes' C": a score or a class, unless a cue names a person.
   // Not after a known given name and a family name ("Gillian Rook 10/12"): scores follow one eponym.
   const givenAndFamily =
-    size >= 2 && head.kind === Kind.Strong && has(head, GIVEN_BIT) && has(tokens[last], NAME_BIT);
+    size >= 2 &&
+    head.kind === Kind.Strong &&
+    has(head, GIVEN_BIT) &&
+    has(tokens[last], NAME_BIT) &&
+    dayMonthAfter(text, tokens[last] as Token);
   if (!cued && !givenAndFamily && scoreAfter(text, tokens[last] as Token)) return false;
   // "Abbey pain scale", "Ottawa ankle rules", "Ivor Lewis oesophagectomy": an eponym a few words before its head.
   if (!cued && eponymAhead(text, tokens, last)) return false;

@@ -671,4 +671,9 @@ namesFound("countries are places, unless a title, a kinship word or a given name
   ["after a title", "Seen by Dr Ireland in clinic.", ["Ireland"]],
   ["a family name after a given name", "Reviewed by Ysbeth Wales (SN).", ["Ysbeth Wales"]],
   ["a given name that is a country", "Cousin Chad rang from work.", ["Chad"]],
+  ["a country before a kinship word in a bracket", "Message left for Sudan (son) to call back.", ["Sudan"]],
+  ["a country before a verb of a person", "Kenya rang to ask about visiting.", ["Kenya"]],
+  ["a family name first, then the given name", "Ireland, Patrick seen in clinic.", ["Ireland", "Patrick"]],
+  ["after a word of going", "She went to Algeria and came back in spring.", []],
+  ["a town, then its country", "Holiday booked in Rimini, Italy.", []],
 ] as const);

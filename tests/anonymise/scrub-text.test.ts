@@ -448,6 +448,28 @@ describe("scrubText: identifiers", () => {
       "Foot clinic review 04/11/25 - KW\nPulses present.",
       "[DATE] - [NAME]\nPulses",
     ],
+    ["a specialty before a role on the last line stays", "Foot check done.\nDM nurse", "done.\nDM nurse"],
+    ["a unit before a role on the last line stays", "Transferred.\nITU sister", "Transferred.\nITU sister"],
+    ["a finding after a heading's colon stays", "ECG reviewed.\nImpression:\nAF", "Impression:\nAF"],
+    ["a rate per minute stays", "14:00 pulse 80 beats /min", "beats /min"],
+    ["a rate per week in a timed entry stays", "09:00 weight down 1 kg /wk\n10:00 settled", "kg /wk"],
+    ["the last item of a list of dashes stays", "Problems:\n- asthma\n- DM", "- asthma\n- DM"],
+    [
+      "a dated heading ending in an abbreviation stays",
+      "Foot clinic review 04/11/25 - DM\nFeet intact.",
+      "[DATE] - DM\n",
+    ],
+    ["a staging system before its stage stays", "Ann Arbor 4 disease at diagnosis.", "Ann Arbor 4 disease"],
+    [
+      "a mat on the ward stays",
+      "Crash Mat by the bed, Sensor Mat on.",
+      "Crash Mat by the bed, Sensor Mat on.",
+    ],
+    [
+      "a service's manager is a person",
+      "Seen by Ottavia Pennock Service Manager today.",
+      "Seen by [NAME] Manager today.",
+    ],
     [
       "countries stay places",
       "From Mali via Niger, Algeria and Libya; sister still in Algeria.",
