@@ -400,13 +400,13 @@ describe("scrubText: identifiers", () => {
     ],
     [
       "a service's name ending in 'Service' stays",
-      "Referred to the Youth Justice Service and Bristol Eating Disorder Service.",
-      "the Youth Justice Service and Bristol Eating Disorder Service.",
+      "Referred to the Community Justice Service and Northgate Eating Disorder Service.",
+      "the Community Justice Service and Northgate Eating Disorder Service.",
     ],
     [
       "a laparoscopic cholecystectomy's shorthand stays",
-      "Day 1 post lap chole, eating well.",
-      "post lap chole,",
+      "Lap chole on Tuesday's list, then home.",
+      "Lap chole on",
     ],
     [
       "a name written short and a role on the last line",
