@@ -23,6 +23,9 @@ final class Gazetteer {
   /** SCOWL size level of an English word: 10 the commonest, 70 rare. */
   final Map<String, Integer> wordLevel;
 
+  /** Names in the recent lists that are also things on a ward (gazetteer.ts). */
+  private static final Set<String> WARD_THINGS = Set.of("mat", "tray", "jet", "dash", "flick", "rider");
+
   private static final int[] LEVELS = {10, 10, 20, 20, 35, 35, 40, 40, 50, 50, 55, 60, 70};
   private static final String[] LEVEL_FILES = {
     "english-words-10", "british-words-10", "english-words-20", "british-words-20", "english-words-35",
@@ -52,7 +55,9 @@ final class Gazetteer {
     for (String file : new String[] {"female", "male"}) {
       for (String name : strings(json, nodeModules.resolve("human-names/data/" + file + "-human-names-en.json"))) {
         String k = fold.keyOf(name);
-        if (!Integer.valueOf(10).equals(wordLevel.get(k)) && !Vocabulary.CALENDAR.contains(k)) givenNames.add(name);
+        if (!Integer.valueOf(10).equals(wordLevel.get(k))
+            && !Vocabulary.CALENDAR.contains(k)
+            && !WARD_THINGS.contains(k)) givenNames.add(name);
       }
     }
     given = keys(givenNames, 2, fold);
