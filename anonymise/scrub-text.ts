@@ -1666,7 +1666,9 @@ function findPhones(text: string, own: readonly OwnIdentifier[], spans: Span[]):
       continue;
     }
     for (const [from, to] of phoneSpansIn(m[0])) {
-      spans.push({ start: start + from, end: start + to, entity: "PHONE", replacement: undefined });
+      // "(020 7946 0139)": a bracket the number opens but does not close is the text's, and stays with its pair.
+      const open = m[0].charCodeAt(from) === 40 && !m[0].slice(from, to).includes(")") ? 1 : 0;
+      spans.push({ start: start + from + open, end: start + to, entity: "PHONE", replacement: undefined });
     }
   }
 }

@@ -594,6 +594,11 @@ describe("scrubText: identifiers", () => {
     expect(counts).toEqual({ PHONE: 5 });
   });
 
+  it("a phone number in brackets keeps both brackets; a bracketed area code goes with the number", () => {
+    expect(scrub("Niece (07700 900123) wants a copy.").out).toBe("Niece ([PHONE]) wants a copy.");
+    expect(scrub("Call (020) 7946 0139 today.").out).toBe("Call [PHONE] today.");
+  });
+
   it("reads phone digits in national form whatever the writing", () => {
     for (const written of [
       "+44 (0)7700 900123",
