@@ -995,9 +995,10 @@ function capitalNameAfterTitle(name: string): boolean {
 
 /**
  * The end of a note signed with its writer's initials, after its last sentence, a closing bracket, a dash or a slash
- * (with or without a space after it), or on a line of their own: "… next call weds. SB", "… plan unchanged /kp", "… AO ST4", "… JP OHN", "… tomorrow am. kp", "… BB (for Mr L.
- * Baptiste)", "… (pharmacist) – TQ", "… Sam RN / TW HCA", "… typed LK". Two or three letters,
- * all capitals (dots allowed) or all small, then optionally a staff role or grade and a bracket saying for whom.
+ * (with or without a space after it), or on a line of their own: "… next call weds. SB", "… plan unchanged /kp",
+ * "… AO ST4", "… JP OHN", "… tomorrow am. kp", "… BB (for Mr L. Baptiste)", "… (pharmacist) – TQ", "… Sam RN / TW
+ * HCA", "… typed LK". Two or three letters, all capitals (dots allowed) or all small, then optionally a staff role or
+ * grade and a bracket saying for whom.
  * Read on the note's last 80 characters only.
  */
 const SIGN_OFF =
@@ -1051,8 +1052,18 @@ const GIVEN_INITIAL_ROLE =
   /(?<=\b(?<given>\p{Lu}\p{Ll}{2,20}))[ ][A-Z]\.?[ ]{1,2}(?<role>[A-Z][A-Za-z]{1,4}\d{0,2})\b/gu;
 
 /** The role words a signature gives after initials: a grade, a staff role or a role noun, a service. */
+/** The last word of a few words written with single spaces or tabs. */
+function lastWord(words: string): string {
+  return (
+    words
+      .trim()
+      .split(/[ \t]+/)
+      .pop() ?? ""
+  );
+}
+
 function signatureRole(words: string): boolean {
-  const last = words.trim().split(" ").pop() ?? "";
+  const last = lastWord(words);
   const key = keyOf(last);
   if (GRADE.test(last) || STAFF_ROLES.has(key) || ROLE_NOUNS.has(key) || JOB_TITLES.has(key)) return true;
   // "(TCS reg)", "(on call)": a registrar or whoever is on call.
@@ -1242,11 +1253,6 @@ function findSpeakers(text: string, spans: Span[]): void {
   }
 }
 
-/**
- * Initials that sign an entry of a timed log at the end of its line, after the entry's last sentence or a dash, the
- * next line starting with a time (and perhaps a day and month): "… ate breakfast. QT⏎09:15 …", "… settled – BV⏎4/11
- * 07:50 …". The note's last entry is a sign-off (SIGN_OFF).
- */
 /** A line with a date on it, then a dash and two or three capitals at its end (findLogEntryInitials). */
 const DATED_LINE_INITIALS =
   /[^\n]{0,60}?\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b[^\n]{0,40}?[ \t][–—-][ \t]{1,3}(?<initials>[A-Z]{2,3})(?=[ \t]*\.?[ \t]*\r?(?:\n|$))/y;
@@ -1256,6 +1262,11 @@ const SLASH_UNITS: ReadonlySet<string> = new Set(
 );
 /** A timed entry's end: a space, a slash and the writer's initials ("… settled /kp", "… obs done / JT"). */
 const SLASH_INITIALS = /[ \t]\/[ \t]?(?<initials>[a-z]{2,3}|[A-Z]{2,3})$/;
+/**
+ * Initials that sign an entry of a timed log at the end of its line, after the entry's last sentence or a dash, the
+ * next line starting with a time (and perhaps a day and month): "… ate breakfast. QT⏎09:15 …", "… settled – BV⏎4/11
+ * 07:50 …". The note's last entry is a sign-off (SIGN_OFF).
+ */
 const LOG_ENTRY_INITIALS = /(?:[.!?)]|[ \t][–—-])[ \t]{1,3}(?<initials>[A-Z]{2,3})[ \t]*\.?[ \t]*\r?$/;
 /**
  * A log entry's time at a line's start, with a colon or a full stop or in four figures, perhaps after a date ("09:15",
@@ -1445,23 +1456,31 @@ const RARE_WORD_LEVEL = 55;
 const LAST_LINE_SIGNATURE =
   /\n[ \t]{0,3}(?:[–—-][ \t]{1,3})?(?:(?<short>\p{Lu}\.?[ ]?\p{Lu}[\p{Ll}'’-]{1,30}|\p{Ll}\.?[ ]\p{Ll}[\p{Ll}'’-]{1,30}|\p{L}\p{Ll}{1,20}[ ]\p{L}\.?)|(?<initials>[A-Z]{2,3}|[a-z]{2,3}))(?:(?:[ \t]{0,3}[,–—-][ \t]{0,3}|[ \t]{1,3})(?<roles>[A-Za-z][A-Za-z&]{1,15}(?:[ \t]{1,2}[A-Za-z][A-Za-z&]{1,15}){0,3}))?[ \t]{0,3}\.?\s*$/u;
 
-/** Specialties' abbreviations written before a nurse or a secretary: "DM nurse", "HF nurse", "MSK podiatrist". */
-const SPECIALTIES: ReadonlySet<string> = new Set(
-  "dm hf pd cf tv tvn msk afu ibd copd hcc dsn ms mnd ckd oa ra".split(" "),
-);
+/**
+ * Specialties' abbreviations written before a nurse or a secretary that the clinical and record lists do not hold
+ * ("HF nurse", "MSK podiatrist"; "DM", "IBD", "COPD" are there).
+ */
+const SPECIALTIES: ReadonlySet<string> = new Set("hf pd cf tv tvn msk afu hcc dsn".split(" "));
 
-/** Roles a last line may end on, besides those signatureRole knows: "ward sister", "liaison nurse". */
-const SIGNING_TITLES: ReadonlySet<string> = new Set(["sister", "nurse", "matron", "secretary", "podiatrist"]);
+/** Roles a last line may end on, besides those signatureRole takes: "ward sister", "liaison nurse". */
+const SIGNING_TITLES: ReadonlySet<string> = new Set(["sister", "nurse", "podiatrist"]);
+
+function isDash(c: number): boolean {
+  return c === 45 || c === 0x2013 || c === 0x2014 || c === 0x2022;
+}
+
+/** The first character of the line starting at `at` after its spaces and tabs. */
+function lineLead(text: string, at: number): number {
+  let i = at;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  return text.charCodeAt(i);
+}
 
 /** The line after `lineBreak` and the one before it both start with a dash: a list's items, not a signature. */
 function lastOfDashList(text: string, lineBreak: number): boolean {
-  const dash = (c: number) => c === 45 || c === 0x2013 || c === 0x2014 || c === 0x2022;
-  let i = lineBreak + 1;
-  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
-  if (!dash(text.charCodeAt(i))) return false;
-  let j = text.lastIndexOf("\n", lineBreak - 1) + 1;
-  while (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9) j++;
-  return dash(text.charCodeAt(j));
+  return (
+    isDash(lineLead(text, lineBreak + 1)) && isDash(lineLead(text, text.lastIndexOf("\n", lineBreak - 1) + 1))
+  );
 }
 
 function findLastLineSignature(text: string, spans: Span[]): void {
@@ -1471,15 +1490,7 @@ function findLastLineSignature(text: string, spans: Span[]): void {
   const m = LAST_LINE_SIGNATURE.exec(tail);
   if (m === null || lastOfDashList(text, lastLine)) return;
   const { short, initials, roles } = m.groups as Record<string, string | undefined>;
-  if (roles !== undefined) {
-    const last = keyOf(
-      roles
-        .trim()
-        .split(/[ \t]+/)
-        .pop() ?? "",
-    );
-    if (!signatureRole(roles) && !SIGNING_TITLES.has(last)) return;
-  }
+  if (roles !== undefined && !signatureRole(roles) && !SIGNING_TITLES.has(keyOf(lastWord(roles)))) return;
   const { NAMES, GIVEN, WORD_LEVEL } = gazetteer();
   const plain = (word: string) => {
     const key = keyOf(word);
@@ -1503,6 +1514,28 @@ function findLastLineSignature(text: string, spans: Span[]): void {
   }
   const start = lastLine + m.index + m[0].indexOf(name);
   spans.push({ start, end: start + name.length, entity: "NAME", replacement: undefined });
+}
+
+/**
+ * Two capitals on the note's last line, alone (SIGN_OFF's match `m` in `tail`): initials even when they spell a
+ * clinical abbreviation ("…⏎RA", "…⏎HB"), a note ending in a finding on a line of its own being rarer than one
+ * signed; not after a heading's colon ("Impression:⏎AF"), nor a Roman numeral, a role, a grade, a title, a day, a
+ * chart's abbreviation or a word notes end on ("…⏎OT", "…⏎BO", "…⏎OK").
+ */
+function aloneOnLastLine(tail: string, m: RegExpExecArray, initials: string, key: string): boolean {
+  return (
+    /^\n[ \t]*$/.test(tail.slice(m.index, m.index + m[0].indexOf(initials))) &&
+    !/:[ \t]*$/.test(tail.slice(0, m.index)) &&
+    !ROMAN.test(initials) &&
+    /^[A-Z]{2}$/.test(initials) &&
+    !RECORD_ABBREVIATIONS.has(key) &&
+    !isRoleOrGrade(initials) &&
+    !SERVICE_ABBREVIATIONS.has(key) &&
+    !TITLES.has(key) &&
+    !CALENDAR.has(key) &&
+    !NOT_INITIALS.has(key) &&
+    !ROLE_NOUNS.has(key)
+  );
 }
 
 function findSignOff(text: string, spans: Span[]): void {
@@ -1539,23 +1572,7 @@ function findSignOff(text: string, spans: Span[]): void {
     if (!signatureRole(role)) return;
     if (TITLES.has(key) || NOT_INITIALS.has(key)) return;
   } else if (
-    // Two capitals on the note's last line, alone: initials even when they spell a clinical abbreviation
-    // ("…\nRA", "…\nHB"), a note ending in a finding on a line of its own being rarer than one signed; not a role,
-    // a title, a day, a chart's abbreviation or a word notes end on ("…\nOT", "…\nBO", "…\nOK").
-    (abbreviation(initials) &&
-      !(
-        /^\n[ \t]*$/.test(tail.slice(m.index, m.index + m[0].indexOf(initials))) &&
-        !/:[ \t]*$/.test(tail.slice(0, m.index)) &&
-        !ROMAN.test(initials) &&
-        /^[A-Z]{2}$/.test(initials) &&
-        !RECORD_ABBREVIATIONS.has(key) &&
-        !isRoleOrGrade(initials) &&
-        !SERVICE_ABBREVIATIONS.has(key) &&
-        !TITLES.has(key) &&
-        !CALENDAR.has(key) &&
-        !NOT_INITIALS.has(key) &&
-        !ROLE_NOUNS.has(key)
-      )) ||
+    (abbreviation(initials) && !aloneOnLastLine(tail, m, initials, key)) ||
     // In small letters, an English word ends a sentence ("… as before. yes", "… ok ta"); a rare one ("ja", "jo")
     // is more likely the writer's initials.
     (initials === initials.toLowerCase() && (gazetteer().WORD_LEVEL.get(key) ?? 99) <= RARE_WORD_LEVEL)

@@ -374,7 +374,7 @@ const PHRASE_WORD_BIT = 65536;
 const LANGUAGE_BIT = 131072;
 /** A word about speaking ("speaks", "language"): kept as a token so that languageGroup can see it; never a name. */
 const LANGUAGE_CUE_BIT = 262144;
-/** A country's name (COUNTRIES): a place unless a title or kinship word names it. */
+/** A country's name (COUNTRIES): a place where the text makes it one (countryPlace). */
 const COUNTRY_BIT = 524288;
 const LEVEL_SHIFT = 20;
 /** Every bit except the level: a word with none of them is an ordinary word to the detector. */
@@ -972,10 +972,10 @@ const MOTION_BEFORE_TO: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The group is one country that is no given name ("Chad", "Jordan", "Georgia", "India" are), with at most a word
- * that leads it ("From Eritrea" at a line's start), after a word of where one is or goes, or beside another
- * country in a list ("via Ethiopia, Sudan, Libya"): a place. Nothing after it may say it is a person: a bracket,
- * a verb of a person or of speech.
+ * The group is one country that is no given name ("Chad", "Jordan", "Georgia", "India" are), perhaps with a word
+ * that leads it ("From Eritrea" at a line's start), and it is a place: after a word of where one is or goes ("in",
+ * "via", "went to"), after a town and a comma, or beside another country in a list ("via Mali, Niger"). Never before
+ * a bracket ("Sudan (son)"); in a list, not before a verb of a person or of speech ("Kenya rang").
  */
 function countryPlace(text: string, tokens: readonly Token[], first: number, last: number): boolean {
   let at = -1;

@@ -1,3 +1,5 @@
+import { keyOf } from "./fold.ts";
+
 /**
  * The person-name detector's own vocabulary: which words point at a person (cues) and which capitalised words in a
  * clinical note are not people (the clinical allow-list). This is domain vocabulary, not a list of people's names:
@@ -409,8 +411,9 @@ export const RECORD_ABBREVIATIONS = set(`
 
 /**
  * Countries and nations of one word, in English ("Eritrea", "Libya", "Syria", "Wales"): ICU's names of the world's
- * regions, as the runtime has them (no list is typed in), and the nations and older names it lacks. A place, not a
- * person, unless a title or a kinship word names it ("Mr France"); given names among them stay names (person-names.ts).
+ * regions, as the runtime has them (no list is typed in), and the nations and older names it lacks. The person-name
+ * detector reads one as a place only where the text makes it one ("in Libya", "via Mali, Niger"; person-names.ts,
+ * countryPlace); given names among them stay names.
  */
 export const COUNTRIES: ReadonlySet<string> = (() => {
   const regions = new Intl.DisplayNames(["en-GB"], { type: "region", fallback: "none" });
@@ -427,13 +430,7 @@ export const COUNTRIES: ReadonlySet<string> = (() => {
   for (let a = 65; a <= 90; a++) {
     for (let b = 65; b <= 90; b++) {
       const name = regions.of(String.fromCharCode(a, b));
-      if (name === undefined || name.includes(" ") || name.startsWith("Pseudo")) continue;
-      out.add(
-        name
-          .normalize("NFD")
-          .replace(/[^A-Za-z]/g, "")
-          .toLowerCase(),
-      );
+      if (name !== undefined && !name.includes(" ") && !name.startsWith("Pseudo")) out.add(keyOf(name));
     }
   }
   return out;
