@@ -4,12 +4,11 @@
  * minus the Kafka timestamp, HDR histogram), event-loop delay and RSS. Talks to bench/run.ts over IPC.
  * Configuration: the pipeline's own environment variables plus BENCH_EXPECTED (records after which "done" is sent).
  */
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import hdr from "hdr-histogram-js";
 import { startPipeline } from "../../../app/pipeline.ts";
 import { loadConfig } from "../../../ops/config.ts";
 import { createLogger } from "../../../ops/logger.ts";
-import { PipelineMetrics } from "../../../ops/metrics.ts";
+import { EventLoopDelay, PipelineMetrics } from "../../../ops/metrics.ts";
 import type { RuntimeObserver } from "../../../topology/index.ts";
 import { threadCpu } from "../stack-cpu.ts";
 
@@ -29,7 +28,7 @@ let latency = hdr.build({
   highestTrackableValue: 3_600_000,
   numberOfSignificantValueDigits: 3,
 });
-const loop = monitorEventLoopDelay({ resolution: 10 });
+const loop = new EventLoopDelay();
 loop.enable();
 const totals = {
   committed: 0,
@@ -119,7 +118,7 @@ function report(): Record<string, unknown> {
       max: latency.maxValue,
       mean: latency.mean,
     },
-    eventLoopMs: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
+    eventLoopMs: { p50: loop.percentileMs(50), p99: loop.percentileMs(99), max: loop.maxMs() },
     rssMb: m.rss / 2 ** 20,
     rssMaxMb: Math.max(rssMax, m.rss) / 2 ** 20,
     rssSamples,
