@@ -317,18 +317,24 @@ export const PATTERNS = {
   /**
    * A reference right after the word that introduces it: "Hosp No C0456218", "hospital number 4418203", "MRN:
    * 4418203", "hosp no QEB 4418203", "Crime ref 13/88412/24", "ref CSFD-2024-118842", "reference: H1234567/2",
-   * "case no 55120", "interpreter ID 48213", "Datix W228417". The reference is letters, digits, / and - (a short
-   * code and a space may lead it); findReferences keeps only what looks like one. `hosp` marks a hospital number.
-   * The reference ends the match, so its range is the match's end less its length (no match indices to allocate).
+   * "case no 55120", "interpreter ID 48213", "Datix W228417", a laboratory's or specimen's number ("lab no
+   * K25-30118", "specimen 2207731"), "refs BX24-2207". The reference is letters, digits, / and - (a short code and a
+   * space may lead it); findReferences keeps only what looks like one. `hosp` marks a hospital number. The
+   * reference ends the match, so its range is the match's end less its length (no match indices to allocate).
    */
   REFERENCE_AFTER_CUE:
-    /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|(?:Datix|DATIX)(?:[ ]?(?:[Rr]ef|[Nn]o)\.?)?|(?:[Pp]rison|[Cc]linic|[Ss]taff|[Ss]ervice|[Cc]ollar|[Ww]arrant|[Cc]ustody|[Pp]ayroll|[Ee]mployee|[Ii]ncident|[Cc]omplaint|[Cc]laim|[Pp]assport|[Pp]upil|[Ss]tudent|[Ll]og)[ ]?(?:[Nn]o|[Nn]um(?:ber)?)\.?|(?:GMC|NMC|HCPC|GDC|GPhC|GOC)(?:[ ](?:PIN|[Nn]o\.?|[Nn]umber|[Rr]eg(?:istration)?(?:[ ][Nn]o\.?)?))?|PIN|[Ll]og(?:ged)?(?:[ ]as)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/g,
+    /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?s?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|(?:[Ll]ab|LAB|[Ss]pecimen|[Ss]ample|[Aa]ccession)(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|[Rr]ef|ID)\.?)?|(?:Datix|DATIX)(?:[ ]?(?:[Rr]ef|[Nn]o)\.?)?|(?:[Pp]rison|[Cc]linic|[Ss]taff|[Ss]ervice|[Cc]ollar|[Ww]arrant|[Cc]ustody|[Pp]ayroll|[Ee]mployee|[Ii]ncident|[Cc]omplaint|[Cc]laim|[Pp]assport|[Pp]upil|[Ss]tudent|[Ll]og)[ ]?(?:[Nn]o|[Nn]um(?:ber)?)\.?|(?:GMC|NMC|HCPC|GDC|GPhC|GOC)(?:[ ](?:PIN|[Nn]o\.?|[Nn]umber|[Rr]eg(?:istration)?(?:[ ][Nn]o\.?)?))?|PIN|[Ll]og(?:ged)?(?:[ ]as)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/g,
   /**
    * A hospital number written as a site code of three or four capitals and six to eight digits ("RNN 0450913",
    * "QEB4418203"), or two capitals joined to them ("LT1120394"); findSiteNumbers leaves out laboratory values
    * written so ("PLT 250000"). Two capitals and a space are left alone ("CT" of "SNOMED CT 22298006").
    */
   SITE_NUMBER: /\b(?:(?<code>[A-Z]{3,4})[ ]?|(?<pair>[A-Z]{2}))(?<number>\d{6,8})\b/g,
+  /**
+   * A prisoner's number in the national form, a letter, four figures and two letters ("B4471QT"), with or without its
+   * cue ("Prison no"): nothing clinical is written so.
+   */
+  PRISON_NUMBER: /\b[A-Z]\d{4}[A-Z]{2}\b/g,
   /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
   ID_NUMBER: /\d(?:[ -]?\d){8,40}/g,
   /**
@@ -2063,6 +2069,7 @@ export function scrubText(
   findReferences(text, spans);
   findSiteNumbers(text, spans);
   findRegex(text, PATTERNS.ID_NUMBER, "ID_NUMBER", spans);
+  findRegex(text, PATTERNS.PRISON_NUMBER, "ID_NUMBER", spans);
   findReferenceCodes(text, spans);
   findCollarNumbers(text, spans);
   withAddressParts(text, spans);
