@@ -1003,12 +1003,12 @@ function capitalNameAfterTitle(name: string): boolean {
  * The end of a note signed with its writer's initials, after its last sentence, a closing bracket, a dash or a slash
  * (with or without a space after it), or on a line of their own: "… next call weds. SB", "… plan unchanged /kp",
  * "… AO ST4", "… JP OHN", "… tomorrow am. kp", "… BB (for Mr L. Baptiste)", "… (pharmacist) – TQ", "… Sam RN / TW
- * HCA", "… typed LK". Two or three letters, all capitals (dots allowed) or all small, then optionally a staff role or
- * grade and a bracket saying for whom.
+ * HCA", "… typed LK", "… - GT, stoma nurse". Two or three letters, all capitals (dots allowed) or all small, then
+ * optionally a staff role or grade, and a bracket saying for whom or a comma and the writer's role.
  * Read on the note's last 80 characters only.
  */
 const SIGN_OFF =
-  /(?:^|[.!?)][ \t]{1,3}|\n[ \t]{0,3}(?:[–—-][ \t]{1,3})?|[ \t][–—/-][ \t]{1,3}|(?<slash>(?:^|[ \t\n])\/)|(?<by>\b(?:[Bb]y|[Tt]yped:?)[ ]{1,2}))(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}|[A-Z]\d{1,2}|[A-Za-z]{6,12}))?(?:[ \t]{0,3}\((?:(?:for|pp)\b[^)\n]{0,60}|(?<bracket>[A-Za-z][A-Za-z &-]{1,24}))\))?[ \t]{0,3}\.?\s*$/;
+  /(?:^|[.!?)][ \t]{1,3}|\n[ \t]{0,3}(?:[–—-][ \t]{1,3})?|[ \t][–—/-][ \t]{1,3}|(?<slash>(?:^|[ \t\n])\/)|(?<by>\b(?:[Bb]y|[Tt]yped:?)[ ]{1,2}))(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}|[A-Z]\d{1,2}|[A-Za-z]{6,12}))?(?:[ \t]{0,3}\((?:(?:for|pp)\b[^)\n]{0,60}|(?<bracket>[A-Za-z][A-Za-z &-]{1,24}))\)|,[ \t]{1,2}(?<comma>[A-Za-z][A-Za-z &-]{1,24}?))?[ \t]{0,3}\.?\s*$/;
 /**
  * A letter's reference at its end: the author's initials, a slash and the typist's ("KM/pt", "RJB/ln", "TD/AS",
  * "E.N./D.K.", "QT / VB"), as dictated letters and handover entries end. Both are people's initials.
@@ -1039,10 +1039,11 @@ function abbreviation(letters: string): boolean {
 
 /**
  * A note signed with an initial and a family name, then one to three short words of role, grade or team, one of
- * them a staff role or a grade: "… O. Brennan TB CNS", "… S. Adeyinka CT1 T&O", "… C. Forde AMU SpR".
+ * them a staff role or a grade, a comma perhaps before them: "… O. Brennan TB CNS", "… S. Adeyinka CT1 T&O", "… C. Forde,
+ * AMU SpR".
  */
 const SIGNATURE =
-  /(?:^|[.!?][ \t]{1,3}|\n[ \t]{0,3}|\b[Ss]igned:?[ ]{1,2})(?<name>\p{Lu}\.[ ]?\p{Lu}[\p{L}\p{M}'’-]{1,30})(?<roles>(?:[ \t]{1,3}[A-Z][A-Za-z&]{0,5}\d{0,2}){1,3})[ \t]{0,3}\.?\s*$/u;
+  /(?:^|[.!?][ \t]{1,3}|\n[ \t]{0,3}|\b[Ss]igned:?[ ]{1,2})(?<name>\p{Lu}\.[ ]?\p{Lu}[\p{L}\p{M}'’-]{1,30}),?(?<roles>(?:[ \t]{1,3}[A-Z][A-Za-z&]{0,5}\d{0,2}){1,3})[ \t]{0,3}\.?\s*$/u;
 /**
  * A note signed with a given name alone and a role, grade or team: "… Oluwadamilare ST2", "… Ngozi TB CNS". The name is one
  * the name lists hold, or no English word; not one of the commoner English words ("Bloods PT", "Review SpR").
@@ -1075,6 +1076,11 @@ function signatureRole(words: string): boolean {
   // "(TCS reg)", "(on call)": a registrar or whoever is on call.
   if (key === "reg" || /\bon[ -]call$/i.test(words.trim())) return true;
   return SERVICE_WORD.test(key) || (/^[A-Z]{2,5}$/.test(last) && !CLINICAL.has(key));
+}
+
+/** Words that end in "nurse" ("IBD nurse", "stoma nurse"): a nurse's role, whatever the specialty before it. */
+function nurse(words: string): boolean {
+  return keyOf(lastWord(words)) === "nurse";
 }
 
 /** A role, a grade or a service written as such, not any capitals: "RN", "ST2", "care navigator", "physio". */
@@ -1407,7 +1413,7 @@ function mayBeSigned(text: string): boolean {
   if (length > 7 && text.charCodeAt(end - 1) !== 121) return false;
   const key = keyOf(text.slice(start, end));
   if (length > 7) return SERVICE_WORD.test(key);
-  return length <= 3 || ROLE_NOUNS.has(key) || STAFF_ROLES.has(key) || JOB_TITLES.has(key);
+  return length <= 3 || key === "nurse" || ROLE_NOUNS.has(key) || STAFF_ROLES.has(key) || JOB_TITLES.has(key);
 }
 
 /** Letters, digits, "&" and full stops: the characters of initials, roles and grades ("S.B.", "T&O", "CT1"). */
@@ -1561,7 +1567,7 @@ function findSignOff(text: string, spans: Span[]): void {
   if (m === null) return;
   // "Problems:⏎- asthma⏎- DM": the last item of a list of dashes, not a signature.
   if (/^\n[ \t]{0,3}[–—-]/.test(m[0]) && lastOfDashList(text, from + m.index)) return;
-  const { initials, role, bracket, by, slash } = m.groups as Record<string, string | undefined> & {
+  const { initials, role, bracket, comma, by, slash } = m.groups as Record<string, string | undefined> & {
     initials: string;
   };
   const key = keyOf(initials);
@@ -1571,14 +1577,21 @@ function findSignOff(text: string, spans: Span[]): void {
   // RN", "by SHO").
   if (by !== undefined && (role !== undefined || bracket !== undefined || isRoleOrGrade(initials))) return;
   // "PW (admin)", "KD (TVN)": a bracket after initials says who signs: a role, a service or its abbreviation.
-  if (bracket !== undefined && !signatureRole(bracket)) return;
+  // "(IBD nurse)", "- GT, stoma nurse": a bracket, or a comma and the writer's role, which must then be one as
+  // written (not "CT, chest clear"). A nurse signs so; "DM nurse" alone on the last line is a specialty's.
+  if (bracket !== undefined && !signatureRole(bracket) && !nurse(bracket)) return;
+  if (comma !== undefined && (role !== undefined || !(strictRole(comma) || nurse(comma)))) return;
   if (role !== undefined) {
     // Initials then a word: a signature only when the word is a role, a grade or a service ("AO ST4", "TR
     // podiatry"), never "NG tube".
     if (!signatureRole(role)) return;
     if (TITLES.has(key) || NOT_INITIALS.has(key)) return;
   } else if (
-    (abbreviation(initials) && !aloneOnLastLine(tail, m, initials, key)) ||
+    // A role after them says who signs, even when the letters spell an abbreviation ("- TR (IBD nurse)").
+    (abbreviation(initials) &&
+      bracket === undefined &&
+      comma === undefined &&
+      !aloneOnLastLine(tail, m, initials, key)) ||
     // In small letters, an English word ends a sentence ("… as before. yes", "… ok ta"); a rare one ("ja", "jo")
     // is more likely the writer's initials.
     (initials === initials.toLowerCase() && (gazetteer().WORD_LEVEL.get(key) ?? 99) <= RARE_WORD_LEVEL)

@@ -422,6 +422,20 @@ function levelOf(t: Token): number | undefined {
   return level === 0 ? undefined : level;
 }
 
+/**
+ * One space and a capital letter alone (not the pronoun "I" nor the article "A"), then a space, a comma, a bracket,
+ * the line's end or a full stop that ends no abbreviation: what an initial after a name looks like ("Mehwish K spoke",
+ * "Oonagh B, CNS").
+ */
+const INITIAL_AFTER = /[ ][B-HJ-Z](?=[ ,;:()]|\.(?![\p{L}\p{N}])|\r?\n|$)/uy;
+/** The same with no plain space after the letter: a class after an eponym goes on ("Weber B fracture"). */
+const INITIAL_ENDING = /[ ][B-HJ-Z](?=[ ]?[,;:()]|\.(?![\p{L}\p{N}])|\r?\n|$)/uy;
+
+function initialAt(text: string, at: number, pattern = INITIAL_AFTER): boolean {
+  pattern.lastIndex = at;
+  return pattern.test(text);
+}
+
 /** O'Brien, McGibson, MacLeod as keys: "obrien", "mcgibson", "macleod". */
 const GAELIC_STEM = /^(?:o|mc|mac)(?=[a-z]{3})/;
 
@@ -859,10 +873,27 @@ function capitalsIn(text: string, t: Token): number {
   return n;
 }
 
-/** Place words that, after a possessive, are someone's home: "at cousin X's house", "X's place". */
-const HOME_WORDS: ReadonlySet<string> = new Set(["house", "place", "home", "flat", "bungalow", "caravan"]);
+/**
+ * Place words that, after a possessive in small letters, are someone's home or where they go: "at cousin X's house",
+ * "X's place", "daughter X's school play".
+ */
+const HOME_WORDS: ReadonlySet<string> = new Set([
+  "house",
+  "place",
+  "home",
+  "flat",
+  "bungalow",
+  "caravan",
+  "school",
+  "nursery",
+  "college",
+  "work",
+  "office",
+  "garden",
+  "room",
+]);
 
-/** "Nazanin's house": a possessive before a home word in lower case is someone's home, not a place. */
+/** "Nazanin's house": a possessive before a home word in small letters is someone's home, not a place. */
 function possessiveHome(text: string, group: Token, head: Token): boolean {
   return isApostrophe(text.charCodeAt(group.end)) && head.shape === Shape.Lower && HOME_WORDS.has(head.key);
 }
@@ -1202,7 +1233,15 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     has(head, GIVEN_BIT) &&
     has(tokens[last], NAME_BIT) &&
     dayMonthAfter(text, tokens[last] as Token);
-  if (!cued && !givenAndFamily && scoreAfter(text, tokens[last] as Token)) return false;
+  // Nor a letter closing a clause after a given name that is no English word: an initial ("Oonagh B, CNS"; not
+  // "Weber B fracture", "Weber B.").
+  const givenInitial =
+    size === 1 &&
+    head.kind === Kind.Strong &&
+    has(head, GIVEN_BIT) &&
+    levelOf(head) === undefined &&
+    initialAt(text, head.end, INITIAL_ENDING);
+  if (!cued && !givenAndFamily && !givenInitial && scoreAfter(text, tokens[last] as Token)) return false;
   // "Abbey pain scale", "Ottawa ankle rules", "Ivor Lewis oesophagectomy": an eponym a few words before its head.
   if (!cued && eponymAhead(text, tokens, last)) return false;
   // "Marie Curie", "Sarah Hodgkin…": a name-like word right before a clinical word is part of a clinical phrase.
@@ -1424,7 +1463,20 @@ function belongsToName(t: Token, neighbour: Token): boolean {
 
 function isCueWord(tokens: readonly Token[], i: number, text: string): boolean {
   const t = tokens[i] as Token;
+  // A short title in capitals at a line's end is initials or an abbreviation: "- MS⏎Copied to:" (not "Nurse⏎Oonagh").
+  if (has(t, TITLE_BIT) && t.shape === Shape.Upper && t.end - t.start <= 3 && endsLine(text, t.end))
+    return false;
+  // "Foster" says what kind of carer or parent follows ("foster mum Berit"), and "in foster care" names no one.
+  if (t.key === "foster") return false;
   return has(t, TITLE_BIT | PERSON_NOUN_BIT) || (has(t, PHRASE_END_BIT) && endsCuePhrase(tokens, i, text));
+}
+
+/** Whether nothing but spaces and a full stop lies between `at` and the end of its line (a line break follows). */
+function endsLine(text: string, at: number): boolean {
+  let i = at;
+  if (text.charCodeAt(i) === 46) i++;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  return text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13;
 }
 
 /**
@@ -1676,6 +1728,13 @@ export function findPersonNames(text: string): NameSpan[] {
       end++;
     }
     while (has(tokens[end], PARTICLE_BIT) && end > g.end) end--;
+    // "Berit W (post MI)", "Oonagh B, CNS": a capital alone after a given name is the family name's initial.
+    if (
+      (tokens[end] as Token).shape !== Shape.Lower &&
+      end + 1 < tokens.length &&
+      initialAt(text, (tokens[end] as Token).end)
+    )
+      end++;
     if (first > 0 && gapIs(NAME_GAP, text, tokens, first - 1)) {
       const previous = tokens[first - 1] as Token;
       if (
@@ -1923,10 +1982,14 @@ function listable(tokens: readonly Token[], first: number, end: number, mode: Sh
   return false;
 }
 
-/** A child's age after a name in a list of children: "Tariq 9, Noor 7", "Freya 6 and Isla 4", "Kai 18m". */
-const AGE = "[ ]{1,2}\\d{1,2}(?:[ ]?(?:yrs?|yo|y|m|months?))?";
+/**
+ * A child's age after a name in a list of children: "Tariq 9, Noor 7", "Freya 6 and Isla 4", "Kai 18m"; in brackets
+ * only before "and" or "&" ("Kobina (14) and Efosa (9)"; not "Mehwish (17), Iraqi").
+ */
+const AGE_UNIT = "(?:[ ]?(?:yrs?|yo|y|m|months?))?";
+const AGE = `[ ]{1,2}\\d{1,2}${AGE_UNIT}`;
 const AGE_COMMA = gapPattern(new RegExp(`${AGE}[ ]{0,2}[,&][ ]{0,2}`));
-const AGE_BEFORE_JOINER = gapPattern(new RegExp(`${AGE},?[ ]{1,2}`));
+const AGE_BEFORE_JOINER = gapPattern(new RegExp(`(?:${AGE}|[ ]{1,2}\\(\\d{1,2}${AGE_UNIT}\\)),?[ ]{1,2}`));
 
 /** Two groups separated by "and", "&" or a comma only, or those after an age ("Tariq 9, Noor 7"). */
 function joined(text: string, tokens: readonly Token[], leftEnd: number, rightFirst: number): boolean {

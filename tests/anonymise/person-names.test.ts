@@ -677,3 +677,26 @@ namesFound("countries are places, unless a title, a kinship word or a given name
   ["after a word of going", "She went to Algeria and came back in spring.", []],
   ["a town, then its country", "Holiday booked in Rimini, Italy.", []],
 ] as const);
+
+namesFound("initials, lists with ages, possessives and cues in messages", [
+  ["a capital after a given name is its initial", "Mehwish K (post MI) spoke about driving.", ["Mehwish K"]],
+  ["a letter and a comma after a given name is no class", "Seen today. Oonagh B, liaison CNS", ["Oonagh B"]],
+  ["a class letter after an eponym stays", "Ankle fracture, Weber B, for a cast.", []],
+  ["the article after a name stays", "Seen with Tom A few days ago.", ["Tom"]],
+  ["the pronoun after a name stays", "Spoke to Jane I think on Monday.", ["Jane"]],
+  [
+    "ages in brackets in a list",
+    "Children: Kobina (14) and Obiageliwe (9) live with him.",
+    ["Kobina", "Obiageliwe"],
+  ],
+  ["a name before a comma, an age and a nationality", "Mehwish (17), Iraqi, arrived in 2022.", ["Mehwish"]],
+  [
+    "a possessive before a school after a kinship word",
+    "For his daughter Obiageliwe's school play.",
+    ["Obiageliwe"],
+  ],
+  ["'in foster care' names no one", "Both children are in foster care now.", []],
+  ["'foster' before a word for a carer", "Lives with foster mum Sandrine.", ["Sandrine"]],
+  ["a reply from someone", "Reply from Grazyna: yes, will draft.", ["Grazyna"]],
+  ["a title in capitals at a line's end cues nothing", "Leaflet given.\n- MS\nCopied to: GP", []],
+] as const);

@@ -453,6 +453,21 @@ describe("scrubText: identifiers", () => {
       "[DATE] - [NAME]\nPulses",
     ],
     ["a specialty before a role on the last line stays", "Foot check done.\nDM nurse", "done.\nDM nurse"],
+    [
+      "initials, a comma and a nurse's role",
+      "Plan agreed with family. - GT, stoma nurse",
+      "- [NAME], stoma nurse",
+    ],
+    [
+      "initials that spell an abbreviation, then a role in brackets",
+      "Plan agreed. - TR (IBD nurse)",
+      "- [NAME] (IBD",
+    ],
+    [
+      "an initial and a family name, a comma and a role",
+      "Obs general. K. Obiora, RMN",
+      "general. [NAME], RMN",
+    ],
     ["a unit before a role on the last line stays", "Transferred.\nITU sister", "Transferred.\nITU sister"],
     ["a finding after a heading's colon stays", "ECG reviewed.\nImpression:\nAF", "Impression:\nAF"],
     ["a rate per minute stays", "14:00 pulse 80 beats /min", "beats /min"],
