@@ -752,6 +752,8 @@ final class PersonNames {
 
   private static boolean isCueWord(List<Token> tokens, int i, String text) {
     Token t = tokens.get(i);
+    // "Foster" says what kind of carer or parent follows; "in foster care" names no one (person-names.ts).
+    if (t.key.equals("foster")) return false;
     return has(t, TITLE_BIT | PERSON_NOUN_BIT) || (has(t, PHRASE_END_BIT) && endsCuePhrase(tokens, i, text));
   }
 
@@ -805,7 +807,10 @@ final class PersonNames {
 
   /** Eponyms that name a charity, a hospital or a ward in notes far more often than a person, as in person-names.ts. */
   private static final Set<String> INSTITUTION_EPONYMS = Set.of("curie", "macmillan", "nightingale", "papworth");
-  private static final Set<String> HOME_WORDS = Set.of("house", "place", "home", "flat", "bungalow", "caravan");
+  private static final Set<String> HOME_WORDS =
+      Set.of(
+          "house", "place", "home", "flat", "bungalow", "caravan", "school", "nursery", "college", "work", "office",
+          "garden", "room");
   private static final Set<String> ORG_HEADS =
       Set.of(
           "care", "council", "councils", "uk", "cymru", "foods", "service", "services", "agency", "agencies", "society",
