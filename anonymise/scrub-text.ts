@@ -345,6 +345,12 @@ export const PATTERNS = {
   REFERENCE_CODE: /\b[A-Z]{2,6}(?:-\d{2,10}){1,3}\b(?!-)/g,
   /** A police officer's collar number after the rank, and the name after it: "PC 2291 Marsh", "Sgt 1187". */
   COLLAR_NUMBER: /\b(?:PC|PCSO|PS|Sgt|DC)[ ]?(?<number>\d{3,6})\b(?:[ ](?<name>\p{Lu}[\p{Ll}'’-]{1,30}))?/gu,
+  /**
+   * An officer's number in a bracket after the officer (and the officer's name), or after the word "collar": "officer
+   * Quill (5523)", "officers Ana Brook (4120) and …", "wing officer (5581)", "(collar 6671)". Not a year ("(2019)").
+   */
+  OFFICER_NUMBER:
+    /\b(?:[Cc]ollar(?:[ ](?:[Nn]o\.?|[Nn]umber))?[ ]?:?[ ]?|[Oo]fficers?[ ](?:(?:\p{Lu}\.?[ ])?\p{Lu}[\p{L}'’-]{1,30}(?:[ ]\p{Lu}[\p{L}'’-]{1,30})?[ ])?\()(?!(?:19|20)\d\d\b)(?<number>\d{3,6})\b/gu,
   /** Windows worth showing the phone parser: an optional +, then digits, spaces, brackets and dashes. */
   PHONE_CANDIDATE: /(?:\+|\(|\b)\d[\d ()-]{7,24}\d/g,
 } as const;
@@ -882,6 +888,7 @@ function findReferenceCodes(text: string, spans: Span[]): void {
 const REFERENCE_CODE_HINT = /[A-Z]-\d/;
 
 function findCollarNumbers(text: string, spans: Span[]): void {
+  if (text.includes("ollar") || text.includes("fficer")) findOfficerNumbers(text, spans);
   if (!RANKS.some((rank) => text.includes(rank))) return;
   const re = PATTERNS.COLLAR_NUMBER;
   re.lastIndex = 0;
@@ -893,6 +900,16 @@ function findCollarNumbers(text: string, spans: Span[]): void {
       const end = m.index + m[0].length;
       spans.push({ start: end - name.length, end, entity: "NAME", replacement: undefined });
     }
+  }
+}
+
+function findOfficerNumbers(text: string, spans: Span[]): void {
+  const re = PATTERNS.OFFICER_NUMBER;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const number = m.groups?.["number"] as string;
+    const end = m.index + m[0].length;
+    spans.push({ start: end - number.length, end, entity: "ID_NUMBER", replacement: undefined });
   }
 }
 

@@ -548,7 +548,17 @@ final class ScrubText {
     while (m.find()) if (digitCount(m.group()) >= 6) spans.add(new Span(m.start(), m.end(), "ID_NUMBER", null));
   }
 
+  /** An officer's number in a bracket after the officer (and name), or after "collar" (scrub-text.ts OFFICER_NUMBER). */
+  private static final Pattern OFFICER_NUMBER =
+      Js.regex(
+          "\\b(?:[Cc]ollar(?:[ ](?:[Nn]o\\.?|[Nn]umber))?[ ]?:?[ ]?|[Oo]fficers?[ ](?:(?:\\p{Lu}\\.?[ ])?\\p{Lu}[\\p{L}'’-]{1,30}(?:[ ]\\p{Lu}[\\p{L}'’-]{1,30})?[ ])?\\()(?!(?:19|20)\\d\\d\\b)(?<number>\\d{3,6})\\b",
+          "gu");
+
   private void findCollarNumbers(String text, boolean plain, List<Span> spans) {
+    if (text.contains("ollar") || text.contains("fficer")) {
+      Matcher o = OFFICER_NUMBER.matcher(text);
+      while (o.find()) spans.add(new Span(o.end() - o.group("number").length(), o.end(), "ID_NUMBER", null));
+    }
     boolean rank = false;
     for (String r : RANKS) rank |= text.contains(r);
     if (!rank) return;
