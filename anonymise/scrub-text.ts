@@ -318,12 +318,12 @@ export const PATTERNS = {
    * A reference right after the word that introduces it: "Hosp No C0456218", "hospital number 4418203", "MRN:
    * 4418203", "hosp no QEB 4418203", "Crime ref 13/88412/24", "ref CSFD-2024-118842", "reference: H1234567/2",
    * "case no 55120", "interpreter ID 48213", "Datix W228417", a laboratory's or specimen's number ("lab no
-   * K25-30118", "specimen 2207731"), "refs BX24-2207". The reference is letters, digits, / and - (a short code and a
+   * K25-30118", "specimen no 2207731"; not "lab: CK 15400"), "refs BX24-2207". The reference is letters, digits, / and - (a short code and a
    * space may lead it); findReferences keeps only what looks like one. `hosp` marks a hospital number. The
    * reference ends the match, so its range is the match's end less its length (no match indices to allocate).
    */
   REFERENCE_AFTER_CUE:
-    /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?s?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|(?:[Ll]ab|LAB|[Ss]pecimen|[Ss]ample|[Aa]ccession)(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|[Rr]ef|ID)\.?)?|(?:Datix|DATIX)(?:[ ]?(?:[Rr]ef|[Nn]o)\.?)?|(?:[Pp]rison|[Cc]linic|[Ss]taff|[Ss]ervice|[Cc]ollar|[Ww]arrant|[Cc]ustody|[Pp]ayroll|[Ee]mployee|[Ii]ncident|[Cc]omplaint|[Cc]laim|[Pp]assport|[Pp]upil|[Ss]tudent|[Ll]og)[ ]?(?:[Nn]o|[Nn]um(?:ber)?)\.?|(?:GMC|NMC|HCPC|GDC|GPhC|GOC)(?:[ ](?:PIN|[Nn]o\.?|[Nn]umber|[Rr]eg(?:istration)?(?:[ ][Nn]o\.?)?))?|PIN|[Ll]og(?:ged)?(?:[ ]as)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/g,
+    /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?s?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|(?:[Ll]ab|LAB|[Ss]pecimen|[Ss]ample|[Aa]ccession)[ ]?(?:[Nn]o|[Nn]um(?:ber)?|[Rr]ef|ID)\.?|(?:Datix|DATIX)(?:[ ]?(?:[Rr]ef|[Nn]o)\.?)?|(?:[Pp]rison|[Cc]linic|[Ss]taff|[Ss]ervice|[Cc]ollar|[Ww]arrant|[Cc]ustody|[Pp]ayroll|[Ee]mployee|[Ii]ncident|[Cc]omplaint|[Cc]laim|[Pp]assport|[Pp]upil|[Ss]tudent|[Ll]og)[ ]?(?:[Nn]o|[Nn]um(?:ber)?)\.?|(?:GMC|NMC|HCPC|GDC|GPhC|GOC)(?:[ ](?:PIN|[Nn]o\.?|[Nn]umber|[Rr]eg(?:istration)?(?:[ ][Nn]o\.?)?))?|PIN|[Ll]og(?:ged)?(?:[ ]as)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/g,
   /**
    * A hospital number written as a site code of three or four capitals and six to eight digits ("RNN 0450913",
    * "QEB4418203"), or two capitals joined to them ("LT1120394"); findSiteNumbers leaves out laboratory values
@@ -332,9 +332,10 @@ export const PATTERNS = {
   SITE_NUMBER: /\b(?:(?<code>[A-Z]{3,4})[ ]?|(?<pair>[A-Z]{2}))(?<number>\d{6,8})\b/g,
   /**
    * A prisoner's number in the national form, a letter, four figures and two letters ("B4471QT"), with or without its
-   * cue ("Prison no"): nothing clinical is written so.
+   * cue ("Prison no"); not a batch, a lot or a code of that shape ("batch E1234AB", "coded S7200XA").
    */
-  PRISON_NUMBER: /\b[A-Z]\d{4}[A-Z]{2}\b/g,
+  PRISON_NUMBER:
+    /\b[A-Z](?<!(?:[Bb]atch|BATCH|[Ll]ot|LOT|[Cc]oded?|CODED?|ICD(?:-?10)?)[ :#.]{1,3}[A-Z])\d{4}[A-Z]{2}\b/g,
   /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
   ID_NUMBER: /\d(?:[ -]?\d){8,40}/g,
   /**
@@ -862,7 +863,8 @@ function findReferences(text: string, spans: Span[]): void {
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const ref = m.groups?.["ref"] as string;
     const range = groupAtEnd(m, ref);
-    if (!referenceLike(ref)) {
+    // "sample no 2100 mL", "… 45000 copies/mL": a measurement, not a reference.
+    if (!referenceLike(ref) || UNIT_AFTER.test(text.slice(range[1], range[1] + 12))) {
       // Look again from the rejected word: "MRN Number 4418203" may hold a cue of its own.
       re.lastIndex = range[0];
       continue;
@@ -1594,21 +1596,22 @@ function findSignOff(text: string, spans: Span[]): void {
   // RN", "by SHO").
   if (by !== undefined && (role !== undefined || bracket !== undefined || isRoleOrGrade(initials))) return;
   // "PW (admin)", "KD (TVN)": a bracket after initials says who signs: a role, a service or its abbreviation.
-  // "(IBD nurse)", "- GT, stoma nurse": a bracket, or a comma and the writer's role, which must then be one as
-  // written (not "CT, chest clear"). A nurse signs so; "DM nurse" alone on the last line is a specialty's.
-  if (bracket !== undefined && !signatureRole(bracket) && !nurse(bracket)) return;
-  if (comma !== undefined && (role !== undefined || !(strictRole(comma) || nurse(comma)))) return;
+  // "(stoma nurse)", "- GT, stoma nurse": a nurse's role in a bracket, or a comma and the writer's role, which must
+  // then be one as written (not "CT, chest clear"), after letters that are no abbreviation, role or grade themselves
+  // ("- DM (practice nurse)", "Referrals:⏎OT, physio"). "DM nurse" alone on the last line is a specialty's.
+  const plainInitials = staffInitials(initials) && !isRoleOrGrade(initials);
+  if (bracket !== undefined && !signatureRole(bracket) && !(nurse(bracket) && plainInitials)) return;
+  // "- PD (PD nurse)": letters that the role repeats are its specialty, not a writer's initials.
+  if ((bracket ?? comma)?.split(/[ \t]+/).includes(initials)) return;
+  if (comma !== undefined && (role !== undefined || !plainInitials || !(strictRole(comma) || nurse(comma))))
+    return;
   if (role !== undefined) {
     // Initials then a word: a signature only when the word is a role, a grade or a service ("AO ST4", "TR
     // podiatry"), never "NG tube".
     if (!signatureRole(role)) return;
     if (TITLES.has(key) || NOT_INITIALS.has(key)) return;
   } else if (
-    // A role after them says who signs, even when the letters spell an abbreviation ("- TR (IBD nurse)").
-    (abbreviation(initials) &&
-      bracket === undefined &&
-      comma === undefined &&
-      !aloneOnLastLine(tail, m, initials, key)) ||
+    (abbreviation(initials) && !aloneOnLastLine(tail, m, initials, key)) ||
     // In small letters, an English word ends a sentence ("… as before. yes", "… ok ta"); a rare one ("ja", "jo")
     // is more likely the writer's initials.
     (initials === initials.toLowerCase() && (gazetteer().WORD_LEVEL.get(key) ?? 99) <= RARE_WORD_LEVEL)

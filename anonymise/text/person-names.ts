@@ -423,17 +423,16 @@ function levelOf(t: Token): number | undefined {
 }
 
 /**
- * One space and a capital letter alone (not the pronoun "I" nor the article "A"), then a space, a comma, a bracket,
- * the line's end or a full stop that ends no abbreviation: what an initial after a name looks like ("Mehwish K spoke",
- * "Oonagh B, CNS").
+ * One space and a capital letter alone, then a comma, a semicolon, a colon or a bracket (a space before it
+ * allowed), or the line's end: what an initial closing a name looks like ("Mehwish K, CNS", "Berit W (post MI)").
+ * Not "I", nor "L" and "R", which are sides ("Mrs Owusu R breast"); a letter before a word stays ("Ngozi B neg",
+ * "Mr Adebayo K 6.1", "T wave").
  */
-const INITIAL_AFTER = /[ ][B-HJ-Z](?=[ ,;:()]|\.(?![\p{L}\p{N}])|\r?\n|$)/uy;
-/** The same with no plain space after the letter: a class after an eponym goes on ("Weber B fracture"). */
-const INITIAL_ENDING = /[ ][B-HJ-Z](?=[ ]?[,;:()]|\.(?![\p{L}\p{N}])|\r?\n|$)/uy;
+const INITIAL_AFTER = /[ ][A-HJ-KM-QS-Z](?=[ ]?[,;:()]|\.?[ \t]*(?:\r?\n|$))/uy;
 
-function initialAt(text: string, at: number, pattern = INITIAL_AFTER): boolean {
-  pattern.lastIndex = at;
-  return pattern.test(text);
+function initialAt(text: string, at: number): boolean {
+  INITIAL_AFTER.lastIndex = at;
+  return INITIAL_AFTER.test(text);
 }
 
 /** O'Brien, McGibson, MacLeod as keys: "obrien", "mcgibson", "macleod". */
@@ -1233,15 +1232,7 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     has(head, GIVEN_BIT) &&
     has(tokens[last], NAME_BIT) &&
     dayMonthAfter(text, tokens[last] as Token);
-  // Nor a letter closing a clause after a given name that is no English word: an initial ("Oonagh B, CNS"; not
-  // "Weber B fracture", "Weber B.").
-  const givenInitial =
-    size === 1 &&
-    head.kind === Kind.Strong &&
-    has(head, GIVEN_BIT) &&
-    levelOf(head) === undefined &&
-    initialAt(text, head.end, INITIAL_ENDING);
-  if (!cued && !givenAndFamily && !givenInitial && scoreAfter(text, tokens[last] as Token)) return false;
+  if (!cued && !givenAndFamily && scoreAfter(text, tokens[last] as Token)) return false;
   // "Abbey pain scale", "Ottawa ankle rules", "Ivor Lewis oesophagectomy": an eponym a few words before its head.
   if (!cued && eponymAhead(text, tokens, last)) return false;
   // "Marie Curie", "Sarah Hodgkin…": a name-like word right before a clinical word is part of a clinical phrase.
@@ -1463,20 +1454,40 @@ function belongsToName(t: Token, neighbour: Token): boolean {
 
 function isCueWord(tokens: readonly Token[], i: number, text: string): boolean {
   const t = tokens[i] as Token;
-  // A short title in capitals at a line's end is initials or an abbreviation: "- MS⏎Copied to:" (not "Nurse⏎Oonagh").
-  if (has(t, TITLE_BIT) && t.shape === Shape.Upper && t.end - t.start <= 3 && endsLine(text, t.end))
+  // A short title in capitals alone on its line (a dash before it) is initials or an abbreviation: "- MS⏎Copied
+  // to:". Not a title ending a line of text ("led by DR⏎Okonjo", "DEAR MS⏎…").
+  if (
+    has(t, TITLE_BIT) &&
+    t.shape === Shape.Upper &&
+    t.end - t.start <= 3 &&
+    aloneOnLine(text, t.start, t.end)
+  )
     return false;
   // "Foster" says what kind of carer or parent follows ("foster mum Berit"), and "in foster care" names no one.
   if (t.key === "foster") return false;
   return has(t, TITLE_BIT | PERSON_NOUN_BIT) || (has(t, PHRASE_END_BIT) && endsCuePhrase(tokens, i, text));
 }
 
-/** Whether nothing but spaces and a full stop lies between `at` and the end of its line (a line break follows). */
-function endsLine(text: string, at: number): boolean {
-  let i = at;
+/**
+ * Whether [start, end) stands alone on a line that another follows: only spaces, a dash or a bullet before it on its
+ * line, only spaces and a full stop after it.
+ */
+function aloneOnLine(text: string, start: number, end: number): boolean {
+  let i = end;
   if (text.charCodeAt(i) === 46) i++;
   while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
-  return text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13;
+  if (text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) return false;
+  let j = start - 1;
+  while (
+    j >= 0 &&
+    (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || isDashOrBullet(text.charCodeAt(j)))
+  )
+    j--;
+  return j < 0 || text.charCodeAt(j) === 10;
+}
+
+function isDashOrBullet(c: number): boolean {
+  return c === 45 || c === 0x2013 || c === 0x2014 || c === 0x2022 || c === 42;
 }
 
 /**
@@ -1728,7 +1739,7 @@ export function findPersonNames(text: string): NameSpan[] {
       end++;
     }
     while (has(tokens[end], PARTICLE_BIT) && end > g.end) end--;
-    // "Berit W (post MI)", "Oonagh B, CNS": a capital alone after a given name is the family name's initial.
+    // "Berit W (post MI)", "Mehwish K, CNS": a capital alone closing a name is the family name's initial.
     if (
       (tokens[end] as Token).shape !== Shape.Lower &&
       end + 1 < tokens.length &&

@@ -41,7 +41,7 @@ export const PERSON_NOUNS = set(`
   physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic porter receptionist
   secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
   psychologist counsellor gp ot salt sw admin administrator clerk scribe
-  teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers crew dispenser
+  teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers crew
 `);
 
 /**
@@ -52,7 +52,7 @@ export const ROLE_NOUNS = set(`
   physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic porter receptionist
   secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
   psychologist counsellor gp ot salt sw admin administrator clerk scribe worker coordinator advocate interpreter translator chaplain
-  teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers crew dispenser
+  teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers crew
 `);
 
 /** Multi-word person nouns and verb cues, as sequences of keys: the name follows the last word. */
@@ -87,9 +87,6 @@ export const CUE_PHRASES: readonly (readonly string[])[] = [
   "visit from",
   "visits from",
   "message from",
-  "reply from",
-  "reply to",
-  "response from",
   "message for",
   "message to",
   "message left for",

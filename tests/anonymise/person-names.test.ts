@@ -679,8 +679,12 @@ namesFound("countries are places, unless a title, a kinship word or a given name
 ] as const);
 
 namesFound("initials, lists with ages, possessives and cues in messages", [
-  ["a capital after a given name is its initial", "Mehwish K (post MI) spoke about driving.", ["Mehwish K"]],
-  ["a letter and a comma after a given name is no class", "Seen today. Oonagh B, liaison CNS", ["Oonagh B"]],
+  ["a capital closing a name is its initial", "Mehwish K (post MI) spoke about driving.", ["Mehwish K"]],
+  ["a capital and a comma after a name", "Seen today. Mehwish K, liaison CNS", ["Mehwish K"]],
+  ["a side after a name stays", "Mrs Quarshie R breast lump, referral sent.", ["Quarshie"]],
+  ["a blood group after a name stays", "Mum Chinelo B neg, Kleihauer sent.", ["Chinelo"]],
+  ["a potassium after a name stays", "Mr Adewunmi K 6.1, repeat ECG.", ["Adewunmi"]],
+  ["a letter before a word after a name stays", "Mr Ivanov T wave inversion.", ["Ivanov"]],
   ["a class letter after an eponym stays", "Ankle fracture, Weber B, for a cast.", []],
   ["the article after a name stays", "Seen with Tom A few days ago.", ["Tom"]],
   ["the pronoun after a name stays", "Spoke to Jane I think on Monday.", ["Jane"]],
@@ -697,6 +701,10 @@ namesFound("initials, lists with ages, possessives and cues in messages", [
   ],
   ["'in foster care' names no one", "Both children are in foster care now.", []],
   ["'foster' before a word for a carer", "Lives with foster mum Sandrine.", ["Sandrine"]],
-  ["a reply from someone", "Reply from Grazyna: yes, will draft.", ["Grazyna"]],
-  ["a title in capitals at a line's end cues nothing", "Leaflet given.\n- MS\nCopied to: GP", []],
+  ["a title in capitals alone on its line cues nothing", "Leaflet given.\n- MS\nCopied to: GP", []],
+  [
+    "a title in capitals ending a line of text cues the next",
+    "SEEN TODAY BY DR\nEZEABASILI, PLAN AS BEFORE.",
+    ["EZEABASILI"],
+  ],
 ] as const);

@@ -165,7 +165,7 @@ final class ScrubText {
               "\\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\\.?|[Hh]osp\\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\\.?)?"
                   + "|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\\.?)?)"
                   + "|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?s?\\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\\.?)?"
-                  + "|(?:[Ll]ab|LAB|[Ss]pecimen|[Ss]ample|[Aa]ccession)(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|[Rr]ef|ID)\\.?)?"
+                  + "|(?:[Ll]ab|LAB|[Ss]pecimen|[Ss]ample|[Aa]ccession)[ ]?(?:[Nn]o|[Nn]um(?:ber)?|[Rr]ef|ID)\\.?"
                   + "|(?:Datix|DATIX)(?:[ ]?(?:[Rr]ef|[Nn]o)\\.?)?"
                   + "|(?:[Pp]rison|[Ss]taff|[Ss]ervice|[Cc]ollar|[Ww]arrant|[Cc]ustody|[Pp]ayroll|[Ee]mployee|[Ii]ncident|[Cc]omplaint|[Cc]laim|[Pp]assport|[Pp]upil|[Ss]tudent|[Ll]og)[ ]?(?:[Nn]o|[Nn]um(?:ber)?)\\.?"
                   + "|(?:GMC|NMC|HCPC|GDC|GPhC|GOC)(?:[ ](?:PIN|[Nn]o\\.?|[Nn]umber|[Rr]eg(?:istration)?(?:[ ][Nn]o\\.?)?))?"
@@ -271,8 +271,11 @@ final class ScrubText {
               + "(?![\\p{L}\\p{N}])",
           "iu");
   private static final Pattern ID_NUMBER = Js.regex("\\d(?:[ -]?\\d){8,40}", "g");
-  /** A prisoner's number in the national form, a letter, four figures and two letters, with or without its cue. */
-  private static final Pattern PRISON_NUMBER = Js.regex("\\b[A-Z]\\d{4}[A-Z]{2}\\b", "g");
+  /** A prisoner's number in the national form (a letter, four figures, two letters); not a batch, lot or code. */
+  private static final Pattern PRISON_NUMBER =
+      Js.regex(
+          "\\b[A-Z](?<!(?:[Bb]atch|BATCH|[Ll]ot|LOT|[Cc]oded?|CODED?|ICD(?:-?10)?)[ :#.]{1,3}[A-Z])\\d{4}[A-Z]{2}\\b",
+          "g");
   private static final Js.Dual PHONE_CANDIDATE = Js.dual(first("+(0-9", "(?:\\+|\\(|\\b)\\d[\\d ()-]{7,24}\\d"), "g");
 
 
@@ -609,7 +612,8 @@ final class ScrubText {
       int start = m.start("ref");
       int end = m.end("ref");
       from = m.end();
-      if (!referenceLike(m.group("ref"))) {
+      if (!referenceLike(m.group("ref"))
+          || UNIT_AFTER.matcher(text.substring(end, Math.min(text.length(), end + 12))).find()) {
         // Look again from the rejected word: "MRN Number 4418203" may hold a cue of its own.
         from = start;
         continue;

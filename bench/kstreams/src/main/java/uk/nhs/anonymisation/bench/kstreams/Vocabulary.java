@@ -42,7 +42,7 @@ final class Vocabulary {
           greatgranddaughter physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic
           porter receptionist secretary consultant registrar spr sho houseofficer hca matron clinician surgeon
           anaesthetist psychiatrist psychologist counsellor gp ot salt sw
-          teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers dispenser
+          teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers
           """);
 
   static final Set<String> ROLE_NOUNS =
@@ -52,7 +52,7 @@ final class Vocabulary {
           receptionist secretary consultant registrar spr sho houseofficer hca matron clinician surgeon
           anaesthetist psychiatrist psychologist counsellor gp ot salt sw worker coordinator advocate
           interpreter translator chaplain
-          teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers dispenser
+          teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers
           """);
 
   static final Set<String> FILLERS =
@@ -216,8 +216,7 @@ final class Vocabulary {
               "care co ordinator", "care assistant", "health visitor", "district nurse", "named nurse",
               "spoke to", "spoke with", "speaking to", "speaking with", "talked to", "talked with",
               "discussed with", "discussion with", "d w", "called by", "call from", "call to", "phone call from",
-              "phoned by", "rang by", "message from", "reply from", "reply to", "response from", "message for",
-              "message left for", "letter to",
+              "phoned by", "rang by", "message from", "message for", "message left for", "letter to",
               "letter from", "accompanied by", "attended with", "attends with", "came in with", "came with",
               "brought in by", "brought by", "escorted by", "collected by", "picked up by", "visited by",
               "seen with", "lives with", "living with", "lives alone with", "stays with", "staying with",
