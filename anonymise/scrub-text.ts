@@ -318,9 +318,10 @@ export const PATTERNS = {
    * A reference right after the word that introduces it: "Hosp No C0456218", "hospital number 4418203", "MRN:
    * 4418203", "hosp no QEB 4418203", "Crime ref 13/88412/24", "ref CSFD-2024-118842", "reference: H1234567/2",
    * "case no 55120", "interpreter ID 48213", "Datix W228417", a laboratory's or specimen's number ("lab no
-   * K25-30118", "specimen no 2207731"; not "lab: CK 15400"), "refs BX24-2207". The reference is letters, digits, / and - (a short code and a
-   * space may lead it); findReferences keeps only what looks like one. `hosp` marks a hospital number. The
-   * reference ends the match, so its range is the match's end less its length (no match indices to allocate).
+   * K25-30118", "specimen no 2207731"; not "lab: CK 15400"), "refs BX24-2207". The reference is letters, digits, /
+   * and - (a short code and a space may lead it); findReferences keeps only what looks like one. `hosp` marks a
+   * hospital number. The reference ends the match, so its range is the match's end less its length (no match indices
+   * to allocate).
    */
   REFERENCE_AFTER_CUE:
     /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?s?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|(?:[Ll]ab|LAB|[Ss]pecimen|[Ss]ample|[Aa]ccession)[ ]?(?:[Nn]o|[Nn]um(?:ber)?|[Rr]ef|ID)\.?|(?:Datix|DATIX)(?:[ ]?(?:[Rr]ef|[Nn]o)\.?)?|(?:[Pp]rison|[Cc]linic|[Ss]taff|[Ss]ervice|[Cc]ollar|[Ww]arrant|[Cc]ustody|[Pp]ayroll|[Ee]mployee|[Ii]ncident|[Cc]omplaint|[Cc]laim|[Pp]assport|[Pp]upil|[Ss]tudent|[Ll]og)[ ]?(?:[Nn]o|[Nn]um(?:ber)?)\.?|(?:GMC|NMC|HCPC|GDC|GPhC|GOC)(?:[ ](?:PIN|[Nn]o\.?|[Nn]umber|[Rr]eg(?:istration)?(?:[ ][Nn]o\.?)?))?|PIN|[Ll]og(?:ged)?(?:[ ]as)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/g,
@@ -348,7 +349,8 @@ export const PATTERNS = {
   COLLAR_NUMBER: /\b(?:PC|PCSO|PS|Sgt|DC)[ ]?(?<number>\d{3,6})\b(?:[ ](?<name>\p{Lu}[\p{Ll}'’-]{1,30}))?/gu,
   /**
    * An officer's number in a bracket after the officer (and the officer's name), or after the word "collar": "officer
-   * Quill (5523)", "officers Ana Brook (4120) and …", "wing officer (5581)", "(collar 6671)". Not a year ("(2019)").
+   * Quill (5523)", "officers Ysolde Pennage (4120) and …", "wing officer (5581)", "(collar 6671)". Not a year
+   * ("(2019)").
    */
   OFFICER_NUMBER:
     /\b(?:[Cc]ollar(?:[ ](?:[Nn]o\.?|[Nn]umber))?[ ]?:?[ ]?|[Oo]fficers?[ ](?:(?:\p{Lu}\.?[ ])?\p{Lu}[\p{L}'’-]{1,30}(?:[ ]\p{Lu}[\p{L}'’-]{1,30})?[ ])?\()(?!(?:19|20)\d\d\b)(?<number>\d{3,6})\b/gu,
@@ -864,7 +866,7 @@ function findReferences(text: string, spans: Span[]): void {
     const ref = m.groups?.["ref"] as string;
     const range = groupAtEnd(m, ref);
     // "sample no 2100 mL", "… 45000 copies/mL": a measurement, not a reference.
-    if (!referenceLike(ref) || UNIT_AFTER.test(text.slice(range[1], range[1] + 12))) {
+    if (!referenceLike(ref) || unitAt(text, range[1])) {
       // Look again from the rejected word: "MRN Number 4418203" may hold a cue of its own.
       re.lastIndex = range[0];
       continue;
@@ -916,7 +918,13 @@ function findOfficerNumbers(text: string, spans: Span[]): void {
 }
 
 /** A unit or a rate right after a number: a laboratory value ("12000000 IU/mL", "250000 cells", "x10^9/L"). */
-const UNIT_AFTER = /^[ ]{0,2}(?:iu|copies|cells|x[ ]?10|\/|ml|per|log|u\/l)/i;
+const UNIT_AFTER = /[ ]{0,2}(?:iu|copies|cells|x[ ]?10|\/|ml|per|log|u\/l)/iy;
+
+/** Whether UNIT_AFTER matches at `at`, read in place. */
+function unitAt(text: string, at: number): boolean {
+  UNIT_AFTER.lastIndex = at;
+  return UNIT_AFTER.test(text);
+}
 
 /**
  * Hospital numbers after a site code (PATTERNS.SITE_NUMBER). Not where something found already covers the number
@@ -932,7 +940,7 @@ function findSiteNumbers(text: string, spans: Span[]): void {
     const { code, pair, number } = m.groups as { code?: string; pair?: string; number: string };
     const letters = (code ?? pair ?? "").toLowerCase();
     if (overlaps(spans, found, end - number.length, end, false) || CLINICAL.has(letters)) continue;
-    if (UNIT_AFTER.test(text.slice(end, end + 8))) continue;
+    if (unitAt(text, end)) continue;
     spans.push({ start: m.index, end, entity: "PATIENT_ID", replacement: undefined });
   }
 }
@@ -1058,8 +1066,8 @@ function abbreviation(letters: string): boolean {
 
 /**
  * A note signed with an initial and a family name, then one to three short words of role, grade or team, one of
- * them a staff role or a grade, a comma perhaps before them: "… O. Brennan TB CNS", "… S. Adeyinka CT1 T&O", "… C. Forde,
- * AMU SpR".
+ * them a staff role or a grade, a comma perhaps before them: "… O. Brennan TB CNS", "… S. Adeyinka CT1 T&O", "… C.
+ * Forde, AMU SpR".
  */
 const SIGNATURE =
   /(?:^|[.!?][ \t]{1,3}|\n[ \t]{0,3}|\b[Ss]igned:?[ ]{1,2})(?<name>\p{Lu}\.[ ]?\p{Lu}[\p{L}\p{M}'’-]{1,30}),?(?<roles>(?:[ \t]{1,3}[A-Z][A-Za-z&]{0,5}\d{0,2}){1,3})[ \t]{0,3}\.?\s*$/u;
@@ -1077,7 +1085,6 @@ const GIVEN_SIGNATURE =
 const GIVEN_INITIAL_ROLE =
   /(?<=\b(?<given>\p{Lu}\p{Ll}{2,20}))[ ][A-Z]\.?[ ]{1,2}(?<role>[A-Z][A-Za-z]{1,4}\d{0,2})\b/gu;
 
-/** The role words a signature gives after initials: a grade, a staff role or a role noun, a service. */
 /** The last word of a few words written with single spaces or tabs. */
 function lastWord(words: string): string {
   return (
@@ -1088,6 +1095,7 @@ function lastWord(words: string): string {
   );
 }
 
+/** The role words a signature gives after initials: a grade, a staff role or a role noun, a service. */
 function signatureRole(words: string): boolean {
   const last = lastWord(words);
   const key = keyOf(last);
@@ -1104,7 +1112,7 @@ function nurse(words: string): boolean {
 
 /** A role, a grade or a service written as such, not any capitals: "RN", "ST2", "care navigator", "physio". */
 function strictRole(words: string): boolean {
-  const last = words.trim().split(" ").pop() ?? "";
+  const last = lastWord(words);
   const key = keyOf(last);
   return (
     isRoleOrGrade(last) ||

@@ -425,8 +425,8 @@ function levelOf(t: Token): number | undefined {
 /**
  * One space and a capital letter alone, then a comma, a semicolon, a colon or a bracket (a space before it
  * allowed), or the line's end: what an initial closing a name looks like ("Mehwish K, CNS", "Berit W (post MI)").
- * Not "I", nor "L" and "R", which are sides ("Mrs Owusu R breast"); a letter before a word stays ("Ngozi B neg",
- * "Mr Adebayo K 6.1", "T wave").
+ * Not "I", nor "L" and "R", which are sides ("Mrs Quarshie R breast"); a letter before a word stays ("Chinelo B
+ * neg", "Mr Adewunmi K 6.1", "T wave").
  */
 const INITIAL_AFTER = /[ ][A-HJ-KM-QS-Z](?=[ ]?[,;:()]|\.?[ \t]*(?:\r?\n|$))/uy;
 
@@ -1455,7 +1455,7 @@ function belongsToName(t: Token, neighbour: Token): boolean {
 function isCueWord(tokens: readonly Token[], i: number, text: string): boolean {
   const t = tokens[i] as Token;
   // A short title in capitals alone on its line (a dash before it) is initials or an abbreviation: "- MS⏎Copied
-  // to:". Not a title ending a line of text ("led by DR⏎Okonjo", "DEAR MS⏎…").
+  // to:". Not a title ending a line of text ("led by DR⏎Ezeabasili", "DEAR MS⏎…").
   if (
     has(t, TITLE_BIT) &&
     t.shape === Shape.Upper &&
