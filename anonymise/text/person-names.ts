@@ -8,6 +8,7 @@ import {
   CUE_PHRASES,
   EPONYM_HEADS,
   FILLERS,
+  FINDINGS,
   INSTITUTION_EPONYMS,
   JOB_TITLES,
   LANGUAGE_CUES,
@@ -24,6 +25,7 @@ import {
   RELATION_MODIFIERS,
   ROLE_NOUNS,
   SERVICE_ABBREVIATIONS,
+  SPECIALTIES,
   SPEECH_VERBS,
   STAFF_ROLES,
   TITLES,
@@ -394,7 +396,8 @@ function factsOf(k: string): number {
     if (COUNTRIES.has(k)) f |= COUNTRY_BIT;
     if (LANGUAGE_CUES.has(k)) f |= LANGUAGE_CUE_BIT | BLOCK_BIT;
     // "Specialist", "CAMHS": never a name part, but not a clinical word that would hide the name before it.
-    if (JOB_TITLES.has(k) || SERVICE_ABBREVIATIONS.has(k)) f |= BLOCK_BIT;
+    if (JOB_TITLES.has(k) || SERVICE_ABBREVIATIONS.has(k) || SPECIALTIES.has(k) || FINDINGS.has(k))
+      f |= BLOCK_BIT;
     if ((f & (CLINICAL_BIT | TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT)) !== 0) f |= BLOCK_BIT;
     // "St Thomas'", "Royal Free": the first word of a place, never part of a person's name.
     if (k === "st" || k === "saint" || k === "royal") f |= BLOCK_BIT;
@@ -470,6 +473,15 @@ function classify(t: Token, mode: Shape): Kind {
   if (level === undefined && mode === Shape.Capitalised && t.shape === Shape.Upper && k.length >= 4)
     return Kind.Unknown;
   return Kind.None;
+}
+
+/** "IgA", "IgG", "IgM", "IgE", "IgD": an immunoglobulin, written so, is no name ("Iga", "Ige" are). */
+function immunoglobulin(text: string, t: Token): boolean {
+  return (
+    text.charCodeAt(t.start) === 73 &&
+    text.charCodeAt(t.start + 1) === 103 &&
+    "ADEGM".includes(text[t.start + 2] as string)
+  );
 }
 
 /** Cue phrases by their last word: a token is checked only against the phrases that end with it. */
@@ -1632,6 +1644,8 @@ export function findPersonNames(text: string): NameSpan[] {
   let candidates = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
+    if (t.end - t.start === 3 && immunoglobulin(text, t))
+      t.bits = (t.bits & ~(NAME_BIT | GIVEN_BIT)) | BLOCK_BIT;
     t.kind = classify(t, mode);
     // Only capitalised words that are a family name and a clinical word, or one letter, can be promoted.
     if (

@@ -238,6 +238,29 @@ export const JOB_TITLES = set(`
   assistant assistants technician administrator admin liaison clinical medical surgical geneticist geneticists
   portering housekeeping
 `);
+/**
+ * Specialties and services written between a grade and a role ("Consultant Forensic Psychiatrist", "Specialist
+ * Haemoglobinopathy Midwife", "Perinatal CNS"): never part of a name, like the job titles. Words ending in
+ * "-ology", "-iatry" and the like are recognised by their ending and are not listed.
+ */
+export const SPECIALTIES = set(`
+  forensic perinatal neonatal antenatal postnatal cardiothoracic thoracic vascular colorectal hepatobiliary
+  urological neurological orthopaedic orthopedic paediatric pediatric obstetric gynaecological geriatric
+  psychiatric respiratory pulmonary cardiac renal ophthalmic audiological haemoglobinopathy haemophilia
+  transfusion anticoagulation palliative perioperative preoperative anaesthetic maxillofacial musculoskeletal
+  spinal bariatric endocrine pancreatic transplant dialysis nutritional dietetic occupational acute emergency
+  critical intensive rehabilitation stroke continence viability reproductive genetic genomic infectious diabetes
+  diabetic epilepsy dementia frailty tuberculosis hepatitis haematological oncological dermatological
+  rheumatological immunological microbiological radiological histopathological neurodevelopmental
+`);
+/**
+ * Words of results and findings that the name lists also hold ("HLA", "kappa", "thal"): never part of a name, but,
+ * unlike the clinical words, no sign that the word before them is not one ("Olu Bakare HLA typed"). The
+ * immunoglobulins ("IgA", "IgE") are told from names ("Iga", "Ige") by their capitals, not listed.
+ */
+export const FINDINGS = set(`
+  ttg hla hbss hbsc hbsag hbeag kappa lambda thal thals thalassaemia thalassemia myeloma
+`);
 export const SERVICE_ABBREVIATIONS = set(`
   camhs cmht crht htt iapt ehcp senco sendco amhp idva isva marac mappa mash dsl cin nrm cpoms fcp cpa cto da
   las nwas yas neas emas wmas eeast secamb scas swast ooh hems
