@@ -811,6 +811,8 @@ function givenNameAction(text: string, t: Token): boolean {
 }
 
 function followedByCue(text: string, tokens: readonly Token[], last: number): boolean {
+  // "My sister Linh": the determiner, which folds to the same key as the name "Mỹ".
+  if ((tokens[last] as Token).key === "my" && !(tokens[last] as Token).accented) return false;
   AGE_SEX_AFTER.lastIndex = (tokens[last] as Token).end;
   if (AGE_SEX_AFTER.test(text)) return true;
   PHONE_AFTER.lastIndex = (tokens[last] as Token).end;
@@ -1911,7 +1913,8 @@ function carriesOver(t: Token): boolean {
 /**
  * A given name that is also an English word ("Heather", "Grace"), found as a name written capitalised in
  * capitalised prose, is that name again where the note writes it capitalised ("Heather asked to phone; Heather
- * confirmed"), but not where it writes the word in lower case ("heather honey").
+ * confirmed"), but not where it writes the word in lower case ("heather honey"), nor an organisation's head word
+ * ("Care home visit" after "Oakleigh Care Home").
  */
 function carriesOverCapitalised(t: Token, mode: Shape): boolean {
   return (
@@ -1921,6 +1924,7 @@ function carriesOverCapitalised(t: Token, mode: Shape): boolean {
     has(t, GIVEN_BIT) &&
     !has(t, CALENDAR_BIT | PARTICLE_BIT) &&
     !MODAL_NAMES.has(t.key) &&
+    !ORG_HEADS.has(t.key) &&
     !has(t, BLOCK_BIT | EPONYM_HEAD_BIT | PLACE_HEAD_BIT)
   );
 }

@@ -296,7 +296,7 @@ export const CLINICAL: ReadonlySet<string> = new Set([
   clinic clinics surgery hospital infirmary centre center practice health trust nhs
   mol mmol umol nmol pmol mg mcg ug ng kg gm ml dl iu meq kpa mmhg bpm hr hrs mins secs cm mm kcal units tabs
   caps puffs sachet sachets amp amps vial vials
-  hosp nad ix niv trach brady glasgow rockwood braden barthel cfs macmillan curie bair micro bili creat alb
+  hosp nad ix niv trach brady glasgow rockwood braden barthel cfs macmillan curie cruse bair micro bili creat alb
   perla perrla situ janeway roth cheyne stokes henoch schonlein blatchford mallory hugger
   nocte stat inh supp pess susp liq gtt oculent subcut intramuscular behcet behcets
   ortho orthos cardio cardiology gastro neuro haem haemonc onc derm psych paeds gynae maxfax rheum resp endo geris

@@ -153,6 +153,14 @@ describe("names without cues", () => {
   });
 });
 
+describe("an organisation's head word is not carried over from its name", () => {
+  it("keeps 'Care' in 'Care home visit' after 'Oakleigh Care Home'", () => {
+    const { out } = scrub("Care home visit – Oakleigh Care Home. Seen with nurse.");
+    expect(out.startsWith("Care home visit – ")).toBe(true);
+    expect(out).not.toContain("Oakleigh");
+  });
+});
+
 describe("clinical text stays", () => {
   it.each([
     "Parkinson's disease, on co-careldopa.",
@@ -508,6 +516,9 @@ namesFound("languages, job titles and service abbreviations stay; the people bes
     [],
   ],
   ["haemoglobin variants and HLA", "HbSS, partner HbSC; beta thal carrier; HLA typing sent; tTG normal.", []],
+  ["the determiner 'My' before a kinship word", "Doing okay. My sister Nhung put the cream on.", ["Nhung"]],
+  ["the name Mỹ before a role in brackets", "Reviewed with Mỹ (SpR).", ["Mỹ"]],
+  ["a bereavement charity", "Offered referral to Cruse - accepted.", []],
   ["a name before an immunoglobulin", "Sade Dokubo IgG positive, back to work.", ["Sade Dokubo"]],
   ["names spelled as immunoglobulins are", "Per Iga, she fell; spoke to Iga Dokubo.", ["Iga", "Iga Dokubo"]],
   ["a job title after a name", "Plan agreed. Ffion Rhys, Epilepsy Nurse Specialist", ["Ffion Rhys"]],
