@@ -29,6 +29,7 @@ import {
   SPEECH_VERBS,
   STAFF_ROLES,
   TITLES,
+  UNLISTED_WORDS,
 } from "./vocabulary.ts";
 
 /**
@@ -388,7 +389,7 @@ function factsOf(k: string): number {
   let f = facts.get(k);
   if (f === undefined) {
     const sets: ReadonlyArray<readonly [ReadonlySet<string>, number]> = FACT_SETS;
-    f = (WORD_LEVEL.get(k) ?? 0) << LEVEL_SHIFT;
+    f = (WORD_LEVEL.get(k) ?? UNLISTED_WORDS.get(k) ?? 0) << LEVEL_SHIFT;
     for (const [set, bit] of sets) if (set.has(k)) f |= bit;
     if (CALENDAR.has(k)) f |= CALENDAR_BIT | BLOCK_BIT;
     // "Punjabi leaflet", "speaks Urdu": a language, though the surname lists have it (eponymOrPlace decides).
@@ -1341,6 +1342,7 @@ function kinAdjacent(text: string, tokens: readonly Token[], i: number, mode: Sh
   if (has(t, EPONYM_HEAD_BIT) || t.digitAdjacent || t.afterSlash) return false;
   if (has(t, CLINICAL_BIT)) return false;
   if (after || (mode === Shape.Capitalised && t.shape === Shape.Capitalised)) return true;
+  if (t.shape === Shape.Lower && NEVER_NAMES_IN_SMALL_LETTERS.has(t.key)) return false;
   return has(t, GIVEN_BIT) && notModal(text, tokens, i);
 }
 
@@ -1360,10 +1362,19 @@ function wordNameBesideKin(tokens: readonly Token[], cue: number, k: number, mod
   return mode === Shape.Capitalised && t.shape === Shape.Capitalised;
 }
 
+/**
+ * Words the given-name lists hold that, in small letters beside a kinship word, are a verb or a word for a person:
+ * "uncle had fits", "family man".
+ */
+const NEVER_NAMES_IN_SMALL_LETTERS: ReadonlySet<string> = new Set(
+  "had has did was man son my any else even far way see say saw read wait".split(" "),
+);
+
 /** A given name that is also a word or a month, right beside a kinship or role word: "Son May", "hope (niece)". */
 function givenBesideKin(text: string, tokens: readonly Token[], i: number): boolean {
   const t = tokens[i] as Token;
   if (t.key.length < 2 || t.digitAdjacent || t.afterSlash || !has(t, GIVEN_BIT)) return false;
+  if (t.shape === Shape.Lower && NEVER_NAMES_IN_SMALL_LETTERS.has(t.key)) return false;
   if (has(t, CLINICAL_BIT) || has(t, PERSON_NOUN_BIT) || has(t, TITLE_BIT) || has(t, FILLER_BIT))
     return false;
   const previous = tokens[i - 1];
@@ -1479,6 +1490,13 @@ function isCueWord(tokens: readonly Token[], i: number, text: string): boolean {
     return false;
   // "Foster" says what kind of carer or parent follows ("foster mum Berit"), and "in foster care" names no one.
   if (t.key === "foster") return false;
+  // "MR angiogram", "MR scan": magnetic resonance, not a title, before a word in small letters.
+  if (
+    t.key === "mr" &&
+    t.shape === Shape.Upper &&
+    (tokens[i + 1] as Token | undefined)?.shape === Shape.Lower
+  )
+    return false;
   return has(t, TITLE_BIT | PERSON_NOUN_BIT) || (has(t, PHRASE_END_BIT) && endsCuePhrase(tokens, i, text));
 }
 

@@ -28,7 +28,7 @@ export const PERSON_NOUNS = set(`
   mother mum mom mam mummy mother's father dad daddy parent parents stepmother stepfather stepmum stepdad
   brother brothers sister sisters sibling siblings sis bro
   grandson granddaughter grandsons granddaughters grandchild grandchildren
-  grandmother grandma granny gran nan nanna nana grandfather grandad granddad grandpa grampa
+  grandmother grandma granny gran nan nanna nana grandfather grandad granddad grandpa grampa nain taid
   aunt aunty auntie uncle niece nephew cousin godson goddaughter godmother godfather
   inlaw inlaws relative relatives family
   carer carers caregiver neighbour neighbours neighbor friend friends flatmate housemate lodger landlord landlady
@@ -195,7 +195,7 @@ export const CUE_PHRASES: readonly (readonly string[])[] = [
 
 /** Words allowed between a cue and the name: "spoke to his daughter, Jane", "NOK is the patient's son Tom". */
 export const FILLERS = set(`
-  his her their the a an pt pt's patient patients patient's is was are were who whose own one eldest youngest
+  his her their the a an pt pt's boy girl patient patients patient's is was are were who whose own one eldest youngest
   elder older younger oldest middle only late
 `);
 
@@ -405,6 +405,16 @@ export const NAME_JOINERS = set(`and or`);
 export const OPENING_WORDS = set(`
   tell ask call ring phone text email let remind thank inform update advise warn please dear
 `);
+
+/**
+ * Words the English word lists lack, with the level they are read at: everyday words as the commonest ("sister, ok
+ * if well"), clinical words in Latin as ordinary ones, so that in small letters in capitalised prose they are words
+ * ("pubic rami") while capitalised after a cue they may still be names ("interpreter Rami").
+ */
+export const UNLISTED_WORDS: ReadonlyMap<string, number> = new Map([
+  ...[...set(`ok okay`)].map((w) => [w, 10] as const),
+  ...[...set(`rami`)].map((w) => [w, 50] as const),
+]);
 
 /** Eponyms that name a charity, a hospital or a ward in notes far more often than a person ("Marie Curie"). */
 export const INSTITUTION_EPONYMS = set(`curie macmillan nightingale papworth`);
