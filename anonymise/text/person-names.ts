@@ -619,6 +619,7 @@ function precededByCue(text: string, tokens: readonly Token[], first: number): b
   let i = first - 1;
   let skipped = 0;
   let languages = 0;
+  let particles = 0;
   while (i >= 0) {
     const t = tokens[i] as Token;
     if (!gapIs(CUE_GAP, text, tokens, i) && !titleDot(text, tokens, i) && !gradeGap(text, tokens, i))
@@ -627,9 +628,12 @@ function precededByCue(text: string, tokens: readonly Token[], first: number): b
       // "interpreter (Tigrinya, Selam)": an interpreter's name may follow a bracket and the language.
       if (INTERPRETING.has(t.key)) return roleGap(text, tokens, i);
       if (languages > 0) return false;
+      if (particles > 0) return has(t, TITLE_BIT);
       return !has(t, ROLE_BIT) || (i === first - 1 && roleGap(text, tokens, i));
     }
     if (has(t, LANGUAGE_BIT) && !has(t, FILLER_BIT)) languages++;
+    // "Mr van Rooyen": particles between a title and the name.
+    else if (particleAt(tokens, i) && gapIs(NAME_GAP, text, tokens, i)) particles++;
     else if (!has(t, FILLER_BIT)) return false;
     if (++skipped > 3) return false;
     i--;
@@ -1429,6 +1433,46 @@ const PARTICLES: ReadonlySet<string> = new Set([
   "ab",
 ]);
 
+/**
+ * "Dr Nic an tSaoir", "Orla Mac an Bhaird": the article after "Mac" or "Nic" and the word after it are part of the
+ * name. Returns the name's new last token.
+ */
+function gaelicLinkAfter(text: string, tokens: readonly Token[], end: number): number {
+  const t = tokens[end] as Token;
+  if (t.key !== "mac" && t.key !== "nic" && t.key !== "mhic") return end;
+  const article = tokens[end + 1];
+  const word = tokens[end + 2];
+  if (article?.key !== "an" || word === undefined || word.shape === Shape.Lower) return end;
+  return gapIs(NAME_GAP, text, tokens, end) && gapIs(NAME_GAP, text, tokens, end + 1) ? end + 2 : end;
+}
+
+/** "Ms van der Meulen", "Dr de la Fuente": particles right before a name found are part of it. */
+function particlesBefore(text: string, tokens: readonly Token[], first: number): number {
+  let f = first;
+  if (f >= 2 && ARTICLES_AFTER_PARTICLE.has((tokens[f - 1] as Token).key) && has(tokens[f - 2], PARTICLE_BIT))
+    f -= gapIs(NAME_GAP, text, tokens, f - 1) && gapIs(NAME_GAP, text, tokens, f - 2) ? 2 : 0;
+  else if (
+    f >= 1 &&
+    has(tokens[f - 1], PARTICLE_BIT) &&
+    (tokens[f - 1] as Token).key.length >= 2 &&
+    !(tokens[f - 1] as Token).afterSlash &&
+    gapIs(NAME_GAP, text, tokens, f - 1)
+  )
+    f--;
+  return f;
+}
+
+/** A particle, or the second word of a two-word one ("van der"). */
+function particleAt(tokens: readonly Token[], j: number): boolean {
+  return (
+    has(tokens[j], PARTICLE_BIT) ||
+    (j > 0 && ARTICLES_AFTER_PARTICLE.has((tokens[j] as Token).key) && has(tokens[j - 1], PARTICLE_BIT))
+  );
+}
+
+/** The second word of a two-word particle: "van der", "van den", "von der". */
+const ARTICLES_AFTER_PARTICLE: ReadonlySet<string> = new Set(["der", "den"]);
+
 function joinsGroup(text: string, tokens: readonly Token[], i: number): boolean {
   return (
     gapIs(NAME_GAP, text, tokens, i) ||
@@ -1535,9 +1579,13 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
     // An interpreter is named after the language too: "interpreter (Tigrinya, Selam)".
     const interpreter = INTERPRETING.has((tokens[i] as Token).key);
     let j = i + 1;
+    const title = has(tokens[i], TITLE_BIT);
     while (
       j < tokens.length &&
-      (has(tokens[j], FILLER_BIT) || (interpreter && has(tokens[j], LANGUAGE_BIT))) &&
+      (has(tokens[j], FILLER_BIT) ||
+        (interpreter && has(tokens[j], LANGUAGE_BIT)) ||
+        // "Mr van Rooyen", "Ms van der Meulen": a title's name may open with particles.
+        (title && particleAt(tokens, j))) &&
       j - i <= 3
     )
       j++;
@@ -1751,10 +1799,13 @@ export function findPersonNames(text: string): NameSpan[] {
     }
   }
   const spans: NameSpan[] = [];
-  /** The last token of a nickname in quotes taken with the name before it (a name in its own right is taken once). */
-  let nicknameEnd = -1;
+  /**
+   * The last token already taken: a nickname in quotes taken with the name before it, or the words of a Gaelic
+   * name after "Mac an" (a name in its own right is taken once).
+   */
+  let takenEnd = -1;
   for (const g of groups) {
-    if (!g.name || g.end <= nicknameEnd) continue;
+    if (!g.name || g.end <= takenEnd) continue;
     // A name's other words that no list knows ("Opeyemi Ajewole", "achalesvara Bharadwaj"): words next to it that
     // are no English word and nothing clinical belong to it.
     let first = g.first;
@@ -1789,8 +1840,10 @@ export function findPersonNames(text: string): NameSpan[] {
       )
         first--;
     }
+    end = gaelicLinkAfter(text, tokens, end);
+    first = particlesBefore(text, tokens, first);
     spans.push({ start: (tokens[first] as Token).start, end: (tokens[end] as Token).end });
-    nicknameEnd = quotedNickname(text, tokens, end, spans, mode);
+    takenEnd = Math.max(end, quotedNickname(text, tokens, end, spans, mode));
   }
   // "lives with purna and jazariah": an unlisted word joined by "and" or "&" to a name is a name too.
   for (const g of groups) {

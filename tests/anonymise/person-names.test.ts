@@ -520,6 +520,17 @@ namesFound("languages, job titles and service abbreviations stay; the people bes
   ["the name Mỹ before a role in brackets", "Reviewed with Mỹ (SpR).", ["Mỹ"]],
   ["a bereavement charity", "Offered referral to Cruse - accepted.", []],
   [
+    "particles between a title and the name",
+    "Seen with Dr van Zyl and Ms van der Meulen; Dr von der Heide agreed.",
+    ["van Zyl", "van der Meulen", "von der Heide"],
+  ],
+  ["a van is no particle", "Drove the van to the depot; Mr van agreed.", []],
+  [
+    "the article in a Gaelic name",
+    "Reviewed by Dr Nic an Ghoill and Dr Orla Mac an Bhaird.",
+    ["Nic an Ghoill", "Orla Mac an Bhaird"],
+  ],
+  [
     "a verb in small letters after a kinship word",
     "Paternal uncle had febrile fits; mother-in-law had a fall.",
     [],
