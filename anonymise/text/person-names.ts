@@ -830,7 +830,8 @@ function followedByCue(text: string, tokens: readonly Token[], last: number): bo
   while (i < tokens.length) {
     const t = tokens[i] as Token;
     if (!gapIs(CUE_GAP, text, tokens, i - 1) && !gapIs(GAP_2, text, tokens, i - 1)) return false;
-    if (has(t, PERSON_NOUN_BIT)) return !subjectBeforeRole(text, tokens, last, i);
+    if (has(t, PERSON_NOUN_BIT))
+      return !subjectBeforeRole(text, tokens, last, i) && !roleOpensBracket(text, tokens, i - 1, t);
     if (skipped === 0 && has(t, PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, i - 1)) return true;
     // "Oyinkan reports she…", "Clemency states that…": a verb of speech after a capitalised given name or a word no
     // list knows, not even as an English word, then what a person reports (a pronoun, "that", "feeling"…); not
@@ -849,6 +850,19 @@ function followedByCue(text: string, tokens: readonly Token[], last: number): bo
     i++;
   }
   return false;
+}
+
+/**
+ * "Salvation Army (adviser Nick Barlow)": a staff role opening a bracket with a capitalised word after it
+ * introduces the person in the bracket, not the word before it ("Blossom (night nurse)", "Tosin (student nurse)",
+ * "Tom (physio)" still name it).
+ */
+const CAPITAL_AFTER = /[ ]{1,2}\p{Lu}/uy;
+
+function roleOpensBracket(text: string, tokens: readonly Token[], before: number, role: Token): boolean {
+  if (!has(role, ROLE_BIT) || !gapIs(GAP_2, text, tokens, before)) return false;
+  CAPITAL_AFTER.lastIndex = role.end;
+  return CAPITAL_AFTER.test(text);
 }
 
 /** Words that open what a person says after a verb of speech: "reports she…", "states that…", "denies feeling…". */
@@ -1341,7 +1355,11 @@ function kinAdjacent(text: string, tokens: readonly Token[], i: number, mode: Sh
     (has(previous, ROLE_BIT)
       ? roleGap(text, tokens, i - 1)
       : gapIs(GAP_5, text, tokens, i - 1) || titleDot(text, tokens, i - 1));
-  const after = next !== undefined && has(next, PERSON_NOUN_BIT) && gapIs(GAP_6, text, tokens, i);
+  const after =
+    next !== undefined &&
+    has(next, PERSON_NOUN_BIT) &&
+    gapIs(GAP_6, text, tokens, i) &&
+    !roleOpensBracket(text, tokens, i, next);
   if (!before && !after) return false;
   if (has(t, EPONYM_HEAD_BIT) || t.digitAdjacent || t.afterSlash) return false;
   if (has(t, CLINICAL_BIT)) return false;

@@ -42,6 +42,7 @@ export const PERSON_NOUNS = set(`
   secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
   psychologist counsellor gp ot salt sw admin administrator clerk scribe
   teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers crew
+  facilitator volunteer volunteers adviser advisor concierge assistant mate pal
 `);
 
 /**
@@ -53,6 +54,7 @@ export const ROLE_NOUNS = set(`
   secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
   psychologist counsellor gp ot salt sw admin administrator clerk scribe worker coordinator advocate interpreter translator chaplain
   teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers crew
+  facilitator volunteer volunteers adviser advisor concierge assistant
 `);
 
 /** Multi-word person nouns and verb cues, as sequences of keys: the name follows the last word. */
@@ -236,7 +238,7 @@ export const STAFF_ROLES = set(`
 export const JOB_TITLES = set(`
   specialist specialists practitioner practitioners navigator manager managers lead leads advisor adviser officer
   assistant assistants technician administrator admin liaison clinical medical surgical geneticist geneticists
-  portering housekeeping
+  portering housekeeping coroner
 `);
 /**
  * Specialties and services written between a grade and a role ("Consultant Forensic Psychiatrist", "Specialist

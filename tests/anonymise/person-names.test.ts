@@ -520,6 +520,27 @@ namesFound("languages, job titles and service abbreviations stay; the people bes
   ["the name Mỹ before a role in brackets", "Reviewed with Mỹ (SpR).", ["Mỹ"]],
   ["a bereavement charity", "Offered referral to Cruse - accepted.", []],
   [
+    "volunteers, advisers, facilitators and a concierge",
+    "Facilitator Merryn Pennock, volunteer Ikaika; local adviser Benedek rang; concierge Perrin will sign.",
+    ["Merryn Pennock", "Ikaika", "Benedek", "Perrin"],
+  ],
+  [
+    "a friend called a mate",
+    "His mate Dazza had the same; teaching assistant Tonks covers PE.",
+    ["Dazza", "Tonks"],
+  ],
+  [
+    "a role opening a bracket names the person in it",
+    "Referred to Salvation Army (adviser Tonks Pennock).",
+    ["Tonks Pennock"],
+  ],
+  [
+    "a role alone in a bracket names the person before it",
+    "DN / Ikaika (student nurse) visited.",
+    ["Ikaika"],
+  ],
+  ["a coroner is a job title", "Yours sincerely, Merryn Pennock Assistant Coroner", ["Merryn Pennock"]],
+  [
     "particles between a title and the name",
     "Seen with Dr van Zyl and Ms van der Meulen; Dr von der Heide agreed.",
     ["van Zyl", "van der Meulen", "von der Heide"],
