@@ -1584,9 +1584,10 @@ function findSignOff(text: string, spans: Span[]): void {
   if (text.includes("/")) findCuedLetterReferences(text, spans);
   if (text.includes(":") || text.includes("\n")) findLogEntryInitials(text, spans);
   if (text.includes("\n") && text.includes(": ")) findSpeakers(text, spans);
-  if (!mayBeSigned(text)) return;
   const from = Math.max(0, text.length - 80);
   const tail = from === 0 ? text : text.slice(from);
+  findSlashOrDatedInitials(tail, from, spans);
+  if (!mayBeSigned(text)) return;
   findLetterReference(tail, from, spans);
   findSignature(tail, from, spans, SIGNATURE, ANY_NAME);
   findSignature(tail, from, spans, GIVEN_SIGNATURE, givenSigns);
@@ -1625,6 +1626,33 @@ function findSignOff(text: string, spans: Span[]): void {
     (initials === initials.toLowerCase() && (gazetteer().WORD_LEVEL.get(key) ?? 99) <= RARE_WORD_LEVEL)
   )
     return;
+  const start = from + m.index + m[0].indexOf(initials);
+  spans.push({ start, end: start + initials.length, entity: "NAME", replacement: undefined });
+}
+
+/**
+ * A note's last line signed with initials, a slash and the writer's role or a co-signer ending in one ("- QB/RN",
+ * "T.W./Osric Vance RN", "QZ/ADHD NS").
+ */
+const SLASH_ROLE_SIGN_OFF =
+  /(?:^|[\s.,;:)])(?<initials>[A-Z]{2,3}|(?:[A-Z]\.){2,3})[ ]?\/[ ]?(?<rest>[A-Za-z][A-Za-z .'-]{0,30}?)[ \t]*\.?\s*$/;
+/** A note ending on the writer's initials and the date after a sentence or a dash ("… agreed. QS 09/10/25"). */
+const DATED_SIGN_OFF =
+  /(?:[.!?][ \t]{1,3}|\n[ \t]{0,3}[–—-][ \t]{1,3})(?<initials>[A-Z]{2,3})[ \t]{1,3}(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,5}\.?,?[ \t]{1,3})?(?:\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|\d{1,2}(?:st|nd|rd|th)?[ \t]{1,2}[A-Z][a-z]{2,8}\.?(?:[ \t]{1,2}\d{2,4})?)(?:[ \t]{1,3}\d{1,2}[:.]\d{2})?[ \t]*\.?\s*$/;
+
+function findSlashOrDatedInitials(tail: string, from: number, spans: Span[]): void {
+  let m: RegExpExecArray | null = null;
+  if (tail.includes("/")) {
+    m = SLASH_ROLE_SIGN_OFF.exec(tail);
+    if (m !== null) {
+      const last = lastWord((m.groups as { rest: string }).rest);
+      if (!isRoleOrGrade(last) && !ROLE_NOUNS.has(keyOf(last))) m = null;
+    }
+  }
+  m ??= DATED_SIGN_OFF.exec(tail);
+  if (m === null) return;
+  const initials = (m.groups as { initials: string }).initials;
+  if (!staffInitials(initials)) return;
   const start = from + m.index + m[0].indexOf(initials);
   spans.push({ start, end: start + initials.length, entity: "NAME", replacement: undefined });
 }

@@ -227,7 +227,7 @@ export const PERSON_VERBS = set(`
  */
 export const STAFF_ROLES = set(`
   rn rgn rmn ot pn cn sw dn hv hca anp acp enp sn slt fy spr mw rm cns
-  cpn hcsw rnld odp fsw nnp
+  cpn hcsw rnld odp fsw nnp ns
 `);
 
 /**
@@ -306,6 +306,7 @@ export const CLINICAL: ReadonlySet<string> = new Set([
   pt tel tele cc abdo creps biba abpm bph svd lscs nvd hpb csc bm bms anticoag lac rx tx dx hx fx sx ddx pmh dh
   sh fh hpc oe nkda nka tto ttos tta fup cbt dbt emdr nipe npdr nyha epse epses ntprobnp hep
   dna rna hcg hiv hbv hcv cmv ebv wbc rbc
+  adhd asd ocd ptsd eupd bpd
   nfa tbc tba dnr dc vit
   uss msu csu ctb cth twoc eua ivf vrii cbg pcm txf
   dosette dosettes blister
