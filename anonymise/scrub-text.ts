@@ -159,9 +159,35 @@ function findDayMonths(text: string, spans: Span[]): void {
     AT_TIME_AFTER.lastIndex = end;
     FOUR_FIGURE_TIME_AFTER.lastIndex = end;
     const entry = start === 0 || ENTRY_START_BEFORE.test(before);
-    if ((entry && (TIME_AFTER.test(text) || FOUR_FIGURE_TIME_AFTER.test(text))) || AT_TIME_AFTER.test(text))
+    if (
+      (entry && (TIME_AFTER.test(text) || FOUR_FIGURE_TIME_AFTER.test(text))) ||
+      AT_TIME_AFTER.test(text) ||
+      cuedDayMonth(text, before, m[0], end)
+    )
       spans.push({ start, end, entity: "DATE", replacement: undefined });
   }
+}
+
+/**
+ * A preposition of time, or a word for an event or what is done on a day, right before the figures: "on 3/4",
+ * "born 2/5", "letter sent 3/3", "clinic 5/2", "call 7/11".
+ */
+const DATE_CUE_BEFORE =
+  /\b(?:on|from|until|till|since|by|before|after|dated|born|booked|sent|posted|admitted|discharged|clinic|appt|appointment|call|visit|event)[ ]{1,2}$/i;
+/** What makes the figures a count or a score after all: "on 3/4 days", "from 3/5 to 4/5", "2/5 ago". */
+const NOT_A_DATE_AFTER =
+  /[ ]{0,2}(?:to|->|→|-)[ ]{0,2}\d|[ ]{1,2}(?:ago|days?|nights?|weeks?|months?|occasions?|times|tablets?|tabs|of|x)\b/iy;
+
+/**
+ * A day and a month after a date's cue (DATE_CUE_BEFORE), not a month of "7" or "12" without its zero (days and
+ * months of shorthand: "seen 2/7 ago", "review 3/12"), nor figures a count or a score follows.
+ */
+function cuedDayMonth(text: string, before: string, figures: string, end: number): boolean {
+  if (!DATE_CUE_BEFORE.test(before)) return false;
+  const month = figures.slice(figures.indexOf("/") + 1);
+  if (month === "7" || month === "12") return false;
+  NOT_A_DATE_AFTER.lastIndex = end;
+  return !NOT_A_DATE_AFTER.test(text);
 }
 
 /** Characters that make figures part of something else: a longer number, a fraction, a decimal, a list. */

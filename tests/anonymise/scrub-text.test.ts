@@ -486,6 +486,17 @@ describe("scrubText: identifiers", () => {
       "general. [NAME], RMN",
     ],
     ["a unit before a role on the last line stays", "Transferred.\nITU sister", "Transferred.\nITU sister"],
+    [
+      "a day and month after an event's word",
+      "Baby born 2/5; letter sent 3/3; clinic 5/2.",
+      "born [DATE]; letter sent [DATE]; clinic [DATE].",
+    ],
+    ["a day and month after a preposition of time", "Discharged on 4/5.", "Discharged on [DATE]."],
+    [
+      "durations, counts and scores after those words stay",
+      "Seen 2/7 ago; review 3/12; from 3/5 to 4/5 power; on 3/4 days; on 1/2 tablet.",
+      "Seen 2/7 ago; review 3/12; from 3/5 to 4/5 power; on 3/4 days; on 1/2 tablet.",
+    ],
     ["initials, a slash and a role", "Handover given. - QB/RN", "- [NAME]/RN"],
     [
       "dotted initials, a slash and a co-signer with a role",
