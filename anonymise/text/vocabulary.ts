@@ -442,7 +442,7 @@ export const AFTER_PRONOUN_I = set(`
  */
 export const RECORD_ABBREVIATIONS = set(`
   bp hr rr sr pr bo bno pu uo fb bmi lmp edd tb nok obs sats spo bm gcs news avpu ews mews fbc ue lft crp inr
-  ecg abg vbg ct mri cxr axr usg dna dnr tto ttos dm
+  ecg abg vbg ct mri cxr axr usg dna dnr tto ttos dm dob dod doa doi tci opa rv fu
 `);
 
 /**

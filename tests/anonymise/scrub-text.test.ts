@@ -507,6 +507,7 @@ describe("scrubText: identifiers", () => {
     ["initials and the date after the last sentence", "He has agreed. QS 09/10/25", "agreed. [NAME] [DATE]"],
     ["initials, a weekday and a date", "Cut to 16 u/wk. QK Tue 8th Apr", "u/wk. [NAME] [DATE]"],
     ["a test and its date after a sentence stays", "Plan: repeat bloods. CT 09/10/25", "bloods. CT [DATE]"],
+    ["a date of birth at the end stays a label", "Seen in clinic. DOB 12/03/1960.", "clinic. DOB [DATE]."],
     ["a route change stays", "Results normal. IV/PO", "normal. IV/PO"],
     ["a finding after a heading's colon stays", "ECG reviewed.\nImpression:\nAF", "Impression:\nAF"],
     ["a rate per minute stays", "14:00 pulse 80 beats /min", "beats /min"],
