@@ -1061,7 +1061,7 @@ function capitalNameAfterTitle(name: string): boolean {
  * Read on the note's last 80 characters only.
  */
 const SIGN_OFF =
-  /(?:^|[.!?)][ \t]{1,3}|\n[ \t]{0,3}(?:[–—-][ \t]{1,3})?|[ \t][–—/-][ \t]{1,3}|(?<slash>(?:^|[ \t\n])\/)|(?<by>\b(?:[Bb]y|[Tt]yped:?)[ ]{1,2}))(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}|[A-Z]\d{1,2}|[A-Za-z]{6,12}))?(?:[ \t]{0,3}\((?:(?:for|pp)\b[^)\n]{0,60}|(?<bracket>[A-Za-z][A-Za-z &-]{1,24}))\)|,[ \t]{1,2}(?<comma>[A-Za-z][A-Za-z &-]{1,24}?))?[ \t]{0,3}\.?\s*$/;
+  /(?:^|[.!?)][ \t]{1,3}|\n[ \t]{0,3}(?:[–—-][ \t]{1,3})?|[ \t][–—/-][ \t]{1,3}|(?<slash>(?:^|[ \t\n])\/)|(?<by>\b(?:[Bb]y|[Tt]yped:?)[ ]{1,2}))(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[A-Z]O['’][A-Z]|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}|[A-Z]\d{1,2}|[A-Za-z]{6,12}))?(?:[ \t]{0,3}\((?:(?:for|pp)\b[^)\n]{0,60}|(?<bracket>[A-Za-z][A-Za-z &-]{1,24}))\)|,[ \t]{1,2}(?<comma>[A-Za-z][A-Za-z &-]{1,24}?))?[ \t]{0,3}\.?\s*$/;
 /**
  * A letter's reference at its end: the author's initials, a slash and the typist's ("KM/pt", "RJB/ln", "TD/AS",
  * "E.N./D.K.", "QT / VB"), as dictated letters and handover entries end. Both are people's initials.
@@ -1662,9 +1662,12 @@ function findSignOff(text: string, spans: Span[]): void {
  */
 const SLASH_ROLE_SIGN_OFF =
   /(?:^|[\s.,;:)])(?<initials>[A-Z]{2,3}|(?:[A-Z]\.){2,3})[ ]?\/[ ]?(?<rest>[A-Za-z][A-Za-z .'-]{0,30}?)[ \t]*\.?\s*$/;
-/** A note ending on the writer's initials and the date after a sentence or a dash ("… agreed. QS 09/10/25"). */
+/**
+ * A note ending on the writer's initials and the date after a sentence, on a line of their own or after a dash
+ * ("… agreed. QS 09/10/25", "⏎QK Tue 8th Apr").
+ */
 const DATED_SIGN_OFF =
-  /(?:[.!?][ \t]{1,3}|\n[ \t]{0,3}[–—-][ \t]{1,3})(?<initials>[A-Z]{2,3})[ \t]{1,3}(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,5}\.?,?[ \t]{1,3})?(?:\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|\d{1,2}(?:st|nd|rd|th)?[ \t]{1,2}[A-Z][a-z]{2,8}\.?(?:[ \t]{1,2}\d{2,4})?)(?:[ \t]{1,3}\d{1,2}[:.]\d{2})?[ \t]*\.?\s*$/;
+  /(?:[.!?][ \t]{1,3}|\n[ \t]{0,3}(?:[–—-][ \t]{1,3})?)(?<initials>[A-Z]{2,3})[ \t]{1,3}(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,5}\.?,?[ \t]{1,3})?(?:\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|\d{1,2}(?:st|nd|rd|th)?[ \t]{1,2}[A-Z][a-z]{2,8}\.?(?:[ \t]{1,2}\d{2,4})?)(?:[ \t]{1,3}\d{1,2}[:.]\d{2})?[ \t]*\.?\s*$/;
 
 function findSlashOrDatedInitials(tail: string, from: number, spans: Span[]): void {
   let m: RegExpExecArray | null = null;
