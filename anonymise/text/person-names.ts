@@ -930,6 +930,24 @@ function possessiveHome(text: string, group: Token, head: Token): boolean {
   return isApostrophe(text.charCodeAt(group.end)) && head.shape === Shape.Lower && HOME_WORDS.has(head.key);
 }
 
+/**
+ * "Cllr Mabel Quaye's ward fund", "Dr Ferrante's clinic": after a title, a possessive before a place word in small
+ * letters is the person's ward or clinic, not a place named after someone ("Florence Ward").
+ */
+function titledPossessive(
+  text: string,
+  tokens: readonly Token[],
+  first: number,
+  group: Token,
+  head: Token,
+): boolean {
+  if (head.shape !== Shape.Lower || !isApostrophe(text.charCodeAt(group.end)) || first === 0) return false;
+  return (
+    has(tokens[first - 1], TITLE_BIT) &&
+    (gapIs(GAP_4, text, tokens, first - 1) || titleDot(text, tokens, first - 1))
+  );
+}
+
 /** The word after a group names a thing (disease, ward, road) rather than a person. */
 function eponymOrPlace(
   text: string,
@@ -945,7 +963,10 @@ function eponymOrPlace(
   if ((noteBits & COUNTRY_BIT) !== 0 && countryPlace(text, tokens, first, last)) return true;
   if (
     next &&
-    (has(next, EPONYM_HEAD_BIT) || (has(next, PLACE_HEAD_BIT) && !possessiveHome(text, lastToken, next))) &&
+    (has(next, EPONYM_HEAD_BIT) ||
+      (has(next, PLACE_HEAD_BIT) &&
+        !possessiveHome(text, lastToken, next) &&
+        !titledPossessive(text, tokens, first, lastToken, next))) &&
     gapIs(EPONYM_GAP, text, tokens, last)
   )
     return true;
@@ -1128,6 +1149,8 @@ function eponymAhead(text: string, tokens: readonly Token[], last: number): bool
     if (CLASS_HEADS.has(key) || PROCEDURE.test(key)) return true;
     // A word on ("Bristol stool type 6"): a head right after the group is eponymOrPlace's.
     if (w > 1 && (EPONYM_HEADS.has(key) || key === "type")) return true;
+    // A verb in the past tense: the group did something ("Gemma Thorpe used breathing exercises").
+    if (key.length >= 4 && key.endsWith("ed")) return false;
   }
   return false;
 }

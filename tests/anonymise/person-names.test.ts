@@ -520,6 +520,16 @@ namesFound("languages, job titles and service abbreviations stay; the people bes
   ["the name Mỹ before a role in brackets", "Reviewed with Mỹ (SpR).", ["Mỹ"]],
   ["a bereavement charity", "Offered referral to Cruse - accepted.", []],
   [
+    "a name before a past tense and an eponym's head",
+    "Merryn Gillow used breathing exercises with him.",
+    ["Merryn Gillow"],
+  ],
+  [
+    "a titled person's ward in small letters",
+    "Paid from Cllr Ikaika Gillow's ward fund; moved to St Mary's ward.",
+    ["Ikaika Gillow"],
+  ],
+  [
     "volunteers, advisers, facilitators and a concierge",
     "Facilitator Merryn Pennock, volunteer Ikaika; local adviser Benedek rang; concierge Perrin will sign.",
     ["Merryn Pennock", "Ikaika", "Benedek", "Perrin"],
