@@ -520,6 +520,16 @@ namesFound("languages, job titles and service abbreviations stay; the people bes
   ["the name Mỹ before a role in brackets", "Reviewed with Mỹ (SpR).", ["Mỹ"]],
   ["a bereavement charity", "Offered referral to Cruse - accepted.", []],
   [
+    "a name before 'who' and what a person does",
+    "She met Zorya, who lives in the same block; Zorya rang later.",
+    ["Zorya", "Zorya"],
+  ],
+  [
+    "an organisation before 'who' stays",
+    "Referred to Mind, who run a group; Diabetes UK, who were helpful.",
+    [],
+  ],
+  [
     "a name before a past tense and an eponym's head",
     "Merryn Gillow used breathing exercises with him.",
     ["Merryn Gillow"],
