@@ -380,6 +380,12 @@ export const PATTERNS = {
    */
   OFFICER_NUMBER:
     /\b(?:[Cc]ollar(?:[ ](?:[Nn]o\.?|[Nn]umber))?[ ]?:?[ ]?|[Oo]fficers?[ ](?:(?:\p{Lu}\.?[ ])?\p{Lu}[\p{L}'’-]{1,30}(?:[ ]\p{Lu}[\p{L}'’-]{1,30})?[ ])?\()(?!(?:19|20)\d\d\b)(?<number>\d{3,6})\b/gu,
+  /**
+   * The code of a key safe outside a home, after its cue: "key safe code 4471", "keysafe: 0312", "key safe code
+   * changed to 2580". Not an identifier of the person, but a way into their home: never for research outputs.
+   */
+  KEY_SAFE_CODE:
+    /\bkey[ -]?safe(?:[ ](?:code|number|no\.?|combination|pin))?(?:[ ](?:is|was|now))?(?:[ ]changed)?(?:[ ]to)?[ ]?[:=-]?[ ]{0,2}(?<code>\d{3,6})\b/gi,
   /** Windows worth showing the phone parser: an optional +, then digits, spaces, brackets and dashes. */
   PHONE_CANDIDATE: /(?:\+|\(|\b)\d[\d ()-]{7,24}\d/g,
 } as const;
@@ -901,6 +907,17 @@ function findReferences(text: string, spans: Span[]): void {
     if (overlaps(spans, own, range[0], range[1], true)) continue;
     const entity = m.groups?.["hosp"] !== undefined ? "PATIENT_ID" : "ID_NUMBER";
     spans.push({ start: range[0], end: range[1], entity, replacement: undefined });
+  }
+}
+
+function findKeySafeCodes(text: string, spans: Span[]): void {
+  if (!text.includes("afe") && !text.includes("AFE")) return;
+  const re = PATTERNS.KEY_SAFE_CODE;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const code = m.groups?.["code"] as string;
+    const end = m.index + m[0].length;
+    spans.push({ start: end - code.length, end, entity: "ID_NUMBER", replacement: undefined });
   }
 }
 
@@ -2169,6 +2186,7 @@ export function scrubText(
   findRegex(text, PATTERNS.ID_NUMBER, "ID_NUMBER", spans);
   findRegex(text, PATTERNS.PRISON_NUMBER, "ID_NUMBER", spans);
   findReferenceCodes(text, spans);
+  findKeySafeCodes(text, spans);
   findCollarNumbers(text, spans);
   withAddressParts(text, spans);
   initialsOfNames(text, spans);

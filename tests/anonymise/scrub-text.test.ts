@@ -497,6 +497,12 @@ describe("scrubText: identifiers", () => {
       "Seen 2/7 ago; review 3/12; from 3/5 to 4/5 power; on 3/4 days; on 1/2 tablet.",
       "Seen 2/7 ago; review 3/12; from 3/5 to 4/5 power; on 3/4 days; on 1/2 tablet.",
     ],
+    [
+      "a key safe's code",
+      "Key safe code 4471 (from neighbour); KEY SAFE 1234; code changed: key safe code changed to 2580.",
+      "Key safe code [ID_NUMBER] (from neighbour); KEY SAFE [ID_NUMBER]; code changed: key safe code changed to [ID_NUMBER].",
+    ],
+    ["a key safe's year stays", "Key safe fitted 2019.", "Key safe fitted 2019."],
     ["initials, a slash and a role", "Handover given. - QB/RN", "- [NAME]/RN"],
     [
       "dotted initials, a slash and a co-signer with a role",
