@@ -911,7 +911,7 @@ function findReferences(text: string, spans: Span[]): void {
 }
 
 function findKeySafeCodes(text: string, spans: Span[]): void {
-  if (!text.includes("afe") && !text.includes("AFE")) return;
+  if (!text.includes("afe") && !(writtenInCapitals(text) && text.includes("AFE"))) return;
   const re = PATTERNS.KEY_SAFE_CODE;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {

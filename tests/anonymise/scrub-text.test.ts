@@ -499,9 +499,10 @@ describe("scrubText: identifiers", () => {
     ],
     [
       "a key safe's code",
-      "Key safe code 4471 (from neighbour); KEY SAFE 1234; code changed: key safe code changed to 2580.",
-      "Key safe code [ID_NUMBER] (from neighbour); KEY SAFE [ID_NUMBER]; code changed: key safe code changed to [ID_NUMBER].",
+      "Key safe code 4471 (from neighbour); code changed: key safe code changed to 2580.",
+      "Key safe code [ID_NUMBER] (from neighbour); code changed: key safe code changed to [ID_NUMBER].",
     ],
+    ["a key safe's code in a note in capitals", "CARERS QDS. KEY SAFE 1234.", "KEY SAFE [ID_NUMBER]."],
     ["a key safe's year stays", "Key safe fitted 2019.", "Key safe fitted 2019."],
     ["initials, a slash and a role", "Handover given. - QB/RN", "- [NAME]/RN"],
     [
