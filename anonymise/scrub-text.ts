@@ -169,21 +169,24 @@ function findDayMonths(text: string, spans: Span[]): void {
 }
 
 /**
- * A preposition of time, or a word for an event or what is done on a day, right before the figures: "on 3/4",
- * "born 2/5", "letter sent 3/3", "clinic 5/2", "call 7/11".
+ * A preposition of time, or a word for an event or what is done on a day, right before the figures: "on 3/5",
+ * "born 2/5", "letter sent 3/3", "clinic 5/2" (not "by", "after", "call" or "visit": "reduced by 1/3", "after 3/6
+ * cycles", "visit 2/4" of four).
  */
 const DATE_CUE_BEFORE =
-  /\b(?:on|from|until|till|since|by|before|after|dated|born|booked|sent|posted|admitted|discharged|clinic|appt|appointment|call|visit|event)[ ]{1,2}$/i;
-/** What makes the figures a count or a score after all: "on 3/4 days", "from 3/5 to 4/5", "2/5 ago". */
+  /\b(?:on|from|until|till|since|dated|born|booked|sent|posted|admitted|discharged|clinic|appt|appointment|event)[ ]{1,2}$/i;
+/** What makes the figures a count, a fraction or a score after all: "on 3/4 days", "from 3/5 to 4/5", "2/5 ago". */
 const NOT_A_DATE_AFTER =
-  /[ ]{0,2}(?:to|->|→|-)[ ]{0,2}\d|[ ]{1,2}(?:ago|days?|nights?|weeks?|months?|occasions?|times|tablets?|tabs|of|x)\b/iy;
+  /[ ]{0,2}(?:to|->|→|-)[ ]{0,2}\d|[ ]{1,2}(?:ago|days?|nights?|weeks?|months?|years?|hours?|hrs?|hourly|occasions?|times|visits?|calls?|samples?|cycles?|sessions?|doses?|tablets?|tabs?|pints?|units?|of|x)\b/iy;
+/** The fractions shorthand writes most ("on 1/2 dose", "from 3/4 of the way"): no day and month after a cue. */
+const COMMON_FRACTIONS: ReadonlySet<string> = new Set(["1/2", "1/3", "2/3", "1/4", "2/4", "3/4"]);
 
 /**
  * A day and a month after a date's cue (DATE_CUE_BEFORE), not a month of "7" or "12" without its zero (days and
  * months of shorthand: "seen 2/7 ago", "review 3/12"), nor figures a count or a score follows.
  */
 function cuedDayMonth(text: string, before: string, figures: string, end: number): boolean {
-  if (!DATE_CUE_BEFORE.test(before)) return false;
+  if (!DATE_CUE_BEFORE.test(before) || COMMON_FRACTIONS.has(figures)) return false;
   const month = figures.slice(figures.indexOf("/") + 1);
   if (month === "7" || month === "12") return false;
   NOT_A_DATE_AFTER.lastIndex = end;
@@ -1627,10 +1630,9 @@ function findSignOff(text: string, spans: Span[]): void {
   if (text.includes("/")) findCuedLetterReferences(text, spans);
   if (text.includes(":") || text.includes("\n")) findLogEntryInitials(text, spans);
   if (text.includes("\n") && text.includes(": ")) findSpeakers(text, spans);
+  if (!mayBeSigned(text)) return;
   const from = Math.max(0, text.length - 80);
   const tail = from === 0 ? text : text.slice(from);
-  findSlashOrDatedInitials(tail, from, spans);
-  if (!mayBeSigned(text)) return;
   findLetterReference(tail, from, spans);
   findSignature(tail, from, spans, SIGNATURE, ANY_NAME);
   findSignature(tail, from, spans, GIVEN_SIGNATURE, givenSigns);
@@ -1674,19 +1676,27 @@ function findSignOff(text: string, spans: Span[]): void {
 }
 
 /**
- * A note's last line signed with initials, a slash and the writer's role or a co-signer ending in one ("- QB/RN",
- * "T.W./Osric Vance RN", "QZ/ADHD NS").
+ * A note's end signed with initials, a slash and the writer's role or a co-signer ending in one, at the line's start
+ * or after the last sentence, a dash before them or not ("- QB/RN", "T.W./Osric Vance RN", "QZ/ADHD NS"; not
+ * "Refer to ICB/OT").
  */
 const SLASH_ROLE_SIGN_OFF =
-  /(?:^|[\s.,;:)])(?<initials>[A-Z]{2,3}|(?:[A-Z]\.){2,3})[ ]?\/[ ]?(?<rest>[A-Za-z][A-Za-z .'-]{0,30}?)[ \t]*\.?\s*$/;
+  /(?:(?:^|\n)[ \t]{0,3}(?:[–—-][ \t]{1,3})?|[.!?)][ \t]{1,3}(?:[–—-][ \t]{1,3})?)(?<initials>[A-Z]{2,3}|(?:[A-Z]\.){2,3})[ ]?\/[ ]?(?<rest>[A-Za-z][A-Za-z .'-]{0,30}?)[ \t]*\.?\s*$/;
 /**
- * A note ending on the writer's initials and the date after a sentence, on a line of their own or after a dash
- * ("… agreed. QS 09/10/25", "⏎QK Tue 8th Apr").
+ * A note ending on two initials and the date after a sentence, on a line of their own or after a dash ("… agreed.
+ * QS 09/10/25", "⏎QK Tue 8th Apr"). Three capitals before a date are a test or a vaccine as often ("MMR 03/05/2019").
  */
 const DATED_SIGN_OFF =
-  /(?:[.!?][ \t]{1,3}|\n[ \t]{0,3}(?:[–—-][ \t]{1,3})?)(?<initials>[A-Z]{2,3})[ \t]{1,3}(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,5}\.?,?[ \t]{1,3})?(?:\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|\d{1,2}(?:st|nd|rd|th)?[ \t]{1,2}[A-Z][a-z]{2,8}\.?(?:[ \t]{1,2}\d{2,4})?)(?:[ \t]{1,3}\d{1,2}[:.]\d{2})?[ \t]*\.?\s*$/;
+  /(?:[.!?][ \t]{1,3}|\n[ \t]{0,3}(?:[–—-][ \t]{1,3})?)(?<initials>[A-Z]{2}|(?:[A-Z]\.){2})[ \t]{1,3}(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,5}\.?,?[ \t]{1,3})?(?:\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|\d{1,2}(?:st|nd|rd|th)?[ \t]{1,2}[A-Z][a-z]{2,8}\.?(?:[ \t]{1,2}\d{2,4})?)(?:[ \t]{1,3}\d{1,2}[:.]\d{2})?[ \t]*\.?\s*$/;
 
-function findSlashOrDatedInitials(tail: string, from: number, spans: Span[]): void {
+/**
+ * The two sign-offs above, in the note's last 80 characters. The letters must be no abbreviation and appear nowhere
+ * else in the note: a writer's initials sign once, an abbreviation the note uses recurs ("HRT started … HRT
+ * 12/10/25").
+ */
+function findSlashOrDatedInitials(text: string, spans: Span[]): void {
+  const from = Math.max(0, text.length - 80);
+  const tail = from === 0 ? text : text.slice(from);
   let m: RegExpExecArray | null = null;
   if (tail.includes("/")) {
     m = SLASH_ROLE_SIGN_OFF.exec(tail);
@@ -1700,7 +1710,16 @@ function findSlashOrDatedInitials(tail: string, from: number, spans: Span[]): vo
   const initials = (m.groups as { initials: string }).initials;
   if (!staffInitials(initials)) return;
   const start = from + m.index + m[0].indexOf(initials);
+  if (wordElsewhere(text, initials, start)) return;
   spans.push({ start, end: start + initials.length, entity: "NAME", replacement: undefined });
+}
+
+/** `word` stands as a whole word in `text` somewhere other than at `at`. */
+function wordElsewhere(text: string, word: string, at: number): boolean {
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+    if (i !== at && !isWordCharAt(text, i - 1) && !isWordCharAt(text, i + word.length)) return true;
+  }
+  return false;
 }
 
 const LOCAL_CHARS = /[A-Za-z0-9._%+-]/;
@@ -2177,6 +2196,8 @@ export function scrubText(
   findSignOff(text, spans);
   if (text.includes("→") || text.includes("->")) findHandovers(text, spans);
   if (spans.length > structural) sameStructuralNameElsewhere(text, spans, structural, spans.length);
+  // After the carrying over: letters these forms take for initials are not looked for elsewhere in the note.
+  findSlashOrDatedInitials(text, spans);
   if (options.personNames !== false) {
     for (const name of findPersonNames(text))
       spans.push({ start: name.start, end: name.end, entity: "NAME", replacement: undefined });

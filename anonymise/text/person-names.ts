@@ -476,7 +476,7 @@ function classify(t: Token, mode: Shape): Kind {
   return Kind.None;
 }
 
-/** "IgA", "IgG", "IgM", "IgE", "IgD": an immunoglobulin, written so, is no name ("Iga", "Ige" are). */
+/** "IgA", "IgG", "IgM", "IgE", "IgD": an immunoglobulin, written so, is no name ("Iga" is). */
 function immunoglobulin(text: string, t: Token): boolean {
   return (
     text.charCodeAt(t.start) === 73 &&
@@ -632,7 +632,7 @@ function precededByCue(text: string, tokens: readonly Token[], first: number): b
       return !has(t, ROLE_BIT) || (i === first - 1 && roleGap(text, tokens, i));
     }
     if (has(t, LANGUAGE_BIT) && !has(t, FILLER_BIT)) languages++;
-    // "Mr van Rooyen": particles between a title and the name.
+    // "Mr van Zyl": particles between a title and the name.
     else if (particleAt(tokens, i) && gapIs(NAME_GAP, text, tokens, i)) particles++;
     else if (!has(t, FILLER_BIT)) return false;
     if (++skipped > 3) return false;
@@ -819,7 +819,7 @@ function givenNameAction(text: string, t: Token): boolean {
 }
 
 function followedByCue(text: string, tokens: readonly Token[], last: number): boolean {
-  // "My sister Linh": the determiner, which folds to the same key as the name "Mỹ".
+  // "My sister Nhung": the determiner, which folds to the same key as the name "Mỹ".
   if ((tokens[last] as Token).key === "my" && !(tokens[last] as Token).accented) return false;
   AGE_SEX_AFTER.lastIndex = (tokens[last] as Token).end;
   if (AGE_SEX_AFTER.test(text)) return true;
@@ -858,14 +858,18 @@ function followedByCue(text: string, tokens: readonly Token[], last: number): bo
 }
 
 /**
- * "Salvation Army (adviser Nick Barlow)": a staff role opening a bracket with a capitalised word after it
- * introduces the person in the bracket, not the word before it ("Blossom (night nurse)", "Tosin (student nurse)",
+ * "Salvation Army (adviser Tonks Pennock)": a staff role opening a bracket with a capitalised word after it
+ * introduces the person in the bracket, not the word before it ("Blossom (night nurse)", "Ikaika (student nurse)",
  * "Tom (physio)" still name it).
  */
 const CAPITAL_AFTER = /[ ]{1,2}\p{Lu}/uy;
 
 function roleOpensBracket(text: string, tokens: readonly Token[], before: number, role: Token): boolean {
-  if (!has(role, ROLE_BIT) || !gapIs(GAP_2, text, tokens, before)) return false;
+  // A capitalised word that is no English word is a name whatever the bracket holds ("Zorya (HCA Tonks
+  // chaperoned)"); an English word, an abbreviation or a word in small letters is not ("Army", "ASC", "prazosin").
+  const word = tokens[before] as Token;
+  if (!has(role, ROLE_BIT) || (word.shape === Shape.Capitalised && levelOf(word) === undefined)) return false;
+  if (!gapIs(GAP_2, text, tokens, before)) return false;
   CAPITAL_AFTER.lastIndex = role.end;
   return CAPITAL_AFTER.test(text);
 }
@@ -936,7 +940,7 @@ function possessiveHome(text: string, group: Token, head: Token): boolean {
 }
 
 /**
- * "Cllr Mabel Quaye's ward fund", "Dr Ferrante's clinic": after a title, a possessive before a place word in small
+ * "Cllr Ikaika Gillow's ward fund", "Dr Pennock's clinic": after a title, a possessive before a place word in small
  * letters is the person's ward or clinic, not a place named after someone ("Florence Ward").
  */
 function titledPossessive(
@@ -1129,6 +1133,11 @@ const CLASS_HEADS: ReadonlySet<string> = new Set(["category", "classification"])
 /** A procedure named after its surgeon: "… oesophagectomy", "… fundoplication", "… manoeuvre". */
 const PROCEDURE = /(?:ectomy|otomy|ostomy|plasty|pexy|plication|scopy)$/;
 
+/** Participles that qualify a clinical head rather than say what a person did. */
+const QUALIFYING_PARTICIPLES: ReadonlySet<string> = new Set(
+  "associated related induced mediated based linked reversed acquired inherited".split(" "),
+);
+
 /** Up to three words after a group, each after one or two spaces (a hyphen inside a word is part of it). */
 const WORDS_AFTER =
   /(?:[ ]{1,2}([A-Za-z][A-Za-z-]{0,30}))(?:[ ]{1,2}([A-Za-z][A-Za-z-]{0,30}))?(?:[ ]{1,2}([A-Za-z][A-Za-z-]{0,30}))?/y;
@@ -1154,8 +1163,9 @@ function eponymAhead(text: string, tokens: readonly Token[], last: number): bool
     if (CLASS_HEADS.has(key) || PROCEDURE.test(key)) return true;
     // A word on ("Bristol stool type 6"): a head right after the group is eponymOrPlace's.
     if (w > 1 && (EPONYM_HEADS.has(key) || key === "type")) return true;
-    // A verb in the past tense: the group did something ("Gemma Thorpe used breathing exercises").
-    if (key.length >= 4 && key.endsWith("ed")) return false;
+    // A verb in the past tense: the group did something ("Merryn Gillow used breathing exercises"); not a participle
+    // that qualifies the head ("Charcot Marie Tooth associated neuropathy").
+    if (key.length >= 4 && key.endsWith("ed") && !QUALIFYING_PARTICIPLES.has(key)) return false;
   }
   return false;
 }
@@ -1331,7 +1341,11 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     // word will do: a thing is not followed by who it is (while "Lung CNS" is a service).
     if (weak === 0 || !capitalText || head.shape === Shape.Lower) return false;
     const level = WORD_LEVEL.get(head.key) ?? 99;
-    if (level >= 35 && (signed || has(tokens[first - 1], PERSON_NOUN_BIT | TITLE_BIT))) return true;
+    if (
+      level >= 35 &&
+      (signed || has(tokens[afterParticles(tokens, first) - 1], PERSON_NOUN_BIT | TITLE_BIT))
+    )
+      return true;
     return level >= 20 && bracketedRoleAfter(text, tokens, last);
   }
   if (size >= 2) {
@@ -1391,6 +1405,7 @@ function kinAdjacent(text: string, tokens: readonly Token[], i: number, mode: Sh
   if (!before && !after) return false;
   if (has(t, EPONYM_HEAD_BIT) || t.digitAdjacent || t.afterSlash) return false;
   if (has(t, CLINICAL_BIT)) return false;
+  if (before && roleTitle(previous as Token, t)) return false;
   if (after || (mode === Shape.Capitalised && t.shape === Shape.Capitalised)) return true;
   if (t.shape === Shape.Lower && NEVER_NAMES_IN_SMALL_LETTERS.has(t.key)) return false;
   return has(t, GIVEN_BIT) && notModal(text, tokens, i);
@@ -1409,7 +1424,27 @@ function wordNameBesideKin(tokens: readonly Token[], cue: number, k: number, mod
   if (has(t, CALENDAR_BIT)) return levelOf(t) === undefined;
   // "Consultant Nephrologist", "Consultant Orthopaedic Surgeon": a specialty after a title is no name.
   if (has(t, BLOCK_BIT)) return false;
+  if (roleTitle(tokens[cue] as Token, t)) return false;
   return mode === Shape.Capitalised && t.shape === Shape.Capitalised;
+}
+
+/**
+ * "Assistant Director", "Volunteer Services", "Adviser Team", "Mate Crime": one of the roles that open job titles
+ * and services, capitalised, and a capitalised English word that is no given name make a title or a service, not a
+ * role and a name ("Volunteer Faith", "Teacher Summer" still are).
+ */
+const TITLE_OPENING_ROLES: ReadonlySet<string> = new Set(
+  "assistant volunteer volunteers adviser advisor concierge facilitator mate pal".split(" "),
+);
+
+function roleTitle(role: Token, t: Token): boolean {
+  return (
+    TITLE_OPENING_ROLES.has(role.key) &&
+    role.shape === Shape.Capitalised &&
+    t.shape === Shape.Capitalised &&
+    !has(t, GIVEN_BIT) &&
+    (levelOf(t) ?? 99) <= COMMON_LEVEL
+  );
 }
 
 /**
@@ -1480,7 +1515,7 @@ const PARTICLES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * "Dr Nic an tSaoir", "Orla Mac an Bhaird": the article after "Mac" or "Nic" and the word after it are part of the
+ * "Dr Nic an Ghoill", "Ailbhe Mac an Bhaird": the article after "Mac" or "Nic" and the word after it are part of the
  * name. Returns the name's new last token.
  */
 function gaelicLinkAfter(text: string, tokens: readonly Token[], end: number): number {
@@ -1514,6 +1549,13 @@ function particleAt(tokens: readonly Token[], j: number): boolean {
     has(tokens[j], PARTICLE_BIT) ||
     (j > 0 && ARTICLES_AFTER_PARTICLE.has((tokens[j] as Token).key) && has(tokens[j - 1], PARTICLE_BIT))
   );
+}
+
+/** The first of the particles right before `first` ("Mr van den Brugge": "van"), or `first` when none is. */
+function afterParticles(tokens: readonly Token[], first: number): number {
+  let f = first;
+  while (f > 0 && first - f < 2 && particleAt(tokens, f - 1)) f--;
+  return f;
 }
 
 /** The second word of a two-word particle: "van der", "van den", "von der". */
@@ -1630,7 +1672,7 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
       j < tokens.length &&
       (has(tokens[j], FILLER_BIT) ||
         (interpreter && has(tokens[j], LANGUAGE_BIT)) ||
-        // "Mr van Rooyen", "Ms van der Meulen": a title's name may open with particles.
+        // "Mr van Zyl", "Ms van der Meulen": a title's name may open with particles.
         (title && particleAt(tokens, j))) &&
       j - i <= 3
     )

@@ -54,7 +54,7 @@ export const ROLE_NOUNS = set(`
   secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
   psychologist counsellor gp ot salt sw admin administrator clerk scribe worker coordinator advocate interpreter translator chaplain
   teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers crew
-  facilitator volunteer volunteers adviser advisor concierge assistant
+  facilitator volunteer volunteers adviser advisor concierge assistant mate pal
 `);
 
 /** Multi-word person nouns and verb cues, as sequences of keys: the name follows the last word. */
@@ -257,8 +257,8 @@ export const SPECIALTIES = set(`
 `);
 /**
  * Words of results and findings that the name lists also hold ("HLA", "kappa", "thal"): never part of a name, but,
- * unlike the clinical words, no sign that the word before them is not one ("Olu Bakare HLA typed"). The
- * immunoglobulins ("IgA", "IgE") are told from names ("Iga", "Ige") by their capitals, not listed.
+ * unlike the clinical words, no sign that the word before them is not one ("Sade Dokubo HLA typed"). The
+ * immunoglobulins ("IgA", "IgE") are told from names ("Iga") by their capitals, not listed.
  */
 export const FINDINGS = set(`
   ttg hla hbss hbsc hbsag hbeag kappa lambda thal thals thalassaemia thalassemia myeloma
@@ -411,12 +411,12 @@ export const OPENING_WORDS = set(`
 
 /**
  * Words the English word lists lack, with the level they are read at: everyday words as the commonest ("sister, ok
- * if well"), clinical words in Latin as ordinary ones, so that in small letters in capitalised prose they are words
- * ("pubic rami") while capitalised after a cue they may still be names ("interpreter Rami").
+ * if well"), clinical words in Latin as rare ones, so that in small letters in capitalised prose they are words
+ * ("pubic rami") while a capitalised one is still read as the name it may be.
  */
 export const UNLISTED_WORDS: ReadonlyMap<string, number> = new Map([
   ...[...set(`ok okay`)].map((w) => [w, 10] as const),
-  ...[...set(`rami`)].map((w) => [w, 50] as const),
+  ...[...set(`rami`)].map((w) => [w, 60] as const),
 ]);
 
 /** Eponyms that name a charity, a hospital or a ward in notes far more often than a person ("Marie Curie"). */

@@ -559,6 +559,22 @@ namesFound("languages, job titles and service abbreviations stay; the people bes
     "DN / Ikaika (student nurse) visited.",
     ["Ikaika"],
   ],
+  [
+    "titles and services a role opens stay",
+    "Assistant Director of Nursing informed; Volunteer Services Manager; Concierge Service; Facilitator Training; Mate Crime.",
+    [],
+  ],
+  [
+    "a name before a staff role and another name in a bracket",
+    "Reviewed Zorya (HCA Tonks chaperoned).",
+    ["Zorya", "Tonks"],
+  ],
+  ["an eponym before a qualifying participle", "Charcot Marie Tooth associated neuropathy, stable.", []],
+  [
+    "particles after a title before a surname that is a word",
+    "Seen by Mr van den Brugge on Tuesday.",
+    ["van den Brugge"],
+  ],
   ["a coroner is a job title", "Yours sincerely, Merryn Pennock Assistant Coroner", ["Merryn Pennock"]],
   [
     "particles between a title and the name",
@@ -568,8 +584,8 @@ namesFound("languages, job titles and service abbreviations stay; the people bes
   ["a van is no particle", "Drove the van to the depot; Mr van agreed.", []],
   [
     "the article in a Gaelic name",
-    "Reviewed by Dr Nic an Ghoill and Dr Orla Mac an Bhaird.",
-    ["Nic an Ghoill", "Orla Mac an Bhaird"],
+    "Reviewed by Dr Nic an Ghoill and Dr Ailbhe Mac an Bhaird.",
+    ["Nic an Ghoill", "Ailbhe Mac an Bhaird"],
   ],
   [
     "a verb in small letters after a kinship word",

@@ -504,6 +504,27 @@ describe("scrubText: identifiers", () => {
     ],
     ["a key safe's code in a note in capitals", "CARERS QDS. KEY SAFE 1234.", "KEY SAFE [ID_NUMBER]."],
     ["a key safe's year stays", "Key safe fitted 2019.", "Key safe fitted 2019."],
+    [
+      "a vaccine and its date on the last line stay",
+      "Vaccinations.\nMMR 03/05/2019",
+      "Vaccinations.\nMMR [DATE]",
+    ],
+    [
+      "an abbreviation the note uses elsewhere stays",
+      "HRT started.\nHT 12/10/25, review HT in 3 months",
+      "HT [DATE], review HT",
+    ],
+    ["services before a slash and a role stay", "Needs equipment. Refer to ICB/OT", "Refer to ICB/OT"],
+    [
+      "fractions after a cue stay",
+      "Reduced by 1/3; after 1/2 hour settled; on 1/2 dose; on 2/3 samples; after 3/6 cycles; since 4/5 years.",
+      "Reduced by 1/3; after 1/2 hour settled; on 1/2 dose; on 2/3 samples; after 3/6 cycles; since 4/5 years.",
+    ],
+    [
+      "a home-care visit's number stays",
+      "Visit 2/4: lunch given. Call 3/4 today, no answer.",
+      "Visit 2/4: lunch given. Call 3/4 today",
+    ],
     ["initials, a slash and a role", "Handover given. - QB/RN", "- [NAME]/RN"],
     [
       "dotted initials, a slash and a co-signer with a role",
