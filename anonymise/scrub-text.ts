@@ -915,12 +915,16 @@ function findReferences(text: string, spans: Span[]): void {
 
 function findKeySafeCodes(text: string, spans: Span[]): void {
   if (!text.includes("afe") && !(writtenInCapitals(text) && text.includes("AFE"))) return;
-  const re = PATTERNS.KEY_SAFE_CODE;
+  numbersEndingMatches(text, PATTERNS.KEY_SAFE_CODE, "code", spans);
+}
+
+/** Each match of `re` ends in its group `name`, a number: that number is an ID_NUMBER. */
+function numbersEndingMatches(text: string, re: RegExp, name: string, spans: Span[]): void {
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const code = m.groups?.["code"] as string;
+    const number = m.groups?.[name] as string;
     const end = m.index + m[0].length;
-    spans.push({ start: end - code.length, end, entity: "ID_NUMBER", replacement: undefined });
+    spans.push({ start: end - number.length, end, entity: "ID_NUMBER", replacement: undefined });
   }
 }
 
@@ -954,13 +958,7 @@ function findCollarNumbers(text: string, spans: Span[]): void {
 }
 
 function findOfficerNumbers(text: string, spans: Span[]): void {
-  const re = PATTERNS.OFFICER_NUMBER;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const number = m.groups?.["number"] as string;
-    const end = m.index + m[0].length;
-    spans.push({ start: end - number.length, end, entity: "ID_NUMBER", replacement: undefined });
-  }
+  numbersEndingMatches(text, PATTERNS.OFFICER_NUMBER, "number", spans);
 }
 
 /** A unit or a rate right after a number: a laboratory value ("12000000 IU/mL", "250000 cells", "x10^9/L"). */
