@@ -1693,6 +1693,15 @@ const DATED_SIGN_OFF =
  * 12/10/25").
  */
 function findSlashOrDatedInitials(text: string, spans: Span[]): void {
+  // Both end on a figure or on a capitalised word (a month, a role): most notes end on neither, and cost no more.
+  let wordEnd = text.length;
+  while (wordEnd > 0 && (text.charCodeAt(wordEnd - 1) <= 32 || text.charCodeAt(wordEnd - 1) === 46))
+    wordEnd--;
+  let wordStart = wordEnd;
+  while (wordStart > 0 && isSignatureChar(text.charCodeAt(wordStart - 1))) wordStart--;
+  const first = text.charCodeAt(wordStart);
+  const last = text.charCodeAt(wordEnd - 1);
+  if (!(last >= 48 && last <= 57) && !(first >= 65 && first <= 90)) return;
   const from = Math.max(0, text.length - 80);
   const tail = from === 0 ? text : text.slice(from);
   let m: RegExpExecArray | null = null;
