@@ -1708,8 +1708,8 @@ function findSlashOrDatedInitials(text: string, spans: Span[]): void {
   if (tail.includes("/")) {
     m = SLASH_ROLE_SIGN_OFF.exec(tail);
     if (m !== null) {
-      const last = lastWord((m.groups as { rest: string }).rest);
-      if (!isRoleOrGrade(last) && !ROLE_NOUNS.has(keyOf(last))) m = null;
+      const role = lastWord((m.groups as { rest: string }).rest);
+      if (!isRoleOrGrade(role) && !ROLE_NOUNS.has(keyOf(role))) m = null;
     }
   }
   m ??= DATED_SIGN_OFF.exec(tail);
