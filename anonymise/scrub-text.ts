@@ -942,7 +942,6 @@ function findReferenceCodes(text: string, spans: Span[]): void {
 const REFERENCE_CODE_HINT = /[A-Z]-\d/;
 
 function findCollarNumbers(text: string, spans: Span[]): void {
-  if (text.includes("ollar") || text.includes("fficer")) findOfficerNumbers(text, spans);
   if (!RANKS.some((rank) => text.includes(rank))) return;
   const re = PATTERNS.COLLAR_NUMBER;
   re.lastIndex = 0;
@@ -958,6 +957,7 @@ function findCollarNumbers(text: string, spans: Span[]): void {
 }
 
 function findOfficerNumbers(text: string, spans: Span[]): void {
+  if (!text.includes("ollar") && !text.includes("fficer")) return;
   numbersEndingMatches(text, PATTERNS.OFFICER_NUMBER, "number", spans);
 }
 
@@ -1074,8 +1074,9 @@ function capitalNameAfterTitle(name: string): boolean {
  * The end of a note signed with its writer's initials, after its last sentence, a closing bracket, a dash or a slash
  * (with or without a space after it), or on a line of their own: "… next call weds. SB", "… plan unchanged /kp",
  * "… AO ST4", "… JP OHN", "… tomorrow am. kp", "… BB (for Mr L. Baptiste)", "… (pharmacist) – TQ", "… Sam RN / TW
- * HCA", "… typed LK", "… - GT, stoma nurse". Two or three letters, all capitals (dots allowed) or all small, then
- * optionally a staff role or grade, and a bracket saying for whom or a comma and the writer's role.
+ * HCA", "… typed LK", "… - GT, stoma nurse", "… QO'N". Two or three letters, all capitals (dots allowed), with an
+ * O' between two capitals, or all small, then optionally a staff role or grade, and a bracket saying for whom or a
+ * comma and the writer's role.
  * Read on the note's last 80 characters only.
  */
 const SIGN_OFF =
@@ -1469,12 +1470,9 @@ function findGivenInitialRoles(text: string, spans: Span[]): void {
  * letters or a role ("kp", "physio"). Most notes end on a longer word or one in small letters, and skip the patterns.
  */
 function mayBeSigned(text: string): boolean {
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) <= 32) end--;
-  if (text.charCodeAt(end - 1) === 46) end--;
+  const end = signedEnd(text);
   if (text.charCodeAt(end - 1) === 41) return true;
-  let start = end;
-  while (start > 0 && isSignatureChar(text.charCodeAt(start - 1))) start--;
+  const start = signatureStart(text, end);
   const length = end - start;
   if (length === 0 || length > 12) return false;
   const first = text.charCodeAt(start);
@@ -1485,6 +1483,21 @@ function mayBeSigned(text: string): boolean {
   const key = keyOf(text.slice(start, end));
   if (length > 7) return SERVICE_WORD.test(key);
   return length <= 3 || key === "nurse" || ROLE_NOUNS.has(key) || STAFF_ROLES.has(key) || JOB_TITLES.has(key);
+}
+
+/** Where a note's text ends: before the white space and the one full stop it ends on. */
+function signedEnd(text: string): number {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) <= 32) end--;
+  if (text.charCodeAt(end - 1) === 46) end--;
+  return end;
+}
+
+/** Where the initials, role or grade that end at `end` start (isSignatureChar). */
+function signatureStart(text: string, end: number): number {
+  let start = end;
+  while (start > 0 && isSignatureChar(text.charCodeAt(start - 1))) start--;
+  return start;
 }
 
 /** Letters, digits, "&" and full stops: the characters of initials, roles and grades ("S.B.", "T&O", "CT1"). */
@@ -1694,12 +1707,8 @@ const DATED_SIGN_OFF =
  */
 function findSlashOrDatedInitials(text: string, spans: Span[]): void {
   // Both end on a figure or on a capitalised word (a month, a role): most notes end on neither, and cost no more.
-  let wordEnd = text.length;
-  while (wordEnd > 0 && (text.charCodeAt(wordEnd - 1) <= 32 || text.charCodeAt(wordEnd - 1) === 46))
-    wordEnd--;
-  let wordStart = wordEnd;
-  while (wordStart > 0 && isSignatureChar(text.charCodeAt(wordStart - 1))) wordStart--;
-  const first = text.charCodeAt(wordStart);
+  const wordEnd = signedEnd(text);
+  const first = text.charCodeAt(signatureStart(text, wordEnd));
   const last = text.charCodeAt(wordEnd - 1);
   if (!(last >= 48 && last <= 57) && !(first >= 65 && first <= 90)) return;
   const from = Math.max(0, text.length - 80);
@@ -2215,6 +2224,7 @@ export function scrubText(
   findRegex(text, PATTERNS.PRISON_NUMBER, "ID_NUMBER", spans);
   findReferenceCodes(text, spans);
   findKeySafeCodes(text, spans);
+  findOfficerNumbers(text, spans);
   findCollarNumbers(text, spans);
   withAddressParts(text, spans);
   initialsOfNames(text, spans);

@@ -770,13 +770,13 @@ function fromServiceAfter(text: string, tokens: readonly Token[], last: number):
   return level === undefined || level > 10 || !sentenceStart(text, tokens, last);
 }
 
+/** "who" and what a person is or does: "met Zorya, who lives nearby", "supportive of Jo who was tearful". */
+const WHO_AFTER =
+  /,?[ ]{1,2}who[ ]{1,2}(?:is|was|has|had|lives|lived|works|worked|rang|called|visits|visited|helps|helped|cares|cared|says|said|came|comes|knows|knew)\b/y;
 /**
  * A copula and what the person is to the patient after a name, with up to two words that describe it between
  * (RELATION_MODIFIERS): "Honey has been her main carer", "Dusty was his key worker", "Dusty is the ward sister".
  */
-/** "who" and what a person is or does: "met Zorya, who lives nearby", "supportive of Jo who was tearful". */
-const WHO_AFTER =
-  /,?[ ]{1,2}who[ ]{1,2}(?:is|was|has|had|lives|lived|works|worked|rang|called|visits|visited|helps|helped|cares|cared|says|said|came|comes|knows|knew)\b/y;
 const COPULA_RELATION_AFTER =
   /[ ]{1,2}(?:is|was|has[ ]{1,2}been|had[ ]{1,2}been|will[ ]{1,2}be|remains|became)[ ]{1,2}(?:(?:her|his|their|the|our|my|a|an)[ ]{1,2})?(\p{Ll}+)(?:[ ]{1,2}(\p{Ll}+))?(?:[ ]{1,2}(\p{Ll}+))?/uy;
 /** After the word for the person, a word that makes it an organisation's: "is her main carer agency". */

@@ -19,10 +19,24 @@ export const TITLES = set(`
 `);
 
 /**
- * Kinship and role words: a name right after them ("wife Jane", "NOK: Tom", "carer Precious") or right before them
- * ("Jane (wife)", "Tom, her son") is a person. Also used as fillers between a verb cue and the name.
+ * Staff and other roles: they name a service as often as a person ("chest physio, Oramorph PRN"), so they are cues
+ * only right next to the name, with a space between ("Physio Sanfeng", "Sanfeng (physio)").
  */
-export const PERSON_NOUNS = set(`
+export const ROLE_NOUNS = set(`
+  physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic porter receptionist
+  secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
+  psychologist counsellor gp ot salt sw admin administrator clerk scribe worker coordinator advocate interpreter translator chaplain
+  teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers crew
+  facilitator volunteer volunteers adviser advisor concierge assistant mate pal
+`);
+
+/**
+ * Kinship and role words (the roles above among them): a name right after them ("wife Jane", "NOK: Tom", "carer
+ * Precious") or right before them ("Jane (wife)", "Tom, her son") is a person. Also used as fillers between a verb
+ * cue and the name.
+ */
+export const PERSON_NOUNS: ReadonlySet<string> = new Set([
+  ...set(`
   wife husband partner spouse ex fiance fiancee girlfriend boyfriend widow widower
   son sons daughter daughters child children kid kids baby twin twins stepson stepdaughter
   mother mum mom mam mummy mother's father dad daddy parent parents stepmother stepfather stepmum stepdad
@@ -32,30 +46,15 @@ export const PERSON_NOUNS = set(`
   aunt aunty auntie uncle niece nephew cousin godson goddaughter godmother godfather
   inlaw inlaws relative relatives family
   carer carers caregiver neighbour neighbours neighbor friend friends flatmate housemate lodger landlord landlady
-  colleague workmate classmate teammate roommate roommates boss employer guardian foster kin nok lpa attorney advocate imca interpreter translator chaplain
+  colleague workmate classmate teammate roommate roommates boss employer guardian foster kin nok lpa attorney imca
   referrer requester
-  keyworker worker coordinator visitor visitors crew
+  keyworker visitor visitors
   daughterinlaw soninlaw motherinlaw fatherinlaw sisterinlaw brotherinlaw exwife exhusband expartner
   stepmum stepdad stepbrother stepsister halfbrother halfsister grandparent grandparents greatgrandson
   greatgranddaughter
-  physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic porter receptionist
-  secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
-  psychologist counsellor gp ot salt sw admin administrator clerk scribe
-  teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers crew
-  facilitator volunteer volunteers adviser advisor concierge assistant mate pal
-`);
-
-/**
- * Staff roles among PERSON_NOUNS: they name a service as often as a person ("chest physio, Oramorph PRN"), so
- * they are cues only right next to the name, with a space between ("Physio Sanfeng", "Sanfeng (physio)").
- */
-export const ROLE_NOUNS = set(`
-  physio physiotherapist therapist pharmacist dietitian dietician midwife paramedic porter receptionist
-  secretary consultant registrar spr sho houseofficer hca matron clinician surgeon anaesthetist psychiatrist
-  psychologist counsellor gp ot salt sw admin administrator clerk scribe worker coordinator advocate interpreter translator chaplain
-  teacher tutor headteacher mentor coach solicitor caseworker student cellmate inmate workers crew
-  facilitator volunteer volunteers adviser advisor concierge assistant mate pal
-`);
+`),
+  ...ROLE_NOUNS,
+]);
 
 /** Multi-word person nouns and verb cues, as sequences of keys: the name follows the last word. */
 export const CUE_PHRASES: readonly (readonly string[])[] = [
@@ -415,8 +414,9 @@ export const OPENING_WORDS = set(`
  * ("pubic rami") while a capitalised one is still read as the name it may be.
  */
 export const UNLISTED_WORDS: ReadonlyMap<string, number> = new Map([
-  ...[...set(`ok okay`)].map((w) => [w, 10] as const),
-  ...[...set(`rami`)].map((w) => [w, 60] as const),
+  ["ok", 10],
+  ["okay", 10],
+  ["rami", 60],
 ]);
 
 /** Eponyms that name a charity, a hospital or a ward in notes far more often than a person ("Marie Curie"). */
