@@ -101,6 +101,11 @@ const MONTH_ABBREVIATIONS = "Jan Feb Mar Apr Jun Jul Aug Sept Sep Oct Nov Dec";
  * "dec appetite").
  */
 const MONTH_WORD = `(?-i:${capitalsToo(MONTH_NAMES)}|(?:${capitalsToo(MONTH_ABBREVIATIONS)})\\.?)(?![A-Za-z])`;
+/** A month's name or abbreviation with a capital and then small letters ("Jan", "Sept.", "March"). */
+const MONTH_TITLED = `(?-i:(?:${MONTH_NAMES.replaceAll(" ", "|")}|${MONTH_ABBREVIATIONS.replaceAll(" ", "|")})\\.?)`;
+/** What makes figures after a month's name no day: a dose, a count, a duration or a time ("May 2 tabs"). */
+const NOT_A_DAY_AFTER =
+  "mg|mcg|ug|ml|g|kg|mmol|units?|iu|x|times|doses?|tabs?|tablets?|days?|weeks?|wks?|hours?|hrs?|mins?|am|pm|months?|years?|yrs?";
 /**
  * A day and a month in figures without a year ("24/04", "03/05"). Clinical shorthand writes durations the same way
  * ("2/52" weeks, "3/12" months, "5/7" days, "aged 18/12") and scores ("10/10", "GCS 14/15"), so only forms that
@@ -162,7 +167,8 @@ function findDayMonths(text: string, spans: Span[]): void {
     if (
       (entry && (TIME_AFTER.test(text) || FOUR_FIGURE_TIME_AFTER.test(text))) ||
       AT_TIME_AFTER.test(text) ||
-      cuedDayMonth(text, before, m[0], end)
+      cuedDayMonth(text, before, m[0], end) ||
+      timedDayMonth(text, before, m[0], end)
     )
       spans.push({ start, end, entity: "DATE", replacement: undefined });
   }
@@ -193,6 +199,23 @@ function cuedDayMonth(text: string, before: string, figures: string, end: number
   return !NOT_A_DATE_AFTER.test(text);
 }
 
+/** A time of day, with a space or a comma, right before the figures: a log entry's "21:40 28/12". */
+const TIME_BEFORE = new RegExp(`(?:^|[\\s(])${TIME_OF_DAY}(?:[ ]?(?:hrs|h))?,?[ ]{1,2}$`);
+
+/** A score out of 4, 5 or 10 as obs write it after a time ("14:00 3/5 power", "08:00 6/10 pain"): no date. */
+const SCORE_FIGURES = /^(?:[0-4]\/4|[0-5]\/5|(?:[1-9]|10)\/10)$/;
+
+/**
+ * A day and a month right after a time of day ("21:40 28/12", "09.15, 4/3"), as logs write an entry's time before
+ * its date; not a common fraction, a score, nor figures a count or a unit follows ("08:00 1/2 tab", "10:00 2/3
+ * doses", "14:00 3/5 power").
+ */
+function timedDayMonth(text: string, before: string, figures: string, end: number): boolean {
+  if (!TIME_BEFORE.test(before) || COMMON_FRACTIONS.has(figures) || SCORE_FIGURES.test(figures)) return false;
+  NOT_A_DATE_AFTER.lastIndex = end;
+  return !NOT_A_DATE_AFTER.test(text);
+}
+
 /** Characters that make figures part of something else: a longer number, a fraction, a decimal, a list. */
 const PRECEDES_FIGURES = /[\d/.,]/;
 
@@ -206,11 +229,11 @@ const MONTH_ALONE = new RegExp(`\\b${MONTH_WORD}(?!['’]|[ ]?\\d)`, "g");
 /** The words that make a month alone a time, right before it. */
 const TIME_WORD_BEFORE =
   /\b(?:in|since|until|till|during|due|early|late|mid|last|next|this|by|after|before|from|review|LMP|EDD|(?:end|start|beginning|middle)[ ]of)[ -]{1,2}$/i;
-/** "the 14th", not "the 3rd attempt". */
+/** "the 14th" or "14th", not "the 3rd attempt", "2nd-line" or "45th". */
 const THE_ORDINAL_DAY =
-  /\bthe[ ]{1,2}\d{1,2}(?:st|nd|rd|th)\b(?![ ]{1,2}(?!(?:at|of|in|and|or|to)\b)[A-Za-z])/gi;
-/** The prepositions that make "the 14th" a date, right before it. */
-const DAY_PREPOSITION_BEFORE = /\b(?:on|from|until|till|by|before|after|since)[ ]{1,2}$/i;
+  /\b(?:the[ ]{1,2})?(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)\b(?![ ]{1,2}(?!(?:at|of|in|and|or|to)\b)[A-Za-z]|-[A-Za-z])/gi;
+/** The prepositions (and "review", "due") that make "the 14th" or "14th" a date, right before it. */
+const DAY_PREPOSITION_BEFORE = /\b(?:on|from|until|till|by|before|after|since|review|due)[ ]{1,2}$/i;
 
 /**
  * A month written alone after a word that makes it a time ("in November", "due Sept", "until June", "mid-August",
@@ -242,6 +265,22 @@ function findDatesAfterWords(text: string, spans: Span[]): void {
   for (let m = days.exec(text); m !== null; m = days.exec(text)) {
     if (DAY_PREPOSITION_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index)))
       spans.push({ start: m.index, end: m.index + m[0].length, entity: "DATE", replacement: undefined });
+  }
+}
+
+/** The first day of a range right before a date found from its day: "4th-6th June", "4 to 6 June", "4/5 Jan". */
+const FIRST_DAY_BEFORE =
+  /(?<![\p{L}\p{N}/.,:])(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?:[ ]?[-–—][ ]?|\/|[ ](?:to|and|&)[ ])$/u;
+
+/**
+ * A date found from its day takes the first day of a range written before it ("4th-6th June", "12 to 14 March"):
+ * left in place, the first day would date the event as well as the date does.
+ */
+function withDayRanges(text: string, spans: readonly Span[]): void {
+  for (const span of spans) {
+    if (span.entity !== "DATE" || !isDigitAt(text, span.start) || span.start < 2) continue;
+    const range = FIRST_DAY_BEFORE.exec(text.slice(Math.max(0, span.start - 10), span.start));
+    if (range !== null) span.start -= range[0].length;
   }
 }
 
@@ -295,6 +334,8 @@ export const PATTERNS = {
       // "8 Mar 24", "Nov 2023", "June 10th", "Tues 13th", "Thursday the 14th", "24/04".
       `\\b\\d{1,2}${ORDINAL}[ ]{1,3}(?:of[ ]{1,3})?${MONTH_WORD}(?:[ ]'?\\d{2}\\b(?![:.]\\d|[ ]?(?:mg|mcg|ug|ml|mL|g|kg|mmol|units?|iu|IU)\\b))?`,
       `\\b${MONTH_WORD},?[ ]{1,3}(?:\\d{1,2}(?:st|nd|rd|th)|(?:19|20)\\d{2})\\b`,
+      // "Jan 12", "Sept 4": a month with a capital and a day with no ordinal, not a dose, a count or a time.
+      `\\b${MONTH_TITLED}[ ]{1,2}(?:3[01]|[12]\\d|[1-9])(?!\\d|[:.,/]\\d|[ ]?%|[ ]?(?:${NOT_A_DAY_AFTER})\\b)`,
       `\\b${WEEKDAY_WORD}[ ]{1,3}(?:the[ ]{1,3})?\\d{1,2}(?:st|nd|rd|th)\\b`,
       DAY_MONTH_FIGURES,
     ].join("|")})`,
@@ -2198,6 +2239,7 @@ export function scrubText(
   findRegex(text, PATTERNS.DATE, "DATE", spans);
   findDatesAfterWords(text, spans);
   findDayMonths(text, spans);
+  withDayRanges(text, spans);
   findPhones(text, own, spans);
   if (STREET_TYPE_AFTER_SPACE.test(text)) {
     findRegex(text, PATTERNS.STREET, "ADDRESS", spans);

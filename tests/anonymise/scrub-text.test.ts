@@ -521,6 +521,41 @@ describe("scrubText: identifiers", () => {
       "Reduced by 1/3; after 1/2 hour settled; on 1/2 dose; on 2/3 samples; after 3/6 cycles; since 4/5 years.",
     ],
     [
+      "a day and month after a time of day",
+      "21:40 28/12 pt settled; 09.15, 4/3 obs done.",
+      "21:40 [DATE] pt settled; 09.15, [DATE] obs",
+    ],
+    [
+      "fractions and counts after a time of day stay",
+      "08:00 1/2 tab given; 10:00 2/3 doses; 14:00 3/5 power; 16:00 6/10 pain.",
+      "08:00 1/2 tab given; 10:00 2/3 doses; 14:00 3/5 power; 16:00 6/10 pain.",
+    ],
+    [
+      "a month's name and a day without an ordinal",
+      "Review Jan 12 in clinic; booked Sept. 4.",
+      "Review [DATE] in clinic; booked [DATE].",
+    ],
+    [
+      "a month's name before a dose, a count or a time stays",
+      "May 5 mg be added? Mar 2 x daily; MAR 2 signed; June 3 pm.",
+      "May 5 mg be added? Mar 2 x daily; MAR 2 signed; June 3 pm.",
+    ],
+    [
+      "a range of days before a month",
+      "Away 4th-6th June, then 12 to 14 Aug, nights 3/4 Jan",
+      "Away [DATE], then [DATE], nights [DATE]",
+    ],
+    [
+      "a day alone after review or due",
+      "Dressing review 29th; bloods due 3rd.",
+      "review [DATE]; bloods due [DATE].",
+    ],
+    [
+      "an ordinal line, attempt or dose stays",
+      "on 2nd-line therapy; on 3rd attempt; due 2nd dose; review 45th.",
+      "on 2nd-line therapy; on 3rd attempt; due 2nd dose; review 45th.",
+    ],
+    [
       "a home-care visit's number stays",
       "Visit 2/4: lunch given. Call 3/4 today, no answer.",
       "Visit 2/4: lunch given. Call 3/4 today",
