@@ -101,11 +101,6 @@ const MONTH_ABBREVIATIONS = "Jan Feb Mar Apr Jun Jul Aug Sept Sep Oct Nov Dec";
  * "dec appetite").
  */
 const MONTH_WORD = `(?-i:${capitalsToo(MONTH_NAMES)}|(?:${capitalsToo(MONTH_ABBREVIATIONS)})\\.?)(?![A-Za-z])`;
-/** A month's name or abbreviation with a capital and then small letters ("Jan", "Sept.", "March"). */
-const MONTH_TITLED = `(?-i:(?:${MONTH_NAMES.replaceAll(" ", "|")}|${MONTH_ABBREVIATIONS.replaceAll(" ", "|")})\\.?)`;
-/** What makes figures after a month's name no day: a dose, a count, a duration or a time ("May 2 tabs"). */
-const NOT_A_DAY_AFTER =
-  "mg|mcg|ug|ml|g|kg|mmol|units?|iu|x|times|doses?|tabs?|tablets?|days?|weeks?|wks?|hours?|hrs?|mins?|am|pm|months?|years?|yrs?";
 /**
  * A day and a month in figures without a year ("24/04", "03/05"). Clinical shorthand writes durations the same way
  * ("2/52" weeks, "3/12" months, "5/7" days, "aged 18/12") and scores ("10/10", "GCS 14/15"), so only forms that
@@ -224,8 +219,16 @@ function isDigitAt(text: string, i: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** A month's name or abbreviation as a date writes it alone (MONTH_WORD), not a possessive, no figure after it. */
-const MONTH_ALONE = new RegExp(`\\b${MONTH_WORD}(?!['’]|[ ]?\\d)`, "g");
+/** A month's name or abbreviation as a date writes it (MONTH_WORD), not a possessive. */
+const MONTH_NAMED = new RegExp(`\\b${MONTH_WORD}(?!['’])`, "g");
+/** A figure right after a month's name: the month is part of a date the DATE pattern reads, or a day follows. */
+const FIGURE_AFTER = /[ ]?\d/y;
+/**
+ * A day with no ordinal after a month's name with a capital ("Jan 12", "Sept 4"), not a dose, a count, a duration
+ * or a time ("May 5 mg", "Mar 2 x daily", "June 3 pm").
+ */
+const DAY_AFTER_MONTH =
+  /[ ]{1,2}(?:3[01]|[12]\d|[1-9])(?!\d|[:.,/]\d|[ ]?%|[ ]?(?:mg|mcg|ug|ml|g|kg|mmol|units?|iu|x|times|doses?|tabs?|tablets?|days?|weeks?|wks?|hours?|hrs?|mins?|am|pm|months?|years?|yrs?)\b)/iy;
 /** The words that make a month alone a time, right before it. */
 const TIME_WORD_BEFORE =
   /\b(?:in|since|until|till|during|due|early|late|mid|last|next|this|by|after|before|from|review|LMP|EDD|(?:end|start|beginning|middle)[ ]of)[ -]{1,2}$/i;
@@ -237,21 +240,31 @@ const DAY_PREPOSITION_BEFORE = /\b(?:on|from|until|till|by|before|after|since|re
 
 /**
  * A month written alone after a word that makes it a time ("in November", "due Sept", "until June", "mid-August",
- * "end of March"), and a day of the month after a preposition ("on the 14th", not "on the 3rd attempt"). The month
- * with a capital or in capitals, and not a possessive ("in June's words"). HIPAA's Safe Harbor counts a month as a
- * date element; a year alone is not one, and stays ("in 2019").
+ * "end of March"), a month with a capital and a day with no ordinal ("Jan 12"), and a day of the month after a
+ * preposition ("on the 14th", "review 29th", not "on the 3rd attempt"). The month with a capital or in capitals,
+ * and not a possessive ("in June's words"). HIPAA's Safe Harbor counts a month as a date element; a year alone is
+ * not one, and stays ("in 2019").
  *
- * Months and days found by MONTH_ALONE and THE_ORDINAL_DAY are kept when the word before them (read on the 20
+ * Months alone and days found by MONTH_NAMED and THE_ORDINAL_DAY are kept when the word before them (read on the 20
  * characters before: the longest is "beginning of ") makes them a date. Matching the month or the day first and
  * looking back only there costs a scan per note; a look-behind in the pattern ran at every capital of a note full of
  * names.
  */
 function findDatesAfterWords(text: string, spans: Span[]): void {
-  const months = MONTH_ALONE;
+  const months = MONTH_NAMED;
   months.lastIndex = 0;
   for (let m = months.exec(text); m !== null; m = months.exec(text)) {
-    if (!TIME_WORD_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) continue;
     const end = m.index + m[0].length;
+    FIGURE_AFTER.lastIndex = end;
+    if (FIGURE_AFTER.test(text)) {
+      // In capitals a month's abbreviation is as often a word ("MAR 2 signed", "DEC 2 bases").
+      DAY_AFTER_MONTH.lastIndex = end;
+      const day = isCapitalAt(text, m.index + 1) ? null : DAY_AFTER_MONTH.exec(text);
+      if (day !== null)
+        spans.push({ start: m.index, end: end + day[0].length, entity: "DATE", replacement: undefined });
+      continue;
+    }
+    if (!TIME_WORD_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) continue;
     // A month's abbreviation keeps the full stop that ends a sentence ("due Sept."): it is the sentence's.
     spans.push({
       start: m.index,
@@ -279,6 +292,9 @@ const FIRST_DAY_BEFORE =
 function withDayRanges(text: string, spans: readonly Span[]): void {
   for (const span of spans) {
     if (span.entity !== "DATE" || !isDigitAt(text, span.start) || span.start < 2) continue;
+    // Read only after what ends a range's first half: a dash, a slash, "&", "to" or "and" (its last letter).
+    const c = text.charCodeAt(text.charCodeAt(span.start - 1) === 32 ? span.start - 2 : span.start - 1);
+    if (!(c === 45 || c === 47 || c === 38 || c === 111 || c === 100 || c === 0x2013 || c === 0x2014)) continue;
     const range = FIRST_DAY_BEFORE.exec(text.slice(Math.max(0, span.start - 10), span.start));
     if (range !== null) span.start -= range[0].length;
   }
@@ -334,8 +350,6 @@ export const PATTERNS = {
       // "8 Mar 24", "Nov 2023", "June 10th", "Tues 13th", "Thursday the 14th", "24/04".
       `\\b\\d{1,2}${ORDINAL}[ ]{1,3}(?:of[ ]{1,3})?${MONTH_WORD}(?:[ ]'?\\d{2}\\b(?![:.]\\d|[ ]?(?:mg|mcg|ug|ml|mL|g|kg|mmol|units?|iu|IU)\\b))?`,
       `\\b${MONTH_WORD},?[ ]{1,3}(?:\\d{1,2}(?:st|nd|rd|th)|(?:19|20)\\d{2})\\b`,
-      // "Jan 12", "Sept 4": a month with a capital and a day with no ordinal, not a dose, a count or a time.
-      `\\b${MONTH_TITLED}[ ]{1,2}(?:3[01]|[12]\\d|[1-9])(?!\\d|[:.,/]\\d|[ ]?%|[ ]?(?:${NOT_A_DAY_AFTER})\\b)`,
       `\\b${WEEKDAY_WORD}[ ]{1,3}(?:the[ ]{1,3})?\\d{1,2}(?:st|nd|rd|th)\\b`,
       DAY_MONTH_FIGURES,
     ].join("|")})`,
