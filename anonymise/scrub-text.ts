@@ -294,7 +294,8 @@ function withDayRanges(text: string, spans: readonly Span[]): void {
     if (span.entity !== "DATE" || !isDigitAt(text, span.start) || span.start < 2) continue;
     // Read only after what ends a range's first half: a dash, a slash, "&", "to" or "and" (its last letter).
     const c = text.charCodeAt(text.charCodeAt(span.start - 1) === 32 ? span.start - 2 : span.start - 1);
-    if (!(c === 45 || c === 47 || c === 38 || c === 111 || c === 100 || c === 0x2013 || c === 0x2014)) continue;
+    if (!(c === 45 || c === 47 || c === 38 || c === 111 || c === 100 || c === 0x2013 || c === 0x2014))
+      continue;
     const range = FIRST_DAY_BEFORE.exec(text.slice(Math.max(0, span.start - 10), span.start));
     if (range !== null) span.start -= range[0].length;
   }

@@ -66,6 +66,18 @@ function nicknames(): Map<string, string[]> {
 /** Names in the recent lists that are also things on a ward, written capitalised in notes ("Crash Mat"). */
 const WARD_THINGS: ReadonlySet<string> = new Set(["mat", "tray", "jet", "dash", "flick", "rider"]);
 
+/**
+ * Among the commonest English words (SCOWL 10) that the given-name lists hold, those nobody in the UK is called:
+ * in a note they are the word ("Stoma Care CNS", "surgeon happy to proceed", "Minor Injuries"). Family names among
+ * them stay in NAMES ("Hall", "Page", "Price"); given names that are such words stay given ("Will", "Hope",
+ * "Mark", "Grant", "Faith").
+ */
+const NO_ONES_GIVEN_NAME: ReadonlySet<string> = new Set(
+  `care happy any ban base boot boy brand car carry case chip court cross dare doe even far field fields free
+  glad gun had hall job keen land law lay link lock lorry major man mile minor north page park port price
+  read ring row saw say see town trace trip wait wash way west worth worthy`.split(/\s+/),
+);
+
 function build(): Gazetteer {
   const list = (name: string) => json(name) as string[];
   const given = [
@@ -107,7 +119,7 @@ function build(): Gazetteer {
     NAMES: keys(Object.keys(json("humannames/index.json") as Record<string, number>), 2),
     GIVEN: keys(
       [
-        ...given,
+        ...given.filter((name) => !NO_ONES_GIVEN_NAME.has(keyOf(name))),
         ...recent.filter((name) => {
           const key = keyOf(name);
           return wordLevel.get(key) !== 10 && !CALENDAR.has(key) && !WARD_THINGS.has(key);

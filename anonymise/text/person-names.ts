@@ -10,6 +10,7 @@ import {
   FILLERS,
   FINDINGS,
   INSTITUTION_EPONYMS,
+  isDemonym,
   JOB_TITLES,
   LANGUAGE_CUES,
   LANGUAGE_HEADS,
@@ -738,7 +739,7 @@ function bracketedRoleAfter(text: string, tokens: readonly Token[], last: number
  * review", "Dressing to stay" is a thing the tokens never make a name candidate).
  */
 const PERSON_ACTION_AFTER =
-  /[ ]{1,2}(?:to|will|would|can|could|should|(?:is|are)(?:[ ]going)?[ ]to|(?:has|had)[ ]agreed[ ]to|agreed[ ]to|offered[ ]to)[ ]{1,2}(?:drive|bring|collect|visit|call|ring|phone|come|attend|accompany|pick|stay|help|speak|contact|sit|take|text|email|support|look[ ]after|care[ ]for)\b/y;
+  /[ ]{1,2}(?:to|will|would|can|could|should|(?:is|are)(?:[ ]going)?[ ]to|(?:has|had)[ ]agreed[ ]to|agreed[ ]to|offered[ ]to)[ ]{1,2}(?:drive|bring|collect|visit|call|ring|phone|come|attend|accompany|pick|stay|help|speak|contact|sit|take|text|email|support|look[ ]after|care[ ]for|sort|arrange|chase|book|organi[sz]e|liaise|update|inform|join|ask|send)\b/y;
 
 /**
  * A word that is also one of the commonest English words ("Hope", "Will", "Art"), starting a sentence, before an
@@ -754,6 +755,9 @@ function actionAfter(text: string, tokens: readonly Token[], last: number): bool
   const level = levelOf(t);
   return level === undefined || level > 10 || !sentenceStart(text, tokens, last);
 }
+
+/** Auxiliaries between a name and a verb only a person does ("has asked", "was asking", "had said"). */
+const AUXILIARIES: ReadonlySet<string> = new Set(["has", "had", "is", "was", "will", "would"]);
 
 /** Where a person comes from: "Kerry from the community team", "Ros from the hospice", "Sue from Social Services". */
 const FROM_SERVICE_AFTER =
@@ -838,6 +842,17 @@ function followedByCue(text: string, tokens: readonly Token[], last: number): bo
     if (has(t, PERSON_NOUN_BIT))
       return !subjectBeforeRole(text, tokens, last, i) && !roleOpensBracket(text, tokens, i - 1, t);
     if (skipped === 0 && has(t, PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, i - 1)) return true;
+    // "Kemi has asked", "Ola had said": an auxiliary, then a verb only a person does; not after a place's
+    // preposition ("her manager at Gatwick has agreed").
+    if (
+      skipped === 0 &&
+      AUXILIARIES.has(t.key) &&
+      !placePreposition(text, tokens, last) &&
+      gapIs(GAP_3, text, tokens, i - 1) &&
+      has(tokens[i + 1], PERSON_VERB_BIT) &&
+      gapIs(GAP_3, text, tokens, i)
+    )
+      return true;
     // "Oyinkan reports she…", "Clemency states that…": a verb of speech after a capitalised given name or a word no
     // list knows, not even as an English word, then what a person reports (a pronoun, "that", "feeling"…); not
     // after a family name, which may be a device's or a test's ("Holter reports"), a rare English word ("Angiogram
@@ -1346,6 +1361,14 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
       (signed || has(tokens[afterParticles(tokens, first) - 1], PERSON_NOUN_BIT | TITLE_BIT))
     )
       return true;
+    // One of the rarest words the lists count as common, before a verb only a person does ("Debs says", "Bola rang").
+    if (
+      level >= COMMON_LEVEL &&
+      size === 1 &&
+      has(after, PERSON_VERB_BIT) &&
+      gapIs(GAP_3, text, tokens, last)
+    )
+      return true;
     return level >= 20 && bracketedRoleAfter(text, tokens, last);
   }
   if (size >= 2) {
@@ -1425,6 +1448,14 @@ function wordNameBesideKin(tokens: readonly Token[], cue: number, k: number, mod
   // "Consultant Nephrologist", "Consultant Orthopaedic Surgeon": a specialty after a title is no name.
   if (has(t, BLOCK_BIT)) return false;
   if (roleTitle(tokens[cue] as Token, t)) return false;
+  // "Family Intervention", "Consultant Community Paediatrician": after a capitalised cue, a common English word that
+  // no list holds as a name is a word of a title or a service ("mum Sunshine", "Sister Faith" stay names).
+  if (
+    (tokens[cue] as Token).shape === Shape.Capitalised &&
+    !has(t, NAME_BIT | GIVEN_BIT) &&
+    (levelOf(t) ?? 99) <= 35
+  )
+    return false;
   return mode === Shape.Capitalised && t.shape === Shape.Capitalised;
 }
 
@@ -1875,8 +1906,10 @@ export function findPersonNames(text: string): NameSpan[] {
     for (let g = 0; g < groups.length; g++) {
       const group = groups[g] as Group;
       if (group.name || !listable(tokens, group.first, group.end, mode)) continue;
-      // A list does not make a place, an organisation or a language a person: "carer (Dorota, Bluebird Care)".
-      if (group.thing) continue;
+      // A list does not make a place, an organisation, a language or a people a person: "carer (Dorota, Bluebird
+      // Care)", "Layla (17), Syrian".
+      if (group.thing || (group.first === group.end && isDemonym((tokens[group.first] as Token).key)))
+        continue;
       const previous = groups[g - 1];
       const next = groups[g + 1];
       if (
@@ -1940,8 +1973,76 @@ export function findPersonNames(text: string): NameSpan[] {
     joinedWord(text, tokens, g.first, -1, spans);
     if (mode === Shape.Capitalised) slashedNames(text, tokens, g, spans);
   }
+  if (text.includes("(") || text.includes('"') || text.includes("“"))
+    shortFormsAndNicknames(text, tokens, spans);
   if (spans.length > 0) sameNameElsewhere(text, tokens, spans, mode);
   return spans;
+}
+
+/** Between a word and a short form of it in brackets or quotes: ` (`, ` ("`, ` "`, ` (“`. */
+const SHORT_FORM_OPEN = gapPattern(/[ ]{1,2}(?:\(["“‘]?|["“‘])/);
+/** After the short form: a closing quote and a bracket, or either. */
+const SHORT_FORM_CLOSE = /["”’]?\)|["”’]/y;
+/** Between a given name and a nickname in quotes, and between the nickname and a family name. */
+const MIDDLE_QUOTE_OPEN = gapPattern(/[ ]{1,2}["“‘]/);
+const MIDDLE_QUOTE_CLOSE = gapPattern(/["”’][ ]{1,2}/);
+
+/** A word a person may be called by: listed as a name, or in no word list, and nothing clinical or a role. */
+function nameLike(t: Token): boolean {
+  return (
+    (has(t, GIVEN_BIT | NAME_BIT) || levelOf(t) === undefined) &&
+    !has(t, CLINICAL_BIT | BLOCK_BIT | TITLE_BIT | ROLE_BIT | PERSON_NOUN_BIT | CALENDAR_BIT)
+  );
+}
+
+/**
+ * A name's short form or a nickname written beside it, which makes the words someone's name whatever else they
+ * are: a capitalised short form the word starts with, in quotes ('Hyacinth ("Hy")', 'Jashim "Jash"') or, after a
+ * word listed as a name, in brackets ("Joanne (Jo)"); and a capitalised nickname in quotes between a given name
+ * and a family name ('Francis "Frank" Lamb').
+ */
+function shortFormsAndNicknames(text: string, tokens: readonly Token[], spans: NameSpan[]): void {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    const next = tokens[i + 1] as Token;
+    if (t.shape !== Shape.Capitalised || next.shape !== Shape.Capitalised) continue;
+    const c = firstAfterSpaces(text, t.end);
+    if (c !== 40 && c !== 34 && c !== 0x201c && c !== 0x2018) continue;
+    if (
+      next.key.length >= 2 &&
+      next.key.length < t.key.length &&
+      t.key.startsWith(next.key) &&
+      nameLike(t) &&
+      gapIs(SHORT_FORM_OPEN, text, tokens, i)
+    ) {
+      SHORT_FORM_CLOSE.lastIndex = next.end;
+      const close = SHORT_FORM_CLOSE.exec(text);
+      // A bracket opened is closed, a quote opened is closed; in brackets alone, only after a word the lists
+      // hold as a name ("Gabapentin (Gaba)" is a drug's short form).
+      const quoted = c !== 40 || /["“‘]/.test(text.slice(t.end, next.start));
+      if (
+        close !== null &&
+        (c === 40) === close[0].endsWith(")") &&
+        (quoted || has(t, GIVEN_BIT | NAME_BIT))
+      ) {
+        addSpan(spans, t.start, t.end);
+        addSpan(spans, next.start, next.end);
+        continue;
+      }
+    }
+    const family = tokens[i + 2];
+    if (
+      family !== undefined &&
+      family.shape === Shape.Capitalised &&
+      has(t, GIVEN_BIT) &&
+      (has(family, NAME_BIT) || levelOf(family) === undefined) &&
+      nameLike(t) &&
+      !has(family, CLINICAL_BIT | BLOCK_BIT | TITLE_BIT | ROLE_BIT | CALENDAR_BIT) &&
+      gapIs(MIDDLE_QUOTE_OPEN, text, tokens, i) &&
+      gapIs(MIDDLE_QUOTE_CLOSE, text, tokens, i + 1)
+    )
+      addSpan(spans, t.start, family.end);
+  }
 }
 
 /**
@@ -2164,6 +2265,8 @@ function listable(tokens: readonly Token[], first: number, end: number, mode: Sh
   for (let k = first; k <= end; k++) {
     const t = tokens[k] as Token;
     if (t.kind === Kind.Strong || t.kind === Kind.Unknown) return true;
+    // A name that is also one of the rarest words the lists count as common ("Florin", a coin).
+    if (t.kind === Kind.Weak && t.shape === Shape.Capitalised && levelOf(t) === COMMON_LEVEL) return true;
     if (t.kind === Kind.AmbiguousGiven && (mode !== Shape.Capitalised || t.shape !== Shape.Lower))
       return true;
   }
@@ -2176,7 +2279,7 @@ function listable(tokens: readonly Token[], first: number, end: number, mode: Sh
  */
 const AGE_UNIT = "(?:[ ]?(?:yrs?|yo|y|m|months?))?";
 const AGE = `[ ]{1,2}\\d{1,2}${AGE_UNIT}`;
-const AGE_COMMA = gapPattern(new RegExp(`${AGE}[ ]{0,2}[,&][ ]{0,2}`));
+const AGE_COMMA = gapPattern(new RegExp(`(?:${AGE}|[ ]{1,2}\\(\\d{1,2}${AGE_UNIT}\\))[ ]{0,2}[,&][ ]{0,2}`));
 const AGE_BEFORE_JOINER = gapPattern(new RegExp(`(?:${AGE}|[ ]{1,2}\\(\\d{1,2}${AGE_UNIT}\\)),?[ ]{1,2}`));
 
 /** Two groups separated by "and", "&" or a comma only, or those after an age ("Tariq 9, Noor 7"). */

@@ -43,6 +43,8 @@ export const PERSON_NOUNS: ReadonlySet<string> = new Set([
   brother brothers sister sisters sibling siblings sis bro
   grandson granddaughter grandsons granddaughters grandchild grandchildren
   grandmother grandma granny gran nan nanna nana grandfather grandad granddad grandpa grampa nain taid
+  babcia dziadek bunica bunicul babushka nonna nonno abuela abuelo avo oma yiayia papou nani dadi ammi abbu
+  mamo daideo mamgu tadcu
   aunt aunty auntie uncle niece nephew cousin godson goddaughter godmother godfather
   inlaw inlaws relative relatives family
   carer carers caregiver neighbour neighbours neighbor friend friends flatmate housemate lodger landlord landlady
@@ -217,7 +219,7 @@ export const PERSON_VERBS = set(`
   brings lives lived stays stayed declined consented requested requests collected collects tells told
   sat sits drove drives flew helped helps cried accompanied accompanies texted messaged emailed hugged
   taught teaches promised apologised apologized shouted screamed laughed smokes smoked cooks cooked knows knew
-  hopes hoped worries worried landed
+  hopes hoped worries worried landed threatened threatens took takes
 `);
 
 /**
@@ -226,7 +228,7 @@ export const PERSON_VERBS = set(`
  */
 export const STAFF_ROLES = set(`
   rn rgn rmn ot pn cn sw dn hv hca anp acp enp sn slt fy spr mw rm cns
-  cpn hcsw rnld odp fsw nnp ns
+  cpn hcsw rnld odp fsw nnp ns dsn
 `);
 
 /**
@@ -260,11 +262,11 @@ export const SPECIALTIES = set(`
  * immunoglobulins ("IgA", "IgE") are told from names ("Iga") by their capitals, not listed.
  */
 export const FINDINGS = set(`
-  ttg hla hbss hbsc hbsag hbeag kappa lambda thal thals thalassaemia thalassemia myeloma
+  ttg hla hbss hbsc hbsag hbeag kappa lambda thal thals thalassaemia thalassemia myeloma igra pos neg chem
 `);
 export const SERVICE_ABBREVIATIONS = set(`
   camhs cmht crht htt iapt ehcp senco sendco amhp idva isva marac mappa mash dsl cin nrm cpoms fcp cpa cto da
-  las nwas yas neas emas wmas eeast secamb scas swast ooh hems
+  las nwas yas neas emas wmas eeast secamb scas swast ooh hems eip ukhsa hpt crhtt
 `);
 
 /**
@@ -298,6 +300,7 @@ export const CLINICAL: ReadonlySet<string> = new Set([
   mol mmol umol nmol pmol mg mcg ug ng kg gm ml dl iu meq kpa mmhg bpm hr hrs mins secs cm mm kcal units tabs
   caps puffs sachet sachets amp amps vial vials
   hosp nad ix niv trach brady glasgow rockwood braden barthel cfs macmillan curie cruse bair micro bili creat alb
+  appt
   perla perrla situ janeway roth cheyne stokes henoch schonlein blatchford mallory hugger
   nocte stat inh supp pess susp liq gtt oculent subcut intramuscular behcet behcets
   ortho orthos cardio cardiology gastro neuro haem haemonc onc derm psych paeds gynae maxfax rheum resp endo geris
@@ -471,3 +474,26 @@ export const COUNTRIES: ReadonlySet<string> = (() => {
   }
   return out;
 })();
+
+/** A demonym's ending and what replaces it to give its country: "Syrian" → Syria, "Iraqi" → Iraq, "Turkish" → Turkey. */
+const DEMONYM_ENDINGS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ["ian", ["ia", "", "a"]],
+  ["an", ["a", ""]],
+  ["ese", ["", "a", "o"]],
+  ["ish", ["ey", "land", "eland", "istan"]],
+  ["i", ["", "a", "ia", "istan"]],
+  ["", ["istan"]],
+];
+
+/**
+ * A people's or a country's adjective of one word, by its country in COUNTRIES ("syrian", "iraqi", "eritrean",
+ * "sudanese", "pakistani", "afghan"): in a list it says where someone is from ("Layla (17), Syrian"), not who.
+ */
+export function isDemonym(key: string): boolean {
+  for (const [ending, replacements] of DEMONYM_ENDINGS) {
+    if (!key.endsWith(ending) || key.length - ending.length < 3) continue;
+    const stem = key.slice(0, key.length - ending.length);
+    for (const r of replacements) if (COUNTRIES.has(stem + r)) return true;
+  }
+  return false;
+}

@@ -556,6 +556,47 @@ describe("scrubText: identifiers", () => {
       "on 2nd-line therapy; on 3rd attempt; due 2nd dose; review 45th.",
     ],
     [
+      "a name that is one of the rarest common words, in a list of names",
+      "Present: Yannick, Falconer and Zoltan.",
+      "Present: [NAME], [NAME] and [NAME].",
+    ],
+    [
+      "children with their ages in brackets, then a comma",
+      "Children: Tirzah (12), Yarden (9), Eitan (4).",
+      "Children: [NAME] (12), [NAME] (9), [NAME] (4).",
+    ],
+    ["a people's word in a list of children stays", "Kids Tirzah (12), Eritrean, Eitan", "Eritrean, [NAME]"],
+    [
+      "a short form in quotes, or after a listed name in brackets",
+      'Leocadia ("Leo") visited. Thaddeus (Thad) rang.',
+      '[NAME] ("[NAME]") visited. [NAME] ([NAME]) rang.',
+    ],
+    [
+      "a nickname in quotes between a given and a family name",
+      'Present: Thaddeus "Tad" Falconer.',
+      "Present: [NAME].",
+    ],
+    [
+      "a person's verb after a given name that is a word, an unlisted name's arrangement, an auxiliary",
+      "Said so. Opal took a photo. Yarden to arrange transport. Settled. Yarden has asked for a call.",
+      "Said so. [NAME] took a photo. [NAME] to arrange transport. Settled. [NAME] has asked",
+    ],
+    [
+      "one of the rarest common words before a person's verb",
+      "Hawker rang the ward.",
+      "[NAME] rang the ward.",
+    ],
+    [
+      "the commonest words no one is called, and words of a title or a service, stay",
+      "Wound Care CNS visit; anaesthetist happy to proceed. EIP Family Intervention; Consultant Community Paediatrician.",
+      "Wound Care CNS visit; anaesthetist happy to proceed. EIP Family Intervention; Consultant Community Paediatrician.",
+    ],
+    [
+      "a grandmother's word in another language, results and services stay",
+      "Nonna brought him in. Contacts: IGRA pos, CXR clear; referred to EIP; discussed with UKHSA.",
+      "Nonna brought him in. Contacts: IGRA pos, CXR clear; referred to EIP; discussed with UKHSA.",
+    ],
+    [
       "a home-care visit's number stays",
       "Visit 2/4: lunch given. Call 3/4 today, no answer.",
       "Visit 2/4: lunch given. Call 3/4 today",
