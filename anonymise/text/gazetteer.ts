@@ -68,7 +68,7 @@ const WARD_THINGS: ReadonlySet<string> = new Set(["mat", "tray", "jet", "dash", 
 
 /**
  * Among the commonest English words (SCOWL 10) that the given-name lists hold, those nobody in the UK is called:
- * in a note they are the word ("Stoma Care CNS", "surgeon happy to proceed", "Minor Injuries"). Family names among
+ * in a note they are the word ("Continence Care CNS", "consultant happy with the wound", "Minor Ailments"). Family names among
  * them stay in NAMES ("Hall", "Page", "Price"); given names that are such words stay given ("Will", "Hope",
  * "Mark", "Grant", "Faith").
  */

@@ -842,8 +842,8 @@ function followedByCue(text: string, tokens: readonly Token[], last: number): bo
     if (has(t, PERSON_NOUN_BIT))
       return !subjectBeforeRole(text, tokens, last, i) && !roleOpensBracket(text, tokens, i - 1, t);
     if (skipped === 0 && has(t, PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, i - 1)) return true;
-    // "Kemi has asked", "Ola had said": an auxiliary, then a verb only a person does; not after a place's
-    // preposition ("her manager at Gatwick has agreed").
+    // "Yarden has asked", "Tirzah had said": an auxiliary, then a verb only a person does; not after a place's
+    // preposition ("her manager at Heathrow has agreed").
     if (
       skipped === 0 &&
       AUXILIARIES.has(t.key) &&
@@ -1361,7 +1361,7 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
       (signed || has(tokens[afterParticles(tokens, first) - 1], PERSON_NOUN_BIT | TITLE_BIT))
     )
       return true;
-    // One of the rarest words the lists count as common, before a verb only a person does ("Debs says", "Bola rang").
+    // One of the rarest words the lists count as common, before a verb only a person does ("Hawker rang", "Falconer says").
     if (
       level >= COMMON_LEVEL &&
       size === 1 &&
@@ -1448,7 +1448,7 @@ function wordNameBesideKin(tokens: readonly Token[], cue: number, k: number, mod
   // "Consultant Nephrologist", "Consultant Orthopaedic Surgeon": a specialty after a title is no name.
   if (has(t, BLOCK_BIT)) return false;
   if (roleTitle(tokens[cue] as Token, t)) return false;
-  // "Family Intervention", "Consultant Community Paediatrician": after a capitalised cue, a common English word that
+  // "Family Engagement plan", "Parent Education class": after a capitalised cue, a common English word that
   // no list holds as a name is a word of a title or a service ("mum Sunshine", "Sister Faith" stay names).
   if (
     (tokens[cue] as Token).shape === Shape.Capitalised &&
@@ -1907,7 +1907,7 @@ export function findPersonNames(text: string): NameSpan[] {
       const group = groups[g] as Group;
       if (group.name || !listable(tokens, group.first, group.end, mode)) continue;
       // A list does not make a place, an organisation, a language or a people a person: "carer (Dorota, Bluebird
-      // Care)", "Layla (17), Syrian".
+      // Care)", "Tirzah (12), Eritrean".
       if (group.thing || (group.first === group.end && isDemonym((tokens[group.first] as Token).key)))
         continue;
       const previous = groups[g - 1];
@@ -1997,9 +1997,9 @@ function nameLike(t: Token): boolean {
 
 /**
  * A name's short form or a nickname written beside it, which makes the words someone's name whatever else they
- * are: a capitalised short form the word starts with, in quotes ('Hyacinth ("Hy")', 'Jashim "Jash"') or, after a
- * word listed as a name, in brackets ("Joanne (Jo)"); and a capitalised nickname in quotes between a given name
- * and a family name ('Francis "Frank" Lamb').
+ * are: a capitalised short form the word starts with, in quotes ('Leocadia ("Leo")', 'Osagie "Osa"') or, after a
+ * word listed as a name, in brackets ("Thaddeus (Thad)"); and a capitalised nickname in quotes between a given name
+ * and a family name ('Thaddeus "Tad" Falconer').
  */
 function shortFormsAndNicknames(text: string, tokens: readonly Token[], spans: NameSpan[]): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
@@ -2265,7 +2265,7 @@ function listable(tokens: readonly Token[], first: number, end: number, mode: Sh
   for (let k = first; k <= end; k++) {
     const t = tokens[k] as Token;
     if (t.kind === Kind.Strong || t.kind === Kind.Unknown) return true;
-    // A name that is also one of the rarest words the lists count as common ("Florin", a coin).
+    // A name that is also one of the rarest words the lists count as common ("Falconer", one who trains hawks).
     if (t.kind === Kind.Weak && t.shape === Shape.Capitalised && levelOf(t) === COMMON_LEVEL) return true;
     if (t.kind === Kind.AmbiguousGiven && (mode !== Shape.Capitalised || t.shape !== Shape.Lower))
       return true;

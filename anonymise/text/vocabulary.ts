@@ -487,7 +487,7 @@ const DEMONYM_ENDINGS: ReadonlyArray<readonly [string, readonly string[]]> = [
 
 /**
  * A people's or a country's adjective of one word, by its country in COUNTRIES ("syrian", "iraqi", "eritrean",
- * "sudanese", "pakistani", "afghan"): in a list it says where someone is from ("Layla (17), Syrian"), not who.
+ * "sudanese", "pakistani", "afghan"): in a list it says where someone is from ("Tirzah (12), Eritrean"), not who.
  */
 export function isDemonym(key: string): boolean {
   for (const [ending, replacements] of DEMONYM_ENDINGS) {

@@ -578,8 +578,8 @@ describe("scrubText: identifiers", () => {
     ],
     [
       "a person's verb after a given name that is a word, an unlisted name's arrangement, an auxiliary",
-      "Said so. Opal took a photo. Yarden to arrange transport. Settled. Yarden has asked for a call.",
-      "Said so. [NAME] took a photo. [NAME] to arrange transport. Settled. [NAME] has asked",
+      "Said so. Opal took a photo. Yarden to arrange transport. Settled. Yarden has asked to be rung back.",
+      "Said so. [NAME] took a photo. [NAME] to arrange transport. Settled. [NAME] has asked to",
     ],
     [
       "one of the rarest common words before a person's verb",
@@ -588,8 +588,8 @@ describe("scrubText: identifiers", () => {
     ],
     [
       "the commonest words no one is called, and words of a title or a service, stay",
-      "Wound Care CNS visit; anaesthetist happy to proceed. EIP Family Intervention; Consultant Community Paediatrician.",
-      "Wound Care CNS visit; anaesthetist happy to proceed. EIP Family Intervention; Consultant Community Paediatrician.",
+      "Continence Care CNS visit; consultant happy with the wound. Carer Support Group; Parent Education class.",
+      "Continence Care CNS visit; consultant happy with the wound. Carer Support Group; Parent Education class.",
     ],
     [
       "a grandmother's word in another language, results and services stay",
