@@ -178,7 +178,7 @@ const DATE_CUE_BEFORE =
   /\b(?:on|from|until|till|since|dated|born|booked|sent|posted|admitted|discharged|clinic|appt|appointment|event)[ ]{1,2}$/i;
 /** What makes the figures a count, a fraction or a score after all: "on 3/4 days", "from 3/5 to 4/5", "2/5 ago". */
 const NOT_A_DATE_AFTER =
-  /[ ]{0,2}(?:to|->|→|-)[ ]{0,2}\d|[ ]{1,2}(?:ago|days?|nights?|weeks?|months?|years?|hours?|hrs?|hourly|occasions?|times|visits?|calls?|samples?|cycles?|sessions?|doses?|tablets?|tabs?|pints?|units?|of|x)\b/iy;
+  /[ ]{0,2}(?:to|->|→|-)[ ]{0,2}\d|[ ]{1,2}(?:ago|days?|nights?|weeks?|months?|years?|hours?|hrs?|hourly|occasions?|times|visits?|calls?|samples?|cycles?|sessions?|doses?|tablets?|tabs?|pints?|units?|of|x|staples|sutures|clips|cultures|bottles|bags|attempts|episodes|features|criteria|pupils|RNs|HCAs|staff|beds)\b/iy;
 /** The fractions shorthand writes most ("on 1/2 dose", "from 3/4 of the way"): no day and month after a cue. */
 const COMMON_FRACTIONS: ReadonlySet<string> = new Set(["1/2", "1/3", "2/3", "1/4", "2/4", "3/4"]);
 
@@ -197,8 +197,13 @@ function cuedDayMonth(text: string, before: string, figures: string, end: number
 /** A time of day, with a space or a comma, right before the figures: a log entry's "21:40 28/12". */
 const TIME_BEFORE = new RegExp(`(?:^|[\\s(])${TIME_OF_DAY}(?:[ ]?(?:hrs|h))?,?[ ]{1,2}$`);
 
-/** A score out of 4, 5 or 10 as obs write it after a time ("14:00 3/5 power", "08:00 6/10 pain"): no date. */
-const SCORE_FIGURES = /^(?:[0-4]\/4|[0-5]\/5|(?:[1-9]|10)\/10)$/;
+/**
+ * Figures after a time that are no date: a score out of 4, 5, 9 or 10 ("14:00 3/5 power", "08:00 6/10 pain",
+ * "06:30 4/9 CAM"), a count of a count ("15:00 2/2 cultures"), visual acuity ("6/6", "6/9"), and days or months of
+ * shorthand ("10:00 1/7 post-op", "09:00 5/12 old", "18/12": up to 13 days, up to 23 months).
+ */
+const NOT_A_DATE_AFTER_TIME =
+  /^(?:[0-4]\/4|[0-5]\/5|[0-9]\/9|(?:[1-9]|10)\/10|(\d{1,2})\/0?\1|6\/\d{1,2}|(?:[1-9]|1[0-3])\/7|(?:[1-9]|1\d|2[0-3])\/12)$/;
 
 /**
  * A day and a month right after a time of day ("21:40 28/12", "09.15, 4/3"), as logs write an entry's time before
@@ -206,7 +211,13 @@ const SCORE_FIGURES = /^(?:[0-4]\/4|[0-5]\/5|(?:[1-9]|10)\/10)$/;
  * doses", "14:00 3/5 power").
  */
 function timedDayMonth(text: string, before: string, figures: string, end: number): boolean {
-  if (!TIME_BEFORE.test(before) || COMMON_FRACTIONS.has(figures) || SCORE_FIGURES.test(figures)) return false;
+  if (!TIME_BEFORE.test(before) || COMMON_FRACTIONS.has(figures) || NOT_A_DATE_AFTER_TIME.test(figures))
+    return false;
+  // A count out of a whole is never more than the whole ("13:00 2/6 doses given", "3/6 items"): figures with a
+  // first number no greater than the second are a date only with a zero written ("21:40 03/11").
+  const slash = figures.indexOf("/");
+  if (Number(figures.slice(0, slash)) <= Number(figures.slice(slash + 1)) && !figures.includes("0"))
+    return false;
   NOT_A_DATE_AFTER.lastIndex = end;
   return !NOT_A_DATE_AFTER.test(text);
 }
@@ -228,13 +239,16 @@ const FIGURE_AFTER = /[ ]?\d/y;
  * or a time ("May 5 mg", "Mar 2 x daily", "June 3 pm").
  */
 const DAY_AFTER_MONTH =
-  /[ ]{1,2}(?:3[01]|[12]\d|[1-9])(?!\d|[:.,/]\d|[ ]?%|[ ]?(?:mg|mcg|ug|ml|g|kg|mmol|units?|iu|x|times|doses?|tabs?|tablets?|days?|weeks?|wks?|hours?|hrs?|mins?|am|pm|months?|years?|yrs?)\b)/iy;
+  /[ ]{1,2}(?:3[01]|[12]\d|[1-9])(?!\d|[:.,/]\d|[ ]?%|[ ]?(?:mg|mcg|ug|ml|g|kg|mmol|units?|iu|x|times|doses?|tabs?|tablets?|puffs?|stat|days?|weeks?|wks?|hours?|hrs?|mins?|minutes?|am|pm|months?|years?|yrs?|visits?|visitors?|sessions?|children|people|staff)\b|[ ]{1,2}(?!(?:at|in|on|and|or|to|for|with|by|from|until|then|when|as|via|the|next|this|review|appt|clinic)\b)(?-i:[a-z]))/iy;
 /** The words that make a month alone a time, right before it. */
 const TIME_WORD_BEFORE =
   /\b(?:in|since|until|till|during|due|early|late|mid|last|next|this|by|after|before|from|review|LMP|EDD|(?:end|start|beginning|middle)[ ]of)[ -]{1,2}$/i;
-/** "the 14th" or "14th", not "the 3rd attempt", "2nd-line" or "45th". */
+/**
+ * "the 14th" or "14th", not "the 3rd attempt", "2nd-line" or "45th"; "14th" without "the" only before no word and
+ * no comma ("on 4th and 5th fingers", "on 2nd of 3 bags", "review 2nd, 3rd and 4th toes" stay).
+ */
 const THE_ORDINAL_DAY =
-  /\b(?:the[ ]{1,2})?(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)\b(?![ ]{1,2}(?!(?:at|of|in|and|or|to)\b)[A-Za-z]|-[A-Za-z])/gi;
+  /\b(?:the[ ]{1,2}(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)\b(?![ ]{1,2}(?!(?:at|of|in|and|or|to)\b)[A-Za-z]|-[A-Za-z])|(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)\b(?![ ]{0,2}[A-Za-z]|-|[ ]?,))/gi;
 /** The prepositions (and "review", "due") that make "the 14th" or "14th" a date, right before it. */
 const DAY_PREPOSITION_BEFORE = /\b(?:on|from|until|till|by|before|after|since|review|due)[ ]{1,2}$/i;
 

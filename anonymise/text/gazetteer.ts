@@ -68,14 +68,13 @@ const WARD_THINGS: ReadonlySet<string> = new Set(["mat", "tray", "jet", "dash", 
 
 /**
  * Among the commonest English words (SCOWL 10) that the given-name lists hold, those nobody in the UK is called:
- * in a note they are the word ("Continence Care CNS", "consultant happy with the wound", "Minor Ailments"). Family names among
- * them stay in NAMES ("Hall", "Page", "Price"); given names that are such words stay given ("Will", "Hope",
- * "Mark", "Grant", "Faith").
+ * in a note they are the word ("Continence Care CNS", "consultant happy with the wound", "Minor Ailments"). Words
+ * that are also common family names stay given ("Price rang", "Hall said": read as a given name that is a word
+ * is), as do given names that are such words ("Will", "Hope", "Mark", "Grant", "Faith").
  */
 const NO_ONES_GIVEN_NAME: ReadonlySet<string> = new Set(
-  `care happy any ban base boot boy brand car carry case chip court cross dare doe even far field fields free
-  glad gun had hall job keen land law lay link lock lorry major man mile minor north page park port price
-  read ring row saw say see town trace trip wait wash way west worth worthy`.split(/\s+/),
+  `care happy any ban base boot boy car carry chip dare doe even far free gun had job keen lay link lorry man mile
+  minor port ring saw say see trip wait wash worthy`.split(/\s+/),
 );
 
 function build(): Gazetteer {

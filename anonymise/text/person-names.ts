@@ -739,7 +739,14 @@ function bracketedRoleAfter(text: string, tokens: readonly Token[], last: number
  * review", "Dressing to stay" is a thing the tokens never make a name candidate).
  */
 const PERSON_ACTION_AFTER =
-  /[ ]{1,2}(?:to|will|would|can|could|should|(?:is|are)(?:[ ]going)?[ ]to|(?:has|had)[ ]agreed[ ]to|agreed[ ]to|offered[ ]to)[ ]{1,2}(?:drive|bring|collect|visit|call|ring|phone|come|attend|accompany|pick|stay|help|speak|contact|sit|take|text|email|support|look[ ]after|care[ ]for|sort|arrange|chase|book|organi[sz]e|liaise|update|inform|join|ask|send)\b/y;
+  /[ ]{1,2}(?:to|will|would|can|could|should|(?:is|are)(?:[ ]going)?[ ]to|(?:has|had)[ ]agreed[ ]to|agreed[ ]to|offered[ ]to)[ ]{1,2}(?:drive|bring|collect|visit|call|ring|phone|come|attend|accompany|pick|stay|help|speak|contact|sit|take|text|email|support|look[ ]after|care[ ]for)\b/y;
+/**
+ * Arranging things, right after a name: "Opal to arrange transport", "Coral to chase the letter". Tests, drugs and
+ * services are arranged too ("Troponin to chase", "Reablement to update"): only after a word the lists hold as a
+ * name, of one part ("Follow-up to book" stays).
+ */
+const ARRANGING_AFTER =
+  /[ ]{1,2}(?:to|will)[ ]{1,2}(?:sort|arrange|chase|book|organi[sz]e|liaise|update|inform|join|ask|send)\b/y;
 
 /**
  * A word that is also one of the commonest English words ("Hope", "Will", "Art"), starting a sentence, before an
@@ -750,14 +757,23 @@ function actionAfter(text: string, tokens: readonly Token[], last: number): bool
   // Every action starts with a space and a word in small letters: most names are followed by neither.
   if (!isLowerAscii(firstAfterSpaces(text, t.end))) return false;
   PERSON_ACTION_AFTER.lastIndex = t.end;
-  if (!PERSON_ACTION_AFTER.test(text)) return false;
+  if (!PERSON_ACTION_AFTER.test(text)) {
+    ARRANGING_AFTER.lastIndex = t.end;
+    if (
+      !ARRANGING_AFTER.test(text) ||
+      !has(t, GIVEN_BIT | NAME_BIT) ||
+      t.parts.length > 1 ||
+      has(t, CLINICAL_BIT)
+    )
+      return false;
+  }
   if (MODAL_NAMES.has(t.key)) return false;
   const level = levelOf(t);
   return level === undefined || level > 10 || !sentenceStart(text, tokens, last);
 }
 
-/** Auxiliaries between a name and a verb only a person does ("has asked", "was asking", "had said"). */
-const AUXILIARIES: ReadonlySet<string> = new Set(["has", "had", "is", "was", "will", "would"]);
+/** Auxiliaries between a name and a verb only a person does ("has asked", "had said"; not a passive's "was"). */
+const AUXILIARIES: ReadonlySet<string> = new Set(["has", "had", "will", "would"]);
 
 /** Where a person comes from: "Kerry from the community team", "Ros from the hospice", "Sue from Social Services". */
 const FROM_SERVICE_AFTER =
@@ -842,11 +858,13 @@ function followedByCue(text: string, tokens: readonly Token[], last: number): bo
     if (has(t, PERSON_NOUN_BIT))
       return !subjectBeforeRole(text, tokens, last, i) && !roleOpensBracket(text, tokens, i - 1, t);
     if (skipped === 0 && has(t, PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, i - 1)) return true;
-    // "Yarden has asked", "Tirzah had said": an auxiliary, then a verb only a person does; not after a place's
-    // preposition ("her manager at Heathrow has agreed").
+    // "Opal has asked", "Coral had said": after a given name, an auxiliary, then a verb only a person does; not
+    // after a place's preposition ("her manager at Heathrow has agreed"), nor a word no list holds as a given name
+    // ("Sertraline has helped").
     if (
       skipped === 0 &&
       AUXILIARIES.has(t.key) &&
+      has(tokens[last], GIVEN_BIT) &&
       !placePreposition(text, tokens, last) &&
       gapIs(GAP_3, text, tokens, i - 1) &&
       has(tokens[i + 1], PERSON_VERB_BIT) &&
@@ -1894,7 +1912,13 @@ export function findPersonNames(text: string): NameSpan[] {
       groupCount++;
       group.first = i;
       group.end = end;
-      group.thing = end > last ? false : eponymOrPlace(text, tokens, i, end, mode === Shape.Capitalised);
+      group.thing =
+        end > last
+          ? false
+          : eponymOrPlace(text, tokens, i, end, mode === Shape.Capitalised) ||
+            // A people's word says where someone is from, not who: "family: Eritrean", "Tirzah (12), Eritrean";
+            // not a word the lists hold as a name ("Indi", "Ghani").
+            (i === end && !has(tokens[i], GIVEN_BIT | NAME_BIT) && isDemonym((tokens[i] as Token).key));
       group.name = !group.thing && decide(text, tokens, i, end, mode);
       if (group.name && end > i && openingWord(text, tokens, i, mode)) group.first = i + 1;
       groups.push(group);
@@ -1908,8 +1932,7 @@ export function findPersonNames(text: string): NameSpan[] {
       if (group.name || !listable(tokens, group.first, group.end, mode)) continue;
       // A list does not make a place, an organisation, a language or a people a person: "carer (Dorota, Bluebird
       // Care)", "Tirzah (12), Eritrean".
-      if (group.thing || (group.first === group.end && isDemonym((tokens[group.first] as Token).key)))
-        continue;
+      if (group.thing) continue;
       const previous = groups[g - 1];
       const next = groups[g + 1];
       if (
@@ -1997,9 +2020,9 @@ function nameLike(t: Token): boolean {
 
 /**
  * A name's short form or a nickname written beside it, which makes the words someone's name whatever else they
- * are: a capitalised short form the word starts with, in quotes ('Leocadia ("Leo")', 'Osagie "Osa"') or, after a
- * word listed as a name, in brackets ("Thaddeus (Thad)"); and a capitalised nickname in quotes between a given name
- * and a family name ('Thaddeus "Tad" Falconer').
+ * are: after a word the lists hold as a name, a capitalised short form it starts with, in quotes or brackets
+ * ('Osagie "Osa"', "Thaddeus (Thad)"); and a capitalised nickname in quotes between a given name and a family
+ * name ('Thaddeus "Tad" Falconer').
  */
 function shortFormsAndNicknames(text: string, tokens: readonly Token[], spans: NameSpan[]): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
@@ -2017,14 +2040,9 @@ function shortFormsAndNicknames(text: string, tokens: readonly Token[], spans: N
     ) {
       SHORT_FORM_CLOSE.lastIndex = next.end;
       const close = SHORT_FORM_CLOSE.exec(text);
-      // A bracket opened is closed, a quote opened is closed; in brackets alone, only after a word the lists
-      // hold as a name ("Gabapentin (Gaba)" is a drug's short form).
-      const quoted = c !== 40 || /["“‘]/.test(text.slice(t.end, next.start));
-      if (
-        close !== null &&
-        (c === 40) === close[0].endsWith(")") &&
-        (quoted || has(t, GIVEN_BIT | NAME_BIT))
-      ) {
+      // A bracket opened is closed, a quote opened is closed; only after a word the lists hold as a name (drugs
+      // have short forms too: "Gabapentin (Gaba)", 'Oxycodone ("Oxy")').
+      if (close !== null && (c === 40) === close[0].endsWith(")") && has(t, GIVEN_BIT | NAME_BIT)) {
         addSpan(spans, t.start, t.end);
         addSpan(spans, next.start, next.end);
         continue;

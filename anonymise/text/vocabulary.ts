@@ -219,7 +219,7 @@ export const PERSON_VERBS = set(`
   brings lives lived stays stayed declined consented requested requests collected collects tells told
   sat sits drove drives flew helped helps cried accompanied accompanies texted messaged emailed hugged
   taught teaches promised apologised apologized shouted screamed laughed smokes smoked cooks cooked knows knew
-  hopes hoped worries worried landed threatened threatens took takes
+  hopes hoped worries worried landed
 `);
 
 /**
@@ -481,15 +481,21 @@ const DEMONYM_ENDINGS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ["an", ["a", ""]],
   ["ese", ["", "a", "o"]],
   ["ish", ["ey", "land", "eland", "istan"]],
-  ["i", ["", "a", "ia", "istan"]],
   ["", ["istan"]],
 ];
+
+/** Demonyms in "-i", listed: the ending alone would take given names for them ("Chadi", "Indi"). */
+const DEMONYMS_IN_I: ReadonlySet<string> = new Set(
+  `iraqi omani yemeni pakistani bangladeshi nepali kuwaiti qatari israeli somali saudi emirati
+  afghani`.split(/\s+/),
+);
 
 /**
  * A people's or a country's adjective of one word, by its country in COUNTRIES ("syrian", "iraqi", "eritrean",
  * "sudanese", "pakistani", "afghan"): in a list it says where someone is from ("Tirzah (12), Eritrean"), not who.
  */
 export function isDemonym(key: string): boolean {
+  if (DEMONYMS_IN_I.has(key)) return true;
   for (const [ending, replacements] of DEMONYM_ENDINGS) {
     if (!key.endsWith(ending) || key.length - ending.length < 3) continue;
     const stem = key.slice(0, key.length - ending.length);

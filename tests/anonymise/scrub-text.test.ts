@@ -567,8 +567,8 @@ describe("scrubText: identifiers", () => {
     ],
     ["a people's word in a list of children stays", "Kids Tirzah (12), Eritrean, Eitan", "Eritrean, [NAME]"],
     [
-      "a short form in quotes, or after a listed name in brackets",
-      'Leocadia ("Leo") visited. Thaddeus (Thad) rang.',
+      "a short form after a listed name that is a word, in quotes or brackets",
+      'Coral ("Cora") visited. Thaddeus (Thad) rang.',
       '[NAME] ("[NAME]") visited. [NAME] ([NAME]) rang.',
     ],
     [
@@ -577,9 +577,9 @@ describe("scrubText: identifiers", () => {
       "Present: [NAME].",
     ],
     [
-      "a person's verb after a given name that is a word, an unlisted name's arrangement, an auxiliary",
-      "Said so. Opal took a photo. Yarden to arrange transport. Settled. Yarden has asked to be rung back.",
-      "Said so. [NAME] took a photo. [NAME] to arrange transport. Settled. [NAME] has asked to",
+      "a listed name's arrangement, an auxiliary before a person's verb after a given name",
+      "Said so. Coral to arrange transport. Settled. Opal has asked to be rung back.",
+      "Said so. [NAME] to arrange transport. Settled. [NAME] has asked to be rung back.",
     ],
     [
       "one of the rarest common words before a person's verb",
@@ -595,6 +595,26 @@ describe("scrubText: identifiers", () => {
       "a grandmother's word in another language, results and services stay",
       "Nonna brought him in. Contacts: IGRA pos, CXR clear; referred to EIP; discussed with UKHSA.",
       "Nonna brought him in. Contacts: IGRA pos, CXR clear; referred to EIP; discussed with UKHSA.",
+    ],
+    [
+      "no name before a drug's, a test's or a service's arrangement, a passive or a drug's short form",
+      'Sertraline has helped. Colposcopy was declined. Troponin to chase; Follow-up to book; Reablement to update. Oxycodone ("Oxy") stopped.',
+      'Sertraline has helped. Colposcopy was declined. Troponin to chase; Follow-up to book; Reablement to update. Oxycodone ("Oxy") stopped.',
+    ],
+    [
+      "shorthand, counts and scores after a time of day stay",
+      "10:00 1/7 post-op; 09:00 5/12 old; 12:00 18/12 infant; 14:00 6/9 acuity; 15:00 2/2 cultures; 06:30 4/9 CAM.",
+      "10:00 1/7 post-op; 09:00 5/12 old; 12:00 18/12 infant; 14:00 6/9 acuity; 15:00 2/2 cultures; 06:30 4/9 CAM.",
+    ],
+    [
+      "ordinals before a word after a preposition stay",
+      "Pain on 4th and 5th fingers; on 2nd of 3 bags; from 1st to 3rd trimester.",
+      "Pain on 4th and 5th fingers; on 2nd of 3 bags; from 1st to 3rd trimester.",
+    ],
+    [
+      "a month's name before puffs, stat, visits or minutes stays",
+      "Dec 2 puffs; Aug 1 stat; Nov 2 visits per week; June 6 minute walk.",
+      "Dec 2 puffs; Aug 1 stat; Nov 2 visits per week; June 6 minute walk.",
     ],
     [
       "a home-care visit's number stays",

@@ -29,9 +29,8 @@ final class Gazetteer {
   /** Common English words in the older given-name lists that no one is called (gazetteer.ts, NO_ONES_GIVEN_NAME). */
   private static final Set<String> NO_ONES_GIVEN_NAME =
       Set.of(
-          ("care happy any ban base boot boy brand car carry case chip court cross dare doe even far field fields free"
-                  + " glad gun had hall job keen land law lay link lock lorry major man mile minor north page park port"
-                  + " price read ring row saw say see town trace trip wait wash way west worth worthy")
+          ("care happy any ban base boot boy car carry chip dare doe even far free gun had job keen lay link lorry man"
+                  + " mile minor port ring saw say see trip wait wash worthy")
               .split(" "));
 
   private static final int[] LEVELS = {10, 10, 20, 20, 35, 35, 40, 40, 50, 50, 55, 60, 70};
