@@ -2031,36 +2031,57 @@ function shortFormsAndNicknames(text: string, tokens: readonly Token[], spans: N
     if (t.shape !== Shape.Capitalised || next.shape !== Shape.Capitalised) continue;
     const c = firstAfterSpaces(text, t.end);
     if (c !== 40 && c !== 34 && c !== 0x201c && c !== 0x2018) continue;
+    const family = tokens[i + 2];
     if (
       next.key.length >= 2 &&
       next.key.length < t.key.length &&
-      t.key.startsWith(next.key) &&
+      shortFormOf(next.key, t.key) &&
       nameLike(t) &&
+      has(t, GIVEN_BIT | NAME_BIT) &&
       gapIs(SHORT_FORM_OPEN, text, tokens, i)
     ) {
       SHORT_FORM_CLOSE.lastIndex = next.end;
       const close = SHORT_FORM_CLOSE.exec(text);
       // A bracket opened is closed, a quote opened is closed; only after a word the lists hold as a name (drugs
       // have short forms too: "Gabapentin (Gaba)", 'Oxycodone ("Oxy")').
-      if (close !== null && (c === 40) === close[0].endsWith(")") && has(t, GIVEN_BIT | NAME_BIT)) {
+      if (close !== null && (c === 40) === close[0].endsWith(")")) {
         addSpan(spans, t.start, t.end);
         addSpan(spans, next.start, next.end);
+        // "William (Bill) Ashworth", 'Thaddeus "Tad" Falconer': the family name after it is the same person's.
+        if (
+          family !== undefined &&
+          familyAfterNickname(family) &&
+          SHORT_FORM_CLOSE.lastIndex + 1 === family.start &&
+          text.charCodeAt(family.start - 1) === 32
+        )
+          addSpan(spans, t.start, family.end);
         continue;
       }
     }
-    const family = tokens[i + 2];
     if (
       family !== undefined &&
-      family.shape === Shape.Capitalised &&
       has(t, GIVEN_BIT) &&
-      (has(family, NAME_BIT) || levelOf(family) === undefined) &&
+      familyAfterNickname(family) &&
       nameLike(t) &&
-      !has(family, CLINICAL_BIT | BLOCK_BIT | TITLE_BIT | ROLE_BIT | CALENDAR_BIT) &&
       gapIs(MIDDLE_QUOTE_OPEN, text, tokens, i) &&
       gapIs(MIDDLE_QUOTE_CLOSE, text, tokens, i + 1)
     )
       addSpan(spans, t.start, family.end);
   }
+}
+
+/** `short` is a short form of the name `name`: the start of it ("Thad"), or one of its nicknames ("Bill"). */
+function shortFormOf(short: string, name: string): boolean {
+  return name.startsWith(short) || gazetteer().NICKNAMES.get(name)?.includes(short) === true;
+}
+
+/** A capitalised word after a nickname that can be a family name: listed as a name or in no word list. */
+function familyAfterNickname(family: Token): boolean {
+  return (
+    family.shape === Shape.Capitalised &&
+    (has(family, NAME_BIT) || levelOf(family) === undefined) &&
+    !has(family, CLINICAL_BIT | BLOCK_BIT | TITLE_BIT | ROLE_BIT | CALENDAR_BIT)
+  );
 }
 
 /**

@@ -572,6 +572,11 @@ describe("scrubText: identifiers", () => {
       '[NAME] ("[NAME]") visited. [NAME] ([NAME]) rang.',
     ],
     [
+      "a listed nickname of the name before it, in brackets, and the family name after it",
+      "Algernon (Algy) visited. Barnabas (Barney) Quarrington rang.",
+      "[NAME] ([NAME]) visited. [NAME] rang.",
+    ],
+    [
       "a nickname in quotes between a given and a family name",
       'Present: Thaddeus "Tad" Falconer.',
       "Present: [NAME].",
