@@ -2037,13 +2037,13 @@ function shortFormsAndNicknames(text: string, tokens: readonly Token[], spans: N
       next.key.length < t.key.length &&
       shortFormOf(next.key, t.key) &&
       nameLike(t) &&
-      has(t, GIVEN_BIT | NAME_BIT) &&
+      (has(t, GIVEN_BIT) || (has(t, NAME_BIT) && levelOf(t) === undefined)) &&
       gapIs(SHORT_FORM_OPEN, text, tokens, i)
     ) {
       SHORT_FORM_CLOSE.lastIndex = next.end;
       const close = SHORT_FORM_CLOSE.exec(text);
-      // A bracket opened is closed, a quote opened is closed; only after a word the lists hold as a name (drugs
-      // have short forms too: "Gabapentin (Gaba)", 'Oxycodone ("Oxy")').
+      // A bracket opened is closed, a quote opened is closed; only after a given name, or a listed name that is no
+      // English word (drugs have short forms too: "Gabapentin (Gaba)", 'Oxycodone ("Oxy")', a street drug's name).
       if (close !== null && (c === 40) === close[0].endsWith(")")) {
         addSpan(spans, t.start, t.end);
         addSpan(spans, next.start, next.end);
