@@ -187,11 +187,16 @@ const COMMON_FRACTIONS: ReadonlySet<string> = new Set(["1/2", "1/3", "2/3", "1/4
  * months of shorthand: "seen 2/7 ago", "review 3/12"), nor figures a count or a score follows.
  */
 function cuedDayMonth(text: string, before: string, figures: string, end: number): boolean {
-  if (!DATE_CUE_BEFORE.test(before) || COMMON_FRACTIONS.has(figures)) return false;
+  if (!DATE_CUE_BEFORE.test(before)) return false;
   const month = figures.slice(figures.indexOf("/") + 1);
-  if (month === "7" || month === "12") return false;
+  return month !== "7" && month !== "12" && !fractionOrCount(text, figures, end);
+}
+
+/** Figures that are a common fraction, or that a count, a unit or a range follows (NOT_A_DATE_AFTER). */
+function fractionOrCount(text: string, figures: string, end: number): boolean {
+  if (COMMON_FRACTIONS.has(figures)) return true;
   NOT_A_DATE_AFTER.lastIndex = end;
-  return !NOT_A_DATE_AFTER.test(text);
+  return NOT_A_DATE_AFTER.test(text);
 }
 
 /** A time of day, with a space or a comma, right before the figures: a log entry's "21:40 28/12". */
@@ -211,15 +216,13 @@ const NOT_A_DATE_AFTER_TIME =
  * doses", "14:00 3/5 power").
  */
 function timedDayMonth(text: string, before: string, figures: string, end: number): boolean {
-  if (!TIME_BEFORE.test(before) || COMMON_FRACTIONS.has(figures) || NOT_A_DATE_AFTER_TIME.test(figures))
-    return false;
+  if (!TIME_BEFORE.test(before) || NOT_A_DATE_AFTER_TIME.test(figures)) return false;
   // A count out of a whole is never more than the whole ("13:00 2/6 doses given", "3/6 items"): figures with a
   // first number no greater than the second are a date only with a zero written ("21:40 03/11").
   const slash = figures.indexOf("/");
   if (Number(figures.slice(0, slash)) <= Number(figures.slice(slash + 1)) && !figures.includes("0"))
     return false;
-  NOT_A_DATE_AFTER.lastIndex = end;
-  return !NOT_A_DATE_AFTER.test(text);
+  return !fractionOrCount(text, figures, end);
 }
 
 /** Characters that make figures part of something else: a longer number, a fraction, a decimal, a list. */

@@ -2010,12 +2010,9 @@ const SHORT_FORM_CLOSE = /["”’]?\)|["”’]/y;
 const MIDDLE_QUOTE_OPEN = gapPattern(/[ ]{1,2}["“‘]/);
 const MIDDLE_QUOTE_CLOSE = gapPattern(/["”’][ ]{1,2}/);
 
-/** A word a person may be called by: listed as a name, or in no word list, and nothing clinical or a role. */
+/** Nothing clinical, no role, title, kinship word, month or day: a word a person may be called by. */
 function nameLike(t: Token): boolean {
-  return (
-    (has(t, GIVEN_BIT | NAME_BIT) || levelOf(t) === undefined) &&
-    !has(t, CLINICAL_BIT | BLOCK_BIT | TITLE_BIT | ROLE_BIT | PERSON_NOUN_BIT | CALENDAR_BIT)
-  );
+  return !has(t, CLINICAL_BIT | BLOCK_BIT | TITLE_BIT | ROLE_BIT | PERSON_NOUN_BIT | CALENDAR_BIT);
 }
 
 /**
@@ -2072,7 +2069,7 @@ function shortFormsAndNicknames(text: string, tokens: readonly Token[], spans: N
 
 /** `short` is a short form of the name `name`: the start of it ("Thad"), or one of its nicknames ("Bill"). */
 function shortFormOf(short: string, name: string): boolean {
-  return name.startsWith(short) || gazetteer().NICKNAMES.get(name)?.includes(short) === true;
+  return name.startsWith(short) || NICKNAMES.get(name)?.includes(short) === true;
 }
 
 /** A capitalised word after a nickname that can be a family name: listed as a name or in no word list. */
@@ -2318,8 +2315,10 @@ function listable(tokens: readonly Token[], first: number, end: number, mode: Sh
  */
 const AGE_UNIT = "(?:[ ]?(?:yrs?|yo|y|m|months?))?";
 const AGE = `[ ]{1,2}\\d{1,2}${AGE_UNIT}`;
-const AGE_COMMA = gapPattern(new RegExp(`(?:${AGE}|[ ]{1,2}\\(\\d{1,2}${AGE_UNIT}\\))[ ]{0,2}[,&][ ]{0,2}`));
-const AGE_BEFORE_JOINER = gapPattern(new RegExp(`(?:${AGE}|[ ]{1,2}\\(\\d{1,2}${AGE_UNIT}\\)),?[ ]{1,2}`));
+/** An age, bare or in brackets: " 9", " 18m", " (14)". */
+const AGE_BARE_OR_BRACKETED = `(?:${AGE}|[ ]{1,2}\\(\\d{1,2}${AGE_UNIT}\\))`;
+const AGE_COMMA = gapPattern(new RegExp(`${AGE_BARE_OR_BRACKETED}[ ]{0,2}[,&][ ]{0,2}`));
+const AGE_BEFORE_JOINER = gapPattern(new RegExp(`${AGE_BARE_OR_BRACKETED},?[ ]{1,2}`));
 
 /** Two groups separated by "and", "&" or a comma only, or those after an age ("Tariq 9, Noor 7"). */
 function joined(text: string, tokens: readonly Token[], leftEnd: number, rightFirst: number): boolean {
@@ -2338,6 +2337,7 @@ function joined(text: string, tokens: readonly Token[], leftEnd: number, rightFi
 
 // The gazetteers, bound on the detector's first use (see useGazetteer; gazetteer.ts says why they load late).
 let NAMES!: ReadonlySet<string>;
+let NICKNAMES!: ReadonlyMap<string, readonly string[]>;
 let GIVEN!: ReadonlySet<string>;
 let WORD_LEVEL!: ReadonlyMap<string, number>;
 let FACT_SETS!: ReadonlyArray<readonly [ReadonlySet<string>, number]>;
@@ -2353,7 +2353,7 @@ export function gazetteerLoaded(): boolean {
  */
 export function useGazetteer(): void {
   if (FACT_SETS !== undefined) return;
-  ({ NAMES, GIVEN, WORD_LEVEL } = gazetteer());
+  ({ NAMES, GIVEN, WORD_LEVEL, NICKNAMES } = gazetteer());
   FACT_SETS = [[NAMES, NAME_BIT], [GIVEN, GIVEN_BIT], ...OTHER_FACT_SETS];
 }
 
