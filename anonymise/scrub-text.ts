@@ -442,11 +442,11 @@ export const PATTERNS = {
   /** Nine or more digits with single spaces or dashes: account, hospital or mistyped NHS and phone numbers. */
   ID_NUMBER: /\d(?:[ -]?\d){8,40}/g,
   /**
-   * A case or log reference shaped as capitals and groups of figures joined by hyphens ("PALS-24-2213",
-   * "CUM-0622-0311", "PALS-0098812"); findReferenceCodes keeps those with six figures or more, so "COVID-19",
-   * "PHQ-9" and "ICD-10" stay.
+   * A case, log or study reference: groups of capitals and figures joined by hyphens ("PALS-24-2213",
+   * "PALS-0098812", "CAS-2504-38802", "AB-UK03-014"); findReferenceCodes keeps those shaped as a reference
+   * (referenceCode), so "COVID-19", "PHQ-9", "CA-125", "EQ-5D-5L" and "L4-L5" stay.
    */
-  REFERENCE_CODE: /\b[A-Z]{2,6}(?:-\d{2,10}){1,3}\b(?!-)/g,
+  REFERENCE_CODE: /\b[A-Z0-9]{1,8}(?:-[A-Z0-9]{1,10}){1,4}\b(?!-)/g,
   /** A police officer's collar number after the rank, and the name after it: "PC 2291 Marsh", "Sgt 1187". */
   COLLAR_NUMBER: /\b(?:PC|PCSO|PS|Sgt|DC)[ ]?(?<number>\d{3,6})\b(?:[ ](?<name>\p{Lu}[\p{Ll}'’-]{1,30}))?/gu,
   /**
@@ -1003,16 +1003,44 @@ function numbersEndingMatches(text: string, re: RegExp, name: string, spans: Spa
 
 function findReferenceCodes(text: string, spans: Span[]): void {
   if (!REFERENCE_CODE_HINT.test(text)) return;
+  const found = spans.length;
   const re = PATTERNS.REFERENCE_CODE;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    if (digitCount(m[0]) >= 6)
-      spans.push({ start: m.index, end: m.index + m[0].length, entity: "ID_NUMBER", replacement: undefined });
+    const start = m.index;
+    const end = start + m[0].length;
+    // "12-OCT-2025" is the date found already.
+    if (referenceCode(m[0]) && !overlapsDate(spans, found, start, end))
+      spans.push({ start, end, entity: "ID_NUMBER", replacement: undefined });
   }
 }
 
-/** A capital, a hyphen and a figure: a note without one holds no REFERENCE_CODE. */
-const REFERENCE_CODE_HINT = /[A-Z]-\d/;
+/** A capital and a figure beside a hyphen: a note without one holds no REFERENCE_CODE. */
+const REFERENCE_CODE_HINT = /[A-Z0-9]-[A-Z0-9]/;
+const ALL_FIGURES = /^\d+$/;
+const ALL_CAPITALS = /^[A-Z]+$/;
+
+/**
+ * Groups joined by hyphens that make a reference: a word of capitals and six figures or more ("PALS-0098812",
+ * "K-558203"), or three groups or more with a capital, and a group of three figures or more ("PALS-24-2213",
+ * "CAS-2504-38802", "AB-UK03-014", "STU-PS-118"). Not two groups with fewer figures ("COVID-19", "CA-125",
+ * "MK-3475"), nor groups without a run of figures ("EQ-5D-5L", "L4-L5", "T1-T12-L1").
+ */
+function referenceCode(code: string): boolean {
+  const groups = code.split("-");
+  const figures = digitCount(code);
+  if (groups.length === 2)
+    return figures >= 6 && ALL_CAPITALS.test(groups[0] as string) && ALL_FIGURES.test(groups[1] as string);
+  return /[A-Z]/.test(code) && groups.some((g) => g.length >= 3 && ALL_FIGURES.test(g));
+}
+
+function overlapsDate(spans: readonly Span[], count: number, start: number, end: number): boolean {
+  for (let i = 0; i < count; i++) {
+    const s = spans[i] as Span;
+    if (s.entity === "DATE" && s.start < end && start < s.end) return true;
+  }
+  return false;
+}
 
 function findCollarNumbers(text: string, spans: Span[]): void {
   if (!RANKS.some((rank) => text.includes(rank))) return;
