@@ -174,10 +174,11 @@ final class ScrubText {
                   + "[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])"),
           "g");
   /**
-   * A case or log reference shaped as capitals and groups of figures joined by hyphens ("PALS-24-2213");
-   * findReferenceCodes keeps those with six figures or more ("COVID-19", "PHQ-9" stay).
+   * A case, log or study reference: groups of capitals and figures joined by hyphens ("PALS-24-2213",
+   * "AB-UK03-014"); findReferenceCodes keeps those shaped as a reference (referenceCode in scrub-text.ts).
    */
-  private static final Js.Dual REFERENCE_CODE = Js.dual(first("A-Z", "\\b[A-Z]{2,6}(?:-\\d{2,10}){1,3}\\b(?!-)"), "g");
+  private static final Js.Dual REFERENCE_CODE =
+      Js.dual(first("A-Z0-9", "\\b[A-Z0-9]{1,8}(?:-[A-Z0-9]{1,10}){1,4}\\b(?!-)"), "g");
   /** A police officer's collar number after the rank, and the name after it: "PC 2291 Marsh", "Sgt 1187". */
   private static final Js.Dual COLLAR_NUMBER =
       Js.dual(
@@ -204,8 +205,11 @@ final class ScrubText {
   private static final List<String> RANKS = List.of("PC", "PS", "Sgt", "DC");
   private static final List<String> SCHOOL_WORDS =
       List.of("Primary", "Infant", "Junior", "Nursery", "Academy", "School", "Ysgol");
-  /** A capital, a hyphen and a figure: a note without one holds no REFERENCE_CODE. */
-  private static final Pattern REFERENCE_CODE_HINT = Js.regex("[A-Z]-\\d");
+  /** A capital and a figure beside a hyphen: a note without one holds no REFERENCE_CODE. */
+  private static final Pattern REFERENCE_CODE_HINT = Js.regex("[A-Z0-9]-[A-Z0-9]");
+  private static final Pattern ALL_FIGURES = Js.regex("^\\d+$");
+  private static final Pattern ALL_CAPITALS = Js.regex("^[A-Z]+$");
+  private static final Pattern A_CAPITAL = Js.regex("[A-Z]");
   private static final Pattern FIRST_WORD = Js.regex("^[^ ]+");
   private static final Pattern SCHOOL_REST = Js.regex("^\\p{Lu}[\\p{Ll}'’-]{1,30}[ ]\\p{Lu}", "u");
   private static final Js.Dual POSTCODE =
@@ -547,8 +551,30 @@ final class ScrubText {
 
   private static void findReferenceCodes(String text, boolean plain, List<Span> spans) {
     if (!REFERENCE_CODE_HINT.matcher(text).find()) return;
+    int found = spans.size();
     Matcher m = REFERENCE_CODE.get(plain).matcher(text);
-    while (m.find()) if (digitCount(m.group()) >= 6) spans.add(new Span(m.start(), m.end(), "ID_NUMBER", null));
+    while (m.find())
+      if (referenceCode(m.group()) && !overlapsDate(spans, found, m.start(), m.end()))
+        spans.add(new Span(m.start(), m.end(), "ID_NUMBER", null));
+  }
+
+  /** scrub-text.ts, referenceCode. */
+  private static boolean referenceCode(String code) {
+    String[] groups = code.split("-", -1);
+    int figures = digitCount(code);
+    if (groups.length == 2)
+      return figures >= 6 && ALL_CAPITALS.matcher(groups[0]).find() && ALL_FIGURES.matcher(groups[1]).find();
+    if (!A_CAPITAL.matcher(code).find()) return false;
+    for (String g : groups) if (g.length() >= 3 && ALL_FIGURES.matcher(g).find()) return true;
+    return false;
+  }
+
+  private static boolean overlapsDate(List<Span> spans, int count, int start, int end) {
+    for (int i = 0; i < count; i++) {
+      Span s = spans.get(i);
+      if (s.entity.equals("DATE") && s.start < end && start < s.end) return true;
+    }
+    return false;
   }
 
   /** An officer's number in a bracket after the officer (and name), or after "collar" (scrub-text.ts OFFICER_NUMBER). */
