@@ -1224,6 +1224,71 @@ function placePreposition(text: string, tokens: readonly Token[], first: number)
   );
 }
 
+/** Words before "from" that say a person or a thing comes from a place ("moved from", "originally from"). */
+const FROM_A_PLACE: ReadonlySet<string> = new Set(
+  `moved move moving arrived arriving came come comes coming returned returning travelled traveled travelling
+  flew flown originally originates emigrated relocated transferred discharged is was are were family relatives
+  lives lived living visiting far`.split(/\s+/),
+);
+
+/**
+ * The group [first, last] names a place: it follows a preposition of place in small letters, or one opening a
+ * sentence ("In Leeds since 2019"), "from" only after a word of coming from somewhere ("moved from Kuwait City");
+ * and it is one word, or several of which none is a given name nor the last a building's ("in Hong Kong"; not "in
+ * Milton Keynes", which stays a name, nor "at Bradmore House").
+ */
+function placeGroup(text: string, tokens: readonly Token[], groupFirst: number, last: number): boolean {
+  // A preposition opening a sentence may lead the group itself ("From Chengdu").
+  const leads = groupFirst < last && PLACE_PREPOSITIONS.has((tokens[groupFirst] as Token).key);
+  const first = leads ? groupFirst + 1 : groupFirst;
+  const previous = tokens[first - 1];
+  if (previous === undefined || !PLACE_PREPOSITIONS.has(previous.key) || !gapIs(GAP_9, text, tokens, first - 1))
+    return false;
+  if (
+    previous.shape !== Shape.Lower &&
+    !(previous.shape === Shape.Capitalised && sentenceStart(text, tokens, first - 1))
+  )
+    return false;
+  // A call, a text or a visit comes from a person as often as from a place: "from" only after a word of coming.
+  if (previous.key === "from" && !FROM_A_PLACE.has(wordBefore(text, previous.start))) return false;
+  for (let k = first; k <= last; k++) {
+    const t = tokens[k] as Token;
+    if (t.shape !== Shape.Capitalised) return false;
+    if (first !== last && has(t, GIVEN_BIT)) return false;
+  }
+  // "at Bradmore House": a building someone lives or stays in is left to the address rules.
+  return first === last || !has(tokens[last], PLACE_HEAD_BIT);
+}
+
+/**
+ * Words before "from" that say something came from a person: a call, a message, a letter, a visit, a complaint
+ * ("call from Michelle", "divorce from Mandy"); a delivery or a referral comes from a firm or a place as often.
+ */
+const FROM_A_PERSON: ReadonlySet<string> = new Set(
+  `call calls phone phoned message messages text texts texted email emails letter letters card visit visits
+  complaint complaints collateral divorce divorced separated separation apology gift flowers concerns`.split(/\s+/),
+);
+
+/** The word right before `at` (one space or two between), in small letters, or "". */
+const WORD_BEFORE = /([A-Za-z]+)[ ]{1,2}$/;
+
+function wordBefore(text: string, at: number): string {
+  return WORD_BEFORE.exec(text.slice(Math.max(0, at - 20), at))?.[1]?.toLowerCase() ?? "";
+}
+
+/** "call from Michelle": after "from" and a word of contact, a given name that is no English word. */
+function givenNameFrom(text: string, tokens: readonly Token[], first: number): boolean {
+  const head = tokens[first] as Token;
+  const from = tokens[first - 1] as Token;
+  return (
+    from.key === "from" &&
+    head.kind === Kind.Strong &&
+    has(head, GIVEN_BIT) &&
+    !has(head, COUNTRY_BIT | LANGUAGE_BIT) &&
+    FROM_A_PERSON.has(wordBefore(text, from.start))
+  );
+}
+
 /**
  * A short number, a class letter or a Roman numeral right after a word ("Wells 4", "Weber B", "Garden III"). A lone
  * "I" is the speaker when a contraction or a word that follows the pronoun comes next ("tell Omari I'm fine",
@@ -1326,6 +1391,16 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     gapIs(GAP_11, text, tokens, last) &&
     (clauseEndsAt(text, after.end) ||
       (capitalText && size >= 2 && head.shape !== Shape.Lower && after.shape !== Shape.Lower));
+  // "family in Donegal phones", "parents in Abuja: mum …": after a preposition of place, a place, though a verb or
+  // a kinship word follows; not before a role that says who it is ("call from Okafor (GP)", "from Patel, pharmacist").
+  if (
+    !signed &&
+    size <= 4 &&
+    placeGroup(text, tokens, first, last) &&
+    !(has(after, PERSON_NOUN_BIT) && has(after, ROLE_BIT)) &&
+    !bracketedRoleAfter(text, tokens, last)
+  )
+    return false;
   const cued = signed || precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
   if (size === 1 && kinAdjacent(text, tokens, first, mode)) return true;
   // "Wells 4", "Rockall 3", "Weber B", "Garden III", "Dukes' C": a score or a class, unless a cue names a person.
@@ -1362,7 +1437,8 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   )
     return false;
   // "in Leeds", "from Manchester": a lone capitalised word after a place preposition is a place.
-  if (!cued && size === 1 && placePreposition(text, tokens, first)) return false;
+  if (!cued && size === 1 && placePreposition(text, tokens, first) && !givenNameFrom(text, tokens, first))
+    return false;
   // In capitalised prose a lower-case word is not a name unless it is a strong one or a cue names it.
   if (!cued && capitalText && lowerNonStrong) return false;
   if (cued) {

@@ -820,3 +820,17 @@ namesFound("initials, lists with ages, possessives and cues in messages", [
     ["EZEABASILI"],
   ],
 ] as const);
+
+namesFound("after a preposition of place, a place; after a word of contact, a person", [
+  ["a place of two words after 'in'", "Her parents in Kota Bharu worry about her.", []],
+  ["a verb after the place says nothing of it", "Aunt Marisol in Tegucigalpa phones weekly.", ["Marisol"]],
+  ["a kinship word after the place", "Parents in Kigali: mum Odile, dad Jean.", ["Odile", "Jean"]],
+  ["a sentence opened by 'In'", "Seen today. In Gdynia until 2019, then Hull.", []],
+  ["'from' after a word of coming", "Relocated from Kuala Lumpur in 2021.", []],
+  ["a given name in a place stays a name", "Visited her aunt in Milton Tarrow.", ["Milton Tarrow"]],
+  ["a building after 'at' is left to the address rules", "Respite at Oakhurst House booked.", ["Oakhurst House"]],
+  ["'from' after a call is a person", "Missed call from Rosalind this morning.", ["Rosalind"]],
+  ["'from' after a divorce", "Low since her divorce from Desmond.", ["Desmond"]],
+  ["'from' after a delivery is a firm", "Delivery from Baxter due Friday.", []],
+  ["a role after the place makes it a person", "Call from Okafor (GP) re bloods.", ["Okafor"]],
+] as const);
