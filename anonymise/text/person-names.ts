@@ -1242,7 +1242,11 @@ function placeGroup(text: string, tokens: readonly Token[], groupFirst: number, 
   const leads = groupFirst < last && PLACE_PREPOSITIONS.has((tokens[groupFirst] as Token).key);
   const first = leads ? groupFirst + 1 : groupFirst;
   const previous = tokens[first - 1];
-  if (previous === undefined || !PLACE_PREPOSITIONS.has(previous.key) || !gapIs(GAP_9, text, tokens, first - 1))
+  if (
+    previous === undefined ||
+    !PLACE_PREPOSITIONS.has(previous.key) ||
+    !gapIs(GAP_9, text, tokens, first - 1)
+  )
     return false;
   if (
     previous.shape !== Shape.Lower &&
@@ -1266,7 +1270,9 @@ function placeGroup(text: string, tokens: readonly Token[], groupFirst: number, 
  */
 const FROM_A_PERSON: ReadonlySet<string> = new Set(
   `call calls phone phoned message messages text texts texted email emails letter letters card visit visits
-  complaint complaints collateral divorce divorced separated separation apology gift flowers concerns`.split(/\s+/),
+  complaint complaints collateral divorce divorced separated separation apology gift flowers concerns`.split(
+    /\s+/,
+  ),
 );
 
 /** The word right before `at` (one space or two between), in small letters, or "". */

@@ -828,7 +828,11 @@ namesFound("after a preposition of place, a place; after a word of contact, a pe
   ["a sentence opened by 'In'", "Seen today. In Gdynia until 2019, then Hull.", []],
   ["'from' after a word of coming", "Relocated from Kuala Lumpur in 2021.", []],
   ["a given name in a place stays a name", "Visited her aunt in Milton Tarrow.", ["Milton Tarrow"]],
-  ["a building after 'at' is left to the address rules", "Respite at Oakhurst House booked.", ["Oakhurst House"]],
+  [
+    "a building after 'at' is left to the address rules",
+    "Respite at Oakhurst House booked.",
+    ["Oakhurst House"],
+  ],
   ["'from' after a call is a person", "Missed call from Rosalind this morning.", ["Rosalind"]],
   ["'from' after a divorce", "Low since her divorce from Desmond.", ["Desmond"]],
   ["'from' after a delivery is a firm", "Delivery from Baxter due Friday.", []],
