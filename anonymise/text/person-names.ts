@@ -1359,6 +1359,15 @@ const UNIT_ABBREVIATIONS: ReadonlySet<string> = new Set(
   "icu itu hdu ccu cicu nicu picu scbu amu cdu sdec ed ae opd mau sau ent mdt mri ct pet ward gp".split(" "),
 );
 
+/** Every word of [first, last] is in small letters and an English word ("coli sens"). */
+function lowerWords(tokens: readonly Token[], first: number, last: number): boolean {
+  for (let k = first; k <= last; k++) {
+    const t = tokens[k] as Token;
+    if (t.shape !== Shape.Lower || levelOf(t) === undefined || t.accented) return false;
+  }
+  return true;
+}
+
 function decide(text: string, tokens: readonly Token[], first: number, last: number, mode: Shape): boolean {
   const size = last - first + 1;
   let lowerNonStrong = false;
@@ -1445,8 +1454,9 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   // "in Leeds", "from Manchester": a lone capitalised word after a place preposition is a place.
   if (!cued && size === 1 && placePreposition(text, tokens, first) && !givenNameFrom(text, tokens, first))
     return false;
-  // In capitalised prose a lower-case word is not a name unless it is a strong one or a cue names it.
-  if (!cued && capitalText && lowerNonStrong) return false;
+  // In capitalised prose a lower-case word is not a name unless it is a strong one or a cue names it; nor are
+  // words in small letters that are all English words, however rare ("coli sens").
+  if (!cued && capitalText && (lowerNonStrong || lowerWords(tokens, first, last))) return false;
   if (cued) {
     if (strong + unknown > 0) return true;
     if (ambiguous > 0) return capitalText ? head.shape !== Shape.Lower : notModal(text, tokens, last);
@@ -1971,12 +1981,14 @@ export function findPersonNames(text: string): NameSpan[] {
         !has(next, TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT | SPEECH_BIT | PERSON_VERB_BIT);
       if (afterParticle && next.kind === Kind.None) next.kind = Kind.Unknown;
       if (!groupStarts(text, next, mode) && !particle && !afterParticle) break;
+      // In capitalised prose a word in small letters goes on an initial only as a name no English word spells
+      // ("E. coli" stays).
       if (
         mode === Shape.Capitalised &&
         next.shape === Shape.Lower &&
-        next.kind !== Kind.Strong &&
-        next.kind !== Kind.Unknown &&
-        !particle
+        !particle &&
+        ((next.kind !== Kind.Strong && next.kind !== Kind.Unknown) ||
+          (levelOf(next) !== undefined && !next.accented && isInitial(text, tokens[last] as Token)))
       )
         break;
       last++;

@@ -173,6 +173,8 @@ describe("clinical text stays", () => {
     "Admitted with a R TACI. Genotyping requested. Given amox for the UTI.",
     "Graves' disease, carbimazole.",
     "Murphy's sign negative.",
+    "Urine culture: E. coli, pan-sensitive. Grew E. coli again.",
+    "Blood culture E. coli sens gentamicin, res co-amoxiclav.",
     "Wells score 4; CURB-65 2.",
     "Glasgow Coma Scale 14.",
     "Transferred to Nightingale Ward, bed 12.",
