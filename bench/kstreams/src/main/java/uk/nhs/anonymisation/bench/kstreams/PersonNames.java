@@ -644,6 +644,10 @@ final class PersonNames {
     if (!cued && group.size() == 1 && placePreposition(text, tokens, first)) return false;
     if (!cued && capitalText) {
       for (Token t : group) if (t.shape == LOWER && t.kind != STRONG && !has(t, PARTICLE_BIT)) return false;
+      // Words in small letters that are all English words ("coli sens").
+      boolean allLowerWords = true;
+      for (Token t : group) if (t.shape != LOWER || levelOf(t) == 0 || t.accented) allLowerWords = false;
+      if (allLowerWords) return false;
     }
     if (cued) {
       if (strong + unknown > 0) return true;
@@ -887,8 +891,12 @@ final class PersonNames {
                 && !has(next, TITLE_BIT | PERSON_NOUN_BIT | FILLER_BIT | SPEECH_BIT | PERSON_VERB_BIT);
         if (afterParticle && next.kind == NONE) next.kind = UNKNOWN;
         if (!groupStarts(text, next) && !particle && !afterParticle) break;
-        if (mode == CAPITALISED && next.shape == LOWER && next.kind != STRONG && next.kind != UNKNOWN && !particle)
-          break;
+        // person-names.ts: in capitalised prose an initial takes a word in small letters only as no English word.
+        if (mode == CAPITALISED
+            && next.shape == LOWER
+            && !particle
+            && ((next.kind != STRONG && next.kind != UNKNOWN)
+                || (levelOf(next) != 0 && !next.accented && isInitial(text, tokens.get(last))))) break;
         last++;
       }
       int end = last;
