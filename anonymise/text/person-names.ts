@@ -1884,6 +1884,8 @@ function openingWord(text: string, tokens: readonly Token[], i: number, mode: Sh
  *   institution ("Marie Curie"); a place word ("Ward") only before a role in a bracket or a home.
  */
 const CLINICAL_NAME = NAME_BIT | CLINICAL_BIT;
+/** The given names of the people the institutions are named after ("Marie Curie", "Florence Nightingale"). */
+const INSTITUTION_GIVEN_NAMES: ReadonlySet<string> = new Set(["marie", "florence", "royal"]);
 
 function clinicalSurname(text: string, tokens: readonly Token[], i: number): boolean {
   const t = tokens[i] as Token;
@@ -1894,7 +1896,9 @@ function clinicalSurname(text: string, tokens: readonly Token[], i: number): boo
     if (has(previous, TITLE_BIT)) return gapIs(GAP_4, text, tokens, i - 1);
     return previous.kind !== Kind.None && previous.kind !== Kind.Weak && gapIs(GAP_9, text, tokens, i - 1);
   }
-  if (INSTITUTION_EPONYMS.has(t.key)) return false;
+  // "Marie Curie", "Florence Nightingale": the institution; after another given name, the family name ("Paul
+  // Nightingale"), unless a word after makes the two a place or a service.
+  if (INSTITUTION_EPONYMS.has(t.key) && INSTITUTION_GIVEN_NAMES.has(previous.key)) return false;
   if (previous.kind !== Kind.Strong && previous.kind !== Kind.AmbiguousGiven) return false;
   if (!gapIs(GAP_9, text, tokens, i - 1)) return false;
   // "Nadia Ward (HV)", "Petra Ward's house": a place word is a family name only with a role or a home after it.

@@ -840,3 +840,11 @@ namesFound("after a preposition of place, a place; after a word of contact, a pe
   ["'from' after a delivery is a firm", "Delivery from Baxter due Friday.", []],
   ["a role after the place makes it a person", "Call from Okafor (GP) re bloods.", ["Okafor"]],
 ] as const);
+
+namesFound("an institution's eponym after another given name is a family name", [
+  ["after a role and a given name", "Housing officer Gareth Nightingale rang.", ["Gareth Nightingale"]],
+  ["after a title and a given name", "PC Ruth Macmillan attended with a colleague.", ["Ruth Macmillan"]],
+  ["after a kinship cue", "Spoke to Tom Macmillan (son).", ["Tom Macmillan"]],
+  ["the institutions stay", "Marie Curie nurse visited. Florence Nightingale Hospice referral.", []],
+  ["a ward named so stays", "Transferred to Nightingale Ward.", []],
+] as const);
