@@ -1021,17 +1021,37 @@ const ALL_FIGURES = /^\d+$/;
 const ALL_CAPITALS = /^[A-Z]+$/;
 
 /**
+ * What a code of three groups or more starts with when it is no reference: a standard ("BS-EN-14683",
+ * "ISO-80601-2-12", "HTM-01-05"); an HLA allele, a gene or a resistance enzyme ("HLA-DQB1-0602", "MT-RNR1-1555",
+ * "CTX-M-15").
+ */
+const STANDARD_LEADS: ReadonlySet<string> = new Set(
+  "BS EN IEC ISO DIN ASTM ANSI IEEE BSI PAS HTM HBN SHTM".split(" "),
+);
+/** Leads of allele and gene codes, which a group with a capital follows ("HLA-DQB1-0602"; not "HLA-23-2281"). */
+const GENE_LEADS: ReadonlySet<string> = new Set(
+  "HLA MT CYP IL CTX KPC OXA NDM VIM IMP TEM SHV MTHFR".split(" "),
+);
+
+/**
  * Groups joined by hyphens that make a reference: a word of capitals and six figures or more ("PALS-0098812",
- * "K-558203"), or three groups or more with a capital, and a group of three figures or more ("PALS-24-2213",
- * "CAS-2504-38802", "AB-UK03-014", "STU-PS-118"). Not two groups with fewer figures ("COVID-19", "CA-125",
- * "MK-3475"), nor groups without a run of figures ("EQ-5D-5L", "L4-L5", "T1-T12-L1").
+ * "K-558203"), or three groups or more with a capital, a group of three figures or more and five figures in all
+ * ("PALS-24-2213", "CAS-2504-38802", "AB-UK03-014"). Not two groups with fewer figures ("COVID-19", "CA-125",
+ * "MK-3475"), groups without a run of figures ("EQ-5D-5L", "L4-L5", "T1-T12-L1"), short codes of test
+ * directories, models and alleles ("R-208-1", "CF-HQ-190", "HLA-B-5701"), nor a standard's or a gene's code.
  */
 function referenceCode(code: string): boolean {
   const groups = code.split("-");
   const figures = digitCount(code);
   if (groups.length === 2)
     return figures >= 6 && ALL_CAPITALS.test(groups[0] as string) && ALL_FIGURES.test(groups[1] as string);
-  return /[A-Z]/.test(code) && groups.some((g) => g.length >= 3 && ALL_FIGURES.test(g));
+  return (
+    figures >= 5 &&
+    /[A-Z]/.test(code) &&
+    !STANDARD_LEADS.has(groups[0] as string) &&
+    !(GENE_LEADS.has(groups[0] as string) && /[A-Z]/.test(groups[1] as string)) &&
+    groups.some((g) => g.length >= 3 && ALL_FIGURES.test(g))
+  );
 }
 
 function overlapsDate(spans: readonly Span[], count: number, start: number, end: number): boolean {

@@ -1261,7 +1261,25 @@ function placeGroup(text: string, tokens: readonly Token[], groupFirst: number, 
     if (first !== last && has(t, GIVEN_BIT)) return false;
   }
   // "at Bradmore House": a building someone lives or stays in is left to the address rules.
-  return first === last || !has(tokens[last], PLACE_HEAD_BIT);
+  if (first !== last && has(tokens[last], PLACE_HEAD_BIT)) return false;
+  // "In Ravinder's opinion", "found in Aroha's father": a possessive is a person's; so is a name a comma then says
+  // who it is ("found in Lachlan, the patient's son", "in Chidinma, who is well").
+  return !possessiveAt(text, (tokens[last] as Token).end) && !appositionAfter(text, tokens, last);
+}
+
+const POSSESSIVE_AT = /['’]s?(?![\p{L}\p{N}])/uy;
+
+function possessiveAt(text: string, at: number): boolean {
+  POSSESSIVE_AT.lastIndex = at;
+  return POSSESSIVE_AT.test(text);
+}
+
+/** A comma, then "who" or a determiner that says who the person is: ", her younger brother", ", the patient's son". */
+const APPOSITION = /[ ]?,[ ]{1,2}(?:who|whose|his|her|their|the|our|my|patient's|pt's)(?![\p{L}\p{N}])/uy;
+
+function appositionAfter(text: string, tokens: readonly Token[], last: number): boolean {
+  APPOSITION.lastIndex = (tokens[last] as Token).end;
+  return APPOSITION.test(text);
 }
 
 /**
@@ -1859,17 +1877,18 @@ function promoteCued(text: string, tokens: Token[], mode: Shape): void {
 }
 
 /**
- * A sentence's opening word of OPENING_WORDS, at the head of a group taken as a name, is that word and stays (only a
- * family name alone could stand there, and these are among the commonest words). The group is still decided with
- * it; only the span is narrowed.
+ * A sentence's opening word of OPENING_WORDS or a preposition of place, at the head of a group taken as a name, is
+ * that word and stays (only a family name alone could stand there, and these are among the commonest words). The
+ * group is still decided with it; only the span is narrowed.
  */
 function openingWord(text: string, tokens: readonly Token[], i: number, mode: Shape): boolean {
   const t = tokens[i] as Token;
   return (
     mode === Shape.Capitalised &&
-    (t.kind === Kind.Weak || t.kind === Kind.AmbiguousGiven) &&
     t.shape === Shape.Capitalised &&
-    OPENING_WORDS.has(t.key) &&
+    // "In Tamsin's view": a preposition of place opening the sentence.
+    (PLACE_PREPOSITIONS.has(t.key) ||
+      ((t.kind === Kind.Weak || t.kind === Kind.AmbiguousGiven) && OPENING_WORDS.has(t.key))) &&
     sentenceStart(text, tokens, i)
   );
 }

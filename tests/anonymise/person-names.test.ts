@@ -839,6 +839,10 @@ namesFound("after a preposition of place, a place; after a word of contact, a pe
   ["'from' after a divorce", "Low since her divorce from Desmond.", ["Desmond"]],
   ["'from' after a delivery is a firm", "Delivery from Baxter due Friday.", []],
   ["a role after the place makes it a person", "Call from Okafor (GP) re bloods.", ["Okafor"]],
+  ["a possessive after 'In' is a person's", "In Tamsin's view the plan is fine.", ["Tamsin"]],
+  ["a possessive after 'in' is a person's", "The variant was found in Aneurin's father.", ["Aneurin"]],
+  ["a comma and who the person is", "Also found in Idris, her younger brother.", ["Idris"]],
+  ["a comma and a new item of a list", "Son in Tenby, daughter Ffion in Rhyl.", ["Ffion"]],
 ] as const);
 
 namesFound("an institution's eponym after another given name is a family name", [
