@@ -564,10 +564,18 @@ final class ScrubText {
     int figures = digitCount(code);
     if (groups.length == 2)
       return figures >= 6 && ALL_CAPITALS.matcher(groups[0]).find() && ALL_FIGURES.matcher(groups[1]).find();
-    if (!A_CAPITAL.matcher(code).find()) return false;
+    if (figures < 5 || !A_CAPITAL.matcher(code).find() || STANDARD_LEADS.contains(groups[0])) return false;
+    if (GENE_LEADS.contains(groups[0]) && A_CAPITAL.matcher(groups[1]).find()) return false;
     for (String g : groups) if (g.length() >= 3 && ALL_FIGURES.matcher(g).find()) return true;
     return false;
   }
+
+  /** scrub-text.ts, STANDARD_LEADS and GENE_LEADS. */
+  private static final Set<String> STANDARD_LEADS =
+      Set.of("BS", "EN", "IEC", "ISO", "DIN", "ASTM", "ANSI", "IEEE", "BSI", "PAS", "HTM", "HBN", "SHTM");
+
+  private static final Set<String> GENE_LEADS =
+      Set.of("HLA", "MT", "CYP", "IL", "CTX", "KPC", "OXA", "NDM", "VIM", "IMP", "TEM", "SHV", "MTHFR");
 
   private static boolean overlapsDate(List<Span> spans, int count, int start, int end) {
     for (int i = 0; i < count; i++) {
