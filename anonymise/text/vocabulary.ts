@@ -270,6 +270,23 @@ export const SERVICE_ABBREVIATIONS = set(`
 `);
 
 /**
+ * Brand names of dressings, continence, stoma and diabetes devices, compression hosiery, moving and handling and
+ * infusion equipment that notes write with a capital ("Aquacel Ag", "Mepilex Border", "Sara Stedy"): never a
+ * person, and the name-like word beside one is part of the product's name. Brands that are also common family names
+ * (Foley, Baxter, Bard, Paxman) are not listed: a word after them says which they are.
+ */
+const MEDICAL_PRODUCTS = set(`
+  aquacel allevyn mepilex mepitel kaltostat inadine biatain tegaderm opsite duoderm granuflex kerramax zetuvit
+  sorbact flaminal iodoflex actiformcool urgotul cutimed acticoat silvercel algisite sorbsan medihoney cavilon
+  sudocrem proshield askina tielle versiva purilon intrasite prontosan octenilin cuticell atrauman mepore
+  conveen speedicath lofric sensura moderma peristeen uriflex optilube instillagel
+  dexcom omnipod freestyle libre medtrum accuchek glucomen
+  actico coban andoflex juzo mediven sigvaris jobst
+  stedy rotastand quickmove molift arjo darco aircast
+  graseby mckesson vacutainer venflon bionector
+`);
+
+/**
  * Clinical words a note capitalises that are never a person here, whatever the gazetteer says: eponyms rarely
  * borne as names in the UK, abbreviations, scores, places in a hospital, months, weekdays and times of day.
  * Eponyms that are also common names (Graves, Bell, Wilson, Murphy, Foley…) are not listed: they are told apart
@@ -318,6 +335,7 @@ export const CLINICAL: ReadonlySet<string> = new Set([
 `),
   // Staff role abbreviations are clinical words too: "OT assessment", "SN to review".
   ...STAFF_ROLES,
+  ...MEDICAL_PRODUCTS,
 ]);
 
 /**
