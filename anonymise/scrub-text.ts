@@ -1015,8 +1015,8 @@ function findReferenceCodes(text: string, spans: Span[]): void {
   }
 }
 
-/** A capital and a figure beside a hyphen: a note without one holds no REFERENCE_CODE. */
-const REFERENCE_CODE_HINT = /[A-Z0-9]-[A-Z0-9]/;
+/** A group with a capital joined by a hyphen: a note without one holds no REFERENCE_CODE. */
+const REFERENCE_CODE_HINT = /[A-Z][A-Z0-9]*-[A-Z0-9]|[A-Z0-9]-[A-Z0-9]*[A-Z]/;
 const ALL_FIGURES = /^\d+$/;
 const ALL_CAPITALS = /^[A-Z]+$/;
 
@@ -1636,6 +1636,28 @@ const ROMAN = /^[IVX]+$/;
 function staffInitials(letters: string): boolean {
   if (ROMAN.test(letters) || abbreviation(letters) || RECORD_ABBREVIATIONS.has(keyOf(letters))) return false;
   return (gazetteer().WORD_LEVEL.get(keyOf(letters)) ?? 99) > 35;
+}
+
+/**
+ * Initials after a word for writing the record down: "typed by KL", "dictated RC", "Minutes: RC", "scribe: ab",
+ * "transcribed by J.K.", "countersigned TW", "witnessed by TW". Lower-case "minutes" only with "by" or a colon ("5
+ * minutes SR" is a rhythm's), "witnessed" only with "by" ("witnessed GTC seizure").
+ */
+const KEEPER_INITIALS =
+  /\b(?:[Tt]yped|[Dd]ictated|[Tt]ranscribed|[Cc]ountersigned|[Ww]itnessed(?=[ ]by)|[Ss]cribed?|TYPED|DICTATED|Minutes|MINUTES|[Mm]inute[ ]taker|[Mm]inuted|[Mm]inutes(?=[ ]by|[ ]?:))(?:[ ](?:by|BY))?[ ]?:?[ ]{1,2}(?<initials>[A-Z]{2,3}|[a-z]{2,3}|(?:[A-Z]\.){2,3})(?![\p{L}\p{N}])/gu;
+/** The letters every KEEPER_INITIALS cue holds: a note without them is spared the pattern. */
+const KEEPER_HINT = /yped|ictated|ranscribed|ountersigned|itnessed|cribe|inute|YPED|ICTATED|INUTES/;
+
+function findKeeperInitials(text: string, spans: Span[]): void {
+  const re = KEEPER_INITIALS;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const initials = m.groups?.["initials"] as string;
+    const letters = initials.replaceAll(".", "");
+    if (!staffInitials(letters) || isRoleOrGrade(letters)) continue;
+    const end = m.index + m[0].length;
+    spans.push({ start: end - initials.length, end, entity: "NAME", replacement: undefined });
+  }
 }
 
 /** A handover from one person to the next at a line's end: "QT → VB", "RD -> PH 14:20", "QT → Morag". */
@@ -2336,6 +2358,7 @@ export function scrubText(
   if (spans.length > structural) sameStructuralNameElsewhere(text, spans, structural, spans.length);
   // After the carrying over: letters these forms take for initials are not looked for elsewhere in the note.
   findSlashOrDatedInitials(text, spans);
+  if (KEEPER_HINT.test(text)) findKeeperInitials(text, spans);
   if (options.personNames !== false) {
     for (const name of findPersonNames(text))
       spans.push({ start: name.start, end: name.end, entity: "NAME", replacement: undefined });

@@ -205,8 +205,8 @@ final class ScrubText {
   private static final List<String> RANKS = List.of("PC", "PS", "Sgt", "DC");
   private static final List<String> SCHOOL_WORDS =
       List.of("Primary", "Infant", "Junior", "Nursery", "Academy", "School", "Ysgol");
-  /** A capital and a figure beside a hyphen: a note without one holds no REFERENCE_CODE. */
-  private static final Pattern REFERENCE_CODE_HINT = Js.regex("[A-Z0-9]-[A-Z0-9]");
+  /** A group with a capital joined by a hyphen: a note without one holds no REFERENCE_CODE. */
+  private static final Pattern REFERENCE_CODE_HINT = Js.regex("[A-Z][A-Z0-9]*-[A-Z0-9]|[A-Z0-9]-[A-Z0-9]*[A-Z]");
   private static final Pattern ALL_FIGURES = Js.regex("^\\d+$");
   private static final Pattern ALL_CAPITALS = Js.regex("^[A-Z]+$");
   private static final Pattern A_CAPITAL = Js.regex("[A-Z]");
