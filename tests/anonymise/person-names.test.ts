@@ -826,30 +826,33 @@ namesFound("initials, lists with ages, possessives and cues in messages", [
 
 namesFound("after a preposition of place, a place; after a word of contact, a person", [
   ["a place of two words after 'in'", "Her parents in Kota Bharu worry about her.", []],
-  ["a verb after the place says nothing of it", "Aunt Marisol in Tegucigalpa phones weekly.", ["Marisol"]],
-  ["a kinship word after the place", "Parents in Kigali: mum Odile, dad Jean.", ["Odile", "Jean"]],
-  ["a sentence opened by 'In'", "Seen today. In Gdynia until 2019, then Hull.", []],
-  ["'from' after a word of coming", "Relocated from Kuala Lumpur in 2021.", []],
+  ["a verb after the place says nothing of it", "Aunt Ximena in Tegucigalpa phones weekly.", ["Ximena"]],
+  ["a kinship word after the place", "Parents in Kigali: mum Solange, dad Thierry.", ["Solange", "Thierry"]],
+  ["a sentence opened by 'In'", "Seen today. In Gdynia until 2019, then Tenby.", []],
+  ["'from' after a word of coming", "Relocated from Johor Bahru in 2021.", []],
   ["a given name in a place stays a name", "Visited her aunt in Milton Tarrow.", ["Milton Tarrow"]],
   [
     "a building after 'at' is left to the address rules",
     "Respite at Oakhurst House booked.",
     ["Oakhurst House"],
   ],
-  ["'from' after a call is a person", "Missed call from Rosalind this morning.", ["Rosalind"]],
-  ["'from' after a divorce", "Low since her divorce from Desmond.", ["Desmond"]],
-  ["'from' after a delivery is a firm", "Delivery from Baxter due Friday.", []],
-  ["a role after the place makes it a person", "Call from Okafor (GP) re bloods.", ["Okafor"]],
-  ["a possessive after 'In' is a person's", "In Tamsin's view the plan is fine.", ["Tamsin"]],
+  ["'from' after a call is a person", "Missed call from Leopold this morning.", ["Leopold"]],
+  ["'from' after a divorce", "Low since her divorce from Cuthbert.", ["Cuthbert"]],
+  ["a role after the place makes it a person", "Call from Arkwright (GP) re bloods.", ["Arkwright"]],
+  ["a possessive after 'In' is a person's", "In Gertrude's view the plan is fine.", ["Gertrude"]],
   ["a possessive after 'in' is a person's", "The variant was found in Aneurin's father.", ["Aneurin"]],
-  ["a comma and who the person is", "Also found in Idris, her younger brother.", ["Idris"]],
-  ["a comma and a new item of a list", "Son in Tenby, daughter Ffion in Rhyl.", ["Ffion"]],
+  ["a comma and who the person is", "Also found in Caradog, her younger brother.", ["Caradog"]],
+  ["a comma and a new item of a list", "Son in Tenby, daughter Cerian in Rhyl.", ["Cerian"]],
 ] as const);
 
 namesFound("an institution's eponym after another given name is a family name", [
-  ["after a role and a given name", "Housing officer Gareth Nightingale rang.", ["Gareth Nightingale"]],
-  ["after a title and a given name", "PC Ruth Macmillan attended with a colleague.", ["Ruth Macmillan"]],
-  ["after a kinship cue", "Spoke to Tom Macmillan (son).", ["Tom Macmillan"]],
+  ["after a role and a given name", "Housing officer Lysander Nightingale rang.", ["Lysander Nightingale"]],
+  [
+    "after a title and a given name",
+    "PC Mildred Macmillan attended with a colleague.",
+    ["Mildred Macmillan"],
+  ],
+  ["after a kinship cue", "Spoke to Augustus Macmillan (son).", ["Augustus Macmillan"]],
   ["the institutions stay", "Marie Curie nurse visited. Florence Nightingale Hospice referral.", []],
   ["a ward named so stays", "Transferred to Nightingale Ward.", []],
 ] as const);
