@@ -126,7 +126,11 @@ describe("scrubText: identifiers", () => {
     ["a study code of three groups", "(pre-screen QTR-PS-27105)", "(pre-screen [ID_NUMBER])"],
     ["a typing sample's reference", "HLA typing sent (HLA-25-40021).", "sent ([ID_NUMBER])."],
     ["initials after 'typed by'", "Clinic letter typed by QV on Monday.", "typed by [NAME] on"],
-    ["initials after 'Dictated' and 'typed'", "Dictated by JX, typed qv.", "Dictated by [NAME], typed [NAME]."],
+    [
+      "initials after 'Dictated' and 'typed'",
+      "Dictated by JX, typed qv.",
+      "Dictated by [NAME], typed [NAME].",
+    ],
     ["initials after the minutes' heading", "Next review in May. Minutes: ZW", "Minutes: [NAME]"],
     [
       "a rhythm after minutes stays",
