@@ -326,6 +326,7 @@ export const CLINICAL: ReadonlySet<string> = new Set([
   sh fh hpc oe nkda nka tto ttos tta fup cbt dbt emdr nipe npdr nyha epse epses ntprobnp hep
   dna rna hcg hiv hbv hcv cmv ebv wbc rbc
   adhd asd ocd ptsd eupd bpd
+  xr ck tft tfts psa lp dexa fna vq vf vt svt ld imca idt
   nfa tbc tba dnr dc vit
   uss msu csu ctb cth twoc eua ivf vrii cbg pcm txf
   dosette dosettes blister

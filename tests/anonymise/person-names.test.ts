@@ -175,6 +175,7 @@ describe("clinical text stays", () => {
     "Murphy's sign negative.",
     "Urine culture: E. coli, pan-sensitive. Grew E. coli again.",
     "Blood culture E. coli sens gentamicin, res co-amoxiclav.",
+    "TFTs and PSA sent. XR wrist done. LP planned. Runs of VT on the monitor. DEXA booked.",
     "Sacrum: Allevyn Gentle Border, heel Mepilex Border Flex; Sara Stedy for transfers; Dexcom sensor changed.",
     "Wells score 4; CURB-65 2.",
     "Glasgow Coma Scale 14.",
