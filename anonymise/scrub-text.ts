@@ -462,6 +462,14 @@ export const PATTERNS = {
    */
   KEY_SAFE_CODE:
     /\bkey[ -]?safe(?:[ ](?:code|number|no\.?|combination|pin))?(?:[ ](?:is|was|now))?(?:[ ]changed)?(?:[ ]to)?[ ]?[:=-]?[ ]{0,2}(?<code>\d{3,6})\b/gi,
+  /** The code a few words after the key safe, in the same clause: "key safe by the back door, code 4471". */
+  KEY_SAFE_CODE_LATER:
+    /\bkey[ -]?safe\b[^.\n;:]{1,40}?\b(?:code|pin|combination)(?:[ ](?:is|was|now))?[ ]?[:=-]?[ ]{0,2}(?<code>\d{3,6})\b/gi,
+  /**
+   * Four figures after "ID" ("interpreter ID 4471"; not a year: "photo ID 2019"): REFERENCE_AFTER_CUE takes five
+   * characters or more.
+   */
+  ID_FOUR_FIGURES: /\bID:?[ ]{1,2}(?!(?:19|20)\d\d\b)(?<id>\d{4})\b(?![/.:-]\d)/g,
   /** Windows worth showing the phone parser: an optional +, then digits, spaces, brackets and dashes. */
   PHONE_CANDIDATE: /(?:\+|\(|\b)\d[\d ()-]{7,24}\d/g,
 } as const;
@@ -987,8 +995,10 @@ function findReferences(text: string, spans: Span[]): void {
 }
 
 function findKeySafeCodes(text: string, spans: Span[]): void {
+  if (text.includes("ID")) numbersEndingMatches(text, PATTERNS.ID_FOUR_FIGURES, "id", spans);
   if (!text.includes("afe") && !(writtenInCapitals(text) && text.includes("AFE"))) return;
   numbersEndingMatches(text, PATTERNS.KEY_SAFE_CODE, "code", spans);
+  numbersEndingMatches(text, PATTERNS.KEY_SAFE_CODE_LATER, "code", spans);
 }
 
 /** Each match of `re` ends in its group `name`, a number: that number is an ID_NUMBER. */

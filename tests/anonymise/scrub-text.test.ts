@@ -124,6 +124,13 @@ describe("scrubText: identifiers", () => {
     ["a study number of mixed groups", "Study no. ABC-UK12-007 today", "Study no. [ID_NUMBER] today"],
     ["a kit number of one capital and six figures", "kit R-771204 dispensed", "kit [ID_NUMBER] dispensed"],
     ["a study code of three groups", "(pre-screen QTR-PS-27105)", "(pre-screen [ID_NUMBER])"],
+    ["four figures after 'ID'", "Phone interpreter (ID 3318, Tigrinya).", "(ID [ID_NUMBER], Tigrinya)"],
+    ["a year after 'ID' stays", "Photo ID 2019 passport seen.", "Photo ID 2019 passport"],
+    [
+      "a key safe's code later in its clause",
+      "Key safe left of porch, code 8812 (carers only).",
+      "code [ID_NUMBER] (",
+    ],
     ["a typing sample's reference", "HLA typing sent (HLA-25-40021).", "sent ([ID_NUMBER])."],
     ["initials after 'typed by'", "Clinic letter typed by QV on Monday.", "typed by [NAME] on"],
     [
