@@ -345,7 +345,8 @@ export const CLINICAL: ReadonlySet<string> = new Set([
  */
 export const ORG_HEADS = set(`
   care council councils uk cymru foods service services agency agencies society association charity team teams
-  network partnership hub
+  network partnership hub constabulary police lettings estates funeralcare legal solicitors llp ltd limited plc
+  housing rescue insurance associates chambers properties
 `);
 
 /** Right after a word, these make it a language, not a person: "Bengali interpreter", "Polish speaker". */

@@ -346,6 +346,12 @@ namesFound("languages, organisations, towns, festivals and shorthand stay; the p
   ["a contraction", 'She said "I\'ve had enough of the pain".', []],
   ["a lower-case compound", "GP follow-up next week. School nurse drop-in on Friday.", []],
   ["a list does not make an organisation a person", "Carer (Zofia, Sunrise Care) found him.", ["Zofia"]],
+  ["a police force", "PCSO Hildegard Pym (Harrowgate Constabulary) attended.", ["Hildegard Pym"]],
+  [
+    "a letting agent and a firm of solicitors",
+    "Agent: Cosima Vance, Fellside Lettings; Brennock Legal.",
+    ["Cosima Vance"],
+  ],
   ["the interpreter is still a person", "Tigrinya interpreter Selam present.", ["Selam"]],
   ["a name before a team word in capitals prose", "CALLED BY AMARA OBI FROM THE CARE AGENCY.", ["AMARA OBI"]],
 ] as const);
