@@ -349,7 +349,7 @@ namesFound("languages, organisations, towns, festivals and shorthand stay; the p
   ["a police force", "PCSO Hildegard Pym (Harrowgate Constabulary) attended.", ["Hildegard Pym"]],
   [
     "a letting agent and a firm of solicitors",
-    "Agent: Cosima Vance, Fellside Lettings; Brennock Legal.",
+    "Agent: Cosima Vance, Tarnside Lettings; Brennock Legal.",
     ["Cosima Vance"],
   ],
   ["the interpreter is still a person", "Tigrinya interpreter Selam present.", ["Selam"]],
