@@ -97,6 +97,7 @@ describe("gold JSONL", () => {
     ["independent-notes-12.jsonl", 200],
     ["independent-notes-13.jsonl", 200],
     ["independent-notes-14.jsonl", 200],
+    ["independent-notes-15.jsonl", 200],
   ])(
     "the independently written corpus %s parses, and every record in it is anonymised and aligned",
     (file, n) => {
