@@ -988,14 +988,17 @@ function findReferences(text: string, spans: Span[]): void {
       continue;
     }
     // The record's own hospital number keeps its token: a reference over it is left to findOwn's span.
-    if (overlaps(spans, own, range[0], range[1], true)) continue;
+    if (overlaps(spans, own, range[0], range[1], TOKEN_SPAN)) continue;
     const entity = m.groups?.["hosp"] !== undefined ? "PATIENT_ID" : "ID_NUMBER";
     spans.push({ start: range[0], end: range[1], entity, replacement: undefined });
   }
 }
 
-function findKeySafeCodes(text: string, spans: Span[]): void {
+function findFourFigureIds(text: string, spans: Span[]): void {
   if (text.includes("ID")) numbersEndingMatches(text, PATTERNS.ID_FOUR_FIGURES, "id", spans);
+}
+
+function findKeySafeCodes(text: string, spans: Span[]): void {
   if (!text.includes("afe") && !(writtenInCapitals(text) && text.includes("AFE"))) return;
   numbersEndingMatches(text, PATTERNS.KEY_SAFE_CODE, "code", spans);
   numbersEndingMatches(text, PATTERNS.KEY_SAFE_CODE_LATER, "code", spans);
@@ -1020,7 +1023,7 @@ function findReferenceCodes(text: string, spans: Span[]): void {
     const start = m.index;
     const end = start + m[0].length;
     // "12-OCT-2025" is the date found already.
-    if (referenceCode(m[0]) && !overlapsDate(spans, found, start, end))
+    if (referenceCode(m[0]) && !overlaps(spans, found, start, end, DATE_SPAN))
       spans.push({ start, end, entity: "ID_NUMBER", replacement: undefined });
   }
 }
@@ -1029,6 +1032,7 @@ function findReferenceCodes(text: string, spans: Span[]): void {
 const REFERENCE_CODE_HINT = /[A-Z][A-Z0-9]*-[A-Z0-9]|[A-Z0-9]-[A-Z0-9]*[A-Z]/;
 const ALL_FIGURES = /^\d+$/;
 const ALL_CAPITALS = /^[A-Z]+$/;
+const A_CAPITAL = /[A-Z]/;
 
 /**
  * What a code of three groups or more starts with when it is no reference: a standard ("BS-EN-14683",
@@ -1057,19 +1061,11 @@ function referenceCode(code: string): boolean {
     return figures >= 6 && ALL_CAPITALS.test(groups[0] as string) && ALL_FIGURES.test(groups[1] as string);
   return (
     figures >= 5 &&
-    /[A-Z]/.test(code) &&
+    A_CAPITAL.test(code) &&
     !STANDARD_LEADS.has(groups[0] as string) &&
-    !(GENE_LEADS.has(groups[0] as string) && /[A-Z]/.test(groups[1] as string)) &&
+    !(GENE_LEADS.has(groups[0] as string) && A_CAPITAL.test(groups[1] as string)) &&
     groups.some((g) => g.length >= 3 && ALL_FIGURES.test(g))
   );
-}
-
-function overlapsDate(spans: readonly Span[], count: number, start: number, end: number): boolean {
-  for (let i = 0; i < count; i++) {
-    const s = spans[i] as Span;
-    if (s.entity === "DATE" && s.start < end && start < s.end) return true;
-  }
-  return false;
 }
 
 function findCollarNumbers(text: string, spans: Span[]): void {
@@ -1114,7 +1110,7 @@ function findSiteNumbers(text: string, spans: Span[]): void {
     const end = m.index + m[0].length;
     const { code, pair, number } = m.groups as { code?: string; pair?: string; number: string };
     const letters = (code ?? pair ?? "").toLowerCase();
-    if (overlaps(spans, found, end - number.length, end, false) || CLINICAL.has(letters)) continue;
+    if (overlaps(spans, found, end - number.length, end, ANY_SPAN) || CLINICAL.has(letters)) continue;
     if (unitAt(text, end)) continue;
     spans.push({ start: m.index, end, entity: "PATIENT_ID", replacement: undefined });
   }
@@ -1126,20 +1122,22 @@ function groupAtEnd(m: RegExpExecArray, group: string): [number, number] {
   return [end - group.length, end];
 }
 
-/**
- * One of the first `count` spans overlaps [start, end); with `tokensOnly`, one with a replacement of its own (a
- * token).
- */
+/** Which earlier spans `overlaps` counts: any, those with a replacement of their own (a token), or dates. */
+const ANY_SPAN = (_s: Span): boolean => true;
+const TOKEN_SPAN = (s: Span): boolean => s.replacement !== undefined;
+const DATE_SPAN = (s: Span): boolean => s.entity === "DATE";
+
+/** One of the first `count` spans that `counts` accepts overlaps [start, end). */
 function overlaps(
   spans: readonly Span[],
   count: number,
   start: number,
   end: number,
-  tokensOnly: boolean,
+  counts: (s: Span) => boolean,
 ): boolean {
   for (let i = 0; i < count; i++) {
     const s = spans[i] as Span;
-    if ((!tokensOnly || s.replacement !== undefined) && s.start < end && start < s.end) return true;
+    if (s.start < end && start < s.end && counts(s)) return true;
   }
   return false;
 }
@@ -1659,6 +1657,7 @@ const KEEPER_INITIALS =
 const KEEPER_HINT = /yped|ictated|ranscribed|ountersigned|itnessed|cribe|inute|YPED|ICTATED|INUTES/;
 
 function findKeeperInitials(text: string, spans: Span[]): void {
+  if (!KEEPER_HINT.test(text)) return;
   const re = KEEPER_INITIALS;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -2368,7 +2367,7 @@ export function scrubText(
   if (spans.length > structural) sameStructuralNameElsewhere(text, spans, structural, spans.length);
   // After the carrying over: letters these forms take for initials are not looked for elsewhere in the note.
   findSlashOrDatedInitials(text, spans);
-  if (KEEPER_HINT.test(text)) findKeeperInitials(text, spans);
+  findKeeperInitials(text, spans);
   if (options.personNames !== false) {
     for (const name of findPersonNames(text))
       spans.push({ start: name.start, end: name.end, entity: "NAME", replacement: undefined });
@@ -2378,6 +2377,7 @@ export function scrubText(
   findRegex(text, PATTERNS.ID_NUMBER, "ID_NUMBER", spans);
   findRegex(text, PATTERNS.PRISON_NUMBER, "ID_NUMBER", spans);
   findReferenceCodes(text, spans);
+  findFourFigureIds(text, spans);
   findKeySafeCodes(text, spans);
   findOfficerNumbers(text, spans);
   findCollarNumbers(text, spans);

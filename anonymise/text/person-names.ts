@@ -1214,11 +1214,16 @@ function clauseEndsAt(text: string, at: number): boolean {
 /** ", HS1 2QX": a UK postcode right after a word makes the word a town. */
 const POSTCODE_AFTER = /,? {1,2}[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}(?![\p{L}\p{N}])/uy;
 
-function placePreposition(text: string, tokens: readonly Token[], first: number): boolean {
+/**
+ * A preposition of place in small letters right before `first`; with `opening`, also one that opens a sentence ("In
+ * Leeds since 2019").
+ */
+function placePreposition(text: string, tokens: readonly Token[], first: number, opening = false): boolean {
   const previous = tokens[first - 1];
   return (
     previous !== undefined &&
-    previous.shape === Shape.Lower &&
+    (previous.shape === Shape.Lower ||
+      (opening && previous.shape === Shape.Capitalised && sentenceStart(text, tokens, first - 1))) &&
     PLACE_PREPOSITIONS.has(previous.key) &&
     gapIs(GAP_9, text, tokens, first - 1)
   );
@@ -1241,18 +1246,8 @@ function placeGroup(text: string, tokens: readonly Token[], groupFirst: number, 
   // A preposition opening a sentence may lead the group itself ("From Chengdu").
   const leads = groupFirst < last && PLACE_PREPOSITIONS.has((tokens[groupFirst] as Token).key);
   const first = leads ? groupFirst + 1 : groupFirst;
-  const previous = tokens[first - 1];
-  if (
-    previous === undefined ||
-    !PLACE_PREPOSITIONS.has(previous.key) ||
-    !gapIs(GAP_9, text, tokens, first - 1)
-  )
-    return false;
-  if (
-    previous.shape !== Shape.Lower &&
-    !(previous.shape === Shape.Capitalised && sentenceStart(text, tokens, first - 1))
-  )
-    return false;
+  if (!placePreposition(text, tokens, first, true)) return false;
+  const previous = tokens[first - 1] as Token;
   // A call, a text or a visit comes from a person as often as from a place: "from" only after a word of coming.
   if (previous.key === "from" && !FROM_A_PLACE.has(wordBefore(text, previous.start))) return false;
   for (let k = first; k <= last; k++) {
@@ -1903,8 +1898,11 @@ function openingWord(text: string, tokens: readonly Token[], i: number, mode: Sh
  *   institution ("Marie Curie"); a place word ("Ward") only before a role in a bracket or a home.
  */
 const CLINICAL_NAME = NAME_BIT | CLINICAL_BIT;
-/** The given names of the people the institutions are named after ("Marie Curie", "Florence Nightingale"). */
-const INSTITUTION_GIVEN_NAMES: ReadonlySet<string> = new Set(["marie", "florence", "royal"]);
+/**
+ * Words before an institution's eponym that make it the institution: its namesake's given name ("Marie Curie",
+ * "Florence Nightingale") or "Royal" ("Royal Papworth").
+ */
+const INSTITUTION_LEADS: ReadonlySet<string> = new Set(["marie", "florence", "royal"]);
 
 function clinicalSurname(text: string, tokens: readonly Token[], i: number): boolean {
   const t = tokens[i] as Token;
@@ -1917,7 +1915,7 @@ function clinicalSurname(text: string, tokens: readonly Token[], i: number): boo
   }
   // "Marie Curie", "Florence Nightingale": the institution; after another given name, the family name ("Paul
   // Nightingale"), unless a word after makes the two a place or a service.
-  if (INSTITUTION_EPONYMS.has(t.key) && INSTITUTION_GIVEN_NAMES.has(previous.key)) return false;
+  if (INSTITUTION_EPONYMS.has(t.key) && INSTITUTION_LEADS.has(previous.key)) return false;
   if (previous.kind !== Kind.Strong && previous.kind !== Kind.AmbiguousGiven) return false;
   if (!gapIs(GAP_9, text, tokens, i - 1)) return false;
   // "Nadia Ward (HV)", "Petra Ward's house": a place word is a family name only with a role or a home after it.

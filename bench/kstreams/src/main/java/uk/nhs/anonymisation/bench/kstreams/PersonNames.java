@@ -811,8 +811,8 @@ final class PersonNames {
 
   /** Eponyms that name a charity, a hospital or a ward in notes far more often than a person, as in person-names.ts. */
   private static final Set<String> INSTITUTION_EPONYMS = Set.of("curie", "macmillan", "nightingale", "papworth");
-  /** The given names of the people the institutions are named after (person-names.ts). */
-  private static final Set<String> INSTITUTION_GIVEN_NAMES = Set.of("marie", "florence", "royal");
+  /** Words before an institution's eponym that make it the institution (person-names.ts, INSTITUTION_LEADS). */
+  private static final Set<String> INSTITUTION_LEADS = Set.of("marie", "florence", "royal");
   private static final Set<String> HOME_WORDS =
       Set.of(
           "house", "place", "home", "flat", "bungalow", "caravan", "school", "nursery", "college", "work", "office",
@@ -844,7 +844,7 @@ final class PersonNames {
       if (has(previous, TITLE_BIT)) return gapIs(GAP_4, text, tokens, i - 1);
       return previous.kind != NONE && previous.kind != WEAK && gapIs(GAP_9, text, tokens, i - 1);
     }
-    if (INSTITUTION_EPONYMS.contains(t.key) && INSTITUTION_GIVEN_NAMES.contains(previous.key)) return false;
+    if (INSTITUTION_EPONYMS.contains(t.key) && INSTITUTION_LEADS.contains(previous.key)) return false;
     if (previous.kind != STRONG && previous.kind != AMBIGUOUS_GIVEN) return false;
     if (!gapIs(GAP_9, text, tokens, i - 1)) return false;
     Token next = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
