@@ -1239,6 +1239,21 @@ function abbreviation(letters: string): boolean {
 }
 
 /**
+ * Capitals with full stops ("M.G.", "J.P.R."): a person's initials, unless the letters are among the few
+ * abbreviations written with stops (DOTTED_ABBREVIATIONS); "M.G." is not the milligram "mg".
+ */
+function dottedInitials(letters: string): boolean {
+  return /^(?:[A-Z]\.){2,3}$/.test(letters) && !DOTTED_ABBREVIATIONS.has(keyOf(letters));
+}
+
+/** Abbreviations notes write with full stops: "N.B.", "P.S.", "a.m.", "e.g.", doses ("B.D.", "P.R.N."), "D.O.B.". */
+const DOTTED_ABBREVIATIONS: ReadonlySet<string> = new Set(
+  "nb ps am pm ie eg uk gp od bd tds qds qid prn po iv im sc pr pv sl ng nbm dob aka rip nfa dna nad bp ct mri ecg".split(
+    " ",
+  ),
+);
+
+/**
  * A note signed with an initial and a family name, then one to three short words of role, grade or team, one of
  * them a staff role or a grade, a comma perhaps before them: "… O. Brennan TB CNS", "… S. Adeyinka CT1 T&O", "… C.
  * Forde, AMU SpR".
@@ -1669,6 +1684,37 @@ function findKeeperInitials(text: string, spans: Span[]): void {
   }
 }
 
+/**
+ * Initials written with full stops before a staff role or grade ("X.Q. HCP", "V.Q. RN"), or in a list after
+ * "Signed" ("Signed: Q. V-W., X.Z., K.Q.", a hyphen between the letters of a double-barrelled name).
+ */
+const DOTTED_INITIALS =
+  /(?<![\p{L}\p{N}.])(?<initials>(?:[A-Z]\.){2,3})(?=[ ]{1,2}(?<role>[A-Za-z]{2,5}\d{0,2})(?![\p{L}\p{N}]))/gu;
+const SIGNED_INITIALS =
+  /\b(?:[Ss]igned|SIGNED):?[ ]{1,2}(?<list>[A-Z]\.(?:[ ]?[A-Z](?:-[A-Z])?\.){1,2}(?:,[ ]{1,2}[A-Z]\.(?:[ ]?[A-Z](?:-[A-Z])?\.){1,2}){0,5})/g;
+/** The letters of one item of SIGNED_INITIALS's list ("Q. V-W.", "X.Z."). */
+const SIGNED_ITEM = /[A-Z]\.(?:[ ]?[A-Z](?:-[A-Z])?\.){1,2}/g;
+
+function findDottedInitials(text: string, spans: Span[]): void {
+  const push = (start: number, letters: string) =>
+    spans.push({ start, end: start + letters.length, entity: "NAME", replacement: undefined });
+  DOTTED_INITIALS.lastIndex = 0;
+  for (let m = DOTTED_INITIALS.exec(text); m !== null; m = DOTTED_INITIALS.exec(text)) {
+    const { initials, role } = m.groups as { initials: string; role: string };
+    if (dottedInitials(initials) && (isRoleOrGrade(role) || ROLE_NOUNS.has(keyOf(role))))
+      push(m.index, initials);
+  }
+  if (!/[Ss]igned|SIGNED/.test(text)) return;
+  SIGNED_INITIALS.lastIndex = 0;
+  for (let m = SIGNED_INITIALS.exec(text); m !== null; m = SIGNED_INITIALS.exec(text)) {
+    const list = (m.groups as { list: string }).list;
+    const at = m.index + m[0].length - list.length;
+    SIGNED_ITEM.lastIndex = 0;
+    for (let item = SIGNED_ITEM.exec(list); item !== null; item = SIGNED_ITEM.exec(list))
+      if (!DOTTED_ABBREVIATIONS.has(keyOf(item[0]))) push(at + item.index, item[0]);
+  }
+}
+
 /** A handover from one person to the next at a line's end: "QT → VB", "RD -> PH 14:20", "QT → Morag". */
 const HANDOVER =
   /(?<![\p{L}\p{N}])(?<from>[A-Z]{2,3})[ ]?(?:→|->)[ ]?(?<to>[A-Z]{2,3}|\p{Lu}\p{Ll}{2,20})(?:[ ]\d{1,2}[:.]?\d{2})?[ \t]*\.?[ \t]*(?:$|\n)/gu;
@@ -1828,7 +1874,7 @@ function findSignOff(text: string, spans: Span[]): void {
     if (!signatureRole(role)) return;
     if (TITLES.has(key) || NOT_INITIALS.has(key)) return;
   } else if (
-    (abbreviation(initials) && !aloneOnLastLine(tail, m, initials, key)) ||
+    (abbreviation(initials) && !aloneOnLastLine(tail, m, initials, key) && !dottedInitials(initials)) ||
     // In small letters, an English word ends a sentence ("… as before. yes", "… ok ta"); a rare one ("ja", "jo")
     // is more likely the writer's initials.
     (initials === initials.toLowerCase() && (gazetteer().WORD_LEVEL.get(key) ?? 99) <= RARE_WORD_LEVEL)
@@ -2368,6 +2414,7 @@ export function scrubText(
   // After the carrying over: letters these forms take for initials are not looked for elsewhere in the note.
   findSlashOrDatedInitials(text, spans);
   findKeeperInitials(text, spans);
+  if (text.includes(".")) findDottedInitials(text, spans);
   if (options.personNames !== false) {
     for (const name of findPersonNames(text))
       spans.push({ start: name.start, end: name.end, entity: "NAME", replacement: undefined });

@@ -1007,6 +1007,8 @@ function eponymOrPlace(
     next &&
     (has(next, EPONYM_HEAD_BIT) ||
       (has(next, PLACE_HEAD_BIT) &&
+        // No place's name opens with an initial: "R. Dunnock ED cons" is a person.
+        !(last > first && initialName(text, tokens[first] as Token)) &&
         !possessiveHome(text, lastToken, next) &&
         !titledPossessive(text, tokens, first, lastToken, next))) &&
     gapIs(EPONYM_GAP, text, tokens, last)
@@ -1031,7 +1033,14 @@ function eponymOrPlace(
   // "Bengali interpreter", "Kurdish-speaking": a language.
   if (lastToken.parts.length > 1 && LANGUAGE_HEADS.has(lastToken.parts[lastToken.parts.length - 1] as string))
     return true;
-  if (next && LANGUAGE_HEADS.has(next.key) && gapIs(GAP_3, text, tokens, last)) return true;
+  // Not a person's name of two words or more before "interpreter" ("V. Okparaeke interpreter", "Tancredi Dunnock translator").
+  if (
+    next &&
+    LANGUAGE_HEADS.has(next.key) &&
+    gapIs(GAP_3, text, tokens, last) &&
+    !(last > first && !has(lastToken, LANGUAGE_BIT) && personHead(text, tokens[first] as Token))
+  )
+    return true;
   if (languageGroup(text, tokens, first, last)) return true;
   // A place or organisation of a few capitalised words ending in a head: "Stornoway Health Centre", "Leicester Royal
   // Infirmary", "Wiltshire Farm Foods".
@@ -1279,13 +1288,12 @@ function appositionAfter(text: string, tokens: readonly Token[], last: number): 
 
 /**
  * Words before "from" that say something came from a person: a call, a message, a letter, a visit, a complaint
- * ("call from Michelle", "divorce from Mandy"); a delivery or a referral comes from a firm or a place as often.
+ * ("call from Michelle", "divorce from Mandy"), or a shift handed over ("taking over from Oonagh"); a delivery or a referral comes from a firm or a place as often.
  */
 const FROM_A_PERSON: ReadonlySet<string> = new Set(
   `call calls phone phoned message messages text texts texted email emails letter letters card visit visits
-  complaint complaints collateral divorce divorced separated separation apology gift flowers concerns`.split(
-    /\s+/,
-  ),
+  complaint complaints collateral divorce divorced separated separation apology gift flowers concerns
+  over handover`.split(/\s+/),
 );
 
 /** The word right before `at` (one space or two between), in small letters, or "". */
@@ -1364,13 +1372,49 @@ function sentenceStart(text: string, tokens: readonly Token[], i: number): boole
 
 /** An initial: one capital letter, alone, before a capitalised name ("J Smith", "J. Smith"). */
 function isInitial(text: string, t: Token): boolean {
-  return t.end - t.start === 1 && !t.digitAdjacent && !t.afterSlash && UPPER.test(text[t.start] as string);
+  return (
+    t.end - t.start === 1 &&
+    !t.digitAdjacent &&
+    (!t.afterSlash || (t.dotAfter && nameBeforeSlash(text, t.start - 1))) &&
+    UPPER.test(text[t.start] as string)
+  );
+}
+
+/**
+ * A capitalised word of three letters or more ends right before the slash at `slash`: "Wheelwright/K. Fashanu" has a
+ * name before the initial; "mmol/L. Plan", "IU/L. Home" have units.
+ */
+function nameBeforeSlash(text: string, slash: number): boolean {
+  let i = slash;
+  while (i > 0 && /\p{Ll}/u.test(text[i - 1] as string)) i--;
+  return (
+    slash - i >= 2 &&
+    i > 0 &&
+    /\p{Lu}/u.test(text[i - 1] as string) &&
+    (i < 2 || !/[\p{L}\p{N}]/u.test(text[i - 2] as string))
+  );
+}
+
+/** A name's first word that only a person's name opens with: an initial or a given name the lists hold as one. */
+function personHead(text: string, head: Token): boolean {
+  return initialName(text, head) || (head.kind === Kind.Strong && has(head, GIVEN_BIT));
+}
+
+/** An initial that can open a name: "A" and "I" only with a full stop ("J Smith", "A. Walker"; not "A Walker"). */
+function initialName(text: string, head: Token): boolean {
+  return isInitial(text, head) && (head.dotAfter || (head.key !== "a" && head.key !== "i"));
 }
 
 /** Units and services a hospital's name may stand before: "John Radcliffe ICU", "Mary Seacole HDU". */
 const UNIT_ABBREVIATIONS: ReadonlySet<string> = new Set(
   "icu itu hdu ccu cicu nicu picu scbu amu cdu sdec ed ae opd mau sau ent mdt mri ct pet ward gp".split(" "),
 );
+
+/** No word of [first, last] is one of the commoner English words ("Farrier", "Fashanu"; not "Faint"). */
+function rareWords(tokens: readonly Token[], first: number, last: number): boolean {
+  for (let k = first; k <= last; k++) if ((levelOf(tokens[k] as Token) ?? 99) < 35) return false;
+  return true;
+}
 
 /** Every word of [first, last] is in small letters and an English word ("coli sens"). */
 function lowerWords(tokens: readonly Token[], first: number, last: number): boolean {
@@ -1452,9 +1496,11 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   const abbreviationAfter =
     capitalText &&
     after?.shape === Shape.Upper &&
-    !UNIT_ABBREVIATIONS.has(after.key) &&
+    (!UNIT_ABBREVIATIONS.has(after.key) || initialName(text, head)) &&
     (tokens[last] as Token).shape === Shape.Capitalised &&
-    (cued || (size >= 2 && strong + ambiguous > 0));
+    (cued ||
+      (size >= 2 &&
+        (strong + ambiguous > 0 || (initialName(text, head) && rareWords(tokens, first + 1, last)))));
   if (
     !signed &&
     !abbreviationAfter &&
@@ -1477,13 +1523,20 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     // after a kinship word or title ("neighbour Walker"), not a verb ("reviewed by Tissue Viability"), or before
     // a staff role that signs it. Before a role described in a bracket ("Blossom (night nurse)") a less common
     // word will do: a thing is not followed by who it is (while "Lung CNS" is a service).
-    if (weak === 0 || !capitalText || head.shape === Shape.Lower) return false;
+    if (weak === 0 || head.shape === Shape.Lower) return false;
+    // "seen by Q. Farrier", "Dr M. Thresher": an initial before the word makes it a name, as it does uncued.
+    if (capitalText && size >= 2 && initialName(text, head)) return true;
     const level = WORD_LEVEL.get(head.key) ?? 99;
-    if (
-      level >= 35 &&
-      (signed || has(tokens[afterParticles(tokens, first) - 1], PERSON_NOUN_BIT | TITLE_BIT))
-    )
-      return true;
+    const before = tokens[afterParticles(tokens, first) - 1];
+    // In a note all in capitals, only a title right before a rare word makes it a name ("PC MALLARD"; not "DR WARD").
+    if (!capitalText)
+      return (
+        size === 1 &&
+        level >= 35 &&
+        has(before, TITLE_BIT) &&
+        (gapIs(GAP_5, text, tokens, first - 1) || titleDot(text, tokens, first - 1))
+      );
+    if (level >= 35 && (signed || has(before, PERSON_NOUN_BIT | TITLE_BIT))) return true;
     // One of the rarest words the lists count as common, before a verb only a person does ("Hawker rang", "Falconer says").
     if (
       level >= COMMON_LEVEL &&
@@ -1497,13 +1550,7 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   if (size >= 2) {
     if (strong >= 1) return true;
     // "J Smith", "J. Walker": an initial before a capitalised name word ("A" and "I" only with a full stop).
-    if (
-      capitalText &&
-      isInitial(text, head) &&
-      (head.dotAfter || (head.key !== "a" && head.key !== "i")) &&
-      weak + ambiguous + unknown >= 1
-    )
-      return true;
+    if (capitalText && initialName(text, head) && weak + ambiguous + unknown >= 1) return true;
     if (capitalText && ambiguous >= 1 && strong + ambiguous + unknown + weak === size) return true;
     return capitalText && capitalisedUnknown && ambiguous + weak >= 1;
   }

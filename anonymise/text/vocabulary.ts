@@ -228,7 +228,7 @@ export const PERSON_VERBS = set(`
  */
 export const STAFF_ROLES = set(`
   rn rgn rmn ot pn cn sw dn hv hca anp acp enp sn slt fy spr mw rm cns
-  cpn hcsw rnld odp fsw nnp ns dsn
+  cpn hcsw rnld odp fsw nnp ns dsn hcp
 `);
 
 /**

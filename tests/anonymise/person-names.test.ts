@@ -863,3 +863,29 @@ namesFound("an institution's eponym after another given name is a family name", 
   ["the institutions stay", "Marie Curie nurse visited. Florence Nightingale Hospice referral.", []],
   ["a ward named so stays", "Transferred to Nightingale Ward.", []],
 ] as const);
+
+namesFound("an initial, a role after the name, a shift handed over", [
+  ["an initial before a rarer word after 'seen by'", "Seen by Q. Farrier today.", ["Q. Farrier"]],
+  ["a title before a rare word in a note in capitals", "PROPERTY GIVEN TO PC MALLARD AT 02:10.", ["MALLARD"]],
+  ["a common word after a title in capitals stays", "SEEN BY DR WARD ROUND TEAM.", []],
+  ["a person's name before 'interpreter'", "Seen with V. Okparaeke interpreter.", ["V. Okparaeke"]],
+  [
+    "a language before 'interpreter' stays",
+    "Bengali interpreter booked. Brazilian Portuguese interpreter.",
+    [],
+  ],
+  [
+    "a unit and a role after an initial and a name",
+    "Fluids started - T. Ostler ED cons, bleep 2207",
+    ["T. Ostler"],
+  ],
+  ["no place opens with an initial", "Reviewed. R. Dunnock ED cons", ["R. Dunnock"]],
+  [
+    "an initial right after a name and a slash",
+    "Reviewed. P. Wheelwright/K. Fashanu",
+    ["P. Wheelwright", "K. Fashanu"],
+  ],
+  ["a unit before a slash is no name", "Troponin 63 ng/L. Plan as before. Hb 84 g/L. Letter sent.", []],
+  ["taking over from a given name", "Cannula sited. Taking over from Oonagh at 19:30.", ["Oonagh"]],
+  ["coming over from a country stays", "Came over from Poland in 2004.", []],
+] as const);

@@ -140,6 +140,22 @@ describe("scrubText: identifiers", () => {
     ],
     ["initials after the minutes' heading", "Next review in May. Minutes: ZW", "Minutes: [NAME]"],
     [
+      "initials with full stops ending a note",
+      "Phone call declined by the sergeant. Q.V.",
+      "sergeant. [NAME]",
+    ],
+    ["a dose written with full stops stays", "Plan: paracetamol P.R.N.", "paracetamol P.R.N."],
+    [
+      "initials with full stops before a role",
+      "Custody review done. X.Q. HCP to follow up.",
+      "[NAME] HCP to follow",
+    ],
+    [
+      "initials with full stops after 'Signed'",
+      "Agreed by all. Signed: Q. V-W., X.Z., K.Q.",
+      "Signed: [NAME], [NAME], [NAME]",
+    ],
+    [
       "a rhythm after minutes stays",
       "ECG after 5 minutes SR, then AF. Typed by the ward clerk.",
       "5 minutes SR, then",
