@@ -421,12 +421,13 @@ export const PATTERNS = {
    * 4418203", "hosp no QEB 4418203", "Crime ref 13/88412/24", "ref CSFD-2024-118842", "reference: H1234567/2",
    * "case no 55120", "interpreter ID 48213", "Datix W228417", a laboratory's or specimen's number ("lab no
    * K25-30118", "specimen no 2207731"; not "lab: CK 15400"), "refs BX24-2207". The reference is letters, digits, /
-   * and - (a short code and a space may lead it); findReferences keeps only what looks like one. `hosp` marks a
+   * and - (a short code and a space may lead it); an evidence bag's seal, a Police National Computer number ("PNC
+   * 12/889034K") or an interpreter's register number ("NRPSI 40512") too. findReferences keeps only what looks like one. `hosp` marks a
    * hospital number. The reference ends the match, so its range is the match's end less its length (no match indices
    * to allocate).
    */
   REFERENCE_AFTER_CUE:
-    /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?s?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|(?:[Ll]ab|LAB|[Ss]pecimen|[Ss]ample|[Aa]ccession)[ ]?(?:[Nn]o|[Nn]um(?:ber)?|[Rr]ef|ID)\.?|(?:Datix|DATIX)(?:[ ]?(?:[Rr]ef|[Nn]o)\.?)?|(?:[Pp]rison|[Cc]linic|[Ss]taff|[Ss]ervice|[Cc]ollar|[Ww]arrant|[Cc]ustody|[Pp]ayroll|[Ee]mployee|[Ii]ncident|[Cc]omplaint|[Cc]laim|[Pp]assport|[Pp]upil|[Ss]tudent|[Ll]og)[ ]?(?:[Nn]o|[Nn]um(?:ber)?)\.?|(?:GMC|NMC|HCPC|GDC|GPhC|GOC)(?:[ ](?:PIN|[Nn]o\.?|[Nn]umber|[Rr]eg(?:istration)?(?:[ ][Nn]o\.?)?))?|PIN|[Ll]og(?:ged)?(?:[ ]as)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/g,
+    /\b(?:(?<hosp>[Hh]ospital[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?|[Hh]osp\.?(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID|[Ii]d)\.?)?|(?:MRN|[Mm]rn|[Uu]nit [Nn]o\.?)(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?)|(?:[Cc]rime |[Cc]ase |[Ii]ncident |[Cc]onsent )?[Rr]ef(?:erence)?s?\.?(?:[ ]?(?:[Nn]o|[Nn]umber)\.?)?|(?:[Ll]ab|LAB|[Ss]pecimen|[Ss]ample|[Aa]ccession)[ ]?(?:[Nn]o|[Nn]um(?:ber)?|[Rr]ef|ID)\.?|(?:Datix|DATIX)(?:[ ]?(?:[Rr]ef|[Nn]o)\.?)?|(?:[Pp]rison|[Cc]linic|[Ss]taff|[Ss]ervice|[Cc]ollar|[Ww]arrant|[Cc]ustody|[Pp]ayroll|[Ee]mployee|[Ii]ncident|[Cc]omplaint|[Cc]laim|[Pp]assport|[Pp]upil|[Ss]tudent|[Ll]og)[ ]?(?:[Nn]o|[Nn]um(?:ber)?)\.?|(?:GMC|NMC|HCPC|GDC|GPhC|GOC)(?:[ ](?:PIN|[Nn]o\.?|[Nn]umber|[Rr]eg(?:istration)?(?:[ ][Nn]o\.?)?))?|PIN|[Ll]og(?:ged)?(?:[ ]as)?|[Cc]ase [Nn](?:o\.?|umber)|ID(?:[ ](?:[Nn]o\.?|[Nn]umber))?|(?:[Ss]eal|PNC|NRPSI)(?:[ ]?(?:[Nn]o|[Nn]um(?:ber)?|ID)\.?)?)[ ]?[:#]?[ ]{0,2}(?<ref>(?:[A-Z][A-Z0-9]{1,3}[ ])?[A-Z0-9][A-Za-z0-9/-]{3,24}[A-Za-z0-9])/g,
   /**
    * A hospital number written as a site code of three or four capitals and six to eight digits ("RNN 0450913",
    * "QEB4418203"), or two capitals joined to them ("LT1120394"); findSiteNumbers leaves out laboratory values
@@ -447,15 +448,28 @@ export const PATTERNS = {
    * (referenceCode), so "COVID-19", "PHQ-9", "CA-125", "EQ-5D-5L" and "L4-L5" stay.
    */
   REFERENCE_CODE: /\b[A-Z0-9]{1,8}(?:-[A-Z0-9]{1,10}){1,4}\b(?!-)/g,
+  /**
+   * A reference of capitals and figures joined by slashes, led by capitals ("MT/RTA/40912", "AV/PI/0042178813",
+   * "HOM/24/00917"); findSlashReferences keeps those with five figures or more ("ICD/10", "T2/N0" stay).
+   */
+  SLASH_REFERENCE: /\b[A-Z]{1,6}(?:\/[A-Z0-9]{1,12}){1,4}(?:-[A-Z0-9]{1,6})?\b(?![/-]?\d)/g,
+  /** A Police National Computer number: two figures, a slash, six or seven figures and a letter ("11/440913Q"). */
+  PNC_NUMBER: /\b\d{2}\/\d{6,7}[A-Z]\b/g,
+  /**
+   * One capital and seven figures, the shape of many hospitals' numbers and of seals and claims ("K2201934"); not a
+   * batch, a lot or a code (the same exceptions as PRISON_NUMBER).
+   */
+  LETTER_SEVEN_FIGURES:
+    /\b[A-Z](?<!(?:[Bb]atch|BATCH|[Ll]ot|LOT|[Cc]oded?|CODED?|ICD(?:-?10)?)[ :#.]{1,3}[A-Z])\d{7}\b(?![.,]\d)/g,
   /** A police officer's collar number after the rank, and the name after it: "PC 2291 Marsh", "Sgt 1187". */
   COLLAR_NUMBER: /\b(?:PC|PCSO|PS|Sgt|DC)[ ]?(?<number>\d{3,6})\b(?:[ ](?<name>\p{Lu}[\p{Ll}'’-]{1,30}))?/gu,
   /**
    * An officer's number in a bracket after the officer (and the officer's name), or after the word "collar": "officer
-   * Quill (5523)", "officers Ysolde Pennage (4120) and …", "wing officer (5581)", "(collar 6671)". Not a year
-   * ("(2019)").
+   * Quill (5523)", "officers Ysolde Pennage (4120) and …", "wing officer (5581)", "(collar 6671)", after a rank and
+   * the officer's name, with the force's letters ("PC Eglantine Quenby (QK 2290)"). Not a year ("(2019)").
    */
   OFFICER_NUMBER:
-    /\b(?:[Cc]ollar(?:[ ](?:[Nn]o\.?|[Nn]umber))?[ ]?:?[ ]?|[Oo]fficers?[ ](?:(?:\p{Lu}\.?[ ])?\p{Lu}[\p{L}'’-]{1,30}(?:[ ]\p{Lu}[\p{L}'’-]{1,30})?[ ])?\()(?!(?:19|20)\d\d\b)(?<number>\d{3,6})\b/gu,
+    /\b(?:(?:[Cc]ollar|COLLAR)(?:[ ](?:[Nn]o\.?|NO\.?|[Nn]umber))?[ ]?:?[ ]?|(?:[Oo]fficers?[ ](?:(?:\p{Lu}\.?[ ])?\p{Lu}[\p{L}'’-]{1,30}(?:[ ]\p{Lu}[\p{L}'’-]{1,30})?[ ])?|(?:PC|PCSO|PS|Sgt|DC|DS)[ ]\p{Lu}[\p{L}'’-]{1,30}(?:[ ]\p{Lu}[\p{L}'’-]{1,30})?[ ])\()(?!(?:19|20)\d\d\b)(?<number>(?:[A-Z]{1,3}[ ])?\d{3,6})\b/gu,
   /**
    * The code of a key safe outside a home, after its cue: "key safe code 4471", "keysafe: 0312", "key safe code
    * changed to 2580". Not an identifier of the person, but a way into their home: never for research outputs.
@@ -1028,6 +1042,26 @@ function findReferenceCodes(text: string, spans: Span[]): void {
   }
 }
 
+/** SLASH_REFERENCE's matches with five figures or more, PNC numbers, and a capital before seven figures. */
+function findSlashReferences(text: string, spans: Span[]): void {
+  const found = spans.length;
+  // The record's own hospital number keeps its token (findOwn's span).
+  const push = (m: RegExpExecArray) => {
+    const end = m.index + m[0].length;
+    if (!overlaps(spans, found, m.index, end, TOKEN_SPAN))
+      spans.push({ start: m.index, end, entity: "ID_NUMBER", replacement: undefined });
+  };
+  if (text.includes("/")) {
+    for (const re of [PATTERNS.SLASH_REFERENCE, PATTERNS.PNC_NUMBER]) {
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) if (digitCount(m[0]) >= 5) push(m);
+    }
+  }
+  const re = PATTERNS.LETTER_SEVEN_FIGURES;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) push(m);
+}
+
 /** A group with a capital joined by a hyphen: a note without one holds no REFERENCE_CODE. */
 const REFERENCE_CODE_HINT = /[A-Z][A-Z0-9]*-[A-Z0-9]|[A-Z0-9]-[A-Z0-9]*[A-Z]/;
 const ALL_FIGURES = /^\d+$/;
@@ -1083,8 +1117,13 @@ function findCollarNumbers(text: string, spans: Span[]): void {
   }
 }
 
+/** A police rank before a capitalised word: OFFICER_NUMBER's third lead. */
+const RANK_HINT = /\b(?:PCSO|PC|PS|Sgt|DC|DS) [A-Z]/;
+
 function findOfficerNumbers(text: string, spans: Span[]): void {
-  if (!text.includes("ollar") && !text.includes("fficer")) return;
+  const hint =
+    text.includes("ollar") || text.includes("fficer") || text.includes("OLLAR") || RANK_HINT.test(text);
+  if (!hint) return;
   numbersEndingMatches(text, PATTERNS.OFFICER_NUMBER, "number", spans);
 }
 
@@ -2424,6 +2463,7 @@ export function scrubText(
   findRegex(text, PATTERNS.ID_NUMBER, "ID_NUMBER", spans);
   findRegex(text, PATTERNS.PRISON_NUMBER, "ID_NUMBER", spans);
   findReferenceCodes(text, spans);
+  findSlashReferences(text, spans);
   findFourFigureIds(text, spans);
   findKeySafeCodes(text, spans);
   findOfficerNumbers(text, spans);

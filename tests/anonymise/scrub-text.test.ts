@@ -134,6 +134,32 @@ describe("scrubText: identifiers", () => {
     ["a typing sample's reference", "HLA typing sent (HLA-25-40021).", "sent ([ID_NUMBER])."],
     ["initials after 'typed by'", "Clinic letter typed by QV on Monday.", "typed by [NAME] on"],
     [
+      "a Police National Computer number",
+      "Detained overnight, PNC 11/440913Q noted.",
+      "PNC [ID_NUMBER] noted",
+    ],
+    ["an evidence bag's seal", "Clothing bagged, seal Q2208813 applied.", "seal [ID_NUMBER] applied"],
+    ["an interpreter's register number", "Interpreter present (NRPSI 40512).", "(NRPSI [ID_NUMBER])"],
+    ["a collar number in capitals", "ESCORTED BY OFFICER (COLLAR 7716).", "(COLLAR [ID_NUMBER])"],
+    [
+      "an officer's number with the force's letters",
+      "Brought in by PC Eglantine Quenby (QK 2290) at noon.",
+      "([ID_NUMBER]) at noon",
+    ],
+    [
+      "a reference of groups joined by slashes",
+      "Insurer's ref QX/PI/0081127 enclosed.",
+      "ref [ID_NUMBER] enclosed",
+    ],
+    ["a slashed reference with no cue", "Please quote ZK/RTA/55318 in reply.", "quote [ID_NUMBER] in"],
+    [
+      "slashed codes without five figures stay",
+      "ICD/10 code; T2/N0/M0; BP 120/80.",
+      "ICD/10 code; T2/N0/M0;",
+    ],
+    ["a capital before seven figures", "Listed at the other trust as Q7720145.", "trust as [ID_NUMBER]."],
+    ["a batch of that shape stays", "Vaccine given, batch A1234567.", "batch A1234567."],
+    [
       "initials after 'Dictated' and 'typed'",
       "Dictated by JX, typed qv.",
       "Dictated by [NAME], typed [NAME].",
