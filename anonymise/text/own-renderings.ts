@@ -1,5 +1,6 @@
 import { foldString } from "./fold.ts";
 import { gazetteer } from "./gazetteer.ts";
+import { CLINICAL } from "./vocabulary.ts";
 
 /**
  * The ways a note may write the record's own name parts and address, as folded needles (see fold.ts): the
@@ -166,7 +167,12 @@ export function nicknameRenderings(value: string): OtherNames {
   for (const part of parts) {
     for (const short of shortenedForms(part))
       if (!parts.has(short) && !WORD_LEVEL.has(short)) plain.add(short);
-    for (const other of NICKNAMES.get(part) ?? []) {
+    const others = NICKNAMES.get(part) ?? [];
+    const clipped = clippedForm(part);
+    // A clip the list lacks counts only as a note writes a name ("Con!"; not "amb to ward" for Ambrose).
+    if (clipped !== undefined && !others.includes(clipped) && !parts.has(clipped) && !CLINICAL.has(clipped))
+      ((WORD_LEVEL.get(clipped) ?? 99) <= MOST_COMMON_LEVEL ? midSentence : titled).add(clipped);
+    for (const other of others) {
       const folded = foldString(other);
       if (folded.length < 2 || parts.has(folded) || NOT_NICKNAMES.has(folded)) continue;
       const level = WORD_LEVEL.get(folded);
@@ -176,6 +182,22 @@ export function nicknameRenderings(value: string): OtherNames {
     }
   }
   return { plain: [...plain], titled: [...titled], midSentence: [...midSentence] };
+}
+
+const VOWELS = /[aeiouy]/;
+const CONSONANTS_VOWELS_CONSONANT = /^[^aeiouy]{1,3}[aeiouy]{1,2}[^aeiouy]/;
+
+/**
+ * A given name clipped after its first syllable, the way English shortens names ("Connor" → Con, "Jennifer" → Jen,
+ * "Victoria" → Vic): one to three consonants, a vowel or two and one consonant, three letters at least, from a name
+ * of six letters or more with a vowel after the clip. Most clips are in the nickname list already; this finds those
+ * it lacks.
+ */
+function clippedForm(part: string): string | undefined {
+  if (part.length < 6) return undefined;
+  const m = CONSONANTS_VOWELS_CONSONANT.exec(part);
+  if (m === null || m[0].length < 3 || !VOWELS.test(part.slice(m[0].length))) return undefined;
+  return m[0];
 }
 
 /**

@@ -284,6 +284,15 @@ describe("own names by the other names they go by", () => {
     expect(scrub("a dot of cream applied", own)).toBe("a dot of cream applied");
   });
 
+  it("a given name clipped after its first syllable, as a note writes a name", () => {
+    expect(nicknameRenderings("Connor").titled).toContain("con");
+    expect(nicknameRenderings("Ambrose").titled).not.toContain("amb");
+    expect(scrub("Scan was clear - great news Con! Rest today.", patient("Connor"))).toBe(
+      "Scan was clear - great news NAME-TOKEN! Rest today.",
+    );
+    expect(scrub("con: pain on walking", patient("Connor"))).toBe("con: pain on walking");
+  });
+
   it("a Yoruba name without its first element, an Arabic compound's first element, never an English word", () => {
     const plainOf = (name: string) => nicknameRenderings(name).plain;
     expect(plainOf("Oluwaseun")).toContain("seun");
