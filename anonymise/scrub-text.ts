@@ -403,7 +403,7 @@ export const PATTERNS = {
    * common English word ("Attends Nursery").
    */
   SCHOOL:
-    /\b(?:(?:\p{Lu}[\p{Ll}'’-]{1,30}[ ]|St\.?[ ]|RC[ ]|CE[ ]|C[ ]of[ ]E[ ]){1,4}(?:(?:Primary|Infants?|Juniors?|Nursery|Academy)(?:[ ](?:School|Academy))?|(?:High|Grammar|Secondary|Community|Special|Free|Prep|Preparatory|Junior|Infant|Primary|Girls['’]?|Boys['’]?)[ ]School)|Ysgol(?:[ ]\p{Lu}[\p{L}'’-]{1,30}){1,3})(?![\p{L}\p{N}])/gu,
+    /\b(?:(?:\p{Lu}[\p{Ll}'’-]{1,30}[ ]|St\.?[ ]|RC[ ]|CE[ ]|C[ ]of[ ]E[ ]){1,4}(?:(?:Primary|Infants?|Juniors?|Nursery|Academy)(?:[ ](?:School|Academy))?|(?:High|Grammar|Secondary|Community|Special|Free|Prep|Preparatory|Junior|Infant|Primary|First|Middle|Girls['’]?|Boys['’]?)[ ]School)|Ysgol(?:[ ]\p{Lu}[\p{L}'’-]{1,30}){1,3})(?![\p{L}\p{N}])/gu,
   /** A street with no house number, in any case ("Oak Dr"), matched only right after STREET_CUE (sticky). */
   STREET_AFTER_CUE: new RegExp(
     "(?:[A-Za-z'’-]{2,20}[ ]{1,3}){1,3}" +
@@ -2122,6 +2122,27 @@ const ADDRESS_TOWN = new RegExp(
   `^,?[ ]{1,2}\\p{Lu}[\\p{Ll}'’-]{2,20}(?:[ -]\\p{Lu}[\\p{Ll}'’-]{2,20})?(?=,?[ ]{1,2}${POSTCODE_BODY}\\b)`,
   "u",
 );
+/** A comma and a capitalised word or three after an address: a town when the gazetteer's TOWNS holds it. */
+const COMMA_TOWN =
+  /^,[ ]{1,2}\p{Lu}[\p{Ll}'’]{2,20}(?:[ -](?:upon|on|under|in|le|de|super|by|the|\p{Lu}[\p{Ll}'’]{1,20})){0,3}/u;
+
+/**
+ * The town after an address, written with no postcode ("60 Mill Road, Cheltenham", "2 Quay Row, Whitley Bay"): the
+ * longest run of COMMA_TOWN's words that TOWNS holds, as a match of its text, or null.
+ */
+function townAfter(after: string): RegExpExecArray | null {
+  const m = COMMA_TOWN.exec(after);
+  if (m === null) return null;
+  const { TOWNS } = gazetteer();
+  for (let end = m[0].length; end > 0; end = m[0].lastIndexOf(" ", end - 1)) {
+    if (TOWNS.has(keyOf(m[0].slice(0, end)))) {
+      m[0] = m[0].slice(0, end);
+      return m;
+    }
+  }
+  return null;
+}
+
 /** The words one of which every lead of ADDRESS_LEAD holds. */
 const LEAD_WORD = new RegExp(`${FLAT_WORDS}|Room|${BUILDING_HEADS}`);
 /** A flat in a named building, with no street: "Flat 21, Ashcroft House". */
@@ -2143,7 +2164,8 @@ function withAddressParts(text: string, spans: Span[]): void {
     }
     const next = text.charCodeAt(span.end);
     if (next !== 44 && next !== 32) continue;
-    const town = ADDRESS_TOWN.exec(text.slice(span.end, span.end + 60));
+    const after = text.slice(span.end, span.end + 60);
+    const town = ADDRESS_TOWN.exec(after) ?? townAfter(after);
     if (town !== null) span.end += town[0].length;
   }
 }

