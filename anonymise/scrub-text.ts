@@ -126,10 +126,15 @@ const AT_TIME_AFTER = new RegExp(`[ ]{1,2}at[ ]{1,2}${TIME_OF_DAY}`, "iy");
 const FOUR_FIGURE_TIME_AFTER =
   /,?[ ]{1,2}(?:[01]\d|2[0-3])[0-5]\d(?:[ ]?(?:h|hrs|hours))?(?![\d.:%]|[ ]?(?:mg|mcg|ug|ml|mL|g|kg|units?|iu|IU|mmol|ml\/h)\b)/y;
 
+/** The next item of a list of dates, written in full: ", 18/12/2024", " and 2/1/25" after "11/12". */
+const FULL_DATE_NEXT_IN_LIST =
+  /(?:,[ ]{1,2}|[ ]{1,2}(?:and|&|or|then)[ ]{1,2})(?:0?[1-9]|[12]\d|3[01])\/(?:0?[1-9]|1[0-2])\/(?:\d{4}|\d{2})(?![\d/])/y;
+
 /**
  * A day and a month in figures in any form where the words around it make it a date, which DAY_MONTH_FIGURES alone
  * does not take ("7/5" may be a duration): after a day of the week ("Tues 7/5"), before a time at the start of a
- * line or a quotation (a log entry's "12/3 07:45"), or before "at" and a time ("9/6 at 10:15"). Read at each "/"
+ * line or a quotation (a log entry's "12/3 07:45"), before "at" and a time ("9/6 at 10:15"), or before the next
+ * date of a list written in full ("on 4/12, 11/12/2024 and 18/12/2024"). Read at each "/"
  * with a figure before it, so the notes without one cost a scan for "/".
  */
 function findDayMonths(text: string, spans: Span[]): void {
@@ -158,10 +163,12 @@ function findDayMonths(text: string, spans: Span[]): void {
     TIME_AFTER.lastIndex = end;
     AT_TIME_AFTER.lastIndex = end;
     FOUR_FIGURE_TIME_AFTER.lastIndex = end;
+    FULL_DATE_NEXT_IN_LIST.lastIndex = end;
     const entry = start === 0 || ENTRY_START_BEFORE.test(before);
     if (
       (entry && (TIME_AFTER.test(text) || FOUR_FIGURE_TIME_AFTER.test(text))) ||
       AT_TIME_AFTER.test(text) ||
+      FULL_DATE_NEXT_IN_LIST.test(text) ||
       cuedDayMonth(text, before, m[0], end) ||
       timedDayMonth(text, before, m[0], end)
     )
@@ -1242,13 +1249,13 @@ function capitalNameAfterTitle(name: string): boolean {
  * The end of a note signed with its writer's initials, after its last sentence, a closing bracket, a dash or a slash
  * (with or without a space after it), or on a line of their own: "… next call weds. SB", "… plan unchanged /kp",
  * "… AO ST4", "… JP OHN", "… tomorrow am. kp", "… BB (for Mr L. Baptiste)", "… (pharmacist) – TQ", "… Sam RN / TW
- * HCA", "… typed LK", "… - GT, stoma nurse", "… QO'N". Two or three letters, all capitals (dots allowed), with an
- * O' between two capitals, or all small, then optionally a staff role or grade, and a bracket saying for whom or a
+ * HCA", "… typed LK", "… - GT, stoma nurse", "… QO'N", "… QV-W". Two or three letters, all capitals (dots allowed),
+ * with an O' between two capitals or a hyphen in a double-barrelled name's, or all small, then optionally a staff role or grade, and a bracket saying for whom or a
  * comma and the writer's role.
  * Read on the note's last 80 characters only.
  */
 const SIGN_OFF =
-  /(?:^|[.!?)][ \t]{1,3}|\n[ \t]{0,3}(?:[–—-][ \t]{1,3})?|[ \t][–—/-][ \t]{1,3}|(?<slash>(?:^|[ \t\n])\/)|(?<by>\b(?:[Bb]y|[Tt]yped:?)[ ]{1,2}))(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[A-Z]O['’][A-Z]|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}|[A-Z]\d{1,2}|[A-Za-z]{6,12}))?(?:[ \t]{0,3}\((?:(?:for|pp)\b[^)\n]{0,60}|(?<bracket>[A-Za-z][A-Za-z &-]{1,24}))\)|,[ \t]{1,2}(?<comma>[A-Za-z][A-Za-z &-]{1,24}?))?[ \t]{0,3}\.?\s*$/;
+  /(?:^|[.!?)][ \t]{1,3}|\n[ \t]{0,3}(?:[–—-][ \t]{1,3})?|[ \t][–—/-][ \t]{1,3}|(?<slash>(?:^|[ \t\n])\/)|(?<by>\b(?:[Bb]y|[Tt]yped:?)[ ]{1,2}))(?<initials>(?:[A-Z]\.){2,3}|[A-Z]{2,3}|[A-Z]{1,2}-[A-Z]{1,2}|[A-Z]O['’][A-Z]|[a-z]{2,3})(?:[ \t]{1,3}(?<role>[A-Za-z]{2,5}\d{0,2}|[A-Z]\d{1,2}|[A-Za-z]{6,12}))?(?:[ \t]{0,3}\((?:(?:for|pp)\b[^)\n]{0,60}|(?<bracket>[A-Za-z][A-Za-z &-]{1,24}))\)|,[ \t]{1,2}(?<comma>[A-Za-z][A-Za-z &-]{1,24}?))?[ \t]{0,3}\.?\s*$/;
 /**
  * A letter's reference at its end: the author's initials, a slash and the typist's ("KM/pt", "RJB/ln", "TD/AS",
  * "E.N./D.K.", "QT / VB"), as dictated letters and handover entries end. Both are people's initials.

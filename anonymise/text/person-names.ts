@@ -1413,6 +1413,25 @@ const UNIT_ABBREVIATIONS: ReadonlySet<string> = new Set(
 );
 
 /**
+ * A kinship word that is also a given name, capitalised between another person's word and a name: "his partner Nana
+ * Yaa Asantewaa" (not "his nana Joan", nor "Nana Joan" alone, a grandmother as often).
+ */
+function kinWordAsGivenName(text: string, tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i] as Token;
+  const before = tokens[i - 1];
+  return (
+    t.shape === Shape.Capitalised &&
+    has(t, PERSON_NOUN_BIT) &&
+    has(t, GIVEN_BIT) &&
+    !has(t, ROLE_BIT) &&
+    before !== undefined &&
+    has(before, PERSON_NOUN_BIT) &&
+    !has(before, TITLE_BIT) &&
+    gapIs(NAME_GAP, text, tokens, i - 1)
+  );
+}
+
+/**
  * A town's name ("Luton", "Milton Keynes"), or a group a town opens that is no given name, before English words
  * ("Leeds Magistrates", "Bolton Wanderers"; not "Preston Baumbach", "Bolton Okafor", "Luton Zbierski").
  */
@@ -1737,8 +1756,11 @@ const PARTICLES: ReadonlySet<string> = new Set([
   "ab",
 ]);
 
+/** The apostrophe of the Gaelic article "a'" and one space. */
+const ELIDED_ARTICLE = /^['’][ ]$/;
+
 /**
- * "Dr Nic an Ghoill", "Ailbhe Mac an Bhaird": the article after "Mac" or "Nic" and the word after it are part of the
+ * "Dr Nic an Ghoill", "Ailbhe Mac an Bhaird", "Sìne Nic a' Phì": the article after "Mac" or "Nic" and the word after it are part of the
  * name. Returns the name's new last token.
  */
 function gaelicLinkAfter(text: string, tokens: readonly Token[], end: number): number {
@@ -1746,8 +1768,13 @@ function gaelicLinkAfter(text: string, tokens: readonly Token[], end: number): n
   if (t.key !== "mac" && t.key !== "nic" && t.key !== "mhic") return end;
   const article = tokens[end + 1];
   const word = tokens[end + 2];
-  if (article?.key !== "an" || word === undefined || word.shape === Shape.Lower) return end;
-  return gapIs(NAME_GAP, text, tokens, end) && gapIs(NAME_GAP, text, tokens, end + 1) ? end + 2 : end;
+  if (article === undefined || word === undefined || word.shape === Shape.Lower) return end;
+  // "an", or "a'" with its apostrophe ("Nic a' Phearsain").
+  const elided = article.key === "a" && ELIDED_ARTICLE.test(text.slice(article.end, word.start));
+  if (article.key !== "an" && !elided) return end;
+  return gapIs(NAME_GAP, text, tokens, end) && (elided || gapIs(NAME_GAP, text, tokens, end + 1))
+    ? end + 2
+    : end;
 }
 
 /** "Ms van der Meulen", "Dr de la Fuente": particles right before a name found are part of it. */
@@ -2167,6 +2194,7 @@ export function findPersonNames(text: string): NameSpan[] {
         !precededByCue(text, tokens, first)
       )
         first--;
+      else if (kinWordAsGivenName(text, tokens, first - 1)) first--;
     }
     end = gaelicLinkAfter(text, tokens, end);
     first = particlesBefore(text, tokens, first);

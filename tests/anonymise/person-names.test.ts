@@ -900,3 +900,21 @@ namesFound("towns and cities of the UK and Ireland stay, unless a cue makes them
   ["after a given name, a family name", "Seen with Dorcas Bracknell today.", ["Dorcas Bracknell"]],
   ["next to a kinship word, a person", "Seen with Bracknell (son).", ["Bracknell"]],
 ] as const);
+
+namesFound("a kinship word as a given name, a Gaelic article, cues of naming", [
+  [
+    "a kinship word that is a given name after another",
+    "Lives with his partner Nana Yaa Asantewaa.",
+    ["Nana Yaa Asantewaa"],
+  ],
+  ["a grandmother by her name stays a grandmother", "Her nana Ealasaid visited.", ["Ealasaid"]],
+  [
+    "the Gaelic article with its apostrophe",
+    "Referred to dietitian Ealasaid Nic a' Thearlaich.",
+    ["Ealasaid Nic a' Thearlaich"],
+  ],
+  ["after an interpreter's name", "Interpreter name Mahina, by phone.", ["Mahina"]],
+  ["after 'name as'", "Friend gave his name as Ikaika and left.", ["Ikaika"]],
+  ["after 'told by'", "She was told by Chidubem that the bed was ready.", ["Chidubem"]],
+  ["a drug's name stays", "The brand name is Sandostatin.", []],
+] as const);

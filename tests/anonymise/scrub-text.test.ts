@@ -95,6 +95,16 @@ describe("scrubText: identifiers", () => {
     ["a log entry's day and month, then a time", '"9/6 19:20 settled, ate well', '"[DATE] 19:20 settled'],
     ["a day and a month, then 'at' and a time", "booked 9/6 at 10:15 for", "booked [DATE] at 10:15"],
     [
+      "a day and a month before the next date of a list in full",
+      "Doses on 4/12, 11/12/2024 and 2/1/25 given.",
+      "on [DATE], [DATE] and [DATE] given",
+    ],
+    [
+      "ages in months in a list stay",
+      "Weights at 6/12, 12/12 and 18/12 of age.",
+      "at 6/12, 12/12 and 18/12 of",
+    ],
+    [
       "a police officer's collar number and name",
       "attended with PC 4471 Dunmore and",
       "PC [ID_NUMBER] [NAME] and",
@@ -193,6 +203,8 @@ describe("scrubText: identifiers", () => {
       "Moved to 9 Kiln Road, Stoke-on-Trent today",
       "to [ADDRESS] today",
     ],
+    ["initials of a double-barrelled name ending a note", "Socket fit reviewed. QV-W", "reviewed. [NAME]"],
+    ["a letter pair ending a note stays", "Plan: ECG. A-E", "ECG. A-E"],
     ["a first school by its name", "School: Tamworth First School, class 2", "School: [ADDRESS], class"],
     ["a school by its name", "School: Fernbank Primary, class teacher", "School: [ADDRESS], class"],
     ["a nursery by its name", "Rainbow Tots Nursery raised concerns", "[ADDRESS] raised concerns"],
