@@ -2124,14 +2124,17 @@ const ADDRESS_LEAD = new RegExp(
   `(?:^|[\\s(,;:])((?:(?:${FLAT_WORDS}|Room)\\.?[ ]{1,2}(?:\\d{1,4}[A-Za-z]?|[A-Z](?![\\p{L}\\p{N}])),?[ ]{1,3})?(?:(?:\\p{Lu}[\\p{Ll}'’-]{1,20}[ ]){1,3}(?:${BUILDING_HEADS}),?[ ]{1,3})?)$`,
   "u",
 );
-/** After an address found: its town when a postcode follows ("14 Brook Terrace, Hulme, M15 5BL"). */
+/**
+ * After an address found: its town when a postcode follows, after a district perhaps, in capitals too ("14 Brook
+ * Terrace, Hulme, M15 5BL", "9 Elm Rd, Walworth, London SE17 1AA", "3 MILL ST, KEMPSTON MK42 8BP").
+ */
 const ADDRESS_TOWN = new RegExp(
-  `^,?[ ]{1,2}\\p{Lu}[\\p{Ll}'’-]{2,20}(?:[ -]\\p{Lu}[\\p{Ll}'’-]{2,20})?(?=,?[ ]{1,2}${POSTCODE_BODY}\\b)`,
+  `^(?:,?[ ]{1,2}\\p{Lu}(?:[\\p{Ll}'’-]{2,20}|[\\p{Lu}'’-]{2,20})(?:[ -]\\p{Lu}(?:[\\p{Ll}'’-]{2,20}|[\\p{Lu}'’-]{2,20}))?){1,2}(?=,?[ ]{1,2}${POSTCODE_BODY}\\b)`,
   "u",
 );
 /** A comma and a capitalised word or three after an address: a town when the gazetteer's TOWNS holds it. */
 const COMMA_TOWN =
-  /^,[ ]{1,2}\p{Lu}[\p{Ll}'’]{2,20}(?:[ -](?:upon|on|under|in|le|de|super|by|the|\p{Lu}[\p{Ll}'’]{1,20})){0,3}/u;
+  /^,[ ]{1,2}\p{Lu}(?:[\p{Ll}'’]{2,20}|[\p{Lu}'’]{2,20})(?:[ -](?:upon|on|under|in|le|de|super|by|the|UPON|ON|UNDER|IN|LE|DE|SUPER|BY|THE|\p{Lu}(?:[\p{Ll}'’]{1,20}|[\p{Lu}'’]{1,20}))){0,3}/u;
 
 /**
  * The town after an address, written with no postcode ("60 Mill Road, Cheltenham", "2 Quay Row, Whitley Bay"): the

@@ -1,4 +1,4 @@
-import { foldString } from "./fold.ts";
+import { foldString, keyOf } from "./fold.ts";
 import { gazetteer } from "./gazetteer.ts";
 import { CLINICAL } from "./vocabulary.ts";
 
@@ -290,7 +290,11 @@ export function addressRenderings(value: string): string[] {
   // Each part, then the parts that had apostrophes without them ("St John's Road" → "St Johns Road"): a part
   // without one would only give its needles again.
   const withoutApostrophes = parts.map((p) => p.replace(APOSTROPHES, "")).filter((p, i) => p !== parts[i]);
+  const { TOWNS } = gazetteer();
   for (const part of [...parts, ...withoutApostrophes]) {
+    // A town after the street ("7 Mill Close, Peterborough") is not looked for alone: the town's hospital, its
+    // services and its football club are not the patient; the whole line, with the town, still is.
+    if (part !== parts[0] && TOWNS.has(keyOf(part))) continue;
     const folded = foldString(part);
     // A part that names nothing on its own ("Flat 3") is not matched alone.
     if (!THREE_LETTERS.test(folded.replace(FLAT_WORDS, ""))) continue;

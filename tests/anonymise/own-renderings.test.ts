@@ -361,6 +361,18 @@ describe("own address in other renderings", () => {
     expect(addressRenderings("Flat 3, 12 Oak Close")).not.toContain("flat 3");
   });
 
+  it("a town after the street is not looked for alone; the line with the town still is", () => {
+    expect(addressRenderings("7 Kiln Close, Bracknell")).not.toContain("bracknell");
+    const own = [{ text: "7 Kiln Close, Bracknell", entity: "ADDRESS" as const }];
+    expect(scrub("Bloods at Bracknell Healthspace on Monday.", own)).toBe(
+      "Bloods at Bracknell Healthspace on Monday.",
+    );
+    expect(scrub("Lives at 7 Kiln Close, Bracknell with her son.", own)).toBe(
+      "Lives at [ADDRESS] with her son.",
+    );
+    expect(scrub("ADDR: 7 KILN CL, BRACKNELL RG12 9ZZ", own)).toBe("ADDR: [ADDRESS] [POSTCODE]");
+  });
+
   it("a care home, a hostel or a site is also looked for by its name alone", () => {
     expect(addressRenderings("Larchfield Care Home, 2 Moor Lane, Otley")).toContain("larchfield");
     expect(addressRenderings("c/o St Jude's Hostel, 4 Mill Street")).toContain("st judes");
