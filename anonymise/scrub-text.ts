@@ -457,9 +457,10 @@ export const PATTERNS = {
   REFERENCE_CODE: /\b[A-Z0-9]{1,8}(?:-[A-Z0-9]{1,10}){1,4}\b(?!-)/g,
   /**
    * A reference of capitals and figures joined by slashes, led by capitals ("MT/RTA/40912", "AV/PI/0042178813",
-   * "HOM/24/00917"); findSlashReferences keeps those with five figures or more ("ICD/10", "T2/N0" stay).
+   * "HOM/24/00917"), each group all capitals or all figures; findSlashReferences keeps those with five figures or
+   * more (slashReference) and no unit after ("ICD/10", "T2/N0", "NICE/CG191/2014", "NACL/1000ML/8HR" stay).
    */
-  SLASH_REFERENCE: /\b[A-Z]{1,6}(?:\/[A-Z0-9]{1,12}){1,4}(?:-[A-Z0-9]{1,6})?\b(?![/-]?\d)/g,
+  SLASH_REFERENCE: /\b[A-Z]{1,6}(?:\/(?:[A-Z]{1,6}|\d{1,12})){1,4}(?:-[A-Z0-9]{1,6})?\b(?![/-]?\d)/g,
   /** A Police National Computer number: two figures, a slash, six or seven figures and a letter ("11/440913Q"). */
   PNC_NUMBER: /\b\d{2}\/\d{6,7}[A-Z]\b/g,
   /**
@@ -473,10 +474,11 @@ export const PATTERNS = {
   /**
    * An officer's number in a bracket after the officer (and the officer's name), or after the word "collar": "officer
    * Quill (5523)", "officers Ysolde Pennage (4120) and …", "wing officer (5581)", "(collar 6671)", after a rank and
-   * the officer's name, with the force's letters ("PC Eglantine Quenby (QK 2290)"). Not a year ("(2019)").
+   * the officer's given and family names, with the force's letters ("PC Eglantine Quenby (QK 2290)"; not "PC Mode
+   * (TV 450)", "DC Cardioversion (150 J)"). Not a year ("(2019)").
    */
   OFFICER_NUMBER:
-    /\b(?:(?:[Cc]ollar|COLLAR)(?:[ ](?:[Nn]o\.?|NO\.?|[Nn]umber))?[ ]?:?[ ]?|(?:[Oo]fficers?[ ](?:(?:\p{Lu}\.?[ ])?\p{Lu}[\p{L}'’-]{1,30}(?:[ ]\p{Lu}[\p{L}'’-]{1,30})?[ ])?|(?:PC|PCSO|PS|Sgt|DC|DS)[ ]\p{Lu}[\p{L}'’-]{1,30}(?:[ ]\p{Lu}[\p{L}'’-]{1,30})?[ ])\()(?!(?:19|20)\d\d\b)(?<number>(?:[A-Z]{1,3}[ ])?\d{3,6})\b/gu,
+    /\b(?:(?:[Cc]ollar|COLLAR)(?:[ ](?:[Nn]o\.?|NO\.?|[Nn]umber))?[ ]?:?[ ]?|[Oo]fficers?[ ](?:(?:\p{Lu}\.?[ ])?\p{Lu}[\p{L}'’-]{1,30}(?:[ ]\p{Lu}[\p{L}'’-]{1,30})?[ ])?\(|(?:PC|PCSO|PS|Sgt|DC|DS)[ ]\p{Lu}[\p{L}'’-]{1,30}[ ]\p{Lu}[\p{L}'’-]{1,30}[ ]\((?=[A-Z]{1,3}[ ]\d{3,6}\)))(?!(?:19|20)\d\d\b)(?<number>(?:[A-Z]{1,3}[ ])?\d{3,6})\b/gu,
   /**
    * The code of a key safe outside a home, after its cue: "key safe code 4471", "keysafe: 0312", "key safe code
    * changed to 2580". Not an identifier of the person, but a way into their home: never for research outputs.
@@ -1059,15 +1061,33 @@ function findSlashReferences(text: string, spans: Span[]): void {
       spans.push({ start: m.index, end, entity: "ID_NUMBER", replacement: undefined });
   };
   if (text.includes("/")) {
-    for (const re of [PATTERNS.SLASH_REFERENCE, PATTERNS.PNC_NUMBER]) {
-      re.lastIndex = 0;
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) if (digitCount(m[0]) >= 5) push(m);
-    }
+    const re = PATTERNS.SLASH_REFERENCE;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text))
+      if (slashReference(m[0]) && !unitAt(text, m.index + m[0].length)) push(m);
+    findRegex(text, PATTERNS.PNC_NUMBER, "ID_NUMBER", spans);
   }
   const re = PATTERNS.LETTER_SEVEN_FIGURES;
   re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) push(m);
+  for (let m = re.exec(text); m !== null; m = re.exec(text))
+    if (!PRODUCT_CUE.test(text.slice(Math.max(0, m.index - 24), m.index))) push(m);
 }
+
+/**
+ * Five figures or more, not only a year and groups of one or two ("RCPCH/2023/01", "CT/2024/11/05" are a guideline
+ * and a date; "CR/26/7741-F", "MT/RTA/40912" references).
+ */
+function slashReference(code: string): boolean {
+  if (digitCount(code) < 5) return false;
+  const groups = code.split(/[/-]/).filter((g) => ALL_FIGURES.test(g));
+  const year = groups.findIndex((g) => YEAR.test(g));
+  return year < 0 || groups.some((g, i) => i !== year && g.length > 2);
+}
+
+const YEAR = /^(?:19|20)\d\d$/;
+/** A product's, a device's or a batch's number before the code: not a person's ("Batch no. B1234567"). */
+const PRODUCT_CUE =
+  /\b(?:batch|lot|model|catalogue|cat|part|asset|product|item|order|exp|expiry|variant|kit)\b[^A-Za-z]{0,12}(?:no\.?|num(?:ber)?)?[^A-Za-z]{0,4}$/i;
 
 /** A group with a capital joined by a hyphen: a note without one holds no REFERENCE_CODE. */
 const REFERENCE_CODE_HINT = /[A-Z][A-Z0-9]*-[A-Z0-9]|[A-Z0-9]-[A-Z0-9]*[A-Z]/;
@@ -1285,16 +1305,21 @@ function abbreviation(letters: string): boolean {
 }
 
 /**
- * Capitals with full stops ("M.G.", "J.P.R."): a person's initials, unless the letters are among the few
- * abbreviations written with stops (DOTTED_ABBREVIATIONS); "M.G." is not the milligram "mg".
+ * Capitals with full stops ("M.G.", "J.P.R."): a person's initials, unless the letters are an abbreviation (a
+ * clinical, service or role one: "T.I.A.", "O.T.", "D.N."; or one of DOTTED_ABBREVIATIONS); "M.G." is not "mg".
  */
 function dottedInitials(letters: string): boolean {
-  return /^(?:[A-Z]\.){2,3}$/.test(letters) && !DOTTED_ABBREVIATIONS.has(keyOf(letters));
+  if (!/^(?:[A-Z]\.){2,3}$/.test(letters)) return false;
+  const key = keyOf(letters);
+  return !DOTTED_ABBREVIATIONS.has(key) && (UNITS.has(key) || !abbreviation(letters));
 }
+
+/** Units, which are never written with full stops: "C.M." is initials, not "cm". */
+const UNITS: ReadonlySet<string> = new Set("cm mm mg ml kg mcg".split(" "));
 
 /** Abbreviations notes write with full stops: "N.B.", "P.S.", "a.m.", "e.g.", doses ("B.D.", "P.R.N."), "D.O.B.". */
 const DOTTED_ABBREVIATIONS: ReadonlySet<string> = new Set(
-  "nb ps am pm ie eg uk gp od bd tds qds qid prn po iv im sc pr pv sl ng nbm dob aka rip nfa dna nad bp ct mri ecg".split(
+  "nb ps am pm ie eg uk gp od bd tds qds qid prn po iv im sc pr pv sl ng nbm dob aka rip nfa dna nad bp ct mri ecg dm pvd peg".split(
     " ",
   ),
 );
@@ -1756,8 +1781,10 @@ function findDottedInitials(text: string, spans: Span[]): void {
     const list = (m.groups as { list: string }).list;
     const at = m.index + m[0].length - list.length;
     SIGNED_ITEM.lastIndex = 0;
-    for (let item = SIGNED_ITEM.exec(list); item !== null; item = SIGNED_ITEM.exec(list))
-      if (!DOTTED_ABBREVIATIONS.has(keyOf(item[0]))) push(at + item.index, item[0]);
+    for (let item = SIGNED_ITEM.exec(list); item !== null; item = SIGNED_ITEM.exec(list)) {
+      const letters = item[0].replaceAll(" ", "");
+      if (letters.includes("-") || dottedInitials(letters)) push(at + item.index, item[0]);
+    }
   }
 }
 

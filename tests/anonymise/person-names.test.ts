@@ -866,7 +866,18 @@ namesFound("an institution's eponym after another given name is a family name", 
 
 namesFound("an initial, a role after the name, a shift handed over", [
   ["an initial before a rarer word after 'seen by'", "Seen by Q. Farrier today.", ["Q. Farrier"]],
-  ["a title before a rare word in a note in capitals", "PROPERTY GIVEN TO PC MALLARD AT 02:10.", ["MALLARD"]],
+  [
+    "a title before a rare word in a note in capitals about the police",
+    "CUSTODY: PROPERTY GIVEN TO PC MALLARD AT 02:10.",
+    ["MALLARD"],
+  ],
+  ["the presenting complaint in capitals stays", "PC GOUT LEFT FOOT. PC THRUSH.", []],
+  [
+    "a compass point before a place is no initial",
+    "Transferred to W. Herts ICU. Discussed with N. Tees ortho.",
+    [],
+  ],
+  ["a common word before a slash is no name", "Type/A. Blood group confirmed.", []],
   ["a common word after a title in capitals stays", "SEEN BY DR WARD ROUND TEAM.", []],
   ["a person's name before 'interpreter'", "Seen with V. Okparaeke interpreter.", ["V. Okparaeke"]],
   [
@@ -893,11 +904,24 @@ namesFound("an initial, a role after the name, a shift handed over", [
 namesFound("towns and cities of the UK and Ireland stay, unless a cue makes them a person", [
   ["a town before a service", "Referred to Bracknell falls clinic. Son moved to Warrington.", []],
   ["a town before a date heading a note", "Bracknell 04/03/2025 clinic list.", []],
-  ["a town of two words", "Referred to Milton Keynes cardiac rehab.", []],
+  ["a city of two words", "Referred to Milton Keynes cardiac rehab.", []],
   ["a group a town opens", "Starting at Warrington Collegiate in September.", []],
   ["after a title, a person", "Mrs Bracknell rang to rearrange.", ["Bracknell"]],
   ["before a verb of speech, a person", "Warrington said he would call back.", ["Warrington"]],
   ["after a given name, a family name", "Seen with Dorcas Bracknell today.", ["Dorcas Bracknell"]],
+  [
+    "alone before a verb, a family name",
+    "Bracknell assisted with the wash. Warrington took bloods.",
+    ["Bracknell", "Warrington"],
+  ],
+  ["in a list of staff, family names", "Attendees: Bracknell, Warrington.", ["Bracknell", "Warrington"]],
+  ["a town of two words that a name spells", "Kirk Sandall gave the insulin.", ["Kirk Sandall"]],
+  ["after a word of going", "Moved to Tamworth in 2019. Born in Redditch.", []],
+  [
+    "in a bracket of its own after a name",
+    "Her sister Perdita Quenby (Bracknell) phones daily.",
+    ["Perdita Quenby"],
+  ],
   ["next to a kinship word, a person", "Seen with Bracknell (son).", ["Bracknell"]],
 ] as const);
 
