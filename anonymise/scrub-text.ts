@@ -134,7 +134,8 @@ const FULL_DATE_NEXT_IN_LIST =
  * A day and a month in figures in any form where the words around it make it a date, which DAY_MONTH_FIGURES alone
  * does not take ("7/5" may be a duration): after a day of the week ("Tues 7/5"), before a time at the start of a
  * line or a quotation (a log entry's "12/3 07:45"), before "at" and a time ("9/6 at 10:15"), or before the next
- * date of a list written in full ("on 4/12, 11/12/2024 and 18/12/2024"). Read at each "/"
+ * date of a list written in full, the day in two figures ("on 04/12, 11/12/2024 and 18/12/2024"; not "cough 2/12
+ * and 11/12/2024", "VA 6/12, 14/01/2025"). Read at each "/"
  * with a figure before it, so the notes without one cost a scan for "/".
  */
 function findDayMonths(text: string, spans: Span[]): void {
@@ -168,7 +169,7 @@ function findDayMonths(text: string, spans: Span[]): void {
     if (
       (entry && (TIME_AFTER.test(text) || FOUR_FIGURE_TIME_AFTER.test(text))) ||
       AT_TIME_AFTER.test(text) ||
-      FULL_DATE_NEXT_IN_LIST.test(text) ||
+      (slash - start === 2 && FULL_DATE_NEXT_IN_LIST.test(text)) ||
       cuedDayMonth(text, before, m[0], end) ||
       timedDayMonth(text, before, m[0], end)
     )
@@ -947,7 +948,7 @@ const NAMED_SCHOOL_REST = /^\p{Lu}[\p{Ll}'’-]{1,30}[ ]\p{Lu}/u;
 
 /** The words of a school's kind and denomination, which name no school. */
 const SCHOOL_KIND_WORDS = new Set(
-  "Primary Infant Infants Junior Juniors Nursery Academy School High Grammar Secondary Community Special Free Prep Preparatory RC CE C of E St St. Girls Girls' Girls’ Boys Boys' Boys’".split(
+  "Primary Infant Infants Junior Juniors Nursery Academy School First Middle High Grammar Secondary Community Special Free Prep Preparatory RC CE C of E St St. Girls Girls' Girls’ Boys Boys' Boys’".split(
     " ",
   ),
 );
@@ -1060,7 +1061,7 @@ function findSlashReferences(text: string, spans: Span[]): void {
     if (!overlaps(spans, found, m.index, end, TOKEN_SPAN))
       spans.push({ start: m.index, end, entity: "ID_NUMBER", replacement: undefined });
   };
-  if (text.includes("/")) {
+  if (capitalBeforeSlash(text)) {
     const re = PATTERNS.SLASH_REFERENCE;
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text))
@@ -1071,6 +1072,16 @@ function findSlashReferences(text: string, spans: Span[]): void {
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text))
     if (!PRODUCT_CUE.test(text.slice(Math.max(0, m.index - 24), m.index))) push(m);
+}
+
+/** A capital right before a "/" ("MT/RTA/40912"), or six figures after one (a PNC number's "11/440913Q"). */
+function capitalBeforeSlash(text: string): boolean {
+  for (let i = text.indexOf("/"); i > 0; i = text.indexOf("/", i + 1)) {
+    const c = text.charCodeAt(i - 1);
+    if (c >= 65 && c <= 90) return true;
+    if (c >= 48 && c <= 57 && isDigitAt(text, i + 6) && isDigitAt(text, i + 3)) return true;
+  }
+  return false;
 }
 
 /**
@@ -1149,7 +1160,10 @@ const RANK_HINT = /\b(?:PCSO|PC|PS|Sgt|DC|DS) [A-Z]/;
 
 function findOfficerNumbers(text: string, spans: Span[]): void {
   const hint =
-    text.includes("ollar") || text.includes("fficer") || text.includes("OLLAR") || RANK_HINT.test(text);
+    text.includes("ollar") ||
+    text.includes("fficer") ||
+    text.includes("OLLAR") ||
+    (text.includes(" (") && RANK_HINT.test(text));
   if (!hint) return;
   numbersEndingMatches(text, PATTERNS.OFFICER_NUMBER, "number", spans);
 }
@@ -1756,11 +1770,12 @@ function findKeeperInitials(text: string, spans: Span[]): void {
 }
 
 /**
- * Initials written with full stops before a staff role or grade ("X.Q. HCP", "V.Q. RN"), or in a list after
+ * Initials written with full stops before a staff role or grade that ends the clause ("X.Q. HCP / …", "V.Q. RN,";
+ * not "C.P. SW informed", where the letters name a service), or in a list after
  * "Signed" ("Signed: Q. V-W., X.Z., K.Q.", a hyphen between the letters of a double-barrelled name).
  */
 const DOTTED_INITIALS =
-  /(?<![\p{L}\p{N}.])(?<initials>(?:[A-Z]\.){2,3})(?=[ ]{1,2}(?<role>[A-Za-z]{2,5}\d{0,2})(?![\p{L}\p{N}]))/gu;
+  /(?<![A-Za-z0-9.])(?<initials>(?:[A-Z]\.){2,3})(?=[ ]{1,2}(?<role>[A-Za-z]{2,5}\d{0,2})[ ]{0,2}(?:[/,;)\n]|\.?[ ]*$))/g;
 const SIGNED_INITIALS =
   /\b(?:[Ss]igned|SIGNED):?[ ]{1,2}(?<list>[A-Z]\.(?:[ ]?[A-Z](?:-[A-Z])?\.){1,2}(?:,[ ]{1,2}[A-Z]\.(?:[ ]?[A-Z](?:-[A-Z])?\.){1,2}){0,5})/g;
 /** The letters of one item of SIGNED_INITIALS's list ("Q. V-W.", "X.Z."). */
@@ -1775,7 +1790,7 @@ function findDottedInitials(text: string, spans: Span[]): void {
     if (dottedInitials(initials) && (isRoleOrGrade(role) || ROLE_NOUNS.has(keyOf(role))))
       push(m.index, initials);
   }
-  if (!/[Ss]igned|SIGNED/.test(text)) return;
+  if (!text.includes("igned") && !text.includes("IGNED")) return;
   SIGNED_INITIALS.lastIndex = 0;
   for (let m = SIGNED_INITIALS.exec(text); m !== null; m = SIGNED_INITIALS.exec(text)) {
     const list = (m.groups as { list: string }).list;
@@ -2163,6 +2178,9 @@ const ADDRESS_TOWN = new RegExp(
 const COMMA_TOWN =
   /^,[ ]{1,2}\p{Lu}(?:[\p{Ll}'’]{2,20}|[\p{Lu}'’]{2,20})(?:[ -](?:upon|on|under|in|le|de|super|by|the|UPON|ON|UNDER|IN|LE|DE|SUPER|BY|THE|\p{Lu}(?:[\p{Ll}'’]{1,20}|[\p{Lu}'’]{1,20}))){0,3}/u;
 
+/** A space and a capital: another word of a name after a town. */
+const CAPITAL_WORD_AT = /^ [A-Z]/;
+
 /**
  * The town after an address, written with no postcode ("60 Mill Road, Cheltenham", "2 Quay Row, Whitley Bay"): the
  * longest run of COMMA_TOWN's words that TOWNS holds, as a match of its text, or null.
@@ -2172,6 +2190,8 @@ function townAfter(after: string): RegExpExecArray | null {
   if (m === null) return null;
   const { TOWNS } = gazetteer();
   for (let end = m[0].length; end > 0; end = m[0].lastIndexOf(" ", end - 1)) {
+    // Not the first words of a hospital's or a university's name ("12 Mill Road, Bolton Royal Infirmary").
+    if (CAPITAL_WORD_AT.test(after.slice(end, end + 3))) continue;
     if (TOWNS.has(keyOf(m[0].slice(0, end)))) {
       m[0] = m[0].slice(0, end);
       return m;

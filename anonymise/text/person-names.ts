@@ -1391,14 +1391,23 @@ function nameBeforeSlash(text: string, slash: number): boolean {
   while (i > 0 && /\p{Ll}/u.test(text[i - 1] as string)) i--;
   if (slash - i < 2 || i === 0 || !/\p{Lu}/u.test(text[i - 1] as string)) return false;
   if (i >= 2 && /[\p{L}\p{N}]/u.test(text[i - 2] as string)) return false;
-  // A rare word at most ("Wheelwright/K."; not "Type/A.", "Urine/A.", "Group/O.").
-  return (WORD_LEVEL.get(keyOf(text.slice(i - 1, slash))) ?? 99) >= 50;
+  // A family name and a rare word at most ("Wheelwright/K."; not "Type/A.", "Group/O.", "Clindamycin/C. Diff").
+  const key = keyOf(text.slice(i - 1, slash));
+  return NAMES.has(key) && (WORD_LEVEL.get(key) ?? 99) >= 50;
 }
 
 /** A name's first word that only a person's name opens with: an initial or a given name the lists hold as one. */
 function personHead(text: string, head: Token): boolean {
   return personInitial(text, head) || (head.kind === Kind.Strong && has(head, GIVEN_BIT));
 }
+
+/**
+ * Titles that make a rare word after them a name in a note in capitals ("DR WHEELWRIGHT", "PC KHAN"); not "FATHER",
+ * "SISTER" or "NURSE", which a family history or a role writes before a condition ("FATHER GOUT").
+ */
+const CAPITALS_TITLES: ReadonlySet<string> = new Set(
+  "mr mrs ms miss mx dr prof pc pcso sgt ps dc ds insp inspector constable detective".split(" "),
+);
 
 /** Words of the police in a note in capitals: "PC" there is a constable, not the presenting complaint. */
 const POLICE = /POLICE|CUSTODY|ARREST|OFFICER|CONSTABLE|COLLAR|CONSTABULARY/;
@@ -1441,10 +1450,11 @@ function kinWordAsGivenName(text: string, tokens: readonly Token[], i: number): 
 }
 
 /**
- * A town's name where the words around it make it a place, or a group a town opens before English words ("Leeds
- * Magistrates", "Bolton Wanderers"; not "Preston Baumbach", "Bolton Okafor"). A town's name is a family name as
- * often ("Bolton assisted with the wash", "Attendees: Halifax, Durham"), so alone it needs townContext; a city of
- * two words or more ("Milton Keynes") needs none.
+ * A town's name where the words around it make it a place (townContext), or a group a town opens before words that
+ * no name list holds ("Leeds Magistrates", "Warrington Collegiate"; not "Preston Baumbach", "Hyde Baker", "Denton
+ * Holly"). A town's name is a family name as often ("Bolton assisted with the wash", "Attendees: Halifax, Durham",
+ * "(Buckley)" signing a note, "Kendal → Preston" on a handover sheet), so only a word of residence before it or a
+ * service after it makes it a place; a city of two words or more ("Milton Keynes") needs neither.
  */
 function townGroup(text: string, tokens: readonly Token[], first: number, last: number): boolean {
   const head = tokens[first] as Token;
@@ -1455,56 +1465,33 @@ function townGroup(text: string, tokens: readonly Token[], first: number, last: 
   if (!has(head, TOWN_BIT) || has(head, GIVEN_BIT)) return false;
   for (let k = first + 1; k <= last; k++) {
     const t = tokens[k] as Token;
-    if (t.kind === Kind.Strong || t.kind === Kind.Unknown || t.shape !== Shape.Capitalised) return false;
+    if (t.shape !== Shape.Capitalised || has(t, NAME_BIT | GIVEN_BIT) || t.kind === Kind.Unknown)
+      return false;
+    // "Hyde Team Leader": a job after the town's word makes it a person's name.
+    if (JOB_TITLES.has(t.key) || has(t, PERSON_NOUN_BIT)) return false;
   }
   return true;
 }
 
-/** Words right before a town that make it the place: where someone is, lives, comes from or goes. */
-const TOWN_LEADS: ReadonlySet<string> = new Set(
-  "in at near via into towards toward outside around across within lives living lived moved based born".split(
-    " ",
-  ),
-);
-/** A word of going, then "to", before a town: "moved to Luton", "transferred to Bolton" (not "handed to Bolton"). */
-const GOING_TO =
-  /\b(?:move[ds]?|moving|went|go|goes|going|travel(?:s|led|ling)?|transfer(?:red|s)?|relocat(?:ed|ing)|driv(?:e|es|ing)|drove|return(?:ed|ing|s)?|back|trip|journey|came|come|comes|coming|flew|fly|flying)[ ]{1,2}to[ ]{1,2}$/;
-/** A day and a month in figures, or a postcode's district, right after the town: "Sheffield 10/04/2024". */
-const FIGURES_AFTER_TOWN = /[ ]{1,2}\d{1,2}[/.-]\d{1,2}/y;
-/** An arrow before or after: a journey ("Kendal → Preston"). */
-const ARROW_AFTER = /[ ]{0,2}(?:→|->)/y;
-const ARROW_BEFORE = /(?:→|->)[ ]{0,2}$/;
+/** Words right before a town that make it where someone lives or was born: "lives Bolton", "born Durham". */
+const TOWN_LEADS: ReadonlySet<string> = new Set("lives living lived based born".split(" "));
+/** A move of home, then "to", before a town: "moved to Luton" (not "went to Bolton", "transferred to Oldham"). */
+const MOVED_TO = /\b(?:move[ds]?|moving|relocat(?:ed|ing|es?))[ ]{1,2}to[ ]{1,2}$/i;
 /** The word right after a town, one or two spaces between. */
 const WORD_AFTER_TOWN = /[ ]{1,2}([A-Za-z][A-Za-z'’-]{1,30})/y;
 
 /**
- * What makes a town's name in [first, last] a place: a word of where before it ("in", "near", "lives", "moved to";
- * "from" after a word of coming), a bracket of its own ("(Leeds)"), an arrow, a date after it ("Sheffield
- * 10/04"), or a word after it that names a service, a place or something clinical, not a person ("Luton menopause
- * clinic", "Bolton team"; not "Bolton physio").
+ * What makes a town's name in [first, last] a place: a word of residence before it ("lives", "born", "moved to"), or
+ * a service a few words after it, the words between in small letters and none a verb or a person's word, and no
+ * role after the service ("Luton menopause clinic", "Bolton diabetes team"; not "Bolton physio", "Bolton team
+ * leader", "Bolton took bloods to the clinic"). Not a possessive ("moved to Hyde's caseload").
  */
 function townContext(text: string, tokens: readonly Token[], first: number, last: number): boolean {
   const start = (tokens[first] as Token).start;
   const end = (tokens[last] as Token).end;
-  const before = wordBefore(text, start);
-  if (TOWN_LEADS.has(before)) return true;
-  const behind = text.slice(Math.max(0, start - 30), start);
-  if (before === "from") {
-    // "moved from", "came over from".
-    const at = start - behind.length + behind.lastIndexOf("from");
-    const word = wordBefore(text, at);
-    if (FROM_A_PLACE.has(word) || (word === "over" && FROM_A_PLACE.has(wordBefore(text, at - 5))))
-      return true;
-  }
-  if (before === "to" && GOING_TO.test(behind)) return true;
-  if (text.charCodeAt(start - 1) === 40 && text.charCodeAt(end) === 41) return true;
-  if (ARROW_BEFORE.test(behind)) return true;
-  ARROW_AFTER.lastIndex = end;
-  if (ARROW_AFTER.test(text)) return true;
-  FIGURES_AFTER_TOWN.lastIndex = end;
-  if (FIGURES_AFTER_TOWN.test(text)) return true;
-  // A service a few words on, the words between in small letters and none a verb or a person ("Luton falls
-  // clinic", "Bolton diabetes team"; not "Bolton took bloods to the clinic", "Bolton physio").
+  if (possessiveAt(text, end)) return false;
+  if (TOWN_LEADS.has(wordBefore(text, start))) return true;
+  if (MOVED_TO.test(text.slice(Math.max(0, start - 24), start))) return true;
   let at = end;
   for (let n = 0; n < 3; n++) {
     WORD_AFTER_TOWN.lastIndex = at;
@@ -1514,11 +1501,26 @@ function townContext(text: string, tokens: readonly Token[], first: number, last
     const key = keyOf(word);
     const facts = factsOf(key);
     if ((facts & (PERSON_NOUN_BIT | TITLE_BIT | ROLE_BIT | PERSON_VERB_BIT | SPEECH_BIT)) !== 0) return false;
-    if (SERVICE_HEADS.has(key) || ORG_HEADS.has(key) || (facts & PLACE_HEAD_BIT) !== 0) return true;
+    if (SERVICE_HEADS.has(key) || ORG_HEADS.has(key) || (facts & PLACE_HEAD_BIT) !== 0)
+      return !roleAfter(text, next.index + next[0].length);
     if (word !== word.toLowerCase() || VERB_FORM.test(key) || FUNCTION_WORDS.has(key)) return false;
     at = next.index + next[0].length;
   }
   return false;
+}
+
+/** A role or a job right after a service: "team leader", "office manager", "housing officer". */
+function roleAfter(text: string, at: number): boolean {
+  WORD_AFTER_TOWN.lastIndex = at;
+  const next = WORD_AFTER_TOWN.exec(text);
+  if (next === null) return false;
+  const key = keyOf(next[1] as string);
+  return (
+    key === "leader" ||
+    JOB_TITLES.has(key) ||
+    ROLE_NOUNS.has(key) ||
+    (factsOf(key) & (PERSON_NOUN_BIT | ROLE_BIT)) !== 0
+  );
 }
 
 /** What a town names before it: a service, a team, a clinic ("Luton menopause clinic", "Bolton team"). */
@@ -1667,9 +1669,9 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     if (!capitalText)
       return (
         size === 1 &&
-        level >= 35 &&
-        has(before, TITLE_BIT) &&
-        (gapIs(GAP_5, text, tokens, first - 1) || titleDot(text, tokens, first - 1)) &&
+        level >= 50 &&
+        CAPITALS_TITLES.has((before as Token).key) &&
+        (gapIs(GAP_9, text, tokens, first - 1) || titleDot(text, tokens, first - 1)) &&
         // "PC" is the presenting complaint as often ("PC GOUT"): a constable only where the note speaks of police.
         ((before as Token).key !== "pc" || POLICE.test(text))
       );

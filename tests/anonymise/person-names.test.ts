@@ -868,8 +868,8 @@ namesFound("an initial, a role after the name, a shift handed over", [
   ["an initial before a rarer word after 'seen by'", "Seen by Q. Farrier today.", ["Q. Farrier"]],
   [
     "a title before a rare word in a note in capitals about the police",
-    "CUSTODY: PROPERTY GIVEN TO PC MALLARD AT 02:10.",
-    ["MALLARD"],
+    "CUSTODY: PROPERTY GIVEN TO PC WHEELWRIGHT AT 02:10.",
+    ["WHEELWRIGHT"],
   ],
   ["the presenting complaint in capitals stays", "PC GOUT LEFT FOOT. PC THRUSH.", []],
   [
@@ -903,7 +903,9 @@ namesFound("an initial, a role after the name, a shift handed over", [
 
 namesFound("towns and cities of the UK and Ireland stay, unless a cue makes them a person", [
   ["a town before a service", "Referred to Bracknell falls clinic. Son moved to Warrington.", []],
-  ["a town before a date heading a note", "Bracknell 04/03/2025 clinic list.", []],
+  ["a town before a service", "Bracknell memory clinic list.", []],
+  ["a name before a date signs an entry", "Bracknell 04/03 - reviewed, plan unchanged.", ["Bracknell"]],
+  ["a service's leader is a person", "Spoke to Bracknell team leader re staffing.", ["Bracknell"]],
   ["a city of two words", "Referred to Milton Keynes cardiac rehab.", []],
   ["a group a town opens", "Starting at Warrington Collegiate in September.", []],
   ["after a title, a person", "Mrs Bracknell rang to rearrange.", ["Bracknell"]],
@@ -917,10 +919,11 @@ namesFound("towns and cities of the UK and Ireland stay, unless a cue makes them
   ["in a list of staff, family names", "Attendees: Bracknell, Warrington.", ["Bracknell", "Warrington"]],
   ["a town of two words that a name spells", "Kirk Sandall gave the insulin.", ["Kirk Sandall"]],
   ["after a word of going", "Moved to Tamworth in 2019. Born in Redditch.", []],
+  ["a name in a bracket signs a note", "Obs stable overnight (Bracknell)", ["Bracknell"]],
   [
-    "in a bracket of its own after a name",
-    "Her sister Perdita Quenby (Bracknell) phones daily.",
-    ["Perdita Quenby"],
+    "a journey's arrow is a handover as often",
+    "Handover: Bracknell → Warrington at 19:30.",
+    ["Bracknell", "Warrington"],
   ],
   ["next to a kinship word, a person", "Seen with Bracknell (son).", ["Bracknell"]],
 ] as const);

@@ -96,9 +96,15 @@ describe("scrubText: identifiers", () => {
     ["a day and a month, then 'at' and a time", "booked 9/6 at 10:15 for", "booked [DATE] at 10:15"],
     [
       "a day and a month before the next date of a list in full",
-      "Doses on 4/12, 11/12/2024 and 2/1/25 given.",
+      "Doses on 04/12, 11/12/2024 and 2/1/25 given.",
       "on [DATE], [DATE] and [DATE] given",
     ],
+    [
+      "a duration before a full date stays",
+      "Cough 2/12 and 11/12/2024 CXR clear.",
+      "Cough 2/12 and [DATE] CXR",
+    ],
+    ["a service's letters before a role stay", "C.P. SW informed of the injury.", "C.P. SW informed"],
     [
       "ages in months in a list stay",
       "Weights at 6/12, 12/12 and 18/12 of age.",
@@ -183,8 +189,8 @@ describe("scrubText: identifiers", () => {
     ["a dose written with full stops stays", "Plan: paracetamol P.R.N.", "paracetamol P.R.N."],
     [
       "initials with full stops before a role",
-      "Custody review done. X.Q. HCP to follow up.",
-      "[NAME] HCP to follow",
+      "Custody review done. X.Q. HCP / PS on duty.",
+      "[NAME] HCP / PS",
     ],
     [
       "initials with full stops after 'Signed'",
