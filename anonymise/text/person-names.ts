@@ -1459,9 +1459,11 @@ function kinWordAsGivenName(text: string, tokens: readonly Token[], i: number): 
 function townGroup(text: string, tokens: readonly Token[], first: number, last: number): boolean {
   const head = tokens[first] as Token;
   if (first === last) return has(head, TOWN_BIT) && townContext(text, tokens, first, last);
-  let key = "";
-  for (let k = first; k <= last; k++) key += (tokens[k] as Token).key;
-  if (TOWNS.has(key)) return CITIES.has(key) || townContext(text, tokens, first, last);
+  if (TOWN_HEADS.has(head.key)) {
+    let key = "";
+    for (let k = first; k <= last; k++) key += (tokens[k] as Token).key;
+    if (TOWNS.has(key)) return CITIES.has(key) || townContext(text, tokens, first, last);
+  }
   if (!has(head, TOWN_BIT) || has(head, GIVEN_BIT)) return false;
   for (let k = first + 1; k <= last; k++) {
     const t = tokens[k] as Token;
@@ -1601,15 +1603,15 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     !bracketedRoleAfter(text, tokens, last)
   )
     return false;
-  const cuedAfter = signed || followedByCue(text, tokens, last);
-  const cued = cuedAfter || precededByCue(text, tokens, first);
+  const cued = signed || precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
   if (size === 1 && kinAdjacent(text, tokens, first, mode)) return true;
-  // "referred to Luton menopause clinic", "Sheffield 10/04": a town, where the words around it make it one, unless a
+  // "referred to Luton menopause clinic", "lives Bolton": a town, where the words around it make it one, unless a
   // title, a kinship or role word, or a word after it makes it a person ("Mrs Bolton", "Bolton said").
   if (
-    !cuedAfter &&
+    !signed &&
     !has(tokens[first - 1], TITLE_BIT | PERSON_NOUN_BIT) &&
-    townGroup(text, tokens, first, last)
+    townGroup(text, tokens, first, last) &&
+    !followedByCue(text, tokens, last)
   )
     return false;
   // "Wells 4", "Rockall 3", "Weber B", "Garden III", "Dukes' C": a score or a class, unless a cue names a person.
@@ -2652,6 +2654,7 @@ let GIVEN!: ReadonlySet<string>;
 let WORD_LEVEL!: ReadonlyMap<string, number>;
 let TOWNS!: ReadonlySet<string>;
 let CITIES!: ReadonlySet<string>;
+let TOWN_HEADS!: ReadonlySet<string>;
 let FACT_SETS!: ReadonlyArray<readonly [ReadonlySet<string>, number]>;
 
 /** Whether this thread has loaded the gazetteers (for a test that a thread scrubbing no note never does). */
@@ -2665,7 +2668,7 @@ export function gazetteerLoaded(): boolean {
  */
 export function useGazetteer(): void {
   if (FACT_SETS !== undefined) return;
-  ({ NAMES, GIVEN, WORD_LEVEL, NICKNAMES, TOWNS, CITIES } = gazetteer());
+  ({ NAMES, GIVEN, WORD_LEVEL, NICKNAMES, TOWNS, CITIES, TOWN_HEADS } = gazetteer());
   FACT_SETS = [[NAMES, NAME_BIT], [GIVEN, GIVEN_BIT], [TOWNS, TOWN_BIT], ...OTHER_FACT_SETS];
 }
 
