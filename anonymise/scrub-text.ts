@@ -1781,14 +1781,17 @@ const SIGNED_INITIALS =
 /** The letters of one item of SIGNED_INITIALS's list ("Q. V-W.", "X.Z."). */
 const SIGNED_ITEM = /[A-Z]\.(?:[ ]?[A-Z](?:-[A-Z])?\.){1,2}/g;
 
+/** A name of `letters` at `start`, replaced by the placeholder. */
+function pushName(spans: Span[], start: number, letters: string): void {
+  spans.push({ start, end: start + letters.length, entity: "NAME", replacement: undefined });
+}
+
 function findDottedInitials(text: string, spans: Span[]): void {
-  const push = (start: number, letters: string) =>
-    spans.push({ start, end: start + letters.length, entity: "NAME", replacement: undefined });
   DOTTED_INITIALS.lastIndex = 0;
   for (let m = DOTTED_INITIALS.exec(text); m !== null; m = DOTTED_INITIALS.exec(text)) {
     const { initials, role } = m.groups as { initials: string; role: string };
     if (dottedInitials(initials) && (isRoleOrGrade(role) || ROLE_NOUNS.has(keyOf(role))))
-      push(m.index, initials);
+      pushName(spans, m.index, initials);
   }
   if (!text.includes("igned") && !text.includes("IGNED")) return;
   SIGNED_INITIALS.lastIndex = 0;
@@ -1798,7 +1801,7 @@ function findDottedInitials(text: string, spans: Span[]): void {
     SIGNED_ITEM.lastIndex = 0;
     for (let item = SIGNED_ITEM.exec(list); item !== null; item = SIGNED_ITEM.exec(list)) {
       const letters = item[0].replaceAll(" ", "");
-      if (letters.includes("-") || dottedInitials(letters)) push(at + item.index, item[0]);
+      if (letters.includes("-") || dottedInitials(letters)) pushName(spans, at + item.index, item[0]);
     }
   }
 }
@@ -1813,17 +1816,15 @@ const HANDOVER =
  * name that is an English word ("AS → Discharge").
  */
 function findHandovers(text: string, spans: Span[]): void {
-  const push = (start: number, letters: string) =>
-    spans.push({ start, end: start + letters.length, entity: "NAME", replacement: undefined });
   HANDOVER.lastIndex = 0;
   for (let m = HANDOVER.exec(text); m !== null; m = HANDOVER.exec(text)) {
     const { from, to } = m.groups as { from: string; to: string };
     const toInitials = to.length <= 3 && to === to.toUpperCase();
     if (!staffInitials(from) && (!toInitials || !staffInitials(to))) continue;
-    push(m.index, from);
+    pushName(spans, m.index, from);
     // A name after the arrow goes too, unless it is an English word ("AS → Discharge").
     if (toInitials || !gazetteer().WORD_LEVEL.has(keyOf(to)))
-      push(m.index + m[0].indexOf(to, from.length), to);
+      pushName(spans, m.index + m[0].indexOf(to, from.length), to);
   }
 }
 
