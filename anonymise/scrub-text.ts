@@ -2191,7 +2191,7 @@ function townAfter(after: string): RegExpExecArray | null {
   if (m === null) return null;
   const { TOWNS } = gazetteer();
   for (let end = m[0].length; end > 0; end = m[0].lastIndexOf(" ", end - 1)) {
-    // Not the first words of a hospital's or a university's name ("12 Mill Road, Bolton Royal Infirmary").
+    // Not the first words of a hospital's or a university's name ("12 Mill Road, Bracknell Royal Infirmary").
     if (CAPITAL_WORD_AT.test(after.slice(end, end + 3))) continue;
     if (TOWNS.has(keyOf(m[0].slice(0, end)))) {
       m[0] = m[0].slice(0, end);

@@ -1,6 +1,6 @@
 import { foldString, keyOf } from "./fold.ts";
 import { gazetteer } from "./gazetteer.ts";
-import { CLINICAL } from "./vocabulary.ts";
+import { CALENDAR, CLINICAL } from "./vocabulary.ts";
 
 /**
  * The ways a note may write the record's own name parts and address, as folded needles (see fold.ts): the
@@ -169,8 +169,14 @@ export function nicknameRenderings(value: string): OtherNames {
       if (!parts.has(short) && !WORD_LEVEL.has(short)) plain.add(short);
     const others = NICKNAMES.get(part) ?? [];
     const clipped = clippedForm(part);
-    // A clip the list lacks counts only as a note writes a name ("Con!"; not "amb to ward" for Ambrose).
-    if (clipped !== undefined && !others.includes(clipped) && !parts.has(clipped) && !CLINICAL.has(clipped))
+    // A clip the list lacks counts only as a note writes a name ("Lor!" for Lorcan; not "amb to ward" for Ambrose).
+    if (
+      clipped !== undefined &&
+      !others.includes(clipped) &&
+      !parts.has(clipped) &&
+      !CLINICAL.has(clipped) &&
+      !CALENDAR.has(clipped)
+    )
       ((WORD_LEVEL.get(clipped) ?? 99) <= MOST_COMMON_LEVEL ? midSentence : titled).add(clipped);
     for (const other of others) {
       const folded = foldString(other);
@@ -188,7 +194,7 @@ const VOWELS = /[aeiouy]/;
 const CONSONANTS_VOWELS_CONSONANT = /^[^aeiouy]{1,3}[aeiouy]{1,2}[^aeiouy]/;
 
 /**
- * A given name clipped after its first syllable, the way English shortens names ("Connor" → Con, "Jennifer" → Jen,
+ * A given name clipped after its first syllable, the way English shortens names ("Lorcan" → Lor, "Jennifer" → Jen,
  * "Victoria" → Vic): one to three consonants, a vowel or two and one consonant, three letters at least, from a name
  * of six letters or more with a vowel after the clip. Most clips are in the nickname list already; this finds those
  * it lacks.

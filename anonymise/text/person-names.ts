@@ -1451,9 +1451,9 @@ function kinWordAsGivenName(text: string, tokens: readonly Token[], i: number): 
 
 /**
  * A town's name where the words around it make it a place (townContext), or a group a town opens before words that
- * no name list holds ("Leeds Magistrates", "Warrington Collegiate"; not "Preston Baumbach", "Hyde Baker", "Denton
- * Holly"). A town's name is a family name as often ("Bolton assisted with the wash", "Attendees: Halifax, Durham",
- * "(Buckley)" signing a note, "Kendal → Preston" on a handover sheet), so only a word of residence before it or a
+ * no name list holds ("Leeds Magistrates", "Warrington Collegiate"; not "Tamworth Fashanu", "Redditch Baker", "Bracknell
+ * Holly"). A town's name is a family name as often ("Bracknell assisted with the wash", "Attendees: Tamworth, Redditch",
+ * "(Quenby)" signing a note, "Tamworth → Redditch" on a handover sheet), so only a word of residence before it or a
  * service after it makes it a place; a city of two words or more ("Milton Keynes") needs neither.
  */
 function townGroup(text: string, tokens: readonly Token[], first: number, last: number): boolean {
@@ -1469,15 +1469,15 @@ function townGroup(text: string, tokens: readonly Token[], first: number, last: 
     const t = tokens[k] as Token;
     if (t.shape !== Shape.Capitalised || has(t, NAME_BIT | GIVEN_BIT) || t.kind === Kind.Unknown)
       return false;
-    // "Hyde Team Leader": a job after the town's word makes it a person's name.
+    // "Redditch Team Leader": a job after the town's word makes it a person's name.
     if (JOB_TITLES.has(t.key) || has(t, PERSON_NOUN_BIT)) return false;
   }
   return true;
 }
 
-/** Words right before a town that make it where someone lives or was born: "lives Bolton", "born Durham". */
+/** Words right before a town that make it where someone lives or was born: "lives Bracknell", "born Redditch". */
 const TOWN_LEADS: ReadonlySet<string> = new Set("lives living lived based born".split(" "));
-/** A move of home, then "to", before a town: "moved to Luton" (not "went to Bolton", "transferred to Oldham"). */
+/** A move of home, then "to", before a town: "moved to Tamworth" (not "went to Bracknell", "transferred to Redditch"). */
 const MOVED_TO = /\b(?:move[ds]?|moving|relocat(?:ed|ing|es?))[ ]{1,2}to[ ]{1,2}$/i;
 /** The word right after a town, one or two spaces between. */
 const WORD_AFTER_TOWN = /[ ]{1,2}([A-Za-z][A-Za-z'’-]{1,30})/y;
@@ -1485,8 +1485,8 @@ const WORD_AFTER_TOWN = /[ ]{1,2}([A-Za-z][A-Za-z'’-]{1,30})/y;
 /**
  * What makes a town's name in [first, last] a place: a word of residence before it ("lives", "born", "moved to"), or
  * a service a few words after it, the words between in small letters and none a verb or a person's word, and no
- * role after the service ("Luton menopause clinic", "Bolton diabetes team"; not "Bolton physio", "Bolton team
- * leader", "Bolton took bloods to the clinic"). Not a possessive ("moved to Hyde's caseload").
+ * role after the service ("Tamworth menopause clinic", "Bracknell diabetes team"; not "Bracknell physio", "Bracknell team
+ * leader", "Bracknell took bloods to the clinic"). Not a possessive ("moved to Redditch's caseload").
  */
 function townContext(text: string, tokens: readonly Token[], first: number, last: number): boolean {
   const start = (tokens[first] as Token).start;
@@ -1525,7 +1525,7 @@ function roleAfter(text: string, at: number): boolean {
   );
 }
 
-/** What a town names before it: a service, a team, a clinic ("Luton menopause clinic", "Bolton team"). */
+/** What a town names before it: a service, a team, a clinic ("Tamworth menopause clinic", "Bracknell team"). */
 const SERVICE_HEADS: ReadonlySet<string> = new Set(
   "clinic clinics team teams service services unit units hospital hospitals centre center ward practice surgery hub office college university school trust board".split(
     " ",
@@ -1537,7 +1537,7 @@ const FUNCTION_WORDS: ReadonlySet<string> = new Set(
     " ",
   ),
 );
-/** A past tense or a present participle: the word after a family name, as often as not ("Bolton assisted"). */
+/** A past tense or a present participle: the word after a family name, as often as not ("Bracknell assisted"). */
 const VERB_FORM = /(?:ed|ing)$/;
 
 /** No word of [first, last] is one of the commoner English words ("Farrier", "Fashanu"; not "Faint"). */
@@ -1605,8 +1605,8 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     return false;
   const cued = signed || precededByCue(text, tokens, first) || followedByCue(text, tokens, last);
   if (size === 1 && kinAdjacent(text, tokens, first, mode)) return true;
-  // "referred to Luton menopause clinic", "lives Bolton": a town, where the words around it make it one, unless a
-  // title, a kinship or role word, or a word after it makes it a person ("Mrs Bolton", "Bolton said").
+  // "referred to Tamworth menopause clinic", "lives Bracknell": a town, where the words around it make it one, unless a
+  // title, a kinship or role word, or a word after it makes it a person ("Mrs Bracknell", "Bracknell said").
   if (
     !signed &&
     !has(tokens[first - 1], TITLE_BIT | PERSON_NOUN_BIT) &&
