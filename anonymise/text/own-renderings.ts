@@ -1,6 +1,6 @@
 import { foldString, keyOf } from "./fold.ts";
 import { gazetteer } from "./gazetteer.ts";
-import { CALENDAR, CLINICAL } from "./vocabulary.ts";
+import { CLINICAL } from "./vocabulary.ts";
 
 /**
  * The ways a note may write the record's own name parts and address, as folded needles (see fold.ts): the
@@ -170,13 +170,7 @@ export function nicknameRenderings(value: string): OtherNames {
     const others = NICKNAMES.get(part) ?? [];
     const clipped = clippedForm(part);
     // A clip the list lacks counts only as a note writes a name ("Lor!" for Lorcan; not "amb to ward" for Ambrose).
-    if (
-      clipped !== undefined &&
-      !others.includes(clipped) &&
-      !parts.has(clipped) &&
-      !CLINICAL.has(clipped) &&
-      !CALENDAR.has(clipped)
-    )
+    if (clipped !== undefined && !others.includes(clipped) && !parts.has(clipped) && !CLINICAL.has(clipped))
       ((WORD_LEVEL.get(clipped) ?? 99) <= MOST_COMMON_LEVEL ? midSentence : titled).add(clipped);
     for (const other of others) {
       const folded = foldString(other);
