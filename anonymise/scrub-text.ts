@@ -2203,9 +2203,12 @@ function townAfter(after: string): RegExpExecArray | null {
 
 /** The words one of which every lead of ADDRESS_LEAD holds. */
 const LEAD_WORD = new RegExp(`${FLAT_WORDS}|Room|${BUILDING_HEADS}`);
-/** A flat in a named building, with no street: "Flat 21, Ashcroft House". */
+/**
+ * A flat, a room or a unit in a named building, estate or park, with no street: "Flat 21, Ashcroft House", "Room 12,
+ * Kilnsey Hall", "Unit 7, Quarrybank Industrial Estate".
+ */
 const FLAT_IN_BUILDING = new RegExp(
-  `\\b(?:${FLAT_WORDS})\\.?[ ]{1,2}(?:\\d{1,4}[A-Za-z]?|[A-Z](?![\\p{L}\\p{N}])),?[ ]{1,3}(?:\\p{Lu}[\\p{Ll}'’-]{1,20}[ ]){1,3}(?:${BUILDING_HEADS})\\b`,
+  `\\b(?:${FLAT_WORDS}|Room)\\.?[ ]{1,2}(?:\\d{1,4}[A-Za-z]?|[A-Z](?![\\p{L}\\p{N}])),?[ ]{1,3}(?:\\p{Lu}[\\p{Ll}'’-]{1,20}[ ]){1,3}(?:${BUILDING_HEADS}|Estate|Chambers)\\b`,
   "gu",
 );
 

@@ -203,6 +203,13 @@ describe("scrubText: identifiers", () => {
       "5 minutes SR, then",
     ],
     ["a prison by its name", "Reception screen - HMP Larkhill - day 1", "screen - [ADDRESS] - day"],
+    ["a room in a named hall", "Term address: Room 214, Kilnsey Hall, Bracknell.", "address: [ADDRESS]."],
+    [
+      "a unit on an industrial estate",
+      "Employer at Unit 7, Quarrybank Industrial Estate today",
+      "at [ADDRESS] today",
+    ],
+    ["a room on a ward stays", "Seen in Room 4, Day Unit.", "Room 4, Day Unit."],
     ["the town after an address", "Lives at 3 Quarry Lane, Bracknell. Walks daily.", "at [ADDRESS]. Walks"],
     [
       "a town of three words after an address",
