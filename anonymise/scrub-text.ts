@@ -2184,21 +2184,18 @@ const CAPITAL_WORD_AT = /^ [A-Z]/;
 
 /**
  * The town after an address, written with no postcode ("60 Mill Road, Cheltenham", "2 Quay Row, Whitley Bay"): the
- * longest run of COMMA_TOWN's words that TOWNS holds, as a match of its text, or null.
+ * length of the longest run of COMMA_TOWN's words that TOWNS holds, or 0.
  */
-function townAfter(after: string): RegExpExecArray | null {
+function townAfter(after: string): number {
   const m = COMMA_TOWN.exec(after);
-  if (m === null) return null;
+  if (m === null) return 0;
   const { TOWNS } = gazetteer();
   for (let end = m[0].length; end > 0; end = m[0].lastIndexOf(" ", end - 1)) {
     // Not the first words of a hospital's or a university's name ("12 Mill Road, Bracknell Royal Infirmary").
     if (CAPITAL_WORD_AT.test(after.slice(end, end + 3))) continue;
-    if (TOWNS.has(keyOf(m[0].slice(0, end)))) {
-      m[0] = m[0].slice(0, end);
-      return m;
-    }
+    if (TOWNS.has(keyOf(m[0].slice(0, end)))) return end;
   }
-  return null;
+  return 0;
 }
 
 /** The words one of which every lead of ADDRESS_LEAD holds. */
@@ -2226,8 +2223,8 @@ function withAddressParts(text: string, spans: Span[]): void {
     const next = text.charCodeAt(span.end);
     if (next !== 44 && next !== 32) continue;
     const after = text.slice(span.end, span.end + 60);
-    const town = ADDRESS_TOWN.exec(after) ?? townAfter(after);
-    if (town !== null) span.end += town[0].length;
+    const town = ADDRESS_TOWN.exec(after);
+    span.end += town !== null ? town[0].length : townAfter(after);
   }
 }
 

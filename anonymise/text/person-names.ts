@@ -1525,12 +1525,11 @@ function roleAfter(text: string, at: number): boolean {
   );
 }
 
-/** What a town names before it: a service, a team, a clinic ("Tamworth menopause clinic", "Bracknell team"). */
-const SERVICE_HEADS: ReadonlySet<string> = new Set(
-  "clinic clinics team teams service services unit units hospital hospitals centre center ward practice surgery hub office college university school trust board".split(
-    " ",
-  ),
-);
+/**
+ * What a town names before it, besides PLACE_HEADS ("clinic", "hospital", "ward") and ORG_HEADS ("team", "service"):
+ * "Tamworth menopause clinics", "Bracknell housing office".
+ */
+const SERVICE_HEADS: ReadonlySet<string> = new Set(["clinics", "hospitals", "office", "board"]);
 /** Words that end the phrase a town could open: "Updated Darlington on the ward" is about a person. */
 const FUNCTION_WORDS: ReadonlySet<string> = new Set(
   "the a an on in at to with for of and or by from into onto about after before over under re is was has had will".split(
