@@ -210,7 +210,7 @@ function tokenAt(n: number): Token {
  * while scanning: a word seen before costs one array read and a character comparison, no new string. A slot
  * holds the last word that hashed to it; a miss falls back to factsOf (memoised by key).
  */
-const SLOT_BITS = 12;
+const SLOT_BITS = 14;
 const slotKeys: string[] = new Array<string>(1 << SLOT_BITS).fill("");
 const slotFacts = new Int32Array(1 << SLOT_BITS);
 
@@ -514,12 +514,28 @@ function endsCuePhrase(tokens: readonly Token[], i: number, text: string): boole
 interface GapPattern {
   readonly re: RegExp;
   readonly empty: boolean;
+  /**
+   * Whether the pattern takes a gap of one space, for a pattern that matches no letter (LETTER_FREE); undefined for
+   * one that may ("'s", "aged"), whose match from the gap can run on into the next word.
+   */
+  readonly oneSpace: boolean | undefined;
 }
+
+/**
+ * A pattern's source that can match no letter: no letter in it but in the escapes \s and \d, no "." and no escape
+ * that stands for letters (\w, \S, \p{…}).
+ */
+const LETTER_FREE = /^(?:\\[sd()./-]|[^\\.A-Za-z])*$/;
 
 function gapPattern(re: RegExp): GapPattern {
   // The match must end where the next token starts (a letter), so alternatives are tried until one reaches it.
   const sticky = new RegExp(`(?:${re.source})(?=[\\p{L}\\p{M}])`, `${re.flags.replace("u", "")}uy`);
-  return { re: sticky, empty: new RegExp(`^(?:${re.source})$`, re.flags).test("") };
+  // Between two words one space apart, a pattern that matches no letter can end only right after the space (the
+  // next word starts with a letter, which it cannot take): the gap alone decides, the same for every such gap.
+  const oneSpace = LETTER_FREE.test(re.source)
+    ? new RegExp(`^(?:${re.source})$`, re.flags).test(" ")
+    : undefined;
+  return { re: sticky, empty: new RegExp(`^(?:${re.source})$`, re.flags).test(""), oneSpace };
 }
 
 /** Whether the text between token `a` and token `a + 1` is all of a match of the pattern. */
@@ -527,6 +543,9 @@ function gapIs(pattern: GapPattern, text: string, tokens: readonly Token[], a: n
   const left = tokens[a];
   const right = tokens[a + 1];
   if (left === undefined || right === undefined) return pattern.empty;
+  // Most gaps are one space: answered without running the pattern where the space alone decides.
+  if (pattern.oneSpace !== undefined && right.start === left.end + 1 && text.charCodeAt(left.end) === 32)
+    return pattern.oneSpace;
   pattern.re.lastIndex = left.end;
   return pattern.re.test(text) && pattern.re.lastIndex === right.start;
 }
