@@ -23,11 +23,23 @@ type BatchInfo = Parameters<NonNullable<RuntimeObserver["batchCommitted"]>>[0];
 const expected = Number(process.env["BENCH_EXPECTED"] ?? 0);
 const send = (message: Record<string, unknown>) => process.send?.(message);
 
-let latency = hdr.build({
-  lowestDiscernibleValue: 1,
-  highestTrackableValue: 3_600_000,
-  numberOfSignificantValueDigits: 3,
-});
+const histogram = () =>
+  hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000,
+    numberOfSignificantValueDigits: 3,
+  });
+/** Latency since the last "reset" (the measured window). */
+let latency = histogram();
+/** Latency of every record committed, start-up included: never reset. */
+const latencyAll = histogram();
+/** When the first batch was committed (epoch ms), 0 before. */
+let firstCommitAt = 0;
+/**
+ * While above 0: the longest wait, in ms, of a batch's oldest record that counts as caught up with the producer's
+ * schedule; the first such batch is reported ("caughtUp") and the watch ends.
+ */
+let caughtUpWithinMs = 0;
 const loop = new EventLoopDelay();
 loop.enable();
 const totals = {
@@ -67,7 +79,18 @@ function onBatch(info: BatchInfo): void {
   totals.anonymised += info.stores.get("anonymised") ?? 0;
   totals.withheld += info.stores.get("withheld") ?? 0;
   totals.deadLetters += info.deadLetters;
-  for (const ts of info.timestamps) latency.recordValue(Math.max(1, now - Number(ts)));
+  if (firstCommitAt === 0) firstCommitAt = now;
+  let oldest = 0;
+  for (const ts of info.timestamps) {
+    const waited = Math.max(1, now - Number(ts));
+    latency.recordValue(waited);
+    latencyAll.recordValue(waited);
+    if (waited > oldest) oldest = waited;
+  }
+  if (caughtUpWithinMs > 0 && info.timestamps.length > 0 && oldest <= caughtUpWithinMs) {
+    caughtUpWithinMs = 0;
+    send({ type: "caughtUp", at: now, oldestMs: oldest });
+  }
   // The steady-state window starts once a fifth of the records are in (start-up and JIT warm-up behind it).
   if (!markSent && expected > 0 && totals.committed >= expected * STEADY_FROM) {
     markSent = true;
@@ -118,6 +141,14 @@ function report(): Record<string, unknown> {
       max: latency.maxValue,
       mean: latency.mean,
     },
+    latencyAllMs: {
+      count: latencyAll.totalCount,
+      p50: latencyAll.getValueAtPercentile(50),
+      p99: latencyAll.getValueAtPercentile(99),
+      p999: latencyAll.getValueAtPercentile(99.9),
+      max: latencyAll.maxValue,
+    },
+    firstCommitAt,
     eventLoopMs: { p50: loop.percentileMs(50), p99: loop.percentileMs(99), max: loop.maxMs() },
     rssMb: m.rss / 2 ** 20,
     rssMaxMb: Math.max(rssMax, m.rss) / 2 ** 20,
@@ -134,14 +165,12 @@ pipeline.runtime.done.catch((error: unknown) => {
   process.exit(1);
 });
 
-process.on("message", (message: { type: string }) => {
-  if (message.type === "reset") {
+process.on("message", (message: { type: string; withinMs?: number }) => {
+  if (message.type === "watchCaughtUp") {
+    caughtUpWithinMs = Number(message.withinMs);
+  } else if (message.type === "reset") {
     latency.destroy();
-    latency = hdr.build({
-      lowestDiscernibleValue: 1,
-      highestTrackableValue: 3_600_000,
-      numberOfSignificantValueDigits: 3,
-    });
+    latency = histogram();
     loop.reset();
     rssMax = 0;
   } else if (message.type === "report") {
