@@ -530,12 +530,11 @@ const LETTER_FREE = /^(?:\\[sd()./-]|[^\\.A-Za-z])*$/;
 function gapPattern(re: RegExp): GapPattern {
   // The match must end where the next token starts (a letter), so alternatives are tried until one reaches it.
   const sticky = new RegExp(`(?:${re.source})(?=[\\p{L}\\p{M}])`, `${re.flags.replace("u", "")}uy`);
+  const whole = new RegExp(`^(?:${re.source})$`, re.flags);
   // Between two words one space apart, a pattern that matches no letter can end only right after the space (the
   // next word starts with a letter, which it cannot take): the gap alone decides, the same for every such gap.
-  const oneSpace = LETTER_FREE.test(re.source)
-    ? new RegExp(`^(?:${re.source})$`, re.flags).test(" ")
-    : undefined;
-  return { re: sticky, empty: new RegExp(`^(?:${re.source})$`, re.flags).test(""), oneSpace };
+  const oneSpace = LETTER_FREE.test(re.source) ? whole.test(" ") : undefined;
+  return { re: sticky, empty: whole.test(""), oneSpace };
 }
 
 /** Whether the text between token `a` and token `a + 1` is all of a match of the pattern. */
