@@ -590,15 +590,17 @@ async function loadKafkaStreams(endpoints: StackEndpoints): Promise<KafkaStreams
 
 // ---------------------------------------------------------------------------------------------------------------
 
+type LatencyRun = Awaited<ReturnType<typeof runLatency>>;
+
 /** The pipeline's start in an open-loop run: when it first committed, when it caught up, every record's latency. */
-function startLine(run: { warmupSeconds: number; start: Record<string, unknown> }): string {
-  const all = run.start["latencyAllMs"] as Record<string, number> | undefined;
-  const caughtUp = run.start["caughtUpSeconds"];
+function startLine(run: LatencyRun): string {
+  const { start } = run;
+  const all = start.latencyAllMs as Record<string, number> | undefined;
   return (
-    `start: first commit ${run.start["firstCommitSeconds"]} s after the first record was due; ` +
-    (caughtUp === null
+    `start: first commit ${start.firstCommitSeconds} s after the first record was due; ` +
+    (start.caughtUpSeconds === null
       ? `never caught up within ${MAX_WARMUP_S} s (the window includes the backlog); `
-      : `caught up (a batch's oldest record ≤ ${run.start["caughtUpWithinMs"]} ms) at ${caughtUp} s; window from ${run.warmupSeconds} s; `) +
+      : `caught up (a batch's oldest record ≤ ${start.caughtUpWithinMs} ms) at ${start.caughtUpSeconds} s; window from ${run.warmupSeconds} s; `) +
     (all
       ? `every record, start included: p50 ${all["p50"]} ms, p99 ${all["p99"]} ms, p99.9 ${all["p999"]} ms, max ${all["max"]} ms`
       : "")
@@ -1032,6 +1034,7 @@ async function main(): Promise<void> {
     }
 
     const scaling: Record<string, unknown> = {};
+    let soakRun: LatencyRun | undefined;
     const scalingRows: Array<RunResult & { noteBytes?: number; megabytesPerSecond?: number }> = [];
     if (ONLY.has("replicas")) {
       log(`scaling: 1 vs 2 replicas (batch ${BATCH})`);
@@ -1080,7 +1083,10 @@ async function main(): Promise<void> {
       const soakSeconds = Number(args["soak-seconds"]);
       const rate = pipelineMax > 0 ? pipelineMax * 0.5 : Number(args["latency-rate"] ?? 1000);
       log(`scaling: RSS soak for ${soakSeconds} s at ${round(rate)} records/s`);
-      if (soakSeconds > 0) scaling["soak"] = await runLatency(endpoints, encoded, rate, soakSeconds, BATCH);
+      if (soakSeconds > 0) {
+        soakRun = await runLatency(endpoints, encoded, rate, soakSeconds, BATCH);
+        scaling["soak"] = soakRun;
+      }
       results["scaling"] = scaling;
       save();
     }
@@ -1099,15 +1105,15 @@ async function main(): Promise<void> {
         })),
       );
     }
-    const soak = scaling["soak"] as Record<string, unknown> | undefined;
-    if (soak) {
-      const rss = (soak["rssSamples"] as Array<{ t: number; rssMb: number }> | undefined) ?? [];
+    if (soakRun) {
+      const rss = soakRun.rssSamples;
+      const latency = soakRun.latencyMs as Record<string, number>;
       console.log(
-        `\nSoak: ${soak["seconds"]} s at ${soak["targetRate"]} records/s: RSS max ${soak["rssMaxMb"]} MB` +
+        `\nSoak: ${soakRun.seconds} s at ${soakRun.targetRate} records/s: RSS max ${soakRun.rssMaxMb} MB` +
           (rss.length > 1 ? `, first ${round(rss[0]!.rssMb)} MB, last ${round(rss.at(-1)!.rssMb)} MB` : "") +
-          `, latency p50/p99 ${(soak["latencyMs"] as Record<string, number>)["p50"]}/${(soak["latencyMs"] as Record<string, number>)["p99"]} ms`,
+          `, latency p50/p99 ${latency["p50"]}/${latency["p99"]} ms`,
       );
-      console.log(startLine(soak as unknown as { warmupSeconds: number; start: Record<string, unknown> }));
+      console.log(startLine(soakRun));
     }
     const goals = goalTable();
     results["goals"] = goals;

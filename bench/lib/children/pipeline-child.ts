@@ -130,27 +130,26 @@ class BenchMetrics extends PipelineMetrics {
   }
 }
 
+/** A latency histogram's count, percentiles (ms), maximum and mean. */
+function summary(h: ReturnType<typeof histogram>): Record<string, number> {
+  return {
+    count: h.totalCount,
+    p50: h.getValueAtPercentile(50),
+    p90: h.getValueAtPercentile(90),
+    p99: h.getValueAtPercentile(99),
+    p999: h.getValueAtPercentile(99.9),
+    max: h.maxValue,
+    mean: h.mean,
+  };
+}
+
 function report(): Record<string, unknown> {
   const m = process.memoryUsage();
   return {
     type: "report",
     totals,
-    latencyMs: {
-      count: latency.totalCount,
-      p50: latency.getValueAtPercentile(50),
-      p90: latency.getValueAtPercentile(90),
-      p99: latency.getValueAtPercentile(99),
-      p999: latency.getValueAtPercentile(99.9),
-      max: latency.maxValue,
-      mean: latency.mean,
-    },
-    latencyAllMs: {
-      count: latencyAll.totalCount,
-      p50: latencyAll.getValueAtPercentile(50),
-      p99: latencyAll.getValueAtPercentile(99),
-      p999: latencyAll.getValueAtPercentile(99.9),
-      max: latencyAll.maxValue,
-    },
+    latencyMs: summary(latency),
+    latencyAllMs: summary(latencyAll),
     firstCommitAt,
     eventLoopMs: { p50: loop.percentileMs(50), p99: loop.percentileMs(99), max: loop.maxMs() },
     rssMb: m.rss / 2 ** 20,
