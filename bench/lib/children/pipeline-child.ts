@@ -40,6 +40,10 @@ let firstCommitAt = 0;
  * schedule; the first such batch is reported ("caughtUp") and the watch ends.
  */
 let caughtUpWithinMs = 0;
+/** How long every committed batch must stay within caughtUpWithinMs before the pipeline counts as caught up. */
+let caughtUpHoldMs = 0;
+/** When the current run of batches within caughtUpWithinMs began (0: the last batch was not within it). */
+let calmSince = 0;
 const loop = new EventLoopDelay();
 loop.enable();
 const totals = {
@@ -87,9 +91,17 @@ function onBatch(info: BatchInfo): void {
     latencyAll.recordValue(waited);
     if (waited > oldest) oldest = waited;
   }
-  if (caughtUpWithinMs > 0 && info.timestamps.length > 0 && oldest <= caughtUpWithinMs) {
-    caughtUpWithinMs = 0;
-    send({ type: "caughtUp", at: now, oldestMs: oldest });
+  // Caught up once every batch has stayed within the bound for caughtUpHoldMs: a first batch committed quickly is
+  // not enough, since a pipeline can fall behind after it while its threads compile.
+  if (caughtUpWithinMs > 0 && info.timestamps.length > 0) {
+    if (oldest > caughtUpWithinMs) calmSince = 0;
+    else {
+      if (calmSince === 0) calmSince = now;
+      if (now - calmSince >= caughtUpHoldMs) {
+        caughtUpWithinMs = 0;
+        send({ type: "caughtUp", at: calmSince, oldestMs: oldest });
+      }
+    }
   }
   // The steady-state window starts once a fifth of the records are in (start-up and JIT warm-up behind it).
   if (!markSent && expected > 0 && totals.committed >= expected * STEADY_FROM) {
@@ -167,9 +179,10 @@ pipeline.runtime.done.catch((error: unknown) => {
   process.exit(1);
 });
 
-process.on("message", (message: { type: string; withinMs?: number }) => {
+process.on("message", (message: { type: string; withinMs?: number; holdMs?: number }) => {
   if (message.type === "watchCaughtUp") {
     caughtUpWithinMs = Number(message.withinMs);
+    caughtUpHoldMs = Number(message.holdMs ?? 0);
   } else if (message.type === "reset") {
     latency.destroy();
     latency = histogram();
