@@ -458,13 +458,13 @@ async function runLatency(
     // than CAUGHT_UP_MS. A pipeline that starts while records already arrive begins behind (its consumer group joins,
     // its threads load and compile), or commits a first batch at once and falls behind after it while its threads
     // compile: the backlog of its start is worked off in the first quarter minute or so, and a fixed five-second
-    // warm-up (or a single quick batch) left it in the window, where it made the tail. The start is reported on its own: the time to the first
-    // commit, the time to catch up, and the latency of every record committed, start included.
+    // warm-up (or a single quick batch) left it in the window, where it made the tail. The start is reported on its
+    // own: the time to the first commit, the time to catch up, and the latency of every record, start included.
     // Read by a listener of its own, not a waiter: a waiter would also take a "failed" message that the waits
     // below must see.
-    let caughtUp: { at: number; oldestMs: number } | undefined;
+    let caughtUpAt: number | undefined;
     const onCaughtUp = (m: Record<string, unknown>) => {
-      if (m["type"] === "caughtUp") caughtUp = { at: m["at"] as number, oldestMs: m["oldestMs"] as number };
+      if (m["type"] === "caughtUp") caughtUpAt = m["at"] as number;
     };
     child.proc.on("message", onCaughtUp);
     child.send({ type: "watchCaughtUp", withinMs: CAUGHT_UP_MS, holdMs: CAUGHT_UP_HOLD_S * 1000 });
@@ -481,7 +481,7 @@ async function runLatency(
       if (
         !reset &&
         now >= t0 + MIN_WARMUP_S * 1000 &&
-        (caughtUp !== undefined || now >= t0 + MAX_WARMUP_S * 1000)
+        (caughtUpAt !== undefined || now >= t0 + MAX_WARMUP_S * 1000)
       ) {
         child.send({ type: "reset" });
         reset = true;
@@ -535,7 +535,7 @@ async function runLatency(
       warmupSeconds: Number(warmupSeconds.toFixed(1)),
       start: {
         firstCommitSeconds: firstCommitAt > 0 ? Number(((firstCommitAt - t0) / 1000).toFixed(1)) : null,
-        caughtUpSeconds: caughtUp ? Number(((caughtUp.at - t0) / 1000).toFixed(1)) : null,
+        caughtUpSeconds: caughtUpAt !== undefined ? Number(((caughtUpAt - t0) / 1000).toFixed(1)) : null,
         caughtUpWithinMs: CAUGHT_UP_MS,
         caughtUpHoldSeconds: CAUGHT_UP_HOLD_S,
         latencyAllMs: report["latencyAllMs"],

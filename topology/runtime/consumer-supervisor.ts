@@ -137,9 +137,9 @@ export class ConsumerSupervisor {
       maxWaitTime: 200,
       // Bounded fetches: the client decodes a whole fetch response in one go on the event loop, and its default
       // (50 MB) turned a backlog into a single multi-hundred-millisecond block. 512 KB is ~1,400 records of the
-      // benchmark's size, a block of a few milliseconds; 1 MB left the loop's p99 under full load at 22–30 ms
-      // against 13–18 ms with this and the committer's 256 KB sends (same run). The broker still returns a record
-      // batch larger than the limit whole, so a large record is never stuck.
+      // benchmark's size, a block of a few milliseconds; halving it from 1 MB, with the committer's sends, lowered
+      // the loop's p99 under full load (bench/README.md). The broker still returns a record batch larger than the
+      // limit whole, so a large record is never stuck.
       maxBytes: 524_288,
       maxBytesPerPartition: 131_072,
     };

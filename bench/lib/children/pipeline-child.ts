@@ -37,10 +37,9 @@ const latencyAll = histogram();
 let firstCommitAt = 0;
 /**
  * While above 0: the longest wait, in ms, of a batch's oldest record that counts as caught up with the producer's
- * schedule; the first such batch is reported ("caughtUp") and the watch ends.
+ * schedule. Once every batch has stayed within it for caughtUpHoldMs, "caughtUp" is reported and the watch ends.
  */
 let caughtUpWithinMs = 0;
-/** How long every committed batch must stay within caughtUpWithinMs before the pipeline counts as caught up. */
 let caughtUpHoldMs = 0;
 /** When the current run of batches within caughtUpWithinMs began (0: the last batch was not within it). */
 let calmSince = 0;
@@ -99,7 +98,7 @@ function onBatch(info: BatchInfo): void {
       if (calmSince === 0) calmSince = now;
       if (now - calmSince >= caughtUpHoldMs) {
         caughtUpWithinMs = 0;
-        send({ type: "caughtUp", at: calmSince, oldestMs: oldest });
+        send({ type: "caughtUp", at: calmSince });
       }
     }
   }
