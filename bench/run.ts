@@ -9,11 +9,12 @@
  *   latency     open-loop producer at 50% of the measured pipeline maximum; HDR percentiles; event-loop delay
  *   soak        RSS over a long open-loop run
  *   profile     the pipeline under load with --cpu-prof; top self-time functions
- *   (opt-in: retry-delay, replicas, record-size)
+ *   (opt-in: retry-delay, replicas, record-size, notes-absent)
  * Prints tables and the goal table, writes bench/results/pipeline.json (and profile-summary.json) with the commit it
  * measured. Compare ratios from the same run: the machine is shared; the load average is recorded with every figure.
  *   npm run bench [-- --records 100000 --rounds 3 --latency-seconds 120 --soak-seconds 600 --no-kstreams
- *                    --only throughput,sink,latency,soak,profile,retry-delay,replicas,record-size --keep-stack]
+ *                    --only throughput,sink,latency,soak,profile,retry-delay,replicas,record-size,notes-absent
+ *                    --keep-stack]
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -733,6 +734,45 @@ function table(title: string, rows: Array<Record<string, unknown>>): void {
     );
 }
 
+/** Medians per kind of run: records per second, CPU per 1,000 records (own process, by thread, broker, PostgreSQL). */
+function summariseRuns(kinds: readonly string[], runs: readonly RunResult[]) {
+  return kinds.map((kind) => {
+    const of = runs.filter((r) => r.kind === kind);
+    const rate = median(of.map((r) => r.recordsPerSecond));
+    const cpu = (key: string) =>
+      median(of.map((r) => (r["cpuMsPer1000"] as Record<string, number> | undefined)?.[key] ?? Number.NaN));
+    return {
+      kind,
+      rate,
+      cpuProcess: cpu("process"),
+      cpuKafka: cpu("kafka"),
+      cpuPostgres: cpu("postgres"),
+      // The pipeline's own process by thread (its bench child reports them; other systems do not).
+      cpuThreads: Object.fromEntries(
+        THREAD_PARTS.map((part) => [part, cpu(`thread:${part}`)]).filter(([, ms]) => !Number.isNaN(ms)),
+      ) as Record<string, number>,
+      samples: of.map((r) => r.recordsPerSecond),
+      cpuSamples: of.map(
+        (r) => (r["cpuMsPer1000"] as Record<string, number> | undefined)?.["process"] ?? Number.NaN,
+      ),
+    };
+  });
+}
+
+/** The pipeline's own CPU by thread, for the kinds whose child reported it. */
+function byThreadTable(summary: ReturnType<typeof summariseRuns>): void {
+  const byThread = summary.filter((x) => Object.keys(x.cpuThreads).length > 0);
+  if (byThread.length === 0) return;
+  table(
+    "Where the pipeline's own CPU goes, by thread (steady state, CPU ms per 1,000 records, median of the rounds)",
+    byThread.map((x) => ({
+      system: x.kind,
+      "whole process": round(x.cpuProcess, 1),
+      ...Object.fromEntries(THREAD_PARTS.map((part) => [THREAD_PART_LABELS[part], x.cpuThreads[part]])),
+    })),
+  );
+}
+
 async function main(): Promise<void> {
   log(`stack: ports ${process.env["STACK_PORT_BASE"]}+, state ${process.env["STACK_STATE_DIR"]}`);
   const stack = await up({ log });
@@ -804,29 +844,7 @@ async function main(): Promise<void> {
           save();
         }
       }
-      const summary = kinds.map((kind) => {
-        const of = runs.filter((r) => r.kind === kind);
-        const rate = median(of.map((r) => r.recordsPerSecond));
-        const cpu = (key: string) =>
-          median(
-            of.map((r) => (r["cpuMsPer1000"] as Record<string, number> | undefined)?.[key] ?? Number.NaN),
-          );
-        return {
-          kind,
-          rate,
-          cpuProcess: cpu("process"),
-          cpuKafka: cpu("kafka"),
-          cpuPostgres: cpu("postgres"),
-          // The pipeline's own process by thread (its bench child reports them; other systems do not).
-          cpuThreads: Object.fromEntries(
-            THREAD_PARTS.map((part) => [part, cpu(`thread:${part}`)]).filter(([, ms]) => !Number.isNaN(ms)),
-          ) as Record<string, number>,
-          samples: of.map((r) => r.recordsPerSecond),
-          cpuSamples: of.map(
-            (r) => (r["cpuMsPer1000"] as Record<string, number> | undefined)?.["process"] ?? Number.NaN,
-          ),
-        };
-      });
+      const summary = summariseRuns(kinds, runs);
       const pipe = summary.find((x) => x.kind.startsWith("pipeline"))!;
       pipelineMax = pipe.rate;
       results["throughputSummary"] = summary;
@@ -872,17 +890,7 @@ async function main(): Promise<void> {
           rounds: x.samples.join(" / "),
         })),
       );
-      const byThread = summary.filter((x) => Object.keys(x.cpuThreads).length > 0);
-      if (byThread.length > 0) {
-        table(
-          "Where the pipeline's own CPU goes, by thread (steady state, CPU ms per 1,000 records, median of the rounds)",
-          byThread.map((x) => ({
-            system: x.kind,
-            "whole process": round(x.cpuProcess, 1),
-            ...Object.fromEntries(THREAD_PARTS.map((part) => [THREAD_PART_LABELS[part], x.cpuThreads[part]])),
-          })),
-        );
-      }
+      byThreadTable(summary);
       const before = summary.find((x) => x.kind === baselineKind);
       if (before) {
         const ratios = {
@@ -1082,6 +1090,62 @@ async function main(): Promise<void> {
         results["scaling"] = scaling;
         save();
       }
+    }
+    if (ONLY.has("notes-absent")) {
+      // The same records with no clinical note: the whole exactly-once path (decode, every other field's policy,
+      // encode, the Kafka transaction, PostgreSQL) with nothing for the free-text scrubber to read, against the
+      // records as generated, alternating in the same run. The difference is what the scrubber costs the pipeline
+      // on these cores; the records are smaller too (mean bytes reported), so it is not the scrubber's cost alone.
+      const topic = setup.uniqueName("nonotes");
+      await setup.topics(endpoints, [{ name: topic, partitions: PARTITIONS }]);
+      const noNotes = await produceAll(
+        endpoints,
+        topic,
+        source.map((r) => ({ ...r, clinical_notes: null })),
+      );
+      const noNotesBytes = noNotes.reduce((n, e) => n + e.value.length, 0) / noNotes.length;
+      const kinds = [
+        { kind: "pipeline, notes as generated", topic: rawTopic, meanValueBytes: round(meanBytes) },
+        { kind: "pipeline, no notes", topic, meanValueBytes: round(noNotesBytes) },
+      ];
+      const runs: RunResult[] = [];
+      for (let round_ = 0; round_ < ROUNDS; round_++) {
+        for (const k of round_ % 2 === 0 ? kinds : [...kinds].reverse()) {
+          await settle();
+          log(`notes absent, round ${round_ + 1}/${ROUNDS}: ${k.kind}`);
+          const run = await runPipeline(endpoints, k.topic, N, BATCH, {
+            label: k.kind,
+            timeoutMs: Math.max(90_000, N * 5),
+          });
+          run["round"] = round_ + 1;
+          runs.push(run);
+          log(`  ${run.recordsPerSecond} records/s`);
+        }
+      }
+      const summary = summariseRuns(
+        kinds.map((k) => k.kind),
+        runs,
+      );
+      results["notesAbsent"] = {
+        rounds: ROUNDS,
+        kinds,
+        runs,
+        summary: summary.map((x) => ({ ...x, rate: round(x.rate) })),
+      };
+      save();
+      table(
+        `The pipeline with and without clinical notes: ${N} records, batch ${BATCH}, median of ${ROUNDS} alternating rounds (steady state)`,
+        summary.map((x, i) => ({
+          run: x.kind,
+          "mean bytes": kinds[i]!.meanValueBytes,
+          "records/s": round(x.rate),
+          "CPU ms/1000, own process": round(x.cpuProcess, 1),
+          broker: round(x.cpuKafka, 1),
+          PostgreSQL: round(x.cpuPostgres, 1),
+          rounds: x.samples.join(" / "),
+        })),
+      );
+      byThreadTable(summary);
     }
     if (ONLY.has("soak")) {
       const soakSeconds = Number(args["soak-seconds"]);
