@@ -39,6 +39,8 @@ interface Harness {
   releaseStore(): Promise<void>;
   /** Store commits held and waiting (with `holdStore`). */
   storesWaiting(): number;
+  /** Lets the held batch whose first value is `first` be processed (with `heldProcessing`; waits until it is held). */
+  releaseProcessing(first: string): Promise<void>;
 }
 
 function harness(
@@ -48,35 +50,50 @@ function harness(
     holdStore?: boolean;
     /** Runs the topology through a processing stage that records the assignments it is told of. */
     assignments?: Array<Array<{ topic: string; partition: number }>>;
+    /**
+     * Runs the topology through a processing stage that holds each batch until `releaseProcessing` lets it go
+     * (any held batch, by its first value), recording `process:<values>` as it takes one; `overlaps` as given.
+     */
+    heldProcessing?: { overlaps: boolean };
   } = {},
 ): Harness {
   const broker = fakeBroker();
   const retry = { initialMs: 1, maxMs: 2 };
   const told = options.assignments;
-  const stage = told
-    ? {
-        processing: (() => {
-          const inline = new InlineProcessing(() => topology(), {
-            handlers: deadLetterEverything,
-            deadLetterTopic: "dlq",
-            deadLetterStore: undefined,
-            retry,
-          });
-          return {
-            process: (records: Parameters<typeof inline.process>[0], signal: AbortSignal) =>
-              inline.process(records, signal),
-            assigned: (partitions: ReadonlyArray<{ topic: string; partition: number }>) => {
-              told.push([...partitions]);
-            },
-            close: () => inline.close(),
-          };
-        })(),
-        sourceTopics: ["raw"],
-      }
-    : { topology: topology() };
+  const held = options.heldProcessing;
+  const events: string[] = [];
+  const heldBatches = new Map<string, () => void>();
+  const stage =
+    told || held
+      ? {
+          processing: (() => {
+            const inline = new InlineProcessing(() => topology(), {
+              handlers: deadLetterEverything,
+              deadLetterTopic: "dlq",
+              deadLetterStore: undefined,
+              retry,
+            });
+            return {
+              overlaps: held?.overlaps,
+              process: async (records: Parameters<typeof inline.process>[0], signal: AbortSignal) => {
+                if (held) {
+                  const values = records.map((r) => r.value?.toString() ?? "");
+                  events.push(`process:${values.join(",")}`);
+                  await new Promise<void>((r) => heldBatches.set(values[0] ?? "", r));
+                }
+                return inline.process(records, signal);
+              },
+              assigned: (partitions: ReadonlyArray<{ topic: string; partition: number }>) => {
+                told?.push([...partitions]);
+              },
+              close: () => inline.close(),
+            };
+          })(),
+          sourceTopics: ["raw"],
+        }
+      : { topology: topology() };
   const consumers: FakeConsumer[] = [];
   const stored: StoreBatch[] = [];
-  const events: string[] = [];
   const waiting: Array<() => void> = [];
   const runtime = new KafkaRuntime({
     ...stage,
@@ -123,6 +140,11 @@ function harness(
       waiting.shift()?.();
     },
     storesWaiting: () => waiting.length,
+    releaseProcessing: async (first) => {
+      await vi.waitFor(() => expect(heldBatches.has(first)).toBe(true));
+      heldBatches.get(first)?.();
+      heldBatches.delete(first);
+    },
   };
 }
 
@@ -187,6 +209,40 @@ describe("KafkaRuntime (fake clients)", () => {
     h.consumers[0]!.stream!.deliver(message("raw", 0, "e"));
     await h.releaseStore();
     await vi.waitFor(() => expect(outputs(h.broker)).toHaveLength(5));
+    await h.runtime.stop();
+  });
+
+  it("gives an overlapping processing stage the next batch before the previous one is processed, and commits in batch order", async () => {
+    const h = harness({ heldProcessing: { overlaps: true } });
+    await h.runtime.start();
+    await h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
+    for (const v of ["a", "b", "c", "d"]) h.consumers[0]!.stream!.deliver(message("raw", 0, v));
+    // Both batches are with the stage while the first is still being processed.
+    await vi.waitFor(() =>
+      expect(h.events.filter((e) => e.startsWith("process"))).toEqual(["process:a,b", "process:c,d"]),
+    );
+    // The second finishes first; nothing is stored or committed before the first.
+    await h.releaseProcessing("c");
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.events.filter((e) => e.startsWith("store") || e.startsWith("committed"))).toEqual([]);
+    await h.releaseProcessing("a");
+    await vi.waitFor(() => expect(outputs(h.broker)).toEqual(["A", "B", "C", "D"]));
+    expect(h.events.filter((e) => e.startsWith("store"))).toEqual(["store:A,B", "store:C,D"]);
+    expect(h.broker.offsets.get("raw")?.get(0)).toBe(4n);
+    await h.runtime.stop();
+  });
+
+  it("gives any other processing stage the next batch only once the previous one is processed", async () => {
+    const h = harness({ heldProcessing: { overlaps: false } });
+    await h.runtime.start();
+    await h.consumers[0]!.join(1, [{ topic: "raw", partitions: [0] }]);
+    for (const v of ["a", "b", "c", "d"]) h.consumers[0]!.stream!.deliver(message("raw", 0, v));
+    await vi.waitFor(() => expect(h.events).toContain("process:a,b"));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.events.filter((e) => e.startsWith("process"))).toEqual(["process:a,b"]);
+    await h.releaseProcessing("a");
+    await h.releaseProcessing("c");
+    await vi.waitFor(() => expect(outputs(h.broker)).toEqual(["A", "B", "C", "D"]));
     await h.runtime.stop();
   });
 

@@ -118,9 +118,17 @@ export class OrderedStages {
     return committed;
   }
 
+  /**
+   * Processes the batch after every batch submitted before it has been handed to the processing stage: a stage that
+   * overlaps batches (worker threads, which queue each thread's work in order) takes the next batch as soon as this
+   * one is handed over, so a thread that finished its part of a batch starts on the next one instead of waiting for
+   * the other threads; any other stage takes it once this one is done. Either way the batches' results are stored
+   * and committed in batch order by the stages after it.
+   */
   #inProcessOrder(job: Job): Promise<void> {
-    const processed = this.#processTail.then(() => this.#process(job));
-    this.#processTail = processed.catch(ignore);
+    const handedOver = this.#processTail.then(() => this.#process(job));
+    const processed = handedOver.then((p) => p.done);
+    this.#processTail = (this.#o.processing.overlaps === true ? handedOver : processed).catch(ignore);
     return processed;
   }
 
@@ -129,7 +137,8 @@ export class OrderedStages {
       throw new TopologyFailedError("the pipeline stopped before the batch committed");
   }
 
-  async #process(job: Job): Promise<void> {
+  /** Hands the batch's admissible records to the processing stage; `done` settles when they are processed. */
+  async #process(job: Job): Promise<{ done: Promise<void> }> {
     this.#checkRunning();
     const o = this.#o;
     // Wait until the committed position of every owned partition is known (a join may come while waiting).
@@ -141,16 +150,19 @@ export class OrderedStages {
     job.generation = o.tracker.generation;
     job.admitted = o.tracker.admissible(job.records);
     job.dropped = job.records.length - job.admitted.length;
-    job.processed =
-      job.admitted.length === 0
-        ? undefined
-        : await o.processing.process(job.admitted.map(toConsumed), o.signal);
-    job.offsets = lastPerPartition(job.admitted).map((m) => ({
-      topic: m.topic,
-      partition: m.partition,
-      nextOffset: m.offset + 1n,
-    }));
-    job.processMs += performance.now() - started;
+    const admitted = job.admitted;
+    const processing =
+      admitted.length === 0 ? undefined : o.processing.process(admitted.map(toConsumed), o.signal);
+    const done = (async () => {
+      job.processed = await processing;
+      job.offsets = lastPerPartition(admitted).map((m) => ({
+        topic: m.topic,
+        partition: m.partition,
+        nextOffset: m.offset + 1n,
+      }));
+      job.processMs += job.processed?.processMs ?? performance.now() - started;
+    })();
+    return { done };
   }
 
   async #storeCommit(job: Job): Promise<void> {

@@ -21,6 +21,11 @@ export interface ProcessedBatch {
   topicRecords: number;
   /** Counters the topology's nodes reported while processing (see `ProcessingContext.count`). */
   counters: Map<string, number>;
+  /**
+   * Time spent processing the batch, when the stage measures it itself (worker threads: the longest slice, leaving
+   * out the time the batch waited behind the one before); otherwise the time from handing the batch over is used.
+   */
+  processMs?: number;
 }
 
 export interface ProcessingOptions {
@@ -34,6 +39,11 @@ export interface ProcessingOptions {
 /** Turns consumed records into a committable batch. Implementations: on the event loop, or in worker threads. */
 export interface ProcessingStage {
   process(records: readonly ConsumedRecord[], signal: AbortSignal): Promise<ProcessedBatch>;
+  /**
+   * The stage may be given the next batch before the previous one's `process` has settled: it works on batches in
+   * the order given, each partition's records in their order, and settles each batch on its own.
+   */
+  readonly overlaps?: boolean;
   /** The partitions this replica now owns (at every group join); a stage may use it to route records. */
   assigned?(partitions: ReadonlyArray<{ topic: string; partition: number }>): void;
   close(): Promise<void>;

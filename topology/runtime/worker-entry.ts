@@ -53,14 +53,16 @@ async function main(): Promise<void> {
     return;
   }
   const abort = new AbortController();
-  // One slice at a time, in arrival order: the pool never sends a worker two slices at once.
+  // One slice at a time, in arrival order: the pool may send the next batch's slice before this one is done.
   let queue: Promise<void> = Promise.resolve();
   port!.on("message", (request: WorkerRequest) => {
     queue = queue.then(async () => {
       counters = new Map();
+      const started = performance.now();
       try {
         const { parts, transfer } = await slices.process(request.records, abort.signal, counters);
-        port!.postMessage({ id: request.id, ok: true, parts } satisfies WorkerReply, transfer);
+        const ms = performance.now() - started;
+        port!.postMessage({ id: request.id, ok: true, parts, ms } satisfies WorkerReply, transfer);
       } catch (error) {
         port!.postMessage({ id: request.id, ok: false, error: describe(error) } satisfies WorkerReply);
       }

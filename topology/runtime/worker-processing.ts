@@ -65,7 +65,8 @@ export interface WorkerRequest {
 }
 
 export type WorkerReply =
-  | { id: number; ok: true; parts: WireBatch[] }
+  /** `ms`: the time the worker spent on the slice, from taking it off its queue to replying. */
+  | { id: number; ok: true; parts: WireBatch[]; ms: number }
   | { id: number; ok: false; error: { name: string; code: string; message: string } }
   | { retry: { code: string; attempt: number; delayMs: number } }
   | { ready: true }
@@ -82,8 +83,14 @@ export interface WireBatch {
   counters: Array<[string, number]>;
 }
 
+/** A slice's result: its parts and the time the worker spent on it. */
+interface SliceResult {
+  parts: WireBatch[];
+  ms: number;
+}
+
 interface Pending {
-  resolve(parts: WireBatch[]): void;
+  resolve(result: SliceResult): void;
   reject(error: unknown): void;
 }
 
@@ -114,7 +121,7 @@ class PoolWorker {
           const pending = this.#pending.get(reply.id);
           this.#pending.delete(reply.id);
           if (!pending) return;
-          if (reply.ok) pending.resolve(reply.parts);
+          if (reply.ok) pending.resolve({ parts: reply.parts, ms: reply.ms });
           else pending.reject(revive(reply.error));
         }
       });
@@ -134,7 +141,7 @@ class PoolWorker {
     this.ready.catch(() => undefined);
   }
 
-  run(records: readonly ConsumedRecord[]): Promise<WireBatch[]> {
+  run(records: readonly ConsumedRecord[]): Promise<SliceResult> {
     if (this.#dead !== undefined) return Promise.reject(this.#dead);
     const id = this.#nextId++;
     const { packed, transfer } = packRecords(records);
@@ -154,6 +161,8 @@ function revive(e: { name: string; code: string; message: string }): Error {
 const MAX_OWNER_SHARE = 0.75;
 
 export class WorkerProcessing implements ProcessingStage {
+  /** Each worker takes its slices in the order sent (worker-entry.ts queues them), one at a time. */
+  readonly overlaps = true;
   readonly #workers: PoolWorker[];
   /** Which worker processes each partition's records (see `assigned`). */
   readonly #owner = new PartitionMap<number>();
@@ -196,18 +205,18 @@ export class WorkerProcessing implements ProcessingStage {
       const byWorker = this.#byOwner(records);
       if (byWorker) {
         const used = byWorker.flatMap((list, i) => (list.length > 0 ? [[i, list] as const] : []));
-        const parts = await Promise.all(used.map(([i, list]) => (this.#workers[i] as PoolWorker).run(list)));
-        return join(parts.flat());
+        return join(await Promise.all(used.map(([i, list]) => (this.#workers[i] as PoolWorker).run(list))));
       }
     }
     const slices = Math.max(1, Math.min(this.#workers.length, Math.floor(records.length / this.#minSlice)));
     const size = Math.ceil(records.length / slices);
-    const parts = await Promise.all(
-      Array.from({ length: slices }, (_, i) =>
-        (this.#workers[i] as PoolWorker).run(records.slice(i * size, (i + 1) * size)),
+    return join(
+      await Promise.all(
+        Array.from({ length: slices }, (_, i) =>
+          (this.#workers[i] as PoolWorker).run(records.slice(i * size, (i + 1) * size)),
+        ),
       ),
     );
-    return join(parts.flat());
   }
 
   /** Spreads the owned partitions over the workers, in topic and partition order, round robin. */
@@ -243,8 +252,13 @@ export class WorkerProcessing implements ProcessingStage {
   }
 }
 
-/** Joins the parts of slices in slice order (topic messages before dead letters, as one thread would emit them). */
-function join(parts: WireBatch[]): ProcessedBatch {
+/**
+ * Joins the parts of slices in slice order (topic messages before dead letters, as one thread would emit them). The
+ * batch's processing time is its longest slice's: the slices run side by side, and a slice's time leaves out how long
+ * it waited behind the previous batch's slice on its worker.
+ */
+function join(slices: SliceResult[]): ProcessedBatch {
+  const parts = slices.flatMap((s) => s.parts);
   const topicMessages: OutgoingMessage[] = [];
   const deadLetterMessages: OutgoingMessage[] = [];
   const stores = new Map<string, StoreRecord[]>();
@@ -270,5 +284,6 @@ function join(parts: WireBatch[]): ProcessedBatch {
     deadLetters,
     topicRecords,
     counters,
+    processMs: Math.max(0, ...slices.map((s) => s.ms)),
   };
 }
