@@ -40,8 +40,10 @@ export interface ProcessingOptions {
 export interface ProcessingStage {
   process(records: readonly ConsumedRecord[], signal: AbortSignal): Promise<ProcessedBatch>;
   /**
-   * The stage may be given the next batch before the previous one's `process` has settled: it works on batches in
-   * the order given, each partition's records in their order, and settles each batch on its own.
+   * The stage may be given the next batch before the previous one's `process` has settled: it starts batches in the
+   * order given and settles each on its own, possibly out of order. A record's result depends on that record alone
+   * (the engine is deterministic; caches only save work), so which batch's records are processed first changes no
+   * output; the stages after this one store and commit the results in batch order.
    */
   readonly overlaps?: boolean;
   /** The partitions this replica now owns (at every group join); a stage may use it to route records. */
