@@ -759,6 +759,42 @@ function summariseRuns(kinds: readonly string[], runs: readonly RunResult[]) {
   });
 }
 
+/** A summary's rate and CPU columns, as the throughput tables print them. */
+function rateColumns(x: ReturnType<typeof summariseRuns>[number]) {
+  return {
+    "records/s": round(x.rate),
+    "CPU ms/1000, own process": round(x.cpuProcess, 1),
+    broker: round(x.cpuKafka, 1),
+    PostgreSQL: round(x.cpuPostgres, 1),
+    rounds: x.samples.join(" / "),
+  };
+}
+
+/**
+ * ROUNDS rounds of one run of each kind, in alternating order (forward, then reversed) so that drift on the shared
+ * machine does not favour one of them, each after the machine has settled; each run is tagged with its round.
+ */
+async function alternatingRounds<K>(
+  measure: string,
+  kinds: readonly K[],
+  name: (kind: K) => string,
+  runOne: (kind: K) => Promise<RunResult>,
+  done: (run: RunResult) => void,
+): Promise<void> {
+  for (let round_ = 0; round_ < ROUNDS; round_++) {
+    for (const kind of round_ % 2 === 0 ? kinds : [...kinds].reverse()) {
+      const waited = await settle();
+      log(
+        `${measure} round ${round_ + 1}/${ROUNDS}: ${name(kind)}${waited > 1_000 ? ` (after ${waited} ms for the machine to settle)` : ""}`,
+      );
+      const run = await runOne(kind);
+      run["round"] = round_ + 1;
+      log(`  ${run.recordsPerSecond} records/s`);
+      done(run);
+    }
+  }
+}
+
 /** The pipeline's own CPU by thread, for the kinds whose child reported it. */
 function byThreadTable(summary: ReturnType<typeof summariseRuns>): void {
   const byThread = summary.filter((x) => Object.keys(x.cpuThreads).length > 0);
@@ -822,28 +858,25 @@ async function main(): Promise<void> {
       if (baselineKind) kinds.splice(kinds.indexOf("pipeline (exactly once)"), 0, baselineKind);
       const batchSize = BATCH;
       const runs: RunResult[] = [];
-      for (let round_ = 0; round_ < ROUNDS; round_++) {
-        const order = round_ % 2 === 0 ? kinds : [...kinds].reverse();
-        for (const kind of order) {
-          const waited = await settle();
-          log(
-            `throughput round ${round_ + 1}/${ROUNDS}: ${kind}${waited > 1_000 ? ` (after ${waited} ms for the machine to settle)` : ""}`,
-          );
-          let run: RunResult;
+      await alternatingRounds(
+        "throughput",
+        kinds,
+        (kind) => kind,
+        (kind) => {
           if (kind.startsWith("pipeline") || kind === baselineKind)
-            run = await runPipeline(endpoints, rawTopic, N, batchSize, {
+            return runPipeline(endpoints, rawTopic, N, batchSize, {
               timeoutMs: Math.max(90_000, N * 5),
               ...(kind === baselineKind ? { script: baselineScript, label: baselineKind } : {}),
             });
-          else if (kind.startsWith("Kafka Streams")) run = await kstreams!.run(rawTopic, N);
-          else run = await runPassthrough(endpoints, rawTopic, N, batchSize, kind.includes("transactional"));
-          run["round"] = round_ + 1;
+          if (kind.startsWith("Kafka Streams")) return kstreams!.run(rawTopic, N);
+          return runPassthrough(endpoints, rawTopic, N, batchSize, kind.includes("transactional"));
+        },
+        (run) => {
           runs.push(run);
-          log(`  ${run.recordsPerSecond} records/s`);
           results["throughput"] = { rounds: ROUNDS, batchSize, runs, kafkaStreams: kstreams?.describe };
           save();
-        }
-      }
+        },
+      );
       const summary = summariseRuns(kinds, runs);
       const pipe = summary.find((x) => x.kind.startsWith("pipeline"))!;
       pipelineMax = pipe.rate;
@@ -880,15 +913,10 @@ async function main(): Promise<void> {
       }
       table(
         `Throughput: ${N} records pre-produced (${round(meanBytes)} B mean), ${PARTITIONS} partitions, batch ${batchSize}, median of ${ROUNDS} rounds; rates and CPU over the steady state (from the 20% mark to the last record)`,
-        summary.map((x) => ({
-          system: x.kind,
-          "records/s": round(x.rate),
-          "× pipeline": round(x.rate / pipe.rate, 2),
-          "CPU ms/1000, own process": round(x.cpuProcess, 1),
-          broker: round(x.cpuKafka, 1),
-          PostgreSQL: round(x.cpuPostgres, 1),
-          rounds: x.samples.join(" / "),
-        })),
+        summary.map((x) => {
+          const { "records/s": rate, ...cpu } = rateColumns(x);
+          return { system: x.kind, "records/s": rate, "× pipeline": round(x.rate / pipe.rate, 2), ...cpu };
+        }),
       );
       byThreadTable(summary);
       const before = summary.find((x) => x.kind === baselineKind);
@@ -1109,19 +1137,14 @@ async function main(): Promise<void> {
         { kind: "pipeline, no notes", topic, meanValueBytes: round(noNotesBytes) },
       ];
       const runs: RunResult[] = [];
-      for (let round_ = 0; round_ < ROUNDS; round_++) {
-        for (const k of round_ % 2 === 0 ? kinds : [...kinds].reverse()) {
-          await settle();
-          log(`notes absent, round ${round_ + 1}/${ROUNDS}: ${k.kind}`);
-          const run = await runPipeline(endpoints, k.topic, N, BATCH, {
-            label: k.kind,
-            timeoutMs: Math.max(90_000, N * 5),
-          });
-          run["round"] = round_ + 1;
-          runs.push(run);
-          log(`  ${run.recordsPerSecond} records/s`);
-        }
-      }
+      await alternatingRounds(
+        "notes absent",
+        kinds,
+        (k) => k.kind,
+        (k) =>
+          runPipeline(endpoints, k.topic, N, BATCH, { label: k.kind, timeoutMs: Math.max(90_000, N * 5) }),
+        (run) => runs.push(run),
+      );
       const summary = summariseRuns(
         kinds.map((k) => k.kind),
         runs,
@@ -1135,15 +1158,7 @@ async function main(): Promise<void> {
       save();
       table(
         `The pipeline with and without clinical notes: ${N} records, batch ${BATCH}, median of ${ROUNDS} alternating rounds (steady state)`,
-        summary.map((x, i) => ({
-          run: x.kind,
-          "mean bytes": kinds[i]!.meanValueBytes,
-          "records/s": round(x.rate),
-          "CPU ms/1000, own process": round(x.cpuProcess, 1),
-          broker: round(x.cpuKafka, 1),
-          PostgreSQL: round(x.cpuPostgres, 1),
-          rounds: x.samples.join(" / "),
-        })),
+        summary.map((x, i) => ({ run: x.kind, "mean bytes": kinds[i]!.meanValueBytes, ...rateColumns(x) })),
       );
       byThreadTable(summary);
     }
