@@ -1500,6 +1500,13 @@ const MOVED_TO = /\b(?:move[ds]?|moving|relocat(?:ed|ing|es?))[ ]{1,2}to[ ]{1,2}
 /** The word right after a town, one or two spaces between. */
 const WORD_AFTER_TOWN = /[ ]{1,2}([A-Za-z][A-Za-z'’-]{1,30})/y;
 
+/** WORD_AFTER_TOWN read at `at`: the word (group 1) and where it ends, or null. */
+function wordAfterTown(text: string, at: number): { word: string; end: number } | null {
+  WORD_AFTER_TOWN.lastIndex = at;
+  const next = WORD_AFTER_TOWN.exec(text);
+  return next === null ? null : { word: next[1] as string, end: next.index + next[0].length };
+}
+
 /**
  * What makes a town's name in [first, last] a place: a word of residence before it ("lives", "born", "moved to"), or
  * a service a few words after it, the words between in small letters and none a verb or a person's word, and no
@@ -1514,27 +1521,25 @@ function townContext(text: string, tokens: readonly Token[], first: number, last
   if (MOVED_TO.test(text.slice(Math.max(0, start - 24), start))) return true;
   let at = end;
   for (let n = 0; n < 3; n++) {
-    WORD_AFTER_TOWN.lastIndex = at;
-    const next = WORD_AFTER_TOWN.exec(text);
+    const next = wordAfterTown(text, at);
     if (next === null) return false;
-    const word = next[1] as string;
+    const { word } = next;
     const key = keyOf(word);
     const facts = factsOf(key);
     if ((facts & (PERSON_NOUN_BIT | TITLE_BIT | ROLE_BIT | PERSON_VERB_BIT | SPEECH_BIT)) !== 0) return false;
     if (SERVICE_HEADS.has(key) || ORG_HEADS.has(key) || (facts & PLACE_HEAD_BIT) !== 0)
-      return !roleAfter(text, next.index + next[0].length);
+      return !roleAfter(text, next.end);
     if (word !== word.toLowerCase() || VERB_FORM.test(key) || FUNCTION_WORDS.has(key)) return false;
-    at = next.index + next[0].length;
+    at = next.end;
   }
   return false;
 }
 
 /** A role or a job right after a service: "team leader", "office manager", "housing officer". */
 function roleAfter(text: string, at: number): boolean {
-  WORD_AFTER_TOWN.lastIndex = at;
-  const next = WORD_AFTER_TOWN.exec(text);
+  const next = wordAfterTown(text, at);
   if (next === null) return false;
-  const key = keyOf(next[1] as string);
+  const key = keyOf(next.word);
   return (
     key === "leader" ||
     JOB_TITLES.has(key) ||
