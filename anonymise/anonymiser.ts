@@ -9,6 +9,7 @@ import {
 } from "./operators/index.ts";
 import { type CompiledPolicy, compilePolicy } from "./policy.ts";
 import { createPseudonymiser, NORMALISERS } from "./pseudonymise.ts";
+import { ENTITY_TYPES } from "./scrub-text.ts";
 import { parseStrategy, type Strategy } from "./strategy.ts";
 
 /** Fields stamped on every anonymised record, after the policy's outputs. */
@@ -50,7 +51,10 @@ export interface AuditOperation {
 export interface Audit {
   /** What the policy did to each field (the same frozen list for every record: it costs nothing per record). */
   readonly operations: readonly AuditOperation[];
-  /** Free-text replacements by entity type, e.g. {NHS_NUMBER: 1, NAME: 2}. Counts only, never values. */
+  /**
+   * Free-text replacements by entity type, every type present, 0 where there were none: {NHS_NUMBER: 1, NAME: 2,
+   * EMAIL: 0, …}. Counts only, never values.
+   */
   readonly replacements: Readonly<Record<string, number>>;
 }
 
@@ -160,6 +164,11 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
   // its fields in place) rather than an empty object grown field by field.
   const outputTemplate: Record<string, unknown> = {};
   for (const name of outputFields) outputTemplate[name] = null;
+  // The same for the replacement counts: the scrubber adds to counts already there, so every record's counts
+  // object keeps one shape, where counts added as they occurred gave one shape per order of entity types and made
+  // every increment a slow generic store.
+  const replacementsTemplate: Record<string, number> = {};
+  for (const entity of ENTITY_TYPES) replacementsTemplate[entity] = 0;
 
   function createOperationContext(record: Readonly<Record<string, unknown>>): OperationContext {
     const memo: Record<string, string | null> = {};
@@ -168,7 +177,7 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
       record,
       strategy,
       pseudonymiser,
-      replacements: {},
+      replacements: { ...replacementsTemplate },
       personNames,
       tokenOf(ref: PseudonymRef): string | null {
         const cached = memo[ref.field];
