@@ -420,6 +420,15 @@ function factsOf(k: string): number {
   return f;
 }
 
+/**
+ * `list[i]`, or undefined before its start. An array read at -1 looks up a property named "-1" (through the
+ * prototype chain), and a read site that has done so once handles every later read the slow, generic way: the
+ * token before a note's first word is asked for often.
+ */
+function item<T>(list: readonly T[], i: number): T | undefined {
+  return i >= 0 ? list[i] : undefined;
+}
+
 function has(t: Token | undefined, bit: number): boolean {
   return t !== undefined && (t.bits & bit) !== 0;
 }
@@ -539,7 +548,7 @@ function gapPattern(re: RegExp): GapPattern {
 
 /** Whether the text between token `a` and token `a + 1` is all of a match of the pattern. */
 function gapIs(pattern: GapPattern, text: string, tokens: readonly Token[], a: number): boolean {
-  const left = tokens[a];
+  const left = item(tokens, a);
   const right = tokens[a + 1];
   if (left === undefined || right === undefined) return pattern.empty;
   // Most gaps are one space: answered without running the pattern where the space alone decides.
@@ -1005,7 +1014,7 @@ function titledPossessive(
 ): boolean {
   if (head.shape !== Shape.Lower || !isApostrophe(text.charCodeAt(group.end)) || first === 0) return false;
   return (
-    has(tokens[first - 1], TITLE_BIT) &&
+    has(item(tokens, first - 1), TITLE_BIT) &&
     (gapIs(GAP_4, text, tokens, first - 1) || titleDot(text, tokens, first - 1))
   );
 }
@@ -1073,7 +1082,7 @@ function eponymOrPlace(
   POSTCODE_AFTER.lastIndex = lastToken.end;
   if (POSTCODE_AFTER.test(text)) return true;
   for (let k = first + 1; k <= last; k++) if (has(tokens[k] as Token, EPONYM_HEAD_BIT)) return true;
-  const previous = tokens[first - 1];
+  const previous = item(tokens, first - 1);
   return previous !== undefined && PLACE_LEADS.has(previous.key) && gapIs(GAP_4, text, tokens, first - 1);
 }
 
@@ -1159,13 +1168,13 @@ function countryPlace(text: string, tokens: readonly Token[], first: number, las
     return false;
   // In a list: a country right before or after it, a comma or "and" between.
   const listed = (k: number) => {
-    const t = tokens[k];
+    const t = item(tokens, k);
     return t !== undefined && has(t, COUNTRY_BIT) && !has(t, GIVEN_BIT);
   };
   return (
     (listed(at - 1) && gapIs(LIST_GAP, text, tokens, at - 1)) ||
     (listed(at + 1) && gapIs(LIST_GAP, text, tokens, at)) ||
-    (tokens[at - 1]?.key === "and" && listed(at - 2)) ||
+    (item(tokens, at - 1)?.key === "and" && listed(at - 2)) ||
     (tokens[at + 1]?.key === "and" && listed(at + 2))
   );
 }
@@ -1178,7 +1187,7 @@ function countryPlace(text: string, tokens: readonly Token[], first: number, las
  */
 function languageGroup(text: string, tokens: readonly Token[], first: number, last: number): boolean {
   for (let k = first; k <= last; k++) if (!has(tokens[k], LANGUAGE_BIT)) return false;
-  const before = tokens[first - 1];
+  const before = item(tokens, first - 1);
   if (has(before, TITLE_BIT | PERSON_NOUN_BIT) && !INTERPRETING.has((before as Token).key)) return false;
   const next = tokens[last + 1];
   if (has(next, SPEECH_BIT | PERSON_VERB_BIT) && gapIs(GAP_3, text, tokens, last)) return false;
@@ -1248,7 +1257,7 @@ const POSTCODE_AFTER = /,? {1,2}[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}(?![\p{L}\p{N}])
  * Leeds since 2019").
  */
 function placePreposition(text: string, tokens: readonly Token[], first: number, opening = false): boolean {
-  const previous = tokens[first - 1];
+  const previous = item(tokens, first - 1);
   return (
     previous !== undefined &&
     (previous.shape === Shape.Lower ||
@@ -1454,7 +1463,7 @@ const UNIT_ABBREVIATIONS: ReadonlySet<string> = new Set(
  */
 function kinWordAsGivenName(text: string, tokens: readonly Token[], i: number): boolean {
   const t = tokens[i] as Token;
-  const before = tokens[i - 1];
+  const before = item(tokens, i - 1);
   return (
     t.shape === Shape.Capitalised &&
     has(t, PERSON_NOUN_BIT) &&
@@ -1631,7 +1640,7 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
   // title, a kinship or role word, or a word after it makes it a person ("Mrs Bracknell", "Bracknell said").
   if (
     !signed &&
-    !has(tokens[first - 1], TITLE_BIT | PERSON_NOUN_BIT) &&
+    !has(item(tokens, first - 1), TITLE_BIT | PERSON_NOUN_BIT) &&
     townGroup(text, tokens, first, last) &&
     !followedByCue(text, tokens, last)
   )
@@ -1688,7 +1697,7 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
     // "seen by Q. Farrier", "Dr M. Thresher": an initial before the word makes it a name, as it does uncued.
     if (capitalText && size >= 2 && personInitial(text, head)) return true;
     const level = WORD_LEVEL.get(head.key) ?? 99;
-    const before = tokens[afterParticles(tokens, first) - 1];
+    const before = item(tokens, afterParticles(tokens, first) - 1);
     // In a note all in capitals, only a title right before a rare word makes it a name ("PC MALLARD"; not "DR WARD").
     if (!capitalText)
       return (
@@ -1745,7 +1754,7 @@ function decide(text: string, tokens: readonly Token[], first: number, last: num
  */
 function kinAdjacent(text: string, tokens: readonly Token[], i: number, mode: Shape): boolean {
   const t = tokens[i] as Token;
-  const previous = tokens[i - 1];
+  const previous = item(tokens, i - 1);
   const next = tokens[i + 1];
   const before =
     previous !== undefined &&
@@ -1826,7 +1835,7 @@ function givenBesideKin(text: string, tokens: readonly Token[], i: number): bool
   if (t.shape === Shape.Lower && NEVER_NAMES_IN_SMALL_LETTERS.has(t.key)) return false;
   if (has(t, CLINICAL_BIT) || has(t, PERSON_NOUN_BIT) || has(t, TITLE_BIT) || has(t, FILLER_BIT))
     return false;
-  const previous = tokens[i - 1];
+  const previous = item(tokens, i - 1);
   const next = tokens[i + 1];
   const before =
     previous !== undefined && has(previous, PERSON_NOUN_BIT) && gapIs(GAP_5, text, tokens, i - 1);
@@ -2125,7 +2134,7 @@ const INSTITUTION_LEADS: ReadonlySet<string> = new Set(["marie", "florence", "ro
 function clinicalSurname(text: string, tokens: readonly Token[], i: number): boolean {
   const t = tokens[i] as Token;
   if (t.shape !== Shape.Capitalised || !has(t, NAME_BIT) || !has(t, CLINICAL_BIT)) return false;
-  const previous = tokens[i - 1];
+  const previous = item(tokens, i - 1);
   if (previous === undefined || previous.shape !== Shape.Capitalised) return false;
   if (t.end - t.start === 2) {
     if (has(previous, TITLE_BIT)) return gapIs(GAP_4, text, tokens, i - 1);
@@ -2155,7 +2164,7 @@ function clinicalSurname(text: string, tokens: readonly Token[], i: number): boo
  */
 function initialAfterTitle(text: string, tokens: readonly Token[], i: number): boolean {
   const t = tokens[i] as Token;
-  const previous = tokens[i - 1];
+  const previous = item(tokens, i - 1);
   if (t.end - t.start !== 1 || t.shape !== Shape.Capitalised || t.digitAdjacent || t.afterSlash) return false;
   if (previous === undefined || !SHORT_TITLES.has(previous.key) || previous.shape !== Shape.Capitalised)
     return false;
@@ -2266,7 +2275,7 @@ export function findPersonNames(text: string): NameSpan[] {
       // A list does not make a place, an organisation, a language or a people a person: "carer (Dorota, Bluebird
       // Care)", "Tirzah (12), Eritrean".
       if (group.thing) continue;
-      const previous = groups[g - 1];
+      const previous = item(groups, g - 1);
       const next = groups[g + 1];
       if (
         (previous?.name && joined(text, tokens, previous.end, group.first)) ||
@@ -2522,7 +2531,7 @@ function surnameHeadAfterPerson(
 ): boolean {
   const next = tokens[last + 1];
   if (next === undefined || !has(next, PLACE_HEAD_BIT) || !gapIs(NAME_GAP, text, tokens, last)) return false;
-  const before = tokens[first - 1];
+  const before = item(tokens, first - 1);
   if (before === undefined || !has(before, PERSON_NOUN_BIT | TITLE_BIT)) return false;
   // Not after a comma: "Marek, Staff Nurse, Florence Ward" signs with the ward.
   if (
@@ -2575,8 +2584,8 @@ function joinedWord(
   step: 1 | -1,
   spans: NameSpan[],
 ): void {
-  const joiner = tokens[from + step];
-  const other = tokens[from + 2 * step];
+  const joiner = item(tokens, from + step);
+  const other = item(tokens, from + 2 * step);
   if (!joiner || !other || other.kind !== Kind.None || !has(joiner, JOINER_BIT) || !nameable(other)) return;
   const left = step === 1 ? from : from - 2;
   if (gapIs(GAP_9, text, tokens, left) && gapIs(GAP_9, text, tokens, left + 1))
@@ -2613,7 +2622,7 @@ function slashedNames(text: string, tokens: readonly Token[], g: Group, spans: N
     if (slashNameable(next) && gapIs(NAME_GAP, text, tokens, end)) end++;
     addSpan(spans, after.start, (tokens[end] as Token).end);
   }
-  const before = tokens[g.first - 1];
+  const before = item(tokens, g.first - 1);
   if (slashNameable(before) && gapIs(SLASH_GAP, text, tokens, g.first - 1))
     addSpan(spans, before.start, before.end);
 }
