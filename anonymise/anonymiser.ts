@@ -170,37 +170,47 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
   const replacementsTemplate: Record<string, number> = {};
   for (const entity of ENTITY_TYPES) replacementsTemplate[entity] = 0;
 
-  function createOperationContext(record: Readonly<Record<string, unknown>>): OperationContext {
-    const memo: Record<string, string | null> = {};
-    let shift: { token: string; maxDays: number; days: number } | undefined;
-    return {
-      record,
-      strategy,
-      pseudonymiser,
-      replacements: { ...replacementsTemplate },
-      personNames,
-      tokenOf(ref: PseudonymRef): string | null {
-        const cached = memo[ref.field];
-        if (cached !== undefined) return cached;
-        const raw = record[ref.field];
-        const normalised = typeof raw === "string" ? NORMALISERS[ref.normalise](raw) : null;
-        const token = normalised === null ? null : pseudonymiser.token(ref.prefix, normalised);
-        memo[ref.field] = token;
-        return token;
-      },
-      shiftOf(subjectToken: string, maxDays: number): number {
-        if (shift?.token !== subjectToken || shift.maxDays !== maxDays)
-          shift = { token: subjectToken, maxDays, days: pseudonymiser.dateShiftDays(subjectToken, maxDays) };
-        return shift.days;
-      },
-    };
+  // One operation context serves every record in turn (the engine is synchronous): `begin` points it at the next
+  // record and empties its memos, so a record costs its counts object and no closures, and the token memo is one
+  // Map rather than an object grown by a property per field.
+  const tokenMemo = new Map<string, string | null>();
+  let shift: { token: string; maxDays: number; days: number } | undefined;
+  const operationContext: { -readonly [K in keyof OperationContext]: OperationContext[K] } = {
+    record: {},
+    strategy,
+    pseudonymiser,
+    replacements: { ...replacementsTemplate },
+    personNames,
+    tokenOf(ref: PseudonymRef): string | null {
+      const cached = tokenMemo.get(ref.field);
+      if (cached !== undefined) return cached;
+      const raw = operationContext.record[ref.field];
+      const normalised = typeof raw === "string" ? NORMALISERS[ref.normalise](raw) : null;
+      const token = normalised === null ? null : pseudonymiser.token(ref.prefix, normalised);
+      tokenMemo.set(ref.field, token);
+      return token;
+    },
+    shiftOf(subjectToken: string, maxDays: number): number {
+      if (shift?.token !== subjectToken || shift.maxDays !== maxDays)
+        shift = { token: subjectToken, maxDays, days: pseudonymiser.dateShiftDays(subjectToken, maxDays) };
+      return shift.days;
+    },
+  };
+
+  function begin(record: Readonly<Record<string, unknown>>): OperationContext {
+    operationContext.record = record;
+    // A fresh counts object: the result of each record hands its own to the caller.
+    operationContext.replacements = { ...replacementsTemplate };
+    tokenMemo.clear();
+    shift = undefined;
+    return operationContext;
   }
 
   function run(record: Record<string, unknown>): AnonymiseResult {
     for (const name in record) {
       if (!policy.knownFields.has(name)) return { kind: "failed", code: "ANON_FIELD_UNKNOWN", field: name };
     }
-    const operationContext = createOperationContext(record);
+    const operationContext = begin(record);
     for (const f of allFields) {
       const name = f.shape.name;
       const value = record[name];
