@@ -1,4 +1,5 @@
 import type { GroupAssignment, Message } from "@platformatic/kafka";
+import { FETCH_MAX_BYTES, FETCH_MAX_BYTES_PER_PARTITION } from "./event-loop-bounds.ts";
 import { classifyKafkaError } from "./kafka-errors.ts";
 import type { Membership } from "./partition-tracker.ts";
 import { type BackoffOptions, backoffDelay, sleep } from "./retry.ts";
@@ -135,13 +136,9 @@ export class ConsumerSupervisor {
       fallbackMode: "earliest",
       autocommit: false,
       maxWaitTime: 200,
-      // Bounded fetches: the client decodes a whole fetch response in one go on the event loop, and its default
-      // (50 MB) turned a backlog into a single multi-hundred-millisecond block. 512 KB is ~1,400 records of the
-      // benchmark's size, a block of a few milliseconds; halving it from 1 MB, with the committer's sends, lowered
-      // the loop's p99 under full load (bench/README.md). The broker still returns a record batch larger than the
-      // limit whole, so a large record is never stuck.
-      maxBytes: 524_288,
-      maxBytesPerPartition: 131_072,
+      // Bounded fetches, with the committer's sends (event-loop-bounds.ts).
+      maxBytes: FETCH_MAX_BYTES,
+      maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,
     };
   }
 

@@ -1,4 +1,5 @@
 import { TopologyFailedError } from "../dsl/errors.ts";
+import { SEND_MAX_BYTES } from "./event-loop-bounds.ts";
 import { classifyKafkaError } from "./kafka-errors.ts";
 import type { OutgoingMessage } from "./materialise.ts";
 import type { Membership, Position } from "./partition-tracker.ts";
@@ -43,18 +44,11 @@ export interface CommitterOptions {
   membership(): { generation: number; membership: Membership | undefined };
   observer?: CommitterObserver;
   faultPoint?(point: "in-kafka-transaction"): void;
-  /** Largest produce request (bytes) per send; well under the broker's default 1 MB limit. */
+  /** Largest produce request (bytes) per send; SEND_MAX_BYTES (event-loop-bounds.ts) unless set. */
   maxSendBytes?: number;
 }
 
 export type CommitOutcome = "committed" | "rebalanced";
-
-/**
- * The client encodes each produce request (records, CRC, the socket write) in one go on the event loop: 256 KB is
- * several hundred anonymised records, a block of a few milliseconds, where 512 KB sends were a large part of the loop's
- * longest stalls under full load (see the fetch bound in consumer-supervisor.ts).
- */
-const DEFAULT_MAX_SEND_BYTES = 256 * 1024;
 
 export function chunkBySize<T extends { value: Buffer; key?: Buffer | undefined }>(
   messages: readonly T[],
@@ -131,7 +125,7 @@ export class TransactionalCommitter {
           o.observer?.transactionAborted?.("rebalance");
           return settled("rebalanced");
         }
-        for (const chunk of chunkBySize(messages, o.maxSendBytes ?? DEFAULT_MAX_SEND_BYTES))
+        for (const chunk of chunkBySize(messages, o.maxSendBytes ?? SEND_MAX_BYTES))
           await transaction.send({ messages: chunk });
         await transaction.addConsumer({ groupId: o.groupId });
         for (const position of last) {
