@@ -43,6 +43,39 @@ interface Harness {
   releaseProcessing(first: string): Promise<void>;
 }
 
+type Process = InlineProcessing["process"];
+
+/**
+ * A stage that overlaps batches as the worker threads do: it processes them one at a time in the order given, and
+ * settles every other batch 10 ms late, so that a later batch often settles first.
+ */
+function overlappingProcess(inline: InlineProcessing): Process {
+  let queue: Promise<unknown> = Promise.resolve();
+  let taken = 0;
+  return async (records, signal) => {
+    const late = taken++ % 2 === 0;
+    const result = queue.then(() => inline.process(records, signal));
+    queue = result.catch(() => undefined);
+    const processed = await result;
+    if (late) await new Promise((r) => setTimeout(r, 10));
+    return processed;
+  };
+}
+
+/** A stage that records `process:<values>` as it takes a batch and holds it until released (by its first value). */
+function heldProcess(
+  inline: InlineProcessing,
+  events: string[],
+  heldBatches: Map<string, () => void>,
+): Process {
+  return async (records, signal) => {
+    const values = records.map((r) => r.value?.toString() ?? "");
+    events.push(`process:${values.join(",")}`);
+    await new Promise<void>((r) => heldBatches.set(values[0] ?? "", r));
+    return inline.process(records, signal);
+  };
+}
+
 function harness(
   options: {
     maxRecords?: number;
@@ -55,10 +88,7 @@ function harness(
      * (any held batch, by its first value), recording `process:<values>` as it takes one; `overlaps` as given.
      */
     heldProcessing?: { overlaps: boolean };
-    /**
-     * Runs the topology through a stage that overlaps batches as the worker threads do: it processes them one at a
-     * time in the order given, and settles every other batch 10 ms late, so that a later batch often settles first.
-     */
+    /** Runs the topology through a stage that overlaps batches as the worker threads do (overlappingProcess). */
     overlapping?: boolean;
   } = {},
 ): Harness {
@@ -68,8 +98,6 @@ function harness(
   const held = options.heldProcessing;
   const events: string[] = [];
   const heldBatches = new Map<string, () => void>();
-  let queue: Promise<unknown> = Promise.resolve();
-  let taken = 0;
   const stage =
     told || held || options.overlapping
       ? {
@@ -80,24 +108,14 @@ function harness(
               deadLetterStore: undefined,
               retry,
             });
+            const process: Process = options.overlapping
+              ? overlappingProcess(inline)
+              : held
+                ? heldProcess(inline, events, heldBatches)
+                : (records, signal) => inline.process(records, signal);
             return {
               overlaps: held?.overlaps ?? options.overlapping,
-              process: async (records: Parameters<typeof inline.process>[0], signal: AbortSignal) => {
-                if (options.overlapping) {
-                  const late = taken++ % 2 === 0;
-                  const result = queue.then(() => inline.process(records, signal));
-                  queue = result.catch(() => undefined);
-                  const processed = await result;
-                  if (late) await new Promise((r) => setTimeout(r, 10));
-                  return processed;
-                }
-                if (held) {
-                  const values = records.map((r) => r.value?.toString() ?? "");
-                  events.push(`process:${values.join(",")}`);
-                  await new Promise<void>((r) => heldBatches.set(values[0] ?? "", r));
-                }
-                return inline.process(records, signal);
-              },
+              process,
               assigned: (partitions: ReadonlyArray<{ topic: string; partition: number }>) => {
                 told?.push([...partitions]);
               },
