@@ -176,10 +176,11 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
   const tokenMemo = new Map<string, string | null>();
   let shift: { token: string; maxDays: number; days: number } | undefined;
   const operationContext: { -readonly [K in keyof OperationContext]: OperationContext[K] } = {
+    // The record and its counts are set by `begin`, before any operator reads them.
     record: {},
     strategy,
     pseudonymiser,
-    replacements: { ...replacementsTemplate },
+    replacements: {},
     personNames,
     tokenOf(ref: PseudonymRef): string | null {
       const cached = tokenMemo.get(ref.field);
