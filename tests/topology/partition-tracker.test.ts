@@ -53,6 +53,30 @@ describe("PartitionTracker", () => {
     expect(t.admissible(batch)).toEqual([at(0, 1), at(0, 2)]);
   });
 
+  it("says a batch is wholly admissible exactly when admissible would keep all of it", () => {
+    const t = new PartitionTracker();
+    t.assign(
+      [
+        { topic: "raw", partition: 0 },
+        { topic: "raw", partition: 1 },
+      ],
+      membership(1),
+    );
+    t.committed([{ topic: "raw", partition: 1, nextOffset: 10n }]);
+    const batches = [
+      [],
+      [at(0, 1), at(1, 10), at(0, 2), at(1, 11)],
+      [at(0, 1), at(1, 9)],
+      [at(0, 2), at(0, 2)],
+      [at(0, 3), at(0, 1)],
+      [at(0, 1), at(2, 1)],
+      [at(0, 1), at(0, 2, "other")],
+    ];
+    const whole = batches.map((b) => t.allAdmissible(b));
+    expect(whole).toEqual([true, true, false, false, false, false, false]);
+    expect(whole).toEqual(batches.map((b) => t.admissible(b).length === b.length));
+  });
+
   it("bumps the generation at every join and records the membership offsets are committed under", () => {
     const t = new PartitionTracker();
     expect(t.membership).toBeUndefined();

@@ -198,7 +198,7 @@ export class OrderedStages {
       if (!job.processed) break;
       // A record an earlier batch has committed since this one was processed (the partition moved away and back,
       // and the client fetched it again) must not be published twice: take the batch again without it.
-      if (o.tracker.admissible(job.admitted).length !== job.admitted.length) {
+      if (!o.tracker.allAdmissible(job.admitted)) {
         await this.#inProcessOrder(job);
         await this.#storeCommit(job);
         continue;

@@ -136,15 +136,25 @@ export class PartitionTracker {
   admissible<T extends Position>(batch: readonly T[]): T[] {
     const lastSeen = new PartitionMap<bigint>();
     const out: T[] = [];
-    for (const record of batch) {
-      const { topic, partition, offset } = record;
-      if (!this.#assigned.has(topic, partition)) continue;
-      if (offset < (this.#committedNext.get(topic, partition) ?? -1n)) continue;
-      if (offset <= (lastSeen.get(topic, partition) ?? -1n)) continue;
-      lastSeen.set(topic, partition, offset);
-      out.push(record);
-    }
+    for (const record of batch) if (this.#admits(record, lastSeen)) out.push(record);
     return out;
+  }
+
+  /** True when `admissible` would keep every record of the batch (without making the list). */
+  allAdmissible(batch: readonly Position[]): boolean {
+    const lastSeen = new PartitionMap<bigint>();
+    for (const record of batch) if (!this.#admits(record, lastSeen)) return false;
+    return true;
+  }
+
+  /** One record of a batch in order: `lastSeen` holds the offset last admitted of each of its partitions. */
+  #admits(record: Position, lastSeen: PartitionMap<bigint>): boolean {
+    const { topic, partition, offset } = record;
+    if (!this.#assigned.has(topic, partition)) return false;
+    if (offset < (this.#committedNext.get(topic, partition) ?? -1n)) return false;
+    if (offset <= (lastSeen.get(topic, partition) ?? -1n)) return false;
+    lastSeen.set(topic, partition, offset);
+    return true;
   }
 
   /** A committed batch: its partitions' next offsets. */
