@@ -317,12 +317,21 @@ ON CONFLICT (record_id) DO NOTHING`;
         values: [batch.consumerGroup, topics, partitions],
       }),
     );
-    const floor = new Map(rows.map((r) => [`${r.topic}\u0000${r.partition}`, BigInt(r.next_offset)]));
+    // By topic, then partition: a key string per record would be made for every row of every batch.
+    const floor = new Map<string, Map<number, bigint>>();
+    for (const r of rows) {
+      let partitions = floor.get(r.topic);
+      if (partitions === undefined) {
+        partitions = new Map();
+        floor.set(r.topic, partitions);
+      }
+      partitions.set(r.partition, BigInt(r.next_offset));
+    }
     let skipped = 0;
     const fresh = (list: readonly StoreRecord[] | undefined): StoreRecord[] => {
       const kept: StoreRecord[] = [];
       for (const r of list ?? []) {
-        if (r.offset < (floor.get(`${r.topic}\u0000${r.partition}`) ?? 0n)) skipped++;
+        if (r.offset < (floor.get(r.topic)?.get(r.partition) ?? 0n)) skipped++;
         else kept.push(r);
       }
       return kept;
