@@ -134,6 +134,9 @@ function checkOutputs(policy: CompiledPolicy, anonymisedSchema: unknown): void {
   }
 }
 
+/** What the shared operation context points at between records. */
+const NO_RECORD: Readonly<Record<string, unknown>> = Object.freeze({});
+
 export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
   const strategy = parseStrategy(options.strategy);
   if (typeof options.pipelineVersion !== "string" || options.pipelineVersion.length === 0) {
@@ -177,7 +180,7 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
   let shift: { token: string; maxDays: number; days: number } | undefined;
   const operationContext: { -readonly [K in keyof OperationContext]: OperationContext[K] } = {
     // The record and its counts are set by `begin`, before any operator reads them.
-    record: {},
+    record: NO_RECORD,
     strategy,
     pseudonymiser,
     replacements: {},
@@ -251,6 +254,9 @@ export function createAnonymiser(options: AnonymiserOptions): Anonymiser {
       } catch {
         // A bug in an operator must not let the record through, nor crash the stream with its values in a trace.
         return { kind: "failed", code: "ANON_INTERNAL" };
+      } finally {
+        // The shared context lets go of the record: its raw values are not kept alive until the next record.
+        operationContext.record = NO_RECORD;
       }
     },
     checkWriterSchema(writerSchema) {
