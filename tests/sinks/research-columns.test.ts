@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadSchema } from "../../schemas/load.ts";
 import { copyChunks } from "../../sinks/postgres-store.ts";
@@ -107,6 +108,58 @@ describe("researchColumns", () => {
     expect(prepared[1]?.value).toMatchObject({ policy_version: "3", key_id: "k1" });
     // The buffer holds the lines and nothing more.
     expect(buffer.byteLength).toBe(rows[1]?.end);
+  });
+
+  it("prepares the bytes copyLine's text encodes to, whatever the values", () => {
+    // Text with COPY's and arrays' special characters, letters beyond ASCII and lone surrogates; days and
+    // milliseconds beyond the years 0 to 9999 and fractions of them; nulls in nullable columns.
+    const text = fc.oneof(
+      fc.string({
+        unit: fc.constantFrom("a", "Z", "0", " ", '"', "\\", "\n", "\r", "\t", ",", "{", "é", "’", "😀"),
+      }),
+      fc.string({ unit: "binary" }),
+    );
+    const days = fc.oneof(
+      fc.integer({ min: -800_000, max: 3_000_000 }),
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+    );
+    const millis = fc.oneof(
+      fc.integer({ min: -70_000_000_000_000, max: 260_000_000_000_000 }),
+      fc.double({ min: -1e13, max: 1e13, noNaN: true }),
+    );
+    const cell = (c: (typeof columns)[number]): fc.Arbitrary<unknown> => {
+      const arbitrary = {
+        text,
+        integer: fc.integer(),
+        bigint: fc.oneof(fc.bigInt(), fc.integer()),
+        boolean: fc.boolean(),
+        date: days,
+        timestamptz: millis,
+        "text[]": fc.array(text, { maxLength: 4 }),
+      }[c.pgType] as fc.Arbitrary<unknown>;
+      return c.nullable ? fc.option(arbitrary, { nil: null }) : arbitrary;
+    };
+    const record = fc.record({
+      value: fc.record(Object.fromEntries(columns.map((c) => [c.name, cell(c)]))),
+      topic: text,
+      partition: fc.nat(),
+      offset: fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }),
+    });
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 5 }), (drawn) => {
+        const records = drawn.map((r) => ({ ...r, key: null, timestamp: 0n }));
+        const { records: prepared } = prepareRows(columns, records);
+        const encoder = new TextEncoder();
+        prepared.forEach((r, i) => {
+          const row = r.value as { bytes: Uint8Array; start: number; end: number };
+          const expected = encoder.encode(`${copyLine(columns, records[i] as never)}\n`);
+          expect(Buffer.from(row.bytes.subarray(row.start, row.end)).equals(Buffer.from(expected))).toBe(
+            true,
+          );
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
