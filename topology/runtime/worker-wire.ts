@@ -57,22 +57,29 @@ function packBytes(
   let at = 0;
   for (let i = 0; i < items.length; i++) {
     const { key, value } = items[i] as { key: Uint8Array | undefined; value: Uint8Array | undefined };
-    for (const [slot, part] of [
-      [0, key],
-      [2, value],
-    ] as const) {
-      if (part === undefined || part === null) {
-        spans[i * 4 + slot] = 0;
-        spans[i * 4 + slot + 1] = -1;
-      } else {
-        bytes.set(part, at);
-        spans[i * 4 + slot] = at;
-        spans[i * 4 + slot + 1] = part.length;
-        at += part.length;
-      }
-    }
+    at = packPart(key, bytes, spans, i * 4, at);
+    at = packPart(value, bytes, spans, i * 4 + 2, at);
   }
   return bytes;
+}
+
+/** One key or value written into `bytes` at `at`, its span at `spans[slot]`; returns where the next one goes. */
+function packPart(
+  part: Uint8Array | undefined | null,
+  bytes: Uint8Array,
+  spans: Int32Array,
+  slot: number,
+  at: number,
+): number {
+  if (part === undefined || part === null) {
+    spans[slot] = 0;
+    spans[slot + 1] = -1;
+    return at;
+  }
+  bytes.set(part, at);
+  spans[slot] = at;
+  spans[slot + 1] = part.length;
+  return at + part.length;
 }
 
 function view(bytes: Uint8Array, spans: Int32Array, at: number): Buffer | undefined {
@@ -126,6 +133,9 @@ export function packRecords(records: readonly ConsumedRecord[]): {
   };
 }
 
+/** The headers of every record that has none (records' headers are read-only). */
+const NO_HEADERS: ReadonlyMap<Buffer | string, Buffer> = new Map();
+
 /** Records `from` to `to` (exclusive; by default all of them) of a packed set, as record objects. */
 export function unpackRecords(p: PackedRecords, from = 0, to = p.count): ConsumedRecord[] {
   const headers = new Map(p.headers);
@@ -142,7 +152,7 @@ export function unpackRecords(p: PackedRecords, from = 0, to = p.count): Consume
       value: view(p.bytes, p.spans, i * 4 + 2),
       headers: h
         ? new Map(h.map(([k, v]) => [k, Buffer.from(v.buffer, v.byteOffset, v.byteLength)] as const))
-        : new Map(),
+        : NO_HEADERS,
     };
   }
   return out;
