@@ -111,11 +111,28 @@ describe("researchColumns", () => {
   });
 
   it("prepares the bytes copyLine's text encodes to, whatever the values", () => {
-    // Text with COPY's and arrays' special characters, letters beyond ASCII and lone surrogates; days and
+    // Text with COPY's and arrays' special characters, letters beyond ASCII, halves of surrogate pairs alone; days and
     // milliseconds beyond the years 0 to 9999 and fractions of them; nulls in nullable columns.
     const text = fc.oneof(
       fc.string({
-        unit: fc.constantFrom("a", "Z", "0", " ", '"', "\\", "\n", "\r", "\t", ",", "{", "é", "’", "😀"),
+        unit: fc.constantFrom(
+          "a",
+          "Z",
+          "0",
+          " ",
+          '"',
+          "\\",
+          "\n",
+          "\r",
+          "\t",
+          ",",
+          "{",
+          "é",
+          "’",
+          "😀",
+          "\ud800",
+          "\udc00",
+        ),
       }),
       fc.string({ unit: "binary" }),
     );
