@@ -62,18 +62,38 @@ export function isoDate(days: number): string {
   return `${String(c.year).padStart(4, "0")}-${two(c.month)}-${two(c.day)}`;
 }
 
+/** A time of day, as clockOf gives it. */
+export interface ClockTime {
+  hours: number;
+  minutes: number;
+  seconds: number;
+  millis: number;
+}
+
+const clock: ClockTime = { hours: 0, minutes: 0, seconds: 0, millis: 0 };
+
+/**
+ * The time of day `ms` milliseconds after a midnight (an integer from 0 to one day less 1). The result is shared:
+ * read it before the next call.
+ */
+export function clockOf(ms: number): Readonly<ClockTime> {
+  let rest = ms;
+  clock.millis = rest % 1000;
+  rest = (rest - clock.millis) / 1000;
+  clock.seconds = rest % 60;
+  rest = (rest - clock.seconds) / 60;
+  clock.minutes = rest % 60;
+  clock.hours = (rest - clock.minutes) / 60;
+  return clock;
+}
+
 /** `YYYY-MM-DDTHH:mm:ss.sssZ` of epoch milliseconds, as `new Date(ms).toISOString()` writes it. */
 export function isoTimestamp(ms: number): string {
   const days = Math.floor(ms / MS_PER_DAY);
   const c = civilFromDays(days);
   if (!Number.isInteger(ms) || c.year < 0 || c.year > 9999) return new Date(ms).toISOString();
-  let rest = ms - days * MS_PER_DAY;
-  const millis = rest % 1000;
-  rest = (rest - millis) / 1000;
-  const seconds = rest % 60;
-  rest = (rest - seconds) / 60;
-  const minutes = rest % 60;
-  const hours = (rest - minutes) / 60;
-  const frac = millis < 10 ? `00${millis}` : millis < 100 ? `0${millis}` : `${millis}`;
-  return `${String(c.year).padStart(4, "0")}-${two(c.month)}-${two(c.day)}T${two(hours)}:${two(minutes)}:${two(seconds)}.${frac}Z`;
+  const day = `${String(c.year).padStart(4, "0")}-${two(c.month)}-${two(c.day)}`;
+  const t = clockOf(ms - days * MS_PER_DAY);
+  const frac = t.millis < 10 ? `00${t.millis}` : t.millis < 100 ? `0${t.millis}` : `${t.millis}`;
+  return `${day}T${two(t.hours)}:${two(t.minutes)}:${two(t.seconds)}.${frac}Z`;
 }

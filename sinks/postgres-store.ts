@@ -13,7 +13,7 @@ import {
 import { type AvroRecordSchema, loadSchema } from "../schemas/load.ts";
 import {
   type Column,
-  copyLine,
+  copyBytes,
   isPreparedRow,
   PROVENANCE_COLUMNS,
   type PreparedRow,
@@ -166,14 +166,14 @@ export function copyChunks(fieldColumns: readonly Column[], records: readonly St
   const chunks: Uint8Array[] = [];
   let run: PreparedRow | undefined;
   let runEnd = 0;
-  let lines: string[] = [];
+  let pending: StoreRecord[] = [];
   const endRun = () => {
     if (run) chunks.push(run.bytes.subarray(run.start, runEnd));
     run = undefined;
   };
   const endLines = () => {
-    if (lines.length > 0) chunks.push(Buffer.from(`${lines.join("\n")}\n`));
-    lines = [];
+    if (pending.length > 0) chunks.push(copyBytes(fieldColumns, pending));
+    pending = [];
   };
   for (const r of records) {
     const v = r.value;
@@ -187,7 +187,7 @@ export function copyChunks(fieldColumns: readonly Column[], records: readonly St
       }
     } else {
       endRun();
-      lines.push(copyLine(fieldColumns, r));
+      pending.push(r);
     }
   }
   endRun();

@@ -1,4 +1,4 @@
-import { civilFromDays, isoDate, isoTimestamp, MS_PER_DAY } from "../contracts/calendar.ts";
+import { civilFromDays, clockOf, isoDate, isoTimestamp, MS_PER_DAY } from "../contracts/calendar.ts";
 import type { StoreRecord } from "../contracts/stores.ts";
 import type { AvroRecordSchema } from "../schemas/load.ts";
 
@@ -28,6 +28,9 @@ const escapeCopy = (s: string): string =>
     ? s.replace(/[\\\n\r\t]/g, (c) => (c === "\\" ? "\\\\" : c === "\n" ? "\\n" : c === "\r" ? "\\r" : "\\t"))
     : s;
 
+/** An array element as an array literal writes it between its quotes: `"` and `\` escaped with a backslash. */
+const arrayElement = (x: string): string => x.replace(/["\\]/g, (c) => `\\${c}`);
+
 const ENCODERS: Record<PgType, (v: unknown) => string> = {
   text: (v) => escapeCopy(String(v)),
   integer: (v) => String(v),
@@ -36,8 +39,7 @@ const ENCODERS: Record<PgType, (v: unknown) => string> = {
   // Avro date: days since 1970-01-01; timestamp-millis: epoch milliseconds (in-memory Avro form).
   date: (v) => isoDate(v as number),
   timestamptz: (v) => isoTimestamp(v as number),
-  "text[]": (v) =>
-    escapeCopy(`{${(v as string[]).map((x) => `"${x.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(",")}}`),
+  "text[]": (v) => escapeCopy(`{${(v as string[]).map((x) => `"${arrayElement(x)}"`).join(",")}}`),
 };
 
 type AvroType = string | { type: string; logicalType?: string; items?: unknown } | AvroType[];
@@ -220,7 +222,7 @@ function writeArrayItem(x: string, w: CopyWriter): void {
     const c = x.charCodeAt(i);
     if (c >= 0x80) {
       // Beyond ASCII, the rest as copyText writes it: each character is escaped on its own, so the two parts join.
-      const rest = escapeCopy(x.slice(i).replace(/["\\]/g, (q) => `\\${q}`));
+      const rest = escapeCopy(arrayElement(x.slice(i)));
       w.at += b.write(rest, w.at, "utf8");
       return;
     }
@@ -256,15 +258,15 @@ const WRITERS: Record<PgType, (v: unknown, w: CopyWriter) => void> = {
       return;
     }
     w.isoDay(c.year, c.month, c.day);
-    const rest = ms - days * MS_PER_DAY;
+    const t = clockOf(ms - days * MS_PER_DAY);
     w.byte(0x54);
-    w.figures(Math.floor(rest / 3_600_000), 2);
+    w.figures(t.hours, 2);
     w.byte(0x3a);
-    w.figures(Math.floor(rest / 60_000) % 60, 2);
+    w.figures(t.minutes, 2);
     w.byte(0x3a);
-    w.figures(Math.floor(rest / 1000) % 60, 2);
+    w.figures(t.seconds, 2);
     w.byte(0x2e);
-    w.figures(rest % 1000, 3);
+    w.figures(t.millis, 3);
     w.byte(0x5a);
   },
   "text[]": (v, w) => {
@@ -304,6 +306,26 @@ function writeLine(columns: readonly Column[], record: Readonly<StoreRecord>, w:
   w.byte(0x0a);
 }
 
+/** The records' COPY lines, one after another, and where each ends. */
+function writeLines(
+  columns: readonly Column[],
+  records: readonly StoreRecord[],
+): { w: CopyWriter; ends: number[] } {
+  const w = new CopyWriter(records.length * 1024);
+  const ends = new Array<number>(records.length);
+  for (let i = 0; i < records.length; i++) {
+    writeLine(columns, records[i] as StoreRecord, w);
+    ends[i] = w.at;
+  }
+  return { w, ends };
+}
+
+/** The records' COPY lines as UTF-8, each with its newline: the bytes of copyLine's lines. */
+export function copyBytes(columns: readonly Column[], records: readonly StoreRecord[]): Uint8Array {
+  const { w } = writeLines(columns, records);
+  return w.bytes.subarray(0, w.at);
+}
+
 /**
  * Research records with their values replaced by prepared rows, every line encoded into one buffer (returned for
  * the caller to transfer to another thread rather than copy).
@@ -312,12 +334,7 @@ export function prepareRows(
   columns: readonly Column[],
   records: readonly StoreRecord[],
 ): { records: StoreRecord[]; buffer: ArrayBuffer } {
-  const w = new CopyWriter(records.length * 1024);
-  const ends = new Array<number>(records.length);
-  for (let i = 0; i < records.length; i++) {
-    writeLine(columns, records[i] as StoreRecord, w);
-    ends[i] = w.at;
-  }
+  const { w, ends } = writeLines(columns, records);
   // The buffer is cut to what was written before the rows refer to it.
   const buffer = w.bytes.buffer.transfer(w.at);
   const bytes = new Uint8Array(buffer);
