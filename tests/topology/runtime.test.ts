@@ -195,6 +195,29 @@ describe("BatchCollector mark/rollback", () => {
     expect(batch.deadLetters).toEqual([]);
   });
 
+  it("rolls back to an inner mark, then to an outer one, store by store", () => {
+    if (store?.kind !== "store-sink") throw new Error("fixture");
+    const other = { ...store, store: "other" };
+    const batch = new BatchCollector();
+    batch.toStore(store, undefined, { id: 1 }, context());
+    batch.toStore(other, undefined, { id: 1 }, context());
+    const outer = batch.mark();
+    batch.toStore(other, undefined, { id: 2 }, context());
+    const inner = batch.mark();
+    batch.toStore(store, undefined, { id: 3 }, context());
+    batch.toStore(other, undefined, { id: 3 }, context());
+    batch.toStore(store, undefined, { id: 3 }, context());
+    batch.rollback(inner);
+    expect(batch.stores.get("db")?.map((r) => r.value)).toEqual([{ id: 1 }]);
+    expect(batch.stores.get("other")?.map((r) => r.value)).toEqual([{ id: 1 }, { id: 2 }]);
+    batch.toStore(store, undefined, { id: 4 }, context());
+    batch.rollback(outer);
+    expect(batch.stores.get("db")?.map((r) => r.value)).toEqual([{ id: 1 }]);
+    expect(batch.stores.get("other")?.map((r) => r.value)).toEqual([{ id: 1 }]);
+    batch.toStore(other, undefined, { id: 5 }, context());
+    expect(batch.size).toBe(3);
+  });
+
   it("writes null and undefined keys as no key, and buffers as they are", () => {
     if (sink?.kind !== "sink") throw new Error("fixture");
     const batch = new BatchCollector();

@@ -29,6 +29,11 @@ export class BatchCollector implements Collector {
   readonly topics: TopicOutput[] = [];
   readonly stores = new Map<string, StoreOutput[]>();
   readonly deadLetters: DeadLetterOutput[] = [];
+  /**
+   * The store list each store output went to, in order: a rollback takes the outputs after its mark off their lists
+   * from the last one back, so a mark is three counts rather than a copy of every list's length.
+   */
+  readonly #storeLog: StoreOutput[][] = [];
 
   /**
    * Serialises at once, inside the record's own error scope: a value that does not fit the output schema is that
@@ -57,22 +62,26 @@ export class BatchCollector implements Collector {
       this.stores.set(sink.store, list);
     }
     list.push({ key, value, context });
+    this.#storeLog.push(list);
   }
 
   toDeadLetter(node: GraphNode, reason: DeadLetterReason, context: RecordContext): void {
     this.deadLetters.push({ node: node.name, reason, context });
   }
 
-  mark(): { topics: number; deadLetters: number; stores: Map<string, number> } {
-    const stores = new Map<string, number>();
-    for (const [name, list] of this.stores) stores.set(name, list.length);
-    return { topics: this.topics.length, deadLetters: this.deadLetters.length, stores };
+  mark(): { topics: number; deadLetters: number; stores: number } {
+    return {
+      topics: this.topics.length,
+      deadLetters: this.deadLetters.length,
+      stores: this.#storeLog.length,
+    };
   }
 
   rollback(mark: ReturnType<BatchCollector["mark"]>): void {
     this.topics.length = mark.topics;
     this.deadLetters.length = mark.deadLetters;
-    for (const [name, list] of this.stores) list.length = mark.stores.get(name) ?? 0;
+    const log = this.#storeLog;
+    while (log.length > mark.stores) (log.pop() as StoreOutput[]).pop();
   }
 
   get size(): number {
