@@ -570,16 +570,34 @@ function anchorOf(needles: readonly string[]): string {
   return "";
 }
 
-function renderingsOf(id: OwnIdentifier): Renderings {
+/** The renderings of an identifier whose fold is too short to look for. */
+const NO_RENDERINGS: Renderings = {
+  needles: NO_NEEDLES,
+  anchor: "",
+  letters: NO_LETTERS,
+  titled: NO_NEEDLES,
+  midSentence: 0,
+};
+
+/**
+ * The renderings of the identifiers with one rendering, by their position in the record's own list: refilled for
+ * every note (findOwn reads them before the next note), so that a note makes no objects for them.
+ */
+const foldRenderings: Array<Renderings & { readonly needles: [string] }> = [];
+
+/** The renderings of the record's own identifiers, by position: refilled for every note, as foldRenderings. */
+const ownRenderings: Renderings[] = [];
+
+function renderingsOf(id: OwnIdentifier, position: number): Renderings {
   if (id.entity !== "NAME" && id.entity !== "ADDRESS") {
     const folded = foldString(id.text);
-    return {
-      needles: folded.length >= 2 ? [folded] : [],
-      anchor: "",
-      letters: NO_LETTERS,
-      titled: NO_NEEDLES,
-      midSentence: 0,
-    };
+    if (folded.length < 2) return NO_RENDERINGS;
+    let r = foldRenderings[position];
+    if (r === undefined) {
+      r = { needles: [folded], anchor: "", letters: NO_LETTERS, titled: NO_NEEDLES, midSentence: 0 };
+      foldRenderings[position] = r;
+    } else r.needles[0] = folded;
+    return r;
   }
   const memo = renderingMemo[id.entity === "NAME" && id.otherNames ? "GIVEN_NAME" : id.entity];
   let r = memo.get(id.text);
@@ -605,7 +623,9 @@ function renderingsOf(id: OwnIdentifier): Renderings {
 
 function findOwn(text: string, own: readonly OwnIdentifier[], spans: Span[]): void {
   // Renderings first: building them folds strings too, and folding reuses buffers that the note's fold holds.
-  const renderings = own.map(renderingsOf);
+  const renderings = ownRenderings;
+  renderings.length = 0;
+  for (let k = 0; k < own.length; k++) renderings.push(renderingsOf(own[k] as OwnIdentifier, k));
   const folded = foldNote(text);
   const haystack = folded.text;
   let initials: ReadonlySet<string> | undefined;
@@ -2108,19 +2128,15 @@ function findPhones(text: string, own: readonly OwnIdentifier[], spans: Span[]):
   // by a valid NHS number; the parser still decides what is a phone number. A window whose digits are the
   // record's own phone number, in any international or national writing, is that number without asking the
   // parser (and is found even where the parser's leniency would not take it).
-  const nhs = spans.filter((s) => s.entity === "NHS_NUMBER");
-  const ownPhones = new Map<string, string | undefined>();
-  for (const id of own) {
-    if (id.entity !== "PHONE") continue;
-    const digits = nationalDigits(id.text);
-    if (digits.length >= 9) ownPhones.set(digits, id.replacement);
-  }
+  // The record's own numbers are read at the first window worth asking about (most notes have none).
+  let ownPhones: Map<string, string | undefined> | undefined;
   const re = PATTERNS.PHONE_CANDIDATE;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const start = m.index;
     const end = start + m[0].length;
-    if (digitCount(m[0]) < 9 || coveredBy(nhs, start, end)) continue;
+    if (digitCount(m[0]) < 9 || coveredBy(spans, start, end, "NHS_NUMBER")) continue;
+    ownPhones ??= ownPhoneDigits(own);
     const digits = ownPhones.size > 0 ? nationalDigits(m[0]) : "";
     if (ownPhones.has(digits)) {
       spans.push({ start, end, entity: "PHONE", replacement: ownPhones.get(digits) });
@@ -2132,6 +2148,17 @@ function findPhones(text: string, own: readonly OwnIdentifier[], spans: Span[]):
       spans.push({ start: start + from + open, end: start + to, entity: "PHONE", replacement: undefined });
     }
   }
+}
+
+/** The record's own phone numbers by their national digits (nationalDigits), with their tokens. */
+function ownPhoneDigits(own: readonly OwnIdentifier[]): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const id of own) {
+    if (id.entity !== "PHONE") continue;
+    const digits = nationalDigits(id.text);
+    if (digits.length >= 9) out.set(digits, id.replacement);
+  }
+  return out;
 }
 
 function spanBefore(a: Span, b: Span): boolean {
@@ -2432,8 +2459,7 @@ function withInitials(text: string, spans: Span[]): void {
     const next = text.charCodeAt(text.charCodeAt(span.end + 1) === 32 ? span.end + 2 : span.end + 1);
     if (!((next >= 65 && next <= 90) || next >= 128)) continue;
     // In capitals a letter after a name may as well be a word ("MARY A NEW PLAN"): not taken.
-    const name = text.slice(span.start, span.end);
-    if (name === name.toUpperCase()) continue;
+    if (sameInCase(text, span.start, span.end, "upper")) continue;
     const after = INITIAL_AFTER.exec(text.slice(span.end, span.end + 8));
     if (after !== null) span.end += after[0].length;
   }
@@ -2455,12 +2481,30 @@ const LOWER_INITIAL_AFTER = /^[ ](?![aiowcxsrlymfundhbepvq](?:[ ,;:.)]|$))\p{Ll}
  * for capitals then have nothing to take).
  */
 function lowerCaseInitials(text: string, span: Span): boolean {
-  const name = text.slice(span.start, span.end);
-  if (name !== name.toLowerCase()) return false;
+  if (!sameInCase(text, span.start, span.end, "lower")) return false;
   const before = LOWER_TITLE_INITIAL.exec(text.slice(Math.max(0, span.start - 8), span.start));
   if (before !== null) span.start -= 2;
   const after = LOWER_INITIAL_AFTER.exec(text.slice(span.end, span.end + 4));
   if (after !== null) span.end += after[0].length;
+  return true;
+}
+
+/**
+ * `text.slice(start, end)` is the same in small letters (`"lower"`) or in capitals (`"upper"`), without making the
+ * slice and its other case for the ASCII letters of most names: only a letter beyond ASCII makes them.
+ */
+function sameInCase(text: string, start: number, end: number, to: "lower" | "upper"): boolean {
+  // An ASCII letter the case would change: A-Z in small letters, a-z in capitals.
+  const from = to === "lower" ? 65 : 97;
+  const through = from + 25;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= from && c <= through) return false;
+    if (c >= 128) {
+      const part = text.slice(start, end);
+      return part === (to === "lower" ? part.toLowerCase() : part.toUpperCase());
+    }
+  }
   return true;
 }
 
