@@ -267,8 +267,9 @@ function join(slices: SliceResult[]): ProcessedBatch {
   let topicRecords = 0;
   for (const part of parts) {
     // Within a part, materialise puts the topic outputs first and the dead-letter messages after them.
-    for (const [i, m] of unpackMessages(part.messages).entries())
-      (i < part.topicRecords ? topicMessages : deadLetterMessages).push(m);
+    const messages = unpackMessages(part.messages);
+    for (let i = 0; i < messages.length; i++)
+      (i < part.topicRecords ? topicMessages : deadLetterMessages).push(messages[i] as OutgoingMessage);
     for (const [name, list] of part.stores) {
       const target = stores.get(name) ?? [];
       for (const r of list) target.push(r);

@@ -187,22 +187,23 @@ export function packMessages(messages: readonly OutgoingMessage[]): {
 }
 
 export function unpackMessages(p: PackedMessages): OutgoingMessage[] {
-  const extras = new Map(p.extras);
   const out: OutgoingMessage[] = new Array(p.count);
   for (let i = 0; i < p.count; i++) {
-    const extra = extras.get(i);
-    const headers = extra?.headers
-      ? new Map(
-          [...extra.headers].map(([k, v]) => [k, Buffer.from(v.buffer, v.byteOffset, v.byteLength)] as const),
-        )
-      : undefined;
+    // Every message is made with the same three fields (no spread of an empty object per message); the few with
+    // headers or a partition (dead letters) get them added below.
     out[i] = {
       topic: p.topics[p.topicIndex[i] as number] as string,
       key: view(p.bytes, p.spans, i * 4),
       value: view(p.bytes, p.spans, i * 4 + 2) ?? Buffer.alloc(0),
-      ...(headers ? { headers } : {}),
-      ...(extra?.partition !== undefined ? { partition: extra.partition } : {}),
     };
+  }
+  for (const [i, extra] of p.extras) {
+    const m = out[i] as OutgoingMessage;
+    if (extra.headers)
+      m.headers = new Map(
+        [...extra.headers].map(([k, v]) => [k, Buffer.from(v.buffer, v.byteOffset, v.byteLength)] as const),
+      );
+    if (extra.partition !== undefined) m.partition = extra.partition;
   }
   return out;
 }
