@@ -97,8 +97,14 @@ const INITIAL_SLOTS = 64;
  * look-up costs the same whatever the key's length (equal hashes are still checked by comparing the keys).
  */
 function hashOf(key: string): number {
+  const n = key.length;
   let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  if (n <= 16) for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  else {
+    h = Math.imul(h ^ n, 0x01000193);
+    for (let i = 0; i < 8; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+    for (let i = n - 8; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  }
   return h === 0 ? 1 : h;
 }
 

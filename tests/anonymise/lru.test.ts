@@ -8,6 +8,8 @@ const keys = fc.oneof(
   fc.constantFrom("a", "b", "c", "", "NHS-k1-AAAA", "9990000018"),
   fc.string({ maxLength: 12 }),
   fc.integer({ min: 0, max: 40 }).map((n) => `key-${n}`),
+  // Longer than 16: hashed on the length and the first and last eight characters, so these share one hash.
+  fc.integer({ min: 0, max: 40 }).map((n) => `12 Mill Road ${n}, Nowhere`),
 );
 const ops = fc.array(
   fc.oneof(
@@ -63,6 +65,15 @@ describe("LruCache", () => {
     // A fresh cache for each key: a hit in the old generation promotes its key and may end that generation.
     for (const k of all) expect(filled().get(k)).toBe(`v:${k}`);
     expect(filled().get("key-absent")).toBeUndefined();
+  });
+
+  it("keeps apart long keys that share their length and first and last eight characters (one hash)", () => {
+    const same = Array.from({ length: 40 }, (_, i) => `PAT-k1-${String(i).padStart(4, "0")}XXXXXXXXXXXXXXXX`);
+    const cache = new LruCache<number>(200);
+    for (const [i, k] of same.entries()) cache.set(k, i);
+    for (const [i, k] of same.entries()) expect(cache.get(k)).toBe(i);
+    expect(cache.get(`PAT-k1-9999XXXXXXXXXXXXXXXX`)).toBeUndefined();
+    expect(cache.size).toBe(40);
   });
 
   it("keeps every entry while its table grows from a few slots to a generation's", () => {
