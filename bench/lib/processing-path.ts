@@ -7,52 +7,95 @@
  * CPU time is the whole process's over the run (the worker and V8's helper threads). Without the broker and
  * PostgreSQL on the same two cores, the figure moves far less from run to run than the pipeline's own, and it
  * isolates what the processing threads cost per record.
+ *
+ * Three passes over the same records, split by thread where Linux tells (bench/lib/stack-cpu.ts):
+ * - cold: a fresh thread's first pass, as a pipeline's processing thread starts (V8 compiles as it goes, the heap
+ *   grows, every patient is met for the first time);
+ * - warmed: a second fresh thread, warmed up on other records first (compiled), its first pass over these records
+ *   (each patient met for the first time);
+ * - again: that thread's second pass over the same records (each patient met before, as far as the bounded caches
+ *   and memos still hold them).
  */
 
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { deadLetterEverything } from "../../topology/runtime/handlers.ts";
 import { DEFAULT_YOUNG_GENERATION_MB } from "../../topology/runtime/worker-processing.ts";
 import { SliceProcessor } from "../../topology/runtime/worker-slice.ts";
+import { threadCpu } from "./stack-cpu.ts";
 
-export interface ProcessingPathResult {
-  records: number;
-  sliceRecords: number;
+/** One measured pass. CPU in µs per record: the whole process's, then the worker thread's and V8's helpers'. */
+export interface PathPass {
   cpuMicrosPerRecord: number;
   recordsPerSecond: number;
+  /** Off Linux, undefined. */
+  byThread: { worker: number; v8Helpers: number } | undefined;
+}
+
+/** The warmed first pass's figures at the top (as before the passes were split), then every pass. */
+export interface ProcessingPathResult extends PathPass {
+  records: number;
+  sliceRecords: number;
   outcomes: Record<string, number>;
+  cold: PathPass;
+  warmed: PathPass;
+  again: PathPass;
 }
 
 interface Job {
   processingPath: true;
   values: Uint8Array[];
-  /** Other records, for the warm-up: the measured pass meets its patients for the first time. */
+  /** Other records, for the warm-up: the measured pass meets its patients for the first time. Empty: none. */
   warm: Uint8Array[];
   keyringJson: string;
   sliceRecords: number;
+  passes: number;
 }
 
-/** Runs the processing path over `values` (wire-format records) in a worker thread, after a warm-up on `warm`. */
-export function measureProcessingPath(
-  values: readonly Uint8Array[],
-  warm: readonly Uint8Array[],
-  keyringJson: string,
-  sliceRecords = 500,
-): Promise<ProcessingPathResult> {
-  const job: Job = { processingPath: true, values: [...values], warm: [...warm], keyringJson, sliceRecords };
+interface JobResult {
+  passes: PathPass[];
+  outcomes: Record<string, number>;
+}
+
+function inWorker(job: Job): Promise<JobResult> {
   const worker = new Worker(new URL(import.meta.url), {
     workerData: job,
     resourceLimits: { maxYoungGenerationSizeMb: DEFAULT_YOUNG_GENERATION_MB },
   });
   return new Promise((resolve, reject) => {
-    worker.once("message", (result: ProcessingPathResult) => {
-      resolve(result);
-      void worker.terminate();
+    worker.once("message", (result: JobResult) => {
+      // The thread is gone before the next one starts: its CPU is not counted in the next one's passes.
+      worker.terminate().then(() => resolve(result), reject);
     });
     worker.once("error", reject);
   });
 }
 
-async function run(job: Job): Promise<ProcessingPathResult> {
+/**
+ * Runs the processing path over `values` (wire-format records) in worker threads: one fresh (cold), one after a
+ * warm-up on `warm` (twice over `values`).
+ */
+export async function measureProcessingPath(
+  values: readonly Uint8Array[],
+  warm: readonly Uint8Array[],
+  keyringJson: string,
+  sliceRecords = 500,
+): Promise<ProcessingPathResult> {
+  const job = { processingPath: true as const, values: [...values], keyringJson, sliceRecords };
+  const cold = await inWorker({ ...job, warm: [], passes: 1 });
+  const warmed = await inWorker({ ...job, warm: [...warm], passes: 2 });
+  const [first, again] = warmed.passes as [PathPass, PathPass];
+  return {
+    ...first,
+    records: values.length,
+    sliceRecords,
+    outcomes: warmed.outcomes,
+    cold: cold.passes[0] as PathPass,
+    warmed: first,
+    again,
+  };
+}
+
+async function run(job: Job): Promise<JobResult> {
   const { DEFAULT_TOKEN_CACHE_SIZE } = await import("../../anonymise/index.ts");
   const { loadAllSchemas } = await import("../../schemas/load.ts");
   const processing = await import("../../app/wiring/patient-processing.ts");
@@ -99,22 +142,34 @@ async function run(job: Job): Promise<ProcessingPathResult> {
       await slicer.process(records, signal, new Map());
     }
   };
-  // Warm-up (JIT, the writer schema) on other records, then one measured pass.
-  await slices(buffers(job.warm), 0n);
+  // Warm-up (JIT, the writer schema) on other records, if any, then the measured passes.
+  if (job.warm.length > 0) await slices(buffers(job.warm), 0n);
   for (const k of Object.keys(outcomes)) delete outcomes[k];
   const values = buffers(job.values);
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  await slices(values, 1_000_000_000n);
-  const seconds = (performance.now() - start) / 1000;
-  const used = process.cpuUsage(cpu);
-  return {
-    records: values.length,
-    sliceRecords: job.sliceRecords,
-    cpuMicrosPerRecord: Number(((used.user + used.system) / values.length).toFixed(1)),
-    recordsPerSecond: Math.round(values.length / seconds),
-    outcomes,
-  };
+  const passes: PathPass[] = [];
+  for (let pass = 0; pass < job.passes; pass++) {
+    if (pass > 0) for (const k of Object.keys(outcomes)) delete outcomes[k];
+    const threads = threadCpu();
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    await slices(values, BigInt(1_000_000_000 * (pass + 1)));
+    const seconds = (performance.now() - start) / 1000;
+    const used = process.cpuUsage(cpu);
+    const after = threadCpu();
+    const perRecord = (ms: number) => Number(((1000 * ms) / values.length).toFixed(1));
+    passes.push({
+      cpuMicrosPerRecord: Number(((used.user + used.system) / values.length).toFixed(1)),
+      recordsPerSecond: Math.round(values.length / seconds),
+      byThread:
+        threads && after
+          ? {
+              worker: perRecord((after["workers"] ?? 0) - (threads["workers"] ?? 0)),
+              v8Helpers: perRecord((after["v8"] ?? 0) - (threads["v8"] ?? 0)),
+            }
+          : undefined,
+    });
+  }
+  return { passes, outcomes };
 }
 
 if (!isMainThread && (workerData as Partial<Job> | null)?.processingPath === true) {
