@@ -55,11 +55,16 @@ function two(n: number): string {
   return n < 10 ? `0${n}` : `${n}`;
 }
 
+/** `YYYY-MM-DD` of a civil date of years 0 to 9999. */
+function dayText(c: Readonly<CivilDate>): string {
+  return `${String(c.year).padStart(4, "0")}-${two(c.month)}-${two(c.day)}`;
+}
+
 /** `YYYY-MM-DD` of a day count, as `new Date(days * MS_PER_DAY).toISOString().slice(0, 10)` writes it. */
 export function isoDate(days: number): string {
   const c = civilFromDays(days);
   if (c.year < 0 || c.year > 9999) return new Date(days * MS_PER_DAY).toISOString().slice(0, 10);
-  return `${String(c.year).padStart(4, "0")}-${two(c.month)}-${two(c.day)}`;
+  return dayText(c);
 }
 
 /** A time of day, as clockOf gives it. */
@@ -92,7 +97,7 @@ export function isoTimestamp(ms: number): string {
   const days = Math.floor(ms / MS_PER_DAY);
   const c = civilFromDays(days);
   if (!Number.isInteger(ms) || c.year < 0 || c.year > 9999) return new Date(ms).toISOString();
-  const day = `${String(c.year).padStart(4, "0")}-${two(c.month)}-${two(c.day)}`;
+  const day = dayText(c);
   const t = clockOf(ms - days * MS_PER_DAY);
   const frac = t.millis < 10 ? `00${t.millis}` : t.millis < 100 ? `0${t.millis}` : `${t.millis}`;
   return `${day}T${two(t.hours)}:${two(t.minutes)}:${two(t.seconds)}.${frac}Z`;

@@ -154,15 +154,20 @@ export function copyLine(columns: readonly Column[], record: Readonly<StoreRecor
   return `${cells}\t${SOURCE_TOPIC.copyText(record.topic)}\t${record.partition}\t${record.offset}`;
 }
 
+/** Text cells up to this many UTF-16 units are tried as plain ASCII first (CopyWriter.text). */
+const SHORT_TEXT = 64;
+
+/** A character COPY's text format escapes with a backslash (NEEDS_ESCAPE's): `\`, newline, carriage return, tab. */
+function copyEscapes(c: number): boolean {
+  return c === 0x5c || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
 /**
  * COPY lines written as UTF-8 straight into one buffer that grows as needed: the bytes copyLine's text would encode
  * to (tests compare them), without a string made per line, nor per date, number or array cell. A line built as a
  * string, then encoded, leaves some 3 KB of short-lived strings per row of the benchmark's records (cells, their
  * concatenations, the flattened line) for a processing thread's garbage collector; written so, about 0.2 KB.
  */
-/** Text cells up to this many UTF-16 units are tried as plain ASCII first (CopyWriter.text). */
-const SHORT_TEXT = 64;
-
 class CopyWriter {
   bytes: Buffer<ArrayBuffer>;
   at = 0;
@@ -200,7 +205,7 @@ class CopyWriter {
       let i = 0;
       for (; i < s.length; i++) {
         const c = s.charCodeAt(i);
-        if (c >= 0x80 || c === 0x5c || c === 0x0a || c === 0x0d || c === 0x09) break;
+        if (c >= 0x80 || copyEscapes(c)) break;
         b[this.at + i] = c;
       }
       if (i === s.length) {
@@ -249,7 +254,7 @@ function writeArrayItem(x: string, w: CopyWriter): void {
       b[w.at++] = 0x5c;
       if (c === 0x5c) b[w.at++] = 0x5c;
       b[w.at++] = c;
-    } else if (c === 0x0a || c === 0x0d || c === 0x09) {
+    } else if (copyEscapes(c)) {
       b[w.at++] = 0x5c;
       b[w.at++] = c === 0x0a ? 0x6e : c === 0x0d ? 0x72 : 0x74;
     } else b[w.at++] = c;

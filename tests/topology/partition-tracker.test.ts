@@ -6,6 +6,8 @@ import {
 } from "../../topology/runtime/partition-tracker.ts";
 
 const membership = (generationId: number) => ({ generationId, memberId: "m", coordinatorId: 1 });
+/** Partitions of the topic "raw", as an assignment lists them. */
+const raw = (...partitions: number[]) => partitions.map((partition) => ({ topic: "raw", partition }));
 const at = (partition: number, offset: number, topic = "raw") => ({
   topic,
   partition,
@@ -15,7 +17,7 @@ const at = (partition: number, offset: number, topic = "raw") => ({
 describe("PartitionTracker", () => {
   it("accepts each offset once: a re-delivery of a held record is dropped", () => {
     const t = new PartitionTracker();
-    t.assign([{ topic: "raw", partition: 0 }], membership(1));
+    t.assign(raw(0), membership(1));
     expect([0, 1, 2].map((o) => t.accept(at(0, o)))).toEqual([true, true, true]);
     // The client re-reads from the committed offset after a join.
     expect([0, 1, 2, 3].map((o) => t.accept(at(0, o)))).toEqual([false, false, false, true]);
@@ -23,7 +25,7 @@ describe("PartitionTracker", () => {
 
   it("drops records below the committed position (ours, or the group's read stable after a join)", () => {
     const t = new PartitionTracker();
-    t.assign([{ topic: "raw", partition: 0 }], membership(1));
+    t.assign(raw(0), membership(1));
     t.setCommitted("raw", 0, 10n);
     expect(t.accept(at(0, 9))).toBe(false);
     expect(t.accept(at(0, 10))).toBe(true);
@@ -33,7 +35,7 @@ describe("PartitionTracker", () => {
 
   it("never lowers a committed position", () => {
     const t = new PartitionTracker();
-    t.assign([{ topic: "raw", partition: 0 }], membership(1));
+    t.assign(raw(0), membership(1));
     t.committed([{ topic: "raw", partition: 0, nextOffset: 20n }]);
     t.setCommitted("raw", 0, 5n);
     expect(t.admissible([at(0, 19), at(0, 20)])).toEqual([at(0, 20)]);
@@ -41,27 +43,15 @@ describe("PartitionTracker", () => {
 
   it("keeps at commit time only partitions still owned, in strictly increasing offsets", () => {
     const t = new PartitionTracker();
-    t.assign(
-      [
-        { topic: "raw", partition: 0 },
-        { topic: "raw", partition: 1 },
-      ],
-      membership(1),
-    );
+    t.assign(raw(0, 1), membership(1));
     const batch = [at(0, 1), at(1, 1), at(0, 1), at(0, 2), at(1, 0)];
-    t.assign([{ topic: "raw", partition: 0 }], membership(2));
+    t.assign(raw(0), membership(2));
     expect(t.admissible(batch)).toEqual([at(0, 1), at(0, 2)]);
   });
 
   it("says a batch is wholly admissible exactly when admissible would keep all of it", () => {
     const t = new PartitionTracker();
-    t.assign(
-      [
-        { topic: "raw", partition: 0 },
-        { topic: "raw", partition: 1 },
-      ],
-      membership(1),
-    );
+    t.assign(raw(0, 1), membership(1));
     t.committed([{ topic: "raw", partition: 1, nextOffset: 10n }]);
     const batches = [
       [],
@@ -81,7 +71,7 @@ describe("PartitionTracker", () => {
     const t = new PartitionTracker();
     expect(t.membership).toBeUndefined();
     t.assign([], membership(4));
-    t.assign([{ topic: "raw", partition: 3 }], membership(5));
+    t.assign(raw(3), membership(5));
     expect(t.generation).toBe(2);
     expect(t.membership?.generationId).toBe(5);
     expect(t.owns("raw", 3)).toBe(true);
@@ -90,10 +80,10 @@ describe("PartitionTracker", () => {
 
   it("forgets what a partition held when it moves away, so that it resumes from the committed offset on return", () => {
     const t = new PartitionTracker();
-    t.assign([{ topic: "raw", partition: 0 }], membership(1));
+    t.assign(raw(0), membership(1));
     t.accept(at(0, 5));
     t.assign([], membership(2));
-    t.assign([{ topic: "raw", partition: 0 }], membership(3));
+    t.assign(raw(0), membership(3));
     // Another replica may have committed up to 3 meanwhile; nothing held here hides offsets 3-5.
     t.setCommitted("raw", 0, 3n);
     expect(t.accept(at(0, 3))).toBe(true);
@@ -101,27 +91,21 @@ describe("PartitionTracker", () => {
 
   it("refuses records of a partition it does not own, so that a late fetch cannot hide offsets when the partition returns", () => {
     const t = new PartitionTracker();
-    t.assign([{ topic: "raw", partition: 0 }], membership(1));
+    t.assign(raw(0), membership(1));
     expect(t.accept(at(0, 0))).toBe(true);
     t.assign([], membership(2));
     // A fetch sent before the join answers after it.
     expect(t.accept(at(0, 1))).toBe(false);
-    t.assign([{ topic: "raw", partition: 0 }], membership(3));
+    t.assign(raw(0), membership(3));
     // The re-read from the committed offset (nothing committed) is new again, not a re-delivery.
     expect([0, 1].map((o) => t.accept(at(0, o)))).toEqual([true, true]);
   });
 
   it("ignores the committed offset of a partition it does not own", () => {
     const t = new PartitionTracker();
-    t.assign([{ topic: "raw", partition: 0 }], membership(1));
+    t.assign(raw(0), membership(1));
     t.setCommitted("raw", 1, 100n);
-    t.assign(
-      [
-        { topic: "raw", partition: 0 },
-        { topic: "raw", partition: 1 },
-      ],
-      membership(2),
-    );
+    t.assign(raw(0, 1), membership(2));
     expect(t.accept(at(1, 0))).toBe(true);
   });
 });

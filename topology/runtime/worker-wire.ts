@@ -133,6 +133,13 @@ export function packRecords(records: readonly ConsumedRecord[]): {
   };
 }
 
+/** Headers as they arrive from another thread (values as Uint8Array), with Buffer values again. */
+function revivedHeaders<K>(entries: Iterable<readonly [K, Uint8Array]>): Map<K, Buffer> {
+  const out = new Map<K, Buffer>();
+  for (const [k, v] of entries) out.set(k, Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+  return out;
+}
+
 /** The headers of every record that has none (records' headers are read-only). */
 const NO_HEADERS: ReadonlyMap<Buffer | string, Buffer> = new Map();
 
@@ -150,9 +157,7 @@ export function unpackRecords(p: PackedRecords, from = 0, to = p.count): Consume
       timestamp: p.timestamps[i] as bigint,
       key: view(p.bytes, p.spans, i * 4),
       value: view(p.bytes, p.spans, i * 4 + 2),
-      headers: h
-        ? new Map(h.map(([k, v]) => [k, Buffer.from(v.buffer, v.byteOffset, v.byteLength)] as const))
-        : NO_HEADERS,
+      headers: h ? revivedHeaders(h) : NO_HEADERS,
     };
   }
   return out;
@@ -199,10 +204,7 @@ export function unpackMessages(p: PackedMessages): OutgoingMessage[] {
   }
   for (const [i, extra] of p.extras) {
     const m = out[i] as OutgoingMessage;
-    if (extra.headers)
-      m.headers = new Map(
-        [...extra.headers].map(([k, v]) => [k, Buffer.from(v.buffer, v.byteOffset, v.byteLength)] as const),
-      );
+    if (extra.headers) m.headers = revivedHeaders(extra.headers);
     if (extra.partition !== undefined) m.partition = extra.partition;
   }
   return out;
