@@ -12,6 +12,8 @@ import {
 } from "../contracts/stores.ts";
 import { type AvroRecordSchema, loadSchema } from "../schemas/load.ts";
 import {
+  COPY_BINARY_HEADER,
+  COPY_BINARY_TRAILER,
   type Column,
   copyBytes,
   isPreparedRow,
@@ -159,11 +161,12 @@ function unnestValue(c: Column, v: unknown): unknown {
 }
 
 /**
- * The COPY data of research records, in order: a prepared row is a slice of its buffer, and adjacent slices of one
- * buffer go as one chunk (no copy); records not prepared are encoded here.
+ * The COPY data of research records in the binary format, in order, between its header and trailer: a prepared row
+ * is a slice of its buffer, and adjacent slices of one buffer go as one chunk (no copy); records not prepared are
+ * encoded here.
  */
 export function copyChunks(fieldColumns: readonly Column[], records: readonly StoreRecord[]): Uint8Array[] {
-  const chunks: Uint8Array[] = [];
+  const chunks: Uint8Array[] = [COPY_BINARY_HEADER];
   let run: PreparedRow | undefined;
   let runEnd = 0;
   let pending: StoreRecord[] = [];
@@ -192,6 +195,7 @@ export function copyChunks(fieldColumns: readonly Column[], records: readonly St
   }
   endRun();
   endLines();
+  chunks.push(COPY_BINARY_TRAILER);
   return chunks;
 }
 
@@ -200,8 +204,8 @@ export function copyChunks(fieldColumns: readonly Column[], records: readonly St
  * Rows at offsets this consumer group has already committed are skipped (a replay after a crash between this
  * commit and the Kafka commit), and the research table's primary key is a second guard.
  *
- * Research rows go in by COPY, in the same transaction as the offsets (measured faster than one unnest INSERT:
- * bench/README.md): straight into the research table, or, when a record id in the batch is already there (a source
+ * Research rows go in by COPY in its binary format, in the same transaction as the offsets (measured faster than
+ * one unnest INSERT: bench/README.md): straight into the research table, or, when a record id in the batch is already there (a source
  * record sent twice), through a per-connection staging table and one INSERT … ON CONFLICT DO NOTHING, which keeps
  * the row written first. The columns come from the anonymised Avro schema (sinks/research-columns.ts).
  */
@@ -416,7 +420,9 @@ ON CONFLICT (record_id) DO NOTHING`;
 
   async #copy(t: Connection, table: string, chunks: readonly Uint8Array[]): Promise<void> {
     const client = t.client as unknown as { query<T>(q: T): T };
-    const stream = client.query(copyFrom(`COPY ${table} (${this.#researchNames}) FROM STDIN`));
+    const stream = client.query(
+      copyFrom(`COPY ${table} (${this.#researchNames}) FROM STDIN (FORMAT binary)`),
+    );
     await pipeline(Readable.from(chunks), stream);
   }
 

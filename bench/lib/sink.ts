@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL writer alone, with the same offset bookkeeping and audit row per batch (one transaction each):
- * PostgresStore.commit with research rows by COPY into a staging table then INSERT … ON CONFLICT (the default),
- * against the same commit with one unnest INSERT; and one plain COPY of all rows, no bookkeeping, as the floor.
+ * PostgresStore.commit with research rows by COPY (the default), against the same commit with one unnest INSERT; and
+ * one plain COPY of all rows in the same binary format, no bookkeeping, as the floor.
  */
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -14,25 +14,15 @@ import { PIPELINE_VERSION } from "../../ops/version.ts";
 import { fromJsonForm } from "../../schemas/json-form.ts";
 import { loadAllSchemas } from "../../schemas/load.ts";
 import { migrate } from "../../sinks/migrate.ts";
-import { PostgresStore, RESEARCH_TABLE } from "../../sinks/postgres-store.ts";
+import { copyChunks, PostgresStore, RESEARCH_TABLE } from "../../sinks/postgres-store.ts";
+import { PROVENANCE_COLUMNS } from "../../sinks/research-columns.ts";
 import { createDatabase, dropDatabase, keyringJson, pgp } from "./setup.ts";
-
-/** Text-format COPY rows for the research table, with the store's own column encoders. */
-function copyText(store: PostgresStore, records: readonly StoreRecord[]): Buffer {
-  const fields = store.columns.length - 3;
-  const lines = records.map((r) => {
-    const v = r.value as Record<string, unknown>;
-    const cells = store.columns.slice(0, fields).map((c) => c.copyText(v[c.name]));
-    return [...cells, r.topic, String(r.partition), r.offset.toString()].join("\t");
-  });
-  return Buffer.from(`${lines.join("\n")}\n`);
-}
 
 export interface SinkResult {
   rows: number;
   batchSize: number;
   rounds: number;
-  /** PostgresStore.commit, research rows by COPY + INSERT … ON CONFLICT (the default). */
+  /** PostgresStore.commit, research rows by COPY (the default). */
   copyCommitRowsPerSecond: number;
   /** PostgresStore.commit, research rows by one unnest INSERT. */
   unnestCommitRowsPerSecond: number;
@@ -111,8 +101,9 @@ export async function sinkBench(
       try {
         const names = stores.copy.columns.map((c) => c.name).join(", ");
         const client = connection.client as unknown as { query<T>(q: T): T };
-        const stream = client.query(copyFrom(`COPY ${RESEARCH_TABLE} (${names}) FROM STDIN`));
-        await pipeline(Readable.from([copyText(stores.copy, records)]), stream);
+        const stream = client.query(copyFrom(`COPY ${RESEARCH_TABLE} (${names}) FROM STDIN (FORMAT binary)`));
+        const fields = stores.copy.columns.slice(0, stores.copy.columns.length - PROVENANCE_COLUMNS.length);
+        await pipeline(Readable.from(copyChunks(fields, records)), stream);
       } finally {
         connection.done();
       }

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import pgPromise from "pg-promise";
 import { afterAll, describe, expect, it } from "vitest";
 import type { StoreBatch, StoreRecord } from "../../contracts/stores.ts";
@@ -90,5 +91,74 @@ describe("the PostgreSQL store's research rows on the real server", () => {
       "SELECT next_offset FROM sink_offsets WHERE consumer_group = 'store-test'",
     );
     expect(offset.next_offset).toBe("5");
+  });
+
+  it("reads back every value the binary COPY wrote, whatever it is (property)", async () => {
+    const url = await createDatabase("store_values");
+    const store = new PostgresStore(url);
+    cleanups.push(() => store.close());
+    await migrate(store.db);
+    const reader = pgPromise()(url);
+    cleanups.push(() => reader.$pool.end());
+    // Text PostgreSQL can hold (no NUL), beyond ASCII and halves of surrogate pairs alone (written as U+FFFD, as
+    // Buffer writes them); days and milliseconds across PostgreSQL's whole range from 4713 BC, negative included.
+    const unit = fc.constantFrom(
+      "a",
+      "Z",
+      "0",
+      " ",
+      '"',
+      "\\",
+      "\n",
+      "\r",
+      "\t",
+      ",",
+      "{",
+      "é",
+      "’",
+      "😀",
+      "\ud800",
+    );
+    const text = fc.oneof(fc.string({ unit }), fc.string({ unit, minLength: 60, maxLength: 70 }));
+    const values = fc.record({
+      event_time: fc.oneof(
+        fc.integer({ min: -210_866_803_200_000, max: 260_000_000_000_000 }),
+        fc.integer({ min: 8_000_000_000_000_000, max: Number.MAX_SAFE_INTEGER }),
+      ),
+      year_of_birth: fc.option(fc.integer(), { nil: null }),
+      admission_date: fc.option(fc.integer({ min: -2_440_588, max: 2_000_000_000 }), { nil: null }),
+      diagnosis_codes: fc.array(text, { maxLength: 4 }),
+      clinical_notes: fc.option(text, { nil: null }),
+    });
+    let next = 0n;
+    await fc.assert(
+      fc.asyncProperty(fc.array(values, { minLength: 1, maxLength: 5 }), async (drawn) => {
+        const first = next;
+        const records = drawn.map((v, i) => {
+          const r = research(`REC-k1-${first + BigInt(i)}`, first + BigInt(i), "");
+          return { ...r, value: { ...(r.value as object), ...v } };
+        });
+        next += BigInt(records.length);
+        await store.commit(batch(records, next));
+        const rows = await reader.map(
+          `SELECT (extract(epoch FROM event_time) * 1000)::bigint AS event_ms, year_of_birth,
+                  admission_date - date '1970-01-01' AS admission_days, diagnosis_codes, clinical_notes
+             FROM anonymised_patient_records WHERE source_offset >= $1 ORDER BY source_offset`,
+          [first.toString()],
+          (r) => [Number(r.event_ms), r.year_of_birth, r.admission_days, r.diagnosis_codes, r.clinical_notes],
+        );
+        const asWritten = (s: string) => Buffer.from(s, "utf8").toString("utf8");
+        expect(rows).toEqual(
+          drawn.map((v) => [
+            v.event_time,
+            v.year_of_birth,
+            v.admission_date,
+            v.diagnosis_codes.map(asWritten),
+            v.clinical_notes === null ? null : asWritten(v.clinical_notes),
+          ]),
+        );
+      }),
+      { numRuns: 25 },
+    );
   });
 });

@@ -3,14 +3,17 @@ import { describe, expect, it } from "vitest";
 import { loadSchema } from "../../schemas/load.ts";
 import { copyChunks } from "../../sinks/postgres-store.ts";
 import {
-  copyCells,
-  copyLine,
+  COPY_BINARY_HEADER,
+  COPY_BINARY_TRAILER,
+  type Column,
+  copyBytes,
   isPreparedRow,
   PROVENANCE_COLUMNS,
   prepareRows,
   ResearchColumnsError,
   researchColumns,
 } from "../../sinks/research-columns.ts";
+import { tuplesOf } from "../support/copy-binary.ts";
 
 describe("researchColumns", () => {
   const columns = researchColumns(loadSchema("anonymisedPatientRecord"));
@@ -40,16 +43,6 @@ describe("researchColumns", () => {
     });
   });
 
-  it("writes COPY text: escapes, nulls, dates, timestamps and arrays", () => {
-    const col = (name: string) => columns.find((c) => c.name === name)!;
-    expect(col("clinical_notes").copyText("line 1\nline\t2 \\ end")).toBe("line 1\\nline\\t2 \\\\ end");
-    expect(col("clinical_notes").copyText(null)).toBe("\\N");
-    expect(col("admission_date").copyText(19_723)).toBe("2024-01-01");
-    expect(col("event_time").copyText(1_704_067_200_123)).toBe("2024-01-01T00:00:00.123Z");
-    expect(col("diagnosis_codes").copyText(["I10", 'say "x"\\'])).toBe('{"I10","say \\\\"x\\\\"\\\\\\\\"}');
-    expect(col("year_of_birth").copyText(1950)).toBe("1950");
-  });
-
   it("refuses an Avro type it has no column for, naming the field", () => {
     const schema = { type: "record", name: "X", fields: [{ name: "blob", type: "bytes" }] };
     expect(() => researchColumns(schema as never)).toThrow(ResearchColumnsError);
@@ -58,7 +51,78 @@ describe("researchColumns", () => {
     expect(() => researchColumns(union as never)).toThrow(/'u'/);
   });
 
-  it("prepares rows for COPY: each line in one shared buffer, with the cells the store would write", () => {
+  it("writes each type's binary form: text, integers, booleans, dates, timestamps, arrays and nulls", () => {
+    const col = (name: string) => columns.find((c) => c.name === name) as Column;
+    const record = (value: Record<string, unknown>) => ({
+      key: null,
+      value,
+      topic: "raw",
+      partition: 2,
+      offset: 41n,
+      timestamp: 0n,
+    });
+    const only = (names: string[], value: Record<string, unknown>) =>
+      tuplesOf(copyBytes(names.map(col), [record(value)]))[0];
+    const hex = (fields: ReadonlyArray<Uint8Array | null> | undefined) =>
+      fields?.map((f) => (f === null ? null : Buffer.from(f).toString("hex")));
+    expect(
+      hex(
+        only(["clinical_notes", "year_of_birth", "admission_date", "event_time", "postcode_district"], {
+          clinical_notes: "a\tb\\ é",
+          year_of_birth: 1950,
+          // 2024-01-01: 8,766 days after 2000-01-01.
+          admission_date: 19_723,
+          // 2024-01-01T00:00:00.123Z: 757,382,400,123,000 µs after 2000-01-01.
+          event_time: 1_704_067_200_123,
+          postcode_district: null,
+        }),
+      ),
+    ).toEqual([
+      Buffer.from("a\tb\\ é").toString("hex"),
+      "0000079e",
+      "0000223e",
+      "0002b0d5d4eb2078",
+      null,
+      // Provenance: topic, partition, offset.
+      "726177",
+      "00000002",
+      "0000000000000029",
+    ]);
+    // Before 2000 the counts are negative, in two's complement.
+    expect(
+      hex(only(["admission_date", "event_time"], { admission_date: 0, event_time: 0 })?.slice(0, 2)),
+    ).toEqual(["ffffd533", "fffca2fec4c82000"]);
+    // A one-dimensional text array (element type 25, lower bound 1); an empty one has no dimensions.
+    expect(hex(only(["diagnosis_codes"], { diagnosis_codes: ["I10", "E11"] })?.slice(0, 1))).toEqual([
+      "00000001" + "00000000" + "00000019" + "00000002" + "00000001" + "00000003493130" + "00000003453131",
+    ]);
+    expect(hex(only(["diagnosis_codes"], { diagnosis_codes: [] })?.slice(0, 1))).toEqual([
+      "00000000" + "00000000" + "00000019",
+    ]);
+  });
+
+  it("refuses a value its column's type cannot hold, naming the column and not the value", () => {
+    const col = (name: string) => columns.find((c) => c.name === name) as Column;
+    const write = (name: string, v: unknown) =>
+      copyBytes(
+        [col(name)],
+        [{ key: null, value: { [name]: v }, topic: "raw", partition: 0, offset: 0n, timestamp: 0n }],
+      );
+    for (const [name, v] of [
+      ["year_of_birth", 2 ** 31],
+      ["year_of_birth", 1.5],
+      ["admission_date", 0.5],
+      ["admission_date", 2 ** 31 + 10_957],
+      ["event_time", 2 ** 60],
+      ["event_time", Number.NaN],
+    ] as const) {
+      expect(() => write(name, v)).toThrow(ResearchColumnsError);
+      expect(() => write(name, v)).toThrow(new RegExp(`column '${name}'`));
+      expect(() => write(name, v)).not.toThrow(String(v));
+    }
+  });
+
+  it("prepares rows for COPY: each tuple in one shared buffer, with the fields the store would write", () => {
     const value = (id: string, note: string) => {
       const v = Object.fromEntries(columns.map((c) => [c.name, null])) as Record<string, unknown>;
       return Object.assign(v, {
@@ -72,7 +136,7 @@ describe("researchColumns", () => {
     };
     const records = [
       { key: null, value: value("REC-k1-X", "a\tb"), topic: "raw", partition: 2, offset: 41n, timestamp: 0n },
-      // Not ASCII: lines are placed by their UTF-8 length, not their string length.
+      // Not ASCII: tuples are placed by their UTF-8 length, not their string length.
       {
         key: null,
         value: value("REC-k1-Y", "Zoë’s café"),
@@ -83,7 +147,6 @@ describe("researchColumns", () => {
       },
     ];
     const { records: prepared, buffer } = prepareRows(columns, records);
-    const decoder = new TextDecoder();
     expect(prepared.map((r) => isPreparedRow(r.value))).toEqual([true, true]);
     expect(isPreparedRow(records[0]?.value)).toBe(false);
     const rows = prepared.map((r) => r.value as { bytes: Uint8Array; start: number; end: number });
@@ -92,27 +155,31 @@ describe("researchColumns", () => {
     expect(rows[0]?.start).toBe(0);
     expect(rows[1]?.start).toBe(rows[0]?.end);
     rows.forEach((row, i) => {
-      const line = decoder.decode(row.bytes.subarray(row.start, row.end));
-      expect(line).toBe(`${copyLine(columns, records[i] as never)}\n`);
+      expect(Buffer.from(row.bytes.subarray(row.start, row.end))).toEqual(
+        Buffer.from(copyBytes(columns, [records[i] as never])),
+      );
     });
-    const first = decoder.decode(rows[0]?.bytes.subarray(rows[0].start, rows[0].end)).replace(/\n$/, "");
-    // The tab inside the note is escaped: one cell per column, then the three provenance cells.
-    expect(first.split("\t")).toHaveLength(columns.length + 3);
-    expect(first.startsWith(`${copyCells(columns, records[0]?.value as never)}\t`)).toBe(true);
-    expect(first.split("\t").slice(0, 2)).toEqual(["REC-k1-X", "2024-01-01T00:00:00.000Z"]);
-    expect(first.split("\t").slice(-3)).toEqual(["raw", "2", "41"]);
+    const [first, second] = rows.map((row) => tuplesOf(row.bytes.subarray(row.start, row.end))[0]);
+    // One field per column, then the three provenance fields.
+    expect(first).toHaveLength(columns.length + 3);
+    const text = (f: Uint8Array | null | undefined) => (f ? Buffer.from(f).toString("utf8") : f);
+    expect(text(first?.[0])).toBe("REC-k1-X");
+    expect(text(first?.[columns.findIndex((c) => c.name === "clinical_notes")])).toBe("a\tb");
+    expect(text(second?.[columns.findIndex((c) => c.name === "clinical_notes")])).toBe("Zoë’s café");
+    expect(text(first?.[columns.length])).toBe("raw");
     expect(prepared.map((r) => [r.offset, r.topic, r.partition])).toEqual([
       [41n, "raw", 2],
       [42n, "raw", 2],
     ]);
     expect(prepared[1]?.value).toMatchObject({ policy_version: "3", key_id: "k1" });
-    // The buffer holds the lines and nothing more.
+    // The buffer holds the tuples and nothing more.
     expect(buffer.byteLength).toBe(rows[1]?.end);
   });
 
-  it("prepares the bytes copyLine's text encodes to, whatever the values", () => {
-    // Text with COPY's and arrays' special characters, letters beyond ASCII, halves of surrogate pairs alone; days and
-    // milliseconds beyond the years 0 to 9999 and fractions of them; nulls in nullable columns.
+  it("writes each field as its type's binary form, whatever the values (property)", () => {
+    // Text with COPY's text-format and arrays' special characters, letters beyond ASCII, halves of surrogate pairs
+    // alone, either side of the writer's plain-ASCII length (64 units); every day and millisecond PostgreSQL holds
+    // that a safe integer can say, negative ones included; nulls in nullable columns.
     const unit = fc.constantFrom(
       "a",
       "Z",
@@ -133,28 +200,22 @@ describe("researchColumns", () => {
       "\ud800",
       "\udc00",
     );
-    // Short cells and cells either side of the writer's plain-ASCII length (64 units).
     const text = fc.oneof(
       fc.string({ unit }),
       fc.string({ unit, minLength: 60, maxLength: 70 }),
       fc.string({ unit: "binary" }),
     );
-    const days = fc.oneof(
-      fc.integer({ min: -800_000, max: 3_000_000 }),
-      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
-    );
-    const millis = fc.oneof(
-      fc.integer({ min: -70_000_000_000_000, max: 260_000_000_000_000 }),
-      fc.double({ min: -1e13, max: 1e13, noNaN: true }),
-    );
-    const cell = (c: (typeof columns)[number]): fc.Arbitrary<unknown> => {
+    const cell = (c: Column): fc.Arbitrary<unknown> => {
       const arbitrary = {
         text,
         integer: fc.integer(),
-        bigint: fc.oneof(fc.bigInt(), fc.integer()),
+        bigint: fc.oneof(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.maxSafeInteger()),
         boolean: fc.boolean(),
-        date: days,
-        timestamptz: millis,
+        date: fc.integer({ min: -2_440_588, max: 2_000_000_000 }),
+        timestamptz: fc.oneof(
+          fc.integer({ min: -210_866_803_200_000, max: 260_000_000_000_000 }),
+          fc.integer({ min: 8_000_000_000_000_000, max: Number.MAX_SAFE_INTEGER }),
+        ),
         "text[]": fc.array(text, { maxLength: 4 }),
       }[c.pgType] as fc.Arbitrary<unknown>;
       return c.nullable ? fc.option(arbitrary, { nil: null }) : arbitrary;
@@ -165,17 +226,57 @@ describe("researchColumns", () => {
       partition: fc.nat(),
       offset: fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }),
     });
+    // The expected bytes, made with Buffer's writers and bigint arithmetic rather than the writer's own.
+    const int32 = (n: number) => {
+      const b = Buffer.alloc(4);
+      b.writeInt32BE(n);
+      return b;
+    };
+    const int64 = (n: bigint) => {
+      const b = Buffer.alloc(8);
+      b.writeBigInt64BE(n);
+      return b;
+    };
+    const utf8 = (s: string) => Buffer.from(s, "utf8");
+    const expected = (c: Column, v: unknown): Buffer | null => {
+      if (v === null) return null;
+      switch (c.pgType) {
+        case "text":
+          return utf8(v as string);
+        case "integer":
+          return int32(v as number);
+        case "bigint":
+          return int64(BigInt(v as number | bigint));
+        case "boolean":
+          return Buffer.of(v ? 1 : 0);
+        case "date":
+          return int32((v as number) - 10_957);
+        case "timestamptz":
+          return int64((BigInt(v as number) - 946_684_800_000n) * 1000n);
+        case "text[]": {
+          const items = v as string[];
+          if (items.length === 0) return Buffer.concat([int32(0), int32(0), int32(25)]);
+          const elements = items.flatMap((x) => [int32(utf8(x).length), utf8(x)]);
+          return Buffer.concat([int32(1), int32(0), int32(25), int32(items.length), int32(1), ...elements]);
+        }
+      }
+    };
     fc.assert(
       fc.property(fc.array(record, { minLength: 1, maxLength: 5 }), (drawn) => {
         const records = drawn.map((r) => ({ ...r, key: null, timestamp: 0n }));
         const { records: prepared } = prepareRows(columns, records);
-        const encoder = new TextEncoder();
         prepared.forEach((r, i) => {
           const row = r.value as { bytes: Uint8Array; start: number; end: number };
-          const expected = encoder.encode(`${copyLine(columns, records[i] as never)}\n`);
-          expect(Buffer.from(row.bytes.subarray(row.start, row.end)).equals(Buffer.from(expected))).toBe(
-            true,
-          );
+          const tuples = tuplesOf(row.bytes.subarray(row.start, row.end));
+          expect(tuples).toHaveLength(1);
+          const drawnRecord = records[i] as (typeof records)[number];
+          const want = [
+            ...columns.map((c) => expected(c, drawnRecord.value[c.name])),
+            utf8(drawnRecord.topic),
+            int32(drawnRecord.partition),
+            int64(drawnRecord.offset),
+          ];
+          expect(tuples[0]?.map((f) => (f === null ? null : Buffer.from(f)))).toEqual(want);
         });
       }),
       { numRuns: 300 },
@@ -195,17 +296,24 @@ describe("copyChunks", () => {
     });
     return { key: null, value: v, topic: "raw", partition: 0, offset, timestamp: 0n };
   };
-  const text = (chunks: readonly Uint8Array[]) => chunks.map((c) => new TextDecoder().decode(c)).join("");
+  /** The COPY data the chunks make, checked for the binary format's header and trailer, without them. */
+  const body = (chunks: readonly Uint8Array[]) => {
+    expect(chunks[0]).toBe(COPY_BINARY_HEADER);
+    expect(chunks.at(-1)).toBe(COPY_BINARY_TRAILER);
+    return Buffer.concat(chunks.slice(1, -1));
+  };
   const expected = (records: ReadonlyArray<ReturnType<typeof record>>) =>
-    records.map((r) => `${copyLine(columns, r as never)}\n`).join("");
+    Buffer.concat(records.map((r) => copyBytes(columns, [r])));
 
-  it("writes one slice for rows prepared together, with no copy", () => {
+  it("writes the binary format's header, one slice for rows prepared together (no copy), and its trailer", () => {
     const records = [record(1n, "a"), record(2n, "bé"), record(3n, "c")];
     const { records: prepared, buffer } = prepareRows(columns, records);
     const chunks = copyChunks(columns, prepared);
-    expect(chunks).toHaveLength(1);
-    expect(chunks[0]?.buffer).toBe(buffer);
-    expect(text(chunks)).toBe(expected(records));
+    expect(chunks).toHaveLength(3);
+    expect(chunks[1]?.buffer).toBe(buffer);
+    expect(body(chunks)).toEqual(expected(records));
+    expect(Buffer.from(COPY_BINARY_HEADER).toString("latin1")).toBe("PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0");
+    expect([...COPY_BINARY_TRAILER]).toEqual([0xff, 0xff]);
   });
 
   it("cuts the slice where rows were left out (already committed), and keeps the order", () => {
@@ -213,8 +321,8 @@ describe("copyChunks", () => {
     const { records: prepared } = prepareRows(columns, records);
     const kept = [prepared[0], prepared[2], prepared[3]] as typeof prepared;
     const chunks = copyChunks(columns, kept);
-    expect(chunks).toHaveLength(2);
-    expect(text(chunks)).toBe(expected([records[0], records[2], records[3]] as typeof records));
+    expect(chunks).toHaveLength(4);
+    expect(body(chunks)).toEqual(expected([records[0], records[2], records[3]] as typeof records));
   });
 
   it("takes rows of several buffers and rows not prepared, in order", () => {
@@ -222,7 +330,7 @@ describe("copyChunks", () => {
     const second = prepareRows(columns, [record(3n, "c")]).records;
     const plain = [record(4n, "d\tx"), record(5n, "e")];
     const chunks = copyChunks(columns, [...first, ...plain, ...second]);
-    expect(chunks).toHaveLength(3);
-    expect(text(chunks)).toBe(expected([record(1n, "a"), record(2n, "b"), ...plain, record(3n, "c")]));
+    expect(chunks).toHaveLength(5);
+    expect(body(chunks)).toEqual(expected([record(1n, "a"), record(2n, "b"), ...plain, record(3n, "c")]));
   });
 });
