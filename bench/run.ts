@@ -992,7 +992,7 @@ async function main(): Promise<void> {
         sink.map((s) => ({
           batch: s.batchSize,
           rows: s.rows,
-          "commit, COPY + INSERT": round(s.copyCommitRowsPerSecond),
+          "commit, COPY": round(s.copyCommitRowsPerSecond),
           "commit, unnest INSERT": round(s.unnestCommitRowsPerSecond),
           "COPY all at once": round(s.copySingleRowsPerSecond),
           "COPY/unnest": round(s.ratioCopyToUnnest, 2),
