@@ -205,14 +205,15 @@ export function copyChunks(fieldColumns: readonly Column[], records: readonly St
  * commit and the Kafka commit), and the research table's primary key is a second guard.
  *
  * Research rows go in by COPY in its binary format, in the same transaction as the offsets (measured faster than
- * one unnest INSERT: bench/README.md): straight into the research table, or, when a record id in the batch is already there (a source
- * record sent twice), through a per-connection staging table and one INSERT … ON CONFLICT DO NOTHING, which keeps
- * the row written first. The columns come from the anonymised Avro schema (sinks/research-columns.ts).
+ * one unnest INSERT: bench/README.md): straight into the research table, or, when a record id in the batch is
+ * already there (a source record sent twice), through a per-connection staging table and one INSERT … ON CONFLICT
+ * DO NOTHING, which keeps the row written first. The columns come from the anonymised Avro schema (sinks/research-columns.ts).
  */
 export class PostgresStore {
   readonly db: IDatabase<unknown>;
   readonly columns: readonly Column[];
-  readonly #fieldColumns: readonly Column[];
+  /** The research columns that hold the record's fields (all but the provenance columns), in COPY's order. */
+  readonly fieldColumns: readonly Column[];
   readonly #mode: InsertMode;
   readonly #researchNames: string;
   readonly #unnestInsert: string;
@@ -242,7 +243,7 @@ export class PostgresStore {
       ...researchColumns(options.schema ?? loadSchema("anonymisedPatientRecord")),
       ...PROVENANCE_COLUMNS,
     ];
-    this.#fieldColumns = this.columns.slice(0, this.columns.length - PROVENANCE_COLUMNS.length);
+    this.fieldColumns = this.columns.slice(0, this.columns.length - PROVENANCE_COLUMNS.length);
     this.#researchNames = this.columns.map((c) => c.name).join(", ");
     const parts = this.columns.map(unnestPart);
     this.#unnestInsert = `INSERT INTO ${RESEARCH_TABLE} (${this.#researchNames})
@@ -399,7 +400,7 @@ ON CONFLICT (record_id) DO NOTHING`;
    * NOTHING skips the duplicates. Staging every batch cost PostgreSQL about a quarter more CPU per row.
    */
   async #copyResearchRows(t: Connection, records: readonly StoreRecord[]): Promise<void> {
-    const chunks = copyChunks(this.#fieldColumns, records);
+    const chunks = copyChunks(this.fieldColumns, records);
     await t.none("SAVEPOINT research_copy");
     try {
       await this.#copy(t, RESEARCH_TABLE, chunks);
@@ -420,10 +421,12 @@ ON CONFLICT (record_id) DO NOTHING`;
 
   async #copy(t: Connection, table: string, chunks: readonly Uint8Array[]): Promise<void> {
     const client = t.client as unknown as { query<T>(q: T): T };
-    const stream = client.query(
-      copyFrom(`COPY ${table} (${this.#researchNames}) FROM STDIN (FORMAT binary)`),
-    );
-    await pipeline(Readable.from(chunks), stream);
+    await pipeline(Readable.from(chunks), client.query(copyFrom(this.copyStatement(table))));
+  }
+
+  /** The COPY statement that reads copyChunks' data into `table` (the research table or one like it). */
+  copyStatement(table: string): string {
+    return `COPY ${table} (${this.#researchNames}) FROM STDIN (FORMAT binary)`;
   }
 
   #unnestValues(records: readonly StoreRecord[]): unknown[][] {

@@ -15,7 +15,6 @@ import { fromJsonForm } from "../../schemas/json-form.ts";
 import { loadAllSchemas } from "../../schemas/load.ts";
 import { migrate } from "../../sinks/migrate.ts";
 import { copyChunks, PostgresStore, RESEARCH_TABLE } from "../../sinks/postgres-store.ts";
-import { PROVENANCE_COLUMNS } from "../../sinks/research-columns.ts";
 import { createDatabase, dropDatabase, keyringJson, pgp } from "./setup.ts";
 
 export interface SinkResult {
@@ -99,11 +98,9 @@ export async function sinkBench(
     copySingle: async () => {
       const connection = await db.connect();
       try {
-        const names = stores.copy.columns.map((c) => c.name).join(", ");
         const client = connection.client as unknown as { query<T>(q: T): T };
-        const stream = client.query(copyFrom(`COPY ${RESEARCH_TABLE} (${names}) FROM STDIN (FORMAT binary)`));
-        const fields = stores.copy.columns.slice(0, stores.copy.columns.length - PROVENANCE_COLUMNS.length);
-        await pipeline(Readable.from(copyChunks(fields, records)), stream);
+        const stream = client.query(copyFrom(stores.copy.copyStatement(RESEARCH_TABLE)));
+        await pipeline(Readable.from(copyChunks(stores.copy.fieldColumns, records)), stream);
       } finally {
         connection.done();
       }
