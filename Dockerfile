@@ -89,9 +89,10 @@ FROM base AS runtime
 LABEL org.opencontainers.image.title="nhs-anonymisation-pipeline" \
       org.opencontainers.image.description="Real-time patient-record anonymisation: Kafka (Avro) to an anonymised topic and PostgreSQL" \
       org.opencontainers.image.licenses="Apache-2.0"
+# --v8-pool-size=1: one V8 helper thread beside the processing threads (app/node-options.ts).
 ENV NODE_ENV=production \
     HTTP_PORT=9464 \
-    NODE_OPTIONS="--disable-warning=ExperimentalWarning" \
+    NODE_OPTIONS="--disable-warning=ExperimentalWarning --v8-pool-size=1" \
     NODE_EXTRA_CA_CERTS=/etc/ssl/certs/amazon-rds-eu-west-2.pem
 WORKDIR /app
 

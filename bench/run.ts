@@ -30,7 +30,7 @@ const { up } = await import("../dev/stack/stack.ts");
 const { RawRecordProducer } = await import("../dev/producer/raw-producer.ts");
 const { registerSchemas } = await import("../schemas/register.ts");
 const { CLINICAL_DECOYS, createGenerator } = await import("../dev/synthetic/index.ts");
-const { BenchChild } = await import("./lib/child.ts");
+const { BenchChild, pipelineChild } = await import("./lib/child.ts");
 const setup = await import("./lib/setup.ts");
 const { sinkBench } = await import("./lib/sink.ts");
 const { summariseProfiles } = await import("./lib/profile.ts");
@@ -323,8 +323,9 @@ async function runPipeline(
     extra?: Record<string, string>;
     label?: string;
     timeoutMs?: number;
-    /** The pipeline child of another checkout (--compare) instead of this one's. */
+    /** The pipeline child of another checkout (--compare) instead of this one's, and the Node options it ships with. */
     script?: string;
+    nodeOptions?: readonly string[];
   } = {},
 ): Promise<RunResult> {
   const p = await setup.pipelineEnv(endpoints, {
@@ -335,14 +336,13 @@ async function runPipeline(
     ...(options.extra ? { extra: options.extra } : {}),
   });
   const replicas = options.replicas ?? 1;
-  const children = Array.from(
-    { length: replicas },
-    (_, i) =>
-      new BenchChild(
-        options.script ?? PIPELINE_CHILD,
-        { ...p.env, INSTANCE_ID: `bench-${i}`, BENCH_EXPECTED: replicas === 1 ? String(count) : "0" },
-        options.execArgv ?? [],
-      ),
+  const children = Array.from({ length: replicas }, (_, i) =>
+    pipelineChild(
+      options.script ?? PIPELINE_CHILD,
+      { ...p.env, INSTANCE_ID: `bench-${i}`, BENCH_EXPECTED: replicas === 1 ? String(count) : "0" },
+      options.execArgv ?? [],
+      options.nodeOptions,
+    ),
   );
   try {
     const starts = await Promise.all(children.map((c) => c.waitFor("started", 120_000)));
@@ -444,7 +444,7 @@ async function runLatency(
     batchMaxRecords: batchSize,
     batchMaxMs: BATCH_MAX_MS,
   });
-  const child = new BenchChild(PIPELINE_CHILD, { ...p.env, INSTANCE_ID: "bench-latency" });
+  const child = pipelineChild(PIPELINE_CHILD, { ...p.env, INSTANCE_ID: "bench-latency" });
   const producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
     clientId: "bench-open-loop",
     bootstrapBrokers: setup.bootstrap(endpoints),
@@ -818,6 +818,14 @@ async function main(): Promise<void> {
   const baseline = args.compare ? checkoutCommit(args.compare) : undefined;
   const baselineKind = baseline ? `baseline ${baseline.commit}: pipeline (exactly once)` : undefined;
   const baselineScript = baseline ? join(baseline.dir, PIPELINE_CHILD) : undefined;
+  // The Node options the baseline commit ships with: none before app/node-options.ts existed.
+  const baselineOptionsFile = baseline ? join(baseline.dir, "app/node-options.ts") : undefined;
+  const baselineNodeOptions: readonly string[] | undefined =
+    baselineOptionsFile === undefined
+      ? undefined
+      : existsSync(baselineOptionsFile)
+        ? (await import(baselineOptionsFile)).PIPELINE_NODE_OPTIONS
+        : [];
   if (baseline) {
     results["compare"] = {
       commit: baseline.commit,
@@ -845,7 +853,10 @@ async function main(): Promise<void> {
     await runPassthrough(endpoints, rawTopic, Math.min(N, 2000), 500, true);
     await runPipeline(endpoints, rawTopic, Math.min(N, 2000), 500);
     if (baselineScript)
-      await runPipeline(endpoints, rawTopic, Math.min(N, 2000), 500, { script: baselineScript });
+      await runPipeline(endpoints, rawTopic, Math.min(N, 2000), 500, {
+        script: baselineScript,
+        nodeOptions: baselineNodeOptions,
+      });
 
     if (ONLY.has("throughput")) {
       // Each system from a fresh consumer group, over the same pre-produced input; ROUNDS rounds in alternating
@@ -866,7 +877,9 @@ async function main(): Promise<void> {
           if (kind.startsWith("pipeline") || kind === baselineKind)
             return runPipeline(endpoints, rawTopic, N, batchSize, {
               timeoutMs: Math.max(90_000, N * 5),
-              ...(kind === baselineKind ? { script: baselineScript, label: baselineKind } : {}),
+              ...(kind === baselineKind
+                ? { script: baselineScript, nodeOptions: baselineNodeOptions, label: baselineKind }
+                : {}),
             });
           if (kind.startsWith("Kafka Streams")) return kstreams!.run(rawTopic, N);
           return runPassthrough(endpoints, rawTopic, N, batchSize, kind.includes("transactional"));

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { PIPELINE_NODE_OPTIONS } from "../../app/node-options.ts";
 import { PROJECT_ROOT } from "../../dev/stack/paths.ts";
 
 export interface ChildMessage {
@@ -82,4 +83,17 @@ export class BenchChild {
       return undefined;
     }
   }
+}
+
+/**
+ * A pipeline child started with the Node options the pipeline ships with, as the image and `npm start` run it
+ * (app/node-options.ts; with --compare, those of the other commit), then `execArgv`.
+ */
+export function pipelineChild(
+  script: string,
+  env: Record<string, string>,
+  execArgv: string[] = [],
+  nodeOptions: readonly string[] = PIPELINE_NODE_OPTIONS,
+): BenchChild {
+  return new BenchChild(script, env, [...nodeOptions, ...execArgv]);
 }

@@ -39,7 +39,7 @@ import { AvroDecoder, AvroEncoder } from "../../schemas/avro-codec.ts";
 import { loadAllSchemas, SCHEMA_FILES } from "../../schemas/load.ts";
 import { registerSchemas } from "../../schemas/register.ts";
 import { RegistryClient } from "../../schemas/registry-client.ts";
-import { BenchChild } from "./child.ts";
+import { pipelineChild } from "./child.ts";
 import * as setup from "./setup.ts";
 import { cpuDelta, stackCpu } from "./stack-cpu.ts";
 
@@ -743,7 +743,7 @@ export async function kafkaStreamsBaseline(
       batchMaxRecords: 1000,
       batchMaxMs: options.batchMaxMs,
     });
-    const child = new BenchChild(PIPELINE_CHILD, {
+    const child = pipelineChild(PIPELINE_CHILD, {
       ...p.env,
       INSTANCE_ID: "bench-kscheck",
       BENCH_EXPECTED: String(copied),

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { PIPELINE_NODE_OPTIONS } from "../../app/node-options.ts";
 import { type Hcl, REPO_ROOT } from "./hcl.ts";
 
 const dockerfile = readFileSync(join(REPO_ROOT, "Dockerfile"), "utf8");
@@ -142,6 +143,26 @@ describe("Dockerfile", () => {
     expect(instructions.at(-1)).toBe('CMD ["node", "app/main.ts"]');
     expect(dockerfile).toMatch(/^STOPSIGNAL SIGTERM$/m);
     expect(dockerfile).toMatch(/^EXPOSE 9464$/m);
+  });
+
+  it("gives the runtime the pipeline's Node options (app/node-options.ts), as npm start and npm run demo do", () => {
+    const runtime = instructions.slice(instructions.findIndex((l) => /^FROM\s.*\sAS\s+runtime$/.test(l)));
+    const options = runtime
+      .join("\n")
+      .match(/NODE_OPTIONS="([^"]*)"/)?.[1]
+      ?.split(/\s+/);
+    expect(options).toEqual(expect.arrayContaining([...PIPELINE_NODE_OPTIONS]));
+    const scripts = (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as Hcl)[
+      "scripts"
+    ] as Record<string, string>;
+    for (const [name, entry] of [
+      ["start", "app/main.ts"],
+      ["demo", "dev/demo.ts"],
+    ] as const) {
+      const node = scripts[name]?.match(/ node (.*)$/)?.[1]?.split(/\s+/) ?? [];
+      expect(node.at(-1), name).toBe(entry);
+      expect(node, name).toEqual(expect.arrayContaining([...PIPELINE_NODE_OPTIONS]));
+    }
   });
 
   it("builds from an allow-listed context", () => {

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { Admin, Consumer } from "@platformatic/kafka";
 import pgPromise from "pg-promise";
+import { PIPELINE_NODE_OPTIONS } from "../../app/node-options.ts";
 import { type RunningPipeline, startPipeline } from "../../app/pipeline.ts";
 import { RawRecordProducer } from "../../dev/producer/raw-producer.ts";
 import { PROJECT_ROOT } from "../../dev/stack/paths.ts";
@@ -146,12 +147,12 @@ export async function readTopic(
   return out;
 }
 
-/** Starts `node app/main.ts` as a separate process (for kill and replica tests). */
+/** Starts `node app/main.ts` as a separate process, with the Node options it ships with (for kill and replica tests). */
 export function spawnPipeline(
   env: Record<string, string>,
   instanceId: string,
 ): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, ["app/main.ts"], {
+  const child = spawn(process.execPath, [...PIPELINE_NODE_OPTIONS, "app/main.ts"], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env, INSTANCE_ID: instanceId },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,13 @@
+/**
+ * Node's options for a pipeline process, the same wherever one runs: the image sets them in `NODE_OPTIONS` (so
+ * compose and ECS, which run the image, get them too), `npm start` and `npm run demo` put them on node's command
+ * line, and the benchmark and the chaos runs start their pipeline processes with them. They must be given before
+ * the process starts: V8's thread pool is made before any JavaScript runs.
+ *
+ * `--v8-pool-size=1`: V8's helper threads (the parallel and concurrent parts of garbage collection, background
+ * compilation) number four by default whatever the machine. The pipeline already runs a JavaScript thread per core
+ * (the processing threads) beside its event loop, so further helpers only share the same cores, and a parallel
+ * collection then waits on helpers the scheduler has not yet run. With one helper, on 2 cores, the processing threads
+ * and V8's helpers used about 3 µs less CPU per record (bench/README.md).
+ */
+export const PIPELINE_NODE_OPTIONS: readonly string[] = ["--v8-pool-size=1"];
