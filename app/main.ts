@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, describeConfig, loadConfig } from "../ops/config.ts";
 import { createLogger, errorFields } from "../ops/logger.ts";
+import { missingNodeOptions } from "./node-options.ts";
 import { startPipeline } from "./pipeline.ts";
 
 /** Below the container orchestrator's stop timeout (ECS stopTimeout is 60 s). */
@@ -24,6 +25,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const logger = createLogger({ level: config.logLevel });
+  const missing = missingNodeOptions(process.execArgv, process.env["NODE_OPTIONS"]);
+  if (missing.length > 0) logger.warn("pipeline.node_options_missing", { reason: missing.join(" ") });
   // A stop request while start-up waits for a server ends the wait: nothing was consumed, exit 0.
   const startup = new AbortController();
   const stopDuringStartup = (signal: NodeJS.Signals) => {

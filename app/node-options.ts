@@ -11,3 +11,13 @@
  * and V8's helpers used about 3 µs less CPU per record (bench/README.md).
  */
 export const PIPELINE_NODE_OPTIONS: readonly string[] = ["--v8-pool-size=1"];
+
+/**
+ * The options of PIPELINE_NODE_OPTIONS this process was started without, looking at node's command line and at
+ * NODE_OPTIONS (a deployment that sets NODE_OPTIONS itself replaces the image's). Start-up logs them as a warning:
+ * the pipeline still works, with V8's default helper threads.
+ */
+export function missingNodeOptions(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
+  const given = new Set([...execArgv, ...(nodeOptions ?? "").split(/\s+/)]);
+  return PIPELINE_NODE_OPTIONS.filter((option) => !given.has(option));
+}
