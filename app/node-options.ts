@@ -6,9 +6,9 @@
  *
  * `--v8-pool-size=1`: V8's helper threads (the parallel and concurrent parts of garbage collection, background
  * compilation) number four by default whatever the machine. The pipeline already runs a JavaScript thread per core
- * (the processing threads) beside its event loop, so further helpers only share the same cores, and a parallel
- * collection then waits on helpers the scheduler has not yet run. With one helper, on 2 cores, the processing threads
- * and V8's helpers used about 3 µs less CPU per record (bench/README.md).
+ * (the processing threads) beside its event loop, so further helpers can only share the same cores. Measured on 2
+ * cores: with one helper, the helpers' CPU per record fell by 1–4 µs every time and the pipeline moved 1–3% more
+ * records per second, a gain within the spread of one comparison (bench/README.md).
  */
 export const PIPELINE_NODE_OPTIONS: readonly string[] = ["--v8-pool-size=1"];
 
