@@ -18,6 +18,15 @@ export const PIPELINE_NODE_OPTIONS: readonly string[] = ["--v8-pool-size=1"];
  * the pipeline still works, with V8's default helper threads.
  */
 export function missingNodeOptions(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
-  const given = new Set([...execArgv, ...(nodeOptions ?? "").split(/\s+/)]);
+  const words = [...execArgv, ...(nodeOptions ?? "").split(/\s+/)];
+  const given = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    given.add(word);
+    // "--v8-pool-size 1" is the same option as "--v8-pool-size=1".
+    const next = words[i + 1];
+    if (word.startsWith("--") && !word.includes("=") && next !== undefined && !next.startsWith("-"))
+      given.add(`${word}=${next}`);
+  }
   return PIPELINE_NODE_OPTIONS.filter((option) => !given.has(option));
 }

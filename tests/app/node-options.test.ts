@@ -19,6 +19,12 @@ describe("missingNodeOptions", () => {
     ]);
   });
 
+  it("takes an option's value written after a space", () => {
+    const spaced = PIPELINE_NODE_OPTIONS.flatMap((o) => o.split("="));
+    expect(missingNodeOptions(spaced, undefined)).toEqual([]);
+    expect(missingNodeOptions([], spaced.join(" "))).toEqual([]);
+  });
+
   it("does not take another value of an option for it", () => {
     const other = PIPELINE_NODE_OPTIONS.map((o) => o.replace(/=.*$/, "=4"));
     expect(missingNodeOptions(other, other.join(" "))).toEqual([...PIPELINE_NODE_OPTIONS]);
