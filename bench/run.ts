@@ -31,6 +31,7 @@ const { RawRecordProducer } = await import("../dev/producer/raw-producer.ts");
 const { registerSchemas } = await import("../schemas/register.ts");
 const { CLINICAL_DECOYS, createGenerator } = await import("../dev/synthetic/index.ts");
 const { BenchChild, pipelineChild } = await import("./lib/child.ts");
+const { PIPELINE_NODE_OPTIONS } = await import("../app/node-options.ts");
 const setup = await import("./lib/setup.ts");
 const { sinkBench } = await import("./lib/sink.ts");
 const { summariseProfiles } = await import("./lib/profile.ts");
@@ -104,7 +105,14 @@ const results: Record<string, unknown> = {
   })(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
   loadAverageAtStart: load(),
-  settings: { records: N, batchSizes: BATCH_SIZES, batchMaxMs: BATCH_MAX_MS, partitions: PARTITIONS },
+  settings: {
+    records: N,
+    batchSizes: BATCH_SIZES,
+    batchMaxMs: BATCH_MAX_MS,
+    partitions: PARTITIONS,
+    // The Node options of every pipeline process of this checkout (throughput, latency, soak, profile).
+    pipelineNodeOptions: [...PIPELINE_NODE_OPTIONS],
+  },
 };
 const outDir = new URL("./results/", import.meta.url).pathname;
 mkdirSync(outDir, { recursive: true });
@@ -395,6 +403,8 @@ async function runPipeline(
     const sum = (k: string) => totals.reduce((n, t) => n + (t?.[k] ?? 0), 0);
     return {
       kind: options.label ?? (replicas === 1 ? "pipeline (exactly once)" : `pipeline × ${replicas} replicas`),
+      // The Node options this run's pipeline processes were started with (another commit's with --compare).
+      nodeOptions: [...(options.nodeOptions ?? PIPELINE_NODE_OPTIONS)],
       batchSize,
       records: count,
       seconds: round(seconds, 2),
