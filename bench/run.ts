@@ -331,8 +331,9 @@ async function runPipeline(
     extra?: Record<string, string>;
     label?: string;
     timeoutMs?: number;
-    /** The pipeline child of another checkout (--compare) instead of this one's, and the Node options it ships with. */
+    /** The pipeline child of another checkout (--compare) instead of this one's. */
     script?: string;
+    /** The Node options that checkout ships with (shippedNodeOptions); this checkout's by default. */
     nodeOptions?: readonly string[];
   } = {},
 ): Promise<RunResult> {
@@ -344,12 +345,13 @@ async function runPipeline(
     ...(options.extra ? { extra: options.extra } : {}),
   });
   const replicas = options.replicas ?? 1;
+  const nodeOptions = options.nodeOptions ?? PIPELINE_NODE_OPTIONS;
   const children = Array.from({ length: replicas }, (_, i) =>
     pipelineChild(
       options.script ?? PIPELINE_CHILD,
       { ...p.env, INSTANCE_ID: `bench-${i}`, BENCH_EXPECTED: replicas === 1 ? String(count) : "0" },
       options.execArgv ?? [],
-      options.nodeOptions,
+      nodeOptions,
     ),
   );
   try {
@@ -404,7 +406,7 @@ async function runPipeline(
     return {
       kind: options.label ?? (replicas === 1 ? "pipeline (exactly once)" : `pipeline × ${replicas} replicas`),
       // The Node options this run's pipeline processes were started with (another commit's with --compare).
-      nodeOptions: [...(options.nodeOptions ?? PIPELINE_NODE_OPTIONS)],
+      nodeOptions: [...nodeOptions],
       batchSize,
       records: count,
       seconds: round(seconds, 2),
@@ -819,6 +821,14 @@ function byThreadTable(summary: ReturnType<typeof summariseRuns>): void {
   );
 }
 
+/** The Node options a checkout's pipeline ships with: none before app/node-options.ts existed. */
+async function shippedNodeOptions(dir: string): Promise<readonly string[]> {
+  const file = join(dir, "app/node-options.ts");
+  return existsSync(file)
+    ? ((await import(file)) as typeof import("../app/node-options.ts")).PIPELINE_NODE_OPTIONS
+    : [];
+}
+
 async function main(): Promise<void> {
   log(`stack: ports ${process.env["STACK_PORT_BASE"]}+, state ${process.env["STACK_STATE_DIR"]}`);
   const stack = await up({ log });
@@ -828,14 +838,7 @@ async function main(): Promise<void> {
   const baseline = args.compare ? checkoutCommit(args.compare) : undefined;
   const baselineKind = baseline ? `baseline ${baseline.commit}: pipeline (exactly once)` : undefined;
   const baselineScript = baseline ? join(baseline.dir, PIPELINE_CHILD) : undefined;
-  // The Node options the baseline commit ships with: none before app/node-options.ts existed.
-  const baselineOptionsFile = baseline ? join(baseline.dir, "app/node-options.ts") : undefined;
-  const baselineNodeOptions: readonly string[] | undefined =
-    baselineOptionsFile === undefined
-      ? undefined
-      : existsSync(baselineOptionsFile)
-        ? (await import(baselineOptionsFile)).PIPELINE_NODE_OPTIONS
-        : [];
+  const baselineNodeOptions = baseline ? await shippedNodeOptions(baseline.dir) : undefined;
   if (baseline) {
     results["compare"] = {
       commit: baseline.commit,

@@ -207,7 +207,8 @@ export function copyChunks(fieldColumns: readonly Column[], records: readonly St
  * Research rows go in by COPY in its binary format, in the same transaction as the offsets (measured faster than
  * one unnest INSERT: bench/README.md): straight into the research table, or, when a record id in the batch is
  * already there (a source record sent twice), through a per-connection staging table and one INSERT … ON CONFLICT
- * DO NOTHING, which keeps the row written first. The columns come from the anonymised Avro schema (sinks/research-columns.ts).
+ * DO NOTHING, which keeps the row written first. The columns come from the anonymised Avro schema
+ * (sinks/research-columns.ts).
  */
 export class PostgresStore {
   readonly db: IDatabase<unknown>;
