@@ -13,6 +13,27 @@ export interface StoreRecord {
   timestamp: bigint;
 }
 
+/**
+ * A research record's value as the processing threads hand it over: its whole row already in the research store's
+ * COPY form (sinks/research-columns.ts), `bytes[start, end)` of a buffer that the rows prepared together share, and
+ * the two stamps the store's audit row reads (the record's own `policy_version` and `key_id`). The main thread
+ * neither receives nor encodes the record objects: it writes slices of the buffers it was given. The runtime moves
+ * such rows between threads packed into typed arrays (topology/runtime/worker-wire.ts), not as an object each. The
+ * store takes either form.
+ */
+export interface PreparedRow {
+  readonly bytes: Uint8Array;
+  readonly start: number;
+  readonly end: number;
+  readonly policy_version: string;
+  readonly key_id: string;
+}
+
+export function isPreparedRow(value: unknown): value is PreparedRow {
+  const v = value as Partial<Record<keyof PreparedRow, unknown>> | null;
+  return v?.bytes instanceof Uint8Array && typeof v.start === "number" && typeof v.end === "number";
+}
+
 export interface PartitionOffset {
   topic: string;
   partition: number;

@@ -5,7 +5,9 @@ import pgPromise, { type IDatabase } from "pg-promise";
 import { CodedError } from "../contracts/index.ts";
 import {
   type DeadLetterMetadata,
+  isPreparedRow,
   PATIENT_STORES,
+  type PreparedRow,
   type StoreBatch,
   type StoreCommitResult,
   type StoreRecord,
@@ -16,9 +18,7 @@ import {
   COPY_BINARY_TRAILER,
   type Column,
   copyBytes,
-  isPreparedRow,
   PROVENANCE_COLUMNS,
-  type PreparedRow,
   researchColumns,
 } from "./research-columns.ts";
 

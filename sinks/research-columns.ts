@@ -1,5 +1,5 @@
 import { MS_PER_DAY } from "../contracts/calendar.ts";
-import type { StoreRecord } from "../contracts/stores.ts";
+import type { PreparedRow, StoreRecord } from "../contracts/stores.ts";
 import type { AvroRecordSchema } from "../schemas/load.ts";
 
 /**
@@ -86,26 +86,6 @@ export function informationSchemaType(pgType: PgType): string {
     case "text[]":
       return "ARRAY";
   }
-}
-
-/**
- * A research row already in COPY form: its whole tuple in COPY's binary format (the record's fields, then the
- * provenance columns), `bytes[start, end)` of a buffer that the rows prepared together share, plus the two stamps
- * the audit row needs. Worker threads prepare rows this way (app/wiring) and transfer the buffer, so that the main thread neither
- * receives nor encodes the record objects, nor builds the COPY data: it writes slices of the buffers it was given.
- * The store takes either form.
- */
-export interface PreparedRow {
-  readonly bytes: Uint8Array;
-  readonly start: number;
-  readonly end: number;
-  readonly policy_version: string;
-  readonly key_id: string;
-}
-
-export function isPreparedRow(value: unknown): value is PreparedRow {
-  const v = value as Partial<Record<keyof PreparedRow, unknown>> | null;
-  return v?.bytes instanceof Uint8Array && typeof v.start === "number" && typeof v.end === "number";
 }
 
 /**
@@ -328,7 +308,8 @@ export function copyBytes(columns: readonly Column[], records: readonly StoreRec
 
 /**
  * Research records with their values replaced by prepared rows, every tuple written into one buffer (returned for
- * the caller to transfer to another thread rather than copy).
+ * the caller to transfer to another thread rather than copy). The records' keys are left out: the store reads none
+ * (the key is the record's patient_id or record_id, a column of the row already), and each would cross threads.
  */
 export function prepareRows(
   columns: readonly Column[],
@@ -347,7 +328,7 @@ export function prepareRows(
       policy_version: String(value["policy_version"]),
       key_id: String(value["key_id"]),
     };
-    return { ...r, value: row };
+    return { ...r, key: undefined, value: row };
   });
   return { records: prepared, buffer };
 }

@@ -79,8 +79,8 @@ const researchFields = researchColumns(loadSchema("anonymisedPatientRecord"));
 
 /**
  * In a processing worker: research rows leave the worker already encoded for PostgreSQL's COPY, in one buffer
- * transferred to the main thread, which neither receives the record objects nor encodes them. Other stores'
- * records pass as they are.
+ * transferred to the main thread (with their positions packed beside it), which neither receives the record
+ * objects nor encodes them. Other stores' records pass as they are.
  */
 export function prepareStore(
   store: string,

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { isPreparedRow } from "../../contracts/stores.ts";
 import { loadSchema } from "../../schemas/load.ts";
 import { copyChunks } from "../../sinks/postgres-store.ts";
 import {
@@ -7,7 +8,6 @@ import {
   COPY_BINARY_TRAILER,
   type Column,
   copyBytes,
-  isPreparedRow,
   PROVENANCE_COLUMNS,
   prepareRows,
   ResearchColumnsError,
@@ -135,7 +135,14 @@ describe("researchColumns", () => {
       });
     };
     const records = [
-      { key: null, value: value("REC-k1-X", "a\tb"), topic: "raw", partition: 2, offset: 41n, timestamp: 0n },
+      {
+        key: "PAT-k1-X",
+        value: value("REC-k1-X", "a\tb"),
+        topic: "raw",
+        partition: 2,
+        offset: 41n,
+        timestamp: 0n,
+      },
       // Not ASCII: tuples are placed by their UTF-8 length, not their string length.
       {
         key: null,
@@ -172,6 +179,8 @@ describe("researchColumns", () => {
       [42n, "raw", 2],
     ]);
     expect(prepared[1]?.value).toMatchObject({ policy_version: "3", key_id: "k1" });
+    // No key: the store reads none, and it would cross threads with each row.
+    expect(prepared.map((r) => r.key)).toEqual([undefined, undefined]);
     // The buffer holds the tuples and nothing more.
     expect(buffer.byteLength).toBe(rows[1]?.end);
   });

@@ -1,7 +1,9 @@
 import { getPriority } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
+import { isPreparedRow, type PreparedRow } from "../../contracts/stores.ts";
 import { TopologyFailedError } from "../../topology/dsl/errors.ts";
 import type { ConsumedRecord } from "../../topology/runtime/record-processor.ts";
+import type { StoreRecord } from "../../topology/runtime/store.ts";
 import {
   DEFAULT_PROCESSING_THREAD_NICENESS,
   DEFAULT_YOUNG_GENERATION_MB,
@@ -79,6 +81,22 @@ describe("WorkerProcessing", () => {
       const offsets = db.filter((r) => r.offset % 3n === partition).map((r) => r.offset);
       expect(offsets).toEqual([...offsets].sort((a, b) => Number(a - b)));
     }
+    // The store's records crossed as rows prepared in the worker, packed: each still its own text and position.
+    const rowText = (r: StoreRecord) => {
+      const row = r.value as PreparedRow;
+      return Buffer.from(row.bytes.subarray(row.start, row.end)).toString();
+    };
+    expect(new Map(db.map((r) => [r.offset, rowText(r)]))).toEqual(
+      new Map([
+        [0n, "A!"],
+        [1n, "BB!"],
+        [3n, "CCC!"],
+        [4n, "DD!"],
+        [5n, "E!"],
+        [7n, "FF!"],
+      ]),
+    );
+    expect(db.every((r) => isPreparedRow(r.value) && r.value.policy_version === "fixture")).toBe(true);
     expect(batch.stores.get("dead")).toHaveLength(2);
     expect(batch.topicRecords).toBe(6);
     expect(Object.fromEntries(batch.counters)).toEqual({ "seen:1": 2, "seen:2": 3, "seen:3": 1 });

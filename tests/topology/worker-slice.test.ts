@@ -79,6 +79,33 @@ describe("SliceProcessor (a processing worker's step per slice)", () => {
     expect(transfer).toEqual(expect.arrayContaining(messageBuffers));
   });
 
+  it("packs a store's records into typed arrays when prepareStore makes them rows of one buffer", async () => {
+    const bytes = new Uint8Array(16);
+    const slicer = new SliceProcessor(
+      build({ suffix: "!" }, () => undefined),
+      (_store: string, records: StoreRecord[]) => ({
+        records: records.map((r, i) => ({
+          ...r,
+          value: { bytes, start: i, end: i + 1, policy_version: "p", key_id: "k" },
+        })),
+        transfer: [bytes.buffer],
+      }),
+      options,
+    );
+    const { parts, transfer } = await slicer.process(
+      slice(["ab", "bad", "cd"]),
+      new AbortController().signal,
+      new Map(),
+    );
+    const batch = parts[0] as WireBatch;
+    expect(batch.stores).toEqual([]);
+    expect(batch.rows.map(([name, packed]) => [name, packed.count])).toEqual([["db", 2]]);
+    const packed = batch.rows[0]?.[1];
+    expect([...(packed?.offsets ?? [])]).toEqual([10n, 12n]);
+    expect(transfer).toContain(bytes.buffer);
+    expect(transfer).toContain(packed?.offsets.buffer);
+  });
+
   it("leaves store records as they are without prepareStore", async () => {
     const slicer = new SliceProcessor(
       build({ suffix: "" }, () => undefined),

@@ -7,7 +7,14 @@ import { PartitionMap } from "./partition-tracker.ts";
 import type { ProcessedBatch, ProcessingOptions, ProcessingStage } from "./processing.ts";
 import type { ConsumedRecord } from "./record-processor.ts";
 import type { StoreRecord } from "./store.ts";
-import { type PackedMessages, type PackedRecords, packRecords, unpackMessages } from "./worker-wire.ts";
+import {
+  type PackedMessages,
+  type PackedRecords,
+  type PackedRows,
+  packRecords,
+  unpackMessages,
+  unpackRows,
+} from "./worker-wire.ts";
 
 /**
  * Processing on worker threads, so that decoding, anonymising and encoding use every core while the main thread
@@ -74,7 +81,9 @@ export type WorkerReply =
 
 export interface WireBatch {
   messages: PackedMessages;
+  /** Each store's records, as they are, or packed (`rows`) when they are rows prepared for their store. */
   stores: Array<[string, StoreRecord[]]>;
+  rows: Array<[string, PackedRows]>;
   deadLetters: Array<{
     reason: DeadLetterReason;
     position: { topic: string; partition: number; offset: bigint };
@@ -252,6 +261,12 @@ export class WorkerProcessing implements ProcessingStage {
   }
 }
 
+function addTo(stores: Map<string, StoreRecord[]>, name: string, list: readonly StoreRecord[]): void {
+  const target = stores.get(name) ?? [];
+  for (const r of list) target.push(r);
+  stores.set(name, target);
+}
+
 /**
  * Joins the parts of slices in slice order (topic messages before dead letters, as one thread would emit them). The
  * batch's processing time is its longest slice's: the slices run side by side, and a slice's time leaves out how long
@@ -270,11 +285,9 @@ function join(slices: SliceResult[]): ProcessedBatch {
     const messages = unpackMessages(part.messages);
     for (let i = 0; i < messages.length; i++)
       (i < part.topicRecords ? topicMessages : deadLetterMessages).push(messages[i] as OutgoingMessage);
-    for (const [name, list] of part.stores) {
-      const target = stores.get(name) ?? [];
-      for (const r of list) target.push(r);
-      stores.set(name, target);
-    }
+    // A store's records are in one of the two lists in a part, so the parts' order is each store's order.
+    for (const [name, list] of part.stores) addTo(stores, name, list);
+    for (const [name, packed] of part.rows) addTo(stores, name, unpackRows(packed));
     for (const [key, n] of part.counters) counters.set(key, (counters.get(key) ?? 0) + n);
     deadLetters.push(...part.deadLetters);
     topicRecords += part.topicRecords;

@@ -5,13 +5,14 @@ import type { ConsumedRecord } from "./record-processor.ts";
 import { RecordProcessor } from "./record-processor.ts";
 import type { StoreRecord } from "./store.ts";
 import type { WireBatch } from "./worker-processing.ts";
-import { type PackedRecords, packMessages, unpackRecords } from "./worker-wire.ts";
+import { type PackedRecords, packMessages, packRows, unpackRecords } from "./worker-wire.ts";
 
 /**
  * The module a processing worker imports: `build` makes its topology; `warm`, optional, runs once after it, before
  * the worker reports ready; `prepareStore`, optional, turns a store's records into the form its store takes (e.g.
  * rows already encoded for COPY), here in the worker rather than on the main thread, and names the buffers to
- * transfer with them rather than copy.
+ * transfer with them rather than copy. A store's records that come back as rows of one buffer (PreparedRow) cross
+ * to the main thread packed (worker-wire.ts packRows); others are copied as they are.
  */
 export interface WorkerModule {
   build(settings: unknown, count: (key: string, n?: number) => void): Topology;
@@ -56,8 +57,8 @@ export class SliceProcessor {
   }
 
   /**
-   * One slice, in parts of `partRecords` records in order: each part processed, its stores' records prepared and
-   * its messages packed. `counters` is the map the topology counts into; each part takes what was counted while
+   * One slice, in parts of `partRecords` records in order: each part processed, its stores' records prepared (and
+   * packed, when they are rows) and its messages packed. `counters` is the map the topology counts into; each part takes what was counted while
    * it was processed. `transfer` lists the buffers to move to the main thread with the parts.
    */
   async process(
@@ -87,19 +88,25 @@ export class SliceProcessor {
   ): Promise<WireBatch> {
     const batch = await processRecords(this.#processor, records, this.#options, signal, counters);
     const prepareStore = this.#prepareStore;
-    if (prepareStore)
-      for (const [name, list] of batch.stores) {
-        const prepared = prepareStore(name, list);
-        batch.stores.set(name, prepared.records);
-        transfer.push(...(prepared.transfer ?? []));
-      }
+    const stores: WireBatch["stores"] = [];
+    const rows: WireBatch["rows"] = [];
+    for (const [name, list] of batch.stores) {
+      const prepared = prepareStore ? prepareStore(name, list) : { records: list };
+      transfer.push(...(prepared.transfer ?? []));
+      const packed = packRows(prepared.records);
+      if (packed) {
+        rows.push([name, packed.packed]);
+        transfer.push(...packed.transfer);
+      } else stores.push([name, prepared.records]);
+    }
     const messages = packMessages(batch.messages);
     transfer.push(...messages.transfer);
     const counted = [...counters];
     counters.clear();
     return {
       messages: messages.packed,
-      stores: [...batch.stores],
+      stores,
+      rows,
       deadLetters: batch.deadLetters,
       topicRecords: batch.topicRecords,
       counters: counted,

@@ -1,18 +1,24 @@
+import { isPreparedRow, type PreparedRow } from "../../contracts/stores.ts";
 import type { OutgoingMessage } from "./materialise.ts";
 import type { ConsumedRecord } from "./record-processor.ts";
+import type { StoreRecord } from "./store.ts";
 
 /**
  * Records and topic outputs as they cross to and from processing workers: the bytes of every key and value in one
  * buffer and the positions in typed arrays, all transferred rather than copied record by record (structured clone
  * of thousands of small Buffers costs more than the work done on many of them). Headers, rare, travel as they are.
  */
-export interface PackedRecords {
+/** Where each of a list of records came from: its topic (by index into `topics`), partition, offset and timestamp. */
+interface PackedPositions {
   count: number;
   topics: string[];
   topicIndex: Uint16Array;
   partitions: Int32Array;
   offsets: BigInt64Array;
   timestamps: BigInt64Array;
+}
+
+export interface PackedRecords extends PackedPositions {
   /** Per record: key start, key length (-1: none), value start, value length (-1: none), into `bytes`. */
   spans: Int32Array;
   bytes: Uint8Array;
@@ -88,48 +94,44 @@ function view(bytes: Uint8Array, spans: Int32Array, at: number): Buffer | undefi
   return Buffer.from(bytes.buffer, bytes.byteOffset + (spans[at] as number), length);
 }
 
-export function packRecords(records: readonly ConsumedRecord[]): {
-  packed: PackedRecords;
-  transfer: ArrayBuffer[];
-} {
-  const n = records.length;
+type Position = Pick<ConsumedRecord, "topic" | "partition" | "offset" | "timestamp">;
+
+/** The positions of `items`, and the buffers to transfer with them. */
+function packPositions(items: readonly Position[]): { positions: PackedPositions; transfer: ArrayBuffer[] } {
+  const n = items.length;
   const table = topicTable();
   const topicIndex = new Uint16Array(n);
   const partitions = new Int32Array(n);
   const offsets = new BigInt64Array(n);
   const timestamps = new BigInt64Array(n);
-  const spans = new Int32Array(n * 4);
-  const headers: PackedRecords["headers"] = [];
   for (let i = 0; i < n; i++) {
-    const r = records[i] as ConsumedRecord;
+    const r = items[i] as Position;
     topicIndex[i] = table.index(r.topic);
     partitions[i] = r.partition;
     offsets[i] = r.offset;
     timestamps[i] = r.timestamp;
+  }
+  return {
+    positions: { count: n, topics: table.topics, topicIndex, partitions, offsets, timestamps },
+    transfer: [topicIndex.buffer, partitions.buffer, offsets.buffer, timestamps.buffer],
+  };
+}
+
+export function packRecords(records: readonly ConsumedRecord[]): {
+  packed: PackedRecords;
+  transfer: ArrayBuffer[];
+} {
+  const { positions, transfer } = packPositions(records);
+  const spans = new Int32Array(records.length * 4);
+  const headers: PackedRecords["headers"] = [];
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i] as ConsumedRecord;
     if (r.headers.size > 0) headers.push([i, [...r.headers]]);
   }
   const bytes = packBytes(records, spans);
-  const packed = {
-    count: n,
-    topics: table.topics,
-    topicIndex,
-    partitions,
-    offsets,
-    timestamps,
-    spans,
-    bytes,
-    headers,
-  };
   return {
-    packed,
-    transfer: [
-      topicIndex.buffer,
-      partitions.buffer,
-      offsets.buffer,
-      timestamps.buffer,
-      spans.buffer,
-      bytes.buffer,
-    ],
+    packed: { ...positions, spans, bytes, headers },
+    transfer: [...transfer, spans.buffer, bytes.buffer],
   };
 }
 
@@ -206,6 +208,90 @@ export function unpackMessages(p: PackedMessages): OutgoingMessage[] {
     const m = out[i] as OutgoingMessage;
     if (extra.headers) m.headers = revivedHeaders(extra.headers);
     if (extra.partition !== undefined) m.partition = extra.partition;
+  }
+  return out;
+}
+
+/**
+ * A store's records whose values are all rows prepared for their store in one buffer (PreparedRow: the research
+ * rows a processing worker writes in COPY form), packed: where each came from and where its row lies in typed
+ * arrays, transferred with the rows' buffer, rather than two objects a record copied by structured clone (about
+ * 2 µs a record across both threads, measured on the research rows).
+ */
+export interface PackedRows extends PackedPositions {
+  /** The records' keys, by position; undefined when none has one. */
+  keys: unknown[] | undefined;
+  /** The buffer every row is a slice of (transferred by whoever prepared the rows). */
+  bytes: Uint8Array;
+  /** Per row: where it starts and where it ends in `bytes`. */
+  bounds: Int32Array;
+  /** The distinct [policy_version, key_id] stamps of the rows, and each row's, by index. */
+  stamps: Array<[string, string]>;
+  stampIndex: Uint16Array;
+}
+
+/** `records` as PackedRows, or undefined unless every value is a PreparedRow of one and the same buffer. */
+export function packRows(
+  records: readonly StoreRecord[],
+): { packed: PackedRows; transfer: ArrayBuffer[] } | undefined {
+  const n = records.length;
+  const first = records[0]?.value;
+  if (!isPreparedRow(first)) return undefined;
+  const bytes = first.bytes;
+  for (const r of records) if (!isPreparedRow(r.value) || r.value.bytes !== bytes) return undefined;
+  const { positions, transfer } = packPositions(records);
+  const bounds = new Int32Array(2 * n);
+  const stamps: Array<[string, string]> = [];
+  const stampIndex = new Uint16Array(n);
+  let keys: unknown[] | undefined;
+  for (let i = 0; i < n; i++) {
+    const r = records[i] as StoreRecord;
+    const row = r.value as PreparedRow;
+    bounds[2 * i] = row.start;
+    bounds[2 * i + 1] = row.end;
+    // One stamp for every row in practice (a worker runs one policy with one key): looked for from the last.
+    let s = stamps.length - 1;
+    while (s >= 0 && !sameStamp(stamps[s] as [string, string], row)) s--;
+    if (s < 0) {
+      s = stamps.length;
+      stamps.push([row.policy_version, row.key_id]);
+    }
+    stampIndex[i] = s;
+    if (r.key !== undefined) {
+      keys ??= new Array<unknown>(n).fill(undefined);
+      keys[i] = r.key;
+    }
+  }
+  return {
+    packed: { ...positions, keys, bytes, bounds, stamps, stampIndex },
+    transfer: [...transfer, bounds.buffer, stampIndex.buffer],
+  };
+}
+
+function sameStamp(stamp: readonly [string, string], row: PreparedRow): boolean {
+  return stamp[0] === row.policy_version && stamp[1] === row.key_id;
+}
+
+/** The store records packRows packed, as they were (the rows' bytes as views of the one buffer). */
+export function unpackRows(p: PackedRows): StoreRecord[] {
+  const out: StoreRecord[] = new Array(p.count);
+  for (let i = 0; i < p.count; i++) {
+    const [policyVersion, keyId] = p.stamps[p.stampIndex[i] as number] as [string, string];
+    const value: PreparedRow = {
+      bytes: p.bytes,
+      start: p.bounds[2 * i] as number,
+      end: p.bounds[2 * i + 1] as number,
+      policy_version: policyVersion,
+      key_id: keyId,
+    };
+    out[i] = {
+      key: p.keys?.[i],
+      value,
+      topic: p.topics[p.topicIndex[i] as number] as string,
+      partition: p.partitions[i] as number,
+      offset: p.offsets[i] as bigint,
+      timestamp: p.timestamps[i] as bigint,
+    };
   }
   return out;
 }
