@@ -35,3 +35,4 @@ export type {
 } from "./runtime/store.ts";
 export { TopologyTestDriver } from "./runtime/test-driver.ts";
 export { WorkerProcessing, type WorkerProcessingOptions } from "./runtime/worker-processing.ts";
+export type { PreparedStore } from "./runtime/worker-slice.ts";

@@ -5,7 +5,7 @@ import { AvroDecoder, type AvroDecoderOptions, AvroEncoder } from "../../schemas
 import { loadAllSchemas, loadSchema } from "../../schemas/load.ts";
 import { RegistryClient, registryDeadlines } from "../../schemas/registry-client.ts";
 import { prepareRows, researchColumns } from "../../sinks/research-columns.ts";
-import type { CountFn, Topology } from "../../topology/index.ts";
+import type { CountFn, PreparedStore, Topology } from "../../topology/index.ts";
 import { buildPatientTopology, PATIENT_STORES } from "../../topology/patient/patient-topology.ts";
 
 /**
@@ -82,11 +82,8 @@ const researchFields = researchColumns(loadSchema("anonymisedPatientRecord"));
  * transferred to the main thread (with their positions packed beside it), which neither receives the record
  * objects nor encodes them. Other stores' records pass as they are.
  */
-export function prepareStore(
-  store: string,
-  records: StoreRecord[],
-): { records: StoreRecord[]; transfer?: ArrayBuffer[] } {
+export function prepareStore(store: string, records: StoreRecord[]): PreparedStore {
   if (store !== PATIENT_STORES.anonymised) return { records };
   const prepared = prepareRows(researchFields, records);
-  return { records: prepared.records, transfer: [prepared.buffer] };
+  return { records: prepared.records, transfer: [prepared.buffer], rows: true };
 }

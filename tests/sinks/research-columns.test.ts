@@ -13,6 +13,7 @@ import {
   ResearchColumnsError,
   researchColumns,
 } from "../../sinks/research-columns.ts";
+import { packRows, unpackRows } from "../../topology/runtime/worker-wire.ts";
 import { copyText, pgDays, pgMillis, tuplesOf } from "../support/copy-binary.ts";
 
 describe("researchColumns", () => {
@@ -304,6 +305,18 @@ describe("copyChunks", () => {
     const chunks = copyChunks(columns, kept);
     expect(chunks).toHaveLength(4);
     expect(body(chunks)).toEqual(expected([records[0], records[2], records[3]] as typeof records));
+  });
+
+  it("gives the same data for rows that crossed threads packed (packRows, a transfer, unpackRows)", () => {
+    const records = [record(1n, "a"), record(2n, "Zoë"), record(3n, "c")];
+    const { records: prepared, buffer } = prepareRows(columns, records);
+    const packed = packRows(prepared);
+    if (packed === undefined) throw new Error("not packed");
+    const received = unpackRows(structuredClone(packed.packed, { transfer: [...packed.transfer, buffer] }));
+    expect(received.map((r) => r.offset)).toEqual([1n, 2n, 3n]);
+    const chunks = copyChunks(columns, received);
+    expect(chunks).toHaveLength(3);
+    expect(body(chunks)).toEqual(expected(records));
   });
 
   it("takes rows of several buffers and rows not prepared, in order", () => {

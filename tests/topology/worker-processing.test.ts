@@ -157,6 +157,24 @@ describe("WorkerProcessing", () => {
     expect(batch.messages.map((m) => m.value.toString())).toEqual(
       Array.from({ length: 8 }, (_, i) => `P0-${i}!`),
     );
+    expect(batch.stores.get("db")?.map((r) => r.offset)).toEqual(
+      Array.from({ length: 8 }, (_, i) => BigInt(i)),
+    );
+  });
+
+  it("brings a slice of several parts back whole: every part's rows, in order, each its own text and position", async () => {
+    const p = start(1);
+    const batch = await p.process(spread([3], 250), new AbortController().signal);
+    const db = batch.stores.get("db") ?? [];
+    expect(db.map((r) => r.offset)).toEqual(Array.from({ length: 250 }, (_, i) => BigInt(i)));
+    expect(db.every((r) => r.topic === "raw" && r.partition === 3 && r.timestamp === 1n)).toBe(true);
+    const texts = db.map((r) => {
+      const row = r.value as PreparedRow;
+      return Buffer.from(row.bytes.subarray(row.start, row.end)).toString();
+    });
+    expect(texts).toEqual(Array.from({ length: 250 }, (_, i) => `P3-${i}!`));
+    // Parts of 100 records: three buffers, each holding its part's rows.
+    expect(new Set(db.map((r) => (r.value as PreparedRow).bytes)).size).toBe(3);
   });
 
   it("retries a transient failure inside the worker and reports the retry", async () => {

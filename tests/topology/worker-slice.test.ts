@@ -79,20 +79,24 @@ describe("SliceProcessor (a processing worker's step per slice)", () => {
     expect(transfer).toEqual(expect.arrayContaining(messageBuffers));
   });
 
-  it("packs a store's records into typed arrays when prepareStore makes them rows of one buffer", async () => {
-    const bytes = new Uint8Array(16);
-    const slicer = new SliceProcessor(
+  /** A slicer whose prepareStore makes each record a row of `bytes` (with a field `more`), marked as rows or not. */
+  const rowsSlicer = (bytes: Uint8Array<ArrayBuffer>, rows: boolean) =>
+    new SliceProcessor(
       build({ suffix: "!" }, () => undefined),
       (_store: string, records: StoreRecord[]) => ({
         records: records.map((r, i) => ({
           ...r,
-          value: { bytes, start: i, end: i + 1, policy_version: "p", key_id: "k" },
+          value: { bytes, start: i, end: i + 1, policy_version: "p", key_id: "k", more: i },
         })),
         transfer: [bytes.buffer],
+        rows,
       }),
       options,
     );
-    const { parts, transfer } = await slicer.process(
+
+  it("packs a store's records into typed arrays when prepareStore marks them as rows of one buffer", async () => {
+    const bytes = new Uint8Array(16);
+    const { parts, transfer } = await rowsSlicer(bytes, true).process(
       slice(["ab", "bad", "cd"]),
       new AbortController().signal,
       new Map(),
@@ -104,6 +108,24 @@ describe("SliceProcessor (a processing worker's step per slice)", () => {
     expect([...(packed?.offsets ?? [])]).toEqual([10n, 12n]);
     expect(transfer).toContain(bytes.buffer);
     expect(transfer).toContain(packed?.offsets.buffer);
+  });
+
+  it("copies rows that prepareStore does not mark as rows as they are, every field kept", async () => {
+    const { parts } = await rowsSlicer(new Uint8Array(16), false).process(
+      slice(["ab", "cd"]),
+      new AbortController().signal,
+      new Map(),
+    );
+    expect(parts[0]?.rows).toEqual([]);
+    expect(parts[0]?.stores).toEqual([
+      [
+        "db",
+        [
+          expect.objectContaining({ offset: 10n, value: expect.objectContaining({ more: 0 }) }),
+          expect.objectContaining({ offset: 11n, value: expect.objectContaining({ more: 1 }) }),
+        ],
+      ],
+    ]);
   });
 
   it("leaves store records as they are without prepareStore", async () => {

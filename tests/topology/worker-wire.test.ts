@@ -128,6 +128,15 @@ describe("worker wire format", () => {
       expect(unpackRows(acrossThreads(packed.packed, packed.transfer))).toEqual(expected);
     });
 
+    it("refuses more distinct stamps or topics than its indexes hold, rather than wrap", () => {
+      const { records, row } = prepared();
+      const first = records[0] as StoreRecord;
+      const stamps = Array.from({ length: 0x10001 }, (_, i) => ({ ...first, value: row(0, 1, `v${i}`) }));
+      expect(() => packRows(stamps)).toThrow(RangeError);
+      const topics = Array.from({ length: 0x10001 }, (_, i) => ({ ...first, topic: `t${i}` }));
+      expect(() => packRows(topics)).toThrow(RangeError);
+    });
+
     it("leaves records alone unless every value is a row of one and the same buffer", () => {
       const { records, row } = prepared();
       const first = records[0] as StoreRecord;

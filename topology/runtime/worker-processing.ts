@@ -81,7 +81,10 @@ export type WorkerReply =
 
 export interface WireBatch {
   messages: PackedMessages;
-  /** Each store's records, as they are, or packed (`rows`) when they are rows prepared for their store. */
+  /**
+   * Each store's records, as they are (`stores`) or packed (`rows`) when prepared as rows: a store is in one of the
+   * two lists of a part, never both, so joining the parts in order keeps each store's records in order.
+   */
   stores: Array<[string, StoreRecord[]]>;
   rows: Array<[string, PackedRows]>;
   deadLetters: Array<{

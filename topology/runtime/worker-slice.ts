@@ -11,14 +11,21 @@ import { type PackedRecords, packMessages, packRows, unpackRecords } from "./wor
  * The module a processing worker imports: `build` makes its topology; `warm`, optional, runs once after it, before
  * the worker reports ready; `prepareStore`, optional, turns a store's records into the form its store takes (e.g.
  * rows already encoded for COPY), here in the worker rather than on the main thread, and names the buffers to
- * transfer with them rather than copy. A store's records that come back as rows of one buffer (PreparedRow) cross
- * to the main thread packed (worker-wire.ts packRows); others are copied as they are.
+ * transfer with them rather than copy. Records it returns marked as `rows` (every value a PreparedRow of one buffer)
+ * cross to the main thread packed (worker-wire.ts packRows); others are copied as they are.
  */
 export interface WorkerModule {
   build(settings: unknown, count: (key: string, n?: number) => void): Topology;
   /** Optional: work to do once before the first slice (loading data the processing needs). */
   warm?(): void;
-  prepareStore?(store: string, records: StoreRecord[]): { records: StoreRecord[]; transfer?: ArrayBuffer[] };
+  prepareStore?(store: string, records: StoreRecord[]): PreparedStore;
+}
+
+/** A store's records as prepareStore returns them; `rows`: every value is a PreparedRow of one shared buffer. */
+export interface PreparedStore {
+  records: StoreRecord[];
+  transfer?: ArrayBuffer[];
+  rows?: boolean;
 }
 
 /**
@@ -58,8 +65,9 @@ export class SliceProcessor {
 
   /**
    * One slice, in parts of `partRecords` records in order: each part processed, its stores' records prepared (and
-   * packed, when they are rows) and its messages packed. `counters` is the map the topology counts into; each part takes what was counted while
-   * it was processed. `transfer` lists the buffers to move to the main thread with the parts.
+   * packed, when they are rows) and its messages packed. `counters` is the map the topology counts into; each part
+   * takes what was counted while it was processed. `transfer` lists the buffers to move to the main thread with the
+   * parts.
    */
   async process(
     records: SliceRecords,
@@ -91,9 +99,10 @@ export class SliceProcessor {
     const stores: WireBatch["stores"] = [];
     const rows: WireBatch["rows"] = [];
     for (const [name, list] of batch.stores) {
-      const prepared = prepareStore ? prepareStore(name, list) : { records: list };
+      const prepared: PreparedStore = prepareStore ? prepareStore(name, list) : { records: list };
       transfer.push(...(prepared.transfer ?? []));
-      const packed = packRows(prepared.records);
+      // Packed only when marked as rows, and only if they are (packRows checks): otherwise copied as they are.
+      const packed = prepared.rows === true ? packRows(prepared.records) : undefined;
       if (packed) {
         rows.push([name, packed.packed]);
         transfer.push(...packed.transfer);

@@ -3,11 +3,13 @@ import type { OutgoingMessage } from "./materialise.ts";
 import type { ConsumedRecord } from "./record-processor.ts";
 import type { StoreRecord } from "./store.ts";
 
-/**
- * Records and topic outputs as they cross to and from processing workers: the bytes of every key and value in one
- * buffer and the positions in typed arrays, all transferred rather than copied record by record (structured clone
- * of thousands of small Buffers costs more than the work done on many of them). Headers, rare, travel as they are.
+/*
+ * Records, topic outputs and prepared store rows as they cross to and from processing workers: the bytes of every key
+ * and value in one buffer and the positions in typed arrays, all transferred rather than copied record by record
+ * (structured clone of thousands of small Buffers or objects costs more than the work done on many of them).
+ * Headers, rare, travel as they are.
  */
+
 /** Where each of a list of records came from: its topic (by index into `topics`), partition, offset and timestamp. */
 interface PackedPositions {
   count: number;
@@ -17,6 +19,9 @@ interface PackedPositions {
   offsets: BigInt64Array;
   timestamps: BigInt64Array;
 }
+
+/** The most entries a table indexed by a Uint16Array can hold. */
+const MAX_TABLE = 0x10000;
 
 export interface PackedRecords extends PackedPositions {
   /** Per record: key start, key length (-1: none), value start, value length (-1: none), into `bytes`. */
@@ -44,6 +49,7 @@ function topicTable(): { topics: string[]; index(topic: string): number } {
       let i = seen.get(topic);
       if (i === undefined) {
         i = topics.length;
+        if (i === MAX_TABLE) throw new RangeError(`more than ${MAX_TABLE} topics in one packed list`);
         topics.push(topic);
         seen.set(topic, i);
       }
@@ -215,8 +221,7 @@ export function unpackMessages(p: PackedMessages): OutgoingMessage[] {
 /**
  * A store's records whose values are all rows prepared for their store in one buffer (PreparedRow: the research
  * rows a processing worker writes in COPY form), packed: where each came from and where its row lies in typed
- * arrays, transferred with the rows' buffer, rather than two objects a record copied by structured clone (about
- * 2 µs a record across both threads, measured on the research rows).
+ * arrays, transferred with the rows' buffer, rather than two objects a record copied by structured clone.
  */
 export interface PackedRows extends PackedPositions {
   /** The records' keys, by position; undefined when none has one. */
@@ -243,20 +248,32 @@ export function packRows(
   const bounds = new Int32Array(2 * n);
   const stamps: Array<[string, string]> = [];
   const stampIndex = new Uint16Array(n);
+  /** Stamps seen, by policy version, then key id; the last one used is tried first (one for every row in practice). */
+  const seen = new Map<string, Map<string, number>>();
+  let last = -1;
   let keys: unknown[] | undefined;
   for (let i = 0; i < n; i++) {
     const r = records[i] as StoreRecord;
     const row = r.value as PreparedRow;
     bounds[2 * i] = row.start;
     bounds[2 * i + 1] = row.end;
-    // One stamp for every row in practice (a worker runs one policy with one key): looked for from the last.
-    let s = stamps.length - 1;
-    while (s >= 0 && !sameStamp(stamps[s] as [string, string], row)) s--;
-    if (s < 0) {
-      s = stamps.length;
-      stamps.push([row.policy_version, row.key_id]);
+    const lastStamp = last >= 0 ? stamps[last] : undefined;
+    if (lastStamp === undefined || lastStamp[0] !== row.policy_version || lastStamp[1] !== row.key_id) {
+      let byKey = seen.get(row.policy_version);
+      if (byKey === undefined) {
+        byKey = new Map();
+        seen.set(row.policy_version, byKey);
+      }
+      let s = byKey.get(row.key_id);
+      if (s === undefined) {
+        s = stamps.length;
+        if (s === MAX_TABLE) throw new RangeError(`more than ${MAX_TABLE} stamps in one packed list`);
+        stamps.push([row.policy_version, row.key_id]);
+        byKey.set(row.key_id, s);
+      }
+      last = s;
     }
-    stampIndex[i] = s;
+    stampIndex[i] = last;
     if (r.key !== undefined) {
       keys ??= new Array<unknown>(n).fill(undefined);
       keys[i] = r.key;
@@ -266,10 +283,6 @@ export function packRows(
     packed: { ...positions, keys, bytes, bounds, stamps, stampIndex },
     transfer: [...transfer, bounds.buffer, stampIndex.buffer],
   };
-}
-
-function sameStamp(stamp: readonly [string, string], row: PreparedRow): boolean {
-  return stamp[0] === row.policy_version && stamp[1] === row.key_id;
 }
 
 /** The store records packRows packed, as they were (the rows' bytes as views of the one buffer). */
