@@ -48,14 +48,19 @@ function topicTable(): { topics: string[]; index(topic: string): number } {
     index(topic) {
       let i = seen.get(topic);
       if (i === undefined) {
-        i = topics.length;
-        if (i === MAX_TABLE) throw new RangeError(`more than ${MAX_TABLE} topics in one packed list`);
+        i = nextIndex(topics.length, "topics");
         topics.push(topic);
         seen.set(topic, i);
       }
       return i;
     },
   };
+}
+
+/** The index the next entry of a table of `size` entries takes; a Uint16Array index holds MAX_TABLE at most. */
+function nextIndex(size: number, what: string): number {
+  if (size === MAX_TABLE) throw new RangeError(`more than ${MAX_TABLE} ${what} in one packed list`);
+  return size;
 }
 
 /** Writes keys and values into one buffer; spans get [start, length] pairs (length -1 for none). */
@@ -246,42 +251,49 @@ export function packRows(
   for (const r of records) if (!isPreparedRow(r.value) || r.value.bytes !== bytes) return undefined;
   const { positions, transfer } = packPositions(records);
   const bounds = new Int32Array(2 * n);
-  const stamps: Array<[string, string]> = [];
+  const stamps = stampTable();
   const stampIndex = new Uint16Array(n);
-  /** Stamps seen, by policy version, then key id; the last one used is tried first (one for every row in practice). */
-  const seen = new Map<string, Map<string, number>>();
-  let last = -1;
   let keys: unknown[] | undefined;
   for (let i = 0; i < n; i++) {
     const r = records[i] as StoreRecord;
     const row = r.value as PreparedRow;
     bounds[2 * i] = row.start;
     bounds[2 * i + 1] = row.end;
-    const lastStamp = last >= 0 ? stamps[last] : undefined;
-    if (lastStamp === undefined || lastStamp[0] !== row.policy_version || lastStamp[1] !== row.key_id) {
-      let byKey = seen.get(row.policy_version);
-      if (byKey === undefined) {
-        byKey = new Map();
-        seen.set(row.policy_version, byKey);
-      }
-      let s = byKey.get(row.key_id);
-      if (s === undefined) {
-        s = stamps.length;
-        if (s === MAX_TABLE) throw new RangeError(`more than ${MAX_TABLE} stamps in one packed list`);
-        stamps.push([row.policy_version, row.key_id]);
-        byKey.set(row.key_id, s);
-      }
-      last = s;
-    }
-    stampIndex[i] = last;
+    stampIndex[i] = stamps.index(row);
     if (r.key !== undefined) {
       keys ??= new Array<unknown>(n).fill(undefined);
       keys[i] = r.key;
     }
   }
   return {
-    packed: { ...positions, keys, bytes, bounds, stamps, stampIndex },
+    packed: { ...positions, keys, bytes, bounds, stamps: stamps.stamps, stampIndex },
     transfer: [...transfer, bounds.buffer, stampIndex.buffer],
+  };
+}
+
+/**
+ * The distinct [policy_version, key_id] stamps of rows, and the index of each (one in practice: a worker runs one
+ * policy with one key).
+ */
+function stampTable(): { stamps: Array<[string, string]>; index(row: PreparedRow): number } {
+  const stamps: Array<[string, string]> = [];
+  const seen = new Map<string, Map<string, number>>();
+  return {
+    stamps,
+    index(row) {
+      let byKey = seen.get(row.policy_version);
+      if (byKey === undefined) {
+        byKey = new Map();
+        seen.set(row.policy_version, byKey);
+      }
+      let i = byKey.get(row.key_id);
+      if (i === undefined) {
+        i = nextIndex(stamps.length, "stamps");
+        stamps.push([row.policy_version, row.key_id]);
+        byKey.set(row.key_id, i);
+      }
+      return i;
+    },
   };
 }
 
