@@ -157,9 +157,15 @@ describe("own names in other renderings", () => {
   });
 
   const LETTERS = "abcdefghijklmnoprstuwyzáéíóúłøæßüñçšžć";
+  /**
+   * The property's note is "Reviewed <name> on the ward.": a generated name that folds to one of those words ("The")
+   * is rightly removed there too, and the test could no longer find the rest of the note to set aside.
+   */
+  const NOTE_WORDS = new Set(["reviewed", "on", "the", "ward"]);
   const word = fc
     .array(fc.constantFrom(...LETTERS), { minLength: 3, maxLength: 9 })
     .map((cs) => cs.join(""))
+    .filter((w) => !NOTE_WORDS.has(foldString(w)))
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1));
   const prefix = fc.constantFrom("", "O'", "Ó ", "Mac", "Mc", "Ní ", "Ua ");
 
