@@ -18,10 +18,11 @@ ARG BASE_IMAGE=node:24.21.0-bookworm-slim
 FROM ${BASE_IMAGE} AS base
 
 # ---- development dependencies, with the dependency patches applied ---------
-# patches/ holds fixes to dependencies (docs/adr/0007-patched-kafka-client.md), applied by patch-package, a
-# development dependency; outside the image the project's postinstall applies them. The synthetic-data producer
-# (compose profile "producer") runs on these dependencies: its generator needs faker. No install script runs, and
-# the optional platform binaries (linters, compilers, embedded PostgreSQL) are left out.
+# patches/ holds fixes to dependencies (docs/adr/0007-patched-kafka-client.md, 0008-patched-phone-parser.md),
+# applied by patch-package, a development dependency; outside the image the project's postinstall applies them.
+# The synthetic-data producer (compose profile "producer") runs on these dependencies: its generator needs faker.
+# No install script runs, and the optional platform binaries (linters, compilers, embedded PostgreSQL) are left
+# out.
 FROM base AS dev-deps
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
@@ -44,8 +45,9 @@ COPY package.json package-lock.json .npmrc ./
 # --ignore-scripts: no dependency install script runs in the build.
 RUN npm ci --omit=dev --ignore-scripts \
  && npm cache clean --force
-# The patched Kafka client: the same locked version, as patched in dev-deps.
+# The patched packages: the same locked versions, as patched in dev-deps.
 COPY --from=dev-deps /app/node_modules/@platformatic/kafka ./node_modules/@platformatic/kafka
+COPY --from=dev-deps /app/node_modules/libphonenumber-js ./node_modules/libphonenumber-js
 
 # ---- Amazon RDS root CAs for PGSSLMODE=verify-full ------------------------
 # The RDS instance (terraform/modules/rds: ca_cert_identifier rds-ca-rsa2048-g1, eu-west-2) presents a chain that
